@@ -1,0 +1,52 @@
+# Two commands do everything: `make figures` and `make test`. Both set up .venv first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+KERNEL := mfgghg
+YEAR ?= 2021
+STAMP := $(VENV)/.setup-done
+# Silences the debugpy "frozen modules" warning that Python 3.11 kernels print to stderr.
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+export MPLBACKEND := Agg
+
+.DEFAULT_GOAL := help
+.PHONY: help setup figures test test-fast refresh-notebooks lab lock clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+	@echo "  Variables: YEAR=$(YEAR) (report year, Gregorian or ROC), PYTHON=$(PYTHON)"
+
+setup: $(STAMP) ## Create .venv with the pinned stack, install the package, register the kernel
+
+# Re-run set-up only when the pins or the package metadata change (idempotent, quick when done).
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python 3 ($(KERNEL))" >/dev/null
+	touch $(STAMP)
+
+figures: $(STAMP) ## Run the notebook pipeline for YEAR: data/processed/YEAR, figures/YEAR, build/YEAR
+	$(PY) -m mfgghg run --year $(YEAR)
+
+test: $(STAMP) ## Every test: package unit tests, pipeline tests and nbval over notebooks/
+	$(PY) -m pytest
+
+test-fast: $(STAMP) ## Package unit tests only (no notebooks)
+	$(PY) -m pytest tests -p no:nbval -o addopts="-ra"
+
+refresh-notebooks: $(STAMP) ## Re-execute notebooks/ in place so their stored outputs match the data
+	$(PY) -m mfgghg refresh-notebooks
+
+lab: $(STAMP) ## Open JupyterLab on the notebooks
+	$(VENV)/bin/jupyter lab notebooks/
+
+lock: ## Re-resolve the pinned set from pyproject's dependencies into requirements.txt
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet -e . pytest nbval jupyterlab jupyter_client
+	.venv-lock/bin/pip freeze --exclude-editable | grep -v -E '^(pip|setuptools|wheel)==' > requirements.txt.new
+	rm -rf .venv-lock && mv requirements.txt.new requirements.txt
+
+clean: ## Remove build/ (executed notebooks); keeps data/processed and figures
+	rm -rf build

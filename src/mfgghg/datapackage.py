@@ -1,0 +1,211 @@
+"""Read raw files through their description (``datapackage.json``) and validate them.
+
+Each raw folder has a Frictionless-style ``datapackage.json``: per file, its source
+in the report, and per column its type, unit and constraints. That description is
+the single source of truth: the pandera schema that validates a file is built from
+it, so documentation and checks cannot drift apart.
+
+Custom keys used beside the Frictionless ones:
+- ``unit`` on a field: the unit as printed (a key of :data:`mfgghg.units.UNITS`).
+- ``constraints.enum_from``: allowed values come from another table,
+  ``reference:<resource>.<field>``, or ``units`` for the known unit names.
+- ``constraints.foreign_key``: ``<resource>.<field>`` of the same package.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from .errors import DataError
+from .units import UNITS
+
+HEADER_ROW = 1  # line number of the header; data row i (0-based) is on line i + 2
+
+
+def line_of(index: int) -> int:
+    return int(index) + HEADER_ROW + 1
+
+
+@dataclass
+class RawTable:
+    """One validated raw file: typed values, the text as printed, and its description."""
+
+    name: str
+    path: Path
+    data: pd.DataFrame
+    text: pd.DataFrame
+    resource: dict
+
+    def field(self, name: str) -> dict:
+        return next(f for f in self.resource["schema"]["fields"] if f["name"] == name)
+
+    def unit(self, column: str) -> str:
+        return self.field(column)["unit"]
+
+
+def load_descriptor(folder: Path) -> dict:
+    path = Path(folder) / "datapackage.json"
+    if not path.is_file():
+        raise DataError(path, "missing: every raw folder needs a datapackage.json describing its files")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        raise DataError(path, f"not valid JSON ({err.msg})", row=err.lineno) from None
+
+
+def read_text_table(path: Path) -> pd.DataFrame:
+    """A CSV as printed: every cell a string, empty cells as empty strings."""
+    if not path.is_file():
+        raise DataError(path, "missing file listed in datapackage.json")
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except UnicodeDecodeError:
+        raise DataError(path, "not UTF-8 text") from None
+    except pd.errors.ParserError as err:
+        found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(err))
+        if found:
+            expected, line, saw = map(int, found.groups())
+            raise DataError(
+                path, f"expected {expected} fields, found {saw} (quote text that contains commas)", line
+            ) from None
+        raise DataError(path, f"not a well-formed CSV ({str(err).strip()})") from None
+    return df.map(str.strip) if len(df) else df
+
+
+def _convert(series: pd.Series, field: dict, path: Path) -> pd.Series:
+    """Typed column from text; the first unconvertible cell is a DataError."""
+    name, type_ = field["name"], field["type"]
+    blank = series.eq("")
+    if type_ == "string":
+        return series.where(~blank, None).astype(object)
+    if type_ == "boolean":
+        mapping = {"true": True, "false": False}
+        bad = ~blank & ~series.str.lower().isin(mapping)
+        if bad.any():
+            i = bad.idxmax()
+            raise DataError(path, f"expected true or false, found {series[i]!r}", line_of(i), name)
+        return series.str.lower().map(mapping).where(~blank, None).astype("boolean")
+    if type_ in ("number", "integer"):
+        values = pd.to_numeric(series.where(~blank, None), errors="coerce")
+        bad = ~blank & values.isna()
+        if bad.any():
+            i = bad.idxmax()
+            raise DataError(path, f"expected a number, found {series[i]!r}", line_of(i), name)
+        if type_ == "integer":
+            frac = ~values.isna() & (values % 1 != 0)
+            if frac.any():
+                i = frac.idxmax()
+                raise DataError(path, f"expected a whole number, found {series[i]!r}", line_of(i), name)
+            return values.astype("Int64")
+        return values.astype("float64")
+    raise DataError(path, f"datapackage.json gives unknown type {type_!r}", column=name)
+
+
+def _allowed_values(spec: str, reference: dict[str, "RawTable"]) -> list:
+    if spec == "units":
+        return list(UNITS)
+    kind, _, target = spec.partition(":")
+    table, _, column = target.partition(".")
+    return reference[table].data[column].dropna().tolist()
+
+
+def build_schema(resource: dict, reference: dict[str, RawTable] | None = None) -> pa.DataFrameSchema:
+    """The pandera schema a resource's description implies."""
+    columns = {}
+    for field in resource["schema"]["fields"]:
+        c = field.get("constraints", {})
+        checks = []
+        if "minimum" in c:
+            checks.append(pa.Check.ge(c["minimum"], error=f"must be >= {c['minimum']}"))
+        if "maximum" in c:
+            checks.append(pa.Check.le(c["maximum"], error=f"must be <= {c['maximum']}"))
+        if "enum" in c:
+            checks.append(pa.Check.isin(c["enum"], error=f"must be one of {', '.join(map(str, c['enum']))}"))
+        if "enum_from" in c and reference is not None:
+            allowed = _allowed_values(c["enum_from"], reference)
+            checks.append(pa.Check.isin(allowed, error=f"must be one of {', '.join(map(str, allowed))}"))
+        if "pattern" in c:
+            checks.append(pa.Check.str_matches(c["pattern"], error=f"must match {c['pattern']}"))
+        dtype = {"string": object, "boolean": "boolean", "integer": "Int64", "number": "float64"}[field["type"]]
+        columns[field["name"]] = pa.Column(
+            dtype,
+            checks=checks,
+            nullable=not c.get("required", False),
+            unique=c.get("unique", False),
+            required=True,
+        )
+    return pa.DataFrameSchema(columns, strict=True, name=resource["name"])
+
+
+def _first_failure(err: pa.errors.SchemaErrors, path: Path, data: pd.DataFrame) -> DataError:
+    cases = err.failure_cases.copy()
+    cases["line"] = cases["index"].map(lambda i: line_of(i) if pd.notna(i) else None)
+    row = cases.sort_values("line", na_position="first").iloc[0]
+    check = str(row["check"])
+    column = row["column"] if pd.notna(row["column"]) else None
+    value = row["failure_case"]
+    line = int(row["line"]) if pd.notna(row["line"]) else None
+    if check == "not_nullable":
+        message = "a value is required here"
+    elif check == "field_uniqueness":
+        message = f"duplicate value {value!r} (must be unique)"
+    else:
+        message = f"{value!r} {check}"
+    return DataError(path, message, line, column)
+
+
+def read_resource(folder: Path, resource: dict, reference: dict[str, RawTable] | None = None) -> RawTable:
+    """Read, type and validate one file of a data package."""
+    path = Path(folder) / resource["path"]
+    text = read_text_table(path)
+    fields = resource["schema"]["fields"]
+    names = [f["name"] for f in fields]
+    missing = [n for n in names if n not in text.columns]
+    if missing:
+        raise DataError(path, f"missing column(s) {', '.join(missing)}", HEADER_ROW, missing[0])
+    unknown = [c for c in text.columns if c not in names]
+    if unknown:
+        raise DataError(
+            path, f"unknown column {unknown[0]!r}; datapackage.json lists {', '.join(names)}", HEADER_ROW, unknown[0]
+        )
+    text = text[names]
+    data = pd.DataFrame({f["name"]: _convert(text[f["name"]], f, path) for f in fields}, index=text.index)
+    try:
+        build_schema(resource, reference).validate(data, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        raise _first_failure(err, path, data) from None
+    key = resource["schema"].get("primaryKey")
+    if key and len(key) > 1:
+        dup = data.duplicated(subset=key)
+        if dup.any():
+            i = dup.idxmax()
+            raise DataError(path, f"duplicate key {tuple(data.loc[i, key])} (must be unique)", line_of(i), key[-1])
+    return RawTable(resource["name"], path, data, text, resource)
+
+
+def read_package(folder: Path, reference: dict[str, RawTable] | None = None) -> dict[str, RawTable]:
+    """Every file of a folder's data package, validated, with foreign keys checked."""
+    folder = Path(folder)
+    descriptor = load_descriptor(folder)
+    tables = {r["name"]: read_resource(folder, r, reference) for r in descriptor["resources"]}
+    for table in tables.values():
+        for field in table.resource["schema"]["fields"]:
+            target = field.get("constraints", {}).get("foreign_key")
+            if not target:
+                continue
+            other, _, column = target.partition(".")
+            known = set(tables[other].data[column].dropna())
+            values = table.data[field["name"]]
+            bad = values.notna() & ~values.isin(known)
+            if bad.any():
+                i = bad.idxmax()
+                raise DataError(
+                    table.path, f"{values[i]!r} is not a {column} of {tables[other].path.name}", line_of(i), field["name"]
+                )
+    return tables

@@ -1,0 +1,82 @@
+"""One look for every figure, Chinese that renders, and files that are the same bytes on re-run.
+
+Notebooks call :func:`apply_style` once and :func:`save_figure` for every figure; each
+figure is written as ``figures/<year>/<name>.png`` and ``.svg`` beside the data behind
+it, ``<name>.csv``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import matplotlib
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+from matplotlib import font_manager
+
+CJK_FAMILY = "Noto Sans CJK TC"
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+SVG_HASH_SALT = "mfgghg"
+DPI = 150
+
+
+def register_cjk_font() -> str:
+    """Make "Noto Sans CJK TC" known to matplotlib from the ``noto-cjk-sans-otc`` wheel
+    (no root needed), falling back to a system copy (Debian's fonts-noto-cjk)."""
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    if CJK_FAMILY in names:
+        return CJK_FAMILY
+    try:
+        import noto_cjk_sans_otc
+
+        font_manager.fontManager.addfont(str(noto_cjk_sans_otc.FONT_PATH))
+    except ImportError:
+        pass
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    if CJK_FAMILY not in names:
+        raise RuntimeError(
+            f"font {CJK_FAMILY!r} not found: install the 'noto-cjk-sans-otc' package or Debian's fonts-noto-cjk"
+        )
+    return CJK_FAMILY
+
+
+def apply_style() -> None:
+    """The project's look. seaborn's theme resets the font list, so the CJK font is set after it."""
+    sns.set_theme(context="notebook", style="whitegrid", palette=PALETTE)
+    family = register_cjk_font()
+    matplotlib.rcParams.update({
+        "font.family": "sans-serif",
+        "font.sans-serif": [family, "DejaVu Sans"],
+        "axes.unicode_minus": False,  # the CJK font has no U+2212 minus sign
+        "figure.dpi": 100,
+        "savefig.dpi": DPI,
+        "savefig.bbox": "tight",
+        "svg.hashsalt": SVG_HASH_SALT,
+        "svg.fonttype": "path",
+        "figure.autolayout": False,
+    })
+
+
+def save_figure(fig, name: str, figures_dir: str | os.PathLike, data: pd.DataFrame) -> list[Path]:
+    """Write ``<name>.png``, ``<name>.svg`` and the data behind the figure, ``<name>.csv``.
+
+    PNG and SVG carry no timestamps or software versions, so re-runs give identical bytes.
+    """
+    out = Path(figures_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
+    with matplotlib.rc_context({"svg.hashsalt": SVG_HASH_SALT}):
+        fig.savefig(out / f"{name}.png", metadata={"Software": None})
+        fig.savefig(out / f"{name}.svg", metadata={"Date": None, "Creator": None})
+    data.to_csv(out / f"{name}.csv", index=False, encoding="utf-8", lineterminator="\n", float_format="%.10g")
+    return [out / f"{name}.{ext}" for ext in ("png", "svg", "csv")]
+
+
+def source_note(ax_or_fig, text: str) -> None:
+    """A source line under the figure (e.g. 資料來源：110年執行成果報告 表6)."""
+    fig = ax_or_fig.figure if hasattr(ax_or_fig, "figure") and not isinstance(ax_or_fig, plt.Figure) else ax_or_fig
+    fig.text(0.01, -0.02, text, ha="left", va="top", fontsize=8, color="#555555")

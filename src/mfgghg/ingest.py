@@ -1,0 +1,229 @@
+"""Raw report tables → tidy processed tables in base units.
+
+``ingest(paths)`` reads and validates ``data/raw/<year>/`` and returns the
+processed tables; ``write_tables`` writes them all or nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .datapackage import RawTable, line_of, read_package
+from .errors import DataError
+from .paths import YearPaths, normalize_year
+from .units import to_base
+
+MEASURE_COLUMNS = [
+    "measure_id", "pillar", "strategy_id", "name_zh", "lead_agency_zh", "co_agency_zh", "ministry_zh",
+    "period_start", "period_end", "is_new", "measure_type", "measure_type_basis", "status",
+    "reduction_t_co2e", "reduction_kind", "expected_benefits_zh", "results_zh",
+]
+
+
+@dataclass
+class Ingested:
+    """Everything one report year gives: the validated raw tables and the processed ones."""
+
+    year: int
+    raw: dict[str, RawTable]
+    reference: dict[str, RawTable]
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+def parse_period(text: str, path, row: int, column: str = "period_roc") -> tuple[int, int]:
+    """Gregorian (start, end) from a ROC period as printed: ``'110-114'`` or ``'111'``."""
+    parts = [int(p) for p in str(text).split("-")]
+    start, end = parts[0], parts[-1]
+    if end < start:
+        raise DataError(path, f"period {text!r} ends before it starts", row, column)
+    return normalize_year(start), normalize_year(end)
+
+
+def build_measures(raw: dict[str, RawTable], reference: dict[str, RawTable]) -> pd.DataFrame:
+    annex = raw["annex_measures"]
+    a = annex.data.copy()
+    attrs = raw["measure_attributes"].data.set_index("measure_id")
+    missing = sorted(set(a["measure_id"]) - set(attrs.index))
+    if missing:
+        raise DataError(raw["measure_attributes"].path, f"no row for measure {missing[0]} of annex_measures.csv",
+                        column="measure_id")
+    agencies = reference["agencies"].data.set_index("agency_zh")["ministry_zh"]
+    kinds = reference["reduction_kinds"].data.set_index("kind_zh")["kind"]
+    pillars = set(raw["pillars"].data["pillar"].astype(int))
+
+    out = pd.DataFrame({"measure_id": a["measure_id"]})
+    out["pillar"] = a["measure_id"].str.split(".").str[0].astype(int)
+    unknown = ~out["pillar"].isin(pillars)
+    if unknown.any():
+        i = unknown.idxmax()
+        raise DataError(annex.path, f"pillar {out.at[i, 'pillar']} of {a.at[i, 'measure_id']} is not in pillars.csv",
+                        line_of(i), "measure_id")
+    out["strategy_id"] = a["measure_id"].str.rsplit(".", n=1).str[0]
+    out["name_zh"] = a["name_zh"]
+    out["lead_agency_zh"] = a["lead_agency_zh"]
+    out["co_agency_zh"] = a["co_agency_zh"]
+    out["ministry_zh"] = a["lead_agency_zh"].map(agencies)
+    periods = [parse_period(p, annex.path, line_of(i)) for i, p in a["period_roc"].items()]
+    out["period_start"] = [p[0] for p in periods]
+    out["period_end"] = [p[1] for p in periods]
+    out["is_new"] = a["is_new"].astype(bool)
+    out["measure_type"] = a["measure_id"].map(attrs["measure_type"])
+    out["measure_type_basis"] = a["measure_id"].map(attrs["measure_type_basis"])
+    out["status"] = a["measure_id"].map(attrs["status"])
+    has_value = a["reduction_10k_t_co2e"].notna()
+    has_kind = a["reduction_kind_zh"].notna()
+    mismatch = has_value != has_kind
+    if mismatch.any():
+        i = mismatch.idxmax()
+        col = "reduction_kind_zh" if has_value[i] else "reduction_10k_t_co2e"
+        raise DataError(annex.path, "a reduction needs both a value and a kind", line_of(i), col)
+    out["reduction_t_co2e"] = to_base(a["reduction_10k_t_co2e"], annex.unit("reduction_10k_t_co2e")).round(6)
+    out["reduction_kind"] = a["reduction_kind_zh"].map(kinds)
+    out["expected_benefits_zh"] = a["expected_benefits_zh"]
+    out["results_zh"] = a["results_zh"]
+    return out[MEASURE_COLUMNS].sort_values("measure_id", key=_id_sort_key).reset_index(drop=True)
+
+
+def _id_sort_key(ids: pd.Series) -> pd.Series:
+    """Sort 1.1.2 before 1.1.10."""
+    return ids.map(lambda s: tuple(int(p) for p in str(s).split(".")))
+
+
+def build_funding(raw: dict[str, RawTable], reference: dict[str, RawTable]) -> pd.DataFrame:
+    f = raw["annex_funding"]
+    src = reference["funding_sources"].data.set_index("source_zh")
+    out = pd.DataFrame({
+        "measure_id": f.data["measure_id"],
+        "source_zh": f.data["source_zh"],
+        "source_category": f.data["source_zh"].map(src["category"]),
+        "is_public": f.data["source_zh"].map(src["is_public"]).astype(bool),
+        "amount_twd": to_base(f.data["amount_10k_twd"], f.unit("amount_10k_twd")).round(2),
+    })
+    return out.sort_values(["measure_id", "source_zh"], key=lambda s: _id_sort_key(s) if s.name == "measure_id" else s) \
+        .reset_index(drop=True)
+
+
+def build_emissions(raw: dict[str, RawTable]) -> pd.DataFrame:
+    t6 = raw["published_table6_emissions"]
+    d = t6.data
+    u = t6.unit("annual_target_million_t_co2e")
+    return pd.DataFrame({
+        "year": d["roc_year"].map(normalize_year).astype(int),
+        "target_mt_co2e": to_base(d["annual_target_million_t_co2e"], u),
+        "actual_mt_co2e": to_base(d["annual_emissions_million_t_co2e"], t6.unit("annual_emissions_million_t_co2e")),
+        "cumulative_target_mt_co2e": to_base(d["cumulative_target_million_t_co2e"],
+                                             t6.unit("cumulative_target_million_t_co2e")),
+        "cumulative_actual_mt_co2e": to_base(d["cumulative_emissions_million_t_co2e"],
+                                             t6.unit("cumulative_emissions_million_t_co2e")),
+    }).sort_values("year").reset_index(drop=True)
+
+
+STATUS_GROUPS = {"a": "substantive", "b": "capacity", "c": "all"}
+
+
+def build_published_status(raw: dict[str, RawTable]) -> pd.DataFrame:
+    """Tables 2 and 3 in long form: table, group, measure_type, achieved, not_achieved, subtotal, rate_pct."""
+    frames = []
+    for name, table_id, key in (("published_table2_by_pillar", "table2", "pillar"),
+                                ("published_table3_by_ministry", "table3", "ministry_zh")):
+        d = raw[name].data
+        for letter, mtype in STATUS_GROUPS.items():
+            n1, n2 = (f"{letter}1_achieved", f"{letter}2_not_achieved")
+            sub = "c_total" if letter == "c" else f"{letter}_subtotal"
+            frames.append(pd.DataFrame({
+                "table": table_id, "group": d[key].astype(str), "measure_type": mtype,
+                "achieved": d[n1], "not_achieved": d[n2], "subtotal": d[sub], "rate_pct": d[f"{letter}_rate_pct"],
+            }))
+    return pd.concat(frames, ignore_index=True)
+
+
+def build_published_budget(raw: dict[str, RawTable]) -> pd.DataFrame:
+    t5 = raw["published_table5_budget"]
+    d = t5.data
+    return pd.DataFrame({
+        "pillar": d["pillar"].astype(str),
+        "planned_2021_2025_twd": to_base(d["planned_2021_2025_10k_twd"], t5.unit("planned_2021_2025_10k_twd")),
+        "actual_twd": to_base(d["actual_2021_10k_twd"], t5.unit("actual_2021_10k_twd")),
+        "execution_rate_pct": d["execution_rate_pct"],
+    })
+
+
+def build_published_headlines(raw: dict[str, RawTable]) -> pd.DataFrame:
+    from .units import unit
+
+    h = raw["published_headlines"]
+    d = h.data
+    return pd.DataFrame({
+        "key": d["key"],
+        "value_printed": h.text["value"],
+        "unit_zh": d["unit_zh"],
+        "value_base": [to_base(v, u) for v, u in zip(d["value"], d["unit_zh"])],
+        "base_unit": [unit(u).base for u in d["unit_zh"]],
+        "section_zh": d["section_zh"],
+    })
+
+
+def ingest(paths: YearPaths) -> Ingested:
+    """Read and validate a report year's raw data and build every processed table."""
+    raw_dir = paths.require_raw()
+    reference = read_package(paths.reference)
+    raw = read_package(raw_dir, reference)
+    result = Ingested(paths.year, raw, reference)
+    result.tables = {
+        "measures": build_measures(raw, reference),
+        "measure_funding": build_funding(raw, reference),
+        "emissions": build_emissions(raw),
+        "published_status": build_published_status(raw),
+        "published_budget": build_published_budget(raw),
+        "published_headlines": build_published_headlines(raw),
+    }
+    return result
+
+
+def write_csv(df: pd.DataFrame, path: Path) -> None:
+    df.to_csv(path, index=False, encoding="utf-8", lineterminator="\n", float_format="%.10g")
+
+
+def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
+    """Write every table to ``out_dir`` all at once: into a sibling temporary folder
+    first, then swapped in, so a failure never leaves a half-written year."""
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    try:
+        for name, df in tables.items():
+            write_csv(df, tmp / f"{name}.csv")
+        swap_in(tmp, out_dir)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return [out_dir / f"{name}.csv" for name in tables]
+
+
+def swap_in(new: Path, target: Path) -> None:
+    """Replace folder ``target`` by ``new`` with renames only (never a half-copied target)."""
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    if target.exists():
+        os.replace(target, old)
+    try:
+        os.replace(new, target)
+    except BaseException:
+        if old.exists():
+            os.replace(old, target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def load_processed(processed_dir: Path) -> dict[str, pd.DataFrame]:
+    """The processed tables of one year, as written by the ingest notebook."""
+    processed_dir = Path(processed_dir)
+    if not processed_dir.is_dir():
+        raise DataError(processed_dir, "no processed tables here: run notebooks/01_ingest.ipynb (or make figures) first")
+    return {p.stem: pd.read_csv(p, dtype={"measure_id": str, "strategy_id": str, "group": str, "pillar": str}
+                                if p.stem.startswith("published") else {"measure_id": str, "strategy_id": str})
+            for p in sorted(processed_dir.glob("*.csv"))}

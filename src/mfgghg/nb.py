@@ -1,0 +1,31 @@
+"""What every notebook does first: resolve its folders, set display options and the figure style."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .figures import apply_style
+from .paths import YearPaths, repo_root
+
+
+def setup(report_year, raw_root="data/raw", processed_root="data/processed", figures_root="figures") -> YearPaths:
+    """Folders of the report year (relative roots resolve against the repository) and one look."""
+    pd.set_option("display.max_columns", 30)
+    pd.set_option("display.width", 160)
+    pd.set_option("display.max_colwidth", 60)
+    pd.set_option("display.max_rows", 200)
+    # Up to 4 decimals, trailing zeros dropped: 146.544 stays 146.544, 1194000.0 shows as 1,194,000.
+    pd.set_option("display.float_format", lambda v: f"{v:,.4f}".rstrip("0").rstrip("."))
+    apply_style()
+    return YearPaths.for_year(report_year, raw_root, processed_root, figures_root)
+
+
+def rel(path) -> str:
+    """A path as shown in notebook output: relative to the repository, so outputs are the same everywhere."""
+    from pathlib import Path
+
+    p = Path(path).resolve()
+    try:
+        return str(p.relative_to(repo_root()))
+    except ValueError:
+        return p.name

@@ -1,0 +1,40 @@
+"""Keeping the committed notebooks' stored outputs in step with the data (for nbval)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+
+from . import KERNEL_NAME
+from .pipeline import discover_notebooks
+
+KERNELSPEC = {"name": KERNEL_NAME, "display_name": f"Python 3 ({KERNEL_NAME})", "language": "python"}
+
+
+def clean_metadata(nb) -> None:
+    """Drop what changes on every run (timings, papermill records) and pin the kernel."""
+    nb.metadata.pop("papermill", None)
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        cell.metadata.pop("papermill", None)
+        if cell.cell_type == "code":
+            for out in cell.get("outputs", []):
+                out.get("metadata", {}).pop("execution", None)
+
+
+def refresh_notebook(path: Path, kernel: str = KERNEL_NAME) -> None:
+    """Execute a notebook in place with its default parameters and store its outputs."""
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, kernel_name=kernel, timeout=600, resources={"metadata": {"path": str(path.parent)}}).execute()
+    clean_metadata(nb)
+    nbformat.write(nb, path)
+
+
+def refresh_notebooks(paths: list[Path] | None = None) -> None:
+    for path in paths or discover_notebooks():
+        print(f"refreshing {path.name}")
+        refresh_notebook(Path(path))

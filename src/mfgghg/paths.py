@@ -1,0 +1,115 @@
+"""Where things are: the repository root, and the per-year data and figure folders."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ParameterError
+
+ROC_OFFSET = 1911  # ROC year + 1911 = Gregorian year
+
+
+def repo_root() -> Path:
+    """The project's root folder.
+
+    ``MFGGHG_ROOT`` wins; otherwise the folder holding ``pyproject.toml`` above the
+    package (editable install) or above the working directory. Notebooks therefore
+    find ``data/`` whether they run in JupyterLab (cwd ``notebooks/``), under
+    papermill from the repo root, or under nbval.
+    """
+    env = os.environ.get("MFGGHG_ROOT")
+    if env:
+        return Path(env).resolve()
+    candidates = [Path(__file__).resolve().parent, Path.cwd().resolve()]
+    for start in candidates:
+        for folder in (start, *start.parents):
+            if (folder / "pyproject.toml").is_file() and (folder / "data").is_dir():
+                return folder
+    raise ParameterError(
+        "cannot find the project root (a folder with pyproject.toml and data/); set MFGGHG_ROOT"
+    )
+
+
+def resolve(path: str | os.PathLike) -> Path:
+    """A path as given if absolute, else relative to the repository root."""
+    p = Path(path).expanduser()
+    return p if p.is_absolute() else repo_root() / p
+
+
+_YEAR_RE = re.compile(r"^\s*(\d{2,4})\s*年?\s*$")
+
+
+def normalize_year(value) -> int:
+    """Gregorian report year from ``2021``, ``"2021"``, ROC ``110`` or ``"110年"``.
+
+    Numbers below 1911 are read as ROC years. Anything else is a ParameterError.
+    """
+    if isinstance(value, bool):
+        raise ParameterError(f"report year {value!r} is not a number")
+    if isinstance(value, int):
+        year = value
+    elif isinstance(value, float) and value.is_integer():
+        year = int(value)
+    elif isinstance(value, str) and _YEAR_RE.match(value.translate(_FULLWIDTH_DIGITS)):
+        year = int(_YEAR_RE.match(value.translate(_FULLWIDTH_DIGITS)).group(1))
+    else:
+        raise ParameterError(f"report year {value!r} is not a number (give e.g. 2021 or ROC 110)")
+    if year < ROC_OFFSET:
+        year += ROC_OFFSET
+    if not 1990 <= year <= 2200:
+        raise ParameterError(f"report year {value!r} is out of range (1990-2200 or ROC 79-289)")
+    return year
+
+
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def roc_year(year: int) -> int:
+    """ROC (民國) year of a Gregorian year."""
+    return year - ROC_OFFSET
+
+
+@dataclass(frozen=True)
+class YearPaths:
+    """The folders one report year reads and writes."""
+
+    year: int
+    raw: Path
+    processed: Path
+    figures: Path
+
+    @classmethod
+    def for_year(
+        cls,
+        year,
+        raw_root: str | os.PathLike = "data/raw",
+        processed_root: str | os.PathLike = "data/processed",
+        figures_root: str | os.PathLike = "figures",
+    ) -> "YearPaths":
+        y = normalize_year(year)
+        return cls(
+            year=y,
+            raw=resolve(raw_root) / str(y),
+            processed=resolve(processed_root) / str(y),
+            figures=resolve(figures_root) / str(y),
+        )
+
+    @property
+    def reference(self) -> Path:
+        """Reference lists shared by all years: ``<raw_root>/../reference`` if that
+        exists (a self-contained data tree such as the test fixture), else the
+        repository's ``data/reference``."""
+        sibling = self.raw.parent.parent / "reference"
+        return sibling if sibling.is_dir() else resolve("data/reference")
+
+    def require_raw(self) -> Path:
+        if not self.raw.is_dir():
+            available = sorted(p.name for p in self.raw.parent.glob("[0-9]*") if p.is_dir())
+            raise ParameterError(
+                f"no data for report year {self.year}: {self.raw} does not exist"
+                f" (years with data: {', '.join(available) or 'none'})"
+            )
+        return self.raw

@@ -1,0 +1,312 @@
+"""Published figures beside the same figures recomputed from measure-level data.
+
+A published number is printed at some precision, so "equal" is too strict and
+"close" too loose. Each comparison gets a verdict:
+
+- ``equal``: the recomputed value is the printed one;
+- ``rounds to published``: rounding the recomputed value to the printed decimals gives it;
+- ``truncates to published``: cutting the recomputed value at the printed decimals gives it
+  (the report sometimes truncates);
+- ``within tolerance``: within an explicit tolerance given for that check (e.g. a total of
+  individually rounded rows);
+- ``not printed``: the report prints '-' (or nothing) where the recomputation has no value;
+- ``differs``: none of the above. Differences are shown and explained, never forced to zero.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+
+import pandas as pd
+
+from .units import printed_decimals
+
+AGREES = ("equal", "rounds to published", "truncates to published", "within tolerance", "not printed")
+REL_EPS = 1e-9
+
+
+def verdict(published, recomputed, decimals: int, tolerance: float | None = None) -> str:
+    """How a recomputed value stands to a published one printed with ``decimals`` places."""
+    p_missing = published is None or (isinstance(published, float) and math.isnan(published))
+    r_missing = recomputed is None or (isinstance(recomputed, float) and math.isnan(recomputed))
+    if p_missing:
+        return "not printed" if r_missing or recomputed == 0 else "differs"
+    if r_missing:
+        return "differs"
+    p, r = float(published), float(recomputed)
+    if abs(p - r) <= REL_EPS * max(1.0, abs(p)):
+        return "equal"
+    q = Decimal(1).scaleb(-decimals)
+    rd = Decimal(repr(r))
+    if float(rd.quantize(q, rounding=ROUND_HALF_UP)) == p:
+        return "rounds to published"
+    if float(rd.quantize(q, rounding=ROUND_DOWN)) == p:
+        return "truncates to published"
+    if tolerance is not None and abs(p - r) <= tolerance + REL_EPS * max(1.0, abs(p)):
+        return "within tolerance"
+    return "differs"
+
+
+def check_row(check_id: str, source: str, description: str, published_text, recomputed, unit: str,
+              factor: float = 1.0, tolerance: float | None = None) -> dict:
+    """One reconciliation row. ``published_text`` is the value as printed (its decimals set the
+    precision); ``recomputed`` is in the same unit as the printed value, after dividing base-unit
+    values by ``factor``."""
+    text = "" if published_text is None else str(published_text).strip()
+    published = float(text.replace(",", "")) if text not in ("", "-", "nan", "<NA>") else float("nan")
+    recomputed = float(recomputed) / factor if recomputed is not None else float("nan")
+    return {
+        "check_id": check_id,
+        "source": source,
+        "description": description,
+        "unit": unit,
+        "published": published,
+        "recomputed": recomputed,
+        "difference": recomputed - published,
+        "verdict": verdict(published, recomputed, printed_decimals(text), tolerance),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables 2 and 3: measure counts by status
+
+
+def status_counts(measures: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Achieved / not achieved / subtotal / rate per ``by`` group and measure type, with a total.
+
+    Long form like the published tables: group, measure_type (substantive, capacity, all),
+    achieved, not_achieved, subtotal, rate_pct. The rate is NaN where a group has no measures.
+    """
+    m = measures.assign(group=measures[by].astype(str))
+    groups = list(dict.fromkeys(m["group"])) + ["total"]
+    rows = []
+    for group in groups:
+        g = m if group == "total" else m[m["group"] == group]
+        for mtype in ("substantive", "capacity", "all"):
+            t = g if mtype == "all" else g[g["measure_type"] == mtype]
+            achieved = int((t["status"] == "achieved").sum())
+            not_achieved = int((t["status"] == "not_achieved").sum())
+            subtotal = achieved + not_achieved
+            rows.append({
+                "group": group, "measure_type": mtype, "achieved": achieved, "not_achieved": not_achieved,
+                "subtotal": subtotal, "rate_pct": 100 * achieved / subtotal if subtotal else float("nan"),
+            })
+    return pd.DataFrame(rows)
+
+
+def reconcile_status(measures: pd.DataFrame, published_status: pd.DataFrame, published_text: dict) -> pd.DataFrame:
+    """Tables 2 (by pillar) and 3 (by ministry) cell by cell: published, recomputed, verdict."""
+    rows = []
+    for table, by, label in (("table2", "pillar", "表 2"), ("table3", "ministry_zh", "表 3")):
+        recomputed = status_counts(measures, by).set_index(["group", "measure_type"])
+        pub = published_status[published_status["table"] == table]
+        text = published_text[table]
+        for _, r in pub.iterrows():
+            key = (str(r["group"]), r["measure_type"])
+            rec = recomputed.loc[key] if key in recomputed.index else None
+            for col in ("achieved", "not_achieved", "subtotal", "rate_pct"):
+                rows.append(check_row(
+                    f"{table}.{key[0]}.{key[1]}.{col}", label, f"{by}={key[0]}, {key[1]}: {col}",
+                    text.get((key[0], key[1], col), r[col]), None if rec is None else rec[col],
+                    "%" if col == "rate_pct" else "項",
+                ))
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# Table 5: money
+
+
+def funding_by_pillar(measures: pd.DataFrame, funding: pd.DataFrame, public_only: bool = False) -> pd.Series:
+    """2021 funding (TWD) summed per pillar; with ``public_only`` private investment is left out."""
+    f = funding[funding["is_public"]] if public_only else funding
+    pillar = measures.set_index("measure_id")["pillar"].astype(str)
+    sums = f.groupby(f["measure_id"].map(pillar))["amount_twd"].sum()
+    return sums.reindex(sorted(pillar.unique()), fill_value=0.0)
+
+
+def reconcile_budget(measures, funding, published_budget, budget_text: dict) -> pd.DataFrame:
+    """Table 5's 2021 column against per-measure funding (all sources, and public only), and its
+    total against the sum of its rows."""
+    rows = []
+    all_sources = funding_by_pillar(measures, funding)
+    public = funding_by_pillar(measures, funding, public_only=True)
+    pub = published_budget.set_index("pillar")
+    for pillar in [p for p in pub.index if p != "total"]:
+        rows.append(check_row(f"table5.{pillar}.actual.all_sources", "表 5",
+                              f"pillar {pillar}: 2021 actual vs annex funding, all sources",
+                              budget_text[(pillar, "actual")], all_sources.get(pillar), "萬元", 1e4))
+        rows.append(check_row(f"table5.{pillar}.actual.public_only", "表 5",
+                              f"pillar {pillar}: 2021 actual vs annex funding, public sources only",
+                              budget_text[(pillar, "actual")], public.get(pillar), "萬元", 1e4))
+    rows.append(check_row("table5.total.actual.all_sources", "表 5", "total: 2021 actual vs annex funding, all sources",
+                          budget_text[("total", "actual")], all_sources.sum(), "萬元", 1e4))
+    body = pub.drop(index="total")
+    n = len(body)
+    for col, label in (("actual_twd", "actual"), ("planned_2021_2025_twd", "planned")):
+        rows.append(check_row(f"table5.total.{label}.sum_of_rows", "表 5",
+                              f"total {label} vs the sum of the printed rows",
+                              budget_text[("total", label)], body[col].sum(), "萬元", 1e4,
+                              tolerance=0.5 * n))  # each row may be off by half a unit
+    for pillar in pub.index:
+        rate = 100 * pub.at[pillar, "actual_twd"] / pub.at[pillar, "planned_2021_2025_twd"]
+        rows.append(check_row(f"table5.{pillar}.rate", "表 5", f"pillar {pillar}: execution rate B/A from the printed A and B",
+                              budget_text[(pillar, "rate")], rate, "%"))
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# Table 6: emissions
+
+
+def reconcile_emissions(emissions: pd.DataFrame, table6_text: pd.DataFrame) -> pd.DataFrame:
+    """Table 6's cumulative columns against running sums of its annual columns."""
+    rows = []
+    e = emissions.sort_values("year").reset_index(drop=True)
+    cum_target = e["target_mt_co2e"].cumsum()
+    cum_actual = e["actual_mt_co2e"].cumsum()
+    for i, year in enumerate(e["year"]):
+        n = i + 1
+        t = table6_text.iloc[i]
+        rows.append(check_row(f"table6.{year}.cumulative_target", "表 6", f"{year}: cumulative target vs sum of annual targets",
+                              t["cumulative_target_million_t_co2e"], cum_target[i], "百萬公噸CO2e", tolerance=0.05 * n))
+        rows.append(check_row(f"table6.{year}.cumulative_actual", "表 6", f"{year}: cumulative emissions vs sum of annual emissions",
+                              t["cumulative_emissions_million_t_co2e"], cum_actual[i], "百萬公噸CO2e", tolerance=0.05 * n))
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# Headlines
+
+
+REDUCTION_KIND_SETS = {
+    "actual": ("actual",),
+    "actual_expected": ("actual", "expected"),
+    "all_kinds": ("actual", "expected", "potential"),
+}
+
+
+def reduction_total(measures: pd.DataFrame, kinds) -> float:
+    """Sum of the measures' reported reductions (t CO2e) of the given kinds."""
+    return float(measures.loc[measures["reduction_kind"].isin(kinds), "reduction_t_co2e"].sum())
+
+
+def reconcile_headlines(measures, funding, published_budget, headlines: pd.DataFrame) -> pd.DataFrame:
+    """Headline figures of the text that measure-level data can recompute."""
+    h = headlines.set_index("key")
+    rows = []
+
+    def add(key, check_id, description, recomputed, factor=1.0, tolerance=None):
+        if key in h.index:
+            rows.append(check_row(check_id, h.at[key, "section_zh"], description, h.at[key, "value_printed"],
+                                  recomputed, h.at[key, "unit_zh"], factor, tolerance))
+
+    add("measures", "headline.measures", "number of measures in the annex", len(measures))
+    add("strategies", "headline.strategies", "number of strategies (distinct x.y of the measure ids)",
+        measures["strategy_id"].nunique())
+    add("substantive_measures", "headline.substantive_measures", "measures typed substantive",
+        (measures["measure_type"] == "substantive").sum())
+    add("capacity_measures", "headline.capacity_measures", "measures typed capacity",
+        (measures["measure_type"] == "capacity").sum())
+    for name, kinds in REDUCTION_KIND_SETS.items():
+        add("reduction_2021", f"headline.reduction_2021.{name}",
+            f"2021 reduction vs sum of measure reductions of kind {' + '.join(kinds)}",
+            reduction_total(measures, kinds), 1e6)
+    add("reduction_heading_2021", "headline.reduction_heading_2021",
+        "section heading's reduction vs sum of actual + expected measure reductions",
+        reduction_total(measures, REDUCTION_KIND_SETS["actual_expected"]), 1e6)
+    total = funding["amount_twd"].sum()
+    public = funding.loc[funding["is_public"], "amount_twd"].sum()
+    add("actual_budget_2021", "headline.actual_budget_2021.all_sources", "2021 spending vs annex funding, all sources", total, 1e8)
+    add("actual_budget_2021", "headline.actual_budget_2021.public_only", "2021 spending vs annex funding, public only", public, 1e8)
+    add("actual_budget_2021_section_2", "headline.actual_budget_2021_section_2",
+        "2021 spending (second mention) vs annex funding, all sources", total, 1e8)
+    planned = published_budget.set_index("pillar").at["total", "planned_2021_2025_twd"]
+    add("planned_budget_2021_2025", "headline.planned_budget_2021_2025",
+        "2021-2025 planned money vs Table 5's printed total (per-measure plans are not printed)", planned, 1e8)
+    return pd.DataFrame(rows)
+
+
+def reconcile_table4(measures: pd.DataFrame, table4: pd.DataFrame, text: pd.DataFrame) -> pd.DataFrame:
+    """Table 4's reductions summed per pillar against the measures' actual + expected reductions."""
+    rows = []
+    kinds = REDUCTION_KIND_SETS["actual_expected"]
+    m = measures[measures["reduction_kind"].isin(kinds)]
+    by_pillar = m.groupby(m["pillar"].astype(int))["reduction_t_co2e"].sum()
+    t4 = table4.assign(printed=text["reduction_10k_t_co2e"])
+    for pillar, g in t4.groupby("pillar"):
+        printed = g["reduction_10k_t_co2e"].sum()
+        decimals = max((printed_decimals(s) for s in g["printed"] if s), default=0)
+        rows.append(check_row(f"table4.{pillar}.reduction", "表 4",
+                              f"pillar {pillar}: sum of Table 4 reductions vs measures' actual + expected",
+                              f"{printed:.{decimals}f}", by_pillar.get(int(pillar), 0.0), "萬公噸CO2e", 1e4))
+    decimals = max((printed_decimals(s) for s in t4["printed"] if s), default=0)
+    rows.append(check_row("table4.total.reduction", "表 4", "all pillars: sum of Table 4 reductions vs measures' actual + expected",
+                          f"{t4['reduction_10k_t_co2e'].sum():.{decimals}f}", by_pillar.sum(), "萬公噸CO2e", 1e4))
+    return pd.DataFrame(rows)
+
+
+def reconciliation_table(ingested, notes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every published aggregate beside its recomputation, with verdict and explanation.
+
+    Explanations come from ``notes`` or else the year's ``reconciliation_notes.csv``."""
+    raw, t = ingested.raw, ingested.tables
+    if notes is None and "reconciliation_notes" in raw:
+        notes = raw["reconciliation_notes"].data
+    status_text = {}
+    for table, name, key in (("table2", "published_table2_by_pillar", "pillar"),
+                             ("table3", "published_table3_by_ministry", "ministry_zh")):
+        tx = raw[name].text
+        d = {}
+        for letter, mtype in (("a", "substantive"), ("b", "capacity"), ("c", "all")):
+            sub = "c_total" if letter == "c" else f"{letter}_subtotal"
+            for col, src in (("achieved", f"{letter}1_achieved"), ("not_achieved", f"{letter}2_not_achieved"),
+                             ("subtotal", sub), ("rate_pct", f"{letter}_rate_pct")):
+                for g, v in zip(tx[key], tx[src]):
+                    d[(g, mtype, col)] = v
+        status_text[table] = d
+    t5 = raw["published_table5_budget"].text
+    budget_text = {}
+    for _, r in t5.iterrows():
+        budget_text[(r["pillar"], "actual")] = r["actual_2021_10k_twd"]
+        budget_text[(r["pillar"], "planned")] = r["planned_2021_2025_10k_twd"]
+        budget_text[(r["pillar"], "rate")] = r["execution_rate_pct"]
+    parts = [
+        reconcile_status(t["measures"], t["published_status"], status_text),
+        reconcile_budget(t["measures"], t["measure_funding"], t["published_budget"], budget_text),
+        reconcile_emissions(t["emissions"], raw["published_table6_emissions"].text),
+        reconcile_table4(t["measures"], raw["published_table4_results_summary"].data,
+                         raw["published_table4_results_summary"].text),
+        reconcile_headlines(t["measures"], t["measure_funding"], t["published_budget"], t["published_headlines"]),
+    ]
+    table = pd.concat(parts, ignore_index=True)
+    table["agrees"] = table["verdict"].isin(AGREES)
+    table["explanation"] = ""
+    if notes is not None and len(notes):
+        expl = notes.set_index("check_id")["explanation"]
+        unknown = sorted(set(expl.index) - set(table["check_id"]))
+        if unknown:
+            from .errors import DataError
+            raise DataError("reconciliation_notes.csv", f"note for unknown check {unknown[0]!r}", column="check_id")
+        table["explanation"] = table["check_id"].map(expl).fillna("")
+    return table
+
+
+CHECK_GROUPS = {
+    "table2": "表 2 status by pillar",
+    "table3": "表 3 status by ministry",
+    "table4": "表 4 results summary",
+    "table5": "表 5 budget",
+    "table6": "表 6 emissions",
+    "headline": "headline figures of the text",
+}
+
+
+def summarise(table: pd.DataFrame) -> pd.DataFrame:
+    """Per published table: how many checks, how many agree, how many differ."""
+    group = table["check_id"].str.split(".").str[0].map(CHECK_GROUPS).fillna("other")
+    s = table.groupby(group, sort=False).agg(checks=("check_id", "size"), agree=("agrees", "sum"))
+    s["differ"] = s["checks"] - s["agree"]
+    s.index.name = "published"
+    return s.reset_index()
