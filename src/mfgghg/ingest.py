@@ -169,6 +169,23 @@ def build_published_headlines(raw: dict[str, RawTable]) -> pd.DataFrame:
     })
 
 
+def build_published_results_summary(raw: dict[str, RawTable]) -> pd.DataFrame:
+    """Table 4 with its reductions in t CO2e."""
+    t4 = raw["published_table4_results_summary"]
+    d = t4.data
+    out = d.drop(columns=["reduction_10k_t_co2e"]).copy()
+    out["reduction_t_co2e"] = to_base(d["reduction_10k_t_co2e"], t4.unit("reduction_10k_t_co2e")).round(6)
+    return out
+
+
+def build_notes(raw: dict[str, RawTable]) -> pd.DataFrame:
+    """Every explanation file of the year (``*_notes.csv``) in one table, keyed by check_id."""
+    frames = [t.data.assign(file=t.path.name) for name, t in raw.items() if name.endswith("_notes")]
+    if not frames:
+        return pd.DataFrame(columns=["check_id", "explanation", "file"])
+    return pd.concat(frames, ignore_index=True)[["check_id", "explanation", "file"]]
+
+
 def ingest(paths: YearPaths) -> Ingested:
     """Read and validate a report year's raw data and build every processed table."""
     raw_dir = paths.require_raw()
@@ -182,6 +199,10 @@ def ingest(paths: YearPaths) -> Ingested:
         "published_status": build_published_status(raw),
         "published_budget": build_published_budget(raw),
         "published_headlines": build_published_headlines(raw),
+        "published_results_summary": build_published_results_summary(raw),
+        "pillars": raw["pillars"].data.copy(),
+        "highlight_cases": raw["highlight_cases"].data.copy(),
+        "notes": build_notes(raw),
     }
     return result
 
@@ -219,11 +240,19 @@ def swap_in(new: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+# Columns that look numeric but are identifiers ("1.1" is a strategy, not a number).
+ID_DTYPES = {"measure_id": str, "strategy_id": str, "group": str, "check_id": str, "value_printed": str}
+# Tables whose pillar column holds "total" as well as numbers.
+PILLAR_AS_TEXT = {"published_status", "published_budget"}
+
+
 def load_processed(processed_dir: Path) -> dict[str, pd.DataFrame]:
     """The processed tables of one year, as written by the ingest notebook."""
     processed_dir = Path(processed_dir)
     if not processed_dir.is_dir():
         raise DataError(processed_dir, "no processed tables here: run notebooks/01_ingest.ipynb (or make figures) first")
-    return {p.stem: pd.read_csv(p, dtype={"measure_id": str, "strategy_id": str, "group": str, "pillar": str}
-                                if p.stem.startswith("published") else {"measure_id": str, "strategy_id": str})
-            for p in sorted(processed_dir.glob("*.csv"))}
+    tables = {}
+    for p in sorted(processed_dir.glob("*.csv")):
+        dtypes = dict(ID_DTYPES, **({"pillar": str} if p.stem in PILLAR_AS_TEXT else {}))
+        tables[p.stem] = pd.read_csv(p, dtype=dtypes, encoding="utf-8")
+    return tables
