@@ -8,7 +8,6 @@ YEAR ?= 2021
 STAMP := $(VENV)/.setup-done
 # Silences the debugpy "frozen modules" warning that Python 3.11 kernels print to stderr.
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
-export MPLBACKEND := Agg
 
 .DEFAULT_GOAL := help
 .PHONY: help setup figures test test-fast refresh-notebooks lab lock clean

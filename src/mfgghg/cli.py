@@ -19,6 +19,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--processed-root", default="data/processed", help="default data/processed")
     run.add_argument("--figures-root", default="figures", help="default figures")
     run.add_argument("--build-root", default="build", help="executed notebooks go to <build-root>/<year>/")
+    run.add_argument("--strict", action="store_true",
+                     help="fail when a published figure differs from its recomputation without an explanation")
 
     refresh = sub.add_parser("refresh-notebooks", help="re-execute notebooks/ in place to refresh stored outputs")
     refresh.add_argument("notebooks", nargs="*", help="notebook files (default: all numbered notebooks)")
@@ -32,7 +34,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             from .pipeline import run_year
 
-            run_year(args.year, args.raw_root, args.processed_root, args.figures_root, args.build_root)
+            run_year(args.year, args.raw_root, args.processed_root, args.figures_root, args.build_root,
+                     strict=args.strict)
         elif args.command == "refresh-notebooks":
             from pathlib import Path
 

@@ -10,20 +10,28 @@ Custom keys used beside the Frictionless ones:
 - ``constraints.enum_from``: allowed values come from another table,
   ``reference:<resource>.<field>``, or ``units`` for the known unit names.
 - ``constraints.foreign_key``: ``<resource>.<field>`` of the same package.
+- ``unit_field`` on a numeric field: the name of the column that holds each row's unit, for
+  files whose rows have different units (e.g. goals counted in 家, 場次 or 萬公噸CO2e).
+- ``format``: ``roc_year`` or ``roc_period`` — ROC years as printed (``110年``, ``110～114``) are
+  normalised to ``110`` / ``110-114`` before the type check (see :mod:`mfgghg.normalise`).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
 
 from .errors import DataError
+from .normalise import normalise_column, read_csv_text
 from .units import UNITS
+
+log = logging.getLogger("mfgghg")
 
 HEADER_ROW = 1  # line number of the header; data row i (0-based) is on line i + 2
 
@@ -41,12 +49,13 @@ class RawTable:
     data: pd.DataFrame
     text: pd.DataFrame
     resource: dict
+    notes: list[str] = field(default_factory=list)
 
-    def field(self, name: str) -> dict:
+    def describe(self, name: str) -> dict:
         return next(f for f in self.resource["schema"]["fields"] if f["name"] == name)
 
     def unit(self, column: str) -> str:
-        return self.field(column)["unit"]
+        return self.describe(column)["unit"]
 
 
 def load_descriptor(folder: Path) -> dict:
@@ -59,14 +68,12 @@ def load_descriptor(folder: Path) -> dict:
         raise DataError(path, f"not valid JSON ({err.msg})", row=err.lineno) from None
 
 
-def read_text_table(path: Path) -> pd.DataFrame:
-    """A CSV as printed: every cell a string, empty cells as empty strings."""
+def read_text_table(path: Path) -> tuple[pd.DataFrame, list[str]]:
+    """A CSV as text: every cell a string, blank rows dropped, with notes of what was normalised."""
     if not path.is_file():
         raise DataError(path, "missing file listed in datapackage.json")
     try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except UnicodeDecodeError:
-        raise DataError(path, "not UTF-8 text") from None
+        return read_csv_text(path)
     except pd.errors.ParserError as err:
         found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(err))
         if found:
@@ -75,7 +82,8 @@ def read_text_table(path: Path) -> pd.DataFrame:
                 path, f"expected {expected} fields, found {saw} (quote text that contains commas)", line
             ) from None
         raise DataError(path, f"not a well-formed CSV ({str(err).strip()})") from None
-    return df.map(str.strip) if len(df) else df
+    except pd.errors.EmptyDataError:
+        raise DataError(path, "empty file (a header line is needed)", 1) from None
 
 
 def _convert(series: pd.Series, field: dict, path: Path) -> pd.Series:
@@ -154,6 +162,9 @@ def _first_failure(err: pa.errors.SchemaErrors, path: Path, data: pd.DataFrame) 
     if check == "not_nullable":
         message = "a value is required here"
     elif check == "field_uniqueness":
+        # pandera lists every copy; the error belongs on the first repeat, not the original
+        repeat = data[column].duplicated() & data[column].notna()
+        line = line_of(repeat.idxmax())
         message = f"duplicate value {value!r} (must be unique)"
     else:
         message = f"{value!r} {check}"
@@ -163,7 +174,7 @@ def _first_failure(err: pa.errors.SchemaErrors, path: Path, data: pd.DataFrame) 
 def read_resource(folder: Path, resource: dict, reference: dict[str, RawTable] | None = None) -> RawTable:
     """Read, type and validate one file of a data package."""
     path = Path(folder) / resource["path"]
-    text = read_text_table(path)
+    text, notes = read_text_table(path)
     fields = resource["schema"]["fields"]
     names = [f["name"] for f in fields]
     missing = [n for n in names if n not in text.columns]
@@ -175,6 +186,10 @@ def read_resource(folder: Path, resource: dict, reference: dict[str, RawTable] |
             path, f"unknown column {unknown[0]!r}; datapackage.json lists {', '.join(names)}", HEADER_ROW, unknown[0]
         )
     text = text[names]
+    for f in fields:
+        text[f["name"]], note = normalise_column(text[f["name"]], f)
+        if note:
+            notes.append(note)
     data = pd.DataFrame({f["name"]: _convert(text[f["name"]], f, path) for f in fields}, index=text.index)
     try:
         build_schema(resource, reference).validate(data, lazy=True)
@@ -186,7 +201,9 @@ def read_resource(folder: Path, resource: dict, reference: dict[str, RawTable] |
         if dup.any():
             i = dup.idxmax()
             raise DataError(path, f"duplicate key {tuple(data.loc[i, key])} (must be unique)", line_of(i), key[-1])
-    return RawTable(resource["name"], path, data, text, resource)
+    for note in notes:
+        log.info("%s: %s", path.name, note)
+    return RawTable(resource["name"], path, data, text, resource, notes)
 
 
 def read_package(folder: Path, reference: dict[str, RawTable] | None = None) -> dict[str, RawTable]:

@@ -61,11 +61,22 @@ def apply_style() -> None:
     })
 
 
-def save_figure(fig, name: str, figures_dir: str | os.PathLike, data: pd.DataFrame) -> list[Path]:
-    """Write ``<name>.png``, ``<name>.svg`` and the data behind the figure, ``<name>.csv``.
+def figure_title(fig) -> str:
+    """The figure's suptitle, else its axes' titles joined."""
+    if getattr(fig, "_suptitle", None) is not None and fig._suptitle.get_text():
+        return fig._suptitle.get_text()
+    return " / ".join(t for t in (ax.get_title() for ax in fig.axes) if t)
+
+
+def save_figure(fig, name: str, figures_dir: str | os.PathLike, data: pd.DataFrame,
+                caption: str | None = None) -> list[Path]:
+    """Write ``<name>.png``, ``<name>.svg``, the data behind the figure ``<name>.csv``, and
+    ``<name>.meta.json`` (title and caption, for the yearly index page).
 
     PNG and SVG carry no timestamps or software versions, so re-runs give identical bytes.
     """
+    import json
+
     out = Path(figures_dir)
     out.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
@@ -73,6 +84,8 @@ def save_figure(fig, name: str, figures_dir: str | os.PathLike, data: pd.DataFra
         fig.savefig(out / f"{name}.png", metadata={"Software": None})
         fig.savefig(out / f"{name}.svg", metadata={"Date": None, "Creator": None})
     data.to_csv(out / f"{name}.csv", index=False, encoding="utf-8", lineterminator="\n", float_format="%.10g")
+    meta = {"name": name, "title": figure_title(fig), "caption": caption or ""}
+    (out / f"{name}.meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return [out / f"{name}.{ext}" for ext in ("png", "svg", "csv")]
 
 

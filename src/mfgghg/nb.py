@@ -16,6 +16,7 @@ def setup(report_year, raw_root="data/raw", processed_root="data/processed", fig
     pd.set_option("display.max_rows", 200)
     # Up to 4 decimals, trailing zeros dropped: 146.544 stays 146.544, 1194000.0 shows as 1,194,000.
     pd.set_option("display.float_format", lambda v: f"{v:,.4f}".rstrip("0").rstrip("."))
+    use_inline_backend()
     apply_style()
     return YearPaths.for_year(report_year, raw_root, processed_root, figures_root)
 
@@ -29,3 +30,17 @@ def rel(path) -> str:
         return str(p.relative_to(repo_root()))
     except ValueError:
         return p.name
+
+
+def use_inline_backend() -> None:
+    """Figures shown inline in a kernel whatever MPLBACKEND says, so stored notebook outputs
+    (compared by nbval) do not depend on the environment that ran them."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None and shell.__class__.__name__ == "ZMQInteractiveShell":
+        import matplotlib
+
+        matplotlib.use("module://matplotlib_inline.backend_inline")

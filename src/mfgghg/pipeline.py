@@ -87,6 +87,15 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict, kernel: str
         raise RunError(describe_failure(notebook, err)) from None
 
 
+def parameters_for(notebook: Path, common: dict, **optional) -> dict:
+    """The common parameters plus those optional ones the notebook declares (papermill would
+    warn about the others)."""
+    import papermill as pm
+
+    declared = pm.inspect_notebook(str(notebook))
+    return {**common, **{k: v for k, v in optional.items() if k in declared}}
+
+
 def run_year(
     year,
     raw_root: str | os.PathLike = "data/raw",
@@ -95,6 +104,7 @@ def run_year(
     build_root: str | os.PathLike = "build",
     notebooks: list[Path] | None = None,
     kernel: str = KERNEL_NAME,
+    strict: bool = False,
     log=print,
 ) -> RunResult:
     """Run every pipeline notebook for one report year and publish its outputs at the end."""
@@ -106,6 +116,8 @@ def run_year(
     result = RunResult(y)
     with year_lock(resolve(build_root), y):
         build_dir.mkdir(parents=True, exist_ok=True)
+        for stale in build_dir.glob(".staging-*"):  # left by a killed run; we hold the lock, so no one uses it
+            shutil.rmtree(stale, ignore_errors=True)
         staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=build_dir))
         try:
             staged = YearPaths.for_year(y, final.raw.parent, staging / "processed", staging / "figures")
@@ -118,8 +130,11 @@ def run_year(
             for nb in notebooks:
                 log(f"[{y}] {nb.name}")
                 out = build_dir / nb.name
-                execute_notebook(nb, out, parameters, kernel)
+                execute_notebook(nb, out, parameters_for(nb, parameters, strict=strict), kernel)
                 result.executed.append(out)
+            from .site import build_site
+
+            build_site(staged.figures, y, result.executed)
             for new, target in ((staged.processed, final.processed), (staged.figures, final.figures)):
                 if new.exists():
                     target.parent.mkdir(parents=True, exist_ok=True)

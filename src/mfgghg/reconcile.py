@@ -310,3 +310,23 @@ def summarise(table: pd.DataFrame) -> pd.DataFrame:
     s["differ"] = s["checks"] - s["agree"]
     s.index.name = "published"
     return s.reset_index()
+
+
+def unexplained_differences(table: pd.DataFrame) -> pd.DataFrame:
+    """Checks whose published and recomputed values differ and that no note explains."""
+    return table[~table["agrees"] & (table["explanation"].fillna("") == "")]
+
+
+def enforce(table: pd.DataFrame, strict: bool) -> pd.DataFrame:
+    """The unexplained differences; with ``strict`` any of them is an error (one line per run)."""
+    from .errors import ReconciliationError
+
+    open_issues = unexplained_differences(table)
+    if strict and len(open_issues):
+        first = open_issues.iloc[0]
+        raise ReconciliationError(
+            f"{len(open_issues)} published figure(s) differ from their recomputation without an explanation, "
+            f"first {first['check_id']}: published {first['published']:g}, recomputed {first['recomputed']:g} "
+            f"{first['unit']} (explain it in a *_notes.csv, or run without --strict)"
+        )
+    return open_issues

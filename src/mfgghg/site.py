@@ -1,0 +1,110 @@
+"""A page for a year's figure set: ``figures/<year>/index.html``.
+
+Every figure with its title and caption, a link to the data behind it (CSV) and its SVG, and
+the executed notebooks rendered as HTML (``figures/<year>/notebooks/``). Plain HTML with no
+scripts and no outside resources, so it opens from disk and on any static host.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+PAGE = """<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>
+body {{ font-family: "Noto Sans CJK TC", "Noto Sans TC", sans-serif; margin: 2rem auto; max-width: 72rem; padding: 0 1rem; color: #222; }}
+figure {{ margin: 2rem 0; border-top: 1px solid #ddd; padding-top: 1rem; }}
+img {{ max-width: 100%; height: auto; }}
+figcaption {{ font-size: 0.95rem; }}
+.links a {{ margin-right: 1rem; }}
+</style>
+</head>
+<body>
+<h1>{title}</h1>
+<p>{intro}</p>
+<h2>{notebooks_heading}</h2>
+<ul>
+{notebook_items}
+</ul>
+<h2>{figures_heading}</h2>
+{figure_items}
+</body>
+</html>
+"""
+
+TEXT = {
+    "zh-TW": {
+        "title": "{roc}年製造部門溫室氣體排放管制行動方案執行成果：圖表",
+        "intro": "每張圖附上其資料（CSV）。所有數值皆由 data/ 中的資料計算。",
+        "notebooks": "執行後的筆記本",
+        "figures": "圖表",
+        "data": "資料 (CSV)",
+    },
+    "en": {
+        "title": "Manufacturing-sector GHG action plan, {year} execution report: figures",
+        "intro": "Each figure links to the data behind it (CSV). Every number is computed from the files in data/.",
+        "notebooks": "Executed notebooks",
+        "figures": "Figures",
+        "data": "data (CSV)",
+    },
+}
+
+
+def render_notebooks(executed: list[Path], out_dir: Path) -> list[Path]:
+    """Executed notebooks as standalone HTML files in ``out_dir``."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    exporter = HTMLExporter(template_name="lab")
+    written = []
+    for path in executed:
+        nb = nbformat.read(path, as_version=4)
+        body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
+        target = out_dir / f"{path.stem}.html"
+        target.write_text(body, encoding="utf-8")
+        written.append(target)
+    return written
+
+
+def build_index(figures_dir: Path, year: int, notebook_pages: list[Path], lang: str = "zh-TW") -> Path:
+    """Write ``index.html`` for the figures in ``figures_dir`` (those with a ``.meta.json``)."""
+    t = TEXT[lang]
+    figures_dir = Path(figures_dir)
+    items = []
+    for meta_path in sorted(figures_dir.glob("*.meta.json")):
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        name = meta["name"]
+        title = html.escape(meta.get("title") or name)
+        caption = html.escape(meta.get("caption") or "")
+        items.append(
+            f'<figure id="{html.escape(name)}">\n'
+            f'<img src="{html.escape(name)}.png" alt="{title}">\n'
+            f"<figcaption><strong>{title}</strong>{' — ' + caption if caption else ''}<br>\n"
+            f'<span class="links"><a href="{html.escape(name)}.csv">{t["data"]}</a>'
+            f'<a href="{html.escape(name)}.svg">SVG</a></span></figcaption>\n</figure>'
+        )
+    notebook_items = [
+        f'<li><a href="{html.escape(p.relative_to(figures_dir).as_posix())}">{html.escape(p.stem)}</a></li>'
+        for p in notebook_pages
+    ]
+    page = PAGE.format(
+        lang=lang, title=html.escape(t["title"].format(year=year, roc=year - 1911)), intro=html.escape(t["intro"]),
+        notebooks_heading=t["notebooks"], figures_heading=t["figures"],
+        notebook_items="\n".join(notebook_items), figure_items="\n".join(items),
+    )
+    index = figures_dir / "index.html"
+    index.write_text(page, encoding="utf-8")
+    return index
+
+
+def build_site(figures_dir: Path, year: int, executed: list[Path], lang: str = "zh-TW") -> Path:
+    """Notebook pages and the index for one year's figure set."""
+    pages = render_notebooks(executed, Path(figures_dir) / "notebooks")
+    return build_index(figures_dir, year, pages, lang)

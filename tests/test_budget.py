@@ -1,0 +1,278 @@
+"""Unit tests of mfgghg.budget: small hand-made tables first, then assertions on the real 2021 data."""
+
+import math
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+
+from mfgghg import budget
+from mfgghg.errors import DataError
+from mfgghg.figures import apply_style
+from mfgghg.ingest import ingest
+from mfgghg.paths import YearPaths
+
+
+# ---------------------------------------------------------------------------------------------
+# Hand-made tables: two pillars, three ministries, every kind of source and of reduction.
+
+
+@pytest.fixture
+def measures():
+    return pd.DataFrame({
+        "measure_id": ["1.1.1", "1.1.2", "1.2.1", "2.1.1", "2.1.2", "2.2.1"],
+        "pillar": [1, 1, 1, 2, 2, 2],
+        "name_zh": ["甲", "乙", "丙", "丁", "戊", "己"],
+        "lead_agency_zh": ["經濟部工業局", "國科會", "經濟部能源局", "經濟部國營會", "環保署", "商業司"],
+        "ministry_zh": ["經濟部", "國科會", "經濟部", "經濟部", "環保署", "經濟部"],
+        "measure_type": ["substantive", "capacity", "substantive", "substantive", "capacity", "capacity"],
+        "reduction_t_co2e": [1000.0, float("nan"), 500.0, 2000.0, 100.0, float("nan")],
+        "reduction_kind": ["actual", None, "potential", "expected", "actual", None],
+    })
+
+
+@pytest.fixture
+def funding():
+    # 2.2.1 has no row (the annex prints '-'); 1.2.1 has public and private money.
+    return pd.DataFrame({
+        "measure_id": ["1.1.1", "1.1.2", "1.2.1", "1.2.1", "2.1.1", "2.1.2"],
+        "source_zh": ["公務預算", "作業基金", "能源基金", "民間投資", "國營事業預算", "公務預算"],
+        "source_category": ["government_budget", "special_fund", "special_fund", "private_investment",
+                            "soe_budget", "government_budget"],
+        "is_public": [True, True, True, False, True, True],
+        "amount_twd": [1_000_000.0, 200_000.0, 300_000.0, 700_000.0, 4_000_000.0, 50_000.0],
+    })
+
+
+def published(actual_1, actual_2, planned=(10_000_000.0, 20_000_000.0), rates=None):
+    """A Table 5 in TWD with a total row; rates default to the rounded B/A."""
+    actual = [actual_1, actual_2, actual_1 + actual_2]
+    planned = [planned[0], planned[1], planned[0] + planned[1]]
+    rates = rates or [round(100 * a / p) for a, p in zip(actual, planned)]
+    return pd.DataFrame({"pillar": ["1", "2", "total"], "planned_2021_2025_twd": planned,
+                         "actual_twd": actual, "execution_rate_pct": rates})
+
+
+@pytest.fixture
+def table5_all_sources():
+    # Pillar 1, all sources: 1,000,000 + 200,000 + 300,000 + 700,000 = 2,200,000 (220 萬元).
+    return published(2_200_000.0, 4_050_000.0)
+
+
+def test_table5_printed_text_is_whole_units(table5_all_sources):
+    text = budget.table5_printed_text(table5_all_sources)
+    assert text[("1", "actual")] == "220"
+    assert text[("total", "planned")] == "3000"
+    assert text[("2", "rate")] == "20"
+
+
+def test_table5_printed_text_rejects_a_fraction_of_the_printed_unit(table5_all_sources):
+    t = table5_all_sources.copy()
+    t.loc[0, "actual_twd"] = 2_200_500.0  # 220.05 萬元: not what Table 5 prints
+    with pytest.raises(DataError, match=r"published_budget.csv, row 2, column 'actual_twd'"):
+        budget.table5_printed_text(t)
+
+
+def test_table5_rebuilt_splits_public_and_private(measures, funding, table5_all_sources):
+    t = budget.table5_rebuilt(measures, funding, table5_all_sources).set_index("pillar")
+    assert t.at["1", "actual_all_sources_twd"] == 2_200_000
+    assert t.at["1", "actual_public_twd"] == 1_500_000
+    assert t.at["1", "actual_private_twd"] == 700_000
+    assert t.at["total", "actual_all_sources_twd"] == 6_250_000
+    assert t.at["total", "actual_difference_twd"] == 0
+    assert t.at["2", "rate_recomputed_pct"] == pytest.approx(100 * 4_050_000 / 20_000_000)
+
+
+def test_table5_rebuilt_needs_a_total_row(measures, funding, table5_all_sources):
+    with pytest.raises(DataError, match="total"):
+        budget.table5_rebuilt(measures, funding, table5_all_sources[table5_all_sources["pillar"] != "total"])
+
+
+def test_reconcile_table5_prefixes_and_verdicts(measures, funding, table5_all_sources):
+    r = budget.reconcile_table5(measures, funding, table5_all_sources).set_index("check_id")
+    assert all(i.startswith("budget.table5.") for i in r.index)
+    assert r.at["budget.table5.1.actual.all_sources", "verdict"] == "equal"
+    assert r.at["budget.table5.1.actual.public_only", "verdict"] == "differs"
+    assert r.at["budget.table5.1.actual.public_only", "difference"] == pytest.approx(-70)  # 民間投資, 萬元
+    assert r.at["budget.table5.total.rate.recomputed_actual", "recomputed"] == pytest.approx(100 * 625 / 3000)
+
+
+def test_source_inclusion_finds_the_sources_table5_counts(measures, funding, table5_all_sources):
+    s = budget.source_inclusion(measures, funding, table5_all_sources).set_index("candidate")
+    assert s["reproduces_table5"].to_dict() == {"all_sources": True, "public_only": False,
+                                                "public_without_soe": False, "government_budget_only": False}
+    public_table = published(1_500_000.0, 4_050_000.0)
+    s = budget.source_inclusion(measures, funding, public_table).set_index("candidate")
+    assert s.loc[s["reproduces_table5"]].index.tolist() == ["public_only"]
+    assert s.at["all_sources", "rows_agreeing"] == 1  # only pillar 2 (no private money there) agrees
+
+
+def test_budget_headlines(measures, funding, table5_all_sources):
+    headlines = pd.DataFrame({
+        "key": ["actual_budget_x", "actual_budget_x_again", "planned_budget_y", "measures"],
+        "value_printed": ["0.06", "0.07", "0.3", "6"],
+        "unit_zh": ["億元", "億元", "億元", "項"],
+        "section_zh": ["壹", "貳", "壹", "摘要"],
+    })
+    h = budget.reconcile_budget_headlines(measures, funding, table5_all_sources, headlines).set_index("check_id")
+    assert "budget.headline.measures.all_sources" not in h.index  # not a money figure
+    assert h.at["budget.headline.actual_budget_x.all_sources", "verdict"] == "rounds to published"  # 0.0625
+    assert h.at["budget.headline.actual_budget_x.public_only", "verdict"] == "rounds to published"  # 0.0555
+    assert h.at["budget.headline.actual_budget_x_again.all_sources", "verdict"] == "differs"
+    assert h.at["budget.headline.planned_budget_y.table5_total", "verdict"] == "equal"
+    assert h.at["budget.headline.planned_budget_y.table5_sum_of_rows", "verdict"] == "equal"
+
+
+def test_attach_notes_joins_by_check_id_and_rejects_unknown_ids():
+    table = pd.DataFrame({"check_id": ["a", "b"], "verdict": ["differs", "equal"], "agrees": [False, True]})
+    notes = pd.DataFrame({"check_id": ["a", "a", "zzz"], "explanation": ["why a", "other file", "x"],
+                          "file": [budget.NOTES_FILE, "reconciliation_notes.csv", "status_notes.csv"]})
+    out = budget.attach_notes(table, notes)
+    assert out["explanation"].tolist() == ["why a", ""]
+    bad = pd.DataFrame({"check_id": ["a", "nope"], "explanation": ["x", "y"], "file": [budget.NOTES_FILE] * 2})
+    with pytest.raises(DataError, match=r"budget_notes.csv, row 3, column 'check_id': note for unknown check 'nope'"):
+        budget.attach_notes(table, bad)
+
+
+def test_differences_and_unexplained():
+    table = pd.DataFrame({
+        "check_id": ["a", "b", "c", "d"], "published": [1, 1, 1, 1], "recomputed": [1, 1.2, 3, 4],
+        "difference": [0, 0.2, 2, 3], "unit": ["萬元"] * 4,
+        "verdict": ["equal", "rounds to published", "differs", "differs"],
+        "agrees": [True, True, False, False], "explanation": ["", "", "known", ""]})
+    assert budget.differences(table)["check_id"].tolist() == ["b", "c", "d"]
+    assert budget.unexplained(table)["check_id"].tolist() == ["d"]
+
+
+def test_spending_by_source_orders_categories_and_shares(funding):
+    s = budget.spending_by_source(funding)
+    assert s["source_zh"].tolist() == ["公務預算", "能源基金", "作業基金", "國營事業預算", "民間投資"]
+    assert s["share_pct"].sum() == pytest.approx(100)
+    assert s.set_index("source_zh").at["公務預算", "measures"] == 2
+
+
+def test_spending_by_group_and_source(measures, funding):
+    t = budget.spending_by_group_and_source(measures, funding, "ministry_zh").set_index("ministry_zh")
+    assert t.index.tolist() == ["經濟部", "國科會", "環保署", "total"]
+    assert t.at["經濟部", "民間投資_twd"] == 700_000
+    assert t.at["經濟部", "public_twd"] == 5_300_000
+    assert (t["public_twd"] + t["private_twd"] == t["total_twd"]).all()
+    assert t.at["total", "total_twd"] == funding["amount_twd"].sum()
+    assert t.at["國科會", "private_share_pct"] == 0
+
+
+def test_spending_by_group_rejects_funding_of_an_unknown_measure(measures, funding):
+    f = pd.concat([funding, funding.iloc[[0]].assign(measure_id="9.9.9")], ignore_index=True)
+    with pytest.raises(DataError, match="9.9.9"):
+        budget.spending_by_group_and_source(measures, f)
+
+
+def test_spending_per_measure_keeps_unfunded_measures_apart(measures, funding):
+    pm = budget.spending_per_measure(measures, funding)
+    row = pm.set_index("measure_id").loc["2.2.1"]
+    assert not row["funding_printed"] and math.isnan(row["total_twd"])
+    assert pm.set_index("measure_id").at["1.2.1", "sources_zh"] == "能源基金 + 民間投資"
+    # Pillar 1: 經濟部 (1.1.1 and 1.2.1 tie, so by id) before 國科會; pillar 2: 經濟部 (unfunded 2.2.1 last) then 環保署.
+    assert pm["measure_id"].tolist() == ["1.1.1", "1.2.1", "1.1.2", "2.1.1", "2.2.1", "2.1.2"]
+    sub = budget.spending_subtotals(pm).set_index(["pillar", "ministry_zh"])
+    assert sub.at[("2", "經濟部"), "measures"] == 2 and sub.at[("2", "經濟部"), "funded"] == 1
+    assert sub["share_pct"].sum() == pytest.approx(100)
+
+
+def test_cost_per_tonne_keeps_potentials_apart(measures, funding):
+    c = budget.cost_per_tonne(measures, funding).set_index("measure_id")
+    assert c.index.tolist() == ["2.1.2", "1.1.1", "2.1.1", "1.2.1"]  # counted kinds ranked, potential last
+    assert c.at["1.1.1", "twd_per_t_all"] == pytest.approx(1000)
+    assert c.at["2.1.1", "twd_per_t_public"] == pytest.approx(2000)
+    assert c.at["1.2.1", "kind_group"] == "potential" and c.at["1.2.1", "rank_all"] == 1
+    assert c.at["1.2.1", "twd_per_t_public"] == pytest.approx(600)
+    assert c.at["1.2.1", "twd_per_t_all"] == pytest.approx(2000)
+    without = budget.measures_without_reduction(measures, funding)
+    assert without["measure_id"].tolist() == ["1.1.2", "2.2.1"]
+
+
+def test_cost_per_tonne_rejects_unknown_reduction_kinds(measures, funding):
+    m = measures.assign(reduction_kind=measures["reduction_kind"].replace("expected", "hoped"))
+    with pytest.raises(DataError, match="hoped"):
+        budget.cost_per_tonne(m, funding)
+
+
+def test_money_and_reduction_shares(measures, funding):
+    s = budget.money_and_reduction_shares(measures, funding, "pillar").set_index("pillar")
+    assert s.at["1", "reduction_t_co2e"] == 1000  # the potential of 1.2.1 is not counted...
+    assert s.at["1", "potential_t_co2e"] == 500  # ...but kept apart
+    assert s.at["1", "money_share_pct"] == pytest.approx(100 * 2_200_000 / 6_250_000)
+    assert s.at["1", "reduction_share_pct"] == pytest.approx(100 * 1000 / 3100)
+    assert s["public_money_share_pct"].sum() == pytest.approx(100)
+    assert s.at["2", "reduction_minus_money_pts"] == pytest.approx(
+        s.at["2", "reduction_share_pct"] - s.at["2", "money_share_pct"])
+
+
+def test_cost_ratio_caption_uses_the_roc_year():
+    caption = budget.cost_ratio_caption(2030)
+    assert "119年" in caption and "單一年度" in caption
+
+
+def test_money_in_converts_and_renames():
+    out = budget.money_in(pd.DataFrame({"a_twd": [1e8], "n": [1]}), "億元")
+    assert out.columns.tolist() == ["a [億元]", "n"] and out.iloc[0, 0] == 1
+
+
+def test_figures_draw_without_missing_glyphs(measures, funding, table5_all_sources):
+    apply_style()  # the CJK font; a missing glyph is a UserWarning, an error under pytest's settings
+    cost = budget.cost_per_tonne(measures, funding)
+    fig, data = budget.plot_cost_per_tonne(cost, budget.cost_ratio_caption(2021), 2)
+    assert len(fig.axes) == 2  # actual/expected, and potentials apart
+    assert any(budget.cost_ratio_caption(2021) == t.get_text() for t in fig.texts)
+    assert fig.axes[0].get_xscale() == "log"
+    fig.canvas.draw()
+    plt.close(fig)
+    fig, data = budget.plot_table5(budget.table5_rebuilt(measures, funding, table5_all_sources))
+    assert len(data) == 3
+    fig.canvas.draw()
+    plt.close(fig)
+
+
+# ---------------------------------------------------------------------------------------------
+# The real 2021 data, built from data/raw (so these hold on a fresh clone).
+
+
+@pytest.fixture(scope="module")
+def tables_2021():
+    return ingest(YearPaths.for_year(2021)).tables
+
+
+def test_2021_annex_reproduces_table5_actual_within_printed_precision(tables_2021):
+    t = tables_2021
+    r = budget.reconcile_table5(t["measures"], t["measure_funding"], t["published_budget"]).set_index("check_id")
+    for pillar in ("1", "2", "3", "total"):
+        assert r.at[f"budget.table5.{pillar}.actual.all_sources", "verdict"] in budget.AGREES
+        assert abs(r.at[f"budget.table5.{pillar}.actual.all_sources", "difference"]) < 1  # under 1 萬元
+    for pillar in ("1", "2", "3"):
+        assert r.at[f"budget.table5.{pillar}.actual.public_only", "verdict"] == "differs"
+
+
+def test_2021_table5_counts_all_sources_only(tables_2021):
+    t = tables_2021
+    s = budget.source_inclusion(t["measures"], t["measure_funding"], t["published_budget"])
+    assert s.loc[s["reproduces_table5"], "candidate"].tolist() == ["all_sources"]
+
+
+def test_2021_every_disagreement_is_explained(tables_2021):
+    t = tables_2021
+    c = budget.budget_comparison(t["measures"], t["measure_funding"], t["published_budget"],
+                                 t["published_headlines"], t["notes"]).set_index("check_id")
+    assert budget.unexplained(c.reset_index()).empty
+    assert c.at["budget.headline.actual_budget_2021_section_2.all_sources", "verdict"] == "differs"  # 20.3 億元
+    assert c.at["budget.table5.total.planned.sum_of_rows", "verdict"] == "within tolerance"
+
+
+def test_2021_per_measure_money_and_cost(tables_2021):
+    m, f = tables_2021["measures"], tables_2021["measure_funding"]
+    pm = budget.spending_per_measure(m, f).set_index("measure_id")
+    assert len(pm) == len(m)
+    assert pm.loc[~pm["funding_printed"]].index.tolist() == ["3.4.1"]  # '-' in the annex
+    assert pm["total_twd"].sum() == pytest.approx(f["amount_twd"].sum())
+    cost = budget.cost_per_tonne(m, f)
+    assert cost.loc[cost["kind_group"] == "potential", "measure_id"].tolist() == ["1.1.3"]
+    assert len(cost) + len(budget.measures_without_reduction(m, f)) == len(m)

@@ -1,0 +1,336 @@
+"""Table 6 margins, the stated changes, external facts and notes (mfgghg.emissions)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import matplotlib
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+
+from mfgghg import emissions as em
+from mfgghg.errors import DataError
+from mfgghg.figures import apply_style
+from mfgghg.ingest import load_processed
+from mfgghg.paths import YearPaths, repo_root
+
+matplotlib.use("Agg")
+REPO = repo_root()
+
+
+def emissions_table(targets, actuals, start=2016):
+    years = list(range(start, start + len(targets)))
+    ct = pd.Series(targets).cumsum().round(6)
+    ca = pd.Series(actuals).cumsum().round(6)
+    return pd.DataFrame({"year": years, "target_mt_co2e": targets, "actual_mt_co2e": actuals,
+                         "cumulative_target_mt_co2e": ct, "cumulative_actual_mt_co2e": ca})
+
+
+def headlines(rows):
+    """Processed published_headlines rows from (key, printed, unit, section)."""
+    from mfgghg.units import to_base, unit
+
+    return pd.DataFrame([{"key": k, "value_printed": v, "unit_zh": u, "value_base": to_base(float(v), u),
+                          "base_unit": unit(u).base, "section_zh": s} for k, v, u, s in rows],
+                        columns=["key", "value_printed", "unit_zh", "value_base", "base_unit", "section_zh"])
+
+
+# ------------------------------------------------------------------------------------------- margins
+
+def test_margins_sign_percent_and_over_target_found_from_values():
+    t = em.margins(emissions_table([100.0, 100.0, 100.0], [98.0, 103.0, 100.0], start=2030))
+    assert t["margin_mt_co2e"].tolist() == [2.0, -3.0, 0.0]
+    assert t["margin_pct"].tolist() == pytest.approx([2.0, -3.0, 0.0])
+    # equal to the target is met, not over
+    assert em.over_target_years(t) == [2031]
+    assert t["cumulative_margin_mt_co2e"].tolist() == [2.0, -1.0, -1.0]
+    assert t["cumulative_margin_pct"].iloc[1] == pytest.approx(-0.5)
+    # budget left = period total target (300) minus cumulative emissions
+    assert t["budget_left_mt_co2e"].tolist() == [202.0, 99.0, -1.0]
+
+
+def test_margins_sorts_years_and_finds_several_overshoots():
+    e = emissions_table([10.0, 10.0, 10.0, 10.0], [11.0, 9.0, 12.0, 9.5]).iloc[::-1]
+    t = em.margins(e)
+    assert t["year"].tolist() == [2016, 2017, 2018, 2019]
+    assert em.over_target_years(t) == [2016, 2018]
+
+
+def printed_from(e: pd.DataFrame) -> pd.DataFrame:
+    f = lambda v: f"{v:.1f}"  # noqa: E731
+    return pd.DataFrame({"year": e["year"], "annual_target_million_t_co2e": e["target_mt_co2e"].map(f),
+                         "annual_emissions_million_t_co2e": e["actual_mt_co2e"].map(f),
+                         "cumulative_target_million_t_co2e": e["cumulative_target_mt_co2e"].map(f),
+                         "cumulative_emissions_million_t_co2e": e["cumulative_actual_mt_co2e"].map(f)})
+
+
+def test_reconcile_margins_agrees_and_catches_a_wrong_cumulative_column():
+    e = emissions_table([100.0, 100.0], [98.0, 103.0])
+    ok = em.reconcile_margins(em.margins(e), printed_from(e))
+    assert ok["verdict"].tolist() == ["equal", "equal"]
+    bad = e.copy()
+    bad.loc[1, "cumulative_actual_mt_co2e"] = 196.0  # printed cumulative 196 instead of 201
+    checks = em.reconcile_margins(em.margins(bad), printed_from(bad))
+    assert checks["verdict"].tolist() == ["equal", "differs"]
+    assert checks["published"].iloc[1] == pytest.approx(4.0)
+    assert checks["recomputed"].iloc[1] == pytest.approx(-1.0)
+
+
+def test_precise_vs_rounded_uses_table_and_text_precision():
+    e = emissions_table([100.0, 50.0], [90.0, 49.0], start=2031)
+    h = headlines([("target_emissions_2032", "50.04", "百萬公噸CO2e", "s1"),
+                   ("target_emissions_2032_rounded", "50.0", "百萬公噸CO2e", "s2"),
+                   ("emissions_2032", "49.16", "百萬公噸CO2e", "s1"),  # rounds to 49.2, Table 6 says 49.0
+                   ("emissions_period_2031_2032", "139.01", "百萬公噸CO2e", "s1")])
+    out = em.precise_vs_rounded(h, printed_from(e)).set_index("check_id")
+    assert out.at["emissions.precise.target_emissions_2032.table6", "verdict"] == "rounds to published"
+    assert out.at["emissions.precise.target_emissions_2032.text", "verdict"] == "rounds to published"
+    assert out.at["emissions.precise.emissions_2032.table6", "verdict"] == "differs"
+    assert out.at["emissions.precise.emissions_period_2031_2032.table6", "verdict"] == "rounds to published"
+    assert "emissions.precise.target_period_2031_2032.table6" not in out.index  # not printed: no row
+
+
+def test_first_period_verdicts_separate_period_from_every_year():
+    t = em.margins(emissions_table([100.0, 100.0], [103.0, 90.0], start=2031))
+    v = em.first_period_verdicts(t, headlines([])).set_index("criterion")
+    assert bool(v.at["final-year annual target", "met"])
+    assert bool(v.at["period cumulative target", "met"])
+    assert v.at["period cumulative target", "margin_mt_co2e"] == pytest.approx(7.0)
+    assert not bool(v.at["every year's annual target", "met"])
+    assert v.at["every year's annual target", "years_over"] == 1
+    assert not bool(v.at["cumulative target to date, every year", "met"])  # first year already over
+
+
+# ------------------------------------------------------------------------------------------- stated changes
+
+STATED = [
+    ("gdp_change_2016_2020", "16.56", "%", "摘要 三"),
+    ("fuel_oil_change_2020_vs_2005", "-85", "%", "摘要 三"),
+    ("emissions_change_2016_2020", "-1.3", "百萬公噸CO2e", "摘要 三"),
+    ("emissions_change_pct_2016_2020", "-0.9", "%", "摘要 三"),
+    ("intensity_change_2020_vs_2005", "-49", "%", "摘要 二"),  # notebook 04's, not a driver
+    ("reduction_2021", "1.7", "百萬公噸CO2e", "摘要 一"),
+]
+
+
+def test_stated_changes_parses_spans_and_leaves_out_non_drivers():
+    c = em.stated_changes(headlines(STATED)).set_index("key")
+    assert list(c.index) == ["gdp_change_2016_2020", "fuel_oil_change_2020_vs_2005", "emissions_change_2016_2020",
+                             "emissions_change_pct_2016_2020"]
+    assert (c.at["fuel_oil_change_2020_vs_2005", "from_year"], c.at["fuel_oil_change_2020_vs_2005", "to_year"]) == (2005, 2020)
+    assert c.at["emissions_change_pct_2016_2020", "driver"] == "emissions"
+    assert c.at["emissions_change_2016_2020", "stated"] == pytest.approx(-1.3)
+
+
+def test_check_stated_changes_checks_emissions_only_and_says_why_not_the_rest():
+    e = emissions_table([149.4, 150.4, 148.3, 146.9, 146.5], [147.8, 148.8, 150.8, 144.7, 141.9])
+    checks = em.check_stated_changes(em.stated_changes(headlines(STATED)), e).set_index("check_id")
+    mt = checks.loc["emissions.stated_change.emissions_change_2016_2020"]
+    assert mt["verdict"] == "differs" and mt["recomputed"] == pytest.approx(-5.9)
+    pct = checks.loc["emissions.stated_change.emissions_change_pct_2016_2020"]
+    assert pct["recomputed"] == pytest.approx(100 * (141.9 / 147.8 - 1))
+    assert checks.at["emissions.stated_change.gdp_change_2016_2020", "verdict"] == em.NO_SERIES
+    assert pd.isna(checks.at["emissions.stated_change.gdp_change_2016_2020", "recomputed"])
+    # a change that the table does reproduce agrees
+    ok = headlines([("emissions_change_2016_2020", "-5.9", "百萬公噸CO2e", "s")])
+    assert em.check_stated_changes(em.stated_changes(ok), e)["verdict"].iloc[0] == "equal"
+    # an emissions change outside the table's years cannot be checked either
+    out = headlines([("emissions_change_2010_2020", "-5.9", "百萬公噸CO2e", "s")])
+    assert em.check_stated_changes(em.stated_changes(out), e)["verdict"].iloc[0] == em.NO_SERIES
+
+
+def test_readings_find_the_pair_of_cells_that_gives_the_stated_change():
+    e = emissions_table([10.0, 8.0], [9.0, 7.0], start=2040)
+    h = headlines([("emissions_change_2040_2041", "-1", "百萬公噸CO2e", "s")])
+    r = em.readings_of_stated_change(em.stated_changes(h), e)
+    agreeing = r.loc[r["verdict"] != "differs", "reading"].tolist()
+    assert len(r) == 4
+    assert agreeing == ["2040 emissions -> 2041 target"]  # 8 - 9 = -1; 7 - 9 = -2, 8 - 10, 7 - 10
+
+
+def test_drivers_figure_data_pairs_stated_with_recomputed():
+    e = emissions_table([149.4, 150.4, 148.3, 146.9, 146.5], [147.8, 148.8, 150.8, 144.7, 141.9])
+    changes = em.stated_changes(headlines(STATED))
+    data = em.drivers_figure_data(changes, em.check_stated_changes(changes, e))
+    assert (data["origin"] == "derived").sum() == 2  # the two emissions changes only
+    assert set(data.loc[data["origin"] == "derived", "unit"]) == {"%", "百萬公噸CO2e"}
+
+
+# ------------------------------------------------------------------------------------------- external facts
+
+def test_real_external_facts_are_valid_and_sourced():
+    facts = em.read_external_facts(REPO / "data" / "external")
+    assert facts["source_url"].str.match(r"^https?://").all()
+    assert (facts["origin"] == "external").all()
+    base = em.fact(facts, "emissions_baseline_2005")
+    assert base["value_base"] == pytest.approx(142.276) and base["base_unit"] == "mt_co2e"
+    with pytest.raises(DataError, match="no external fact 'nope'"):
+        em.fact(facts, "nope")
+
+
+@pytest.fixture
+def external_copy(tmp_path) -> Path:
+    folder = tmp_path / "external"
+    shutil.copytree(REPO / "data" / "external", folder)
+    return folder
+
+
+def test_external_facts_without_source_or_with_unknown_unit_are_refused(external_copy):
+    facts = external_copy / "facts.csv"
+    text = facts.read_text(encoding="utf-8")
+    facts.write_text(text.replace("百萬公噸CO2e,2030", "furlongs,2030"), encoding="utf-8")
+    with pytest.raises(DataError, match=r"facts.csv, row 7, column 'unit'"):
+        em.read_external_facts(external_copy)
+    facts.write_text(text.replace("https://ec.ltn.com.tw/article/breakingnews/5318882", "somewhere"), encoding="utf-8")
+    with pytest.raises(DataError, match="column 'source_url'"):
+        em.read_external_facts(external_copy)
+
+
+def test_external_dir_prefers_a_sibling_of_the_raw_root(tmp_path, external_copy):
+    (tmp_path / "raw" / "2021").mkdir(parents=True)
+    paths = YearPaths.for_year(2021, tmp_path / "raw", tmp_path / "p", tmp_path / "f")
+    assert em.external_dir(paths) == tmp_path / "external"
+    assert em.external_dir(YearPaths.for_year(2021)) == REPO / "data" / "external"
+
+
+def test_external_vs_report_compares_in_the_report_unit():
+    facts = em.read_external_facts(REPO / "data" / "external")
+    h = headlines([("target_emissions_2020", "146.5", "百萬公噸CO2e", "s"),
+                   ("intensity_target_change_2020_vs_2005", "-40", "%", "s")])
+    checks = em.external_checks(facts, h)
+    assert checks["check_id"].tolist() == ["emissions.external.target_emissions_2020"]  # intensity is 04's
+    assert checks["verdict"].iloc[0] == "rounds to published"
+    from mfgghg.intensity import external_checks as intensity_external
+
+    ic = intensity_external(facts, h)
+    assert ic["check_id"].tolist() == ["intensity.external.intensity_target_change_2020_vs_2005"]
+    assert ic["verdict"].iloc[0] == "differs"
+
+
+def test_source_line_builds_the_roc_year_and_lists_parts_once():
+    line = em.source_line(2021, ["表6", "摘要 三; 貳 二(一)", "摘要 三"], ["Paper, 2018-01-01", "Paper, 2018-01-01"])
+    assert line == "資料來源：110年執行成果報告 表6、摘要 三、貳 二(一)；外部資料：Paper, 2018-01-01"
+
+
+# ------------------------------------------------------------------------------------------- notes
+
+def test_notes_join_by_check_id_and_unknown_ids_raise():
+    checks = pd.DataFrame({"check_id": ["emissions.a", "emissions.b"], "verdict": ["differs", "equal"]})
+    notes = pd.DataFrame({"check_id": ["emissions.a", "intensity.z", "table5.x"],
+                          "explanation": ["why a", "04's note", "another file's"],
+                          "file": ["emissions_notes.csv", "emissions_notes.csv", "budget_notes.csv"]})
+    out = em.attach_notes(checks, notes, "emissions")
+    assert out["explanation"].tolist() == ["why a", ""]
+    with pytest.raises(DataError, match="unknown check 'intensity.z'"):
+        em.attach_notes(checks.assign(check_id=["intensity.q", "intensity.r"]), notes, "intensity")
+    stray = pd.DataFrame({"check_id": ["table6.x"], "explanation": ["?"], "file": ["emissions_notes.csv"]})
+    with pytest.raises(DataError, match="check ids start with"):
+        em.attach_notes(checks, stray, "emissions")
+
+
+def test_checks_with_notes_and_mismatches():
+    a = pd.DataFrame([{"check_id": "emissions.x", "source": "", "description": "", "unit": "%", "published": 1.0,
+                       "recomputed": 2.0, "difference": 1.0, "verdict": "differs"},
+                      {"check_id": "emissions.y", "source": "", "description": "", "unit": "%", "published": 1.0,
+                       "recomputed": float("nan"), "difference": float("nan"), "verdict": em.NO_SERIES}])
+    b = pd.DataFrame(columns=em.CHECK_COLUMNS)
+    notes = pd.DataFrame({"check_id": ["emissions.x"], "explanation": ["because"]})
+    table = em.checks_with_notes([a, b], notes, "emissions")
+    assert table["agrees"].tolist() == [False, False]
+    m = em.mismatches(table)
+    assert m["check_id"].tolist() == ["emissions.x"]  # 'no series' is not a mismatch
+    assert m["explanation"].iloc[0] == "because"
+
+
+# ------------------------------------------------------------------------------------------- figures
+
+@pytest.fixture
+def styled():
+    apply_style()
+    yield
+    plt.close("all")
+
+
+def test_figures_draw_report_and_derived_distinctly(styled):
+    e = emissions_table([100.0, 100.0, 100.0], [98.0, 103.0, 95.0], start=2030)
+    t = em.margins(e)
+    fig = em.plot_annual(t)
+    fig.canvas.draw()  # a missing glyph would warn, and warnings from matplotlib fail the tests
+    labels = [x.get_text() for x in fig.axes[0].get_legend().get_texts()]
+    assert any("報告" in x for x in labels) and any("推算" in x for x in labels)
+    assert "百萬公噸CO2e" in fig.axes[0].get_ylabel()
+    fig = em.plot_cumulative(t)
+    fig.canvas.draw()
+    assert len(fig.axes) == 2 and all(ax.get_ylabel() for ax in fig.axes)
+    changes = em.stated_changes(headlines(STATED))
+    fig = em.plot_drivers(em.drivers_figure_data(changes, em.check_stated_changes(changes, e)))
+    fig.canvas.draw()
+    assert all(ax.get_xlabel().startswith("變化") for ax in fig.axes)
+    empty = em.plot_drivers(em.drivers_figure_data(em.stated_changes(headlines([])),
+                                                   pd.DataFrame(columns=em.CHECK_COLUMNS)))
+    empty.canvas.draw()
+    assert "未列出" in empty.axes[0].texts[0].get_text()
+
+
+def test_context_figure_keeps_external_values_apart(styled):
+    facts = em.read_external_facts(REPO / "data" / "external")
+    t = em.margins(emissions_table([149.4, 150.4], [147.8, 148.8]))
+    data = em.context_figure_data(t, facts)
+    ext = data[data["origin"] == "external"]
+    assert len(ext) == (facts["base_unit"] == "mt_co2e").sum()
+    assert ext["source"].str.len().gt(0).all()
+    fig = em.plot_context(data)
+    fig.canvas.draw()
+    assert any("外部" in x.get_text() for x in fig.axes[0].get_legend().get_texts())
+
+
+# ------------------------------------------------------------------------------------------- the real 2021 data
+
+@pytest.fixture(scope="module")
+def real():
+    paths = YearPaths.for_year(2021)
+    return paths, load_processed(paths.processed)
+
+
+def test_2021_over_target_years_and_margins_match_table6(real):
+    paths, tables = real
+    t = em.margins(tables["emissions"]).set_index("year")
+    assert em.over_target_years(t.reset_index()) == [2018]  # 150.8 against 148.3
+    assert t.at[2018, "margin_mt_co2e"] == pytest.approx(-2.5)
+    assert t.at[2020, "margin_mt_co2e"] == pytest.approx(4.6)
+    assert t.at[2020, "cumulative_margin_mt_co2e"] == pytest.approx(7.5)  # 741.5 - 734.0
+    assert (t["cumulative_margin_mt_co2e"] > 0).all()
+    checks = em.reconcile_margins(t.reset_index(), em.table6_printed(paths.raw))
+    assert (checks["verdict"] == "equal").all()
+
+
+def test_2021_precise_figures_round_to_the_table(real):
+    paths, tables = real
+    checks = em.precise_vs_rounded(tables["published_headlines"], em.table6_printed(paths.raw))
+    assert len(checks) == 8
+    assert (checks["verdict"] == "rounds to published").all()
+
+
+def test_2021_stated_emissions_change_is_not_table6s_and_is_explained(real):
+    _, tables = real
+    changes = em.stated_changes(tables["published_headlines"])
+    assert set(changes["driver"]) == set(em.DRIVER_LABELS)
+    checks = em.checks_with_notes([em.check_stated_changes(changes, tables["emissions"])], tables["notes"], "emissions")
+    m = em.mismatches(checks).set_index("check_id")
+    assert set(m.index) == {"emissions.stated_change.emissions_change_2016_2020",
+                            "emissions.stated_change.emissions_change_pct_2016_2020"}
+    assert m.at["emissions.stated_change.emissions_change_2016_2020", "published"] == pytest.approx(-1.3)
+    assert m.at["emissions.stated_change.emissions_change_2016_2020", "recomputed"] == pytest.approx(-5.9)
+    assert m["explanation"].str.len().gt(0).all()
+    readings = em.readings_of_stated_change(changes, tables["emissions"])
+    assert set(readings.loc[readings["verdict"] != "differs", "reading"]) == {"2016 emissions -> 2020 target"}
+
+
+def test_2021_notes_file_names_only_existing_checks():
+    notes = pd.read_csv(REPO / "data" / "raw" / "2021" / "emissions_notes.csv", dtype=str)
+    assert notes["check_id"].str.match(r"^(emissions|intensity)\.").all()
+    described = json.loads((REPO / "data" / "raw" / "2021" / "datapackage.json").read_text(encoding="utf-8"))
+    assert any(r["path"] == "emissions_notes.csv" for r in described["resources"])

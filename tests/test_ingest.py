@@ -1,0 +1,275 @@
+"""The ingest on the real 2021 data, and what it does with broken input."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from conftest import REPO, line_of_value, set_cell
+from mfgghg.errors import DataError, ParameterError
+from mfgghg.ingest import ingest, load_processed, write_csv, write_tables
+from mfgghg.paths import YearPaths
+from mfgghg.reconcile import funding_by_pillar, reconciliation_table, status_counts
+
+
+@pytest.fixture(scope="module")
+def ingested_2021():
+    return ingest(YearPaths.for_year(2021))
+
+
+def test_37_measures_in_three_pillars_and_17_strategies(ingested_2021):
+    m = ingested_2021.tables["measures"]
+    assert len(m) == 37 and m["measure_id"].is_unique
+    assert m["pillar"].value_counts().sort_index().tolist() == [12, 17, 8]
+    assert m["strategy_id"].nunique() == 17
+    assert set(m["ministry_zh"]) == {"經濟部", "國科會", "環保署"}
+    assert m.loc[m["measure_id"] == "3.4.1", ["period_start", "period_end"]].values.tolist() == [[2022, 2022]]
+
+
+@pytest.mark.parametrize("table, by", [("table2", "pillar"), ("table3", "ministry_zh")])
+def test_counts_by_type_equal_tables_2_and_3(ingested_2021, table, by):
+    t = ingested_2021.tables
+    recomputed = status_counts(t["measures"], by).set_index(["group", "measure_type"])
+    published = t["published_status"].query("table == @table").set_index(["group", "measure_type"])
+    for key, row in published.iterrows():
+        for col in ("achieved", "not_achieved", "subtotal"):
+            if pd.isna(row[col]):  # the report prints '-' where a group has no such measure
+                assert recomputed.loc[key, "subtotal"] == 0
+            else:
+                assert recomputed.loc[key, col] == row[col], (key, col)
+
+
+def test_funding_by_pillar_matches_table5_within_rounding(ingested_2021):
+    t = ingested_2021.tables
+    sums = funding_by_pillar(t["measures"], t["measure_funding"]) / 1e4  # 萬元, as printed
+    published = t["published_budget"].set_index("pillar")["actual_twd"] / 1e4
+    for pillar, value in sums.items():
+        assert abs(value - published[pillar]) < 1, pillar  # printed in whole 萬元 (rounded or truncated)
+    assert abs(sums.sum() - published["total"]) < 1
+
+
+def test_emissions_equal_table6(ingested_2021):
+    e = ingested_2021.tables["emissions"]
+    raw = ingested_2021.raw["published_table6_emissions"].data
+    assert e["year"].tolist() == [2016, 2017, 2018, 2019, 2020]
+    assert e["target_mt_co2e"].tolist() == raw["annual_target_million_t_co2e"].tolist()
+    assert e["actual_mt_co2e"].tolist() == raw["annual_emissions_million_t_co2e"].tolist()
+    assert e["cumulative_actual_mt_co2e"].iloc[-1] == 734.0
+
+
+def test_units_converted_to_base(ingested_2021):
+    m = ingested_2021.tables["measures"].set_index("measure_id")
+    f = ingested_2021.tables["measure_funding"]
+    assert m.at["1.1.1", "reduction_t_co2e"] == 1_194_000  # 119.4 萬公噸
+    assert f.query("measure_id == '1.3.1'")["amount_twd"].item() == pytest.approx(75_547_425)  # 7,554.7425 萬元
+
+
+def test_reconciliation_explains_every_difference(ingested_2021):
+    r = reconciliation_table(ingested_2021)
+    differ = r[~r["agrees"]]
+    assert len(differ) > 0  # the report has real inconsistencies; they must stay visible
+    assert (differ["explanation"].str.len() > 0).all(), differ.loc[differ["explanation"] == "", "check_id"].tolist()
+    v = r.set_index("check_id")["verdict"]
+    assert v["headline.reduction_2021.actual_expected"] == "rounds to published"
+    assert v["headline.reduction_2021.actual"] == "differs"
+    assert v["table5.1.actual.public_only"] == "differs"
+
+
+def test_committed_processed_tables_are_what_the_ingest_writes(ingested_2021, tmp_path):
+    """data/processed/2021 is committed for JupyterLab users; it must be the ingest's output."""
+    committed = load_processed(REPO / "data" / "processed" / "2021")
+    fresh_dir = tmp_path / "p"
+    tables = dict(ingested_2021.tables, reconciliation=reconciliation_table(ingested_2021))
+    write_tables(tables, fresh_dir)
+    for name in tables:
+        assert (fresh_dir / f"{name}.csv").read_bytes() == (REPO / "data" / "processed" / "2021" / f"{name}.csv").read_bytes(), name
+    assert set(tables) <= set(committed)
+
+
+def test_write_tables_leaves_previous_files_when_a_table_fails(tmp_path):
+    out = tmp_path / "2021"
+    write_tables({"a": pd.DataFrame({"x": [1]})}, out)
+    before = (out / "a.csv").read_bytes()
+
+    class Broken(pd.DataFrame):
+        def to_csv(self, *a, **k):
+            raise OSError("disk full")
+
+    with pytest.raises(OSError):
+        write_tables({"a": pd.DataFrame({"x": [2]}), "b": Broken({"y": [1]})}, out)
+    assert (out / "a.csv").read_bytes() == before
+    assert not (out / "b.csv").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["2021"]  # no temporary folders left
+
+
+# --- broken input: one line naming file, row and column -------------------------------------
+
+
+def _ingest(root):
+    return ingest(YearPaths.for_year(2021, raw_root=root / "raw"))
+
+
+def _expect(root, file, row, column, message):
+    with pytest.raises(DataError) as info:
+        _ingest(root)
+    err = info.value
+    text = str(err)
+    assert "\n" not in text
+    assert err.file.endswith(file), text
+    assert err.row == row, text
+    assert err.column == column, text
+    assert message in text, text
+    return text
+
+
+def test_valid_copy_ingests(data_copy):
+    assert len(_ingest(data_copy).tables["measures"]) == 37
+
+
+def test_missing_year_folder(data_copy):
+    shutil.rmtree(data_copy / "raw" / "2021")
+    with pytest.raises(ParameterError, match="no data for report year 2021"):
+        _ingest(data_copy)
+
+
+def test_missing_file(data_copy):
+    (data_copy / "raw" / "2021" / "annex_funding.csv").unlink()
+    _expect(data_copy, "annex_funding.csv", None, None, "missing file")
+
+
+def test_missing_description(data_copy):
+    (data_copy / "raw" / "2021" / "datapackage.json").unlink()
+    _expect(data_copy, "datapackage.json", None, None, "missing")
+
+
+def test_missing_column(data_copy):
+    p = data_copy / "raw" / "2021" / "annex_funding.csv"
+    df = pd.read_csv(p, dtype=str, keep_default_na=False).drop(columns=["note"])
+    write_csv(df, p)
+    _expect(data_copy, "annex_funding.csv", 1, "note", "missing column")
+
+
+def test_unknown_column(data_copy):
+    p = data_copy / "raw" / "2021" / "annex_funding.csv"
+    df = pd.read_csv(p, dtype=str, keep_default_na=False).rename(columns={"note": "notes"})
+    write_csv(df, p)
+    _expect(data_copy, "annex_funding.csv", 1, "note", "missing column")
+
+
+def test_extra_column(data_copy):
+    p = data_copy / "raw" / "2021" / "pillars.csv"
+    df = pd.read_csv(p, dtype=str, keep_default_na=False).assign(name_en="x")
+    write_csv(df, p)
+    _expect(data_copy, "pillars.csv", 1, "name_en", "unknown column")
+
+
+@pytest.mark.parametrize("value, message", [("abc", "expected a number"), ("-5", "must be >= 0")])
+def test_bad_amount(data_copy, value, message):
+    p = data_copy / "raw" / "2021" / "annex_funding.csv"
+    set_cell(p, 4, "amount_10k_twd", value)
+    _expect(data_copy, "annex_funding.csv", 4, "amount_10k_twd", message)
+
+
+def test_duplicate_measure_id(data_copy):
+    p = data_copy / "raw" / "2021" / "annex_measures.csv"
+    set_cell(p, 3, "measure_id", "1.1.1")
+    text = _expect(data_copy, "annex_measures.csv", 3, "measure_id", "duplicate")
+    assert "1.1.1" in text
+
+
+@pytest.mark.parametrize("value", ["1.1", "1.1.1a", "A.1.1"])
+def test_malformed_measure_id(data_copy, value):
+    p = data_copy / "raw" / "2021" / "annex_measures.csv"
+    set_cell(p, 5, "measure_id", value)
+    _expect(data_copy, "annex_measures.csv", 5, "measure_id", "must match")
+
+
+def test_unknown_agency(data_copy):
+    p = data_copy / "raw" / "2021" / "annex_measures.csv"
+    set_cell(p, 6, "lead_agency_zh", "經濟部水利署")
+    _expect(data_copy, "annex_measures.csv", 6, "lead_agency_zh", "must be one of")
+
+
+def test_unknown_funding_source(data_copy):
+    p = data_copy / "raw" / "2021" / "annex_funding.csv"
+    set_cell(p, 2, "source_zh", "特別預算")
+    _expect(data_copy, "annex_funding.csv", 2, "source_zh", "'特別預算' must be one of")
+
+
+def test_unknown_reduction_kind(data_copy):
+    p = data_copy / "raw" / "2021" / "annex_measures.csv"
+    row = line_of_value(p, "measure_id", "1.1.1")
+    set_cell(p, row, "reduction_kind_zh", "估計減碳")
+    _expect(data_copy, "annex_measures.csv", row, "reduction_kind_zh", "must be one of")
+
+
+def test_reduction_without_kind(data_copy):
+    p = data_copy / "raw" / "2021" / "annex_measures.csv"
+    row = line_of_value(p, "measure_id", "1.1.2")
+    set_cell(p, row, "reduction_kind_zh", "")
+    _expect(data_copy, "annex_measures.csv", row, "reduction_kind_zh", "needs both a value and a kind")
+
+
+def test_period_that_ends_before_it_starts(data_copy):
+    p = data_copy / "raw" / "2021" / "annex_measures.csv"
+    set_cell(p, 7, "period_roc", "114-110")
+    _expect(data_copy, "annex_measures.csv", 7, "period_roc", "ends before it starts")
+
+
+def test_malformed_period(data_copy):
+    p = data_copy / "raw" / "2021" / "annex_measures.csv"
+    set_cell(p, 7, "period_roc", "110/114")
+    _expect(data_copy, "annex_measures.csv", 7, "period_roc", "must match")
+
+
+def test_non_boolean_flag(data_copy):
+    p = data_copy / "raw" / "2021" / "annex_measures.csv"
+    set_cell(p, 2, "is_new", "yes")
+    _expect(data_copy, "annex_measures.csv", 2, "is_new", "expected true or false")
+
+
+def test_funding_for_unknown_measure(data_copy):
+    p = data_copy / "raw" / "2021" / "annex_funding.csv"
+    set_cell(p, 3, "measure_id", "9.9.9")
+    _expect(data_copy, "annex_funding.csv", 3, "measure_id", "is not a measure_id of annex_measures.csv")
+
+
+def test_unknown_measure_type(data_copy):
+    p = data_copy / "raw" / "2021" / "measure_attributes.csv"
+    set_cell(p, 4, "measure_type", "mixed")
+    _expect(data_copy, "measure_attributes.csv", 4, "measure_type", "must be one of")
+
+
+def test_measure_of_unknown_pillar(data_copy):
+    pillars = data_copy / "raw" / "2021" / "pillars.csv"
+    lines = pillars.read_text(encoding="utf-8").splitlines(keepends=True)
+    pillars.write_text("".join(l for l in lines if not l.startswith("3,")), encoding="utf-8")
+    row = line_of_value(data_copy / "raw" / "2021" / "annex_measures.csv", "measure_id", "3.1.1")
+    _expect(data_copy, "annex_measures.csv", row, "measure_id", "pillar 3 of 3.1.1 is not in pillars.csv")
+
+
+def test_required_value_missing(data_copy):
+    p = data_copy / "raw" / "2021" / "annex_measures.csv"
+    set_cell(p, 8, "name_zh", "")
+    _expect(data_copy, "annex_measures.csv", 8, "name_zh", "a value is required")
+
+
+def test_row_with_extra_field(data_copy):
+    p = data_copy / "raw" / "2021" / "pillars.csv"
+    with open(p, "a", encoding="utf-8") as fh:
+        fh.write("4,額外,多的\n")
+    _expect(data_copy, "pillars.csv", 5, None, "expected 2 fields, found 3")
+
+
+def test_published_value_not_a_number(data_copy):
+    p = data_copy / "raw" / "2021" / "published_table6_emissions.csv"
+    set_cell(p, 3, "annual_emissions_million_t_co2e", "148,8")
+    _expect(data_copy, "published_table6_emissions.csv", 3, "annual_emissions_million_t_co2e", "expected a number")
+
+
+def test_rate_above_100_percent(data_copy):
+    p = data_copy / "raw" / "2021" / "published_table2_by_pillar.csv"
+    set_cell(p, 2, "a_rate_pct", "120")
+    _expect(data_copy, "published_table2_by_pillar.csv", 2, "a_rate_pct", "must be <= 100")

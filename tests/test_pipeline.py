@@ -1,0 +1,165 @@
+"""The runner: order, all-or-nothing publishing, locking, one-line errors, and notebook conventions."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from conftest import REPO
+from mfgghg import KERNEL_NAME
+from mfgghg.pipeline import RunError, discover_notebooks, run_year, year_lock
+
+PARAMS = 'report_year = 2021\nraw_root = "data/raw"\nprocessed_root = "data/processed"\nfigures_root = "figures"'
+
+
+def make_notebook(path, body: str):
+    nb = new_notebook()
+    nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "Python 3 (mfgghg)", "language": "python"}
+    params = new_code_cell(PARAMS)
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, new_code_cell(body)]
+    nbformat.write(nb, path)
+    return path
+
+
+WRITE_FIGURE = (
+    "from pathlib import Path\n"
+    "d = Path(figures_root) / str(report_year); d.mkdir(parents=True, exist_ok=True)\n"
+    "(d / 'new.txt').write_text('new')\n"
+    "p = Path(processed_root) / str(report_year); p.mkdir(parents=True, exist_ok=True)\n"
+    "(p / 'table.csv').write_text('x\\n2\\n')"
+)
+
+
+@pytest.fixture
+def roots(tmp_path):
+    (tmp_path / "raw" / "2021").mkdir(parents=True)
+    old_fig = tmp_path / "figures" / "2021"
+    old_fig.mkdir(parents=True)
+    (old_fig / "old.txt").write_text("old")
+    old_proc = tmp_path / "processed" / "2021"
+    old_proc.mkdir(parents=True)
+    (old_proc / "table.csv").write_text("x\n1\n")
+    return tmp_path
+
+
+def run(roots, notebooks):
+    return run_year(2021, roots / "raw", roots / "processed", roots / "figures", roots / "build",
+                    notebooks=notebooks, log=lambda *_: None)
+
+
+def test_success_replaces_the_year_outputs(roots, tmp_path):
+    nb = make_notebook(tmp_path / "01_ok.ipynb", WRITE_FIGURE)
+    result = run(roots, [nb])
+    # the old figure is gone: the folder was replaced, not merged; the page and notebook copies are new
+    assert sorted(p.name for p in (roots / "figures" / "2021").iterdir()) == ["index.html", "new.txt", "notebooks"]
+    assert (roots / "figures" / "2021" / "notebooks" / "01_ok.html").is_file()
+    assert (roots / "processed" / "2021" / "table.csv").read_text() == "x\n2\n"
+    assert (roots / "build" / "2021" / "01_ok.ipynb").is_file() and result.executed
+    assert not any(p.name.startswith(".staging") for p in (roots / "build" / "2021").iterdir())
+
+
+def test_failing_notebook_names_notebook_cell_and_error_and_keeps_outputs(roots, tmp_path):
+    ok = make_notebook(tmp_path / "01_ok.ipynb", WRITE_FIGURE)
+    bad = make_notebook(tmp_path / "02_fail.ipynb", "raise ValueError('boom in the data')")
+    with pytest.raises(RunError) as info:
+        run(roots, [ok, bad])
+    message = str(info.value)
+    assert "\n" not in message
+    assert message.startswith("02_fail.ipynb: cell ")
+    assert "ValueError: boom in the data" in message
+    assert sorted(p.name for p in (roots / "figures" / "2021").iterdir()) == ["old.txt"]
+    assert (roots / "processed" / "2021" / "table.csv").read_text() == "x\n1\n"
+
+
+def test_second_run_of_the_same_year_is_refused(roots, tmp_path):
+    nb = make_notebook(tmp_path / "01_ok.ipynb", WRITE_FIGURE)
+    with year_lock(roots / "build", 2021):
+        with pytest.raises(RunError, match="another run for report year 2021 is in progress"):
+            run(roots, [nb])
+    assert (roots / "figures" / "2021" / "old.txt").is_file()
+
+
+def cli(*args):
+    env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1")
+    return subprocess.run([sys.executable, "-m", "mfgghg", *args], capture_output=True, text=True, cwd=REPO, env=env)
+
+
+@pytest.mark.parametrize("year, message", [
+    ("abc", "error: report year 'abc' is not a number"),
+    ("2035", "error: no data for report year 2035"),
+])
+def test_cli_bad_year_is_one_line_without_traceback(year, message):
+    p = cli("run", "--year", year)
+    assert p.returncode == 1
+    assert p.stderr.startswith(message)
+    assert len(p.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in p.stderr
+
+
+def test_cli_unknown_option_is_refused():
+    p = cli("run", "--yaer", "2021")
+    assert p.returncode == 2
+    assert "unrecognized arguments: --yaer" in p.stderr
+    assert "Traceback" not in p.stderr
+
+
+def test_notebooks_are_numbered_and_follow_the_conventions():
+    notebooks = discover_notebooks()
+    assert [p.name for p in notebooks][0] == "01_ingest.ipynb"
+    for path in notebooks:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        assert nb["metadata"]["kernelspec"]["name"] == KERNEL_NAME, path.name
+        assert "papermill" not in nb["metadata"], path.name
+        params = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
+        assert len(params) == 1, path.name
+        source = "".join(params[0]["source"])
+        assert "report_year = 2021" in source and 'figures_root = "figures"' in source, path.name
+        assert nb["cells"][0]["cell_type"] == "markdown" and nb["cells"][-1]["cell_type"] == "markdown", path.name
+        code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+        assert all(c.get("outputs") is not None for c in code)
+        assert not any(o.get("output_type") == "error" for c in code for o in c["outputs"]), path.name
+        assert any(c["outputs"] for c in code), f"{path.name} has no stored outputs for nbval"
+
+
+def test_killed_run_leaves_the_previous_outputs_byte_for_byte(tmp_path):
+    """Kill a real run of the synthetic year midway; the previous year folders must be untouched."""
+    import signal
+    import time
+
+    fixture_raw = REPO / "tests" / "fixtures" / "data" / "raw"
+    roots = {k: tmp_path / k for k in ("processed", "figures", "build")}
+    previous = {}
+    for key in ("processed", "figures"):
+        d = roots[key] / "2099"
+        d.mkdir(parents=True)
+        (d / "previous.csv").write_bytes(b"previous run\n")
+        previous[key] = {p.name: p.read_bytes() for p in d.iterdir()}
+    args = [sys.executable, "-m", "mfgghg", "run", "--year", "2099", "--raw-root", str(fixture_raw),
+            "--processed-root", str(roots["processed"]), "--figures-root", str(roots["figures"]),
+            "--build-root", str(roots["build"])]
+    env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1")
+    proc = subprocess.Popen(args, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    first_done = roots["build"] / "2099" / "01_ingest.ipynb"
+    deadline = time.time() + 120
+    while not first_done.exists() and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.2)
+    assert proc.poll() is None, "the run ended before it could be killed midway"
+    assert first_done.exists(), "the first notebook never finished"
+    os.killpg(proc.pid, signal.SIGKILL)  # the runner and its kernels
+    proc.wait()
+    for key in ("processed", "figures"):
+        d = roots[key] / "2099"
+        assert {p.name: p.read_bytes() for p in d.iterdir()} == previous[key], key
+    # the next run is not blocked by the dead one (lock released, stale staging removed)
+    done = subprocess.run(args, cwd=REPO, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert (roots["processed"] / "2099" / "measures.csv").is_file()
+    assert not list((roots["build"] / "2099").glob(".staging-*"))

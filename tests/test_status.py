@@ -1,0 +1,429 @@
+"""Notebook 02's logic: goals against results, flags, Table 1, Tables 2-3 layout and comparisons."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import matplotlib
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+
+from conftest import REPO, line_of_value, set_cell
+from mfgghg import status as st
+from mfgghg.errors import DataError
+from mfgghg.figures import apply_style
+from mfgghg.ingest import load_processed
+from mfgghg.reconcile import REDUCTION_KIND_SETS, status_counts
+
+matplotlib.use("Agg")
+RAW = REPO / "data" / "raw" / "2021"
+PROCESSED = REPO / "data" / "processed" / "2021"
+
+
+# ---------------------------------------------------------------------------------------------
+# hand-made data
+
+
+def make_measures() -> pd.DataFrame:
+    rows = [
+        # id, pillar, ministry, start, end, type, basis, status, reduction, kind
+        ("1.1.1", 1, "經濟部", 2021, 2025, "substantive", "inferred", "achieved", 1000.0, "actual"),
+        ("1.1.2", 1, "經濟部", 2021, 2023, "capacity", "stated", "achieved", 500.0, "potential"),
+        ("1.2.1", 1, "國科會", 2021, 2025, "substantive", "inferred", "not_achieved", 200.0, "expected"),
+        ("2.1.1", 2, "經濟部", 2022, 2025, "substantive", "inferred", "achieved", 50.0, "actual"),
+        ("2.1.2", 2, "環保署", 2022, 2022, "capacity", "inferred", "achieved", float("nan"), None),
+        ("2.2.1", 2, "經濟部", 2021, 2025, "capacity", "stated", "not_achieved", float("nan"), None),
+    ]
+    m = pd.DataFrame(rows, columns=["measure_id", "pillar", "ministry_zh", "period_start", "period_end",
+                                    "measure_type", "measure_type_basis", "status", "reduction_t_co2e",
+                                    "reduction_kind"])
+    m["strategy_id"] = m["measure_id"].str.rsplit(".", n=1).str[0]
+    m["name_zh"] = "措施" + m["measure_id"]
+    return m
+
+
+def make_goals() -> pd.DataFrame:
+    rows = [
+        # id, no, basis, goal, unit, result, result unit, result basis, inferred
+        ("1.1.1", 1, "yearly", 80.0, "家", 80.0, "家", "year", False),  # met exactly
+        ("1.1.1", 2, "cumulative", 5420.0, "公噸CO2e", 0.33, "萬公噸CO2e", "year", False),  # 3300 / 5420
+        ("1.1.2", 1, "yearly", 6.0, "案", 5.0, "件", "year", False),  # short, count units compare
+        ("1.1.2", 2, "unstated", 12.0, "家", 4.0, "家", "year", False),  # 1/3 of a 3-year period: on pace
+        ("1.1.2", 3, "cumulative", 12.0, "家", 3.0, "家", "year", False),  # below pace
+        ("1.2.1", 1, "level_by_year", 81.5, "%", 81.1, "%", "level", False),
+        ("2.1.1", 1, "yearly", 162.0, "家", 70.0, "家次", "year", False),  # units differ
+        ("2.1.1", 2, "yearly", 60.0, "家", None, None, "none", False),
+        ("2.1.2", 1, "period_total", 3.0, "萬筆", None, None, "none", False),
+        ("2.2.1", 1, "cumulative", 4.0, "個", None, None, "none", False),  # not achieved, no result
+    ]
+    g = pd.DataFrame(rows, columns=["measure_id", "goal_no", "goal_basis", "goal_value", "unit_zh",
+                                    "result_2021_value", "result_unit_zh", "result_basis", "value_inferred"])
+    g["indicator_zh"] = "指標" + g["goal_no"].astype(str)
+    g["result_2021_value"] = g["result_2021_value"].astype(float)
+    return g
+
+
+@pytest.fixture(scope="module")
+def real():
+    tables = load_processed(PROCESSED)
+    tables["goals"] = st.load_goals(RAW, tables["measures"])
+    return tables
+
+
+# ---------------------------------------------------------------------------------------------
+# goals against results
+
+
+@pytest.mark.parametrize("goal_unit, result_unit, expected", [
+    ("萬公噸CO2e", "公噸CO2e", True),
+    ("案", "件", True),  # both counts in mfgghg.units
+    ("萬度", "萬度", True),  # not in mfgghg.units, but the same
+    ("家", "家次", False),  # firms against visits
+    ("萬元", "萬公噸CO2e", False),
+])
+def test_comparable_units(goal_unit, result_unit, expected):
+    assert st.comparable_units(goal_unit, result_unit) is expected
+
+
+def test_goal_progress_ratios_and_assessments():
+    p = st.goal_progress(make_goals(), make_measures(), 2021).set_index(["measure_id", "goal_no"])
+    assert p.at[("1.1.1", 1), "assessment"] == "met"
+    assert math.isclose(p.at[("1.1.1", 2), "ratio"], 3300 / 5420)  # 0.33 萬公噸 against 5,420 公噸
+    assert p.at[("1.1.2", 1), "assessment"] == "short"
+    assert math.isclose(p.at[("1.1.2", 1), "ratio"], 5 / 6)
+    assert math.isclose(p.at[("1.1.2", 2), "elapsed_share"], 1 / 3)
+    assert p.at[("1.1.2", 2), "assessment"] == "at or above linear pace"  # 4 of 12 is exactly 1/3
+    assert p.at[("1.1.2", 3), "assessment"] == "below linear pace"
+    assert p.at[("1.2.1", 1), "assessment"] == "below level"
+    assert p.at[("2.1.1", 1), "assessment"] == "units differ" and math.isnan(p.at[("2.1.1", 1), "ratio"])
+    assert p.at[("2.1.1", 2), "assessment"] == "no result"
+    assert p.at[("2.1.1", 1), "elapsed_share"] == 0 and not p.at[("2.1.1", 1), "period_started"]
+    assert p.at[("2.1.2", 1), "goal_group"] == "multi_year"
+
+
+def test_goal_progress_reached_multi_year_goal():
+    g = make_goals().iloc[[1]].assign(result_2021_value=0.6)  # 6,000 t against 5,420 t
+    assert st.goal_progress(g, make_measures(), 2021)["assessment"].iloc[0] == "reached"
+
+
+def test_flag_measures():
+    m = make_measures()
+    flags = st.flag_measures(m, st.goal_progress(make_goals(), m, 2021), 2021)
+    got = set(zip(flags["measure_id"], flags["flag"]))
+    assert got == {
+        ("1.1.2", "short_of_yearly_goal"),
+        ("2.1.1", "yearly_goal_without_result"),
+        ("2.1.1", "period_not_started"),
+        ("2.1.2", "achieved_without_result"),
+        ("2.1.2", "period_not_started"),
+    }  # 2.2.1 has no result either, but is not counted achieved; 2.1.1 has one result
+    assert (flags["check_id"] == "goals." + flags["measure_id"] + "." + flags["flag"]).all()
+    assert list(flags["measure_id"]) == sorted(flags["measure_id"], key=lambda s: tuple(map(int, s.split("."))))
+    wide = st.flagged_measures(flags, m)
+    assert list(wide["measure_id"]) == ["1.1.2", "2.1.1", "2.1.2"]
+    assert wide.set_index("measure_id").at["2.1.2", "achieved_without_result"]
+    assert not wide.set_index("measure_id").at["1.1.2", "period_not_started"]
+
+
+def test_flag_measures_a_year_later_sees_the_period_started():
+    m = make_measures()
+    flags = st.flag_measures(m, st.goal_progress(make_goals(), m, 2022), 2022)
+    assert "period_not_started" not in set(flags["flag"])
+
+
+def test_goal_coverage():
+    cov = st.goal_coverage(make_measures(), make_goals()).set_index("measure_id")
+    assert cov.at["1.1.2", "numeric_goals"] == 3 and cov.at["1.1.2", "with_result"] == 3
+    assert cov.at["2.1.1", "numeric_goals"] == 2 and cov.at["2.1.1", "with_result"] == 1
+    assert cov.at["2.2.1", "with_result"] == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# reading and transcription checks
+
+
+def test_load_goals_real_data(real):
+    g = real["goals"]
+    assert g["measure_id"].isin(real["measures"]["measure_id"]).all()
+    assert (g["result_2021_value"].isna() == (g["result_basis"] == "none")).all()
+
+
+def test_goal_quotes_are_in_the_annex(real):
+    problems = st.check_goal_quotes(real["goals"], real["measures"])
+    assert problems.empty, problems.to_string()
+
+
+def test_check_goal_quotes_finds_a_wrong_value(real):
+    g = real["goals"].copy()
+    i = g.index[(g["measure_id"] == "1.1.3") & (g["goal_no"] == 1)][0]
+    g.loc[i, "goal_value"] = 7.0  # the annex prints 6 案
+    g.loc[i, "quote_result_zh"] = "共計核定9件"  # not in the annex
+    problems = st.check_goal_quotes(g, real["measures"])
+    assert set(problems["column"]) == {"goal_value", "quote_result_zh"}
+
+
+def test_load_goals_rejects_a_result_without_unit(data_copy):
+    path = data_copy / "raw" / "2021" / "measure_goals.csv"
+    line = line_of_value(path, "quote_goal_zh", "每年召開24場次產業減碳相關工作會議")
+    set_cell(path, line, "result_unit_zh", "")
+    with pytest.raises(DataError) as err:
+        st.load_goals(data_copy / "raw" / "2021")
+    assert err.value.row == line and err.value.column == "result_unit_zh"
+
+
+def test_load_goals_rejects_an_unknown_basis_and_measure(data_copy, real):
+    path = data_copy / "raw" / "2021" / "measure_goals.csv"
+    line = line_of_value(path, "quote_goal_zh", "每年召開24場次產業減碳相關工作會議")
+    set_cell(path, line, "goal_basis", "monthly")
+    with pytest.raises(DataError) as err:
+        st.load_goals(data_copy / "raw" / "2021")
+    assert err.value.column == "goal_basis"
+    set_cell(path, line, "goal_basis", "yearly")
+    set_cell(path, line, "measure_id", "1.5.9")
+    with pytest.raises(DataError, match="not a measure"):
+        st.load_goals(data_copy / "raw" / "2021", real["measures"])
+
+
+def test_load_goals_rejects_a_result_with_basis_none(data_copy):
+    path = data_copy / "raw" / "2021" / "measure_goals.csv"
+    line = line_of_value(path, "quote_goal_zh", "每年召開24場次產業減碳相關工作會議")
+    set_cell(path, line, "result_basis", "none")
+    with pytest.raises(DataError) as err:
+        st.load_goals(data_copy / "raw" / "2021")
+    assert err.value.row == line and err.value.column == "result_basis"
+
+
+# ---------------------------------------------------------------------------------------------
+# Table 1
+
+
+def test_strategy_table():
+    m = make_measures()
+    funding = pd.DataFrame({
+        "measure_id": ["1.1.1", "1.1.1", "1.2.1", "2.2.1"],
+        "amount_twd": [100.0, 50.0, 30.0, 7.0],
+        "is_public": [True, False, True, True],
+    })
+    t = st.strategy_table(m, funding)
+    s = t[t["level"] == "strategy"].set_index("strategy_id")
+    assert list(s.index) == ["1.1", "1.2", "2.1", "2.2"]
+    assert s.at["1.1", "measures"] == 2 and s.at["1.1", "substantive"] == 1 and s.at["1.1", "capacity"] == 1
+    assert s.at["1.1", "funding_twd"] == 150 and s.at["1.1", "public_funding_twd"] == 100
+    assert s.at["1.1", "reduction_actual_t_co2e"] == 1000 and s.at["1.1", "reduction_potential_t_co2e"] == 500
+    assert s.at["1.2", "reduction_expected_t_co2e"] == 200
+    assert s.at["2.1", "funding_twd"] == 0  # no funding rows
+    pillar1 = t[(t["level"] == "pillar") & (t["pillar"] == "1")].iloc[0]
+    assert pillar1["measures"] == 3 and pillar1["funding_twd"] == 180 and pillar1["types_inferred"] == 2
+    total = t[t["level"] == "total"].iloc[0]
+    assert total["measures"] == len(m) and total["funding_twd"] == funding["amount_twd"].sum()
+    assert total["reduction_actual_t_co2e"] == 1050
+
+
+def test_display_units():
+    df = pd.DataFrame({"x": ["a"], "funding_twd": [1e4], "reduction_t_co2e": [2.5e4]})
+    out = st.display_units(df)
+    assert list(out.columns) == ["x", "funding (萬元)", "reduction (萬公噸CO2e)"]
+    assert out.iloc[0].tolist() == ["a", 1.0, 2.5]
+
+
+def test_strategy_table_real_data_adds_up(real):
+    t = st.strategy_table(real["measures"], real["measure_funding"])
+    total = t[t["level"] == "total"].iloc[0]
+    strategies = t[t["level"] == "strategy"]
+    assert len(strategies) == real["measures"]["strategy_id"].nunique()
+    assert total["measures"] == len(real["measures"]) == strategies["measures"].sum()
+    assert total["substantive"] + total["capacity"] == total["measures"]
+    assert math.isclose(total["funding_twd"], real["measure_funding"]["amount_twd"].sum())
+    assert math.isclose(strategies["reduction_actual_t_co2e"].sum(),
+                        real["measures"].loc[real["measures"]["reduction_kind"] == "actual", "reduction_t_co2e"].sum())
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables 2 and 3
+
+
+def test_published_status_text():
+    pub = pd.DataFrame({"table": ["table2", "table2"], "group": ["3", "total"], "measure_type": ["substantive"] * 2,
+                        "achieved": [float("nan"), 17.0], "not_achieved": [float("nan"), 0.0],
+                        "subtotal": [float("nan"), 17.0], "rate_pct": [float("nan"), 100.0]})
+    text = st.published_status_text(pub)["table2"]
+    assert text[("3", "substantive", "achieved")] == ""
+    assert text[("total", "substantive", "rate_pct")] == "100"
+    assert text[("total", "substantive", "achieved")] == "17"
+
+
+def test_compare_status_flags_a_wrong_cell():
+    m = make_measures()
+    rec = status_counts(m, "pillar")
+    pub = rec.assign(table="table2")
+    pub = pd.concat([pub, status_counts(m, "ministry_zh").assign(table="table3")], ignore_index=True)
+    table = st.compare_status(m, pub)
+    assert table["agrees"].all()
+    wrong = pub.copy()
+    i = wrong.index[(wrong["table"] == "table2") & (wrong["group"] == "1") & (wrong["measure_type"] == "all")][0]
+    wrong.loc[i, "achieved"] = 3  # recomputed: 2 of 3 achieved in pillar 1
+    table = st.compare_status(m, wrong)
+    assert list(table.loc[~table["agrees"], "check_id"]) == ["table2.1.all.achieved"]
+
+
+def test_status_wide_layout():
+    m = make_measures()
+    wide = st.status_wide(status_counts(m, "pillar"), {"1": "P1"})
+    assert list(wide.index) == ["P1", "2", "total"]
+    assert wide.columns.get_level_values(0).unique().tolist() == ["substantive", "capacity", "all"]
+    assert wide.loc["P1", ("all", "achieved")] == 2 and wide.loc["P1", ("all", "subtotal")] == 3
+    assert wide.loc["2", ("substantive", "subtotal")] == 1
+
+
+def test_status_with_flags():
+    m = make_measures()
+    counts = st.status_with_flags(m, ["2.1.1", "2.2.1"], "pillar").set_index(["group", "measure_type"])
+    assert counts.at[("2", "substantive"), "achieved_flagged"] == 1
+    assert counts.at[("2", "substantive"), "achieved_unflagged"] == 0
+    # a flagged measure that is not achieved is counted as not achieved, not as flagged
+    assert counts.at[("2", "capacity"), "achieved_flagged"] == 0
+    assert counts.at[("2", "capacity"), "not_achieved"] == 1
+    assert (counts["achieved_flagged"] + counts["achieved_unflagged"] == counts["achieved"]).all()
+
+
+def test_status_tables_reproduce_the_published_ones(real):
+    table = st.compare_status(real["measures"], real["published_status"])
+    assert len(table) == 4 * len(real["published_status"])
+    counts = table[~table["check_id"].str.endswith("rate_pct")]
+    assert counts["agrees"].all()
+    # the one rate that differs is a 0-of-0 cell, and a note explains it
+    differ = table.loc[~table["agrees"]]
+    assert differ["description"].str.endswith("rate_pct").all()
+    notes = set(real["notes"]["check_id"])
+    assert set(differ["check_id"]) <= notes
+
+
+# ---------------------------------------------------------------------------------------------
+# reductions
+
+
+def test_counted_kind_set():
+    checks = pd.DataFrame({"check_id": [f"headline.reduction_2021.{k}" for k in REDUCTION_KIND_SETS],
+                           "verdict": ["differs", "rounds to published", "differs"]})
+    assert st.counted_kind_set(checks) == "actual_expected"
+    assert st.counted_kind_set(checks.assign(verdict="differs")) is None
+
+
+def test_reductions_by_pillar():
+    m = make_measures()
+    table4 = pd.DataFrame({"pillar": [1, 1, 2, 3], "reduction_t_co2e": [600.0, 500.0, float("nan"), 10.0]})
+    out = st.reductions_by_pillar(m, table4, ("actual", "expected")).set_index("pillar")
+    assert list(out.index) == ["1", "2", "3", "total"]
+    assert out.at["1", "table4_t_co2e"] == 1100 and out.at["1", "counted_t_co2e"] == 1200
+    assert out.at["1", "potential_t_co2e"] == 500
+    assert out.at["1", "table4_minus_counted_t_co2e"] == -100
+    assert out.at["3", "counted_t_co2e"] == 0 and out.at["3", "table4_minus_counted_t_co2e"] == 10
+    assert out.at["total", "counted_t_co2e"] == 1250
+
+
+def test_measure_reductions():
+    r = st.measure_reductions(make_measures(), ("actual",))
+    assert list(r["measure_id"]) == ["1.1.1", "1.1.2", "1.2.1", "2.1.1"]
+    assert list(r["counted_in_headline"]) == [True, False, False, True]
+
+
+def test_real_headline_counts_actual_and_expected(real):
+    checks = st.reduction_checks(real["measures"], real["measure_funding"], real["published_budget"],
+                                 real["published_headlines"])
+    assert st.counted_kind_set(checks) == "actual_expected"
+
+
+# ---------------------------------------------------------------------------------------------
+# notes
+
+
+def test_attach_and_check_notes():
+    notes = pd.DataFrame({"check_id": ["a", "b"], "explanation": ["why a", "why b"],
+                          "file": ["status_notes.csv", "other_notes.csv"]})
+    table = pd.DataFrame({"check_id": ["a", "c"]})
+    assert st.attach_notes(table, notes)["explanation"].tolist() == ["why a", ""]
+    st.check_notes_known(notes, "status_notes.csv", ["a"])  # 'b' belongs to another file
+    with pytest.raises(DataError, match="unknown check 'a'"):
+        st.check_notes_known(notes, "status_notes.csv", ["c"])
+
+
+def test_real_flags_and_their_notes(real):
+    m = real["measures"]
+    flags = st.flag_measures(m, st.goal_progress(real["goals"], m, 2021), 2021)
+    assert {"1.1.3", "2.1.2", "3.4.1"} == set(flags["measure_id"])
+    got = set(zip(flags["measure_id"], flags["flag"]))
+    assert ("3.4.1", "achieved_without_result") in got and ("3.4.1", "period_not_started") in got
+    st.check_notes_known(real["notes"], "status_notes.csv", flags["check_id"])
+
+
+# ---------------------------------------------------------------------------------------------
+# figures: they draw without missing glyphs (matplotlib warnings are errors in this suite)
+
+
+def test_figures_draw(real):
+    apply_style()
+    m = real["measures"]
+    progress = st.goal_progress(real["goals"], m, 2021)
+    flags = st.flag_measures(m, progress, 2021)
+    checks = st.reduction_checks(m, real["measure_funding"], real["published_budget"], real["published_headlines"])
+    counted = REDUCTION_KIND_SETS[st.counted_kind_set(checks)]
+    by_pillar = st.reductions_by_pillar(m, real["published_results_summary"], counted)
+    panels = [("依政策內涵", st.status_with_flags(m, flags["measure_id"], "pillar"), {}),
+              ("依主辦機關", st.status_with_flags(m, flags["measure_id"], "ministry_zh"), {})]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        figs = [
+            st.plot_status(panels, "資料來源：測試"),
+            st.plot_measure_reductions(st.measure_reductions(m, counted), counted, "資料來源：測試"),
+            st.plot_reduction_totals(checks, by_pillar, counted, {}, "資料來源：測試"),
+            st.plot_goals(progress, "資料來源：測試"),
+        ]
+        for fig in figs:
+            fig.canvas.draw()
+    assert [len(f.axes) for f in figs] == [2, 1, 2, 3]
+    plt.close("all")
+
+
+def test_no_flags_and_no_goals_still_give_tables_and_figures():
+    apply_style()
+    m = make_measures()
+    flags = st.flag_measures(m.assign(period_start=2021), st.goal_progress(make_goals().iloc[:1], m, 2021), 2021)
+    assert flags.empty
+    assert st.flagged_measures(flags, m).empty
+    empty_goals = make_goals().iloc[:0]
+    progress = st.goal_progress(empty_goals, m, 2021)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = st.plot_goals(progress, "資料來源：測試")
+        fig.canvas.draw()
+        by_pillar = st.reductions_by_pillar(m, pd.DataFrame({"pillar": [1], "reduction_t_co2e": [1.0]}), ())
+        fig = st.plot_reduction_totals(pd.DataFrame(columns=["check_id", "published", "recomputed", "unit"]),
+                                       by_pillar, (), {}, "資料來源：測試")
+        fig.canvas.draw()
+    plt.close("all")
+
+
+def test_reduction_totals_data():
+    checks = pd.DataFrame({"check_id": ["headline.reduction_2021.actual", "headline.reduction_2021.actual_expected",
+                                        "headline.reduction_heading_2021"],
+                           "published": [1.7, 1.7, 6.0], "recomputed": [1.6, 1.73, 1.73], "unit": ["百萬公噸CO2e"] * 3})
+    by_pillar = st.reductions_by_pillar(make_measures(), pd.DataFrame({"pillar": [1], "reduction_t_co2e": [3e4]}),
+                                        ("actual",))
+    data = st.reduction_totals_data(checks, by_pillar)
+    head = data[data["panel"] == "headline"]
+    assert head["series"].tolist() == ["published headline", "measures: actual", "measures: actual_expected"]
+    assert head["value"].tolist() == [1.7, 1.6, 1.73]  # the heading check is not a kind set
+    t4 = data[(data["panel"] == "table4") & (data["group"] == "1")].set_index("series")["value"]
+    assert t4["Table 4"] == 3 and t4["measures: actual"] == 0.1  # 萬公噸CO2e
+    assert set(data["origin"]) == {"printed", "derived"}
+
+
+def test_headline_checks_for_table1(real):
+    checks = st.headline_checks(real["measures"], real["measure_funding"], real["published_budget"],
+                                real["published_headlines"], st.TABLE1_HEADLINES)
+    assert {"headline.strategies", "headline.measures"} <= set(checks["check_id"])
+    assert not checks["check_id"].str.startswith("headline.reduction").any()
+    counts = checks[~checks["check_id"].str.contains("budget")]
+    assert counts["agrees"].all()
