@@ -49,7 +49,7 @@ def published(actual_1, actual_2, planned=(10_000_000.0, 20_000_000.0), rates=No
     actual = [actual_1, actual_2, actual_1 + actual_2]
     planned = [planned[0], planned[1], planned[0] + planned[1]]
     rates = rates or [round(100 * a / p) for a, p in zip(actual, planned)]
-    return pd.DataFrame({"pillar": ["1", "2", "total"], "planned_2021_2025_twd": planned,
+    return pd.DataFrame({"pillar": ["1", "2", "total"], "planned_twd": planned,
                          "actual_twd": actual, "execution_rate_pct": rates})
 
 
@@ -263,7 +263,7 @@ def test_2021_every_disagreement_is_explained(tables_2021):
     c = budget.budget_comparison(t["measures"], t["measure_funding"], t["published_budget"],
                                  t["published_headlines"], t["notes"]).set_index("check_id")
     assert budget.unexplained(c.reset_index()).empty
-    assert c.at["budget.headline.actual_budget_2021_section_2.all_sources", "verdict"] == "differs"  # 20.3 億元
+    assert c.at["budget.headline.actual_budget_report_year_section_2.all_sources", "verdict"] == "differs"  # 20.3 億元
     assert c.at["budget.table5.total.planned.sum_of_rows", "verdict"] == "within tolerance"
 
 

@@ -112,7 +112,7 @@ STATED = [
     ("emissions_change_2016_2020", "-1.3", "百萬公噸CO2e", "摘要 三"),
     ("emissions_change_pct_2016_2020", "-0.9", "%", "摘要 三"),
     ("intensity_change_2020_vs_2005", "-49", "%", "摘要 二"),  # notebook 04's, not a driver
-    ("reduction_2021", "1.7", "百萬公噸CO2e", "摘要 一"),
+    ("reduction_report_year", "1.7", "百萬公噸CO2e", "摘要 一"),
 ]
 
 

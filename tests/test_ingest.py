@@ -72,8 +72,8 @@ def test_reconciliation_explains_every_difference(ingested_2021):
     assert len(differ) > 0  # the report has real inconsistencies; they must stay visible
     assert (differ["explanation"].str.len() > 0).all(), differ.loc[differ["explanation"] == "", "check_id"].tolist()
     v = r.set_index("check_id")["verdict"]
-    assert v["headline.reduction_2021.actual_expected"] == "rounds to published"
-    assert v["headline.reduction_2021.actual"] == "differs"
+    assert v["headline.reduction_report_year.actual_expected"] == "rounds to published"
+    assert v["headline.reduction_report_year.actual"] == "differs"
     assert v["table5.1.actual.public_only"] == "differs"
 
 

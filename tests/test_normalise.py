@@ -71,7 +71,7 @@ def test_messy_files_read_like_clean_ones(data_copy, clean_tables):
     # ROC years as printed: 105年, periods with ～
     _rewrite(raw / "published_table6_emissions.csv", transform=lambda d: d.assign(roc_year=d["roc_year"] + "年"))
     _rewrite(raw / "published_table5_budget.csv",
-             transform=lambda d: d.assign(planned_2021_2025_10k_twd=[f"{int(v):,}" for v in d["planned_2021_2025_10k_twd"]]))
+             transform=lambda d: d.assign(planned_10k_twd=[f"{int(v):,}" for v in d["planned_10k_twd"]]))
     messy = ingest(YearPaths.for_year(2021, raw_root=data_copy / "raw"))
     for name, table in clean_tables.items():
         pd.testing.assert_frame_equal(messy.tables[name].reset_index(drop=True), table.reset_index(drop=True), obj=name)
@@ -79,7 +79,7 @@ def test_messy_files_read_like_clean_ones(data_copy, clean_tables):
     assert "byte-order mark" in notes["annex_measures.csv"] and "2 blank row" in notes["annex_measures.csv"]
     assert "Big5/CP950" in notes["annex_funding.csv"] and "amount_10k_twd" in notes["annex_funding.csv"]
     assert "roc_year" in notes["published_table6_emissions.csv"]
-    assert "planned_2021_2025_10k_twd" in notes["published_table5_budget.csv"]
+    assert "planned_10k_twd" in notes["published_table5_budget.csv"]
 
 
 def test_roc_period_variants(data_copy, clean_tables):

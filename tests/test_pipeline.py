@@ -161,5 +161,17 @@ def test_killed_run_leaves_the_previous_outputs_byte_for_byte(tmp_path):
     # the next run is not blocked by the dead one (lock released, stale staging removed)
     done = subprocess.run(args, cwd=REPO, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert (roots["processed"] / "2099" / "measures.csv").is_file()
     assert not list((roots["build"] / "2099").glob(".staging-*"))
+    # the synthetic year went through every notebook: nothing is tied to 2021
+    import pandas as pd
+
+    assert len(pd.read_csv(roots["processed"] / "2099" / "measures.csv")) == 6
+    figures = roots["figures"] / "2099"
+    for nb in discover_notebooks()[1:]:
+        prefix = nb.name[:3]
+        pngs = list(figures.glob(f"{prefix}*.png"))
+        assert pngs, f"{nb.name} drew no figure for the synthetic year"
+        for png in pngs:
+            assert png.with_suffix(".svg").is_file() and png.with_suffix(".csv").is_file(), png.name
+    assert (figures / "index.html").is_file()
+    assert sorted(p.name for p in (figures / "notebooks").iterdir()) == [nb.stem + ".html" for nb in discover_notebooks()]

@@ -59,9 +59,9 @@ def make_goals() -> pd.DataFrame:
         ("2.2.1", 1, "cumulative", 4.0, "個", None, None, "none", False),  # not achieved, no result
     ]
     g = pd.DataFrame(rows, columns=["measure_id", "goal_no", "goal_basis", "goal_value", "unit_zh",
-                                    "result_2021_value", "result_unit_zh", "result_basis", "value_inferred"])
+                                    "result_value", "result_unit_zh", "result_basis", "value_inferred"])
     g["indicator_zh"] = "指標" + g["goal_no"].astype(str)
-    g["result_2021_value"] = g["result_2021_value"].astype(float)
+    g["result_value"] = g["result_value"].astype(float)
     return g
 
 
@@ -104,7 +104,7 @@ def test_goal_progress_ratios_and_assessments():
 
 
 def test_goal_progress_reached_multi_year_goal():
-    g = make_goals().iloc[[1]].assign(result_2021_value=0.6)  # 6,000 t against 5,420 t
+    g = make_goals().iloc[[1]].assign(result_value=0.6)  # 6,000 t against 5,420 t
     assert st.goal_progress(g, make_measures(), 2021)["assessment"].iloc[0] == "reached"
 
 
@@ -147,7 +147,7 @@ def test_goal_coverage():
 def test_load_goals_real_data(real):
     g = real["goals"]
     assert g["measure_id"].isin(real["measures"]["measure_id"]).all()
-    assert (g["result_2021_value"].isna() == (g["result_basis"] == "none")).all()
+    assert (g["result_value"].isna() == (g["result_basis"] == "none")).all()
 
 
 def test_goal_quotes_are_in_the_annex(real):
@@ -305,7 +305,7 @@ def test_status_tables_reproduce_the_published_ones(real):
 
 
 def test_counted_kind_set():
-    checks = pd.DataFrame({"check_id": [f"headline.reduction_2021.{k}" for k in REDUCTION_KIND_SETS],
+    checks = pd.DataFrame({"check_id": [f"headline.reduction_report_year.{k}" for k in REDUCTION_KIND_SETS],
                            "verdict": ["differs", "rounds to published", "differs"]})
     assert st.counted_kind_set(checks) == "actual_expected"
     assert st.counted_kind_set(checks.assign(verdict="differs")) is None
@@ -406,8 +406,8 @@ def test_no_flags_and_no_goals_still_give_tables_and_figures():
 
 
 def test_reduction_totals_data():
-    checks = pd.DataFrame({"check_id": ["headline.reduction_2021.actual", "headline.reduction_2021.actual_expected",
-                                        "headline.reduction_heading_2021"],
+    checks = pd.DataFrame({"check_id": ["headline.reduction_report_year.actual", "headline.reduction_report_year.actual_expected",
+                                        "headline.reduction_heading_report_year"],
                            "published": [1.7, 1.7, 6.0], "recomputed": [1.6, 1.73, 1.73], "unit": ["百萬公噸CO2e"] * 3})
     by_pillar = st.reductions_by_pillar(make_measures(), pd.DataFrame({"pillar": [1], "reduction_t_co2e": [3e4]}),
                                         ("actual",))

@@ -73,7 +73,7 @@ def table5_printed_text(published_budget: pd.DataFrame) -> dict:
     assumption and is an error rather than a silently changed precision."""
     text = {}
     for row_no, r in enumerate(published_budget.itertuples(index=False), start=2):
-        for key, col, unit_name in (("planned", "planned_2021_2025_twd", MONEY_UNIT),
+        for key, col, unit_name in (("planned", "planned_twd", MONEY_UNIT),
                                     ("actual", "actual_twd", MONEY_UNIT),
                                     ("rate", "execution_rate_pct", "%")):
             v = from_base(float(getattr(r, col)), unit_name)
@@ -105,7 +105,7 @@ def table5_rebuilt(measures: pd.DataFrame, funding: pd.DataFrame, published_budg
     if missing:
         raise DataError("published_budget.csv", f"no row for pillar {missing[0]} of the measures", column="pillar")
     out = pd.DataFrame({"pillar": body + ["total"]})
-    out["planned_published_twd"] = out["pillar"].map(pub["planned_2021_2025_twd"])
+    out["planned_published_twd"] = out["pillar"].map(pub["planned_twd"])
     out["actual_published_twd"] = out["pillar"].map(pub["actual_twd"])
     out["actual_all_sources_twd"] = out["pillar"].map(all_sources.reindex(body, fill_value=0.0))
     out["actual_public_twd"] = out["pillar"].map(public.reindex(body, fill_value=0.0))
@@ -123,7 +123,7 @@ def table5_rebuilt(measures: pd.DataFrame, funding: pd.DataFrame, published_budg
 
 
 def reconcile_table5(measures: pd.DataFrame, funding: pd.DataFrame, published_budget: pd.DataFrame) -> pd.DataFrame:
-    """Table 5 cell by cell: :func:`mfgghg.reconcile.reconcile_budget` (2021 column against the annex,
+    """Table 5 cell by cell: :func:`mfgghg.reconcile.reconcile_budget` (report-year column against the annex,
     all sources and public only; totals against the sums of their printed rows; rates from the
     printed A and B), plus each execution rate from the recomputed actual over the printed plan."""
     text = table5_printed_text(published_budget)
@@ -136,7 +136,7 @@ def reconcile_table5(measures: pd.DataFrame, funding: pd.DataFrame, published_bu
         extra.append(check_row(
             f"table5.{pillar}.rate.recomputed_actual", "表 5",
             f"pillar {pillar}: execution rate from the annex's actual (all sources) over the printed plan",
-            text[(pillar, "rate")], 100 * actual / pub.at[pillar, "planned_2021_2025_twd"], "%"))
+            text[(pillar, "rate")], 100 * actual / pub.at[pillar, "planned_twd"], "%"))
     out = pd.concat([rows, pd.DataFrame(extra)], ignore_index=True)
     out["check_id"] = CHECK_PREFIX + out["check_id"]
     return out
@@ -162,9 +162,9 @@ def reconcile_budget_headlines(measures: pd.DataFrame, funding: pd.DataFrame, pu
             add("table5_total", f"{key}: vs Table 5's printed total (B)", pub.at["total", "actual_twd"])
         elif key.startswith("planned_budget"):
             add("table5_total", f"{key}: vs Table 5's printed total (A) (per-measure plans are not printed)",
-                pub.at["total", "planned_2021_2025_twd"])
+                pub.at["total", "planned_twd"])
             add("table5_sum_of_rows", f"{key}: vs the sum of Table 5's printed rows (A)",
-                body["planned_2021_2025_twd"].sum())
+                body["planned_twd"].sum())
     return pd.DataFrame(rows)
 
 

@@ -148,8 +148,8 @@ def build_published_budget(raw: dict[str, RawTable]) -> pd.DataFrame:
     d = t5.data
     return pd.DataFrame({
         "pillar": d["pillar"].astype(str),
-        "planned_2021_2025_twd": to_base(d["planned_2021_2025_10k_twd"], t5.unit("planned_2021_2025_10k_twd")),
-        "actual_twd": to_base(d["actual_2021_10k_twd"], t5.unit("actual_2021_10k_twd")),
+        "planned_twd": to_base(d["planned_10k_twd"], t5.unit("planned_10k_twd")),
+        "actual_twd": to_base(d["actual_10k_twd"], t5.unit("actual_10k_twd")),
         "execution_rate_pct": d["execution_rate_pct"],
     })
 

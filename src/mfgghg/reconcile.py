@@ -119,7 +119,7 @@ def reconcile_status(measures: pd.DataFrame, published_status: pd.DataFrame, pub
 
 
 def funding_by_pillar(measures: pd.DataFrame, funding: pd.DataFrame, public_only: bool = False) -> pd.Series:
-    """2021 funding (TWD) summed per pillar; with ``public_only`` private investment is left out."""
+    """Report-year funding (TWD) summed per pillar; with ``public_only`` private investment is left out."""
     f = funding[funding["is_public"]] if public_only else funding
     pillar = measures.set_index("measure_id")["pillar"].astype(str)
     sums = f.groupby(f["measure_id"].map(pillar))["amount_twd"].sum()
@@ -127,7 +127,7 @@ def funding_by_pillar(measures: pd.DataFrame, funding: pd.DataFrame, public_only
 
 
 def reconcile_budget(measures, funding, published_budget, budget_text: dict) -> pd.DataFrame:
-    """Table 5's 2021 column against per-measure funding (all sources, and public only), and its
+    """Table 5's report-year column against per-measure funding (all sources, and public only), and its
     total against the sum of its rows."""
     rows = []
     all_sources = funding_by_pillar(measures, funding)
@@ -135,22 +135,22 @@ def reconcile_budget(measures, funding, published_budget, budget_text: dict) -> 
     pub = published_budget.set_index("pillar")
     for pillar in [p for p in pub.index if p != "total"]:
         rows.append(check_row(f"table5.{pillar}.actual.all_sources", "表 5",
-                              f"pillar {pillar}: 2021 actual vs annex funding, all sources",
+                              f"pillar {pillar}: report-year actual vs annex funding, all sources",
                               budget_text[(pillar, "actual")], all_sources.get(pillar), "萬元", 1e4))
         rows.append(check_row(f"table5.{pillar}.actual.public_only", "表 5",
-                              f"pillar {pillar}: 2021 actual vs annex funding, public sources only",
+                              f"pillar {pillar}: report-year actual vs annex funding, public sources only",
                               budget_text[(pillar, "actual")], public.get(pillar), "萬元", 1e4))
-    rows.append(check_row("table5.total.actual.all_sources", "表 5", "total: 2021 actual vs annex funding, all sources",
+    rows.append(check_row("table5.total.actual.all_sources", "表 5", "total: report-year actual vs annex funding, all sources",
                           budget_text[("total", "actual")], all_sources.sum(), "萬元", 1e4))
     body = pub.drop(index="total")
     n = len(body)
-    for col, label in (("actual_twd", "actual"), ("planned_2021_2025_twd", "planned")):
+    for col, label in (("actual_twd", "actual"), ("planned_twd", "planned")):
         rows.append(check_row(f"table5.total.{label}.sum_of_rows", "表 5",
                               f"total {label} vs the sum of the printed rows",
                               budget_text[("total", label)], body[col].sum(), "萬元", 1e4,
                               tolerance=0.5 * n))  # each row may be off by half a unit
     for pillar in pub.index:
-        rate = 100 * pub.at[pillar, "actual_twd"] / pub.at[pillar, "planned_2021_2025_twd"]
+        rate = 100 * pub.at[pillar, "actual_twd"] / pub.at[pillar, "planned_twd"]
         rows.append(check_row(f"table5.{pillar}.rate", "表 5", f"pillar {pillar}: execution rate B/A from the printed A and B",
                               budget_text[(pillar, "rate")], rate, "%"))
     return pd.DataFrame(rows)
@@ -210,21 +210,21 @@ def reconcile_headlines(measures, funding, published_budget, headlines: pd.DataF
     add("capacity_measures", "headline.capacity_measures", "measures typed capacity",
         (measures["measure_type"] == "capacity").sum())
     for name, kinds in REDUCTION_KIND_SETS.items():
-        add("reduction_2021", f"headline.reduction_2021.{name}",
-            f"2021 reduction vs sum of measure reductions of kind {' + '.join(kinds)}",
+        add("reduction_report_year", f"headline.reduction_report_year.{name}",
+            f"report-year reduction vs sum of measure reductions of kind {' + '.join(kinds)}",
             reduction_total(measures, kinds), 1e6)
-    add("reduction_heading_2021", "headline.reduction_heading_2021",
+    add("reduction_heading_report_year", "headline.reduction_heading_report_year",
         "section heading's reduction vs sum of actual + expected measure reductions",
         reduction_total(measures, REDUCTION_KIND_SETS["actual_expected"]), 1e6)
     total = funding["amount_twd"].sum()
     public = funding.loc[funding["is_public"], "amount_twd"].sum()
-    add("actual_budget_2021", "headline.actual_budget_2021.all_sources", "2021 spending vs annex funding, all sources", total, 1e8)
-    add("actual_budget_2021", "headline.actual_budget_2021.public_only", "2021 spending vs annex funding, public only", public, 1e8)
-    add("actual_budget_2021_section_2", "headline.actual_budget_2021_section_2",
-        "2021 spending (second mention) vs annex funding, all sources", total, 1e8)
-    planned = published_budget.set_index("pillar").at["total", "planned_2021_2025_twd"]
+    add("actual_budget_report_year", "headline.actual_budget_report_year.all_sources", "report-year spending vs annex funding, all sources", total, 1e8)
+    add("actual_budget_report_year", "headline.actual_budget_report_year.public_only", "report-year spending vs annex funding, public only", public, 1e8)
+    add("actual_budget_report_year_section_2", "headline.actual_budget_report_year_section_2",
+        "report-year spending (second mention) vs annex funding, all sources", total, 1e8)
+    planned = published_budget.set_index("pillar").at["total", "planned_twd"]
     add("planned_budget_2021_2025", "headline.planned_budget_2021_2025",
-        "2021-2025 planned money vs Table 5's printed total (per-measure plans are not printed)", planned, 1e8)
+        "planned money of the plan period vs Table 5's printed total (per-measure plans are not printed)", planned, 1e8)
     return pd.DataFrame(rows)
 
 
@@ -269,8 +269,8 @@ def reconciliation_table(ingested, notes: pd.DataFrame | None = None) -> pd.Data
     t5 = raw["published_table5_budget"].text
     budget_text = {}
     for _, r in t5.iterrows():
-        budget_text[(r["pillar"], "actual")] = r["actual_2021_10k_twd"]
-        budget_text[(r["pillar"], "planned")] = r["planned_2021_2025_10k_twd"]
+        budget_text[(r["pillar"], "actual")] = r["actual_10k_twd"]
+        budget_text[(r["pillar"], "planned")] = r["planned_10k_twd"]
         budget_text[(r["pillar"], "rate")] = r["execution_rate_pct"]
     parts = [
         reconcile_status(t["measures"], t["published_status"], status_text),

@@ -71,7 +71,7 @@ def load_goals(raw_dir, measures: pd.DataFrame | None = None) -> pd.DataFrame:
         if mask.any():
             raise DataError(table.path, message, line_of(mask.idxmax()), column)
 
-    has_result = g["result_2021_value"].notna()
+    has_result = g["result_value"].notna()
     fail(has_result & g["result_unit_zh"].isna(), "result_unit_zh", "a result needs its unit")
     fail(has_result & g["result_source"].isna(), "result_source", "a result needs its source column")
     fail(has_result & g["quote_result_zh"].isna(), "quote_result_zh", "a result needs the quote it comes from")
@@ -106,7 +106,7 @@ def check_goal_quotes(goals: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFra
             problem(r, "quote_goal_zh", "not in the annex's 預期效益 text")
         elif not any(math.isclose(v, r.goal_value) for v in _numbers_in(r.quote_goal_zh)):
             problem(r, "goal_value", f"{r.goal_value:g} is not printed in the quote")
-        if pd.isna(r.result_2021_value):
+        if pd.isna(r.result_value):
             if isinstance(r.quote_result_zh, str) and r.quote_result_zh not in str(annex["results_zh"]):
                 problem(r, "quote_result_zh", "not in the annex's 執行成果 text")
             continue
@@ -117,9 +117,9 @@ def check_goal_quotes(goals: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFra
         elif r.quote_result_zh not in str(annex["results_zh"]):
             problem(r, "quote_result_zh", "not in the annex's 執行成果 text")
             continue
-        if not r.value_inferred and not any(math.isclose(v, r.result_2021_value)
+        if not r.value_inferred and not any(math.isclose(v, r.result_value)
                                             for v in _numbers_in(r.quote_result_zh)):
-            problem(r, "result_2021_value", f"{r.result_2021_value:g} is not printed in the quote")
+            problem(r, "result_value", f"{r.result_value:g} is not printed in the quote")
     return pd.DataFrame(problems, columns=["measure_id", "goal_no", "column", "problem"])
 
 
@@ -156,13 +156,13 @@ def goal_progress(goals: pd.DataFrame, measures: pd.DataFrame, report_year: int)
     out["years_elapsed"] = (report_year - out["period_start"] + 1).clip(lower=0).clip(upper=out["period_years"])
     out["elapsed_share"] = out["years_elapsed"] / out["period_years"]
     out["period_started"] = out["period_start"] <= report_year
-    has_result = out["result_2021_value"].notna()
+    has_result = out["result_value"].notna()
     out["comparable"] = [bool(h) and comparable_units(g, r) for h, g, r in
                          zip(has_result, out["unit_zh"], out["result_unit_zh"])]
     ratios = []
     for r in out.itertuples():
         if r.comparable:
-            ratios.append(_in_base(r.result_2021_value, r.result_unit_zh) / _in_base(r.goal_value, r.unit_zh))
+            ratios.append(_in_base(r.result_value, r.result_unit_zh) / _in_base(r.goal_value, r.unit_zh))
         else:
             ratios.append(float("nan"))
     out["ratio"] = ratios
@@ -173,7 +173,7 @@ def goal_progress(goals: pd.DataFrame, measures: pd.DataFrame, report_year: int)
 
 
 def _assess(r) -> str:
-    if pd.isna(r.result_2021_value):
+    if pd.isna(r.result_value):
         return "no result"
     if not r.comparable:
         return "units differ"
@@ -202,12 +202,12 @@ def flag_measures(measures: pd.DataFrame, progress: pd.DataFrame, report_year: i
 
     for r in progress[progress["assessment"] == "short"].itertuples():
         add(r.measure_id, "short_of_yearly_goal",
-            f"{r.indicator_zh}: {r.result_2021_value:g} {r.result_unit_zh} of {r.goal_value:g} {r.unit_zh}"
+            f"{r.indicator_zh}: {r.result_value:g} {r.result_unit_zh} of {r.goal_value:g} {r.unit_zh}"
             f" ({100 * r.ratio:.0f}%)")
     yearly = progress[progress["goal_group"] == "yearly"]
-    for r in yearly[yearly["result_2021_value"].isna()].itertuples():
+    for r in yearly[yearly["result_value"].isna()].itertuples():
         add(r.measure_id, "yearly_goal_without_result", f"{r.indicator_zh}: goal {r.goal_value:g} {r.unit_zh}")
-    by_measure = progress.groupby("measure_id", sort=False)["result_2021_value"]
+    by_measure = progress.groupby("measure_id", sort=False)["result_value"]
     no_result = by_measure.apply(lambda s: s.isna().all())
     status = measures.set_index("measure_id")["status"]
     for measure_id in no_result[no_result].index:
@@ -240,7 +240,7 @@ def flagged_measures(flags: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFram
 def goal_coverage(measures: pd.DataFrame, goals: pd.DataFrame) -> pd.DataFrame:
     """Per measure: how many numeric goals the annex states and how many have a result for the year."""
     n_goals = goals.groupby("measure_id").size()
-    n_results = goals[goals["result_2021_value"].notna()].groupby("measure_id").size()
+    n_results = goals[goals["result_value"].notna()].groupby("measure_id").size()
     out = measures[["measure_id", "pillar", "name_zh", "measure_type", "status"]].copy()
     out["numeric_goals"] = out["measure_id"].map(n_goals).fillna(0).astype(int)
     out["with_result"] = out["measure_id"].map(n_results).fillna(0).astype(int)
@@ -365,7 +365,7 @@ def status_chart_data(measures: pd.DataFrame, flagged_ids, bys=("pillar", "minis
 # Figure 1 and Table 4: reductions
 
 
-def counted_kind_set(headline_checks: pd.DataFrame, key: str = "reduction_2021") -> str | None:
+def counted_kind_set(headline_checks: pd.DataFrame, key: str = "reduction_report_year") -> str | None:
     """The kind set (a key of ``REDUCTION_KIND_SETS``) whose measure sum agrees with the headline
     at its printed precision; None if none does, the smallest if several do."""
     for name in REDUCTION_KIND_SETS:
@@ -376,8 +376,8 @@ def counted_kind_set(headline_checks: pd.DataFrame, key: str = "reduction_2021")
 
 
 TABLE1_HEADLINES = ("headline.strategies", "headline.measures", "headline.substantive_measures",
-                    "headline.capacity_measures", "headline.actual_budget_2021.")
-REDUCTION_HEADLINES = ("headline.reduction_2021.", "headline.reduction_heading_2021")
+                    "headline.capacity_measures", "headline.actual_budget_report_year.")
+REDUCTION_HEADLINES = ("headline.reduction_report_year.", "headline.reduction_heading_report_year")
 
 
 def headline_checks(measures, funding, published_budget, headlines, prefixes: tuple) -> pd.DataFrame:
@@ -393,7 +393,7 @@ def reduction_checks(measures, funding, published_budget, headlines) -> pd.DataF
     return headline_checks(measures, funding, published_budget, headlines, REDUCTION_HEADLINES)
 
 
-def reduction_totals_data(checks: pd.DataFrame, by_pillar: pd.DataFrame, key: str = "reduction_2021") -> pd.DataFrame:
+def reduction_totals_data(checks: pd.DataFrame, by_pillar: pd.DataFrame, key: str = "reduction_report_year") -> pd.DataFrame:
     """The data behind the totals figure, long: panel, group, series, value, unit, printed or derived."""
     rows = []
     for r in checks[checks["check_id"].str.startswith(f"headline.{key}.")].itertuples():
@@ -573,7 +573,7 @@ def plot_measure_reductions(reductions: pd.DataFrame, counted: tuple, source: st
 
 
 def plot_reduction_totals(checks: pd.DataFrame, by_pillar: pd.DataFrame, counted: tuple, pillar_labels: dict,
-                          source: str, key: str = "reduction_2021"):
+                          source: str, key: str = "reduction_report_year"):
     """Left: the headline reduction (printed) beside the measures' sums by kind (derived).
     Right: Table 4's reductions per pillar (printed) beside the measures' by kind (derived)."""
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.8), gridspec_kw={"width_ratios": [1, 2.2]})
