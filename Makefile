@@ -5,6 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 KERNEL := mfgghg
 YEAR ?= 2021
+FIG_LANG ?= all
 STAMP := $(VENV)/.setup-done
 # Silences the debugpy "frozen modules" warning that Python 3.11 kernels print to stderr.
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
@@ -14,7 +15,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
-	@echo "  Variables: YEAR=$(YEAR) (report year, Gregorian or ROC), PYTHON=$(PYTHON)"
+	@echo "  Variables: YEAR=$(YEAR) (report year, Gregorian or ROC), FIG_LANG=$(FIG_LANG) (zh-TW, en or all), PYTHON=$(PYTHON)"
 
 setup: $(STAMP) ## Create .venv with the pinned stack, install the package, register the kernel
 
@@ -26,8 +27,8 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python 3 ($(KERNEL))" >/dev/null
 	touch $(STAMP)
 
-figures: $(STAMP) ## Run the notebook pipeline for YEAR: data/processed/YEAR, figures/YEAR, build/YEAR
-	$(PY) -m mfgghg run --year $(YEAR)
+figures: $(STAMP) ## Run the pipeline for YEAR: both editions (FIG_LANG=zh-TW or en: one; English in figures/YEAR/en)
+	$(PY) -m mfgghg run --year $(YEAR) --lang $(FIG_LANG)
 
 test: $(STAMP) ## Every test: package unit tests, pipeline tests and nbval over notebooks/
 	$(PY) -m pytest
@@ -43,7 +44,7 @@ lab: $(STAMP) ## Open JupyterLab on the notebooks
 
 lock: ## Re-resolve the pinned set from pyproject's dependencies into requirements.txt
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
-	.venv-lock/bin/pip install --quiet -e . pytest nbval jupyterlab jupyter_client
+	.venv-lock/bin/pip install --quiet -e . pytest nbval jupyterlab jupyter_client "selenium<4.52"
 	.venv-lock/bin/pip freeze --exclude-editable | grep -v -E '^(pip|setuptools|wheel)==' > requirements.txt.new
 	rm -rf .venv-lock && mv requirements.txt.new requirements.txt
 

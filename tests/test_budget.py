@@ -8,9 +8,17 @@ import pytest
 
 from mfgghg import budget
 from mfgghg.errors import DataError
-from mfgghg.figures import apply_style
+from mfgghg.figures import apply_style, cjk_texts, source_note
+from mfgghg.i18n import MissingTranslation, set_lang
 from mfgghg.ingest import ingest
 from mfgghg.paths import YearPaths
+
+
+@pytest.fixture
+def lang():
+    """Choose the figures' edition within a test; back to zh-TW afterwards, whatever happens."""
+    yield set_lang
+    set_lang("zh-TW")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -141,7 +149,9 @@ def test_differences_and_unexplained():
         "verdict": ["equal", "rounds to published", "differs", "differs"],
         "agrees": [True, True, False, False], "explanation": ["", "", "known", ""]})
     assert budget.differences(table)["check_id"].tolist() == ["b", "c", "d"]
-    assert budget.unexplained(table)["check_id"].tolist() == ["d"]
+    u = budget.unexplained(table.set_index(pd.Index([10, 11, 12, 13])))
+    assert u["check_id"].tolist() == ["d"]
+    assert u.columns.tolist() == ["check_id", "published", "recomputed", "verdict"] and u.index.tolist() == [0]
 
 
 def test_spending_by_source_orders_categories_and_shares(funding):
@@ -208,9 +218,45 @@ def test_money_and_reduction_shares(measures, funding):
         s.at["2", "reduction_share_pct"] - s.at["2", "money_share_pct"])
 
 
-def test_cost_ratio_caption_uses_the_roc_year():
+def test_cost_ratio_caption_uses_the_roc_year(lang):
     caption = budget.cost_ratio_caption(2030)
     assert "119年" in caption and "單一年度" in caption
+    lang("en")
+    caption = budget.cost_ratio_caption(2030)
+    assert "2030" in caption and "119" not in caption and "年" not in caption
+
+
+def test_labels_follow_the_edition(lang):
+    assert budget.pillar_label(2) == "面向2" and budget.pillar_label("total") == "總計"
+    assert budget.ministry_label("經濟部", short=True) == "經濟部"
+    assert budget._short("推動製造部門低碳生產", 5) == "推動製造…"
+    lang("en")
+    assert budget.pillar_label(2) == "Pillar 2" and budget.pillar_label("total") == "Total"
+    assert budget.ministry_label("經濟部") == "Ministry of Economic Affairs (MOEA)"
+    assert budget.ministry_label("經濟部", short=True) == "MOEA"
+    # 'Promote low-carbon production in manufacturing' cut to 3 × 8 characters, at a word.
+    assert budget._short("推動製造部門低碳生產", 8) == "Promote low-carbon…"
+    assert budget._short("推動廢棄物再利用", 8) == "Promote waste reuse"
+
+
+def test_figure_source_in_both_editions(lang):
+    parts, note = ["表5", "附件（實際經費）"], "實心＝公布值；斜線／點狀＝由附件推算。"
+    assert budget.figure_source(2021, parts, note) == (
+        "資料來源：110年執行成果報告 表5、附件（實際經費）。實心＝公布值；斜線／點狀＝由附件推算。")
+    assert budget.figure_source(2021, parts) == "資料來源：110年執行成果報告 表5、附件（實際經費）"
+    lang("en")
+    assert budget.figure_source(2021, parts, note) == (
+        "Source: 2021 (ROC 110) execution report, Table 5, Annex (actual funding). "
+        "Solid = published; hatched/dotted = derived from the annex.")
+
+
+def test_an_english_figure_never_falls_back_to_chinese(measures, funding, lang):
+    lang("en")  # the hand-made measure names (甲, 乙, ...) have no English
+    try:
+        with pytest.raises(MissingTranslation, match="no English for '[甲乙丙丁戊己]'"):
+            budget.plot_spending_per_measure(budget.spending_per_measure(measures, funding))
+    finally:
+        plt.close("all")
 
 
 def test_money_in_converts_and_renames():
@@ -276,3 +322,52 @@ def test_2021_per_measure_money_and_cost(tables_2021):
     cost = budget.cost_per_tonne(m, f)
     assert cost.loc[cost["kind_group"] == "potential", "measure_id"].tolist() == ["1.1.3"]
     assert len(cost) + len(budget.measures_without_reduction(m, f)) == len(m)
+
+
+# Every plotting function on the 2021 data, as the notebook draws it (its source line included).
+PLOTS_2021 = {
+    "table5": lambda t, m, f: budget.plot_table5(budget.table5_rebuilt(m, f, t["published_budget"], t["pillars"])),
+    "spending_by_source": lambda t, m, f: budget.plot_spending_by_source(
+        budget.spending_by_group_and_source(m, f, "pillar"), budget.spending_by_group_and_source(m, f, "ministry_zh"),
+        budget.source_order(f), set(f.loc[~f["is_public"].astype(bool), "source_zh"])),
+    "spending_per_measure": lambda t, m, f: budget.plot_spending_per_measure(budget.spending_per_measure(m, f)),
+    "cost_per_tonne": lambda t, m, f: budget.plot_cost_per_tonne(
+        budget.cost_per_tonne(m, f), budget.cost_ratio_caption(2021), len(budget.measures_without_reduction(m, f))),
+    "shares": lambda t, m, f: budget.plot_shares(budget.money_and_reduction_shares(m, f, "pillar"),
+                                                 budget.money_and_reduction_shares(m, f, "ministry_zh")),
+}
+
+
+def draw_2021(tables, plot):
+    apply_style()
+    fig, _ = PLOTS_2021[plot](tables, tables["measures"], tables["measure_funding"])
+    source_note(fig, budget.figure_source(2021, ["表5", "附件（實際經費、減碳量）"], "比值由附件推算。"))
+    fig.canvas.draw()  # a missing glyph is a UserWarning, an error under pytest's settings
+    return fig
+
+
+@pytest.mark.parametrize("plot", sorted(PLOTS_2021))
+def test_2021_figures_in_english_show_no_chinese(tables_2021, lang, plot):
+    lang("en")
+    fig = draw_2021(tables_2021, plot)
+    try:
+        texts = [a.get_text() for a in fig.findobj(lambda a: hasattr(a, "get_text"))]
+        assert cjk_texts(fig) == []
+        assert any(t.startswith("Source: 2021 (ROC 110) execution report, Table 5") for t in texts)
+        # Pillars, ministries or kinds of reduction are labelled, in English.
+        assert any(word in t for t in texts for word in ("Pillar 1", "(MOEA)", "[actual]"))
+    finally:
+        plt.close(fig)
+
+
+@pytest.mark.parametrize("plot", sorted(PLOTS_2021))
+def test_2021_figures_in_chinese_keep_chinese(tables_2021, lang, plot):
+    lang("zh-TW")
+    fig = draw_2021(tables_2021, plot)
+    try:
+        texts = [a.get_text() for a in fig.findobj(lambda a: hasattr(a, "get_text"))]
+        assert any(t.startswith("資料來源：110年執行成果報告") for t in texts)
+        assert any(word in t for t in texts for word in ("面向1", "經濟部", "［實質］"))
+        assert len(cjk_texts(fig)) >= 5
+    finally:
+        plt.close(fig)

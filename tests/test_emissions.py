@@ -13,7 +13,8 @@ import pytest
 
 from mfgghg import emissions as em
 from mfgghg.errors import DataError
-from mfgghg.figures import apply_style
+from mfgghg.figures import apply_style, cjk_texts, source_line, source_note
+from mfgghg.i18n import MissingTranslation, get_lang, set_lang
 from mfgghg.ingest import load_processed
 from mfgghg.paths import YearPaths, repo_root
 
@@ -157,6 +158,18 @@ def test_drivers_figure_data_pairs_stated_with_recomputed():
     data = em.drivers_figure_data(changes, em.check_stated_changes(changes, e))
     assert (data["origin"] == "derived").sum() == 2  # the two emissions changes only
     assert set(data.loc[data["origin"] == "derived", "unit"]) == {"%", "百萬公噸CO2e"}
+    labels = data.drop_duplicates("key").set_index("key")["label"]
+    assert labels["fuel_oil_change_2020_vs_2005"] == "燃料油消費量 (2020 較 2005)"
+    assert labels["gdp_change_2016_2020"] == "GDP (2016-2020)"
+
+
+def test_driver_label_in_both_editions():
+    assert em.driver_label("煤炭消費量", 2020, 2016, False) == "煤炭消費量 (2016-2020)"  # span in order
+    set_lang("en")
+    try:
+        assert em.driver_label("煤炭消費量", 2005, 2020, True) == "Coal consumption (2020 vs 2005)"
+    finally:
+        set_lang("zh-TW")
 
 
 # ------------------------------------------------------------------------------------------- external facts
@@ -210,9 +223,22 @@ def test_external_vs_report_compares_in_the_report_unit():
     assert ic["verdict"].iloc[0] == "differs"
 
 
-def test_source_line_builds_the_roc_year_and_lists_parts_once():
-    line = em.source_line(2021, ["表6", "摘要 三; 貳 二(一)", "摘要 三"], ["Paper, 2018-01-01", "Paper, 2018-01-01"])
-    assert line == "資料來源：110年執行成果報告 表6、摘要 三、貳 二(一)；外部資料：Paper, 2018-01-01"
+def test_section_parts_split_listed_sections_and_keep_each_once():
+    parts = em.section_parts(["表6", "摘要 三; 貳 二(一)", "摘要 三", " 貳 二(一) ;"])
+    assert parts == ["表6", "摘要 三", "貳 二(一)"]
+    assert source_line(2021, parts) == "資料來源：110年執行成果報告 表6、摘要 三、貳 二(一)"
+
+
+def test_source_label_keeps_the_recorded_title_unless_drawn():
+    row = {"source_title": "自由時報 (LTN)", "source_date": "2018-01-01"}
+    assert em.source_label(row) == "自由時報 (LTN), 2018-01-01"
+    assert em.source_label({"source_title": "Paper", "source_date": float("nan")}) == "Paper"
+    set_lang("en")
+    try:
+        assert em.source_label(row) == "自由時報 (LTN), 2018-01-01"  # tables keep the data as recorded
+        assert em.source_label(row, translate=True) == "Liberty Times (LTN), 2018-01-01"
+    finally:
+        set_lang("zh-TW")
 
 
 # ------------------------------------------------------------------------------------------- notes
@@ -293,6 +319,88 @@ def test_context_figure_keeps_external_values_apart(styled):
 def real():
     paths = YearPaths.for_year(2021)
     return paths, load_processed(paths.processed)
+
+
+# ------------------------------------------------------------------------------------------- English edition
+
+@pytest.fixture
+def english(styled):
+    set_lang("en")
+    yield
+    set_lang("zh-TW")
+
+
+def drawn(fig, line=None):
+    """The figure drawn (with its source line, as the notebook adds it)."""
+    if line is not None:
+        source_note(fig, line)
+    fig.canvas.draw()
+    return fig
+
+
+def real_2021_figures(tables, facts, paths):
+    """Every figure of notebook 03 on the real 2021 data, with the notebook's source lines."""
+    t = em.margins(tables["emissions"])
+    changes = em.stated_changes(tables["published_headlines"])
+    drivers = em.drivers_figure_data(changes, em.check_stated_changes(changes, tables["emissions"]))
+    context = em.context_figure_data(t, facts)
+    return {
+        "annual": drawn(em.plot_annual(t), source_line(paths.year, ["表6"])),
+        "cumulative": drawn(em.plot_cumulative(t), source_line(paths.year, ["表6"])),
+        "drivers": drawn(em.plot_drivers(drivers),
+                         source_line(paths.year, em.section_parts([*changes["section_zh"], "表6"]))),
+        "context": drawn(em.plot_context(context), source_line(paths.year, ["表6"], em.external_titles(context))),
+    }
+
+
+def test_2021_english_figures_show_no_chinese(real, english):
+    paths, tables = real
+    facts = em.read_external_facts(em.external_dir(paths))
+    figures = real_2021_figures(tables, facts, paths)
+    for name, fig in figures.items():
+        assert cjk_texts(fig) == [], name
+    annual = figures["annual"].axes[0]
+    assert annual.get_ylabel() == "Emissions (Mt CO2e)" and annual.get_xlabel() == "Year"
+    assert figures["annual"].texts[-1].get_text() == "Source: 2021 (ROC 110) execution report, Table 6"
+    ticks = [t.get_text() for t in figures["drivers"].axes[0].get_yticklabels()]
+    assert "Fuel oil consumption (2020 vs 2005)" in ticks and "GDP (2016-2020)" in ticks
+    legend = [t.get_text() for t in figures["context"].axes[0].get_legend().get_texts()]
+    assert "Base-year emissions (external)" in legend
+    assert "Liberty Times (LTN)" in figures["context"].texts[-1].get_text()
+
+
+def test_2021_chinese_figures_still_show_chinese(real, styled):
+    paths, tables = real
+    assert get_lang() == "zh-TW"
+    facts = em.read_external_facts(em.external_dir(paths))
+    figures = real_2021_figures(tables, facts, paths)
+    for name, fig in figures.items():
+        assert cjk_texts(fig), name
+    assert figures["annual"].axes[0].get_ylabel() == "排放量 (百萬公噸CO2e)"
+    assert figures["context"].texts[-1].get_text().startswith("資料來源：110年執行成果報告 表6；外部資料：")
+    ticks = [t.get_text() for t in figures["drivers"].axes[0].get_yticklabels()]
+    assert "燃料油消費量 (2020 較 2005)" in ticks
+
+
+def test_english_small_frames_placeholder_and_fallback_labels(english):
+    e = emissions_table([100.0, 100.0, 100.0], [98.0, 103.0, 95.0], start=2030)
+    empty = drawn(em.plot_drivers(em.drivers_figure_data(em.stated_changes(headlines([])),
+                                                         pd.DataFrame(columns=em.CHECK_COLUMNS))))
+    assert cjk_texts(empty) == [] and "states no change" in empty.axes[0].texts[0].get_text()
+    # an external series the figure has no marker for is still labelled in English
+    facts = em.read_external_facts(REPO / "data" / "external")
+    data = em.context_figure_data(em.margins(e), facts)
+    data.loc[data["origin"] == "external", "series"] = "other"
+    fig = drawn(em.plot_context(data))
+    assert cjk_texts(fig) == []
+    assert "other (external)" in [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+
+
+def test_english_edition_refuses_an_untranslated_name(english):
+    changes = em.stated_changes(headlines([("gdp_change_2016_2020", "1", "%", "no such section")]))
+    data = em.drivers_figure_data(changes, em.check_stated_changes(changes, emissions_table([1.0], [1.0])))
+    with pytest.raises(MissingTranslation, match="no such section"):
+        source_line(2021, em.section_parts(data["source"]))
 
 
 def test_2021_over_target_years_and_margins_match_table6(real):

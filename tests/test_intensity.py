@@ -10,7 +10,8 @@ import pytest
 from mfgghg import emissions as em
 from mfgghg import intensity as it
 from mfgghg.errors import DataError
-from mfgghg.figures import apply_style
+from mfgghg.figures import apply_style, cjk_texts, source_line, source_note
+from mfgghg.i18n import get_lang, set_lang
 from mfgghg.ingest import load_processed
 from mfgghg.paths import YearPaths, repo_root
 from mfgghg.units import to_base, unit
@@ -162,14 +163,19 @@ def test_decomposition_readings_ranges_and_sources():
     inputs = it.decomposition_inputs(d.reset_index())
     assert len(inputs) == 5 and set(inputs["origin"]) == {"external", "report"}
     line = it.decomposition_source_line(2041, it.published_intensity(H), d.reset_index())
-    assert line == "資料來源：130年執行成果報告 A、B、C、D；外部資料：A paper, 2020-01-01"
+    assert line == "資料來源：130年執行成果報告 A、B、C、D；外部資料：A paper"
+    assert d.at["result", "emissions_base_source_title"] == "A paper"
+    assert d.at["result", "emissions_base_source_date"] == "2020-01-01"
 
 
 def test_decomposition_falls_back_to_table6_and_needs_the_external_baseline():
     h = H[~H["key"].isin(["emissions_2040", "target_emissions_2040"])]
     t6 = pd.DataFrame({"year": [2040], "target_mt_co2e": [120.0], "actual_mt_co2e": [100.0]})
     d = it.decomposition(it.published_intensity(h), facts(), h, t6).set_index("reading")
-    assert d.at["plan", "emissions_end_mt_co2e"] == 120 and d.at["plan", "emissions_end_source"].startswith("表 6")
+    assert d.at["plan", "emissions_end_mt_co2e"] == 120 and d.at["plan", "emissions_end_source"] == "表6 (target_mt_co2e)"
+    # the source line names Table 6 once, without the column
+    line = it.decomposition_source_line(2041, it.published_intensity(h), d.reset_index())
+    assert line == "資料來源：130年執行成果報告 A、B、表6；外部資料：A paper"
     with pytest.raises(DataError, match="emissions_baseline_2030"):
         it.decomposition(it.published_intensity(H), facts(base_year=2029), H, EMPTY_T6)
 
@@ -233,3 +239,78 @@ def test_2021_decomposition():
     assert d.at["result", "output_index_low"] < d.at["result", "output_index"] < d.at["result", "output_index_high"]
     checks = it.external_checks(f, h)
     assert checks["verdict"].tolist() == ["equal"]
+
+
+# ------------------------------------------------------------------------------------------- English edition
+
+@pytest.fixture
+def english(styled):
+    set_lang("en")
+    yield
+    set_lang("zh-TW")
+
+
+def drawn(fig, line=None):
+    if line is not None:
+        source_note(fig, line)
+    fig.canvas.draw()
+    return fig
+
+
+def real_2021_figures():
+    """Notebook 04's figures on the real 2021 data, with the notebook's source lines."""
+    paths = YearPaths.for_year(2021)
+    tables = load_processed(paths.processed)
+    h = tables["published_headlines"]
+    pub = it.published_intensity(h)
+    d = it.decomposition(pub, em.read_external_facts(em.external_dir(paths)), h, tables["emissions"])
+    pts = it.index_points(pub)
+    return {
+        "index": drawn(it.plot_index(pts), source_line(paths.year, em.section_parts([*pub["section_zh"], "圖2"]))),
+        "decomposition": drawn(it.plot_decomposition(d), it.decomposition_source_line(paths.year, pub, d)),
+    }
+
+
+def test_2021_english_figures_show_no_chinese(english):
+    figures = real_2021_figures()
+    for name, fig in figures.items():
+        assert cjk_texts(fig) == [], name
+    index = figures["index"].axes[0]
+    assert index.get_ylabel() == "Carbon intensity index (2005 = 100)"
+    legend = [t.get_text() for t in index.get_legend().get_texts()]
+    assert "2020 result: 49% below the base year (report)" in legend
+    assert figures["index"].texts[-1].get_text().endswith("Figure 2")
+    decomp = figures["decomposition"]
+    ticks = [t.get_text() for t in decomp.axes[0].get_xticklabels()]
+    assert ticks[0].startswith("Reported fall × actual emissions\n(output +")
+    notes = decomp.texts[0].get_text()
+    assert notes.startswith("External data: 2005 emissions (Taipei Times")  # the external source, with its date
+    assert "2018-10-20" in notes
+    assert decomp.texts[-1].get_text().endswith("; external: Taipei Times (news report of official statements)")
+
+
+def test_2021_chinese_figures_still_show_chinese(styled):
+    assert get_lang() == "zh-TW"
+    figures = real_2021_figures()
+    for name, fig in figures.items():
+        assert cjk_texts(fig), name
+    assert figures["index"].axes[0].get_ylabel() == "碳密集度指數 (2005年 = 100)"
+    assert figures["decomposition"].texts[-1].get_text().startswith("資料來源：110年執行成果報告 摘要 二、")
+
+
+def test_english_small_frames_series_and_empty_years(english, tmp_path):
+    write(tmp_path / it.SERIES_FILE, "year,index,source\n2030,100,made-up\n2035,70,made-up\n2040,50,made-up\n")
+    s = it.yearly_series(tmp_path, it.published_intensity(H))
+    pts = it.index_points(it.published_intensity(H))
+    with_series = drawn(it.plot_index(pts, s))
+    assert cjk_texts(with_series) == []
+    assert "Yearly series (supplied by a user; sources in the data file)" in \
+        [t.get_text() for t in with_series.axes[0].get_legend().get_texts()]
+    ltn = facts().assign(source_title="自由時報 (LTN)")  # a title recorded in Chinese is translated in the figure
+    fig = drawn(it.plot_decomposition(it.decomposition(it.published_intensity(H), ltn, H, EMPTY_T6)))
+    assert cjk_texts(fig) == []
+    assert fig.texts[0].get_text().startswith("External data: 2030 emissions (Liberty Times (LTN), 2020-01-01)")
+    empty = it.published_intensity(headlines([]))
+    for fig in (it.plot_index(it.index_points(empty)), it.plot_decomposition(it.decomposition(empty, facts(), H, EMPTY_T6))):
+        drawn(fig)
+        assert cjk_texts(fig) == [] and "This report year states no change" in fig.axes[0].texts[0].get_text()

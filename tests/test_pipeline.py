@@ -120,7 +120,9 @@ def test_notebooks_are_numbered_and_follow_the_conventions():
         params = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
         assert len(params) == 1, path.name
         source = "".join(params[0]["source"])
-        assert "report_year = 2021" in source and 'figures_root = "figures"' in source, path.name
+        for default in ("report_year = 2021", 'raw_root = "data/raw"', 'processed_root = "data/processed"',
+                        'figures_root = "figures"', 'lang = "zh-TW"'):
+            assert default in source, (path.name, default)
         assert nb["cells"][0]["cell_type"] == "markdown" and nb["cells"][-1]["cell_type"] == "markdown", path.name
         code = [c for c in nb["cells"] if c["cell_type"] == "code"]
         assert all(c.get("outputs") is not None for c in code)

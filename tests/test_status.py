@@ -13,7 +13,8 @@ import pytest
 from conftest import REPO, line_of_value, set_cell
 from mfgghg import status as st
 from mfgghg.errors import DataError
-from mfgghg.figures import apply_style
+from mfgghg.figures import apply_style, cjk_texts, source_line
+from mfgghg.i18n import MissingTranslation, set_lang
 from mfgghg.ingest import load_processed
 from mfgghg.reconcile import REDUCTION_KIND_SETS, status_counts
 
@@ -359,34 +360,86 @@ def test_real_flags_and_their_notes(real):
 
 
 # ---------------------------------------------------------------------------------------------
-# figures: they draw without missing glyphs (matplotlib warnings are errors in this suite)
+# figures: they draw without missing glyphs (matplotlib warnings are errors in this suite), in both
+# editions; an English figure shows no Chinese
 
 
-def test_figures_draw(real):
+@pytest.fixture
+def lang():
+    """The edition is global state: every test leaves it at zh-TW."""
+    yield set_lang
+    set_lang("zh-TW")
+
+
+def real_figures(real) -> dict:
+    """The notebook's four figures of 2021, drawn in the current edition."""
     apply_style()
     m = real["measures"]
+    pillar_names = dict(zip(real["pillars"]["pillar"].astype(str), real["pillars"]["name_zh"]))
     progress = st.goal_progress(real["goals"], m, 2021)
     flags = st.flag_measures(m, progress, 2021)
     checks = st.reduction_checks(m, real["measure_funding"], real["published_budget"], real["published_headlines"])
     counted = REDUCTION_KIND_SETS[st.counted_kind_set(checks)]
     by_pillar = st.reductions_by_pillar(m, real["published_results_summary"], counted)
-    panels = [("依政策內涵", st.status_with_flags(m, flags["measure_id"], "pillar"), {}),
-              ("依主辦機關", st.status_with_flags(m, flags["measure_id"], "ministry_zh"), {})]
+    panels = [("依政策內涵 (表2)", st.status_with_flags(m, flags["measure_id"], "pillar"), pillar_names),
+              ("依主辦機關 (表3)", st.status_with_flags(m, flags["measure_id"], "ministry_zh"), {})]
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        figs = [
-            st.plot_status(panels, "資料來源：測試"),
-            st.plot_measure_reductions(st.measure_reductions(m, counted), counted, "資料來源：測試"),
-            st.plot_reduction_totals(checks, by_pillar, counted, {}, "資料來源：測試"),
-            st.plot_goals(progress, "資料來源：測試"),
-        ]
-        for fig in figs:
+        figs = {
+            "status": st.plot_status(panels, source_line(2021, ["表2", "表3", "附件"])),
+            "measures": st.plot_measure_reductions(st.measure_reductions(m, counted), counted,
+                                                   source_line(2021, ["附件 (各措施減碳量)"])),
+            "totals": st.plot_reduction_totals(checks, by_pillar, counted, pillar_names,
+                                               source_line(2021, ["摘要", "表4", "附件"])),
+            "goals": st.plot_goals(progress, source_line(2021, ["附件 (預期效益、執行成果)"]), year=2021),
+        }
+        for fig in figs.values():
             fig.canvas.draw()
-    assert [len(f.axes) for f in figs] == [2, 1, 2, 3]
+    return figs
+
+
+def texts(fig) -> list[str]:
+    return [a.get_text() for a in fig.findobj(lambda a: hasattr(a, "get_text")) if a.get_text()]
+
+
+def test_figures_draw_in_chinese(real, lang):
+    figs = real_figures(real)
+    assert [len(f.axes) for f in figs.values()] == [2, 1, 2, 3]
+    for name, fig in figs.items():
+        assert cjk_texts(fig), name
+    assert "資料來源：110年執行成果報告 表2、表3、附件" in texts(figs["status"])
+    assert any(t.startswith("各措施減碳量；報告總減碳量計入：實質減碳、預期減碳") for t in texts(figs["measures"]))
+    assert "110年成果 / 目標 (%)，依附件數字計算" in texts(figs["goals"])
     plt.close("all")
 
 
-def test_no_flags_and_no_goals_still_give_tables_and_figures():
+def test_figures_draw_in_english(real, lang):
+    lang("en")
+    figs = real_figures(real)
+    assert [len(f.axes) for f in figs.values()] == [2, 1, 2, 3]
+    for name, fig in figs.items():
+        assert cjk_texts(fig) == [], name
+    status_texts = texts(figs["status"])
+    assert "Source: 2021 (ROC 110) execution report, Table 2, Table 3, Annex" in status_texts
+    assert any("Ministry of Economic Affairs" in t.replace("\n", " ") for t in status_texts)  # ministry names
+    assert any(t.endswith("actual reduction, expected reduction") for t in texts(figs["measures"]))
+    goal_texts = texts(figs["goals"])
+    assert "2021 result / goal (%), from the annex's figures" in goal_texts
+    assert "units differ (firms / firm visits)" in goal_texts  # a goal in firms, its result in visits
+    assert "no 2021 result" in goal_texts
+    plt.close("all")
+
+
+def test_english_figure_fails_on_a_name_without_translation(lang):
+    """A name the translations table lacks is an error, never Chinese in an English figure."""
+    lang("en")
+    m = make_measures()  # names 措施1.1.1 ... have no English
+    with pytest.raises(MissingTranslation, match="措施1.1.1"):
+        st.plot_measure_reductions(st.measure_reductions(m, ("actual",)), ("actual",), "Source: test")
+    plt.close("all")
+
+
+def test_no_flags_and_no_goals_still_give_tables_and_figures(lang):
     apply_style()
     m = make_measures()
     flags = st.flag_measures(m.assign(period_start=2021), st.goal_progress(make_goals().iloc[:1], m, 2021), 2021)
@@ -394,15 +447,45 @@ def test_no_flags_and_no_goals_still_give_tables_and_figures():
     assert st.flagged_measures(flags, m).empty
     empty_goals = make_goals().iloc[:0]
     progress = st.goal_progress(empty_goals, m, 2021)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        fig = st.plot_goals(progress, "資料來源：測試")
-        fig.canvas.draw()
-        by_pillar = st.reductions_by_pillar(m, pd.DataFrame({"pillar": [1], "reduction_t_co2e": [1.0]}), ())
-        fig = st.plot_reduction_totals(pd.DataFrame(columns=["check_id", "published", "recomputed", "unit"]),
-                                       by_pillar, (), {}, "資料來源：測試")
-        fig.canvas.draw()
+    by_pillar = st.reductions_by_pillar(m, pd.DataFrame({"pillar": [1], "reduction_t_co2e": [1.0]}), ())
+    no_checks = pd.DataFrame(columns=["check_id", "published", "recomputed", "unit"])
+    for edition, placeholder in [("zh-TW", "附件未列數字目標"), ("en", "The annex states no numeric goals")]:
+        lang(edition)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            fig = st.plot_goals(progress, source_line(2021, ["附件"]))
+            fig.canvas.draw()
+            assert placeholder in texts(fig)
+            fig = st.plot_reduction_totals(no_checks, by_pillar, (), {}, source_line(2021, ["表4"]))
+            fig.canvas.draw()
+            assert bool(cjk_texts(fig)) == (edition == "zh-TW")
     plt.close("all")
+
+
+def test_status_figure_in_english_from_small_frames(lang):
+    """Ministry names (the groups of Table 3) and measure types are translated; pillar numbers stay."""
+    apply_style()
+    lang("en")
+    m = make_measures()
+    panels = [("依政策內涵 (表2)", st.status_with_flags(m, ["2.1.2"], "pillar"), {}),
+              ("依主辦機關 (表3)", st.status_with_flags(m, ["2.1.2"], "ministry_zh"), {})]
+    fig = st.plot_status(panels, source_line(2021, ["表2"]))
+    fig.canvas.draw()
+    assert cjk_texts(fig) == []
+    ticks = [t.get_text() for t in fig.axes[1].get_xticklabels()]
+    assert ticks[0].replace("\n", " ") == "Ministry of Economic Affairs (MOEA)"
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["1", "2"]
+    assert "substantive: achieved (as reported)" in texts(fig)
+    plt.close("all")
+
+
+def test_long_names_are_cut_with_an_ellipsis(lang):
+    assert st._first_lines("測試措施" * 6, 18) == ("測試措施" * 6)[:18] + "…"
+    assert st._first_lines("短名", 18) == "短名"
+    lang("en")
+    name = "Energy-saving technical services for large industrial energy users"
+    assert st._first_lines(name, 18) == "Energy-saving technical services for…"  # 36 letters: twice the CJK width
+    assert st._first_lines(name, 18, 2) == "Energy-saving technical services for\nlarge industrial energy users"
 
 
 def test_reduction_totals_data():

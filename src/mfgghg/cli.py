@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from .errors import MfgGhgError
+from .errors import MfgGhgError, ParameterError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -14,11 +14,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="run the notebook pipeline for a report year")
-    run.add_argument("--year", default="2021", help="report year, Gregorian (2021) or ROC (110); default 2021")
+    years = run.add_mutually_exclusive_group()
+    years.add_argument("--year", default="2021", help="report year, Gregorian (2021) or ROC (110); default 2021")
+    years.add_argument("--years", help="several report years at once: 2021,2022 or a range 2021-2023")
     run.add_argument("--raw-root", default="data/raw", help="folder holding <year>/ raw data (default data/raw)")
     run.add_argument("--processed-root", default="data/processed", help="default data/processed")
     run.add_argument("--figures-root", default="figures", help="default figures")
     run.add_argument("--build-root", default="build", help="executed notebooks go to <build-root>/<year>/")
+    run.add_argument("--lang", default=os.environ.get("FIG_LANG") or "zh-TW", choices=["zh-TW", "en", "all"],
+                     help="figure language (default zh-TW, or $FIG_LANG); en writes figures/<year>/en/; all: both")
+    run.add_argument("--jobs", type=int, default=None, help="kernels at once (default: one per core)")
     run.add_argument("--strict", action="store_true",
                      help="fail when a published figure differs from its recomputation without an explanation")
 
@@ -32,10 +37,24 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "run":
-            from .pipeline import run_year
+            from .pipeline import parse_years, run_year, run_years
 
-            run_year(args.year, args.raw_root, args.processed_root, args.figures_root, args.build_root,
-                     strict=args.strict)
+            if args.jobs is not None and args.jobs < 1:
+                raise ParameterError(f"--jobs must be at least 1, not {args.jobs}")
+            options = dict(raw_root=args.raw_root, processed_root=args.processed_root, figures_root=args.figures_root,
+                           build_root=args.build_root, strict=args.strict)
+            for lang in (["zh-TW", "en"] if args.lang == "all" else [args.lang]):
+                if args.years is None:
+                    run_year(args.year, jobs=args.jobs, lang=lang, **options)
+                    continue
+                outcomes = run_years(parse_years(args.years), jobs=args.jobs, lang=lang, **options)
+                failed = {y: o for y, o in outcomes.items() if isinstance(o, Exception)}
+                for y, o in outcomes.items():
+                    line = f"{y} ({lang}): {'failed: ' + str(o) if y in failed else 'ok'}"
+                    print(line, file=sys.stderr if y in failed else sys.stdout)
+                if failed:
+                    print(f"error: {len(failed)} of {len(outcomes)} report years failed ({lang})", file=sys.stderr)
+                    return 1
         elif args.command == "refresh-notebooks":
             from pathlib import Path
 

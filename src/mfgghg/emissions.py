@@ -21,7 +21,8 @@ from matplotlib.patches import Patch
 from .datapackage import load_descriptor, read_package, read_resource
 from .errors import DataError
 from .figures import PALETTE
-from .paths import normalize_year, resolve, roc_year
+from .i18n import _
+from .paths import normalize_year, resolve
 from .reconcile import AGREES, check_row
 from .units import from_base, printed_decimals, to_base, unit
 
@@ -74,18 +75,19 @@ def fact(facts: pd.DataFrame, key: str) -> pd.Series:
     return found.iloc[0]
 
 
-def source_line(year: int, report_parts, external_parts=()) -> str:
-    """'資料來源：<ROC>年執行成果報告 <parts>', plus '；外部資料：<sources>' when external values are drawn."""
-    parts = [p.strip() for part in report_parts for p in str(part).split(";") if p.strip()]
-    text = f"資料來源：{roc_year(year)}年執行成果報告 {'、'.join(dict.fromkeys(parts))}"
-    external = list(dict.fromkeys(external_parts))
-    return text + (f"；外部資料：{'；'.join(external)}" if external else "")
+def section_parts(sections) -> list[str]:
+    """Report sections as single parts for :func:`mfgghg.figures.source_line`: the processed tables
+    list several sections of one figure as ``"摘要 三; 貳 二(一)"``; each part once, in order."""
+    parts = [p.strip() for s in sections for p in str(s).split(";") if p.strip()]
+    return list(dict.fromkeys(parts))
 
 
-def source_label(row) -> str:
-    """'Title, date' of an external fact, for legends and source lines."""
+def source_label(row, translate: bool = False) -> str:
+    """'Title, date' of an external fact. In tables the title stays as recorded; in figures
+    (``translate=True``) it is in the current edition."""
     date = row.get("source_date")
-    return f"{row['source_title']}, {date}" if isinstance(date, str) and date else str(row["source_title"])
+    title = _(row["source_title"]) if translate else str(row["source_title"])
+    return f"{title}, {date}" if isinstance(date, str) and date else title
 
 
 def external_vs_report(facts: pd.DataFrame, headlines: pd.DataFrame, prefix: str, keys=None) -> pd.DataFrame:
@@ -94,7 +96,7 @@ def external_vs_report(facts: pd.DataFrame, headlines: pd.DataFrame, prefix: str
     ``published`` is the report's value, ``recomputed`` the external one (same unit)."""
     h = headlines.set_index("key")
     rows = []
-    for _, f in facts.iterrows():
+    for _i, f in facts.iterrows():
         if f["key"] not in h.index or (keys is not None and f["key"] not in keys):
             continue
         r = h.loc[f["key"]]
@@ -254,7 +256,7 @@ def stated_changes(headlines: pd.DataFrame) -> pd.DataFrame:
     Only keys of the form ``<driver>_change[_pct]_<from>_<to>`` or ``..._<to>_vs_<from>`` whose
     driver is one of :data:`DRIVER_LABELS` (intensity is notebook 04's)."""
     rows = []
-    for _, r in headlines.iterrows():
+    for _i, r in headlines.iterrows():
         m = _PERIOD_KEY.match(r["key"]) or _VS_KEY.match(r["key"])
         if not m or m["driver"] not in DRIVER_LABELS:
             continue
@@ -283,7 +285,7 @@ def check_stated_changes(changes: pd.DataFrame, emissions: pd.DataFrame) -> pd.D
     verdict ``no series in the report`` rather than an invented comparison."""
     by_year = emissions.set_index("year")["actual_mt_co2e"]
     rows = []
-    for _, c in changes.iterrows():
+    for _i, c in changes.iterrows():
         check_id = f"emissions.stated_change.{c['key']}"
         desc = f"{c['label_zh']} {c['from_year']}-{c['to_year']}"
         if c["driver"] == "emissions" and c["from_year"] in by_year.index and c["to_year"] in by_year.index:
@@ -307,7 +309,7 @@ def readings_of_stated_change(changes: pd.DataFrame, emissions: pd.DataFrame) ->
     e = emissions.set_index("year")
     cells = {"emissions": "actual_mt_co2e", "target": "target_mt_co2e"}
     rows = []
-    for _, c in changes[changes["driver"] == "emissions"].iterrows():
+    for _i, c in changes[changes["driver"] == "emissions"].iterrows():
         if c["from_year"] not in e.index or c["to_year"] not in e.index:
             continue
         for start_kind, start_col in cells.items():
@@ -372,12 +374,12 @@ STYLE = {  # how each origin is drawn, the same in every figure of notebooks 03 
     DERIVED: {"linestyle": "--", "hatch": "//"},
     EXTERNAL: {"linestyle": ":", "hatch": "..", "color": "#888888"},
 }
-ORIGIN_ZH = {REPORT: "報告數值", DERIVED: "推算", EXTERNAL: "外部資料"}
 
 
 def placeholder_figure(title: str, message: str):
     """A figure that says there is nothing to draw (a report year without these figures), so the
-    notebook still writes every figure file and the reader sees why it is empty."""
+    notebook still writes every figure file and the reader sees why it is empty. ``title`` and
+    ``message`` are shown as given: callers pass them through ``_``."""
     fig, ax = plt.subplots(figsize=(8, 3))
     ax.axis("off")
     ax.set_title(title)
@@ -391,22 +393,22 @@ def plot_annual(table: pd.DataFrame, unit_zh: str = MT):
     years = table["year"]
     target = from_base(table["target_mt_co2e"], unit_zh)
     actual = from_base(table["actual_mt_co2e"], unit_zh)
-    ax.plot(years, target, marker="s", color=PALETTE[1], linewidth=2, label="當年度目標值 (報告)")
-    ax.plot(years, actual, marker="o", color=PALETTE[0], linewidth=2, label="排放值 (報告)")
+    ax.plot(years, target, marker="s", color=PALETTE[1], linewidth=2, label=_("當年度目標值 (報告)"))
+    ax.plot(years, actual, marker="o", color=PALETTE[0], linewidth=2, label=_("排放值 (報告)"))
     over = table["over_target"]
     ax.scatter(years[over], actual[over], s=160, facecolors="none", edgecolors=PALETTE[3], linewidths=2,
-               zorder=5, label="超過當年度目標 (推算)")
+               zorder=5, label=_("超過當年度目標 (推算)"))
     for y, t, a, m in zip(years, target, actual, from_base(table["margin_mt_co2e"], unit_zh)):
         ax.plot([y, y], [t, a], linestyle=STYLE[DERIVED]["linestyle"], color="#555555", linewidth=1)
         ax.annotate(f"{m:+.1f}", (y, (t + a) / 2), xytext=(6, 0), textcoords="offset points",
                     va="center", fontsize=9, color=PALETTE[3] if m < 0 else "#333333",
                     bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
-    ax.plot([], [], linestyle="--", color="#555555", label="差距 = 目標 - 排放 (推算)")
+    ax.plot([], [], linestyle="--", color="#555555", label=_("差距 = 目標 - 排放 (推算)"))
     ax.set_xticks(years)
     ax.set_xlim(years.min() - 0.4, years.max() + 0.6)
-    ax.set_xlabel("年 (西元)")
-    ax.set_ylabel(f"排放量 ({unit_zh})")
-    ax.set_title("當年度目標值與排放值")
+    ax.set_xlabel(_("年 (西元)"))
+    ax.set_ylabel(f"{_('排放量')} ({_(unit_zh)})")
+    ax.set_title(_("當年度目標值與排放值"))
     lo, hi = min(target.min(), actual.min()), max(target.max(), actual.max())
     ax.set_ylim(lo - 0.25 * (hi - lo), hi + 0.2 * (hi - lo))
     ax.legend(loc="lower left", fontsize=9)
@@ -420,65 +422,80 @@ def plot_cumulative(table: pd.DataFrame, unit_zh: str = MT):
     years = table["year"]
     ct = from_base(table["cumulative_target_mt_co2e"], unit_zh)
     ca = from_base(table["cumulative_actual_mt_co2e"], unit_zh)
-    ax.plot(years, ct, marker="s", color=PALETTE[1], linewidth=2, label="第一期累計目標值 (報告)")
-    ax.plot(years, ca, marker="o", color=PALETTE[0], linewidth=2, label="累計排放值 (報告)")
+    ax.plot(years, ct, marker="s", color=PALETTE[1], linewidth=2, label=_("第一期累計目標值 (報告)"))
+    ax.plot(years, ca, marker="o", color=PALETTE[0], linewidth=2, label=_("累計排放值 (報告)"))
     ax.axhline(ct.iloc[-1], color=PALETTE[1], linestyle=":", linewidth=1.2)
-    ax.annotate("第一期排放總量目標", (years.iloc[0], ct.iloc[-1]), xytext=(0, 4), textcoords="offset points",
+    ax.annotate(_("第一期排放總量目標"), (years.iloc[0], ct.iloc[-1]), xytext=(0, 4), textcoords="offset points",
                 fontsize=9, color=PALETTE[1])
-    ax.set_ylabel(f"累計排放量\n({unit_zh})")
-    ax.set_title("第一期累計目標值與累計排放值")
+    ax.set_ylabel(f"{_('累計排放量')}\n({_(unit_zh)})")
+    ax.set_title(_("第一期累計目標值與累計排放值"))
     ax.set_ylim(0, ct.max() * 1.12)
     ax.legend(loc="lower right", fontsize=9)
     cm = from_base(table["cumulative_margin_mt_co2e"], unit_zh)
     am = from_base(table["margin_mt_co2e"], unit_zh)
     ax2.bar(years, cm, width=0.5, color="white", edgecolor=PALETTE[2], hatch=STYLE[DERIVED]["hatch"],
-            linewidth=1.2, label="累計差距 = 累計目標 - 累計排放 (推算)")
+            linewidth=1.2, label=_("累計差距 = 累計目標 - 累計排放 (推算)"))
     ax2.plot(years, am, linestyle=STYLE[DERIVED]["linestyle"], marker="x", color="#555555",
-             label="當年度差距 (推算)")
+             label=_("當年度差距 (推算)"))
     for y, m in zip(years, cm):
         ax2.annotate(f"{m:+.1f}", (y, m), xytext=(0, 3 if m >= 0 else -10), textcoords="offset points",
                      ha="center", fontsize=8)
     ax2.axhline(0, color="#333333", linewidth=0.8)
     lo, hi = min(cm.min(), am.min(), 0), max(cm.max(), am.max())
     ax2.set_ylim(lo - 0.3 * (hi - lo), hi + 0.45 * (hi - lo))
-    ax2.set_ylabel(f"差距\n({unit_zh})")
+    ax2.set_ylabel(f"{_('差距')}\n({_(unit_zh)})")
     ax2.set_xticks(years)
-    ax2.set_xlabel("年 (西元)")
+    ax2.set_xlabel(_("年 (西元)"))
     ax2.legend(loc="upper left", fontsize=8, ncol=2)
     fig.tight_layout()
     return fig
 
 
+def driver_label(label_zh: str, from_year: int, to_year: int, against_base: bool) -> str:
+    """'GDP (2016-2020)', or 'fuel oil (2020 vs 2005)' for a change against a base year, in the
+    current edition."""
+    if against_base:
+        return _("{label} ({year} 較 {base})").format(label=_(label_zh), year=to_year, base=from_year)
+    lo, hi = sorted((from_year, to_year))
+    return f"{_(label_zh)} ({lo}-{hi})"
+
+
+DRIVERS_COLUMNS = ["key", "label", "label_zh", "from_year", "to_year", "against_base", "unit", "value", "origin",
+                   "source"]
+
+
 def drivers_figure_data(changes: pd.DataFrame, checks: pd.DataFrame) -> pd.DataFrame:
-    """The stated changes beside Table 6's recomputation where there is one (origin report/derived)."""
+    """The stated changes beside Table 6's recomputation where there is one (origin report/derived).
+    ``label`` is the figure's label in the current edition; ``label_zh`` and the years are what it is built from."""
     rec = checks.set_index("check_id")
     rows = []
-    for _, c in changes.iterrows():
-        span = f"{c['from_year']}-{c['to_year']}" if c["from_year"] < c["to_year"] else f"{c['to_year']}-{c['from_year']}"
-        label = f"{c['label_zh']} ({c['to_year']} 較 {c['from_year']})" if _VS_KEY.match(c["key"]) else \
-            f"{c['label_zh']} ({span})"
-        rows.append({"key": c["key"], "label": label, "unit": c["unit_zh"], "value": c["stated"],
-                     "origin": REPORT, "source": c["section_zh"]})
+    for _i, c in changes.iterrows():
+        against_base = bool(_VS_KEY.match(c["key"]))
+        common = {"key": c["key"], "label": driver_label(c["label_zh"], c["from_year"], c["to_year"], against_base),
+                  "label_zh": c["label_zh"], "from_year": c["from_year"], "to_year": c["to_year"],
+                  "against_base": against_base, "unit": c["unit_zh"]}
+        rows.append({**common, "value": c["stated"], "origin": REPORT, "source": c["section_zh"]})
         r = rec.loc[f"emissions.stated_change.{c['key']}"]
         if r["verdict"] != NO_SERIES:
-            rows.append({"key": c["key"], "label": label, "unit": c["unit_zh"], "value": r["recomputed"],
-                         "origin": DERIVED, "source": "表 6"})
-    return pd.DataFrame(rows, columns=["key", "label", "unit", "value", "origin", "source"])
+            rows.append({**common, "value": r["recomputed"], "origin": DERIVED, "source": "表 6"})
+    return pd.DataFrame(rows, columns=DRIVERS_COLUMNS)
 
 
 def plot_drivers(data: pd.DataFrame):
     """Stated changes (solid) and Table 6's recomputation (hatched): % on the left, Mt on the right."""
     if data.empty:
-        return placeholder_figure("報告所述之變化", "本報告年度未列出排放量、能源消費或 GDP 之變化")
+        return placeholder_figure(_("報告所述之變化"), _("本報告年度未列出排放量、能源消費或 GDP 之變化"))
     units = list(dict.fromkeys(data["unit"]))
     ratios = [3, 1.3][:len(units)] if len(units) <= 2 else None
     fig, axes = plt.subplots(1, len(units), figsize=(10, 4.8), width_ratios=ratios, squeeze=False)
+    data = data.assign(label=[driver_label(*r) for r in
+                              data[["label_zh", "from_year", "to_year", "against_base"]].itertuples(index=False)])
     for ax, u in zip(axes[0], units):
         d = data[data["unit"] == u].reset_index(drop=True)
         labels = list(dict.fromkeys(d["label"]))
         ypos = {lab: i for i, lab in enumerate(labels)}
         h = 0.38
-        for _, r in d.iterrows():
+        for _i, r in d.iterrows():
             derived = r["origin"] == DERIVED
             has_pair = (d["label"] == r["label"]).sum() > 1
             y = ypos[r["label"]] + ((h / 2 if derived else -h / 2) if has_pair else 0)
@@ -493,11 +510,11 @@ def plot_drivers(data: pd.DataFrame):
         ax.axvline(0, color="#333333", linewidth=0.8)
         lim = max(abs(d["value"]).max() * 1.35, 1)
         ax.set_xlim(-lim, lim)
-        ax.set_xlabel("變化 (%)" if unit(u).base == "pct" else f"變化 ({u})")
+        ax.set_xlabel(f"{_('變化')} ({'%' if unit(u).base == 'pct' else _(u)})")
     for ax, u in zip(axes[0], units):
-        ax.set_title("報告所述之變化" if unit(u).base == "pct" else "排放量變化", fontsize=11)
-    handles = [Patch(facecolor="#999999", edgecolor="#999999", label="報告所述 (報告)"),
-               Patch(facecolor="white", edgecolor="#555555", hatch="//", label="由表6逐年排放值推算 (推算)")]
+        ax.set_title(_("報告所述之變化") if unit(u).base == "pct" else _("排放量變化"), fontsize=11)
+    handles = [Patch(facecolor="#999999", edgecolor="#999999", label=_("報告所述 (報告)")),
+               Patch(facecolor="white", edgecolor="#555555", hatch="//", label=_("由表6逐年排放值推算 (推算)"))]
     fig.legend(handles=handles, loc="upper center", ncol=2, fontsize=9, bbox_to_anchor=(0.5, 1.04))
     fig.tight_layout()
     return fig
@@ -506,17 +523,23 @@ def plot_drivers(data: pd.DataFrame):
 def context_figure_data(table: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
     """Table 6 emissions and targets (report) with the external baseline and later targets."""
     rows = []
-    for _, r in table.iterrows():
+    for _i, r in table.iterrows():
         rows.append({"year": r["year"], "series": "emissions", "value_mt_co2e": r["actual_mt_co2e"],
                      "relation": "equal", "origin": REPORT, "source": "表 6"})
         rows.append({"year": r["year"], "series": "target", "value_mt_co2e": r["target_mt_co2e"],
                      "relation": "equal", "origin": REPORT, "source": "表 6"})
-    for _, f in facts[facts["base_unit"] == "mt_co2e"].iterrows():
+    for _i, f in facts[facts["base_unit"] == "mt_co2e"].iterrows():
         series = "emissions" if f["key"].startswith("emissions") else \
             "estimate" if f["key"].startswith("estimate") else "target"
         rows.append({"year": f["year"], "series": series, "value_mt_co2e": f["value_base"], "relation": f["relation"],
-                     "origin": EXTERNAL, "source": source_label(f)})
-    return pd.DataFrame(rows)
+                     "origin": EXTERNAL, "source": source_label(f), "source_title": f["source_title"]})
+    return pd.DataFrame(rows, columns=["year", "series", "value_mt_co2e", "relation", "origin", "source",
+                                       "source_title"])
+
+
+def external_titles(data: pd.DataFrame) -> list[str]:
+    """The titles of the external sources a figure's data draw on (for the source line)."""
+    return list(dict.fromkeys(data.loc[data["origin"] == EXTERNAL, "source_title"]))
 
 
 def plot_context(data: pd.DataFrame, unit_zh: str = MT):
@@ -524,22 +547,23 @@ def plot_context(data: pd.DataFrame, unit_zh: str = MT):
     fig, ax = plt.subplots(figsize=(9, 4.8))
     rep = data[data["origin"] == REPORT]
     ext = data[data["origin"] == EXTERNAL]
-    for series, color, marker, label in (("emissions", PALETTE[0], "o", "排放值 (報告 表6)"),
-                                         ("target", PALETTE[1], "s", "當年度目標值 (報告 表6)")):
+    for series, color, marker, label in (("emissions", PALETTE[0], "o", _("排放值 (報告 表6)")),
+                                         ("target", PALETTE[1], "s", _("當年度目標值 (報告 表6)"))):
         d = rep[rep["series"] == series]
         ax.plot(d["year"], from_base(d["value_mt_co2e"], unit_zh), marker=marker, color=color, label=label)
     grey = STYLE[EXTERNAL]["color"]
     markers = {("emissions", "equal"): ("o", "基準年排放量 (外部)"), ("target", "equal"): ("s", "目標值 (外部)"),
                ("target", "below"): ("v", "目標: 低於此值 (外部)"), ("estimate", "about"): ("D", "估計值 (外部)")}
     for (series, relation), d in ext.groupby(["series", "relation"]):
-        marker, label = markers.get((series, relation), ("X", f"{series} (外部)"))
+        marker, label = markers.get((series, relation), ("X", None))
+        label = _(label) if label else _("{series} (外部)").format(series=series)
         values = from_base(d["value_mt_co2e"], unit_zh)
         ax.scatter(d["year"], values, marker=marker, s=70, facecolors="white", edgecolors=grey, linewidths=1.8,
                    label=label, zorder=4)
         for y, v in zip(d["year"], values):
             ax.annotate(f"{v:g}", (y, v), xytext=(7, 0), textcoords="offset points", va="center", fontsize=8, color="#555555")
-    ax.set_xlabel("年 (西元)")
-    ax.set_ylabel(f"排放量 ({unit_zh})")
-    ax.set_title("第一期排放值與前後期目標 (灰色空心為外部資料)")
+    ax.set_xlabel(_("年 (西元)"))
+    ax.set_ylabel(f"{_('排放量')} ({_(unit_zh)})")
+    ax.set_title(_("第一期排放值與前後期目標 (灰色空心為外部資料)"))
     ax.legend(loc="lower left", fontsize=8, ncol=2)
     return fig

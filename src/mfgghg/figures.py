@@ -65,7 +65,8 @@ def figure_title(fig) -> str:
     """The figure's suptitle, else its axes' titles joined."""
     if getattr(fig, "_suptitle", None) is not None and fig._suptitle.get_text():
         return fig._suptitle.get_text()
-    return " / ".join(t for t in (ax.get_title() for ax in fig.axes) if t)
+    titles = (ax.get_title(loc=loc) for ax in fig.axes for loc in ("left", "center", "right"))
+    return " / ".join(t for t in titles if t)
 
 
 def save_figure(fig, name: str, figures_dir: str | os.PathLike, data: pd.DataFrame,
@@ -87,6 +88,35 @@ def save_figure(fig, name: str, figures_dir: str | os.PathLike, data: pd.DataFra
     meta = {"name": name, "title": figure_title(fig), "caption": caption or ""}
     (out / f"{name}.meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return [out / f"{name}.{ext}" for ext in ("png", "svg", "csv")]
+
+
+def source_line(year: int, report_parts=(), external_parts=()) -> str:
+    """The source line of a figure in the current edition, e.g. ``資料來源：110年執行成果報告 表6`` /
+    ``Source: 2021 (ROC 110) execution report, Table 6``; external sources are named after it.
+    Parts are texts of translations.csv (e.g. ``表6``, ``附件``)."""
+    from .i18n import _, get_lang
+
+    roc = year - 1911
+    parts = [_(p) for p in dict.fromkeys(report_parts)]
+    external = [_(p) for p in dict.fromkeys(external_parts)]
+    if get_lang() == "en":
+        text = f"Source: {year} (ROC {roc}) execution report" + (", " + ", ".join(parts) if parts else "")
+        return text + ("; external: " + "; ".join(external) if external else "")
+    text = f"資料來源：{roc}年執行成果報告" + (" " + "、".join(parts) if parts else "")
+    return text + ("；外部資料：" + "；".join(external) if external else "")
+
+
+def cjk_texts(fig) -> list[str]:
+    """Every text drawn in ``fig`` that contains CJK characters (an English figure must have none)."""
+    import re
+
+    cjk = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+    found = []
+    for artist in fig.findobj(lambda a: hasattr(a, "get_text")):
+        text = artist.get_text()
+        if text and cjk.search(text):
+            found.append(text)
+    return found
 
 
 def source_note(ax_or_fig, text: str) -> None:

@@ -25,9 +25,10 @@ import pandas as pd
 
 from .datapackage import HEADER_ROW, line_of, read_resource
 from .emissions import (DERIVED, EXTERNAL, REPORT, STYLE, external_vs_report, fact, placeholder_figure,
-                        source_label)
+                        section_parts, source_label)
 from .errors import DataError
-from .figures import PALETTE
+from .figures import PALETTE, source_line
+from .i18n import _
 from .nb import rel as nb_rel
 from .paths import resolve
 from .reconcile import check_row
@@ -48,7 +49,7 @@ _TARGET_KEY = re.compile(r"^intensity_target_change_(?P<end>\d{4})_vs_(?P<base>\
 def published_intensity(headlines: pd.DataFrame) -> pd.DataFrame:
     """The printed intensity result and target: change (%) against the base year, and as an index."""
     rows = []
-    for _, r in headlines.iterrows():
+    for _i, r in headlines.iterrows():
         for kind, pattern in (("result", _RESULT_KEY), ("target", _TARGET_KEY)):
             m = pattern.match(r["key"])
             if m:
@@ -73,7 +74,7 @@ def index_points(published: pd.DataFrame) -> pd.DataFrame:
     sections = [p.strip() for s in published["section_zh"] for p in s.split(";")]
     rows = [{"year": base, "index": 100.0, "what": "base year (= 100 by definition)", "origin": REPORT,
              "source": "; ".join(dict.fromkeys(sections))}]
-    for _, r in published.iterrows():
+    for _i, r in published.iterrows():
         rows.append({"year": r["year"], "index": r["index"], "what": r["kind"], "origin": REPORT,
                      "source": r["section_zh"]})
     return pd.DataFrame(rows)
@@ -185,7 +186,7 @@ def check_series(indexed: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame
     if base in by_year.index:
         rows.append(check_row(f"intensity.series.{base}.base", "definition", f"supplied series: {base} index = 100",
                               "100", by_year[base], "index"))
-    for _, r in published[published["kind"] == "result"].iterrows():
+    for _i, r in published[published["kind"] == "result"].iterrows():
         if r["year"] in by_year.index:
             rows.append(check_row(f"intensity.series.{r['year']}.result", r["section_zh"],
                                   f"supplied series: {r['year']} change vs {base} against the printed result",
@@ -232,7 +233,7 @@ def decomposition(published: pd.DataFrame, facts: pd.DataFrame, headlines: pd.Da
         if key in h.index:
             return float(h.at[key, "value_base"]), f"{h.at[key, 'section_zh']} ({key})"
         if end in t6.index:
-            return float(t6.at[end, column]), f"表 6 ({column})"
+            return float(t6.at[end, column]), f"表6 ({column})"
         raise DataError("published_headlines.csv", f"no {key} and no Table 6 row for {end}", column="key")
 
     e_end, e_end_src = report_emissions(f"emissions_{end}", "actual_mt_co2e")
@@ -253,6 +254,8 @@ def decomposition(published: pd.DataFrame, facts: pd.DataFrame, headlines: pd.Da
             "reading": name, "label_zh": label, "base_year": base, "year": end,
             "emissions_base_mt_co2e": e_base, "emissions_base_origin": EXTERNAL,
             "emissions_base_source": source_label(base_fact),
+            "emissions_base_source_title": base_fact["source_title"],
+            "emissions_base_source_date": base_fact.get("source_date"),
             "emissions_end_mt_co2e": e, "emissions_end_origin": REPORT, "emissions_end_source": e_src,
             "intensity_change_pct": r["change_pct"], "intensity_kind": r["kind"], "intensity_source": r["section_zh"],
             "emissions_index": 100 * er, "intensity_index": 100 + r["change_pct"],
@@ -266,24 +269,23 @@ def decomposition(published: pd.DataFrame, facts: pd.DataFrame, headlines: pd.Da
 
 DECOMPOSITION_COLUMNS = [
     "reading", "label_zh", "base_year", "year", "emissions_base_mt_co2e", "emissions_base_origin",
-    "emissions_base_source", "emissions_end_mt_co2e", "emissions_end_origin", "emissions_end_source",
+    "emissions_base_source", "emissions_base_source_title", "emissions_base_source_date", "emissions_end_mt_co2e", "emissions_end_origin", "emissions_end_source",
     "intensity_change_pct", "intensity_kind", "intensity_source", "emissions_index", "intensity_index",
     "output_index", "output_index_low", "output_index_high", "output_change_pct", "output_cagr_pct", "origin",
 ]
 
 
 def decomposition_source_line(year: int, published: pd.DataFrame, decomp: pd.DataFrame) -> str:
-    """The source line of the decomposition figure: report sections used, then the external sources."""
-    from .emissions import source_line
-
+    """The source line of the decomposition figure (current edition): report sections used, then the
+    external sources' titles."""
     sections = [*published["section_zh"], *decomp["emissions_end_source"].str.replace(r"\s+\([a-z0-9_]+\)$", "", regex=True)]
-    return source_line(year, sections, decomp["emissions_base_source"])
+    return source_line(year, section_parts(sections), decomp["emissions_base_source_title"])
 
 
 def decomposition_inputs(decomp: pd.DataFrame) -> pd.DataFrame:
     """The inputs of the decomposition, one per row, with unit, origin and source."""
     rows = []
-    for _, d in decomp.iterrows():
+    for _i, d in decomp.iterrows():
         rows.append({"quantity": f"emissions {d['base_year']}", "value": d["emissions_base_mt_co2e"],
                      "unit": "mt_co2e", "origin": d["emissions_base_origin"], "source": d["emissions_base_source"]})
         rows.append({"quantity": f"emissions {d['year']} ({'target' if d['reading'] == 'plan' else 'actual'})",
@@ -312,10 +314,10 @@ def plot_index(points: pd.DataFrame, series: pd.DataFrame | None = None):
     and a supplied yearly series only when there is one. Nothing is drawn between printed points."""
     has_series = series is not None and len(series) > 0
     if points.empty and not has_series:
-        return placeholder_figure("製造部門碳密集度", "本報告年度未列出碳密集度相對基準年之變化")
+        return placeholder_figure(_("製造部門碳密集度"), _("本報告年度未列出碳密集度相對基準年之變化"))
     fig, ax = plt.subplots(figsize=(8.5, 5))
     years = list(points["year"]) + (list(series["year"]) if has_series else [])
-    base_label = f"{int(points['year'].iloc[0])}年" if len(points) else "基準年"
+    base_label = _("{year}年").format(year=int(points["year"].iloc[0])) if len(points) else _("基準年")
     if len(points):
         base_year = int(points["year"].iloc[0])
         result = points[points["what"] == "result"].iloc[0]
@@ -324,29 +326,34 @@ def plot_index(points: pd.DataFrame, series: pd.DataFrame | None = None):
         if len(target):
             t = target.iloc[0]
             ax.hlines(t["index"], base_year, end, colors=PALETTE[1], linestyles="--", linewidth=2,
-                      label=f"{end}年目標：較{base_year}年下降 {abs(t['index'] - 100):g}% (報告)")
-            ax.annotate(f"目標 {t['index']:g}", (base_year, t["index"]), xytext=(4, 5), textcoords="offset points",
-                        color=PALETTE[1], fontsize=9)
-        ax.scatter([base_year], [100], marker="s", s=80, color="#000000", zorder=5, label=f"基準年 {base_year} = 100")
+                      label=_("{year}年目標：較{base}年下降 {pct}% (報告)").format(
+                          year=end, base=base_year, pct=f"{abs(t['index'] - 100):g}"))
+            ax.annotate(_("目標 {value}").format(value=f"{t['index']:g}"), (base_year, t["index"]), xytext=(4, 5),
+                        textcoords="offset points", color=PALETTE[1], fontsize=9)
+        ax.scatter([base_year], [100], marker="s", s=80, color="#000000", zorder=5,
+                   label=_("基準年 {base} = 100").format(base=base_year))
         ax.scatter([end], [result["index"]], marker="o", s=110, color=PALETTE[0], zorder=5,
-                   label=f"{end}年實績：較基準年下降 {abs(result['index'] - 100):g}% (報告)")
+                   label=_("{year}年實績：較基準年下降 {pct}% (報告)").format(
+                       year=end, pct=f"{abs(result['index'] - 100):g}"))
         ax.annotate(f"{result['index']:g}", (end, result["index"]), xytext=(8, -4), textcoords="offset points",
                     color=PALETTE[0], fontsize=10)
         if not has_series:
             ax.text((base_year + end) / 2, (100 + result["index"]) / 2 + 8,
-                    "報告未列出逐年數值：\n兩點之間不繪線、不補值", ha="center", va="center", fontsize=9, color="#555555")
+                    f"{_('報告未列出逐年數值：')}\n{_('兩點之間不繪線、不補值')}", ha="center", va="center", fontsize=9,
+                    color="#555555")
     if has_series:
         ax.plot(series["year"], series["index"], linestyle="-.", marker=".", color=PALETTE[2], linewidth=1.5,
-                label="年度序列 (使用者提供，來源見資料檔)")
+                label=_("年度序列 (使用者提供，來源見資料檔)"))
     ax.set_xlim(min(years) - 1, max(years) + 1)
     ax.set_ylim(0, max(115, float(series["index"].max()) * 1.1 if has_series else 0))
-    ax.set_xlabel("年 (西元)")
-    ax.set_ylabel(f"碳密集度指數 ({base_label} = 100)")
-    ax.set_title("製造部門碳密集度相對基準年 (報告圖2可由文字重建之部分)")
+    ax.set_xlabel(_("年 (西元)"))
+    ax.set_ylabel(_("碳密集度指數 ({base} = 100)").format(base=base_label))
+    ax.set_title(_("製造部門碳密集度相對基準年 (報告圖2可由文字重建之部分)"))
     ax.legend(loc="lower left", fontsize=9)
-    lines = ["報告數值 (實績與目標)：基準年，及較基準年之變化 (%)" if len(points) else "報告數值：無",
-             "推算：指數 = 100 + 變化(%)" + ("；年度序列若僅給碳密集度，指數 = 當年 / 基準年 × 100" if has_series else ""),
-             "外部資料：無" + ("；年度序列為使用者提供，來源見資料檔" if has_series else "")]
+    lines = [_("報告數值 (實績與目標)：基準年，及較基準年之變化 (%)") if len(points) else _("報告數值：無"),
+             _("推算：指數 = 100 + 變化(%)；年度序列若僅給碳密集度，指數 = 當年 / 基準年 × 100") if has_series
+             else _("推算：指數 = 100 + 變化(%)"),
+             _("外部資料：無；年度序列為使用者提供，來源見資料檔") if has_series else _("外部資料：無")]
     fig.text(0.01, 0.005, "\n".join(lines), ha="left", va="bottom", fontsize=8, color="#333333")
     fig.subplots_adjust(bottom=0.25)
     return fig
@@ -354,7 +361,7 @@ def plot_index(points: pd.DataFrame, series: pd.DataFrame | None = None):
 
 def decomposition_figure_data(decomp: pd.DataFrame) -> pd.DataFrame:
     rows = []
-    for _, d in decomp.iterrows():
+    for _i, d in decomp.iterrows():
         for measure, origin in (("emissions_index", "derived from report + external"),
                                 ("intensity_index", REPORT), ("output_index", DERIVED)):
             rows.append({"reading": d["reading"], "label_zh": d["label_zh"], "measure": measure,
@@ -367,15 +374,15 @@ def decomposition_figure_data(decomp: pd.DataFrame) -> pd.DataFrame:
 def plot_decomposition(decomp: pd.DataFrame):
     """Emissions, intensity and implied output as indices (base year = 100), per reading."""
     if decomp.empty:
-        return placeholder_figure("碳密集度分解", "本報告年度未列出碳密集度變化，無從分解")
+        return placeholder_figure(_("碳密集度分解"), _("本報告年度未列出碳密集度變化，無從分解"))
     base, end = int(decomp["base_year"].iloc[0]), int(decomp["year"].iloc[0])
     fig, ax = plt.subplots(figsize=(9, 5.2))
     x = np.arange(len(decomp))
     w = 0.26
     bars = [
-        ("emissions_index", "排放量指數 (推算：報告排放 / 外部基準年排放)", "#888888", STYLE[EXTERNAL]["hatch"]),
-        ("intensity_index", "碳密集度指數 (報告)", PALETTE[0], None),
-        ("output_index", "隱含產出指數 (推算)", PALETTE[2], STYLE[DERIVED]["hatch"]),
+        ("emissions_index", _("排放量指數 (推算：報告排放 / 外部基準年排放)"), "#888888", STYLE[EXTERNAL]["hatch"]),
+        ("intensity_index", _("碳密集度指數 (報告)"), PALETTE[0], None),
+        ("output_index", _("隱含產出指數 (推算)"), PALETTE[2], STYLE[DERIVED]["hatch"]),
     ]
     for k, (col, label, color, hatch) in enumerate(bars):
         values = decomp[col]
@@ -388,15 +395,19 @@ def plot_decomposition(decomp: pd.DataFrame):
         for p, v in zip(pos, values):
             ax.annotate(f"{v:.1f}", (p, v), xytext=(0, 3), textcoords="offset points", ha="center", fontsize=8)
     ax.axhline(100, color="#333333", linewidth=0.8)
-    ax.set_xticks(x, [f"{lab}\n(產出 {c:+.1f}%，年均 {g:+.2f}%)" for lab, c, g in
-                      zip(decomp["label_zh"], decomp["output_change_pct"], decomp["output_cagr_pct"])], fontsize=9)
-    ax.set_ylabel(f"指數 ({base}年 = 100)")
-    ax.set_title(f"碳密集度 = 排放量 / 產出：{end}年較{base}年之隱含產出成長 (推算)")
+    ax.set_xticks(x, [f"{_(lab)}\n" + _("(產出 {change}%，年均 {cagr}%)").format(change=f"{c:+.1f}", cagr=f"{g:+.2f}")
+                      for lab, c, g in zip(decomp["label_zh"], decomp["output_change_pct"], decomp["output_cagr_pct"])],
+                  fontsize=9)
+    ax.set_ylabel(_("指數 ({year}年 = 100)").format(year=base))
+    ax.set_title(_("碳密集度 = 排放量 / 產出：{year}年較{base}年之隱含產出成長 (推算)").format(year=end, base=base))
     ax.set_ylim(0, max(decomp["output_index_high"].max(), decomp["emissions_index"].max()) * 1.45)
     ax.legend(loc="upper left", fontsize=8)
-    notes = [f"外部資料：{base}年排放量 ({decomp['emissions_base_source'].iloc[0]})",
-             f"報告數值：{end}年排放量、碳密集度變化 (實績與目標)",
-             "推算：排放量指數、隱含產出指數 = 排放量指數 / 碳密集度指數 × 100；誤差線為實績降幅印出位數之捨入範圍"]
+    first = decomp.iloc[0]
+    source = source_label({"source_title": first["emissions_base_source_title"],
+                           "source_date": first["emissions_base_source_date"]}, translate=True)
+    notes = [_("外部資料：{year}年排放量 ({source})").format(year=base, source=source),
+             _("報告數值：{year}年排放量、碳密集度變化 (實績與目標)").format(year=end),
+             _("推算：排放量指數、隱含產出指數 = 排放量指數 / 碳密集度指數 × 100；誤差線為實績降幅印出位數之捨入範圍")]
     fig.text(0.01, 0.005, "\n".join(notes), ha="left", va="bottom", fontsize=8, color="#333333")
     fig.subplots_adjust(bottom=0.27)
     return fig

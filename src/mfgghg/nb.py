@@ -8,8 +8,14 @@ from .figures import apply_style
 from .paths import YearPaths, repo_root
 
 
-def setup(report_year, raw_root="data/raw", processed_root="data/processed", figures_root="figures") -> YearPaths:
-    """Folders of the report year (relative roots resolve against the repository) and one look."""
+def setup(report_year, raw_root="data/raw", processed_root="data/processed", figures_root="figures",
+          lang: str = "zh-TW") -> YearPaths:
+    """Folders of the report year (relative roots resolve against the repository), the figures'
+    language (``zh-TW`` or ``en``) and one look."""
+    from .i18n import set_lang
+
+    paths = YearPaths.for_year(report_year, raw_root, processed_root, figures_root, lang)
+    set_lang(lang, paths.reference)
     pd.set_option("display.max_columns", 30)
     pd.set_option("display.width", 160)
     pd.set_option("display.max_colwidth", 60)
@@ -18,7 +24,7 @@ def setup(report_year, raw_root="data/raw", processed_root="data/processed", fig
     pd.set_option("display.float_format", lambda v: f"{v:,.4f}".rstrip("0").rstrip("."))
     use_inline_backend()
     apply_style()
-    return YearPaths.for_year(report_year, raw_root, processed_root, figures_root)
+    return paths
 
 
 def rel(path) -> str:

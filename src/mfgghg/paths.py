@@ -80,6 +80,7 @@ class YearPaths:
     raw: Path
     processed: Path
     figures: Path
+    lang: str = "zh-TW"
 
     @classmethod
     def for_year(
@@ -88,13 +89,18 @@ class YearPaths:
         raw_root: str | os.PathLike = "data/raw",
         processed_root: str | os.PathLike = "data/processed",
         figures_root: str | os.PathLike = "figures",
+        lang: str = "zh-TW",
     ) -> "YearPaths":
+        """``figures`` is ``<figures_root>/<year>`` for the Chinese edition and
+        ``<figures_root>/<year>/en`` for the English one, next to it."""
         y = normalize_year(year)
+        figures = resolve(figures_root) / str(y)
         return cls(
             year=y,
             raw=resolve(raw_root) / str(y),
             processed=resolve(processed_root) / str(y),
-            figures=resolve(figures_root) / str(y),
+            figures=figures if lang == "zh-TW" else figures / lang,
+            lang=lang,
         )
 
     @property

@@ -96,6 +96,32 @@ def parameters_for(notebook: Path, common: dict, **optional) -> dict:
     return {**common, **{k: v for k, v in optional.items() if k in declared}}
 
 
+PORT_RACE_SIGNS = ("Address already in use", "Kernel died before replying", "ZMQError")
+
+
+def execute_with_retry(notebook: Path, output: Path, parameters: dict, kernel: str, log=print) -> None:
+    """Execute once more when the kernel could not start because two kernels raced for a port."""
+    try:
+        execute_notebook(notebook, output, parameters, kernel)
+    except RunError:
+        raise
+    except Exception as err:  # kernel start-up failures are not notebook errors
+        if not any(sign in f"{type(err).__name__}: {err}" for sign in PORT_RACE_SIGNS):
+            raise RunError(f"{notebook.name}: the kernel failed: {type(err).__name__}: {err}") from None
+        log(f"{notebook.name}: kernel start-up raced for a port; retrying once")
+        try:
+            execute_notebook(notebook, output, parameters, kernel)
+        except RunError:
+            raise
+        except Exception as again:
+            raise RunError(f"{notebook.name}: the kernel failed twice: {type(again).__name__}: {again}") from None
+
+
+def default_jobs() -> int:
+    """Kernels at once: one per core, at least one."""
+    return max(1, os.cpu_count() or 1)
+
+
 def run_year(
     year,
     raw_root: str | os.PathLike = "data/raw",
@@ -105,45 +131,113 @@ def run_year(
     notebooks: list[Path] | None = None,
     kernel: str = KERNEL_NAME,
     strict: bool = False,
+    lang: str = "zh-TW",
+    jobs: int | None = None,
     log=print,
+    on_notebook_done=None,
 ) -> RunResult:
-    """Run every pipeline notebook for one report year and publish its outputs at the end."""
+    """Run every pipeline notebook for one report year and publish its outputs at the end.
+
+    The first notebook (the ingest) runs alone; the analysis notebooks after it only read its
+    output, so they run concurrently, at most ``jobs`` kernels at once.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .i18n import set_lang
+
     y = normalize_year(year)
-    final = YearPaths.for_year(y, raw_root, processed_root, figures_root)
+    set_lang(lang)  # validates the language before anything runs
+    set_lang("zh-TW")
+    final = YearPaths.for_year(y, raw_root, processed_root, figures_root, lang)
     final.require_raw()
     notebooks = notebooks or discover_notebooks()
-    build_dir = resolve(build_root) / str(y)
+    jobs = jobs or default_jobs()
+    build_dir = resolve(build_root) / str(y) / ("" if lang == "zh-TW" else lang)
     result = RunResult(y)
     with year_lock(resolve(build_root), y):
         build_dir.mkdir(parents=True, exist_ok=True)
         for stale in build_dir.glob(".staging-*"):  # left by a killed run; we hold the lock, so no one uses it
             shutil.rmtree(stale, ignore_errors=True)
-        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=build_dir))
+        # A fixed name (we hold the year's lock) keeps the executed notebooks identical across runs.
+        staging = build_dir / ".staging-run"
+        staging.mkdir()
         try:
-            staged = YearPaths.for_year(y, final.raw.parent, staging / "processed", staging / "figures")
+            staged = YearPaths.for_year(y, final.raw.parent, staging / "processed", staging / "figures", lang)
             parameters = {
                 "report_year": y,
                 "raw_root": str(final.raw.parent),
-                "processed_root": str(staged.processed.parent),
-                "figures_root": str(staged.figures.parent),
+                "processed_root": str(staging / "processed"),
+                "figures_root": str(staging / "figures"),
             }
-            for nb in notebooks:
-                log(f"[{y}] {nb.name}")
+
+            published_roots = {str(staging / "processed"): str(final.processed.parent),
+                               str(staging / "figures"): str(resolve(figures_root))}
+
+            def run_one(nb: Path) -> Path:
                 out = build_dir / nb.name
-                execute_notebook(nb, out, parameters_for(nb, parameters, strict=strict), kernel)
-                result.executed.append(out)
+                execute_with_retry(nb, out, parameters_for(nb, parameters, strict=strict, lang=lang), kernel, log)
+                show_published_paths(out, published_roots)
+                log(f"[{y}] {nb.name} done")
+                if on_notebook_done:
+                    on_notebook_done(nb)
+                return out
+
+            first, rest = notebooks[:1], notebooks[1:]
+            result.executed += [run_one(nb) for nb in first]
+            with ThreadPoolExecutor(max_workers=jobs) as pool:
+                futures = [pool.submit(run_one, nb) for nb in rest]
+                outcomes = []
+                for f in futures:  # in notebook order, so the first failure reported is the earliest notebook
+                    try:
+                        outcomes.append(f.result())
+                    except RunError as err:
+                        outcomes.append(err)
+            failures = [o for o in outcomes if isinstance(o, RunError)]
+            if failures:
+                raise failures[0]
+            result.executed += outcomes
             from .site import build_site
 
-            build_site(staged.figures, y, result.executed)
-            for new, target in ((staged.processed, final.processed), (staged.figures, final.figures)):
-                if new.exists():
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    swap_in(new, target)
+            build_site(staged.figures, y, result.executed, lang)
+            publish(staged.processed, final.processed)
+            # the English set lives inside the Chinese year folder: carry it over when replacing that folder
+            publish(staged.figures, final.figures, keep=["en"] if lang == "zh-TW" and (final.figures / "en").is_dir() else [])
             result.processed, result.figures = final.processed, final.figures
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     log(f"[{y}] done: {rel(final.processed)}, {rel(final.figures)}, executed notebooks in {rel(build_dir)}")
     return result
+
+
+def show_published_paths(executed: Path, replacements: dict[str, str]) -> None:
+    """The executed copy shows where its outputs were published, not the staging folder it wrote to,
+    and has nothing that changes from run to run."""
+    import nbformat
+
+    nb = nbformat.read(executed, as_version=4)
+    for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = "injected-parameters"  # papermill gives it a random id; pages must not change per run
+            for old, new in replacements.items():
+                cell.source = cell.source.replace(old, new)
+    params = nb.metadata.get("papermill", {}).get("parameters", {})
+    for key, value in params.items():
+        if isinstance(value, str):
+            for old, new in replacements.items():
+                params[key] = params[key].replace(old, new)
+    nbformat.write(nb, executed)
+
+
+def publish(new: Path, target: Path, keep: list[str] = ()) -> None:
+    """Put ``new`` in the place of ``target`` by renames. Subfolders named in ``keep`` (the other
+    language's figure set) are carried over from the old ``target`` into the new one first."""
+    if not new.exists():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for name in keep:
+        if not (new / name).exists():
+            shutil.copytree(target / name, new / name)
+    swap_in(new, target)
 
 
 def rel(path: Path) -> str:
@@ -152,3 +246,47 @@ def rel(path: Path) -> str:
         return str(Path(path).resolve().relative_to(resolve(".")))
     except ValueError:
         return str(path)
+
+
+def parse_years(text: str) -> list[int]:
+    """``'2021,2099'``, ``'2021-2023'`` or ``'110,111'`` → Gregorian years, in order, without repeats."""
+    years: list[int] = []
+    for part in filter(None, (s.strip() for s in str(text).split(","))):
+        if "-" in part.strip("-"):
+            a, b = part.split("-", 1)
+            start, end = normalize_year(a), normalize_year(b)
+            if end < start:
+                raise ParameterError(f"year range {part!r} ends before it starts")
+            years += range(start, end + 1)
+        else:
+            years.append(normalize_year(part))
+    if not years:
+        raise ParameterError(f"no report year in {text!r}")
+    return list(dict.fromkeys(years))
+
+
+def run_years(years: list[int], jobs: int | None = None, progress: bool = True, **kwargs) -> dict[int, object]:
+    """Several report years at once, at most ``jobs`` kernels in all; a failing year does not stop
+    the others. Returns year → RunResult or the error that stopped it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tqdm.auto import tqdm
+
+    jobs = jobs or default_jobs()
+    notebooks = kwargs.pop("notebooks", None) or discover_notebooks()
+    parallel_years = max(1, min(len(years), jobs))
+    per_year_jobs = max(1, jobs // parallel_years)
+    bar = tqdm(total=len(years) * len(notebooks), desc="notebooks", unit="nb", disable=not progress)
+    log = kwargs.pop("log", None) or (lambda msg: bar.write(msg))
+
+    def one(year):
+        try:
+            return run_year(year, notebooks=notebooks, jobs=per_year_jobs, log=log,
+                            on_notebook_done=lambda nb: bar.update(1), **kwargs)
+        except MfgGhgError as err:
+            return err
+
+    with ThreadPoolExecutor(max_workers=parallel_years) as pool:
+        outcomes = dict(zip(years, pool.map(one, years)))
+    bar.close()
+    return outcomes

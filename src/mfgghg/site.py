@@ -63,6 +63,7 @@ def render_notebooks(executed: list[Path], out_dir: Path) -> list[Path]:
 
     out_dir.mkdir(parents=True, exist_ok=True)
     exporter = HTMLExporter(template_name="lab")
+    exporter.log.setLevel("ERROR")  # nbconvert warns about images without alt text (matplotlib outputs have none)
     written = []
     for path in executed:
         nb = nbformat.read(path, as_version=4)

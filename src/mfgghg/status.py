@@ -21,6 +21,7 @@ from matplotlib.patches import Patch
 from .datapackage import RawTable, line_of, load_descriptor, read_resource
 from .errors import DataError
 from .figures import PALETTE, source_note
+from .i18n import _, get_lang
 from .reconcile import (AGREES, REDUCTION_KIND_SETS, reconcile_headlines, reconcile_status, reconcile_table4,
                         status_counts)
 from .units import UNITS, from_base, to_base
@@ -484,8 +485,30 @@ def check_notes_known(notes: pd.DataFrame, file_name: str, known_ids) -> None:
 # Figures
 
 
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def _name(text) -> str:
+    """A name shown in a figure (pillar, ministry, measure, unit) in the current edition; ids and
+    numbers, which need no translation, as they are."""
+    text = str(text)
+    return _(text) if _CJK.search(text) else text
+
+
 def _wrap(text: str, width: int) -> str:
-    return "\n".join(textwrap.wrap(str(text), width)) or str(text)
+    """Lines of ``width`` CJK characters; Latin letters are about half as wide, so twice as many."""
+    width = 2 * width if get_lang() == "en" else width
+    return "\n".join(textwrap.wrap(str(text), width, break_on_hyphens=False)) or str(text)
+
+
+def _first_lines(text: str, width: int, max_lines: int = 1) -> str:
+    """The first ``max_lines`` lines of :func:`_wrap`, with an ellipsis where the text goes on."""
+    lines = _wrap(text, width).splitlines()
+    return "\n".join(lines[:max_lines]) + ("…" if len(lines) > max_lines else "")
+
+
+def _joined(items) -> str:
+    return (", " if get_lang() == "en" else "、").join(items)
 
 
 HATCH_FLAGGED = "///"
@@ -495,7 +518,10 @@ TYPE_COLORS = {"substantive": PALETTE[0], "capacity": PALETTE[2]}
 
 def plot_status(panels: list[tuple[str, pd.DataFrame, dict]], source: str):
     """Status by group (pillar, ministry): bars per measure type, split into achieved,
-    achieved-but-flagged (hatched: derived from the goals analysis) and not achieved."""
+    achieved-but-flagged (hatched: derived from the goals analysis) and not achieved.
+
+    Panel titles and group labels are given in Chinese and shown in the current edition
+    (:mod:`mfgghg.i18n`); ``source`` is already localised (``figures.source_line``)."""
     fig, axes = plt.subplots(1, len(panels), figsize=(6.5 * len(panels), 4.8), sharey=True)
     axes = list(axes) if len(panels) > 1 else [axes]
     width = 0.38
@@ -512,17 +538,18 @@ def plot_status(panels: list[tuple[str, pd.DataFrame, dict]], source: str):
             ax.bar(x, flagged, width, bottom=unflagged, color="white", edgecolor=color, hatch=HATCH_FLAGGED)
             ax.bar(x, failed, width, bottom=unflagged + flagged, color=NOT_ACHIEVED_COLOR, edgecolor="white")
             for xi, sub, rate in zip(x, c["subtotal"].fillna(0), c["rate_pct"]):
-                label = "無措施" if sub == 0 else f"{rate:.0f}%"
+                label = _("無措施") if sub == 0 else f"{rate:.0f}%"
                 ax.annotate(label, (xi, sub), xytext=(0, 3), textcoords="offset points", ha="center", va="bottom",
                             fontsize=8)
-        ax.set_xticks(range(len(groups)), [_wrap(labels.get(g, g), 9) for g in groups], fontsize=9)
-        ax.set_ylim(0, max(c["subtotal"].max() for _, c, _ in panels) * 1.15)  # room for the rates
-        ax.set_title(f"{title}；柱上數字為執行率 (達成/小計)", fontsize=10)
-        ax.set_ylabel("措施數 (項)")
-    handles = [Patch(color=TYPE_COLORS[t], label=f"{TYPE_LABELS[t]}：達成 (報告所列)") for t in TYPE_LABELS]
+        ax.set_xticks(range(len(groups)), [_wrap(_name(labels.get(g, g)), 9) for g in groups], fontsize=9)
+        ax.set_ylim(0, max(c["subtotal"].max() for _title, c, _labels in panels) * 1.15)  # room for the rates
+        ax.set_title(_("{title}；柱上數字為執行率 (達成/小計)").format(title=_(title)), fontsize=10)
+        ax.set_ylabel(_("措施數 (項)"))
+    handles = [Patch(color=TYPE_COLORS[t], label=_("{type}：達成 (報告所列)").format(type=_(TYPE_LABELS[t])))
+               for t in TYPE_LABELS]
     handles += [Patch(facecolor="white", edgecolor="#555555", hatch=HATCH_FLAGGED,
-                      label="達成但有註記 (本分析推導：目標、成果或期程)"),
-                Patch(color=NOT_ACHIEVED_COLOR, label="未達成 (報告所列)")]
+                      label=_("達成但有註記 (本分析推導：目標、成果或期程)")),
+                Patch(color=NOT_ACHIEVED_COLOR, label=_("未達成 (報告所列)"))]
     fig.tight_layout()
     fig.legend(handles=handles, loc="lower center", ncol=2, bbox_to_anchor=(0.5, 1.0), fontsize=8, frameon=False)
     source_note(fig, source)
@@ -538,10 +565,12 @@ KIND_STYLE = {
 
 def plot_measure_reductions(reductions: pd.DataFrame, counted: tuple, source: str):
     """Figure 1 from the annex: each measure's reported reduction (萬公噸CO2e, log scale), in
-    measure order, grouped by pillar and strategy, its kind shown by colour and hatch."""
+    measure order, grouped by pillar and strategy, its kind shown by colour and hatch.
+    Names are shown in the current edition; ``source`` is already localised."""
     r = reductions.iloc[reductions["measure_id"].map(_id_key).argsort()].reset_index(drop=True)
     values = from_base(r["reduction_t_co2e"], "萬公噸CO2e")
-    fig, ax = plt.subplots(figsize=(8.5, 0.34 * len(r) + 1.6))
+    rows_height = max(0.34 * len(r), 2.4)  # inches; a year with few measures still fits the axis label
+    fig, ax = plt.subplots(figsize=(8.5, rows_height + 1.6))
     y = list(range(len(r)))[::-1]
     strategies = list(dict.fromkeys(r["strategy_id"]))
     for i, (yi, row, v) in enumerate(zip(y, r.itertuples(), values)):
@@ -554,19 +583,23 @@ def plot_measure_reductions(reductions: pd.DataFrame, counted: tuple, source: st
     for p, g in r.groupby("pillar"):
         top = y[g.index.min()]
         ax.axhline(top + 0.5, color="#555555", lw=0.8)
-        ax.text(1.01, top, f"政策內涵 {p}", transform=ax.get_yaxis_transform(), va="top", fontsize=8)
-    ax.set_yticks(y, [f"{row.measure_id} {_wrap(row.name_zh, 18).splitlines()[0]}" for row in r.itertuples()],
+        ax.text(1.01, top, _("政策內涵 {p}").format(p=p), transform=ax.get_yaxis_transform(), va="top", fontsize=8)
+    # English names are longer than the Chinese: two lines rather than a name cut short
+    lines = 2 if get_lang() == "en" else 1
+    ax.set_yticks(y, [f"{row.measure_id} {_first_lines(_name(row.name_zh), 18, lines)}" for row in r.itertuples()],
                   fontsize=8)
     ax.set_xscale("log")
-    ax.set_xlim(right=values.max() * 3)
-    ax.set_xlabel("減碳量 (萬公噸CO2e，對數刻度)")
-    ax.set_ylabel("具體措施 (依政策內涵、推動策略排列；灰底區隔策略)")
-    counted_txt = "、".join(KIND_LABELS[k] for k in counted) if counted else "無"
-    ax.set_title(f"各措施減碳量；報告總減碳量計入：{counted_txt}", fontsize=10)
+    positive = values[values > 0]
+    if len(positive):  # bars start at 0, which a log axis cannot show: start a power of ten below the smallest
+        ax.set_xlim(10 ** math.floor(math.log10(positive.min() / 1.2)), positive.max() * 3)
+    ax.set_xlabel(_("減碳量 ({unit}，對數刻度)").format(unit=_("萬公噸CO2e")))
+    ax.set_ylabel(_wrap(_("具體措施 (依政策內涵、推動策略排列；灰底區隔策略)"), int(rows_height * 72 / 13)))
+    counted_txt = _joined(_(KIND_LABELS[k]) for k in counted) if counted else _("無")
+    ax.set_title(_("各措施減碳量；報告總減碳量計入：{kinds}").format(kinds=counted_txt), fontsize=10)
     handles = [Patch(facecolor=s["color"] if not s["hatch"] else "white", edgecolor=s["color"], hatch=s["hatch"],
-                     label=KIND_LABELS[k]) for k, s in KIND_STYLE.items()]
-    ax.legend(handles=handles, loc="lower right", fontsize=8, title="附件標示之減碳類別\n(皆為附件所列數值)",
-              title_fontsize=8, framealpha=1)
+                     label=_(KIND_LABELS[k])) for k, s in KIND_STYLE.items()]
+    ax.legend(handles=handles, loc="lower right", fontsize=8,
+              title=_("附件標示之減碳類別") + "\n" + _("(皆為附件所列數值)"), title_fontsize=8, framealpha=1)
     source_note(fig, source)
     fig.tight_layout()
     return fig
@@ -575,13 +608,14 @@ def plot_measure_reductions(reductions: pd.DataFrame, counted: tuple, source: st
 def plot_reduction_totals(checks: pd.DataFrame, by_pillar: pd.DataFrame, counted: tuple, pillar_labels: dict,
                           source: str, key: str = "reduction_report_year"):
     """Left: the headline reduction (printed) beside the measures' sums by kind (derived).
-    Right: Table 4's reductions per pillar (printed) beside the measures' by kind (derived)."""
+    Right: Table 4's reductions per pillar (printed) beside the measures' by kind (derived).
+    Pillar labels are shown in the current edition; ``source`` is already localised."""
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.8), gridspec_kw={"width_ratios": [1, 2.2]})
     c = checks.set_index("check_id")
     sums = {name: c.at[f"headline.{key}.{name}", "recomputed"] for name in REDUCTION_KIND_SETS
             if f"headline.{key}.{name}" in c.index}
     if not sums:  # the year's text prints no total reduction
-        left.text(0.5, 0.5, "報告未列總減碳量", ha="center", va="center", transform=left.transAxes)
+        left.text(0.5, 0.5, _("報告未列總減碳量"), ha="center", va="center", transform=left.transAxes)
         unit = "百萬公噸CO2e"
     else:
         first = f"headline.{key}.{next(iter(sums))}"
@@ -595,10 +629,11 @@ def plot_reduction_totals(checks: pd.DataFrame, by_pillar: pd.DataFrame, counted
             previous = total
         left.bar(0, headline, 0.6, color=PALETTE[7])
         left.text(0, headline, f"{headline:g}", ha="center", va="bottom", fontsize=8)
-    left.set_xticks([0, 1], ["報告總減碳量\n(報告所列)", "各措施加總\n(本分析推導)"], fontsize=9)
+    left.set_xticks([0, 1], [_wrap(_("報告總減碳量"), 9) + "\n" + _("(報告所列)"),
+                             _wrap(_("各措施加總"), 9) + "\n" + _("(本分析推導)")], fontsize=9)
     left.set_xlim(-0.6, 1.9)
-    left.set_ylabel(f"減碳量 ({unit})")
-    left.set_title("總減碳量 vs 措施加總", fontsize=10)
+    left.set_ylabel(_("減碳量 ({unit})").format(unit=_(unit)))
+    left.set_title(_("總減碳量 vs 措施加總"), fontsize=10)
 
     body = by_pillar[by_pillar["pillar"] != "total"]
     x = range(len(body))
@@ -613,13 +648,16 @@ def plot_reduction_totals(checks: pd.DataFrame, by_pillar: pd.DataFrame, counted
     counted_v = from_base(body["counted_t_co2e"], "萬公噸CO2e")
     for i, a, b, top in zip(x, t4, counted_v, bottom):
         right.text(i - 0.2, a, f"{a:g}", ha="center", va="bottom", fontsize=7)
-        right.text(i + 0.2, top, f"計入 {b:.4g}", ha="center", va="bottom", fontsize=7)
-    right.set_xticks(list(x), [_wrap(pillar_labels.get(p, p), 12) for p in body["pillar"]], fontsize=8)
-    right.set_ylabel("減碳量 (萬公噸CO2e)")
-    right.set_title("表4 各政策內涵減碳量 vs 該政策內涵措施加總", fontsize=10)
-    handles = [Patch(color=PALETTE[7], label="報告所列 (總減碳量、表4)")]
+        right.text(i + 0.2, top, _("計入 {value}").format(value=f"{b:.4g}"), ha="center", va="bottom", fontsize=7)
+    right.set_xticks(list(x), [_wrap(_name(pillar_labels.get(p, p)), 12) for p in body["pillar"]], fontsize=8)
+    right.set_ylabel(_("減碳量 ({unit})").format(unit=_("萬公噸CO2e")))
+    top = pd.concat([pd.Series(t4, dtype=float), bottom]).max()
+    right.set_ylim(0, 1.1 * top if pd.notna(top) and top > 0 else 1.0)  # room for the value labels
+    right.set_title(_("表4 各政策內涵減碳量 vs 該政策內涵措施加總"), fontsize=10)
+    handles = [Patch(color=PALETTE[7], label=_("報告所列 (總減碳量、表4)"))]
     handles += [Patch(facecolor=s["color"] if not s["hatch"] else "white", edgecolor=s["color"], hatch=s["hatch"],
-                      label=f"措施 {KIND_LABELS[k]} (本分析加總)") for k, s in KIND_STYLE.items()]
+                      label=_("措施 {kind} (本分析加總)").format(kind=_(KIND_LABELS[k])))
+                for k, s in KIND_STYLE.items()]
     right.legend(handles=handles, loc="upper right", fontsize=8)
     source_note(fig, source)
     fig.tight_layout()
@@ -643,14 +681,18 @@ def _pct_label(pct: float) -> str:
     return f"{pct:.1f}%" if 99.5 <= pct < 100 else f"{pct:.0f}%"
 
 
-def plot_goals(progress: pd.DataFrame, source: str, result_label: str = "當年成果"):
+def plot_goals(progress: pd.DataFrame, source: str, year: int | None = None):
     """Result / goal (%) per goal, in panels by goal basis. 100% dashed; the linear pace of a
     multi-year goal as a black tick; values not printed as numbers (inferred) hatched; goals
-    without a comparable result named at the left."""
+    without a comparable result named at the left. ``year`` (Gregorian) names the results
+    ("110年成果"); indicators and units are shown in the current edition, ``source`` is already
+    localised."""
+    result_label = (_("{roc}年成果").format(roc=year - 1911, year=year) if year is not None
+                    else _("當年成果"))
     groups = [g for g in GOAL_GROUP_LABELS if (progress["goal_group"] == g).any()]
     if not groups:
         fig, ax = plt.subplots(figsize=(6, 2))
-        ax.text(0.5, 0.5, "附件未列數字目標", ha="center", va="center", transform=ax.transAxes)
+        ax.text(0.5, 0.5, _("附件未列數字目標"), ha="center", va="center", transform=ax.transAxes)
         ax.set_axis_off()
         source_note(fig, source)
         return fig
@@ -664,7 +706,8 @@ def plot_goals(progress: pd.DataFrame, source: str, result_label: str = "當年�
         y = list(range(len(g)))[::-1]
         for yi, r in zip(y, g.itertuples()):
             if pd.isna(r.ratio):
-                text = f"無{result_label}" if r.assessment == "no result" else f"單位不同 ({r.unit_zh} / {r.result_unit_zh})"
+                text = (_("無{result}").format(result=result_label) if r.assessment == "no result" else
+                        _("單位不同 ({goal} / {result})").format(goal=_name(r.unit_zh), result=_name(r.result_unit_zh)))
                 ax.text(xmax * 0.01, yi, text, va="center", fontsize=7, color=PALETTE[3])
                 continue
             color = ASSESSMENT_COLORS[r.assessment]
@@ -674,18 +717,19 @@ def plot_goals(progress: pd.DataFrame, source: str, result_label: str = "當年�
             if group == "multi_year":
                 ax.plot([100 * r.elapsed_share] * 2, [yi - 0.42, yi + 0.42], color="black", lw=1.2)
         ax.axvline(100, color="black", ls="--", lw=0.9)
-        labels = [f"{'' if r.period_started else '[期程未開始] '}{r.measure_id}-{r.goal_no} "
-                  f"{_wrap(r.indicator_zh, 16).splitlines()[0]}"
-                  f"{'' if group == 'yearly' else f' ({GOAL_BASIS_LABELS[r.goal_basis]})'}" for r in g.itertuples()]
+        not_started = _("[期程未開始]") + " "
+        labels = [f"{'' if r.period_started else not_started}{r.measure_id}-{r.goal_no} "
+                  f"{_first_lines(_name(r.indicator_zh), 16)}"
+                  f"{'' if group == 'yearly' else f' ({_(GOAL_BASIS_LABELS[r.goal_basis])})'}" for r in g.itertuples()]
         ax.set_yticks(y, labels, fontsize=7)
         ax.set_ylim(-0.7, len(g) - 0.3)
-        ax.set_title(GOAL_GROUP_LABELS[group], fontsize=10, loc="left")
+        ax.set_title(_(GOAL_GROUP_LABELS[group]), fontsize=10, loc="left")
         ax.set_xlim(0, xmax)
-    axes[-1].set_xlabel(f"{result_label} / 目標 (%)，依附件數字計算")
-    handles = [Patch(color=ASSESSMENT_COLORS[keys[0]], label=label) for keys, label in ASSESSMENT_LEGEND]
-    handles += [Patch(facecolor="white", edgecolor="#555555", hatch="//", label="成果非附件數字 (本分析推定)"),
-                plt.Line2D([], [], color="black", lw=1.2, label="線性進度 (期程已過比例)"),
-                plt.Line2D([], [], color="black", ls="--", lw=0.9, label="100% 目標")]
+    axes[-1].set_xlabel(_("{result} / 目標 (%)，依附件數字計算").format(result=result_label))
+    handles = [Patch(color=ASSESSMENT_COLORS[keys[0]], label=_(label)) for keys, label in ASSESSMENT_LEGEND]
+    handles += [Patch(facecolor="white", edgecolor="#555555", hatch="//", label=_("成果非附件數字 (本分析推定)")),
+                plt.Line2D([], [], color="black", lw=1.2, label=_("線性進度 (期程已過比例)")),
+                plt.Line2D([], [], color="black", ls="--", lw=0.9, label=_("100% 目標"))]
     fig.tight_layout()
     fig.legend(handles=handles, loc="lower center", ncol=3, bbox_to_anchor=(0.5, 1.0), fontsize=8, frameon=False)
     source_note(fig, source)

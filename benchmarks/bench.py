@@ -1,0 +1,145 @@
+"""How long the yearly figure set takes, against the floor of starting its kernels.
+
+Measures, in one run on this machine, the median over several runs of:
+
+  (a) the full yearly figure set through the runner (`python -m mfgghg run`, one edition);
+  (b) the floor: as many notebooks as the pipeline has, each only importing what the real notebook
+      imports, executed one after another by papermill with the same kernel;
+  (c) `make test` (set-up already done).
+
+and prints each median and the ratio a/b. Usage, from the repository root:
+
+    .venv/bin/python benchmarks/bench.py            # 3 runs of (a) and (b), 1 of (c)
+    .venv/bin/python benchmarks/bench.py --runs 5 --test-runs 3
+    .venv/bin/python benchmarks/bench.py --skip-test
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "src"))
+
+from mfgghg import KERNEL_NAME  # noqa: E402
+from mfgghg.pipeline import discover_notebooks  # noqa: E402
+
+ENV = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1")
+
+
+def imports_of(path: Path) -> list[str]:
+    """The import statements of a notebook's code cells, in order, without repeats."""
+    nb = nbformat.read(path, as_version=4)
+    found = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                found.append(ast.unparse(node))
+    return list(dict.fromkeys(found))
+
+
+def floor_notebooks(folder: Path) -> list[Path]:
+    """One import-only notebook per pipeline notebook."""
+    out = []
+    for path in discover_notebooks():
+        nb = nbformat.v4.new_notebook()
+        nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": f"Python 3 ({KERNEL_NAME})", "language": "python"}
+        params = nbformat.v4.new_code_cell("report_year = 2021")
+        params.metadata["tags"] = ["parameters"]
+        nb.cells = [params, nbformat.v4.new_code_cell("\n".join(imports_of(path)) or "pass")]
+        target = folder / path.name
+        nbformat.write(nb, target)
+        out.append(target)
+    return out
+
+
+def time_it(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def run_pipeline(work: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "mfgghg", "run", "--year", "2021", "--lang", "zh-TW",
+         "--processed-root", str(work / "processed"), "--figures-root", str(work / "figures"),
+         "--build-root", str(work / "build")],
+        cwd=REPO, env=ENV, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+
+
+def run_floor(notebooks: list[Path], work: Path) -> None:
+    code = (
+        "import sys, papermill as pm\n"
+        "for nb in sys.argv[2:]:\n"
+        "    pm.execute_notebook(nb, sys.argv[1] + '/' + nb.rsplit('/', 1)[-1], kernel_name='%s',"
+        " progress_bar=False, cwd=sys.argv[1])\n" % KERNEL_NAME
+    )
+    subprocess.run([sys.executable, "-c", code, str(work), *map(str, notebooks)], cwd=REPO, env=ENV, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def run_tests() -> None:
+    subprocess.run(["make", "test"], cwd=REPO, env=ENV, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--runs", type=int, default=3, help="runs of (a) and (b) (default 3)")
+    p.add_argument("--test-runs", type=int, default=1, help="runs of make test (default 1)")
+    p.add_argument("--skip-test", action="store_true", help="do not time make test")
+    args = p.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="mfgghg-bench-") as tmp:
+        tmp = Path(tmp)
+        floor_dir = tmp / "floor"
+        floor_dir.mkdir()
+        floors = floor_notebooks(floor_dir)
+        a, b = [], []
+        for i in range(args.runs):  # interleaved, so a slow spell of the machine hits both
+            a.append(time_it(lambda: run_pipeline(tmp / f"a{i}")))
+            b.append(time_it(lambda: run_floor(floors, floor_dir)))
+        c = [] if args.skip_test else [time_it(run_tests) for _ in range(args.test_runs)]
+
+    ma, mb = statistics.median(a), statistics.median(b)
+    print(f"machine: {machine()}")
+    print(f"notebooks: {len(floors)}; runs: {args.runs} of (a) and (b), {len(c)} of (c)")
+    print(f"(a) figure set through the runner   median {ma:6.1f} s   runs {', '.join(f'{x:.1f}' for x in a)}")
+    print(f"(b) floor: import-only notebooks     median {mb:6.1f} s   runs {', '.join(f'{x:.1f}' for x in b)}")
+    if c:
+        print(f"(c) make test                        median {statistics.median(c):6.1f} s   runs {', '.join(f'{x:.1f}' for x in c)}")
+    print(f"a/b = {ma / mb:.2f}  (target <= 0.75)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""Two editions of every figure: Traditional Chinese (the report's language) and English.
+
+Every title, axis label, legend entry, source line, and every agency, pillar and measure name a
+figure shows goes through :func:`_`. In the ``zh-TW`` edition it returns the text unchanged; in
+the ``en`` edition it looks the text up in ``data/reference/translations.csv`` (one table, kept as
+data) and **fails** on a text that has no translation, so an English figure can never silently
+show Chinese. Templates keep their placeholders: ``_("資料來源：{roc}年執行成果報告 {table}")
+.format(roc=..., table=_("表6"))``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pandas as pd
+
+LANGS = ("zh-TW", "en")
+DEFAULT_LANG = "zh-TW"
+_current = {"lang": DEFAULT_LANG, "reference": None}
+
+
+class MissingTranslation(KeyError):
+    def __str__(self) -> str:
+        return (f"no English for {self.args[0]!r}: add a row to data/reference/translations.csv "
+                f"(zh_tw,en,kind,note)")
+
+
+def set_lang(lang: str, reference=None) -> str:
+    """Select the edition for the figures drawn from now on, and the reference folder whose
+    ``translations.csv`` to use (default: the repository's ``data/reference``)."""
+    if lang not in LANGS:
+        from .errors import ParameterError
+
+        raise ParameterError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
+    _current["lang"] = lang
+    _current["reference"] = None if reference is None else str(reference)
+    return lang
+
+
+def get_lang() -> str:
+    return _current["lang"]
+
+
+def translations() -> dict[str, str]:
+    """zh_tw → en from the current reference folder's table (validated by its description)."""
+    return _translations(_current["reference"])
+
+
+@lru_cache(maxsize=4)
+def _translations(reference: str | None) -> dict[str, str]:
+    from pathlib import Path
+
+    from .datapackage import read_package
+    from .paths import resolve
+
+    table = read_package(Path(reference) if reference else resolve("data/reference"))["translations"].data
+    mapping = dict(zip(table["zh_tw"], table["en"]))
+    # Drafts being written (rows not yet merged into the table): comma-separated CSV paths.
+    import os
+
+    for path in filter(None, os.environ.get("MFGGHG_EXTRA_TRANSLATIONS", "").split(",")):
+        extra = pd.read_csv(path, dtype=str, keep_default_na=False)
+        mapping.update(zip(extra["zh_tw"], extra["en"]))
+    return mapping
+
+
+def _(text: str) -> str:
+    """``text`` in the current edition's language."""
+    if _current["lang"] == "zh-TW" or text is None or text == "":
+        return text
+    if pd.isna(text):
+        return text
+    try:
+        return translations()[text]
+    except KeyError:
+        raise MissingTranslation(text) from None
+
+
+def tr_series(values: pd.Series) -> pd.Series:
+    """A column of names (agencies, pillars, measures) in the current edition."""
+    return values.map(_)
