@@ -81,7 +81,7 @@ def run_pipeline(work: Path) -> None:
         [sys.executable, "-m", "mfgghg", "run", "--year", "2021", "--lang", "zh-TW",
          "--processed-root", str(work / "processed"), "--figures-root", str(work / "figures"),
          "--build-root", str(work / "build")],
-        cwd=REPO, env=ENV, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=REPO, env=ENV, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
 
 
@@ -118,6 +118,14 @@ def main(argv=None) -> int:
     p.add_argument("--test-runs", type=int, default=1, help="runs of make test (default 1)")
     p.add_argument("--skip-test", action="store_true", help="do not time make test")
     args = p.parse_args(argv)
+    try:
+        return measure(args)
+    except subprocess.CalledProcessError as err:
+        print(f"error: {' '.join(map(str, err.cmd[:6]))} ... failed:\n{err.stderr or ''}", file=sys.stderr)
+        return 1
+
+
+def measure(args) -> int:
 
     with tempfile.TemporaryDirectory(prefix="mfgghg-bench-") as tmp:
         tmp = Path(tmp)

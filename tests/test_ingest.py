@@ -11,6 +11,7 @@ from conftest import REPO, line_of_value, set_cell
 from mfgghg.errors import DataError, ParameterError
 from mfgghg.ingest import ingest, load_processed, write_csv, write_tables
 from mfgghg.paths import YearPaths
+from mfgghg.pipeline import run_year
 from mfgghg.reconcile import funding_by_pillar, reconciliation_table, status_counts
 
 
@@ -112,6 +113,8 @@ def _ingest(root):
 
 
 def _expect(root, file, row, column, message):
+    """The ingest refuses the data with one line naming file, row and column; so does a pipeline run,
+    before it writes anything: the previous outputs stay byte for byte."""
     with pytest.raises(DataError) as info:
         _ingest(root)
     err = info.value
@@ -121,11 +124,62 @@ def _expect(root, file, row, column, message):
     assert err.row == row, text
     assert err.column == column, text
     assert message in text, text
+
+    outputs = {}
+    for kind in ("processed", "figures"):
+        d = root / kind / "2021"
+        d.mkdir(parents=True, exist_ok=True)
+        (d / "previous.csv").write_bytes(b"previous\n")
+        outputs[kind] = d
+    with pytest.raises(DataError) as run_info:
+        run_year(2021, root / "raw", root / "processed", root / "figures", root / "build", log=lambda *_: None)
+    assert str(run_info.value) == text
+    for d in outputs.values():
+        assert [(p.name, p.read_bytes()) for p in d.iterdir()] == [("previous.csv", b"previous\n")]
+    assert not (root / "build").exists()  # nothing started
     return text
 
 
 def test_valid_copy_ingests(data_copy):
     assert len(_ingest(data_copy).tables["measures"]) == 37
+
+
+def test_number_column_without_declared_unit(data_copy):
+    import json
+
+    p = data_copy / "raw" / "2021" / "datapackage.json"
+    d = json.loads(p.read_text(encoding="utf-8"))
+    field = next(f for r in d["resources"] if r["name"] == "annex_funding" for f in r["schema"]["fields"]
+                 if f["name"] == "amount_10k_twd")
+    del field["unit"]
+    p.write_text(json.dumps(d, ensure_ascii=False), encoding="utf-8")
+    _expect(data_copy, "datapackage.json", None, "amount_10k_twd", "declares no unit")
+
+
+@pytest.mark.parametrize("unit, message", [("噸", "unknown unit '噸'"), ("萬公噸CO2e", "must declare unit '萬元'")])
+def test_column_with_wrong_unit(data_copy, unit, message):
+    import json
+
+    p = data_copy / "raw" / "2021" / "datapackage.json"
+    d = json.loads(p.read_text(encoding="utf-8"))
+    field = next(f for r in d["resources"] if r["name"] == "annex_funding" for f in r["schema"]["fields"]
+                 if f["name"] == "amount_10k_twd")
+    field["unit"] = unit
+    p.write_text(json.dumps(d, ensure_ascii=False), encoding="utf-8")
+    _expect(data_copy, "datapackage.json", None, "amount_10k_twd", message)
+
+
+def test_strict_run_refuses_an_unexplained_difference_before_writing(data_copy):
+    from mfgghg.errors import ReconciliationError
+
+    notes = data_copy / "raw" / "2021" / "reconciliation_notes.csv"
+    lines = notes.read_text(encoding="utf-8").splitlines(keepends=True)
+    notes.write_text("".join(l for l in lines if not l.startswith("headline.actual_budget_report_year_section_2")),
+                     encoding="utf-8")
+    with pytest.raises(ReconciliationError, match="1 published figure.*headline.actual_budget_report_year_section_2"):
+        run_year(2021, data_copy / "raw", data_copy / "processed", data_copy / "figures", data_copy / "build",
+                 strict=True, log=lambda *_: None)
+    assert not (data_copy / "processed").exists() and not (data_copy / "build").exists()
 
 
 def test_missing_year_folder(data_copy):

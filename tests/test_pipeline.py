@@ -39,7 +39,9 @@ WRITE_FIGURE = (
 
 @pytest.fixture
 def roots(tmp_path):
-    (tmp_path / "raw" / "2021").mkdir(parents=True)
+    import shutil
+
+    shutil.copytree(REPO / "data" / "raw" / "2021", tmp_path / "raw" / "2021")  # the run validates it first
     old_fig = tmp_path / "figures" / "2021"
     old_fig.mkdir(parents=True)
     (old_fig / "old.txt").write_text("old")

@@ -70,19 +70,3 @@ def test_funding_by_pillar_public_only(small_measures):
     assert funding_by_pillar(small_measures, funding).to_dict() == {"1": 15.0, "2": 3.0}
     assert funding_by_pillar(small_measures, funding, public_only=True).to_dict() == {"1": 10.0, "2": 3.0}
 
-
-def test_figure_title_reads_titles_at_any_location():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from mfgghg.figures import figure_title
-
-    fig, (a, b) = plt.subplots(1, 2)
-    a.set_title("left one", loc="left")
-    b.set_title("centre one")
-    assert figure_title(fig) == "left one / centre one"
-    fig.suptitle("the figure")
-    assert figure_title(fig) == "the figure"
-    plt.close(fig)

@@ -171,8 +171,30 @@ def _first_failure(err: pa.errors.SchemaErrors, path: Path, data: pd.DataFrame) 
     return DataError(path, message, line, column)
 
 
+# Column-name endings that promise a unit: the description must declare that unit.
+SUFFIX_UNITS = {"_10k_t_co2e": "萬公噸CO2e", "_10k_twd": "萬元", "_million_t_co2e": "百萬公噸CO2e", "_pct": "%"}
+
+
+def check_units(folder: Path, resource: dict) -> None:
+    """Every number column declares a known unit (or names the column holding each row's unit),
+    and a column whose name promises a unit declares that one."""
+    where = Path(folder) / "datapackage.json"
+    names = {f["name"] for f in resource["schema"]["fields"]}
+    for field in resource["schema"]["fields"]:
+        name, unit = field["name"], field.get("unit")
+        if field["type"] == "number" and unit is None and field.get("unit_field") not in names:
+            raise DataError(where, f"{resource['path']}: number column declares no unit", column=name)
+        if unit is not None and unit not in UNITS:
+            raise DataError(where, f"{resource['path']}: unknown unit {unit!r}; known: {', '.join(UNITS)}", column=name)
+        for suffix, expected in SUFFIX_UNITS.items():
+            if name.endswith(suffix) and unit != expected:
+                raise DataError(where, f"{resource['path']}: a column named *{suffix} must declare unit {expected!r}, "
+                                       f"not {unit!r}", column=name)
+
+
 def read_resource(folder: Path, resource: dict, reference: dict[str, RawTable] | None = None) -> RawTable:
     """Read, type and validate one file of a data package."""
+    check_units(folder, resource)
     path = Path(folder) / resource["path"]
     text, notes = read_text_table(path)
     fields = resource["schema"]["fields"]

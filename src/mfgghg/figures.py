@@ -87,7 +87,23 @@ def save_figure(fig, name: str, figures_dir: str | os.PathLike, data: pd.DataFra
     data.to_csv(out / f"{name}.csv", index=False, encoding="utf-8", lineterminator="\n", float_format="%.10g")
     meta = {"name": name, "title": figure_title(fig), "caption": caption or ""}
     (out / f"{name}.meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    show_saved(fig, out / f"{name}.png")
     return [out / f"{name}.{ext}" for ext in ("png", "svg", "csv")]
+
+
+def show_saved(fig, png: Path) -> None:
+    """In a notebook, show the PNG just written and close the figure: drawing it once more for
+    the inline display would cost as much as saving it, and the reader sees the very file."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import Image, display
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None or shell.__class__.__name__ != "ZMQInteractiveShell":
+        return
+    display(Image(data=png.read_bytes(), format="png", width=int(fig.get_figwidth() * fig.dpi)))
+    plt.close(fig)
 
 
 def source_line(year: int, report_parts=(), external_parts=()) -> str:

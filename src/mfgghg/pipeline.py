@@ -81,7 +81,9 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict, kernel: str
     try:
         pm.execute_notebook(
             str(notebook), str(output), parameters=parameters, kernel_name=kernel,
-            cwd=str(notebook.parent), progress_bar=False, log_output=False,
+            # no cwd: papermill would chdir this whole process, which races between concurrent runs;
+            # the notebooks find the repository by themselves (mfgghg.paths.repo_root)
+            progress_bar=False, log_output=False,
         )
     except PapermillExecutionError as err:
         raise RunError(describe_failure(notebook, err)) from None
@@ -122,6 +124,18 @@ def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+def preflight(paths: YearPaths, strict: bool) -> None:
+    """Validate the year's raw data (and, with ``strict``, its reconciliation) in this process before
+    any kernel starts: bad input stops the run with one line naming file, row and column, and
+    nothing is written."""
+    from .ingest import ingest
+    from .reconcile import enforce, reconciliation_table
+
+    ingested = ingest(paths)
+    if strict:
+        enforce(reconciliation_table(ingested), strict=True)
+
+
 def run_year(
     year,
     raw_root: str | os.PathLike = "data/raw",
@@ -150,6 +164,7 @@ def run_year(
     set_lang("zh-TW")
     final = YearPaths.for_year(y, raw_root, processed_root, figures_root, lang)
     final.require_raw()
+    preflight(final, strict)
     notebooks = notebooks or discover_notebooks()
     jobs = jobs or default_jobs()
     build_dir = resolve(build_root) / str(y) / ("" if lang == "zh-TW" else lang)

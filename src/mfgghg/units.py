@@ -27,6 +27,9 @@ UNITS: dict[str, Unit] = {
     "千元": Unit(1e3, "twd", "NT$1,000"),
     "元": Unit(1.0, "twd", "NT$"),
     "%": Unit(1.0, "pct", "%"),
+    "index": Unit(1.0, "index", "index (base year = 100)"),
+    # A user-supplied series in whatever unit its named source uses (converted never, compared as an index).
+    "source unit": Unit(1.0, "source_unit", "unit of the named source"),
 }
 
 # Counts printed in the text (家工廠 = factories, 場次 = sessions, ...): no conversion.

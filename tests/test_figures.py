@@ -1,0 +1,88 @@
+"""The shared figure look: CJK font, identical bytes on re-save, titles, source lines, editions."""
+
+from __future__ import annotations
+
+import warnings
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from mfgghg.figures import CJK_FAMILY, apply_style, cjk_texts, figure_title, save_figure, source_line  # noqa: E402
+from mfgghg.i18n import MissingTranslation, _, set_lang  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def chinese_edition():
+    set_lang("zh-TW")
+    yield
+    set_lang("zh-TW")
+
+
+def test_cjk_font_survives_seaborn_theme_and_draws_without_missing_glyphs(tmp_path):
+    apply_style()
+    assert matplotlib.rcParams["font.sans-serif"][0] == CJK_FAMILY
+    fig, ax = plt.subplots()
+    ax.set_title("製造部門溫室氣體排放 −1.3")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Glyph ... missing from font" is a UserWarning
+        fig.savefig(tmp_path / "x.png")
+    plt.close(fig)
+
+
+def test_saving_twice_gives_identical_bytes(tmp_path):
+    apply_style()
+    data = pd.DataFrame({"year": [2016, 2017], "value": [1.5, 2.5]})
+    digests = []
+    for run in ("a", "b"):
+        fig, ax = plt.subplots()
+        ax.plot(data["year"], data["value"], label="排放值")
+        ax.legend()
+        ax.set_title("測試")
+        save_figure(fig, "t", tmp_path / run, data, caption="cap")
+        plt.close(fig)
+        digests.append({p.name: p.read_bytes() for p in (tmp_path / run).iterdir()})
+    assert digests[0] == digests[1]
+    assert set(digests[0]) == {"t.png", "t.svg", "t.csv", "t.meta.json"}
+    assert b"Software" not in digests[0]["t.png"] and b"<dc:date>" not in digests[0]["t.svg"]
+
+
+def test_figure_title_reads_titles_at_any_location():
+    fig, (a, b) = plt.subplots(1, 2)
+    a.set_title("left one", loc="left")
+    b.set_title("centre one")
+    assert figure_title(fig) == "left one / centre one"
+    fig.suptitle("the figure")
+    assert figure_title(fig) == "the figure"
+    plt.close(fig)
+
+
+def test_source_line_in_both_editions():
+    assert source_line(2021, ["表6"]) == "資料來源：110年執行成果報告 表6"
+    set_lang("en")
+    assert source_line(2021, ["表6", "附件"]) == "Source: 2021 (ROC 110) execution report, Table 6, Annex"
+
+
+def test_english_edition_refuses_untranslated_text():
+    set_lang("en")
+    assert _("經濟部工業局") == "Industrial Development Bureau, MOEA"
+    with pytest.raises(MissingTranslation, match="translations.csv"):
+        _("這句沒有翻譯")
+
+
+def test_cjk_texts_finds_chinese_left_in_a_figure():
+    fig, ax = plt.subplots()
+    ax.set_xlabel("year")
+    ax.set_title("排放")
+    assert cjk_texts(fig) == ["排放"]
+    plt.close(fig)
+
+
+def test_unknown_language_is_refused():
+    from mfgghg.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="unknown language 'fr'"):
+        set_lang("fr")
