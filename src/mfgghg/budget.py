@@ -25,7 +25,7 @@ from .errors import DataError
 from .figures import PALETTE, source_line
 from .i18n import _, get_lang
 from .paths import roc_year
-from .reconcile import (AGREES, REDUCTION_KIND_SETS, check_row, funding_by_pillar, reconcile_budget,
+from .reconcile import (AGREES, check_notes_known, join_notes, REDUCTION_KIND_SETS, check_row, funding_by_pillar, reconcile_budget,
                         unexplained_differences)
 from .units import from_base, unit
 
@@ -177,18 +177,10 @@ def reconcile_budget_headlines(measures: pd.DataFrame, funding: pd.DataFrame, pu
 def attach_notes(table: pd.DataFrame, notes: pd.DataFrame | None, notes_file: str = NOTES_FILE) -> pd.DataFrame:
     """``table`` with an ``explanation`` column from the notes of ``notes_file`` (processed notes.csv
     has a ``file`` column; a raw notes file has none). A note whose check_id the table lacks is an error."""
-    out = table.copy()
-    out["explanation"] = ""
-    if notes is None or not len(notes):
-        return out
-    n = notes[notes["file"] == notes_file] if "file" in notes.columns else notes
-    n = n.reset_index(drop=True)
-    known = set(out["check_id"])
-    for i, check_id in enumerate(n["check_id"]):
-        if check_id not in known:
-            raise DataError(notes_file, f"note for unknown check {check_id!r}", row=i + 2, column="check_id")
-    out["explanation"] = out["check_id"].map(n.set_index("check_id")["explanation"]).fillna("")
-    return out
+    check_notes_known(notes, notes_file, table["check_id"])
+    if notes is not None and len(notes) and "file" in notes.columns:
+        notes = notes[notes["file"] == notes_file]
+    return join_notes(table, notes)
 
 
 def budget_comparison(measures, funding, published_budget, headlines, notes=None) -> pd.DataFrame:

@@ -23,7 +23,7 @@ from .errors import DataError
 from .figures import PALETTE
 from .i18n import _
 from .paths import normalize_year, resolve
-from .reconcile import AGREES, check_row
+from .reconcile import AGREES, check_notes_known, check_row, join_notes
 from .units import from_base, printed_decimals, to_base, unit
 
 MT = "百萬公噸CO2e"  # the unit Table 6 and the text print emissions in
@@ -343,12 +343,9 @@ def attach_notes(checks: pd.DataFrame, notes: pd.DataFrame, prefix: str) -> pd.D
     if len(stray):
         raise DataError(NOTES_FILE, f"note for {stray.iloc[0]!r}: check ids start with "
                         f"{' or '.join(p + '.' for p in NOTE_PREFIXES)}", column="check_id")
-    own = mine[ids.str.startswith(prefix + ".")]
-    unknown = sorted(set(own["check_id"]) - set(out["check_id"]))
-    if unknown:
-        raise DataError(NOTES_FILE, f"note for unknown check {unknown[0]!r}", column="check_id")
-    out["explanation"] = out["check_id"].map(own.set_index("check_id")["explanation"]).fillna("")
-    return out
+    own = mine[ids.str.startswith(prefix + ".")].drop(columns="file", errors="ignore")
+    check_notes_known(own, NOTES_FILE, out["check_id"])
+    return join_notes(out, own)
 
 
 def checks_with_notes(parts, notes: pd.DataFrame, prefix: str) -> pd.DataFrame:

@@ -282,15 +282,8 @@ def reconciliation_table(ingested, notes: pd.DataFrame | None = None) -> pd.Data
     ]
     table = pd.concat(parts, ignore_index=True)
     table["agrees"] = table["verdict"].isin(AGREES)
-    table["explanation"] = ""
-    if notes is not None and len(notes):
-        expl = notes.set_index("check_id")["explanation"]
-        unknown = sorted(set(expl.index) - set(table["check_id"]))
-        if unknown:
-            from .errors import DataError
-            raise DataError("reconciliation_notes.csv", f"note for unknown check {unknown[0]!r}", column="check_id")
-        table["explanation"] = table["check_id"].map(expl).fillna("")
-    return table
+    check_notes_known(notes, "reconciliation_notes.csv", table["check_id"])
+    return join_notes(table, notes)
 
 
 CHECK_GROUPS = {
@@ -310,6 +303,28 @@ def summarise(table: pd.DataFrame) -> pd.DataFrame:
     s["differ"] = s["checks"] - s["agree"]
     s.index.name = "published"
     return s.reset_index()
+
+
+def join_notes(table: pd.DataFrame, notes: pd.DataFrame | None) -> pd.DataFrame:
+    """``table`` with an ``explanation`` per check_id from ``notes`` ('' where none)."""
+    if notes is None or not len(notes):
+        return table.assign(explanation="")
+    expl = notes.drop_duplicates("check_id").set_index("check_id")["explanation"]
+    return table.assign(explanation=table["check_id"].map(expl).fillna(""))
+
+
+def check_notes_known(notes: pd.DataFrame | None, file_name: str, known_ids) -> None:
+    """A notes file may only explain checks that exist: an unknown check_id is a DataError naming
+    its row. ``notes`` is a raw notes file, or processed ``notes.csv`` (its ``file`` column selects)."""
+    from .errors import DataError
+
+    if notes is None or not len(notes):
+        return
+    own = (notes[notes["file"] == file_name] if "file" in notes.columns else notes).reset_index(drop=True)
+    known = set(known_ids)
+    for i, check_id in enumerate(own["check_id"]):
+        if check_id not in known:
+            raise DataError(file_name, f"note for unknown check {check_id!r}", row=i + 2, column="check_id")
 
 
 def unexplained_differences(table: pd.DataFrame) -> pd.DataFrame:

@@ -22,7 +22,7 @@ from .datapackage import RawTable, line_of, load_descriptor, read_resource
 from .errors import DataError
 from .figures import PALETTE, source_note
 from .i18n import _, get_lang
-from .reconcile import (AGREES, REDUCTION_KIND_SETS, reconcile_headlines, reconcile_status, reconcile_table4,
+from .reconcile import (AGREES, check_notes_known, join_notes, REDUCTION_KIND_SETS, reconcile_headlines, reconcile_status, reconcile_table4,
                         status_counts)
 from .units import UNITS, from_base, to_base
 
@@ -467,18 +467,8 @@ def results_summary(table4: pd.DataFrame, pillars: pd.DataFrame) -> pd.DataFrame
 # Notes
 
 
-def attach_notes(table: pd.DataFrame, notes: pd.DataFrame) -> pd.DataFrame:
-    """The table with an ``explanation`` per check_id from the year's notes ('' where none)."""
-    expl = notes.drop_duplicates("check_id").set_index("check_id")["explanation"] if len(notes) else pd.Series(dtype=str)
-    return table.assign(explanation=table["check_id"].map(expl).fillna(""))
-
-
-def check_notes_known(notes: pd.DataFrame, file_name: str, known_ids) -> None:
-    """A notes file may only explain checks that exist: an unknown check_id is a DataError."""
-    own = notes[notes["file"] == file_name]
-    unknown = sorted(set(own["check_id"]) - set(known_ids))
-    if unknown:
-        raise DataError(file_name, f"note for unknown check {unknown[0]!r}", column="check_id")
+# Shared with the other notebooks' comparisons (mfgghg.reconcile).
+attach_notes = join_notes
 
 
 # ---------------------------------------------------------------------------------------------
