@@ -39,3 +39,36 @@ def line_of_value(path: Path, column: str, value: str) -> int:
         rows = list(csv.reader(fh))
     col = rows[0].index(column)
     return next(i + 1 for i, r in enumerate(rows) if i and r[col] == value)
+
+
+# --- figures: the project's style, and the English edition for a test --------------------------
+
+
+@pytest.fixture
+def styled():
+    import matplotlib.pyplot as plt
+
+    from mfgghg.figures import apply_style
+
+    apply_style()
+    yield
+    plt.close("all")
+
+
+@pytest.fixture
+def english(styled):
+    from mfgghg.i18n import set_lang
+
+    set_lang("en")
+    yield
+    set_lang("zh-TW")
+
+
+def drawn(fig, line=None):
+    """The figure drawn (with its source line, as the notebook adds it)."""
+    from mfgghg.figures import source_note
+
+    if line is not None:
+        source_note(fig, line)
+    fig.canvas.draw()
+    return fig

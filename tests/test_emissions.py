@@ -10,6 +10,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
+from conftest import drawn  # noqa: F401  (fixtures styled, english come from conftest too)
 
 from mfgghg import emissions as em
 from mfgghg.errors import DataError
@@ -273,12 +274,6 @@ def test_checks_with_notes_and_mismatches():
 
 # ------------------------------------------------------------------------------------------- figures
 
-@pytest.fixture
-def styled():
-    apply_style()
-    yield
-    plt.close("all")
-
 
 def test_figures_draw_report_and_derived_distinctly(styled):
     e = emissions_table([100.0, 100.0, 100.0], [98.0, 103.0, 95.0], start=2030)
@@ -322,20 +317,6 @@ def real():
 
 
 # ------------------------------------------------------------------------------------------- English edition
-
-@pytest.fixture
-def english(styled):
-    set_lang("en")
-    yield
-    set_lang("zh-TW")
-
-
-def drawn(fig, line=None):
-    """The figure drawn (with its source line, as the notebook adds it)."""
-    if line is not None:
-        source_note(fig, line)
-    fig.canvas.draw()
-    return fig
 
 
 def real_2021_figures(tables, facts, paths):

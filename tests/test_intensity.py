@@ -6,6 +6,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
+from conftest import drawn  # noqa: F401  (fixtures styled, english come from conftest too)
 
 from mfgghg import emissions as em
 from mfgghg import intensity as it
@@ -182,12 +183,6 @@ def test_decomposition_falls_back_to_table6_and_needs_the_external_baseline():
 
 # ------------------------------------------------------------------------------------------- figures
 
-@pytest.fixture
-def styled():
-    apply_style()
-    yield
-    plt.close("all")
-
 
 def test_index_figure_draws_no_line_between_printed_points(styled):
     pts = it.index_points(it.published_intensity(H))
@@ -242,19 +237,6 @@ def test_2021_decomposition():
 
 
 # ------------------------------------------------------------------------------------------- English edition
-
-@pytest.fixture
-def english(styled):
-    set_lang("en")
-    yield
-    set_lang("zh-TW")
-
-
-def drawn(fig, line=None):
-    if line is not None:
-        source_note(fig, line)
-    fig.canvas.draw()
-    return fig
 
 
 def real_2021_figures():
