@@ -25,8 +25,8 @@ from .errors import DataError
 from .figures import PALETTE, source_line
 from .i18n import _, get_lang
 from .paths import roc_year
-from .reconcile import (AGREES, check_notes_known, join_notes, REDUCTION_KIND_SETS, check_row, funding_by_pillar, reconcile_budget,
-                        unexplained_differences)
+from .reconcile import (AGREES, REDUCTION_KIND_SETS, check_notes_known, check_row, funding_by_pillar, join_notes,
+                        reconcile_budget, unexplained_differences)
 from .units import from_base, unit
 
 NOTES_FILE = "budget_notes.csv"
@@ -464,6 +464,13 @@ def plot_table5(rebuilt: pd.DataFrame):
     return fig, data
 
 
+def by_pillar_and_ministry(by_pillar: pd.DataFrame, by_ministry: pd.DataFrame) -> pd.DataFrame:
+    """The data behind a two-panel figure (per pillar, per ministry) as one table with ``group_by``."""
+    return pd.concat([by_pillar.assign(group_by="pillar").rename(columns={"pillar": "group"}),
+                      by_ministry.assign(group_by="ministry").rename(columns={"ministry_zh": "group"})],
+                     ignore_index=True)
+
+
 def plot_spending_by_source(by_pillar: pd.DataFrame, by_ministry: pd.DataFrame, sources: list[str],
                             private_sources: set[str]):
     """Stacked horizontal bars of the year's money by source, per pillar and per ministry (億元)."""
@@ -490,10 +497,7 @@ def plot_spending_by_source(by_pillar: pd.DataFrame, by_ministry: pd.DataFrame, 
     axes[0].legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.suptitle(_("實際經費來源（附件逐項加總）"))
     fig.tight_layout()
-    data = pd.concat([by_pillar.assign(group_by="pillar").rename(columns={"pillar": "group"}),
-                      by_ministry.assign(group_by="ministry").rename(columns={"ministry_zh": "group"})],
-                     ignore_index=True)
-    return fig, data
+    return fig, by_pillar_and_ministry(by_pillar, by_ministry)
 
 
 def plot_spending_per_measure(per_measure: pd.DataFrame):
@@ -600,7 +604,4 @@ def plot_shares(by_pillar: pd.DataFrame, by_ministry: pd.DataFrame):
     axes[0].legend(fontsize=8, loc="upper right")
     fig.suptitle(_("經費占比與減碳量占比（附件逐項加總；減碳潛力不計）"))
     fig.tight_layout()
-    data = pd.concat([by_pillar.assign(group_by="pillar").rename(columns={"pillar": "group"}),
-                      by_ministry.assign(group_by="ministry").rename(columns={"ministry_zh": "group"})],
-                     ignore_index=True)
-    return fig, data
+    return fig, by_pillar_and_ministry(by_pillar, by_ministry)

@@ -124,13 +124,12 @@ def source_line(year: int, report_parts=(), external_parts=()) -> str:
 
 def cjk_texts(fig) -> list[str]:
     """Every text drawn in ``fig`` that contains CJK characters (an English figure must have none)."""
-    import re
+    from .i18n import CJK
 
-    cjk = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
     found = []
     for artist in fig.findobj(lambda a: hasattr(a, "get_text")):
         text = artist.get_text()
-        if text and cjk.search(text):
+        if text and CJK.search(text):
             found.append(text)
     return found
 

@@ -10,9 +10,13 @@ show Chinese. Templates keep their placeholders: ``_("資料來源：{roc}年執
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import pandas as pd
+
+# CJK ideographs, CJK punctuation and full-width forms: what an English figure must not show.
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 LANGS = ("zh-TW", "en")
 DEFAULT_LANG = "zh-TW"

@@ -90,9 +90,13 @@ def build_measures(raw: dict[str, RawTable], reference: dict[str, RawTable]) -> 
     return out[MEASURE_COLUMNS].sort_values("measure_id", key=_id_sort_key).reset_index(drop=True)
 
 
+def measure_id_key(measure_id) -> tuple[int, ...]:
+    """Sort key of a measure id: 1.1.2 before 1.1.10."""
+    return tuple(int(p) for p in str(measure_id).split("."))
+
+
 def _id_sort_key(ids: pd.Series) -> pd.Series:
-    """Sort 1.1.2 before 1.1.10."""
-    return ids.map(lambda s: tuple(int(p) for p in str(s).split(".")))
+    return ids.map(measure_id_key)
 
 
 def build_funding(raw: dict[str, RawTable], reference: dict[str, RawTable]) -> pd.DataFrame:

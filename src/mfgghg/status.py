@@ -21,9 +21,10 @@ from matplotlib.patches import Patch
 from .datapackage import RawTable, line_of, load_descriptor, read_resource
 from .errors import DataError
 from .figures import PALETTE, source_note
-from .i18n import _, get_lang
-from .reconcile import (AGREES, check_notes_known, join_notes, REDUCTION_KIND_SETS, reconcile_headlines, reconcile_status, reconcile_table4,
-                        status_counts)
+from .i18n import CJK, _, get_lang
+from .ingest import measure_id_key
+from .reconcile import (AGREES, REDUCTION_KIND_SETS, check_notes_known, join_notes, reconcile_headlines,
+                        reconcile_status, reconcile_table4, status_counts)
 from .units import UNITS, from_base, to_base
 
 GOALS_RESOURCE = "measure_goals"
@@ -220,7 +221,7 @@ def flag_measures(measures: pd.DataFrame, progress: pd.DataFrame, report_year: i
         period = f"{r.period_start}" if r.period_start == r.period_end else f"{r.period_start}-{r.period_end}"
         add(r.measure_id, "period_not_started", f"period {period} starts after {report_year}; status {r.status}")
     order = {f: i for i, f in enumerate(FLAG_LABELS)}
-    rows.sort(key=lambda r: (_id_key(r["measure_id"]), order[r["flag"]]))
+    rows.sort(key=lambda r: (measure_id_key(r["measure_id"]), order[r["flag"]]))
     return pd.DataFrame(rows, columns=["check_id", "measure_id", "flag", "flag_label", "detail"])
 
 
@@ -234,7 +235,7 @@ def flagged_measures(flags: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFram
     wide = wide.reindex(columns=[f for f in FLAG_LABELS if f in wide.columns]).astype(bool)
     info = measures.set_index("measure_id")[info_columns]
     out = info.join(wide, how="inner")
-    out = out.iloc[out.index.map(_id_key).argsort()]
+    out = out.iloc[out.index.map(measure_id_key).argsort()]
     return out.reset_index()
 
 
@@ -246,10 +247,6 @@ def goal_coverage(measures: pd.DataFrame, goals: pd.DataFrame) -> pd.DataFrame:
     out["numeric_goals"] = out["measure_id"].map(n_goals).fillna(0).astype(int)
     out["with_result"] = out["measure_id"].map(n_results).fillna(0).astype(int)
     return out
-
-
-def _id_key(measure_id: str) -> tuple:
-    return tuple(int(p) for p in str(measure_id).split("."))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -475,14 +472,11 @@ attach_notes = join_notes
 # Figures
 
 
-_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
-
-
 def _name(text) -> str:
     """A name shown in a figure (pillar, ministry, measure, unit) in the current edition; ids and
     numbers, which need no translation, as they are."""
     text = str(text)
-    return _(text) if _CJK.search(text) else text
+    return _(text) if CJK.search(text) else text
 
 
 def _wrap(text: str, width: int) -> str:
@@ -557,7 +551,7 @@ def plot_measure_reductions(reductions: pd.DataFrame, counted: tuple, source: st
     """Figure 1 from the annex: each measure's reported reduction (萬公噸CO2e, log scale), in
     measure order, grouped by pillar and strategy, its kind shown by colour and hatch.
     Names are shown in the current edition; ``source`` is already localised."""
-    r = reductions.iloc[reductions["measure_id"].map(_id_key).argsort()].reset_index(drop=True)
+    r = reductions.iloc[reductions["measure_id"].map(measure_id_key).argsort()].reset_index(drop=True)
     values = from_base(r["reduction_t_co2e"], "萬公噸CO2e")
     rows_height = max(0.34 * len(r), 2.4)  # inches; a year with few measures still fits the axis label
     fig, ax = plt.subplots(figsize=(8.5, rows_height + 1.6))
