@@ -72,3 +72,103 @@ def drawn(fig, line=None):
         source_note(fig, line)
     fig.canvas.draw()
     return fig
+
+
+# --- work done in background processes: whole figure sets, nbval ---------------------------------
+
+_background: dict = {}
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Two slow parts of the suite run in background processes started now, beside the unit tests
+    (which use one core): the whole figure sets (``figure_sets_driver.py``) and nbval over the
+    notebooks (``test_notebooks.py``). Tests that wait for them go last."""
+    import subprocess
+    import sys
+    import tempfile
+    import time
+
+    if config.option.collectonly:
+        return
+    for fixture, start in (("figure_sets", _start_figure_sets), ("nbval_run", _start_nbval)):
+        using = [item for item in items if fixture in getattr(item, "fixturenames", ())]
+        if not using:
+            continue
+        moved = set(map(id, using))
+        items[:] = [item for item in items if id(item) not in moved] + using
+        root = Path(tempfile.mkdtemp(prefix=f"mfgghg-{fixture.replace('_', '-')}-"))
+        log = open(root / "output.log", "w")
+        proc = subprocess.Popen(start(root, sys.executable), cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True, env=_background_env())
+        _background[fixture] = {"root": root, "proc": proc, "log": log, "started": time.time()}
+
+
+def _background_env() -> dict:
+    import os
+
+    env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO / "tests"), env.get("PYTHONPATH")]))
+    return env
+
+
+def _start_figure_sets(root: Path, python: str) -> list[str]:
+    return [python, str(REPO / "tests" / "figure_sets_driver.py"), str(root)]
+
+
+def _start_nbval(root: Path, python: str) -> list[str]:
+    # pyproject's addopts give nbval its options; nbval_forked forks its kernels like the runner's
+    return [python, "-m", "pytest", "notebooks", "-p", "no:cacheprovider", "-p", "nbval_forked", "-q",
+            "--junitxml", str(root / "nbval.xml")]
+
+
+def pytest_sessionfinish(session, exitstatus):
+    import os
+    import signal
+
+    for job in _background.values():
+        proc = job["proc"]
+        if proc.poll() is None:  # the session stopped early (-x, Ctrl-C): stop the background work too
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        job["log"].close()
+        shutil.rmtree(job["root"], ignore_errors=True)
+
+
+def background_result(fixture: str, timeout: float = 900):
+    """Wait for the background process of ``fixture``; its folder and the tail of its output."""
+    assert fixture in _background, f"the background process for {fixture} was not started"
+    job = _background[fixture]
+    job["proc"].wait(timeout=timeout)
+    job["log"].flush()
+    log = (job["root"] / "output.log").read_text(encoding="utf-8", errors="replace")
+    return job["proc"].returncode, job["root"], log[-4000:]
+
+
+@pytest.fixture(scope="session")
+def nbval_run():
+    """nbval over notebooks/ (run in the background): return code, junit report and output."""
+    returncode, root, log = background_result("nbval_run")
+    return {"returncode": returncode, "junit": root / "nbval.xml", "log": log,
+            "started": _background["nbval_run"]["started"]}
+
+
+@pytest.fixture(scope="session")
+def figure_sets():
+    """The folders made by figure_sets_driver.py (multi/, single/) and its report, once it is done."""
+    import json
+
+    returncode, root, log = background_result("figure_sets")
+    assert returncode == 0 and (root / "report.json").is_file(), log
+    report = json.loads((root / "report.json").read_text(encoding="utf-8"))
+    assert "error" not in report, f"{report['error']}\n{log}"
+    return {"multi": root / "multi", "single": root / "single", "report": report}
+
+
+@pytest.fixture(scope="session")
+def fork_server():
+    """One kernel fork server (mfgghg.kernelfork) for the tests that run notebooks in this process."""
+    from mfgghg import KERNEL_NAME, kernelfork
+    from mfgghg.pipeline import discover_notebooks
+
+    with kernelfork.KernelForkServer(KERNEL_NAME, kernelfork.notebook_imports(discover_notebooks())) as server:
+        yield server

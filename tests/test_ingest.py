@@ -89,6 +89,19 @@ def test_committed_processed_tables_are_what_the_ingest_writes(ingested_2021, tm
     assert set(tables) <= set(committed)
 
 
+def test_write_tables_leaves_an_identical_folder_untouched_and_replaces_a_different_one(tmp_path):
+    out = tmp_path / "2021"
+    write_tables({"a": pd.DataFrame({"x": [1]})}, out)
+    inode = out.stat().st_ino
+    write_tables({"a": pd.DataFrame({"x": [1]})}, out)
+    assert out.stat().st_ino == inode  # the same folder: not swapped
+    write_tables({"a": pd.DataFrame({"x": [2]})}, out)
+    assert (out / "a.csv").read_text() == "x\n2\n"
+    write_tables({"a": pd.DataFrame({"x": [2]}), "b": pd.DataFrame({"y": [1]})}, out)
+    assert sorted(p.name for p in out.iterdir()) == ["a.csv", "b.csv"]
+    assert [p.name for p in tmp_path.iterdir()] == ["2021"]
+
+
 def test_write_tables_leaves_previous_files_when_a_table_fails(tmp_path):
     out = tmp_path / "2021"
     write_tables({"a": pd.DataFrame({"x": [1]})}, out)

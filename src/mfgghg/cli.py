@@ -37,24 +37,19 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "run":
-            from .pipeline import parse_years, run_year, run_years
-
             if args.jobs is not None and args.jobs < 1:
                 raise ParameterError(f"--jobs must be at least 1, not {args.jobs}")
-            options = dict(raw_root=args.raw_root, processed_root=args.processed_root, figures_root=args.figures_root,
-                           build_root=args.build_root, strict=args.strict)
-            for lang in (["zh-TW", "en"] if args.lang == "all" else [args.lang]):
-                if args.years is None:
-                    run_year(args.year, jobs=args.jobs, lang=lang, **options)
-                    continue
-                outcomes = run_years(parse_years(args.years), jobs=args.jobs, lang=lang, **options)
-                failed = {y: o for y, o in outcomes.items() if isinstance(o, Exception)}
-                for y, o in outcomes.items():
-                    line = f"{y} ({lang}): {'failed: ' + str(o) if y in failed else 'ok'}"
-                    print(line, file=sys.stderr if y in failed else sys.stdout)
-                if failed:
-                    print(f"error: {len(failed)} of {len(outcomes)} report years failed ({lang})", file=sys.stderr)
-                    return 1
+            from . import KERNEL_NAME
+            from .paths import YearPaths, normalize_year
+            from .pipeline import discover_notebooks, kernel_fork_server
+
+            if args.years is None:  # a wrong year or a missing folder fails before anything starts
+                YearPaths.for_year(normalize_year(args.year), raw_root=args.raw_root).require_raw()
+
+            # Started first, so that its imports overlap this process's own and the raw-data validation;
+            # one server for every year and edition of the command.
+            with kernel_fork_server(discover_notebooks(), KERNEL_NAME) as server:
+                return run_command(args, server)
         elif args.command == "refresh-notebooks":
             from pathlib import Path
 
@@ -64,4 +59,24 @@ def main(argv: list[str] | None = None) -> int:
     except MfgGhgError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
+    return 0
+
+
+def run_command(args, server) -> int:
+    from .pipeline import parse_years, run_year, run_years
+
+    options = dict(raw_root=args.raw_root, processed_root=args.processed_root, figures_root=args.figures_root,
+                   build_root=args.build_root, strict=args.strict, fork_server=server)
+    for lang in (["zh-TW", "en"] if args.lang == "all" else [args.lang]):
+        if args.years is None:
+            run_year(args.year, jobs=args.jobs, lang=lang, **options)
+            continue
+        outcomes = run_years(parse_years(args.years), jobs=args.jobs, lang=lang, **options)
+        failed = {y: o for y, o in outcomes.items() if isinstance(o, Exception)}
+        for y, o in outcomes.items():
+            line = f"{y} ({lang}): {'failed: ' + str(o) if y in failed else 'ok'}"
+            print(line, file=sys.stderr if y in failed else sys.stdout)
+        if failed:
+            print(f"error: {len(failed)} of {len(outcomes)} report years failed ({lang})", file=sys.stderr)
+            return 1
     return 0

@@ -22,6 +22,8 @@ CJK_FAMILY = "Noto Sans CJK TC"
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 SVG_HASH_SALT = "mfgghg"
 DPI = 150
+# zlib level 3: for these flat-coloured charts both faster to write and smaller than the default 6.
+PNG_OPTIONS = {"compress_level": 3}
 
 
 def register_cjk_font() -> str:
@@ -58,6 +60,9 @@ def apply_style() -> None:
         "svg.hashsalt": SVG_HASH_SALT,
         "svg.fonttype": "path",
         "figure.autolayout": False,
+        # A fixed title height: with the default (None) every draw lays out all tick labels again to
+        # find the top of the axes, which is most of the cost of drawing; no figure has labels on top.
+        "axes.titley": 1.0,
     })
 
 
@@ -81,14 +86,26 @@ def save_figure(fig, name: str, figures_dir: str | os.PathLike, data: pd.DataFra
     out = Path(figures_dir)
     out.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
+    bbox = tight_bbox(fig)
     with matplotlib.rc_context({"svg.hashsalt": SVG_HASH_SALT}):
-        fig.savefig(out / f"{name}.png", metadata={"Software": None})
-        fig.savefig(out / f"{name}.svg", metadata={"Date": None, "Creator": None})
+        fig.savefig(out / f"{name}.png", metadata={"Software": None}, bbox_inches=bbox, pil_kwargs=PNG_OPTIONS)
+        fig.savefig(out / f"{name}.svg", metadata={"Date": None, "Creator": None}, bbox_inches=bbox)
     data.to_csv(out / f"{name}.csv", index=False, encoding="utf-8", lineterminator="\n", float_format="%.10g")
     meta = {"name": name, "title": figure_title(fig), "caption": caption or ""}
     (out / f"{name}.meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     show_saved(fig, out / f"{name}.png")
     return [out / f"{name}.{ext}" for ext in ("png", "svg", "csv")]
+
+
+def tight_bbox(fig):
+    """The figure's tight bounding box in inches, padded as ``savefig.pad_inches``, computed once for
+    both files: ``bbox_inches="tight"`` would lay every text out again for each format, and text
+    layout is most of the cost of a figure. The renderer is the canvas's own (the one
+    ``tight_layout`` used), whose text sizes are cached."""
+    get_renderer = getattr(fig.canvas, "get_renderer", None)
+    if get_renderer is None:  # a canvas without a reusable renderer: let savefig do it per file
+        return "tight"
+    return fig.get_tightbbox(get_renderer()).padded(matplotlib.rcParams["savefig.pad_inches"])
 
 
 def show_saved(fig, png: Path) -> None:

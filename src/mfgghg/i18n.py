@@ -29,13 +29,19 @@ class MissingTranslation(KeyError):
                 f"(zh_tw,en,kind,note)")
 
 
-def set_lang(lang: str, reference=None) -> str:
-    """Select the edition for the figures drawn from now on, and the reference folder whose
-    ``translations.csv`` to use (default: the repository's ``data/reference``)."""
+def check_lang(lang: str) -> str:
+    """``lang`` if it is an edition this project draws, else a one-line error."""
     if lang not in LANGS:
         from .errors import ParameterError
 
         raise ParameterError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
+    return lang
+
+
+def set_lang(lang: str, reference=None) -> str:
+    """Select the edition for the figures drawn from now on, and the reference folder whose
+    ``translations.csv`` to use (default: the repository's ``data/reference``)."""
+    check_lang(lang)
     _current["lang"] = lang
     _current["reference"] = None if reference is None else str(reference)
     return lang

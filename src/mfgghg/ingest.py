@@ -217,17 +217,30 @@ def write_csv(df: pd.DataFrame, path: Path) -> None:
 
 def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
     """Write every table to ``out_dir`` all at once: into a sibling temporary folder
-    first, then swapped in, so a failure never leaves a half-written year."""
+    first, then swapped in, so a failure never leaves a half-written year. When ``out_dir``
+    already holds exactly these files, byte for byte, it is left alone (re-running the ingest
+    on unchanged data changes nothing, and readers never see the folder being swapped)."""
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
     try:
         for name, df in tables.items():
             write_csv(df, tmp / f"{name}.csv")
-        swap_in(tmp, out_dir)
+        if not same_files(tmp, out_dir):
+            swap_in(tmp, out_dir)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return [out_dir / f"{name}.csv" for name in tables]
+
+
+def same_files(a: Path, b: Path) -> bool:
+    """Whether folders ``a`` and ``b`` hold the same file names with the same bytes."""
+    if not (a.is_dir() and b.is_dir()):
+        return False
+    names = sorted(p.name for p in a.iterdir())
+    if names != sorted(p.name for p in b.iterdir()):
+        return False
+    return all((a / n).is_file() and (b / n).is_file() and (a / n).read_bytes() == (b / n).read_bytes() for n in names)
 
 
 def swap_in(new: Path, target: Path) -> None:

@@ -17,7 +17,6 @@ from pathlib import Path
 
 from . import KERNEL_NAME
 from .errors import MfgGhgError, ParameterError
-from .ingest import swap_in
 from .paths import YearPaths, normalize_year, resolve
 
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
@@ -74,16 +73,27 @@ def describe_failure(notebook: Path, err: Exception) -> str:
     return f"{notebook.name}: {where} failed: {ename}: {evalue[-1] if evalue else ''}".rstrip()
 
 
-def execute_notebook(notebook: Path, output: Path, parameters: dict, kernel: str = KERNEL_NAME) -> None:
+def execute_notebook(notebook: Path, output: Path, parameters: dict, kernel: str = KERNEL_NAME,
+                     fork_server=None) -> None:
+    """Execute one notebook under papermill; its kernel is forked from ``fork_server`` when given
+    (see :mod:`mfgghg.kernelfork`)."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
+    extra = {}
+    if fork_server is not None:
+        from .kernelfork import forking_kernel_manager
+
+        extra["km"] = forking_kernel_manager(fork_server, kernel)
     try:
         pm.execute_notebook(
-            str(notebook), str(output), parameters=parameters, kernel_name=kernel,
+            str(notebook), str(output), parameters=parameters, kernel_name=kernel, **extra,
             # no cwd: papermill would chdir this whole process, which races between concurrent runs;
             # the notebooks find the repository by themselves (mfgghg.paths.repo_root)
             progress_bar=False, log_output=False,
+            # one write at the end: saving after every cell re-serialises (and validates) the whole
+            # notebook with its images each time, for a copy in the build folder nobody reads midway
+            request_save_on_cell_execute=False,
         )
     except PapermillExecutionError as err:
         raise RunError(describe_failure(notebook, err)) from None
@@ -101,10 +111,11 @@ def parameters_for(notebook: Path, common: dict, **optional) -> dict:
 PORT_RACE_SIGNS = ("Address already in use", "Kernel died before replying", "ZMQError")
 
 
-def execute_with_retry(notebook: Path, output: Path, parameters: dict, kernel: str, log=print) -> None:
+def execute_with_retry(notebook: Path, output: Path, parameters: dict, kernel: str, log=print,
+                       fork_server=None) -> None:
     """Execute once more when the kernel could not start because two kernels raced for a port."""
     try:
-        execute_notebook(notebook, output, parameters, kernel)
+        execute_notebook(notebook, output, parameters, kernel, fork_server)
     except RunError:
         raise
     except Exception as err:  # kernel start-up failures are not notebook errors
@@ -112,11 +123,37 @@ def execute_with_retry(notebook: Path, output: Path, parameters: dict, kernel: s
             raise RunError(f"{notebook.name}: the kernel failed: {type(err).__name__}: {err}") from None
         log(f"{notebook.name}: kernel start-up raced for a port; retrying once")
         try:
-            execute_notebook(notebook, output, parameters, kernel)
+            execute_notebook(notebook, output, parameters, kernel, fork_server)
         except RunError:
             raise
         except Exception as again:
             raise RunError(f"{notebook.name}: the kernel failed twice: {type(again).__name__}: {again}") from None
+
+
+@contextmanager
+def kernel_fork_server(notebooks: list[Path], kernel: str, server=None):
+    """The given fork server, or a new one for this run (closed at the end) that has imported what
+    ``notebooks`` import; None when turned off (``MFGGHG_FORK_KERNELS=0``)."""
+    from . import kernelfork
+
+    if server is not None or not kernelfork.enabled():
+        yield server
+        return
+    with kernelfork.KernelForkServer(kernel, kernelfork.notebook_imports(notebooks)) as started:
+        yield started
+
+
+def notebook_weight(notebook: Path) -> int:
+    """A notebook's expected cost, to start the heavy ones first: the figures it saves (drawing
+    them is most of an analysis notebook's time)."""
+    return Path(notebook).read_text(encoding="utf-8").count("save_figure(")
+
+
+def import_run_dependencies() -> None:
+    """Import papermill and nbconvert here, before any thread starts: two threads importing the
+    same package for the first time can meet it half-initialised ("partially initialized module")."""
+    import nbconvert  # noqa: F401
+    import papermill  # noqa: F401
 
 
 def default_jobs() -> int:
@@ -149,23 +186,34 @@ def run_year(
     jobs: int | None = None,
     log=print,
     on_notebook_done=None,
+    fork_server=None,
 ) -> RunResult:
     """Run every pipeline notebook for one report year and publish its outputs at the end.
 
     The first notebook (the ingest) runs alone; the analysis notebooks after it only read its
-    output, so they run concurrently, at most ``jobs`` kernels at once.
+    output, so they run concurrently, at most ``jobs`` kernels at once. Kernels are forked from
+    ``fork_server`` (else from one started for this run, see :mod:`mfgghg.kernelfork`).
     """
-    from concurrent.futures import ThreadPoolExecutor
-
-    from .i18n import set_lang
+    from .i18n import check_lang
 
     y = normalize_year(year)
-    set_lang(lang)  # validates the language before anything runs
-    set_lang("zh-TW")
+    check_lang(lang)  # before anything runs (and without changing the language of this process's figures)
     final = YearPaths.for_year(y, raw_root, processed_root, figures_root, lang)
     final.require_raw()
-    preflight(final, strict)
     notebooks = notebooks or discover_notebooks()
+    preflight(final, strict)
+    import_run_dependencies()
+    # (the command line starts its server before the preflight, so that both overlap; here bad input
+    # must not cost a server's start-up)
+    with kernel_fork_server(notebooks, kernel, fork_server) as server:
+        return _run_year(y, final, notebooks, kernel, strict, lang, jobs, build_root, figures_root, log,
+                         on_notebook_done, server)
+
+
+def _run_year(y, final, notebooks, kernel, strict, lang, jobs, build_root, figures_root, log, on_notebook_done,
+              server) -> RunResult:
+    from concurrent.futures import ThreadPoolExecutor
+
     jobs = jobs or default_jobs()
     build_dir = resolve(build_root) / str(y) / ("" if lang == "zh-TW" else lang)
     result = RunResult(y)
@@ -188,32 +236,46 @@ def run_year(
             published_roots = {str(staging / "processed"): str(final.processed.parent),
                                str(staging / "figures"): str(resolve(figures_root))}
 
+            from .site import build_index, notebook_pages_dir, render_notebook
+
+            pages = notebook_pages_dir(staged.figures)
+            # Pages are rendered on their own thread as each notebook finishes, while other kernels run,
+            # without holding a kernel slot.
+            page_writer = ThreadPoolExecutor(max_workers=1)
+            page_jobs = []
+
             def run_one(nb: Path) -> Path:
                 out = build_dir / nb.name
-                execute_with_retry(nb, out, parameters_for(nb, parameters, strict=strict, lang=lang), kernel, log)
+                execute_with_retry(nb, out, parameters_for(nb, parameters, strict=strict, lang=lang), kernel, log,
+                                   server)
                 show_published_paths(out, published_roots)
+                page_jobs.append(page_writer.submit(render_notebook, out, pages))
                 log(f"[{y}] {nb.name} done")
                 if on_notebook_done:
                     on_notebook_done(nb)
                 return out
 
             first, rest = notebooks[:1], notebooks[1:]
-            result.executed += [run_one(nb) for nb in first]
-            with ThreadPoolExecutor(max_workers=jobs) as pool:
-                futures = [pool.submit(run_one, nb) for nb in rest]
-                outcomes = []
-                for f in futures:  # in notebook order, so the first failure reported is the earliest notebook
-                    try:
-                        outcomes.append(f.result())
-                    except RunError as err:
-                        outcomes.append(err)
-            failures = [o for o in outcomes if isinstance(o, RunError)]
-            if failures:
-                raise failures[0]
-            result.executed += outcomes
-            from .site import build_site
-
-            build_site(staged.figures, y, result.executed, lang)
+            try:
+                result.executed += [run_one(nb) for nb in first]
+                with ThreadPoolExecutor(max_workers=jobs) as pool:
+                    # heaviest first, so the last notebook to start is a short one (no core idles at the end)
+                    futures = {nb: pool.submit(run_one, nb) for nb in sorted(rest, key=notebook_weight, reverse=True)}
+                    outcomes = []
+                    for nb in rest:  # in notebook order, so the first failure reported is the earliest notebook
+                        try:
+                            outcomes.append(futures[nb].result())
+                        except RunError as err:
+                            outcomes.append(err)
+                failures = [o for o in outcomes if isinstance(o, RunError)]
+                if failures:
+                    raise failures[0]
+                result.executed += outcomes
+                for job in page_jobs:
+                    job.result()
+            finally:
+                page_writer.shutdown(wait=True)
+            build_index(staged.figures, y, [pages / f"{nb.stem}.html" for nb in result.executed], lang)
             publish(staged.processed, final.processed)
             # the English set lives inside the Chinese year folder: carry it over when replacing that folder
             publish(staged.figures, final.figures, keep=["en"] if lang == "zh-TW" and (final.figures / "en").is_dir() else [])
@@ -246,6 +308,8 @@ def show_published_paths(executed: Path, replacements: dict[str, str]) -> None:
 def publish(new: Path, target: Path, keep: list[str] = ()) -> None:
     """Put ``new`` in the place of ``target`` by renames. Subfolders named in ``keep`` (the other
     language's figure set) are carried over from the old ``target`` into the new one first."""
+    from .ingest import swap_in
+
     if not new.exists():
         return
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -294,14 +358,17 @@ def run_years(years: list[int], jobs: int | None = None, progress: bool = True, 
     bar = tqdm(total=len(years) * len(notebooks), desc="notebooks", unit="nb", disable=not progress)
     log = kwargs.pop("log", None) or (lambda msg: bar.write(msg))
 
-    def one(year):
+    def one(year, server):
         try:
             return run_year(year, notebooks=notebooks, jobs=per_year_jobs, log=log,
-                            on_notebook_done=lambda nb: bar.update(1), **kwargs)
+                            on_notebook_done=lambda nb: bar.update(1), fork_server=server, **kwargs)
         except MfgGhgError as err:
             return err
 
-    with ThreadPoolExecutor(max_workers=parallel_years) as pool:
-        outcomes = dict(zip(years, pool.map(one, years)))
+    kernel = kwargs.get("kernel", KERNEL_NAME)
+    import_run_dependencies()
+    with kernel_fork_server(notebooks, kernel, kwargs.pop("fork_server", None)) as server:  # one for all years
+        with ThreadPoolExecutor(max_workers=parallel_years) as pool:
+            outcomes = dict(zip(years, pool.map(lambda y: one(y, server), years)))
     bar.close()
     return outcomes

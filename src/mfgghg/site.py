@@ -56,22 +56,31 @@ TEXT = {
 }
 
 
-def render_notebooks(executed: list[Path], out_dir: Path) -> list[Path]:
-    """Executed notebooks as standalone HTML files in ``out_dir``."""
+def render_notebook(executed: Path, out_dir: Path) -> Path:
+    """One executed notebook as a standalone HTML file in ``out_dir`` (the runner calls this as soon
+    as the notebook is done, so pages are written while other notebooks still run)."""
     import nbformat
-    from nbconvert import HTMLExporter
 
     out_dir.mkdir(parents=True, exist_ok=True)
+    nb = nbformat.read(executed, as_version=4)
+    body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": executed.stem}})
+    target = out_dir / f"{executed.stem}.html"
+    target.write_text(body, encoding="utf-8")
+    return target
+
+
+def render_notebooks(executed: list[Path], out_dir: Path) -> list[Path]:
+    """Executed notebooks as standalone HTML files in ``out_dir``."""
+    return [render_notebook(path, out_dir) for path in executed]
+
+
+def _exporter():
+    # A new exporter per page: they are cheap once nbconvert is imported, and threads must not share one.
+    from nbconvert import HTMLExporter
+
     exporter = HTMLExporter(template_name="lab")
     exporter.log.setLevel("ERROR")  # nbconvert warns about images without alt text (matplotlib outputs have none)
-    written = []
-    for path in executed:
-        nb = nbformat.read(path, as_version=4)
-        body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
-        target = out_dir / f"{path.stem}.html"
-        target.write_text(body, encoding="utf-8")
-        written.append(target)
-    return written
+    return exporter
 
 
 def build_index(figures_dir: Path, year: int, notebook_pages: list[Path], lang: str = "zh-TW") -> Path:
@@ -105,7 +114,11 @@ def build_index(figures_dir: Path, year: int, notebook_pages: list[Path], lang: 
     return index
 
 
+def notebook_pages_dir(figures_dir: Path) -> Path:
+    return Path(figures_dir) / "notebooks"
+
+
 def build_site(figures_dir: Path, year: int, executed: list[Path], lang: str = "zh-TW") -> Path:
     """Notebook pages and the index for one year's figure set."""
-    pages = render_notebooks(executed, Path(figures_dir) / "notebooks")
+    pages = render_notebooks(executed, notebook_pages_dir(figures_dir))
     return build_index(figures_dir, year, pages, lang)

@@ -1,0 +1,371 @@
+"""Kernels forked from one process that has already imported what the notebooks import.
+
+Starting a kernel costs a Python start-up, IPython and ipykernel, then the notebook's own imports
+(pandas, matplotlib, seaborn, this package): about 2.4 s each on a 2-core machine, against well
+under a second for most notebooks' actual work. The runner therefore starts one *fork server* per
+run: a process that imports all of that once, while the runner validates the raw data, and then
+forks a fresh process for every kernel. Each kernel is still a separate process with its own
+memory, started by ``jupyter_client`` through its usual connection file and channels; it merely
+begins with those modules in ``sys.modules``.
+
+Only the runner uses it (``ForkingKernelManager`` is passed to papermill). The ``mfgghg``
+kernelspec that JupyterLab uses is untouched, so an interactive kernel restart always re-imports
+the package a researcher may have edited. A fork server lives as long as its run: the next run
+starts a new one and sees the current code. ``MFGGHG_FORK_KERNELS=0`` turns it off.
+
+Protocol (JSON lines over a socket pair): the client sends the preload statements, the server
+answers ``{"ready": ...}`` once they are imported; then ``{"op": "launch", ...}`` → ``{"pid": N}``
+and ``{"op": "poll", "pid": N}`` → ``{"code": None | int}``. When the client's end closes (the
+runner ended or died), the server terminates the kernels still running and exits; kernels also
+watch their parent (ipykernel's parent poller) and exit when the server is gone.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+# ipykernel and IPython themselves: most of a bare kernel's start-up.
+KERNEL_MODULES = (
+    "import ipykernel.kernelapp",
+    "import ipykernel.ipkernel",
+    "import ipykernel.zmqshell",
+    "import matplotlib_inline.backend_inline",
+)
+LAUNCHER_MODULE = "ipykernel_launcher"
+
+
+def enabled() -> bool:
+    return os.environ.get("MFGGHG_FORK_KERNELS", "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+def notebook_imports(paths) -> list[str]:
+    """The top-level import statements of the notebooks' code cells, in order, without repeats."""
+    import ast
+
+    found = []
+    for path in paths:
+        # plain JSON: nbformat would validate every stored output, for nothing but the sources
+        nb = json.loads(Path(path).read_text(encoding="utf-8"))
+        for cell in nb.get("cells", []):
+            if cell.get("cell_type") != "code":
+                continue
+            source = cell.get("source", "")
+            try:
+                tree = ast.parse(source if isinstance(source, str) else "".join(source))
+            except SyntaxError:
+                continue
+            found += [ast.unparse(n) for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
+    return list(dict.fromkeys(found))
+
+
+class ForkServerError(RuntimeError):
+    pass
+
+
+class ForkedKernel:
+    """The parts of ``subprocess.Popen`` that jupyter_client's local provisioner uses, for a kernel
+    that is the fork server's child rather than ours (so its exit status comes from the server)."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, server: KernelForkServer, pid: int):
+        self.server, self.pid, self.returncode = server, pid, None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            self.returncode = self.server.exit_code(self.pid)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(f"kernel {self.pid}", timeout)
+            time.sleep(0.02)
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        if self.poll() is None:
+            os.kill(self.pid, signum)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+
+def launcher_prefix(argv: list[str]) -> list[str] | None:
+    """``[python, *interpreter options]`` of a kernelspec command ``python [-X...] -m ipykernel_launcher
+    ...`` (ipykernel adds ``-Xfrozen_modules=off`` on Python 3.11), or None for any other command."""
+    for i in range(1, len(argv) - 1):
+        if argv[i:i + 2] == ["-m", LAUNCHER_MODULE]:
+            return list(argv[:i])
+    return None
+
+
+class KernelForkServer:
+    """Client side: starts the server process at once (it imports in the background) and talks to it.
+
+    The server runs the kernelspec's own interpreter with its options, so a forked kernel is what
+    that kernelspec would have started."""
+
+    def __init__(self, kernel_name: str, preload: list[str] = (), argv: list[str] | None = None):
+        if argv is None:
+            from jupyter_client.kernelspec import KernelSpecManager
+
+            argv = KernelSpecManager().get_kernel_spec(kernel_name).argv
+        self.prefix = launcher_prefix(argv)
+        if self.prefix is None:
+            raise ForkServerError(f"kernel {kernel_name!r} is not started as 'python -m {LAUNCHER_MODULE}': {argv}")
+        ours, theirs = socket.socketpair()
+        self.process = subprocess.Popen(
+            [*self.prefix, "-m", "mfgghg.kernelfork", str(theirs.fileno())],
+            pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL,
+        )
+        theirs.close()
+        self._sock = ours
+        self._io = ours.makefile("rwb")
+        self._lock = threading.Lock()
+        self._ready = False
+        self._closed = False
+        self._send({"preload": [*KERNEL_MODULES, *preload]})
+
+    # -- protocol
+    def _send(self, message: dict) -> None:
+        self._io.write(json.dumps(message).encode() + b"\n")
+        self._io.flush()
+
+    def _receive(self) -> dict:
+        line = self._io.readline()
+        if not line:
+            raise ForkServerError(f"the kernel fork server (pid {self.process.pid}) has exited")
+        return json.loads(line)
+
+    def _request(self, message: dict) -> dict:
+        with self._lock:
+            if self._closed:
+                raise ForkServerError("the kernel fork server is closed")
+            if not self._ready:
+                self._receive()  # the answer to the preload: imports done
+                self._ready = True
+            self._send(message)
+            return self._receive()
+
+    # -- API
+    def can_launch(self, cmd: list[str]) -> bool:
+        """Only a kernel started by the server's own interpreter and options can be forked from it."""
+        return launcher_prefix(cmd) == self.prefix
+
+    def launch(self, cmd: list[str], env: dict | None = None, cwd=None, stdout: str | None = None,
+               stderr: str | None = None) -> ForkedKernel:
+        """Fork a kernel for ``cmd`` (a kernelspec command, connection file included); ``stdout`` and
+        ``stderr`` are paths to send its output to (default: the server's, i.e. the runner's)."""
+        args = cmd[len(self.prefix) + 2:]
+        reply = self._request({"op": "launch", "argv": [cmd[0], *args], "env": dict(env or os.environ),
+                               "cwd": str(cwd) if cwd else None, "stdout": stdout, "stderr": stderr})
+        if "error" in reply:
+            raise ForkServerError(reply["error"])
+        return ForkedKernel(self, reply["pid"])
+
+    def exit_code(self, pid: int) -> int | None:
+        return self._request({"op": "poll", "pid": pid})["code"]
+
+    def close(self) -> None:
+        """The server terminates the kernels still running and exits (killed at once if it has not
+        finished its imports: then it has no kernels, and a run that stopped early need not wait)."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            try:
+                self._io.close()
+                self._sock.close()
+            except OSError:
+                pass
+            if not self._ready:
+                self.process.kill()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def _provisioner_class():
+    from jupyter_client.provisioning import LocalProvisioner
+
+    class ForkedKernelProvisioner(LocalProvisioner):
+        """jupyter_client's local provisioner, except that the kernel process is forked from
+        ``fork_server`` (when set and able to start this kernelspec's command)."""
+
+        fork_server: KernelForkServer | None = None
+
+        async def launch_kernel(self, cmd, **kwargs):
+            server = self.fork_server
+            if server is None or not server.can_launch(cmd):
+                return await super().launch_kernel(cmd, **kwargs)
+            self.process = server.launch(cmd, env=kwargs.get("env"), cwd=kwargs.get("cwd"),
+                                         stdout=_path_of(kwargs.get("stdout")), stderr=_path_of(kwargs.get("stderr")))
+            self.pid = self.pgid = self.process.pid  # the child starts its own session
+            self.cwd = kwargs.get("cwd") or Path.cwd()
+            return self.connection_info
+
+    return ForkedKernelProvisioner
+
+
+def _path_of(stream) -> str | None:
+    """A file object's path (nbval sends kernel stderr to os.devnull), to be reopened in the child."""
+    name = getattr(stream, "name", None)
+    return name if isinstance(name, str) else None
+
+
+def use_fork_server(km, server: KernelForkServer | None):
+    """Make the (not yet started) kernel manager ``km`` fork its kernel from ``server``. jupyter_client
+    only creates a provisioner from the kernelspec when none is set, so this one is used."""
+    provisioner = _provisioner_class()(kernel_id=None, kernel_spec=km.kernel_spec, parent=km)
+    provisioner.fork_server = server
+    km.provisioner = provisioner
+    return km
+
+
+def forking_kernel_manager(server: KernelForkServer | None, kernel_name: str):
+    """An asynchronous kernel manager (what papermill's client uses) whose kernel is forked from
+    ``server`` (a standard kernel when ``server`` is None or cannot start this kernelspec)."""
+    from jupyter_client import AsyncKernelManager
+
+    return use_fork_server(AsyncKernelManager(kernel_name=kernel_name), server)
+
+
+# ---------------------------------------------------------------- server side (its own process)
+
+def _kernel_child(argv: list[str], env: dict, cwd: str | None, stdout: str | None = None,
+                  stderr: str | None = None) -> None:
+    """In the forked child: become what ``python -m ipykernel_launcher <args>`` would be."""
+    code = 1
+    try:
+        os.setsid()  # own process group, as jupyter_client gives its kernels (interrupts reach it alone)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        for fd, path, flags in ((0, os.devnull, os.O_RDONLY), (1, stdout, os.O_WRONLY | os.O_APPEND | os.O_CREAT),
+                                (2, stderr, os.O_WRONLY | os.O_APPEND | os.O_CREAT)):
+            if path:
+                opened = os.open(path, flags, 0o644)
+                os.dup2(opened, fd)
+                os.close(opened)
+        if cwd:
+            os.chdir(cwd)
+        os.environ.clear()
+        os.environ.update(env)
+        # ipykernel exits when this parent (the fork server) goes away. Its default for the parent
+        # was read from the environment when the server imported it, hence the explicit option.
+        parent = str(os.getppid())
+        os.environ["JPY_PARENT_PID"] = parent
+        sys.argv = list(argv)
+        from ipykernel.kernelapp import IPKernelApp
+
+        IPKernelApp.launch_instance(argv=[*argv[1:], f"--IPKernelApp.parent_handle={parent}"])
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except BaseException:  # noqa: BLE001 - report, then leave with a failure code
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        try:
+            import atexit
+
+            atexit._run_exitfuncs()  # what a normal interpreter exit would run (IPython's history)
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(code)
+
+
+def serve(fd: int) -> None:
+    try:
+        _serve(fd)
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # the runner went away; the kernels still running were sent SIGTERM
+
+
+def _serve(fd: int) -> None:
+    sock = socket.socket(fileno=fd)
+    io = sock.makefile("rwb")
+
+    def reply(message: dict) -> None:
+        io.write(json.dumps(message).encode() + b"\n")
+        io.flush()
+
+    first = io.readline()
+    if not first:
+        return
+    # What a kernel does before any notebook import (ipykernel's init_gui_pylab); matplotlib reads it
+    # when imported, which here is now.
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    failed = []
+    for statement in json.loads(first).get("preload", []):
+        try:
+            exec(statement, {})  # noqa: S102 - import statements read from the project's own notebooks
+        except Exception as exc:  # noqa: BLE001 - the notebook will meet (and show) the same error itself
+            failed.append(f"{statement}: {type(exc).__name__}")
+    reply({"ready": True, "failed": failed, "threads": threading.active_count()})
+
+    children: dict[int, int | None] = {}
+
+    def reap() -> None:
+        for pid, code in list(children.items()):
+            if code is None:
+                try:
+                    done, status = os.waitpid(pid, os.WNOHANG)
+                except ChildProcessError:
+                    children[pid] = -1
+                    continue
+                if done:
+                    children[pid] = os.waitstatus_to_exitcode(status)
+
+    try:
+        for line in io:
+            request = json.loads(line)
+            reap()
+            if request.get("op") == "launch":
+                sys.stdout.flush()
+                sys.stderr.flush()
+                pid = os.fork()
+                if pid == 0:
+                    io.close()
+                    sock.close()
+                    _kernel_child(request["argv"], request["env"], request.get("cwd"), request.get("stdout"),
+                                  request.get("stderr"))
+                children[pid] = None
+                reply({"pid": pid})
+            elif request.get("op") == "poll":
+                reply({"code": children.get(request["pid"], -1)})
+            else:
+                reply({"error": f"unknown request {request!r}"})
+    finally:
+        reap()
+        for pid, code in children.items():
+            if code is None:
+                try:
+                    os.killpg(pid, signal.SIGTERM)
+                except OSError:
+                    pass
+
+
+if __name__ == "__main__":
+    serve(int(sys.argv[1]))

@@ -1,0 +1,122 @@
+"""Kernels forked from a pre-imported server (mfgghg.kernelfork) behave as standard kernels."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+
+import nbformat
+import papermill as pm
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from mfgghg import KERNEL_NAME
+from mfgghg.kernelfork import (
+    KernelForkServer,
+    forking_kernel_manager,
+    launcher_prefix,
+    notebook_imports,
+)
+
+# Prints what a kernel knows about its start, draws with the project's style and saves a figure.
+BODY = """\
+import os, sys
+import matplotlib
+import matplotlib.pyplot as plt
+import pandas as pd
+from mfgghg import nb
+from mfgghg.figures import save_figure
+
+paths = nb.setup(2021, figures_root=out)
+print(matplotlib.get_backend(), os.environ["MPLBACKEND"], sys.argv[1:2], os.getcwd() == cwd)
+print(pd.DataFrame({"a": [1.5, 2.25]}).to_string())
+fig, ax = plt.subplots(figsize=(3, 2))
+ax.bar(["實質", "預期"], [1, 2])
+ax.set_title("減碳量")
+save_figure(fig, "probe", out, pd.DataFrame({"x": [1, 2]}))
+"""
+
+
+def make_notebook(path, out, cwd):
+    nb = new_notebook()
+    nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "Python 3 (mfgghg)", "language": "python"}
+    params = new_code_cell(f"out = {str(out)!r}\ncwd = {str(cwd)!r}")
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [new_markdown_cell("probe"), params, new_code_cell(BODY)]
+    nbformat.write(nb, path)
+    return path
+
+
+def outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    return [(o.get("output_type"), o.get("text"), sorted(o.get("data", {}))) for c in nb.cells if c.cell_type == "code"
+            for o in c.outputs]
+
+
+def test_launcher_prefix():
+    assert launcher_prefix(["/py", "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f", "c.json"]) == [
+        "/py", "-Xfrozen_modules=off"]
+    assert launcher_prefix(["/py", "-m", "ipykernel_launcher", "-f", "c.json"]) == ["/py"]
+    assert launcher_prefix(["/usr/bin/R", "--slave", "-e", "IRkernel::main()"]) is None
+
+
+def test_notebook_imports_are_the_top_level_imports_in_order(tmp_path):
+    nb = new_notebook()
+    nb.cells = [new_code_cell("import pandas as pd\nx = 1\nfrom mfgghg import nb"),
+                new_markdown_cell("import not_code"), new_code_cell("if x:\n    import json\nimport pandas as pd"),
+                new_code_cell("%matplotlib inline")]
+    nbformat.write(nb, tmp_path / "a.ipynb")
+    assert notebook_imports([tmp_path / "a.ipynb"]) == ["import pandas as pd", "from mfgghg import nb"]
+
+
+def test_forked_kernel_gives_the_outputs_and_files_of_a_standard_kernel(tmp_path, fork_server):
+    """Same printed outputs, same figure bytes; the kernel starts in the caller's working folder."""
+    results = {}
+    for kind in ("standard", "forked"):
+        out = tmp_path / kind
+        source = make_notebook(tmp_path / f"{kind}.ipynb", out, os.getcwd())
+        extra = {"km": forking_kernel_manager(fork_server, KERNEL_NAME)} if kind == "forked" else {}
+        pm.execute_notebook(str(source), str(tmp_path / f"{kind}-run.ipynb"), kernel_name=KERNEL_NAME,
+                            progress_bar=False, **extra)
+        if kind == "forked":
+            assert type(extra["km"].provisioner).__name__ == "ForkedKernelProvisioner"
+        files = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.iterdir())}
+        results[kind] = (outputs(tmp_path / f"{kind}-run.ipynb"), files)
+    assert results["forked"] == results["standard"]
+    printed = results["forked"][0][0][1]
+    assert printed.startswith("module://matplotlib_inline.backend_inline module://matplotlib_inline.backend_inline")
+    assert set(results["forked"][1]) == {"probe.png", "probe.svg", "probe.csv", "probe.meta.json"}
+
+
+def test_kernel_exit_code_comes_from_the_server_and_closing_it_ends_running_kernels():
+    import asyncio
+
+    async def start(server):
+        km = forking_kernel_manager(server, KERNEL_NAME)
+        await km.start_kernel()
+        client = km.client()
+        client.start_channels()
+        await client.wait_for_ready(timeout=60)  # as nbclient does before any request
+        client.stop_channels()
+        return km
+
+    server = KernelForkServer(KERNEL_NAME, [])
+    done, running = asyncio.run(start(server)), asyncio.run(start(server))
+    finished = done.provisioner.process
+    asyncio.run(done.shutdown_kernel(now=False))  # a graceful shutdown: the kernel exits by itself
+    assert finished.returncode == 0
+    kernel = running.provisioner.process
+    assert kernel.poll() is None
+    os.kill(kernel.pid, 0)  # alive
+    server.close()
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        try:
+            os.kill(kernel.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail(f"kernel {kernel.pid} still running after its fork server closed")
+    assert server.process.returncode is not None
