@@ -17,7 +17,6 @@ and prints each median and the ratio a/b. Usage, from the repository root:
 from __future__ import annotations
 
 import argparse
-import ast
 import os
 import platform
 import statistics
@@ -33,26 +32,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
 from mfgghg import KERNEL_NAME  # noqa: E402
+from mfgghg.kernelfork import notebook_imports  # noqa: E402
 from mfgghg.pipeline import discover_notebooks  # noqa: E402
 
 ENV = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1")
-
-
-def imports_of(path: Path) -> list[str]:
-    """The import statements of a notebook's code cells, in order, without repeats."""
-    nb = nbformat.read(path, as_version=4)
-    found = []
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        try:
-            tree = ast.parse(cell.source)
-        except SyntaxError:
-            continue
-        for node in tree.body:
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
-                found.append(ast.unparse(node))
-    return list(dict.fromkeys(found))
 
 
 def floor_notebooks(folder: Path) -> list[Path]:
@@ -63,7 +46,7 @@ def floor_notebooks(folder: Path) -> list[Path]:
         nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": f"Python 3 ({KERNEL_NAME})", "language": "python"}
         params = nbformat.v4.new_code_cell("report_year = 2021")
         params.metadata["tags"] = ["parameters"]
-        nb.cells = [params, nbformat.v4.new_code_cell("\n".join(imports_of(path)) or "pass")]
+        nb.cells = [params, nbformat.v4.new_code_cell("\n".join(notebook_imports([path])) or "pass")]
         target = folder / path.name
         nbformat.write(nb, target)
         out.append(target)

@@ -126,10 +126,16 @@ def _ingest(root):
 
 
 def _expect(root, file, row, column, message):
-    """The ingest refuses the data with one line naming file, row and column; so does a pipeline run,
-    before it writes anything: the previous outputs stay byte for byte."""
+    """A pipeline run refuses the data before it writes anything, with one line naming file, row and
+    column (its preflight is the ingest itself); the previous outputs stay byte for byte."""
+    outputs = {}
+    for kind in ("processed", "figures"):
+        d = root / kind / "2021"
+        d.mkdir(parents=True, exist_ok=True)
+        (d / "previous.csv").write_bytes(b"previous\n")
+        outputs[kind] = d
     with pytest.raises(DataError) as info:
-        _ingest(root)
+        run_year(2021, root / "raw", root / "processed", root / "figures", root / "build", log=lambda *_: None)
     err = info.value
     text = str(err)
     assert "\n" not in text
@@ -137,20 +143,18 @@ def _expect(root, file, row, column, message):
     assert err.row == row, text
     assert err.column == column, text
     assert message in text, text
-
-    outputs = {}
-    for kind in ("processed", "figures"):
-        d = root / kind / "2021"
-        d.mkdir(parents=True, exist_ok=True)
-        (d / "previous.csv").write_bytes(b"previous\n")
-        outputs[kind] = d
-    with pytest.raises(DataError) as run_info:
-        run_year(2021, root / "raw", root / "processed", root / "figures", root / "build", log=lambda *_: None)
-    assert str(run_info.value) == text
     for d in outputs.values():
         assert [(p.name, p.read_bytes()) for p in d.iterdir()] == [("previous.csv", b"previous\n")]
     assert not (root / "build").exists()  # nothing started
     return text
+
+
+def test_ingest_and_run_refuse_bad_input_with_the_same_line(data_copy):
+    """The notebook's ingest and the runner's preflight are one function: the same message."""
+    set_cell(data_copy / "raw" / "2021" / "annex_funding.csv", 2, "amount_10k_twd", "12,3x")
+    with pytest.raises(DataError) as direct:
+        _ingest(data_copy)
+    assert _expect(data_copy, "annex_funding.csv", 2, "amount_10k_twd", "") == str(direct.value)
 
 
 def test_valid_copy_ingests(data_copy):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import threading
 from pathlib import Path
 
 PAGE = """<!DOCTYPE html>
@@ -74,12 +75,19 @@ def render_notebooks(executed: list[Path], out_dir: Path) -> list[Path]:
     return [render_notebook(path, out_dir) for path in executed]
 
 
-def _exporter():
-    # A new exporter per page: they are cheap once nbconvert is imported, and threads must not share one.
-    from nbconvert import HTMLExporter
+_exporters = threading.local()
 
-    exporter = HTMLExporter(template_name="lab")
-    exporter.log.setLevel("ERROR")  # nbconvert warns about images without alt text (matplotlib outputs have none)
+
+def _exporter():
+    # One exporter per thread: building one (templates, filters) costs a third of a page, and
+    # threads must not share one.
+    exporter = getattr(_exporters, "html", None)
+    if exporter is None:
+        from nbconvert import HTMLExporter
+
+        exporter = HTMLExporter(template_name="lab")
+        exporter.log.setLevel("ERROR")  # nbconvert warns about images without alt text (matplotlib outputs have none)
+        _exporters.html = exporter
     return exporter
 
 
