@@ -65,12 +65,14 @@ def english(styled):
 
 
 def drawn(fig, line=None):
-    """The figure drawn (with its source line, as the notebook adds it)."""
+    """The figure laid out as for drawing (with its source line, as the notebook adds it): every text,
+    tick labels included, is set and measured, which is where a missing glyph warns, without the
+    cost of rasterising."""
     from mfgghg.figures import source_note
 
     if line is not None:
         source_note(fig, line)
-    fig.canvas.draw()
+    fig.draw_without_rendering()
     return fig
 
 
@@ -79,6 +81,7 @@ def drawn(fig, line=None):
 _background: dict = {}
 
 
+@pytest.hookimpl(trylast=True)  # after -k / -m / --deselect: only for the tests that will run
 def pytest_collection_modifyitems(session, config, items):
     """Two slow parts of the suite run in background processes started now, beside the unit tests
     (which use one core): the whole figure sets (``figure_sets_driver.py``) and nbval over the

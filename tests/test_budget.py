@@ -271,11 +271,11 @@ def test_figures_draw_without_missing_glyphs(measures, funding, table5_all_sourc
     assert len(fig.axes) == 2  # actual/expected, and potentials apart
     assert any(budget.cost_ratio_caption(2021) == t.get_text() for t in fig.texts)
     assert fig.axes[0].get_xscale() == "log"
-    fig.canvas.draw()
+    fig.draw_without_rendering()
     plt.close(fig)
     fig, data = budget.plot_table5(budget.table5_rebuilt(measures, funding, table5_all_sources))
     assert len(data) == 3
-    fig.canvas.draw()
+    fig.draw_without_rendering()
     plt.close(fig)
 
 
@@ -342,7 +342,7 @@ def draw_2021(tables, plot):
     apply_style()
     fig, _ = PLOTS_2021[plot](tables, tables["measures"], tables["measure_funding"])
     source_note(fig, budget.figure_source(2021, ["表5", "附件（實際經費、減碳量）"], "比值由附件推算。"))
-    fig.canvas.draw()  # a missing glyph is a UserWarning, an error under pytest's settings
+    fig.draw_without_rendering()  # a missing glyph is a UserWarning, an error under pytest's settings
     return fig
 
 

@@ -187,7 +187,7 @@ def test_decomposition_falls_back_to_table6_and_needs_the_external_baseline():
 def test_index_figure_draws_no_line_between_printed_points(styled):
     pts = it.index_points(it.published_intensity(H))
     fig = it.plot_index(pts)
-    fig.canvas.draw()
+    fig.draw_without_rendering()
     ax = fig.axes[0]
     assert not [ln for ln in ax.get_lines() if len(ln.get_xdata()) > 1]  # no yearly line invented
     assert "2030年 = 100" in ax.get_ylabel()
@@ -199,7 +199,7 @@ def test_index_figure_plots_a_supplied_series(styled, tmp_path):
     s = it.yearly_series(tmp_path, it.published_intensity(H))
     pts = it.index_points(it.published_intensity(H))
     fig = it.plot_index(pts, s)
-    fig.canvas.draw()
+    fig.draw_without_rendering()
     lines = [ln for ln in fig.axes[0].get_lines() if len(ln.get_xdata()) > 1]
     assert len(lines) == 1 and list(lines[0].get_xdata()) == [2030, 2035, 2040]
     data = it.index_figure_data(pts, s)
@@ -209,12 +209,12 @@ def test_index_figure_plots_a_supplied_series(styled, tmp_path):
 def test_decomposition_figure_and_empty_year(styled):
     d = it.decomposition(it.published_intensity(H), facts(), H, EMPTY_T6)
     fig = it.plot_decomposition(d)
-    fig.canvas.draw()
+    fig.draw_without_rendering()
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert any("推算" in x for x in labels) and any("報告" in x for x in labels)
     assert len(it.decomposition_figure_data(d)) == 9
     empty = it.plot_index(it.index_points(it.published_intensity(headlines([]))))
-    empty.canvas.draw()
+    empty.draw_without_rendering()
     assert "未列出" in empty.axes[0].texts[0].get_text()
 
 
