@@ -86,3 +86,35 @@ def test_unknown_language_is_refused():
 
     with pytest.raises(ParameterError, match="unknown language 'fr'"):
         set_lang("fr")
+
+
+def test_shared_text_metrics_change_no_byte(tmp_path):
+    """apply_style shares Agg text sizes across renderers of one dpi (a speed-up): the files are
+    the same as with matplotlib's own per-renderer cache."""
+    from matplotlib import text
+
+    apply_style()
+    shared = text._get_text_metrics_function
+    assert shared.shared_by_dpi
+    data = pd.DataFrame({"x": [1, 2, 3]})
+
+    def draw(folder):
+        fig, (a, b) = plt.subplots(1, 2, figsize=(6, 3))
+        a.barh(["製造部門", "能源部門", "運輸部門"], [3.5, -1.25, 2])
+        a.set_title("減碳量（萬公噸CO$_2$e）")
+        b.plot([2016, 2021], [1e3, 2.5e5], label="排放")
+        b.set_yscale("log")
+        b.legend(title="圖例")
+        fig.suptitle("行動方案 2021")
+        fig.tight_layout()
+        save_figure(fig, "m", folder, data)
+        plt.close(fig)
+        return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+    with_shared = draw(tmp_path / "shared")
+    text._get_text_metrics_function = shared.per_renderer
+    try:
+        per_renderer = draw(tmp_path / "own")
+    finally:
+        text._get_text_metrics_function = shared
+    assert with_shared == per_renderer

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import threading
 from pathlib import Path
 
@@ -83,12 +84,79 @@ def _exporter():
     # threads must not share one.
     exporter = getattr(_exporters, "html", None)
     if exporter is None:
-        from nbconvert import HTMLExporter
-
-        exporter = HTMLExporter(template_name="lab")
-        exporter.log.setLevel("ERROR")  # nbconvert warns about images without alt text (matplotlib outputs have none)
+        exporter = _page_exporter_class()(template_name="lab")
         _exporters.html = exporter
     return exporter
+
+
+def _page_exporter_class():
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class PageExporter(HTMLExporter):
+        """nbconvert's HTML exporter without its final BeautifulSoup pass, which parses and re-writes
+        the whole page (embedded images included) to add alt texts and tab stops: more than half of
+        the cost of a page. :func:`accessible_markup` adds the same attributes to the template's
+        output directly. Code cells' highlighted source skips bleach (see
+        :func:`clean_html_unless_highlighted`)."""
+
+        def default_filters(self):
+            for name, function in super().default_filters():
+                yield name, (clean_html_unless_highlighted if name == "clean_html" else function)
+
+        def from_notebook_node(self, nb, resources=None, **kw):
+            # the body of HTMLExporter.from_notebook_node (nbconvert 7.17) up to the soup
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            self.register_filter("highlight_code",
+                                 self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+            resources = self._init_resources(resources)
+            self.register_filter("filter_data_type",
+                                 WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self,
+                                                       resources=resources))
+            body, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+            return accessible_markup(body), resources
+
+    return PageExporter
+
+
+HIGHLIGHTED = '<div class=" highlight hl-'  # how nbconvert's Highlight2HTML output starts
+
+
+def clean_html_unless_highlighted(element):
+    """nbconvert's ``clean_html`` (bleach), except on source code that pygments has highlighted: the
+    template cleans every code cell's highlighted source, which changes nothing (pygments escapes
+    every character of the source and adds only its own spans) and costs half of the rest of a page."""
+    from nbconvert.filters.strings import clean_html
+
+    if str(element).startswith(HIGHLIGHTED):
+        return element
+    return clean_html(element)
+
+
+NO_ALT = "No description has been provided for this image"  # nbconvert's own wording
+# The template's cell wrappers and outputs (nbconvert's soup selects ".jp-Notebook div.jp-Cell-inputWrapper"
+# and ".jp-Notebook div.jp-OutputArea-output"); outputs' own HTML (pandas tables) never uses these classes.
+_FOCUSABLE_DIV = re.compile(r'<div class="(?:[^"]*\s)?(?:jp-Cell-inputWrapper|jp-OutputArea-output)(?:\s[^"]*)?"[^>]*')
+_IMG = re.compile(r"<img\b[^>]*")
+
+
+def accessible_markup(page: str) -> str:
+    """What nbconvert's HTML exporter adds with BeautifulSoup: ``tabindex="0"`` on cell inputs and
+    outputs, an ``alt`` text on images without one (each added as the tag's last attribute, as
+    BeautifulSoup does)."""
+
+    def with_alt(match: re.Match) -> str:
+        tag = match.group(0)
+        if re.search(r"\salt=", tag):
+            return tag
+        closing = "/" if tag.endswith("/") else ""
+        return f'{tag[:len(tag) - len(closing)].rstrip()} alt="{NO_ALT}"{closing}'
+
+    page = _FOCUSABLE_DIV.sub(lambda m: m.group(0) + ' tabindex="0"', page)
+    return _IMG.sub(with_alt, page)
 
 
 def build_index(figures_dir: Path, year: int, notebook_pages: list[Path], lang: str = "zh-TW") -> Path:
