@@ -81,29 +81,71 @@ def drawn(fig, line=None):
 _background: dict = {}
 
 
+BACKGROUND_FIXTURES = ("figure_sets", "nbval_run")
+
+
+def pytest_configure(config):
+    """On a run of the whole suite (``make test``), start the background work before collecting: the
+    collection (importing the test modules) uses one core for seconds, the other would wait."""
+    if _whole_suite(config):
+        for fixture in BACKGROUND_FIXTURES:
+            _start_background(fixture)
+
+
+def _whole_suite(config) -> bool:
+    option = config.option
+    if option.collectonly or option.keyword or option.markexpr or getattr(option, "lf", False) \
+            or getattr(option, "deselect", None) or getattr(option, "ignore", None):
+        return False
+    return config.args_source == pytest.Config.ArgsSource.TESTPATHS
+
+
 @pytest.hookimpl(trylast=True)  # after -k / -m / --deselect: only for the tests that will run
 def pytest_collection_modifyitems(session, config, items):
-    """Two slow parts of the suite run in background processes started now, beside the unit tests
-    (which use one core): the whole figure sets (``figure_sets_driver.py``) and nbval over the
-    notebooks (``test_notebooks.py``). Tests that wait for them go last."""
+    """Two slow parts of the suite run in background processes beside the unit tests (which use one
+    core): the whole figure sets (``figure_sets_driver.py``) and nbval over the notebooks
+    (``test_notebooks.py``). They start now if ``pytest_configure`` did not start them already, and
+    stop if no test needs them. Tests that wait for them go last."""
+    if config.option.collectonly:
+        return
+    for fixture in BACKGROUND_FIXTURES:
+        using = [item for item in items if fixture in getattr(item, "fixturenames", ())]
+        if not using:
+            _stop_background(fixture)
+            continue
+        moved = set(map(id, using))
+        items[:] = [item for item in items if id(item) not in moved] + using
+        if fixture not in _background:
+            _start_background(fixture)
+
+
+def _start_background(fixture: str) -> None:
     import subprocess
     import sys
     import tempfile
     import time
 
-    if config.option.collectonly:
+    start = {"figure_sets": _start_figure_sets, "nbval_run": _start_nbval}[fixture]
+    root = Path(tempfile.mkdtemp(prefix=f"mfgghg-{fixture.replace('_', '-')}-"))
+    log = open(root / "output.log", "w")
+    proc = subprocess.Popen(start(root, sys.executable), cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True, env=_background_env())
+    _background[fixture] = {"root": root, "proc": proc, "log": log, "started": time.time()}
+
+
+def _stop_background(fixture: str) -> None:
+    """Stop the process (its whole session: runners, kernels) and remove its folder."""
+    import os
+    import signal
+
+    job = _background.pop(fixture, None)
+    if job is None:
         return
-    for fixture, start in (("figure_sets", _start_figure_sets), ("nbval_run", _start_nbval)):
-        using = [item for item in items if fixture in getattr(item, "fixturenames", ())]
-        if not using:
-            continue
-        moved = set(map(id, using))
-        items[:] = [item for item in items if id(item) not in moved] + using
-        root = Path(tempfile.mkdtemp(prefix=f"mfgghg-{fixture.replace('_', '-')}-"))
-        log = open(root / "output.log", "w")
-        proc = subprocess.Popen(start(root, sys.executable), cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True, env=_background_env())
-        _background[fixture] = {"root": root, "proc": proc, "log": log, "started": time.time()}
+    if job["proc"].poll() is None:
+        os.killpg(job["proc"].pid, signal.SIGKILL)
+        job["proc"].wait()
+    job["log"].close()
+    shutil.rmtree(job["root"], ignore_errors=True)
 
 
 def _background_env() -> dict:
@@ -125,16 +167,8 @@ def _start_nbval(root: Path, python: str) -> list[str]:
 
 
 def pytest_sessionfinish(session, exitstatus):
-    import os
-    import signal
-
-    for job in _background.values():
-        proc = job["proc"]
-        if proc.poll() is None:  # the session stopped early (-x, Ctrl-C): stop the background work too
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        job["log"].close()
-        shutil.rmtree(job["root"], ignore_errors=True)
+    for fixture in list(_background):  # stopped early (-x, Ctrl-C): the background work stops too
+        _stop_background(fixture)
 
 
 def background_result(fixture: str, timeout: float = 900):

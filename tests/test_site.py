@@ -12,8 +12,9 @@ NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
 
 def test_page_is_nbconverts_page():
-    # 02 has images, HTML tables, stdout and markdown: every kind of output the pages show
-    nb = nbformat.read(NOTEBOOKS / "02_execution_status.ipynb", as_version=4)
+    # 04 (the smallest with figures) has images, HTML tables, stdout and markdown: every kind of
+    # output the pages show
+    nb = nbformat.read(NOTEBOOKS / "04_carbon_intensity.ipynb", as_version=4)
     reference = HTMLExporter(template_name="lab")
     reference.log.setLevel("ERROR")
     expected, _ = reference.from_notebook_node(nb)
