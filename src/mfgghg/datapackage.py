@@ -18,9 +18,12 @@ Custom keys used beside the Frictionless ones:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -192,10 +195,53 @@ def check_units(folder: Path, resource: dict) -> None:
                                        f"not {unit!r}", column=name)
 
 
+# Tables already validated in this process, by content: the same bytes under the same description
+# (and the same reference values) always give the same table. Re-running the ingest in a kernel, and
+# the tests (which read unchanged copies of the raw files many times), skip the work; a changed byte
+# is a new key. Only successful reads are kept; callers get copies.
+_VALIDATED: OrderedDict[str, tuple[pd.DataFrame, pd.DataFrame, list[str]]] = OrderedDict()
+MAX_VALIDATED = 256
+_VALIDATED_LOCK = threading.Lock()  # a multi-year run reads in threads
+
+
+def _content_key(path: Path, resource: dict, reference: dict[str, RawTable] | None) -> str | None:
+    """A digest of everything a table's reading depends on, or None where it cannot be formed (the
+    file unreadable, a reference table missing): such reads are not kept."""
+    try:
+        digest = hashlib.sha256(path.read_bytes())
+    except OSError:
+        return None
+    digest.update(json.dumps(resource, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    digest.update(b"reference" if reference is not None else b"no reference")
+    if reference is not None:
+        for f in resource["schema"]["fields"]:
+            spec = f.get("constraints", {}).get("enum_from")
+            if spec:
+                try:
+                    digest.update(repr((spec, _allowed_values(spec, reference))).encode("utf-8"))
+                except (KeyError, AttributeError):
+                    return None
+    return digest.hexdigest()
+
+
+def _validated_table(resource: dict, path: Path, data: pd.DataFrame, text: pd.DataFrame,
+                     notes: list[str]) -> RawTable:
+    for note in notes:
+        log.info("%s: %s", path.name, note)
+    return RawTable(resource["name"], path, data.copy(), text.copy(), resource, list(notes))
+
+
 def read_resource(folder: Path, resource: dict, reference: dict[str, RawTable] | None = None) -> RawTable:
     """Read, type and validate one file of a data package."""
     check_units(folder, resource)
     path = Path(folder) / resource["path"]
+    key = _content_key(path, resource, reference)
+    with _VALIDATED_LOCK:
+        kept = _VALIDATED.get(key) if key is not None else None
+        if kept is not None:
+            _VALIDATED.move_to_end(key)
+    if kept is not None:
+        return _validated_table(resource, path, *kept)
     text, notes = read_text_table(path)
     fields = resource["schema"]["fields"]
     names = [f["name"] for f in fields]
@@ -217,15 +263,19 @@ def read_resource(folder: Path, resource: dict, reference: dict[str, RawTable] |
         build_schema(resource, reference).validate(data, lazy=True)
     except pa.errors.SchemaErrors as err:
         raise _first_failure(err, path, data) from None
-    key = resource["schema"].get("primaryKey")
-    if key and len(key) > 1:
-        dup = data.duplicated(subset=key)
+    key_columns = resource["schema"].get("primaryKey")
+    if key_columns and len(key_columns) > 1:
+        dup = data.duplicated(subset=key_columns)
         if dup.any():
             i = dup.idxmax()
-            raise DataError(path, f"duplicate key {tuple(data.loc[i, key])} (must be unique)", line_of(i), key[-1])
-    for note in notes:
-        log.info("%s: %s", path.name, note)
-    return RawTable(resource["name"], path, data, text, resource, notes)
+            raise DataError(path, f"duplicate key {tuple(data.loc[i, key_columns])} (must be unique)", line_of(i),
+                            key_columns[-1])
+    if key is not None:
+        with _VALIDATED_LOCK:
+            _VALIDATED[key] = (data.copy(), text.copy(), list(notes))
+            while len(_VALIDATED) > MAX_VALIDATED:
+                _VALIDATED.popitem(last=False)
+    return _validated_table(resource, path, data, text, notes)
 
 
 def read_package(folder: Path, reference: dict[str, RawTable] | None = None) -> dict[str, RawTable]:

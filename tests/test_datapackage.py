@@ -1,0 +1,103 @@
+"""Reading raw files: a table already validated in this process is not validated again, unless
+anything it depends on changed (its bytes, its description, the reference values it is checked against)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from conftest import REPO, line_of_value, set_cell
+from mfgghg import datapackage
+from mfgghg.datapackage import load_descriptor, read_package, read_resource
+from mfgghg.errors import DataError
+
+RAW = REPO / "data" / "raw" / "2021"
+REFERENCE = REPO / "data" / "reference"
+
+
+@pytest.fixture
+def validations(monkeypatch):
+    """Count the pandera validations (the work the kept tables save), starting from an empty store."""
+    monkeypatch.setattr(datapackage, "_VALIDATED", type(datapackage._VALIDATED)())
+    counted = []
+    build = datapackage.build_schema
+
+    def counting(resource, reference=None):
+        counted.append(resource["name"])
+        return build(resource, reference)
+
+    monkeypatch.setattr(datapackage, "build_schema", counting)
+    return counted
+
+
+def resource(folder, name):
+    return next(r for r in load_descriptor(folder)["resources"] if r["name"] == name)
+
+
+def test_same_bytes_elsewhere_are_not_validated_again_and_name_their_own_path(tmp_path, validations):
+    copy = tmp_path / "2021"
+    shutil.copytree(RAW, copy)
+    first = read_resource(RAW, resource(RAW, "pillars"))
+    second = read_resource(copy, resource(copy, "pillars"))
+    assert validations == ["pillars"]
+    assert second.path == copy / "pillars.csv" and first.path == RAW / "pillars.csv"
+    pd.testing.assert_frame_equal(first.data, second.data)
+    pd.testing.assert_frame_equal(first.text, second.text)
+    assert first.notes == second.notes
+
+
+def test_a_changed_byte_is_read_and_checked_again(tmp_path, validations):
+    copy = tmp_path / "2021"
+    shutil.copytree(RAW, copy)
+    read_resource(copy, resource(copy, "annex_funding"))
+    path = copy / "annex_funding.csv"
+    set_cell(path, 2, "amount_10k_twd", "12,3x")
+    with pytest.raises(DataError, match="expected a number") as info:
+        read_resource(copy, resource(copy, "annex_funding"))
+    assert (info.value.row, info.value.column) == (2, "amount_10k_twd")
+    # a failed read is not kept: the same bad bytes fail again
+    with pytest.raises(DataError, match="expected a number"):
+        read_resource(copy, resource(copy, "annex_funding"))
+
+
+def test_a_changed_description_is_checked_again(tmp_path, validations):
+    described = resource(RAW, "pillars")
+    read_resource(RAW, described)
+    changed = {**described, "title": described.get("title", "") + " (edited)"}
+    read_resource(RAW, changed)
+    assert validations == ["pillars", "pillars"]
+
+
+def test_changed_reference_values_are_checked_again(tmp_path, validations):
+    """The measures file is unchanged, but an agency it names is no longer in the reference table:
+    the kept table must not hide that."""
+    reference = read_package(REFERENCE)
+    measures = resource(RAW, "annex_measures")
+    read_resource(RAW, measures, reference)
+    ref_copy = tmp_path / "reference"
+    shutil.copytree(REFERENCE, ref_copy)
+    agencies = ref_copy / "agencies.csv"
+    named = read_resource(RAW, measures, reference).data["lead_agency_zh"].dropna().iloc[0]
+    set_cell(agencies, line_of_value(agencies, "agency_zh", named), "agency_zh", "某機關")
+    with pytest.raises(DataError, match="lead_agency_zh"):
+        read_resource(RAW, measures, read_package(ref_copy))
+
+
+def test_callers_get_copies(validations):
+    first = read_resource(RAW, resource(RAW, "pillars"))
+    first.data.iloc[0, 0] = None
+    first.notes.append("changed by a caller")
+    again = read_resource(RAW, resource(RAW, "pillars"))
+    assert again.data.iloc[0, 0] is not None and "changed by a caller" not in again.notes
+    assert validations == ["pillars"]
+
+
+def test_the_store_is_bounded(monkeypatch, tmp_path, validations):
+    monkeypatch.setattr(datapackage, "MAX_VALIDATED", 2)
+    for name in ("pillars", "status_notes", "budget_notes"):
+        read_resource(RAW, resource(RAW, name))
+    assert len(datapackage._VALIDATED) == 2
+    read_resource(RAW, resource(RAW, "pillars"))  # the oldest went first: read again
+    assert validations == ["pillars", "status_notes", "budget_notes", "pillars"]
