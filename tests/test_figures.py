@@ -50,6 +50,39 @@ def test_saving_twice_gives_identical_bytes(tmp_path):
     assert b"Software" not in digests[0]["t.png"] and b"<dc:date>" not in digests[0]["t.svg"]
 
 
+def test_saving_lays_a_tight_figure_out_once_per_file_and_keeps_its_pixels(tmp_path, monkeypatch):
+    """After tight_layout, savefig would lay the figure out again before each file; save_figure skips
+    that pass (two draws, not four), writes the same PNG as savefig with it, and puts the engine back."""
+    from matplotlib.figure import Figure
+
+    from mfgghg.figures import PNG_OPTIONS, tight_bbox
+
+    apply_style()
+
+    def tight_figure():
+        fig, ax = plt.subplots(figsize=(5, 3))
+        ax.barh(["製造部門", "能源部門"], [3.5, 1.25])
+        ax.set_title("減碳量（萬公噸CO$_2$e）")
+        fig.tight_layout()
+        return fig
+
+    fig = tight_figure()
+    engine = fig.get_layout_engine()
+    assert engine is not None  # the placeholder tight_layout leaves: what makes savefig lay out again
+    draws = []
+    draw = Figure.draw
+    monkeypatch.setattr(Figure, "draw", lambda self, renderer: (draws.append(1), draw(self, renderer))[1])
+    save_figure(fig, "t", tmp_path / "ours", pd.DataFrame({"x": [1]}))
+    monkeypatch.undo()
+    assert len(draws) == 2
+    assert fig.get_layout_engine() is engine
+    reference = tight_figure()
+    reference.savefig(tmp_path / "reference.png", metadata={"Software": None}, bbox_inches=tight_bbox(reference),
+                      pil_kwargs=PNG_OPTIONS)
+    assert (tmp_path / "ours" / "t.png").read_bytes() == (tmp_path / "reference.png").read_bytes()
+    plt.close("all")
+
+
 def test_figure_title_reads_titles_at_any_location():
     fig, (a, b) = plt.subplots(1, 2)
     a.set_title("left one", loc="left")

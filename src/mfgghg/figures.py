@@ -124,9 +124,17 @@ def save_figure(fig, name: str, figures_dir: str | os.PathLike, data: pd.DataFra
     out.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
     bbox = tight_bbox(fig)
-    with matplotlib.rc_context({"svg.hashsalt": SVG_HASH_SALT}):
-        fig.savefig(out / f"{name}.png", metadata={"Software": None}, bbox_inches=bbox, pil_kwargs=PNG_OPTIONS)
-        fig.savefig(out / f"{name}.svg", metadata={"Date": None, "Creator": None}, bbox_inches=bbox)
+    # After tight_layout a figure keeps a placeholder layout engine, and savefig then lays the whole
+    # figure out once more (a draw with drawing switched off) before each file. The layout is done:
+    # without the engine while saving, that pass is skipped (about a sixth of the cost of saving).
+    engine = fig.get_layout_engine()
+    fig.set_layout_engine(None)
+    try:
+        with matplotlib.rc_context({"svg.hashsalt": SVG_HASH_SALT}):
+            fig.savefig(out / f"{name}.png", metadata={"Software": None}, bbox_inches=bbox, pil_kwargs=PNG_OPTIONS)
+            fig.savefig(out / f"{name}.svg", metadata={"Date": None, "Creator": None}, bbox_inches=bbox)
+    finally:
+        fig.set_layout_engine(engine)
     data.to_csv(out / f"{name}.csv", index=False, encoding="utf-8", lineterminator="\n", float_format="%.10g")
     meta = {"name": name, "title": figure_title(fig), "caption": caption or ""}
     (out / f"{name}.meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
