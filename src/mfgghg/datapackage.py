@@ -272,7 +272,7 @@ def read_resource(folder: Path, resource: dict, reference: dict[str, RawTable] |
                             key_columns[-1])
     if key is not None:
         with _VALIDATED_LOCK:
-            _VALIDATED[key] = (data.copy(), text.copy(), list(notes))
+            _VALIDATED[key] = (data, text, list(notes))  # nothing else holds these; callers get copies
             while len(_VALIDATED) > MAX_VALIDATED:
                 _VALIDATED.popitem(last=False)
     return _validated_table(resource, path, data, text, notes)
