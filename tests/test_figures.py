@@ -151,3 +151,39 @@ def test_shared_text_metrics_change_no_byte(tmp_path):
     finally:
         text._get_text_metrics_function = shared
     assert with_shared == per_renderer
+
+
+def test_fonts_read_from_memory_change_no_byte(tmp_path):
+    """apply_style makes font objects read their file from memory (a speed-up): PNG, SVG and PDF
+    are the same bytes as with fonts read from disk, and a font's file name still reads as its path."""
+    from matplotlib import font_manager
+
+    from mfgghg.figures import FontFileInMemory, _get_font_from_memory
+
+    apply_style()
+    assert font_manager._get_font is _get_font_from_memory
+    prop = font_manager.FontProperties(family=[CJK_FAMILY])
+    font = font_manager.get_font(font_manager.fontManager._find_fonts_by_props(prop))
+    assert isinstance(font.fname, FontFileInMemory)
+    assert str(font.fname) == font_manager.findfont(prop) and font.family_name == CJK_FAMILY
+
+    def draw(folder):
+        font_manager._get_font.cache_clear()
+        folder.mkdir()
+        fig, ax = plt.subplots(figsize=(4, 3))
+        ax.bar(["製造部門", "能源部門", "Other"], [3.5, -1.25, 2])
+        ax.set_title("減碳量（萬公噸CO$_2$e）")
+        for ext in ("png", "svg", "pdf"):
+            fig.savefig(folder / f"f.{ext}", metadata={"png": {"Software": None}, "svg": {"Date": None},
+                                                       "pdf": {"CreationDate": None}}[ext])
+        plt.close(fig)
+        return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+    from_memory = draw(tmp_path / "memory")
+    font_manager._get_font = _get_font_from_memory.from_disk
+    try:
+        from_disk = draw(tmp_path / "disk")
+    finally:
+        font_manager._get_font = _get_font_from_memory
+    assert from_memory.keys() == {"f.png", "f.svg", "f.pdf"}
+    assert from_memory == from_disk

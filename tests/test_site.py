@@ -43,3 +43,24 @@ def test_only_highlighted_code_skips_the_html_cleaner():
     highlighted = HIGHLIGHTED + 'python"><pre><span class="n">x</span></pre></div>'
     assert clean_html_unless_highlighted(highlighted) == highlighted
     assert "<script" not in clean_html_unless_highlighted('<p>a</p><script>alert(1)</script>')
+
+
+def test_executed_notebook_read_without_validation_is_nbformats_read():
+    from mfgghg.site import read_executed
+
+    path = NOTEBOOKS / "04_carbon_intensity.ipynb"
+    assert read_executed(path) == nbformat.read(path, as_version=4)
+
+
+def test_warmed_up_page_thread_renders_the_same_page(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from mfgghg.site import render_notebook, warm_up_pages
+
+    def page(folder, warm):
+        with ThreadPoolExecutor(max_workers=1) as thread:  # a new thread: a new exporter
+            if warm:
+                thread.submit(warm_up_pages).result()
+            return thread.submit(render_notebook, NOTEBOOKS / "04_carbon_intensity.ipynb", folder).result().read_text()
+
+    assert page(tmp_path / "warm", True) == page(tmp_path / "cold", False)

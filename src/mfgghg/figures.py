@@ -7,6 +7,8 @@ it, ``<name>.csv``.
 
 from __future__ import annotations
 
+import functools
+import io
 import os
 from pathlib import Path
 
@@ -80,11 +82,89 @@ def share_agg_text_metrics() -> bool:
     return True
 
 
+class FontFileInMemory(io.BytesIO):
+    """A font file read into memory once per process; each font object reads it through its own
+    stream. ``str()`` gives the file's path, which is what matplotlib's PDF and PS backends take from
+    a font's ``fname`` to name and embed it."""
+
+    _contents: dict[str, bytes] = {}
+
+    def __init__(self, path):
+        path = os.fspath(path)
+        data = self._contents.get(path)
+        if data is None:
+            data = self._contents.setdefault(path, Path(path).read_bytes())
+        super().__init__(data)  # shares the bytes; nothing is copied
+        self.name = path
+
+    def __str__(self) -> str:
+        return self.name
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.name!r})"
+
+
+# matplotlib's font_manager._get_font, as of matplotlib 3.11, with font objects reading from memory.
+_GET_FONT_PARAMETERS = ("font_filepaths", "_kerning_factor", "thread_id", "enable_last_resort")
+
+
+@functools.lru_cache(64)
+def _get_font_from_memory(font_filepaths, *, _kerning_factor, thread_id, enable_last_resort):
+    from matplotlib import cbook, ft2font
+
+    def open_font(path, **kwargs):
+        return ft2font.FT2Font(FontFileInMemory(path), _kerning_factor=_kerning_factor, **kwargs)
+
+    (first_fontpath, first_fontindex), *rest = font_filepaths
+    fallback_list = [open_font(fpath, face_index=index) for fpath, index in rest]
+    last_resort_path = font_manager._cached_realpath(cbook._get_data_path("fonts", "ttf", "LastResortHE-Regular.ttf"))
+    try:
+        last_resort_index = font_filepaths.index((last_resort_path, 0))
+    except ValueError:
+        last_resort_index = -1
+        if enable_last_resort:
+            fallback_list.append(open_font(last_resort_path, _warn_if_used=True))
+            last_resort_index = len(fallback_list)
+    font = open_font(first_fontpath, face_index=first_fontindex, _fallback_list=fallback_list)
+    if last_resort_index == 0:
+        font.set_charmap(0)
+    elif last_resort_index > 0:
+        fallback_list[last_resort_index - 1].set_charmap(0)
+    return font
+
+
+if hasattr(os, "register_at_fork"):  # font objects cannot cross a fork (as matplotlib's own cache)
+    os.register_at_fork(after_in_child=_get_font_from_memory.cache_clear)
+
+
+def read_fonts_from_memory() -> bool:
+    """Font objects read their font file from memory instead of from the file on disk.
+
+    FreeType reads a glyph's outline through Python each time matplotlib measures or draws a text,
+    and from a file that is a seek and a read system call per access: with the CJK font, reading from
+    memory halves the time to lay a text out (about a tenth of the cost of drawing these figures).
+    The glyphs, and so the bytes written, are the same (``test_figures`` checks PNG, SVG and PDF).
+    Replaces matplotlib's private ``font_manager._get_font`` (matplotlib is pinned) when its
+    signature is the one this was written for; otherwise changes nothing. Returns whether it did."""
+    import inspect
+
+    current = font_manager._get_font
+    if current is _get_font_from_memory:
+        return True
+    original = getattr(current, "__wrapped__", None)
+    if original is None or tuple(inspect.signature(original).parameters) != _GET_FONT_PARAMETERS:
+        return False
+    _get_font_from_memory.from_disk = current
+    font_manager._get_font = _get_font_from_memory
+    return True
+
+
 def apply_style() -> None:
     """The project's look. seaborn's theme resets the font list, so the CJK font is set after it."""
     sns.set_theme(context="notebook", style="whitegrid", palette=PALETTE)
     family = register_cjk_font()
     share_agg_text_metrics()
+    read_fonts_from_memory()
     matplotlib.rcParams.update({
         "font.family": "sans-serif",
         "font.sans-serif": [family, "DejaVu Sans"],

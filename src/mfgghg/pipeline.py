@@ -236,13 +236,13 @@ def _run_year(y, final, notebooks, kernel, strict, lang, jobs, build_root, figur
             published_roots = {str(staging / "processed"): str(final.processed.parent),
                                str(staging / "figures"): str(resolve(figures_root))}
 
-            from .site import build_index, notebook_pages_dir, render_notebook
+            from .site import build_index, notebook_pages_dir, render_notebook, warm_up_pages
 
             pages = notebook_pages_dir(staged.figures)
             # Pages are rendered on their own thread as each notebook finishes, while other kernels run,
-            # without holding a kernel slot.
+            # without holding a kernel slot. The thread gets ready while the ingest (one kernel) runs.
             page_writer = ThreadPoolExecutor(max_workers=1)
-            page_jobs = []
+            page_jobs = [page_writer.submit(warm_up_pages)]
 
             def run_one(nb: Path) -> Path:
                 out = build_dir / nb.name

@@ -61,14 +61,36 @@ TEXT = {
 def render_notebook(executed: Path, out_dir: Path) -> Path:
     """One executed notebook as a standalone HTML file in ``out_dir`` (the runner calls this as soon
     as the notebook is done, so pages are written while other notebooks still run)."""
-    import nbformat
-
     out_dir.mkdir(parents=True, exist_ok=True)
-    nb = nbformat.read(executed, as_version=4)
+    nb = read_executed(executed)
     body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": executed.stem}})
     target = out_dir / f"{executed.stem}.html"
     target.write_text(body, encoding="utf-8")
     return target
+
+
+def warm_up_pages() -> None:
+    """Build this thread's exporter and render a one-cell notebook, so that the templates are compiled
+    and the code highlighter is loaded (most of the cost of the first page) before the first real
+    page: the runner calls this while the ingest runs, when a core is free."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# x"), nbformat.v4.new_code_cell("x = 1")])
+    nb.metadata["language_info"] = {"name": "python", "pygments_lexer": "ipython3"}
+    _exporter().from_notebook_node(nb)
+
+
+def read_executed(path: Path):
+    """A notebook papermill has just written (and validated), read without validating it once more:
+    the exporter validates it (once, see ``_exporter``)."""
+    import nbformat
+
+    from nbformat.v4.nbjson import JSONReader
+
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    if nb.get("nbformat") != 4:
+        return nbformat.read(path, as_version=4)
+    return JSONReader().to_notebook(nb)  # what nbformat.read does, but for its validation
 
 
 def render_notebooks(executed: list[Path], out_dir: Path) -> list[Path]:
@@ -84,7 +106,9 @@ def _exporter():
     # threads must not share one.
     exporter = getattr(_exporters, "html", None)
     if exporter is None:
-        exporter = _page_exporter_class()(template_name="lab")
+        # optimistic_validation: validate the notebook once, after all preprocessors, instead of after
+        # each of the dozen (most of them do nothing to these notebooks); nbconvert's own option
+        exporter = _page_exporter_class()(template_name="lab", optimistic_validation=True)
         _exporters.html = exporter
     return exporter
 
