@@ -120,3 +120,23 @@ def test_kernel_exit_code_comes_from_the_server_and_closing_it_ends_running_kern
     else:
         pytest.fail(f"kernel {kernel.pid} still running after its fork server closed")
     assert server.process.returncode is not None
+
+
+def test_kernels_forked_after_sharing_find_the_validated_tables(tmp_path, fork_server):
+    """The runner hands its preflight's validated raw tables to the server; kernels forked after
+    that have them (and so read those files without validating them again)."""
+    from conftest import REPO
+    from mfgghg import datapackage
+
+    raw = REPO / "data" / "raw" / "2021"
+    pillars = next(r for r in datapackage.load_descriptor(raw)["resources"] if r["name"] == "pillars")
+    datapackage.read_resource(raw, pillars)
+    key = datapackage._content_key(raw / pillars["path"], pillars, None)
+    assert key in datapackage.validated_tables() and fork_server.share_validated_tables() >= 1
+    nb = new_notebook()
+    nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "Python 3 (mfgghg)", "language": "python"}
+    nb.cells = [new_code_cell("from mfgghg import datapackage\nprint(*datapackage.validated_tables())")]
+    nbformat.write(nb, tmp_path / "probe.ipynb")
+    pm.execute_notebook(str(tmp_path / "probe.ipynb"), str(tmp_path / "run.ipynb"), kernel_name=KERNEL_NAME,
+                        progress_bar=False, km=forking_kernel_manager(fork_server, KERNEL_NAME))
+    assert key in outputs(tmp_path / "run.ipynb")[0][1].split()

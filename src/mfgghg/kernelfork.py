@@ -177,6 +177,24 @@ class KernelForkServer:
             raise ForkServerError(reply["error"])
         return ForkedKernel(self, reply["pid"])
 
+    def share_validated_tables(self) -> int:
+        """Give the server the raw tables this process has validated (``mfgghg.datapackage``), so
+        that kernels forked from now on find them validated instead of validating them again (the
+        runner validates a year's raw data before its first kernel). Returns how many were sent."""
+        import base64
+        import pickle
+
+        from .datapackage import validated_tables
+
+        entries = validated_tables()
+        if not entries:
+            return 0
+        reply = self._request({"op": "keep_validated",
+                               "tables": base64.b64encode(pickle.dumps(entries, protocol=5)).decode("ascii")})
+        if "error" in reply:
+            raise ForkServerError(reply["error"])
+        return reply["kept"]
+
     def exit_code(self, pid: int) -> int | None:
         return self._request({"op": "poll", "pid": pid})["code"]
 
@@ -316,6 +334,20 @@ def serve(fd: int) -> None:
         os._exit(code)
 
 
+def _keep_validated(encoded: str) -> dict:
+    """Tables validated by the runner (pickled by the same code and environment, over the socket pair
+    only the runner holds) into this process's store of validated tables."""
+    import base64
+    import pickle
+
+    try:
+        from mfgghg.datapackage import keep_validated
+
+        return {"kept": keep_validated(pickle.loads(base64.b64decode(encoded)))}  # noqa: S301
+    except Exception as exc:  # noqa: BLE001 - the runner raises it
+        return {"error": f"keeping validated tables failed: {type(exc).__name__}: {exc}"}
+
+
 def _serve(fd: int) -> None:
     sock = socket.socket(fileno=fd)
     io = sock.makefile("rwb")
@@ -368,6 +400,8 @@ def _serve(fd: int) -> None:
                 reply({"pid": pid})
             elif request.get("op") == "poll":
                 reply({"code": children.get(request["pid"], -1)})
+            elif request.get("op") == "keep_validated":
+                reply(_keep_validated(request["tables"]))
             else:
                 reply({"error": f"unknown request {request!r}"})
     finally:

@@ -257,6 +257,8 @@ def _run_year(y, final, notebooks, kernel, strict, lang, jobs, build_root, figur
 
             first, rest = notebooks[:1], notebooks[1:]
             try:
+                if server is not None:  # the kernels find the preflight's tables validated
+                    server.share_validated_tables()
                 result.executed += [run_one(nb) for nb in first]
                 with ThreadPoolExecutor(max_workers=jobs) as pool:
                     # heaviest first, so the last notebook to start is a short one (no core idles at the end)
