@@ -29,7 +29,7 @@ def nbval_kernels_forked(request):
 
     class ForkingKernelManager(standard):
         def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
+            super().__init__(*args, client_class="mfgghg.kernelfork.PromptBlockingKernelClient", **kwargs)
             kernelfork.use_fork_server(self, server)
 
     nbval.kernel.KernelManager = ForkingKernelManager

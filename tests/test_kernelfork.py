@@ -81,6 +81,7 @@ def test_forked_kernel_gives_the_outputs_and_files_of_a_standard_kernel(tmp_path
                             progress_bar=False, **extra)
         if kind == "forked":
             assert type(extra["km"].provisioner).__name__ == "ForkedKernelProvisioner"
+            assert type(extra["km"].client()).__name__ == "PromptKernelClient"
         files = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.iterdir())}
         results[kind] = (outputs(tmp_path / f"{kind}-run.ipynb"), files)
     assert results["forked"] == results["standard"]
@@ -140,3 +141,70 @@ def test_kernels_forked_after_sharing_find_the_validated_tables(tmp_path, fork_s
     pm.execute_notebook(str(tmp_path / "probe.ipynb"), str(tmp_path / "run.ipynb"), kernel_name=KERNEL_NAME,
                         progress_bar=False, km=forking_kernel_manager(fork_server, KERNEL_NAME))
     assert key in outputs(tmp_path / "run.ipynb")[0][1].split()
+
+
+class FakeChannel:
+    """A kernel client's channel: ``get_msg`` hands out queued messages, else raises Empty."""
+
+    def __init__(self):
+        self.queue = []
+
+    async def get_msg(self, timeout=None):
+        from queue import Empty
+
+        if not self.queue:
+            raise Empty
+        return self.queue.pop(0)
+
+
+class FakeClient:
+    """A kernel whose IOPub subscription connects only after ``connect_after`` kernel_info requests:
+    what it published before is lost, as with a real subscription."""
+
+    def __init__(self, connect_after=1, welcome=False, status=True, alive=True, answers=True):
+        self.shell_channel, self.iopub_channel = FakeChannel(), FakeChannel()
+        self.requests, self.handled = 0, []
+        self.connect_after, self.welcome, self.status, self.alive, self.answers = (
+            connect_after, welcome, status, alive, answers)
+
+    def kernel_info(self):
+        self.requests += 1
+        msg_id = f"k{self.requests}"
+        if self.answers:
+            self.shell_channel.queue.append({"msg_type": "kernel_info_reply", "parent_header": {"msg_id": msg_id}})
+        if self.requests > self.connect_after:
+            if self.welcome and self.requests == self.connect_after + 1:
+                self.iopub_channel.queue.append({"msg_type": "iopub_welcome", "parent_header": {}, "content": {}})
+            for state in ("busy", "idle") if self.status else ():
+                self.iopub_channel.queue.append({"msg_type": "status", "parent_header": {"msg_id": msg_id},
+                                                 "content": {"execution_state": state}})
+        return msg_id
+
+    async def _async_is_alive(self):
+        return self.alive
+
+    def _handle_kernel_info_reply(self, msg):
+        self.handled.append(msg["parent_header"]["msg_id"])
+
+
+def test_client_is_ready_once_iopub_shows_it_is_connected():
+    import asyncio
+
+    from mfgghg.kernelfork import wait_until_ready
+
+    connected_at_once = FakeClient(connect_after=0)
+    asyncio.run(wait_until_ready(connected_at_once, timeout=5))
+    assert connected_at_once.handled == ["k1"] and connected_at_once.requests == 1
+    # the first request's status was published before IOPub connected: ask again, ready on the second
+    late = FakeClient(connect_after=1)
+    asyncio.run(wait_until_ready(late, timeout=5))
+    assert late.handled == ["k2"] and late.requests == 2
+    # a kernel that welcomes the subscription (ipykernel 7): ready without waiting for its status
+    welcomed = FakeClient(connect_after=1, welcome=True, status=False)
+    asyncio.run(wait_until_ready(welcomed, timeout=5))
+    assert welcomed.handled == ["k2"]
+    with pytest.raises(RuntimeError, match="died"):
+        asyncio.run(wait_until_ready(FakeClient(answers=False, alive=False), timeout=5))
+    never = FakeClient(connect_after=10 ** 6)
+    with pytest.raises(RuntimeError, match="didn't respond"):
+        asyncio.run(wait_until_ready(never, timeout=0))

@@ -264,10 +264,92 @@ def use_fork_server(km, server: KernelForkServer | None):
 
 def forking_kernel_manager(server: KernelForkServer | None, kernel_name: str):
     """An asynchronous kernel manager (what papermill's client uses) whose kernel is forked from
-    ``server`` (a standard kernel when ``server`` is None or cannot start this kernelspec)."""
+    ``server`` (a standard kernel when ``server`` is None or cannot start this kernelspec), with
+    clients that are ready as soon as the kernel is (:func:`wait_until_ready`)."""
     from jupyter_client import AsyncKernelManager
 
-    return use_fork_server(AsyncKernelManager(kernel_name=kernel_name), server)
+    km = AsyncKernelManager(kernel_name=kernel_name, client_class=f"{__name__}.PromptKernelClient")
+    return use_fork_server(km, server)
+
+
+async def wait_until_ready(client, timeout: float | None = None) -> None:
+    """jupyter_client's ``wait_for_ready`` for a client made by a kernel manager, except for its end.
+
+    Both send ``kernel_info`` requests until one is answered on the shell channel and IOPub delivers
+    messages (a subscription misses what was published before it connected). jupyter_client then
+    reads IOPub until it has been silent for 0.2 s: a fixed wait at every kernel start, several on a
+    run's critical path. Here IOPub is read until it shows it is connected: the kernel's welcome to
+    the subscription (``iopub_welcome``, ipykernel 7), or the ``idle`` status of the answered request,
+    which the kernel publishes after its reply. (What else is left on IOPub is no bother to nbclient
+    and papermill, which read only the messages of their own requests.)"""
+    from queue import Empty
+
+    from jupyter_core.utils import ensure_async  # the channels of a blocking client answer at once
+
+    deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+    idle: set[str] = set()  # requests whose idle status IOPub has delivered
+    welcomed = False
+    while True:
+        client.kernel_info()
+        try:
+            reply = await ensure_async(client.shell_channel.get_msg(timeout=1))
+        except Empty:
+            reply = None
+        if reply is not None and reply["msg_type"] == "kernel_info_reply":
+            answered = reply["parent_header"].get("msg_id")
+            while not welcomed and answered not in idle:
+                try:
+                    msg = await ensure_async(client.iopub_channel.get_msg(timeout=0.2))
+                except Empty:
+                    break  # IOPub not connected yet: ask again
+                if msg["msg_type"] == "iopub_welcome":
+                    welcomed = True
+                elif msg["msg_type"] == "status" and msg["content"].get("execution_state") == "idle":
+                    idle.add(msg["parent_header"].get("msg_id"))
+            if welcomed or answered in idle:
+                client._handle_kernel_info_reply(reply)
+                return
+        if not await client._async_is_alive():
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+
+
+async def _wait_for_ready(client, timeout=None) -> None:
+    from jupyter_client.client import KernelClient
+    from jupyter_client.manager import KernelManager
+
+    if not isinstance(client.parent, KernelManager):  # no manager: jupyter_client's own wait
+        return await KernelClient._async_wait_for_ready(client, timeout)
+    await wait_until_ready(client, timeout)
+
+
+def _prompt_client_classes() -> dict:
+    from jupyter_client.asynchronous import AsyncKernelClient
+    from jupyter_client.blocking import BlockingKernelClient
+    from jupyter_core.utils import run_sync
+
+    class PromptKernelClient(AsyncKernelClient):
+        """jupyter_client's asynchronous client (papermill's), ready as soon as its kernel is (see
+        :func:`wait_until_ready`)."""
+
+        _async_wait_for_ready = _wait_for_ready
+        wait_for_ready = _wait_for_ready
+
+    class PromptBlockingKernelClient(BlockingKernelClient):
+        """jupyter_client's blocking client (nbval's), ready as soon as its kernel is."""
+
+        _async_wait_for_ready = _wait_for_ready
+        wait_for_ready = run_sync(_wait_for_ready)
+
+    return {"PromptKernelClient": PromptKernelClient, "PromptBlockingKernelClient": PromptBlockingKernelClient}
+
+
+def __getattr__(name):  # the client classes are built on first use: importing jupyter_client costs time
+    if name in ("PromptKernelClient", "PromptBlockingKernelClient"):
+        globals().update(_prompt_client_classes())
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # ---------------------------------------------------------------- server side (its own process)
