@@ -120,3 +120,19 @@ def test_tables_handed_to_another_store_are_not_validated_there_again(monkeypatc
     set_cell(copy / "pillars.csv", 2, "name_zh", "改過")
     read_resource(copy, resource(copy, "pillars"))
     assert validations == ["pillars", "pillars"]
+
+
+def test_a_table_checked_against_reference_values_is_not_validated_again_without_them(validations):
+    """The notebooks read single files without the reference tables (no enum_from checks): the same
+    table, already validated with them, passes those fewer checks."""
+    tables = read_package(RAW, read_package(REFERENCE))
+    validated = list(validations)
+    assert "measure_goals" in validated
+    again = read_resource(RAW, resource(RAW, "measure_goals"))
+    assert validations == validated
+    pd.testing.assert_frame_equal(again.data, tables["measure_goals"].data)
+    # the other way round is not the same checks: read without them first, with them it is validated
+    datapackage._VALIDATED.clear()
+    read_resource(RAW, resource(RAW, "measure_goals"))
+    read_resource(RAW, resource(RAW, "measure_goals"), read_package(REFERENCE))
+    assert validations[len(validated):].count("measure_goals") == 2

@@ -344,3 +344,10 @@ def test_rate_above_100_percent(data_copy):
     p = data_copy / "raw" / "2021" / "published_table2_by_pillar.csv"
     set_cell(p, 2, "a_rate_pct", "120")
     _expect(data_copy, "published_table2_by_pillar.csv", 2, "a_rate_pct", "must be <= 100")
+
+
+def test_run_refuses_bad_external_facts_before_anything_starts(data_copy):
+    """The external facts (used by notebook 03) are input too: checked before any kernel starts."""
+    shutil.copytree(REPO / "data" / "external", data_copy / "external")
+    set_cell(data_copy / "external" / "facts.csv", 2, "value", "142.2x6")
+    _expect(data_copy, "facts.csv", 2, "value", "expected a number")

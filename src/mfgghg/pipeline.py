@@ -162,12 +162,15 @@ def default_jobs() -> int:
 
 
 def preflight(paths: YearPaths, strict: bool) -> None:
-    """Validate the year's raw data (and, with ``strict``, its reconciliation) in this process before
-    any kernel starts: bad input stops the run with one line naming file, row and column, and
-    nothing is written."""
+    """Validate the year's raw data, the reference tables and the external facts (and, with
+    ``strict``, the reconciliation) in this process before any kernel starts: bad input stops the run
+    with one line naming file, row and column, and nothing is written. (What it validated is handed
+    to the kernels, see ``KernelForkServer.share_validated_tables``.)"""
+    from .emissions import external_dir, read_external_facts
     from .ingest import ingest
     from .reconcile import enforce, reconciliation_table
 
+    read_external_facts(external_dir(paths))
     ingested = ingest(paths)
     if strict:
         enforce(reconciliation_table(ingested), strict=True)
