@@ -15,6 +15,7 @@ from mfgghg import KERNEL_NAME
 from mfgghg.kernelfork import (
     KernelForkServer,
     forking_kernel_manager,
+    forking_kernel_manager_class,
     launcher_prefix,
     notebook_imports,
 )
@@ -70,18 +71,23 @@ def test_notebook_imports_are_the_top_level_imports_in_order(tmp_path):
     assert notebook_imports([tmp_path / "a.ipynb"]) == ["import pandas as pd", "from mfgghg import nb"]
 
 
-def test_forked_kernel_gives_the_outputs_and_files_of_a_standard_kernel(tmp_path, fork_server):
-    """Same printed outputs, same figure bytes; the kernel starts in the caller's working folder."""
+def test_forked_kernel_gives_the_outputs_and_files_of_a_standard_kernel(tmp_path, fork_server, monkeypatch):
+    """Same printed outputs, same figure bytes; the kernel starts in the caller's working folder, and
+    is stopped when its notebook is done."""
+    launched = []
+    launch = fork_server.launch
+    monkeypatch.setattr(fork_server, "launch", lambda *a, **k: launched.append(launch(*a, **k)) or launched[-1])
+    managers = forking_kernel_manager_class(fork_server)
+    assert type(managers(kernel_name=KERNEL_NAME).client()).__name__ == "PromptKernelClient"
     results = {}
     for kind in ("standard", "forked"):
         out = tmp_path / kind
         source = make_notebook(tmp_path / f"{kind}.ipynb", out, os.getcwd())
-        extra = {"km": forking_kernel_manager(fork_server, KERNEL_NAME)} if kind == "forked" else {}
+        extra = {"kernel_manager_class": managers, "shutdown_kernel": "immediate"} if kind == "forked" else {}
         pm.execute_notebook(str(source), str(tmp_path / f"{kind}-run.ipynb"), kernel_name=KERNEL_NAME,
                             progress_bar=False, **extra)
         if kind == "forked":
-            assert type(extra["km"].provisioner).__name__ == "ForkedKernelProvisioner"
-            assert type(extra["km"].client()).__name__ == "PromptKernelClient"
+            assert len(launched) == 1 and launched[0].poll() is not None  # forked, and gone
         files = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.iterdir())}
         results[kind] = (outputs(tmp_path / f"{kind}-run.ipynb"), files)
     assert results["forked"] == results["standard"]
@@ -139,7 +145,7 @@ def test_kernels_forked_after_sharing_find_the_validated_tables(tmp_path, fork_s
     nb.cells = [new_code_cell("from mfgghg import datapackage\nprint(*datapackage.validated_tables())")]
     nbformat.write(nb, tmp_path / "probe.ipynb")
     pm.execute_notebook(str(tmp_path / "probe.ipynb"), str(tmp_path / "run.ipynb"), kernel_name=KERNEL_NAME,
-                        progress_bar=False, km=forking_kernel_manager(fork_server, KERNEL_NAME))
+                        progress_bar=False, kernel_manager_class=forking_kernel_manager_class(fork_server))
     assert key in outputs(tmp_path / "run.ipynb")[0][1].split()
 
 

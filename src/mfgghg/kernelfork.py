@@ -101,7 +101,12 @@ class ForkedKernel:
         self.send_signal(signal.SIGTERM)
 
     def kill(self) -> None:
+        """SIGKILL, then wait (briefly) until the server has seen the kernel die: jupyter_client polls a
+        killed kernel every 0.1 s, and a run waits for that before its next notebook."""
         self.send_signal(signal.SIGKILL)
+        deadline = time.monotonic() + 0.5
+        while self.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.002)
 
 
 def launcher_prefix(argv: list[str]) -> list[str] | None:
@@ -262,14 +267,26 @@ def use_fork_server(km, server: KernelForkServer | None):
     return km
 
 
-def forking_kernel_manager(server: KernelForkServer | None, kernel_name: str):
-    """An asynchronous kernel manager (what papermill's client uses) whose kernel is forked from
-    ``server`` (a standard kernel when ``server`` is None or cannot start this kernelspec), with
-    clients that are ready as soon as the kernel is (:func:`wait_until_ready`)."""
+def forking_kernel_manager_class(server: KernelForkServer | None):
+    """An asynchronous kernel manager class (what papermill's client uses; pass it as
+    ``kernel_manager_class``) whose kernels are forked from ``server`` (standard kernels when
+    ``server`` is None or cannot start the kernelspec), with clients that are ready as soon as the
+    kernel is (:func:`wait_until_ready`). Given the class rather than a manager, nbclient owns the
+    manager: it shuts the kernel down and closes its channels when the notebook is done."""
     from jupyter_client import AsyncKernelManager
 
-    km = AsyncKernelManager(kernel_name=kernel_name, client_class=f"{__name__}.PromptKernelClient")
-    return use_fork_server(km, server)
+    class ForkingKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            kwargs.setdefault("client_class", f"{__name__}.PromptKernelClient")
+            super().__init__(**kwargs)
+            use_fork_server(self, server)
+
+    return ForkingKernelManager
+
+
+def forking_kernel_manager(server: KernelForkServer | None, kernel_name: str):
+    """One manager of :func:`forking_kernel_manager_class` (whoever starts its kernel shuts it down)."""
+    return forking_kernel_manager_class(server)(kernel_name=kernel_name)
 
 
 async def wait_until_ready(client, timeout: float | None = None) -> None:

@@ -82,12 +82,15 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict, kernel: str
 
     extra = {}
     if fork_server is not None:
-        from .kernelfork import forking_kernel_manager
+        from .kernelfork import forking_kernel_manager_class
 
-        extra["km"] = forking_kernel_manager(fork_server, kernel)
+        extra["kernel_manager_class"] = forking_kernel_manager_class(fork_server)
     try:
         pm.execute_notebook(
             str(notebook), str(output), parameters=parameters, kernel_name=kernel, **extra,
+            # when the last cell is done, every output has arrived and every file is closed: the kernel
+            # is stopped at once rather than asked to exit (which the next notebook would wait for)
+            shutdown_kernel="immediate",
             # no cwd: papermill would chdir this whole process, which races between concurrent runs;
             # the notebooks find the repository by themselves (mfgghg.paths.repo_root)
             progress_bar=False, log_output=False,
