@@ -64,3 +64,20 @@ def test_warmed_up_page_thread_renders_the_same_page(tmp_path):
             return thread.submit(render_notebook, NOTEBOOKS / "04_carbon_intensity.ipynb", folder).result().read_text()
 
     assert page(tmp_path / "warm", True) == page(tmp_path / "cold", False)
+
+
+def test_page_writer_process_writes_the_page_and_names_what_failed(tmp_path):
+    import pytest
+
+    from mfgghg.pagewriter import PageWriter, PageWriterError
+    from mfgghg.site import render_notebook
+
+    notebook = NOTEBOOKS / "04_carbon_intensity.ipynb"
+    with PageWriter() as writer:
+        page = writer.submit(notebook, tmp_path / "process").result()
+        with pytest.raises(PageWriterError, match=r"^missing\.ipynb: page not written: FileNotFoundError"):
+            writer.submit(tmp_path / "missing.ipynb", tmp_path / "process").result()
+        assert writer.submit(notebook, tmp_path / "again").result().is_file()  # still serving
+    assert writer.process.returncode == 0
+    assert page == tmp_path / "process" / "04_carbon_intensity.html"
+    assert page.read_text(encoding="utf-8") == render_notebook(notebook, tmp_path / "here").read_text(encoding="utf-8")

@@ -153,9 +153,8 @@ def notebook_weight(notebook: Path) -> int:
 
 
 def import_run_dependencies() -> None:
-    """Import papermill and nbconvert here, before any thread starts: two threads importing the
-    same package for the first time can meet it half-initialised ("partially initialized module")."""
-    import nbconvert  # noqa: F401
+    """Import papermill here, before any thread starts: two threads importing the same package for
+    the first time can meet it half-initialised ("partially initialized module")."""
     import papermill  # noqa: F401
 
 
@@ -242,20 +241,21 @@ def _run_year(y, final, notebooks, kernel, strict, lang, jobs, build_root, figur
             published_roots = {str(staging / "processed"): str(final.processed.parent),
                                str(staging / "figures"): str(resolve(figures_root))}
 
-            from .site import build_index, notebook_pages_dir, render_notebook, warm_up_pages
+            from .pagewriter import PageWriter
+            from .site import build_index, notebook_pages_dir
 
             pages = notebook_pages_dir(staged.figures)
-            # Pages are rendered on their own thread as each notebook finishes, while other kernels run,
-            # without holding a kernel slot. The thread gets ready while the ingest (one kernel) runs.
-            page_writer = ThreadPoolExecutor(max_workers=1)
-            page_jobs = [page_writer.submit(warm_up_pages)]
+            # Pages are rendered by a process of their own (mfgghg.pagewriter) as each notebook finishes,
+            # while other kernels run, without holding a kernel slot; it gets ready during the ingest.
+            page_writer = PageWriter()
+            page_jobs = []
 
             def run_one(nb: Path) -> Path:
                 out = build_dir / nb.name
                 execute_with_retry(nb, out, parameters_for(nb, parameters, strict=strict, lang=lang), kernel, log,
                                    server)
                 show_published_paths(out, published_roots)
-                page_jobs.append(page_writer.submit(render_notebook, out, pages))
+                page_jobs.append(page_writer.submit(out, pages))
                 log(f"[{y}] {nb.name} done")
                 if on_notebook_done:
                     on_notebook_done(nb)
@@ -282,7 +282,7 @@ def _run_year(y, final, notebooks, kernel, strict, lang, jobs, build_root, figur
                 for job in page_jobs:
                     job.result()
             finally:
-                page_writer.shutdown(wait=True)
+                page_writer.close()
             build_index(staged.figures, y, [pages / f"{nb.stem}.html" for nb in result.executed], lang)
             publish(staged.processed, final.processed)
             # the English set lives inside the Chinese year folder: carry it over when replacing that folder

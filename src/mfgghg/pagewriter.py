@@ -1,0 +1,93 @@
+"""Notebook pages rendered by a process of its own while the runner runs kernels.
+
+Rendering a page (nbconvert: templates, syntax highlighting) is pure Python. On a thread of the
+runner it holds the interpreter lock that the runner's threads talking to the kernels need, and its
+first page (compiling the templates, loading the highlighter) would land on the runner's critical
+path. So a run starts one page writer: a plain ``python -m mfgghg.pagewriter`` process that gets
+ready at once (while the ingest runs, when a core is free) and then renders the pages it is sent,
+one at a time. Protocol: JSON lines over a socket pair, ``{"executed": path, "out_dir": path}`` →
+``{"page": path}`` or ``{"error": "..."}``; the process ends when the runner's end closes.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+
+class PageWriterError(RuntimeError):
+    pass
+
+
+class PageWriter:
+    """Client side: starts the process at once; :meth:`submit` returns a future of the page's path."""
+
+    def __init__(self):
+        ours, theirs = socket.socketpair()
+        self.process = subprocess.Popen([sys.executable, "-m", "mfgghg.pagewriter", str(theirs.fileno())],
+                                        pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
+        theirs.close()
+        self._sock = ours
+        self._io = ours.makefile("rwb")
+        self._lock = threading.Lock()
+        # one thread waits for the pages (blocked on the socket, so without the interpreter lock)
+        self._waiting = ThreadPoolExecutor(max_workers=1)
+
+    def submit(self, executed: Path, out_dir: Path) -> Future:
+        return self._waiting.submit(self._render, Path(executed), Path(out_dir))
+
+    def _render(self, executed: Path, out_dir: Path) -> Path:
+        with self._lock:
+            self._io.write(json.dumps({"executed": str(executed), "out_dir": str(out_dir)}).encode() + b"\n")
+            self._io.flush()
+            line = self._io.readline()
+        if not line:
+            raise PageWriterError(f"the page writer (pid {self.process.pid}) has exited")
+        reply = json.loads(line)
+        if "error" in reply:
+            raise PageWriterError(f"{executed.name}: page not written: {reply['error']}")
+        return Path(reply["page"])
+
+    def close(self) -> None:
+        """Wait for the pages submitted, then let the process end."""
+        self._waiting.shutdown(wait=True)
+        try:
+            self._io.close()
+            self._sock.close()
+        except OSError:
+            pass
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def serve(fd: int) -> None:
+    from .site import render_notebook, warm_up_pages
+
+    io = socket.socket(fileno=fd).makefile("rwb")
+    warm_up_pages()
+    for line in io:
+        request = json.loads(line)
+        try:
+            reply = {"page": str(render_notebook(Path(request["executed"]), Path(request["out_dir"])))}
+        except Exception as exc:  # noqa: BLE001 - the runner raises it
+            reply = {"error": f"{type(exc).__name__}: {exc}"}
+        io.write(json.dumps(reply).encode() + b"\n")
+        io.flush()
+
+
+if __name__ == "__main__":
+    serve(int(sys.argv[1]))
