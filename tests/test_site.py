@@ -52,21 +52,8 @@ def test_executed_notebook_read_without_validation_is_nbformats_read():
     assert read_executed(path) == nbformat.read(path, as_version=4)
 
 
-def test_warmed_up_page_thread_renders_the_same_page(tmp_path):
-    from concurrent.futures import ThreadPoolExecutor
-
-    from mfgghg.site import render_notebook, warm_up_pages
-
-    def page(folder, warm):
-        with ThreadPoolExecutor(max_workers=1) as thread:  # a new thread: a new exporter
-            if warm:
-                thread.submit(warm_up_pages).result()
-            return thread.submit(render_notebook, NOTEBOOKS / "04_carbon_intensity.ipynb", folder).result().read_text()
-
-    assert page(tmp_path / "warm", True) == page(tmp_path / "cold", False)
-
-
 def test_page_writer_process_writes_the_page_and_names_what_failed(tmp_path):
+    """The page writer (a process that warms up first) writes the page render_notebook writes here."""
     import pytest
 
     from mfgghg.pagewriter import PageWriter, PageWriterError

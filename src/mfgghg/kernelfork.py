@@ -8,14 +8,17 @@ forks a fresh process for every kernel. Each kernel is still a separate process 
 memory, started by ``jupyter_client`` through its usual connection file and channels; it merely
 begins with those modules in ``sys.modules``.
 
-Only the runner uses it (``ForkingKernelManager`` is passed to papermill). The ``mfgghg``
+Only the runner and the tests use it (papermill gets :func:`forking_kernel_manager_class`, whose
+clients are ready as soon as the kernel is, see :func:`wait_until_ready`). The ``mfgghg``
 kernelspec that JupyterLab uses is untouched, so an interactive kernel restart always re-imports
 the package a researcher may have edited. A fork server lives as long as its run: the next run
 starts a new one and sees the current code. ``MFGGHG_FORK_KERNELS=0`` turns it off.
 
 Protocol (JSON lines over a socket pair): the client sends the preload statements, the server
-answers ``{"ready": ...}`` once they are imported; then ``{"op": "launch", ...}`` → ``{"pid": N}``
-and ``{"op": "poll", "pid": N}`` → ``{"code": None | int}``. When the client's end closes (the
+answers ``{"ready": ...}`` once they are imported; then ``{"op": "launch", ...}`` → ``{"pid": N}``,
+``{"op": "poll", "pid": N}`` → ``{"code": None | int}`` and ``{"op": "keep_validated", ...}`` →
+``{"kept": N}`` (the raw tables the runner has validated, which the kernels forked after it find in
+their store instead of validating them again). When the client's end closes (the
 runner ended or died), the server terminates the kernels still running and exits; kernels also
 watch their parent (ipykernel's parent poller) and exit when the server is gone.
 """
