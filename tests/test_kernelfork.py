@@ -99,20 +99,25 @@ def test_forked_kernel_gives_the_outputs_and_files_of_a_standard_kernel(tmp_path
 def test_kernel_exit_code_comes_from_the_server_and_closing_it_ends_running_kernels():
     import asyncio
 
-    async def start(server):
+    async def start(server, code=None):
         km = forking_kernel_manager(server, KERNEL_NAME)
         await km.start_kernel()
         client = km.client()
         client.start_channels()
         await client.wait_for_ready(timeout=60)  # as nbclient does before any request
+        if code:
+            client.execute(code)
+            await asyncio.to_thread(km.provisioner.process.wait, 30)
         client.stop_channels()
         return km
 
     server = KernelForkServer(KERNEL_NAME, [])
-    done, running = asyncio.run(start(server)), asyncio.run(start(server))
+    # The kernel ends itself with its own exit code. (Not a shutdown request: ipykernel 7 may hang in
+    # its shutdown when that comes right after start-up, cf. posit-dev/positron#7142, and be killed.)
+    done = asyncio.run(start(server, "import os; os._exit(3)"))
+    running = asyncio.run(start(server))
     finished = done.provisioner.process
-    asyncio.run(done.shutdown_kernel(now=False))  # a graceful shutdown: the kernel exits by itself
-    assert finished.returncode == 0
+    assert finished.returncode == 3
     kernel = running.provisioner.process
     assert kernel.poll() is None
     os.kill(kernel.pid, 0)  # alive
