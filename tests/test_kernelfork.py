@@ -44,9 +44,12 @@ def make_notebook(path, out, cwd):
     nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "Python 3 (mfgghg)", "language": "python"}
     params = new_code_cell(f"out = {str(out)!r}\ncwd = {str(cwd)!r}")
     params.metadata["tags"] = ["parameters"]
-    nb.cells = [new_markdown_cell("probe"), params, new_code_cell(BODY)]
+    nb.cells = [new_markdown_cell("probe"), params, new_code_cell(BODY), new_code_cell(STORE)]
     nbformat.write(nb, path)
     return path
+
+
+STORE = "from mfgghg import datapackage\nprint('validated:', *datapackage.validated_tables())"
 
 
 def outputs(path):
@@ -73,7 +76,16 @@ def test_notebook_imports_are_the_top_level_imports_in_order(tmp_path):
 
 def test_forked_kernel_gives_the_outputs_and_files_of_a_standard_kernel(tmp_path, fork_server, monkeypatch):
     """Same printed outputs, same figure bytes; the kernel starts in the caller's working folder, and
-    is stopped when its notebook is done."""
+    is stopped when its notebook is done. It has the raw tables the runner validated and handed to
+    the server (so it reads them without validating them again); a standard kernel has none."""
+    from conftest import REPO
+    from mfgghg import datapackage
+
+    raw = REPO / "data" / "raw" / "2021"
+    pillars = next(r for r in datapackage.load_descriptor(raw)["resources"] if r["name"] == "pillars")
+    datapackage.read_resource(raw, pillars)
+    key = datapackage._content_key(raw / pillars["path"], pillars, None)
+    assert key in datapackage.validated_tables() and fork_server.share_validated_tables() >= 1
     launched = []
     launch = fork_server.launch
     monkeypatch.setattr(fork_server, "launch", lambda *a, **k: launched.append(launch(*a, **k)) or launched[-1])
@@ -89,8 +101,10 @@ def test_forked_kernel_gives_the_outputs_and_files_of_a_standard_kernel(tmp_path
         if kind == "forked":
             assert len(launched) == 1 and launched[0].poll() is not None  # forked, and gone
         files = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.iterdir())}
-        results[kind] = (outputs(tmp_path / f"{kind}-run.ipynb"), files)
-    assert results["forked"] == results["standard"]
+        printed = outputs(tmp_path / f"{kind}-run.ipynb")
+        results[kind] = (printed[:-1], files, printed[-1][1].split())
+    assert results["standard"][2] == ["validated:"] and key in results["forked"][2]
+    assert results["forked"][:2] == results["standard"][:2]
     printed = results["forked"][0][0][1]
     assert printed.startswith("module://matplotlib_inline.backend_inline module://matplotlib_inline.backend_inline")
     assert set(results["forked"][1]) == {"probe.png", "probe.svg", "probe.csv", "probe.meta.json"}
@@ -132,26 +146,6 @@ def test_kernel_exit_code_comes_from_the_server_and_closing_it_ends_running_kern
     else:
         pytest.fail(f"kernel {kernel.pid} still running after its fork server closed")
     assert server.process.returncode is not None
-
-
-def test_kernels_forked_after_sharing_find_the_validated_tables(tmp_path, fork_server):
-    """The runner hands its preflight's validated raw tables to the server; kernels forked after
-    that have them (and so read those files without validating them again)."""
-    from conftest import REPO
-    from mfgghg import datapackage
-
-    raw = REPO / "data" / "raw" / "2021"
-    pillars = next(r for r in datapackage.load_descriptor(raw)["resources"] if r["name"] == "pillars")
-    datapackage.read_resource(raw, pillars)
-    key = datapackage._content_key(raw / pillars["path"], pillars, None)
-    assert key in datapackage.validated_tables() and fork_server.share_validated_tables() >= 1
-    nb = new_notebook()
-    nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "Python 3 (mfgghg)", "language": "python"}
-    nb.cells = [new_code_cell("from mfgghg import datapackage\nprint(*datapackage.validated_tables())")]
-    nbformat.write(nb, tmp_path / "probe.ipynb")
-    pm.execute_notebook(str(tmp_path / "probe.ipynb"), str(tmp_path / "run.ipynb"), kernel_name=KERNEL_NAME,
-                        progress_bar=False, kernel_manager_class=forking_kernel_manager_class(fork_server))
-    assert key in outputs(tmp_path / "run.ipynb")[0][1].split()
 
 
 class FakeChannel:
