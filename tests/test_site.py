@@ -68,3 +68,10 @@ def test_page_writer_process_writes_the_page_and_names_what_failed(tmp_path):
     assert writer.process.returncode == 0
     assert page == tmp_path / "process" / "04_carbon_intensity.html"
     assert page.read_text(encoding="utf-8") == render_notebook(notebook, tmp_path / "here").read_text(encoding="utf-8")
+
+
+def test_one_page_writer_serves_every_run_of_a_process():
+    from mfgghg.pagewriter import shared_page_writer
+
+    first = shared_page_writer()
+    assert shared_page_writer() is first and first.process.poll() is None

@@ -3,9 +3,9 @@
 Rendering a page (nbconvert: templates, syntax highlighting) is pure Python. On a thread of the
 runner it holds the interpreter lock that the runner's threads talking to the kernels need, and its
 first page (compiling the templates, loading the highlighter) would land on the runner's critical
-path. So a run starts one page writer: a plain ``python -m mfgghg.pagewriter`` process that gets
-ready at once (while the ingest runs, when a core is free) and then renders the pages it is sent,
-one at a time. Protocol: JSON lines over a socket pair, ``{"executed": path, "out_dir": path}`` →
+path. So a run starts a page writer (one per process, kept for later runs): a plain
+``python -m mfgghg.pagewriter`` process that gets ready at once (while the ingest runs, when a core
+is free) and then renders the pages it is sent, one at a time. Protocol: JSON lines over a socket pair, ``{"executed": path, "out_dir": path}`` →
 ``{"page": path}`` or ``{"error": "..."}``; the process ends when the runner's end closes.
 """
 
@@ -72,6 +72,23 @@ class PageWriter:
 
     def __exit__(self, *exc):
         self.close()
+
+
+_shared: PageWriter | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_page_writer() -> PageWriter:
+    """This process's page writer: started on first use and kept for the rest of the process (every
+    year and edition of a command, every run of a test session), closed at exit."""
+    global _shared
+    import atexit
+
+    with _shared_lock:
+        if _shared is None or _shared.process.poll() is not None:
+            _shared = PageWriter()
+            atexit.register(_shared.close)
+        return _shared
 
 
 def serve(fd: int) -> None:

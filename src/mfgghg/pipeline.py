@@ -241,13 +241,13 @@ def _run_year(y, final, notebooks, kernel, strict, lang, jobs, build_root, figur
             published_roots = {str(staging / "processed"): str(final.processed.parent),
                                str(staging / "figures"): str(resolve(figures_root))}
 
-            from .pagewriter import PageWriter
+            from .pagewriter import shared_page_writer
             from .site import build_index, notebook_pages_dir
 
             pages = notebook_pages_dir(staged.figures)
             # Pages are rendered by a process of their own (mfgghg.pagewriter) as each notebook finishes,
             # while other kernels run, without holding a kernel slot; it gets ready during the ingest.
-            page_writer = PageWriter()
+            page_writer = shared_page_writer()
             page_jobs = []
 
             def run_one(nb: Path) -> Path:
@@ -282,7 +282,8 @@ def _run_year(y, final, notebooks, kernel, strict, lang, jobs, build_root, figur
                 for job in page_jobs:
                     job.result()
             finally:
-                page_writer.close()
+                for job in page_jobs:  # none may still write into the staging folder once it is removed
+                    job.exception()
             build_index(staged.figures, y, [pages / f"{nb.stem}.html" for nb in result.executed], lang)
             publish(staged.processed, final.processed)
             # the English set lives inside the Chinese year folder: carry it over when replacing that folder
