@@ -213,24 +213,34 @@ class KernelForkServer:
             if self._closed:
                 return
             self._closed = True
-            try:
-                self._io.close()
-                self._sock.close()
-            except OSError:
-                pass
+            close_quietly(self._io, self._sock)
             if not self._ready:
                 self.process.kill()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        wait_or_kill(self.process, timeout=10)
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
         self.close()
+
+
+def close_quietly(*ends) -> None:
+    """Close our ends of a helper process's socket pair (which tells it to finish)."""
+    for end in ends:
+        try:
+            end.close()
+        except OSError:
+            pass
+
+
+def wait_or_kill(process: subprocess.Popen, timeout: float) -> None:
+    """Wait for a helper process told to finish; kill it if it has not after ``timeout`` seconds."""
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _provisioner_class():

@@ -55,17 +55,11 @@ class PageWriter:
 
     def close(self) -> None:
         """Wait for the pages submitted, then let the process end."""
+        from .kernelfork import close_quietly, wait_or_kill
+
         self._waiting.shutdown(wait=True)
-        try:
-            self._io.close()
-            self._sock.close()
-        except OSError:
-            pass
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        close_quietly(self._io, self._sock)
+        wait_or_kill(self.process, timeout=30)
 
     def __enter__(self):
         return self
