@@ -204,24 +204,34 @@ MAX_VALIDATED = 256
 _VALIDATED_LOCK = threading.Lock()  # a multi-year run reads in threads
 
 
-def _content_key(path: Path, resource: dict, reference: dict[str, RawTable] | None) -> str | None:
-    """A digest of everything a table's reading depends on, or None where it cannot be formed (the
-    file unreadable, a reference table missing): such reads are not kept."""
+def _content_keys(path: Path, resource: dict, reference: dict[str, RawTable] | None) -> tuple[str | None, str | None]:
+    """Digests of everything a table's reading depends on: read with ``reference`` and read without
+    reference values (the same when ``reference`` is None). None where a key cannot be formed (the
+    file unreadable, a reference table missing): such reads are not kept. The file is read once."""
     try:
-        digest = hashlib.sha256(path.read_bytes())
+        base = hashlib.sha256(path.read_bytes())
     except OSError:
-        return None
-    digest.update(json.dumps(resource, sort_keys=True, ensure_ascii=False).encode("utf-8"))
-    digest.update(b"reference" if reference is not None else b"no reference")
-    if reference is not None:
-        for f in resource["schema"]["fields"]:
-            spec = f.get("constraints", {}).get("enum_from")
-            if spec:
-                try:
-                    digest.update(repr((spec, _allowed_values(spec, reference))).encode("utf-8"))
-                except (KeyError, AttributeError):
-                    return None
-    return digest.hexdigest()
+        return None, None
+    base.update(json.dumps(resource, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    without = base.copy()
+    without.update(b"no reference")
+    if reference is None:
+        return without.hexdigest(), without.hexdigest()
+    digest = base.copy()
+    digest.update(b"reference")
+    for f in resource["schema"]["fields"]:
+        spec = f.get("constraints", {}).get("enum_from")
+        if spec:
+            try:
+                digest.update(repr((spec, _allowed_values(spec, reference))).encode("utf-8"))
+            except (KeyError, AttributeError):
+                return None, without.hexdigest()
+    return digest.hexdigest(), without.hexdigest()
+
+
+def _content_key(path: Path, resource: dict, reference: dict[str, RawTable] | None) -> str | None:
+    """The key of a read of ``path`` with ``reference`` (see :func:`_content_keys`)."""
+    return _content_keys(path, resource, reference)[0]
 
 
 def validated_tables() -> dict[str, tuple[pd.DataFrame, pd.DataFrame, list[str]]]:
@@ -255,7 +265,7 @@ def read_resource(folder: Path, resource: dict, reference: dict[str, RawTable] |
     """Read, type and validate one file of a data package."""
     check_units(folder, resource)
     path = Path(folder) / resource["path"]
-    key = _content_key(path, resource, reference)
+    key, weaker = _content_keys(path, resource, reference)
     with _VALIDATED_LOCK:
         kept = _VALIDATED.get(key) if key is not None else None
         if kept is not None:
@@ -293,9 +303,8 @@ def read_resource(folder: Path, resource: dict, reference: dict[str, RawTable] |
     if key is not None:
         # Checked against reference values, the table also passes the checks made without them (the
         # same checks but those), with the same typed values: a read without them finds it too.
-        weaker = _content_key(path, resource, None) if reference is not None else None
         with _VALIDATED_LOCK:
-            for kept_key in filter(None, (weaker, key)):
+            for kept_key in dict.fromkeys(filter(None, (weaker, key))):
                 _VALIDATED[kept_key] = (data, text, list(notes))  # nothing else holds these; callers get copies
             while len(_VALIDATED) > MAX_VALIDATED:
                 _VALIDATED.popitem(last=False)
