@@ -121,7 +121,7 @@ def test_unknown_language_is_refused():
         set_lang("fr")
 
 
-def test_shared_text_metrics_change_no_byte(tmp_path):
+def test_shared_text_metrics_change_no_byte(tmp_path, monkeypatch):
     """apply_style shares Agg text sizes across renderers of one dpi (a speed-up): the files are
     the same as with matplotlib's own per-renderer cache."""
     from matplotlib import text
@@ -145,15 +145,11 @@ def test_shared_text_metrics_change_no_byte(tmp_path):
         return {p.name: p.read_bytes() for p in folder.iterdir()}
 
     with_shared = draw(tmp_path / "shared")
-    text._get_text_metrics_function = shared.per_renderer
-    try:
-        per_renderer = draw(tmp_path / "own")
-    finally:
-        text._get_text_metrics_function = shared
-    assert with_shared == per_renderer
+    monkeypatch.setattr(text, "_get_text_metrics_function", shared.per_renderer)
+    assert with_shared == draw(tmp_path / "own")
 
 
-def test_fonts_read_from_memory_change_no_byte(tmp_path):
+def test_fonts_read_from_memory_change_no_byte(tmp_path, monkeypatch):
     """apply_style makes font objects read their file from memory (a speed-up): PNG, SVG and PDF
     are the same bytes as with fonts read from disk, and a font's file name still reads as its path."""
     from matplotlib import font_manager
@@ -180,10 +176,6 @@ def test_fonts_read_from_memory_change_no_byte(tmp_path):
         return {p.name: p.read_bytes() for p in folder.iterdir()}
 
     from_memory = draw(tmp_path / "memory")
-    font_manager._get_font = _get_font_from_memory.from_disk
-    try:
-        from_disk = draw(tmp_path / "disk")
-    finally:
-        font_manager._get_font = _get_font_from_memory
+    monkeypatch.setattr(font_manager, "_get_font", _get_font_from_memory.from_disk)
     assert from_memory.keys() == {"f.png", "f.svg", "f.pdf"}
-    assert from_memory == from_disk
+    assert from_memory == draw(tmp_path / "disk")

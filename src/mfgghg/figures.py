@@ -142,7 +142,7 @@ def read_fonts_from_memory() -> bool:
 
     FreeType reads a glyph's outline through Python each time matplotlib measures or draws a text,
     and from a file that is a seek and a read system call per access: with the CJK font, reading from
-    memory halves the time to lay a text out (about a tenth of the cost of drawing these figures).
+    memory almost halves the time to lay a text out (about a fifth of the cost of drawing these figures).
     The glyphs, and so the bytes written, are the same (``test_figures`` checks PNG, SVG and PDF).
     Replaces matplotlib's private ``font_manager._get_font`` (matplotlib is pinned) when its
     signature is the one this was written for; otherwise changes nothing. Returns whether it did."""

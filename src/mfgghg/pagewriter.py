@@ -5,8 +5,9 @@ runner it holds the interpreter lock that the runner's threads talking to the ke
 first page (compiling the templates, loading the highlighter) would land on the runner's critical
 path. So a run starts a page writer (one per process, kept for later runs): a plain
 ``python -m mfgghg.pagewriter`` process that gets ready at once (while the ingest runs, when a core
-is free) and then renders the pages it is sent, one at a time. Protocol: JSON lines over a socket pair, ``{"executed": path, "out_dir": path}`` →
-``{"page": path}`` or ``{"error": "..."}``; the process ends when the runner's end closes.
+is free) and then renders the pages it is sent, one at a time. Protocol: JSON lines over a socket
+pair, ``{"executed": path, "out_dir": path}`` → ``{"page": path}`` or ``{"error": "..."}``; the
+process ends when the runner's end closes.
 """
 
 from __future__ import annotations

@@ -84,7 +84,6 @@ def read_executed(path: Path):
     """A notebook papermill has just written (and validated), read without validating it once more:
     the exporter validates it (once, see ``_exporter``)."""
     import nbformat
-
     from nbformat.v4.nbjson import JSONReader
 
     nb = json.loads(Path(path).read_text(encoding="utf-8"))
