@@ -205,7 +205,7 @@ def figure_sets():
 def fork_server():
     """One kernel fork server (mfgghg.kernelfork) for the tests that run notebooks in this process."""
     from mfgghg import KERNEL_NAME, kernelfork
-    from mfgghg.pipeline import discover_notebooks
+    from mfgghg.pipeline import discover_notebooks, fork_server_preload
 
-    with kernelfork.KernelForkServer(KERNEL_NAME, kernelfork.notebook_imports(discover_notebooks())) as server:
+    with kernelfork.KernelForkServer(KERNEL_NAME, fork_server_preload(discover_notebooks(), staged=False)[0]) as server:
         yield server

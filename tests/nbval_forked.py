@@ -14,7 +14,7 @@ import pytest
 @pytest.fixture(scope="session", autouse=True)
 def nbval_kernels_forked(request):
     from mfgghg import KERNEL_NAME, kernelfork
-    from mfgghg.pipeline import discover_notebooks
+    from mfgghg.pipeline import discover_notebooks, fork_server_preload
 
     if not request.config.pluginmanager.hasplugin("nbval") or not kernelfork.enabled():
         yield None
@@ -24,7 +24,8 @@ def nbval_kernels_forked(request):
 
     # --nbval-current-env: nbval starts this interpreter's ipykernel command, not the kernelspec's
     argv = ipykernel.kernelspec.get_kernel_dict()["argv"] if request.config.option.nbval_current_env else None
-    server = kernelfork.KernelForkServer(KERNEL_NAME, kernelfork.notebook_imports(discover_notebooks()), argv=argv)
+    server = kernelfork.KernelForkServer(KERNEL_NAME, fork_server_preload(discover_notebooks(), staged=False)[0],
+                                         argv=argv)
     standard = nbval.kernel.KernelManager
 
     class ForkingKernelManager(standard):

@@ -103,25 +103,6 @@ def test_the_store_is_bounded(monkeypatch, tmp_path, validations):
     assert validations == ["pillars", "status_notes", "budget_notes", "pillars"]
 
 
-def test_tables_handed_to_another_store_are_not_validated_there_again(monkeypatch, tmp_path, validations):
-    """What the runner hands the kernel fork server (pickled, as over the socket): read there, the
-    same bytes are not validated again; changed bytes are."""
-    import pickle
-
-    first = read_resource(RAW, resource(RAW, "pillars"))
-    handed = pickle.loads(pickle.dumps(datapackage.validated_tables()))
-    monkeypatch.setattr(datapackage, "_VALIDATED", type(datapackage._VALIDATED)())  # the other process's store
-    assert datapackage.keep_validated(handed) == 1
-    again = read_resource(RAW, resource(RAW, "pillars"))
-    assert validations == ["pillars"]
-    pd.testing.assert_frame_equal(first.data, again.data)
-    copy = tmp_path / "2021"
-    shutil.copytree(RAW, copy)
-    set_cell(copy / "pillars.csv", 2, "name_zh", "改過")
-    read_resource(copy, resource(copy, "pillars"))
-    assert validations == ["pillars", "pillars"]
-
-
 def test_a_table_checked_against_reference_values_is_not_validated_again_without_them(validations):
     """The notebooks read single files without the reference tables (no enum_from checks): the same
     table, already validated with them, passes those fewer checks."""

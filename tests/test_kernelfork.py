@@ -16,6 +16,7 @@ from mfgghg.kernelfork import (
     KernelForkServer,
     forking_kernel_manager,
     forking_kernel_manager_class,
+    kernelspec_argv,
     launcher_prefix,
     notebook_imports,
 )
@@ -33,7 +34,8 @@ paths = nb.setup(2021, figures_root=out)
 print(matplotlib.get_backend(), os.environ["MPLBACKEND"], sys.argv[1:2], os.getcwd() == cwd)
 print(pd.DataFrame({"a": [1.5, 2.25]}).to_string())
 fig, ax = plt.subplots(figsize=(3, 2))
-ax.bar(["實質", "預期"], [1, 2])
+ax.bar(["實質", "預期"], [1, 200])
+ax.set_yscale("log")  # tick labels in math text
 ax.set_title("減碳量")
 save_figure(fig, "probe", out, pd.DataFrame({"x": [1, 2]}))
 """
@@ -65,6 +67,59 @@ def test_launcher_prefix():
     assert launcher_prefix(["/usr/bin/R", "--slave", "-e", "IRkernel::main()"]) is None
 
 
+def test_kernelspec_argv_is_what_jupyter_client_finds():
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    assert kernelspec_argv(KERNEL_NAME) == KernelSpecManager().get_kernel_spec(KERNEL_NAME).argv
+
+
+def test_the_server_preflight_raises_the_runners_error(fork_server, data_copy):
+    """Bad raw data: the server's preflight raises the error the preflight raises in this process
+    (class, file, row, column and line), as if it had run here."""
+    from conftest import set_cell
+    from mfgghg.errors import DataError
+    from mfgghg.paths import YearPaths
+    from mfgghg.pipeline import preflight
+
+    raw = data_copy / "raw"
+    set_cell(raw / "2021" / "annex_funding.csv", 3, "amount_10k_twd", "12,3x")
+    with pytest.raises(DataError) as here:
+        preflight(YearPaths.for_year(2021, raw), False)
+    with pytest.raises(DataError) as there:
+        fork_server.preflight(2021, raw, data_copy / "processed", data_copy / "figures", "zh-TW", False)
+    assert (there.value.file, there.value.row, there.value.column, str(there.value)) == (
+        here.value.file, here.value.row, here.value.column, str(here.value))
+    assert there.value.row == 3 and there.value.column == "amount_10k_twd"
+
+
+def test_the_second_stage_is_imported_after_the_first_kernel_is_forked():
+    """A kernel forked before the second stage lacks its modules (it imports what it needs itself);
+    the next one has them, the inline backend included."""
+    import asyncio
+
+    async def modules(server):
+        km = forking_kernel_manager(server, KERNEL_NAME)
+        await km.start_kernel()
+        client = km.client()
+        client.start_channels()
+        await client.wait_for_ready(timeout=60)
+        reply = await client.execute_interactive(
+            "import sys; print(*(m in sys.modules for m in ('xml.dom.minidom', 'matplotlib_inline.backend_inline')))",
+            output_hook=lambda msg: seen.append(msg["content"].get("text", "")), timeout=60)
+        assert reply["content"]["status"] == "ok"
+        client.stop_channels()
+        await km.shutdown_kernel(now=True)
+
+    with KernelForkServer(KERNEL_NAME, ["import json"], preload_later=["import xml.dom.minidom"]) as server:
+        seen = []
+        asyncio.run(modules(server))
+        first = "".join(seen).split()
+        seen = []
+        asyncio.run(modules(server))
+        second = "".join(seen).split()
+    assert first == ["False", "False"] and second == ["True", "True"]
+
+
 def test_notebook_imports_are_the_top_level_imports_in_order(tmp_path):
     nb = new_notebook()
     nb.cells = [new_code_cell("import pandas as pd\nx = 1\nfrom mfgghg import nb"),
@@ -75,17 +130,17 @@ def test_notebook_imports_are_the_top_level_imports_in_order(tmp_path):
 
 
 def test_forked_kernel_gives_the_outputs_and_files_of_a_standard_kernel(tmp_path, fork_server, monkeypatch):
-    """Same printed outputs, same figure bytes; the kernel starts in the caller's working folder, and
-    is stopped when its notebook is done. It has the raw tables the runner validated and handed to
-    the server (so it reads them without validating them again); a standard kernel has none."""
+    """Same printed outputs, same figure bytes (the server's figure warm-up leaves caches only); the
+    kernel starts in the caller's working folder, and is stopped when its notebook is done. It has
+    the raw tables the server's preflight validated (so it reads them without validating them
+    again); a standard kernel has none."""
     from conftest import REPO
     from mfgghg import datapackage
 
     raw = REPO / "data" / "raw" / "2021"
     pillars = next(r for r in datapackage.load_descriptor(raw)["resources"] if r["name"] == "pillars")
-    datapackage.read_resource(raw, pillars)
     key = datapackage._content_key(raw / pillars["path"], pillars, None)
-    assert key in datapackage.validated_tables() and fork_server.share_validated_tables() >= 1
+    fork_server.preflight(2021, raw.parent, tmp_path / "processed", tmp_path / "figures", "zh-TW", False)
     launched = []
     launch = fork_server.launch
     monkeypatch.setattr(fork_server, "launch", lambda *a, **k: launched.append(launch(*a, **k)) or launched[-1])

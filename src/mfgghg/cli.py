@@ -46,9 +46,12 @@ def main(argv: list[str] | None = None) -> int:
             if args.years is None:  # a wrong year or a missing folder fails before anything starts
                 YearPaths.for_year(normalize_year(args.year), raw_root=args.raw_root).require_raw()
 
-            # Started first, so that its imports overlap this process's own and the raw-data validation;
-            # one server for every year and edition of the command.
+            # Started first, so that its imports overlap this process's own; one server for every year
+            # and edition of the command (it also validates the raw data, see pipeline.run_year).
             with kernel_fork_server(discover_notebooks(), KERNEL_NAME) as server:
+                from .pagewriter import shared_page_writer
+
+                shared_page_writer()  # gets ready meanwhile, on whatever a core leaves idle
                 return run_command(args, server)
         elif args.command == "refresh-notebooks":
             from pathlib import Path

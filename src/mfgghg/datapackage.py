@@ -235,23 +235,10 @@ def _content_key(path: Path, resource: dict, reference: dict[str, RawTable] | No
 
 
 def validated_tables() -> dict[str, tuple[pd.DataFrame, pd.DataFrame, list[str]]]:
-    """What this process has validated (content key → typed data, text, notes), to hand to another
-    process of the same run: the runner gives its preflight's tables to the kernel fork server, so
-    that the kernels forked from it find them validated."""
+    """What this process has validated (content key → typed data, text, notes). The runner's
+    preflight runs in the kernel fork server, so the kernels forked from it start with these."""
     with _VALIDATED_LOCK:
         return dict(_VALIDATED)
-
-
-def keep_validated(entries: dict[str, tuple[pd.DataFrame, pd.DataFrame, list[str]]]) -> int:
-    """Add tables validated by another process of the same run (see :func:`validated_tables`); keys
-    are content digests, so a file changed since is read and checked again. Returns how many."""
-    with _VALIDATED_LOCK:
-        for key, (data, text, notes) in entries.items():
-            _VALIDATED[key] = (data, text, list(notes))
-            _VALIDATED.move_to_end(key)
-        while len(_VALIDATED) > MAX_VALIDATED:
-            _VALIDATED.popitem(last=False)
-    return len(entries)
 
 
 def _validated_table(resource: dict, path: Path, data: pd.DataFrame, text: pd.DataFrame,

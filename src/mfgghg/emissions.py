@@ -18,20 +18,21 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.patches import Patch
 
-from .datapackage import load_descriptor, read_package, read_resource
+from .datapackage import load_descriptor, read_resource
 from .errors import DataError
+from .external import EXTERNAL, external_dir, read_external_facts  # noqa: F401 - part of this module's API
 from .figures import PALETTE
 from .i18n import _
-from .paths import normalize_year, resolve
+from .paths import normalize_year
 from .reconcile import AGREES, check_notes_known, check_row, join_notes
-from .units import from_base, printed_decimals, to_base, unit
+from .units import from_base, printed_decimals, unit
 
 MT = "百萬公噸CO2e"  # the unit Table 6 and the text print emissions in
 TABLE6 = "published_table6_emissions"
 NOTES_FILE = "emissions_notes.csv"
 NOTE_PREFIXES = ("emissions", "intensity")  # check-id namespaces of notebooks 03 and 04
 NO_SERIES = "no series in the report"
-REPORT, DERIVED, EXTERNAL = "report", "derived", "external"
+REPORT, DERIVED = "report", "derived"
 
 # What the text's stated 2016-2020 changes are changes of (the 摘要 三 / 貳 二(一) paragraph).
 DRIVER_LABELS = {
@@ -48,23 +49,6 @@ _VS_KEY = re.compile(r"^(?P<driver>[a-z_]+?)_change(?P<pct>_pct)?_(?P<end>\d{4})
 
 # ---------------------------------------------------------------------------------------------
 # External facts
-
-
-def external_dir(paths) -> Path:
-    """``<raw_root>/../external`` if that exists (a self-contained data tree), else ``data/external``."""
-    sibling = Path(paths.raw).parent.parent / "external"
-    return sibling if sibling.is_dir() else resolve("data/external")
-
-
-def read_external_facts(folder) -> pd.DataFrame:
-    """``facts.csv`` validated through its ``datapackage.json``, with base-unit values and origin 'external'."""
-    table = read_package(Path(folder), reference={})["facts"]
-    facts = table.data.copy()
-    facts["value_printed"] = table.text["value"]
-    facts["value_base"] = [to_base(v, u) for v, u in zip(facts["value"], facts["unit"])]
-    facts["base_unit"] = [unit(u).base for u in facts["unit"]]
-    facts["origin"] = EXTERNAL
-    return facts
 
 
 def fact(facts: pd.DataFrame, key: str) -> pd.Series:

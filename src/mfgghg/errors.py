@@ -30,6 +30,10 @@ class DataError(MfgGhgError):
             where += f", column '{column}'"
         super().__init__(f"{where}: {message}")
 
+    def __reduce__(self):
+        # pickled with its parts, not its message: the kernel fork server's preflight sends it back
+        return type(self), (self.file, self.message, self.row, self.column)
+
 
 class ReconciliationError(MfgGhgError):
     """A published figure differs from its recomputation by more than its tolerance (strict mode)."""

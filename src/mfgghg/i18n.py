@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported where used: the runner checks the language without it
+    import pandas as pd
 
 # CJK ideographs, CJK punctuation and full-width forms: what an English figure must not show.
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
@@ -68,6 +70,8 @@ def _translations(reference: str | None) -> dict[str, str]:
     # Drafts being written (rows not yet merged into the table): comma-separated CSV paths.
     import os
 
+    import pandas as pd
+
     for path in filter(None, os.environ.get("MFGGHG_EXTRA_TRANSLATIONS", "").split(",")):
         extra = pd.read_csv(path, dtype=str, keep_default_na=False)
         mapping.update(zip(extra["zh_tw"], extra["en"]))
@@ -78,6 +82,8 @@ def _(text: str) -> str:
     """``text`` in the current edition's language."""
     if _current["lang"] == "zh-TW" or text is None or text == "":
         return text
+    import pandas as pd
+
     if pd.isna(text):
         return text
     try:

@@ -14,12 +14,18 @@ kernelspec that JupyterLab uses is untouched, so an interactive kernel restart a
 the package a researcher may have edited. A fork server lives as long as its run: the next run
 starts a new one and sees the current code. ``MFGGHG_FORK_KERNELS=0`` turns it off.
 
-Protocol (JSON lines over a socket pair): the client sends the preload statements, the server
-answers ``{"ready": ...}`` once they are imported; then ``{"op": "launch", ...}`` → ``{"pid": N}``,
-``{"op": "poll", "pid": N}`` → ``{"code": None | int}`` and ``{"op": "keep_validated", ...}`` →
-``{"kept": N}`` (the raw tables the runner has validated, which the kernels forked after it find in
-their store instead of validating them again). When the client's end closes (the
-runner ended or died), the server terminates the kernels still running and exits; kernels also
+The imports come in two stages when the first notebook needs less than the others (the runner's
+ingest imports no plotting library): the server imports the first stage, answers, and imports the
+second stage right after it has forked its first kernel, so that the first notebook runs on one core
+while the server imports the rest on the other.
+
+Protocol (JSON lines over a socket pair): the client sends ``{"preload": [...], "preload_later":
+[...]}``, the server answers ``{"ready": ...}`` once the first stage is imported; then ``{"op":
+"launch", ...}`` → ``{"pid": N}``, ``{"op": "poll", "pid": N}`` → ``{"code": None | int}`` and
+``{"op": "preflight", ...}`` → ``{"ok": true}`` or ``{"raised": ...}`` (the runner's validation of a
+year's raw data, done here: the tables it validated stay in this process, and every kernel forked
+after it finds them in its store instead of validating them again). When the client's end closes
+(the runner ended or died), the server terminates the kernels still running and exits; kernels also
 watch their parent (ipykernel's parent poller) and exit when the server is gone.
 """
 
@@ -41,8 +47,10 @@ KERNEL_MODULES = (
     "import ipykernel.ipkernel",
     "import ipykernel.zmqshell",
     "import ipykernel.debugger",  # debugpy, which each kernel would import at start (~0.1 s)
-    "import matplotlib_inline.backend_inline",
 )
+# matplotlib's inline backend (which imports much of matplotlib): with the stage of the imports that
+# has the plotting libraries
+INLINE_BACKEND_MODULES = ("import matplotlib_inline.backend_inline",)
 LAUNCHER_MODULE = "ipykernel_launcher"
 
 
@@ -84,8 +92,14 @@ class ForkedKernel:
         self.server, self.pid, self.returncode = server, pid, None
 
     def poll(self) -> int | None:
+        """None while the kernel runs. The server reaps its kernels as they end, so a kernel that is
+        still a process is running, and only a finished one costs a question to the server (which
+        answers nothing while it imports its second stage, and jupyter_client polls every second)."""
         if self.returncode is None:
-            self.returncode = self.server.exit_code(self.pid)
+            try:
+                os.kill(self.pid, 0)
+            except ProcessLookupError:
+                self.returncode = self.server.exit_code(self.pid)
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
@@ -112,6 +126,28 @@ class ForkedKernel:
             time.sleep(0.002)
 
 
+def kernelspec_argv(kernel_name: str) -> list[str]:
+    """The command of a kernelspec, read from the first ``<name>/kernel.json`` in Jupyter's data path
+    (where jupyter_client's KernelSpecManager finds it) without importing jupyter_client, which
+    takes about 0.3 s: the fork server is started before anything else. Anything else (a kernel
+    found only by the manager's other rules) is left to the manager."""
+    from jupyter_core.paths import jupyter_path
+
+    for folder in jupyter_path("kernels"):
+        spec = Path(folder) / kernel_name.lower() / "kernel.json"
+        if spec.is_file():
+            try:
+                argv = json.loads(spec.read_text(encoding="utf-8"))["argv"]
+            except (OSError, ValueError, KeyError, TypeError):
+                break
+            if isinstance(argv, list) and all(isinstance(a, str) for a in argv):
+                return argv
+            break
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    return KernelSpecManager().get_kernel_spec(kernel_name).argv
+
+
 def launcher_prefix(argv: list[str]) -> list[str] | None:
     """``[python, *interpreter options]`` of a kernelspec command ``python [-X...] -m ipykernel_launcher
     ...`` (ipykernel adds ``-Xfrozen_modules=off`` on Python 3.11), or None for any other command."""
@@ -125,13 +161,13 @@ class KernelForkServer:
     """Client side: starts the server process at once (it imports in the background) and talks to it.
 
     The server runs the kernelspec's own interpreter with its options, so a forked kernel is what
-    that kernelspec would have started."""
+    that kernelspec would have started. ``preload`` is imported before the server answers,
+    ``preload_later`` after it has forked its first kernel (see the module's docstring)."""
 
-    def __init__(self, kernel_name: str, preload: list[str] = (), argv: list[str] | None = None):
+    def __init__(self, kernel_name: str, preload: list[str] = (), argv: list[str] | None = None,
+                 preload_later: list[str] = ()):
         if argv is None:
-            from jupyter_client.kernelspec import KernelSpecManager
-
-            argv = KernelSpecManager().get_kernel_spec(kernel_name).argv
+            argv = kernelspec_argv(kernel_name)
         self.prefix = launcher_prefix(argv)
         if self.prefix is None:
             raise ForkServerError(f"kernel {kernel_name!r} is not started as 'python -m {LAUNCHER_MODULE}': {argv}")
@@ -146,7 +182,12 @@ class KernelForkServer:
         self._lock = threading.Lock()
         self._ready = False
         self._closed = False
-        self._send({"preload": [*KERNEL_MODULES, *preload]})
+        first, later = [*KERNEL_MODULES, *preload], list(preload_later)
+        if later:
+            later[:0] = INLINE_BACKEND_MODULES
+        else:
+            first += INLINE_BACKEND_MODULES
+        self._send({"preload": first, "preload_later": later})
 
     # -- protocol
     def _send(self, message: dict) -> None:
@@ -185,23 +226,21 @@ class KernelForkServer:
             raise ForkServerError(reply["error"])
         return ForkedKernel(self, reply["pid"])
 
-    def share_validated_tables(self) -> int:
-        """Give the server the raw tables this process has validated (``mfgghg.datapackage``), so
-        that kernels forked from now on find them validated instead of validating them again (the
-        runner validates a year's raw data before its first kernel). Returns how many were sent."""
+    def preflight(self, year: int, raw_root, processed_root, figures_root, lang: str, strict: bool) -> None:
+        """The runner's preflight (:func:`mfgghg.pipeline.preflight`) of a report year, done in the
+        server: it has pandas and pandera imported already (the runner then needs neither), and the
+        tables it validates stay in its store, where every kernel forked from now on finds them.
+        Bad input raises the same error, with the same one line, as the preflight would here."""
         import base64
         import pickle
 
-        from .datapackage import validated_tables
-
-        entries = validated_tables()
-        if not entries:
-            return 0
-        reply = self._request({"op": "keep_validated",
-                               "tables": base64.b64encode(pickle.dumps(entries, protocol=5)).decode("ascii")})
+        reply = self._request({"op": "preflight", "year": year, "raw_root": str(raw_root),
+                               "processed_root": str(processed_root), "figures_root": str(figures_root),
+                               "lang": lang, "strict": bool(strict)})
+        if "raised" in reply:
+            raise pickle.loads(base64.b64decode(reply["raised"]))  # noqa: S301 - from our own child process
         if "error" in reply:
             raise ForkServerError(reply["error"])
-        return reply["kept"]
 
     def exit_code(self, pid: int) -> int | None:
         return self._request({"op": "poll", "pid": pid})["code"]
@@ -446,18 +485,37 @@ def serve(fd: int) -> None:
         os._exit(code)
 
 
-def _keep_validated(encoded: str) -> dict:
-    """Tables validated by the runner (pickled by the same code and environment, over the socket pair
-    only the runner holds) into this process's store of validated tables."""
+def _preflight(request: dict) -> dict:
+    """The runner's preflight, in this process (see :meth:`KernelForkServer.preflight`). A project
+    error goes back pickled, so the runner raises the very error (class, file, row, column)."""
     import base64
     import pickle
 
-    try:
-        from mfgghg.datapackage import keep_validated
+    from mfgghg.errors import MfgGhgError
+    from mfgghg.paths import YearPaths
+    from mfgghg.pipeline import preflight
 
-        return {"kept": keep_validated(pickle.loads(base64.b64decode(encoded)))}  # noqa: S301
+    try:
+        paths = YearPaths.for_year(request["year"], request["raw_root"], request["processed_root"],
+                                   request["figures_root"], request["lang"])
+        preflight(paths, request["strict"])
+    except MfgGhgError as err:
+        return {"raised": base64.b64encode(pickle.dumps(err)).decode("ascii")}
     except Exception as exc:  # noqa: BLE001 - the runner raises it
-        return {"error": f"keeping validated tables failed: {type(exc).__name__}: {exc}"}
+        return {"error": f"the preflight failed in the kernel fork server: {type(exc).__name__}: {exc}"}
+    return {"ok": True}
+
+
+def _preload(statements: list[str]) -> list[str]:
+    """Execute import statements; those that fail, for the answer (the notebook will meet, and show,
+    the same error itself)."""
+    failed = []
+    for statement in statements:
+        try:
+            exec(statement, {})  # noqa: S102 - import statements read from the project's own notebooks
+        except Exception as exc:  # noqa: BLE001
+            failed.append(f"{statement}: {type(exc).__name__}")
+    return failed
 
 
 def _serve(fd: int) -> None:
@@ -474,26 +532,28 @@ def _serve(fd: int) -> None:
     # What a kernel does before any notebook import (ipykernel's init_gui_pylab); matplotlib reads it
     # when imported, which here is now.
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
-    failed = []
-    for statement in json.loads(first).get("preload", []):
-        try:
-            exec(statement, {})  # noqa: S102 - import statements read from the project's own notebooks
-        except Exception as exc:  # noqa: BLE001 - the notebook will meet (and show) the same error itself
-            failed.append(f"{statement}: {type(exc).__name__}")
+    stages = json.loads(first)
+    failed = _preload(stages.get("preload", []))
+    later = stages.get("preload_later", [])
     reply({"ready": True, "failed": failed, "threads": threading.active_count()})
 
     children: dict[int, int | None] = {}
 
-    def reap() -> None:
-        for pid, code in list(children.items()):
-            if code is None:
-                try:
-                    done, status = os.waitpid(pid, os.WNOHANG)
-                except ChildProcessError:
+    def reap(*_signal) -> None:
+        # also the SIGCHLD handler, which may run in the middle of this function: a kernel it reaped
+        # meanwhile keeps the exit code it recorded
+        for pid in [p for p, code in children.items() if code is None]:
+            try:
+                done, status = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                if children.get(pid) is None:
                     children[pid] = -1
-                    continue
-                if done:
-                    children[pid] = os.waitstatus_to_exitcode(status)
+                continue
+            if done:
+                children[pid] = os.waitstatus_to_exitcode(status)
+
+    # Kernels are reaped as they end, so that a client sees a finished kernel gone (ForkedKernel.poll).
+    signal.signal(signal.SIGCHLD, reap)
 
     try:
         for line in io:
@@ -509,11 +569,15 @@ def _serve(fd: int) -> None:
                     _kernel_child(request["argv"], request["env"], request.get("cwd"), request.get("stdout"),
                                   request.get("stderr"))
                 children[pid] = None
+                reap()  # in case it ended before it was in the list
                 reply({"pid": pid})
+                if later:  # the first kernel runs; now the imports of the others
+                    _preload(later)
+                    later = []
             elif request.get("op") == "poll":
                 reply({"code": children.get(request["pid"], -1)})
-            elif request.get("op") == "keep_validated":
-                reply(_keep_validated(request["tables"]))
+            elif request.get("op") == "preflight":
+                reply(_preflight(request))
             else:
                 reply({"error": f"unknown request {request!r}"})
     finally:

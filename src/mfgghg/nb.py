@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .figures import apply_style
 from .paths import YearPaths, repo_root
 
 
 def setup(report_year, raw_root="data/raw", processed_root="data/processed", figures_root="figures",
-          lang: str = "zh-TW") -> YearPaths:
+          lang: str = "zh-TW", figures: bool = True) -> YearPaths:
     """Folders of the report year (relative roots resolve against the repository), the figures'
-    language (``zh-TW`` or ``en``) and one look."""
+    language (``zh-TW`` or ``en``) and one look.
+
+    ``figures=False`` is for a notebook that draws none (the ingest): matplotlib is then not even
+    imported, which saves its kernel most of a second. To plot in such a notebook after all, call
+    :func:`mfgghg.figures.apply_style` first (it sets the CJK font)."""
     from .i18n import set_lang
 
     paths = YearPaths.for_year(report_year, raw_root, processed_root, figures_root, lang)
@@ -22,8 +25,11 @@ def setup(report_year, raw_root="data/raw", processed_root="data/processed", fig
     pd.set_option("display.max_rows", 200)
     # Up to 4 decimals, trailing zeros dropped: 146.544 stays 146.544, 1194000.0 shows as 1,194,000.
     pd.set_option("display.float_format", lambda v: f"{v:,.4f}".rstrip("0").rstrip("."))
-    use_inline_backend()
-    apply_style()
+    if figures:
+        from .figures import apply_style
+
+        use_inline_backend()
+        apply_style()
     return paths
 
 

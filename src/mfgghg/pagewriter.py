@@ -4,8 +4,9 @@ Rendering a page (nbconvert: templates, syntax highlighting) is pure Python. On 
 runner it holds the interpreter lock that the runner's threads talking to the kernels need, and its
 first page (compiling the templates, loading the highlighter) would land on the runner's critical
 path. So a run starts a page writer (one per process, kept for later runs): a plain
-``python -m mfgghg.pagewriter`` process that gets ready at once (while the ingest runs, when a core
-is free) and then renders the pages it is sent, one at a time. Protocol: JSON lines over a socket
+``python -m mfgghg.pagewriter`` process that gets ready at once and then renders the pages it is
+sent, one at a time. It runs at a lower priority (``nice``): it only has to be done by the end of the
+run, so it takes the time a core would otherwise idle, and never slows a kernel or the fork server. Protocol: JSON lines over a socket
 pair, ``{"executed": path, "out_dir": path}`` → ``{"page": path}`` or ``{"error": "..."}``; the
 process ends when the runner's end closes.
 """
@@ -13,6 +14,7 @@ process ends when the runner's end closes.
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -36,10 +38,12 @@ class PageWriter:
         self._sock = ours
         self._io = ours.makefile("rwb")
         self._lock = threading.Lock()
+        self._submitted = False
         # one thread waits for the pages (blocked on the socket, so without the interpreter lock)
         self._waiting = ThreadPoolExecutor(max_workers=1)
 
     def submit(self, executed: Path, out_dir: Path) -> Future:
+        self._submitted = True
         return self._waiting.submit(self._render, Path(executed), Path(out_dir))
 
     def _render(self, executed: Path, out_dir: Path) -> Path:
@@ -55,11 +59,14 @@ class PageWriter:
         return Path(reply["page"])
 
     def close(self) -> None:
-        """Wait for the pages submitted, then let the process end."""
+        """Wait for the pages submitted, then let the process end (stopped at once if it was never
+        sent a page: a run stopped by bad input need not wait for it to finish getting ready)."""
         from .kernelfork import close_quietly, wait_or_kill
 
         self._waiting.shutdown(wait=True)
         close_quietly(self._io, self._sock)
+        if not self._submitted:
+            self.process.kill()
         wait_or_kill(self.process, timeout=30)
 
     def __enter__(self):
@@ -89,6 +96,8 @@ def shared_page_writer() -> PageWriter:
 def serve(fd: int) -> None:
     from .site import render_notebook, warm_up_pages
 
+    if hasattr(os, "nice"):
+        os.nice(10)
     io = socket.socket(fileno=fd).makefile("rwb")
     warm_up_pages()
     for line in io:

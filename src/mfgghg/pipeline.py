@@ -136,14 +136,35 @@ def execute_with_retry(notebook: Path, output: Path, parameters: dict, kernel: s
 @contextmanager
 def kernel_fork_server(notebooks: list[Path], kernel: str, server=None):
     """The given fork server, or a new one for this run (closed at the end) that has imported what
-    ``notebooks`` import; None when turned off (``MFGGHG_FORK_KERNELS=0``)."""
+    ``notebooks`` import; None when turned off (``MFGGHG_FORK_KERNELS=0``). The first notebook's
+    imports come first, the others' after the server has forked its kernel (the ingest imports no
+    plotting library, and runs while the server imports them)."""
     from . import kernelfork
 
     if server is not None or not kernelfork.enabled():
         yield server
         return
-    with kernelfork.KernelForkServer(kernel, kernelfork.notebook_imports(notebooks)) as started:
+    first, later = fork_server_preload(notebooks)
+    with kernelfork.KernelForkServer(kernel, first, preload_later=later) as started:
         yield started
+
+
+# Run by the fork server after the plotting libraries: first-use work of every figure-drawing kernel.
+FIGURES_WARM_UP = "from mfgghg.figures import warm_up as _warm_up; _warm_up()"
+
+
+def fork_server_preload(notebooks: list[Path], staged: bool = True) -> tuple[list[str], list[str]]:
+    """What a kernel fork server runs before forking kernels for ``notebooks``: their imports and,
+    when they import this package's figures, the figures' warm-up (:func:`mfgghg.figures.warm_up`).
+    ``staged``: the first notebook's imports first, the rest after the server has forked its kernel
+    (see :mod:`mfgghg.kernelfork`); else everything before the first kernel."""
+    from .kernelfork import notebook_imports
+
+    first = notebook_imports(notebooks[:1]) if staged else notebook_imports(notebooks)
+    later = [s for s in notebook_imports(notebooks[1:]) if s not in first] if staged else []
+    if any("mfgghg.figures" in s for s in first + later):
+        (later if later else first).append(FIGURES_WARM_UP)
+    return first, later
 
 
 def notebook_weight(notebook: Path) -> int:
@@ -165,10 +186,10 @@ def default_jobs() -> int:
 
 def preflight(paths: YearPaths, strict: bool) -> None:
     """Validate the year's raw data, the reference tables and the external facts (and, with
-    ``strict``, the reconciliation) in this process before any kernel starts: bad input stops the run
-    with one line naming file, row and column, and nothing is written. (What it validated is handed
-    to the kernels, see ``KernelForkServer.share_validated_tables``.)"""
-    from .emissions import external_dir, read_external_facts
+    ``strict``, the reconciliation) before any kernel starts: bad input stops the run with one line
+    naming file, row and column, and nothing is written. A run with a kernel fork server has it done
+    there (``KernelForkServer.preflight``), so that its kernels start with the tables validated."""
+    from .external import external_dir, read_external_facts
     from .ingest import ingest
     from .reconcile import enforce, reconciliation_table
 
@@ -206,11 +227,14 @@ def run_year(
     final = YearPaths.for_year(y, raw_root, processed_root, figures_root, lang)
     final.require_raw()
     notebooks = notebooks or discover_notebooks()
-    preflight(final, strict)
-    import_run_dependencies()
-    # (the command line starts its server before the preflight, so that both overlap; here bad input
-    # must not cost a server's start-up)
+    if fork_server is None:
+        # no server yet: bad input stops the run here, before one is started (the command line starts
+        # its server first, and has the preflight done there only)
+        preflight(final, strict)
     with kernel_fork_server(notebooks, kernel, fork_server) as server:
+        import_run_dependencies()  # (while the server imports what it needs for its preflight)
+        if server is not None:  # in the server, so that its kernels start with the tables validated
+            server.preflight(y, resolve(raw_root), resolve(processed_root), resolve(figures_root), lang, strict)
         return _run_year(y, final, notebooks, kernel, strict, lang, jobs, build_root, figures_root, log,
                          on_notebook_done, server)
 
@@ -263,8 +287,6 @@ def _run_year(y, final, notebooks, kernel, strict, lang, jobs, build_root, figur
 
             first, rest = notebooks[:1], notebooks[1:]
             try:
-                if server is not None:  # the kernels find the preflight's tables validated
-                    server.share_validated_tables()
                 result.executed += [run_one(nb) for nb in first]
                 with ThreadPoolExecutor(max_workers=jobs) as pool:
                     # heaviest first, so the last notebook to start is a short one (no core idles at the end)
