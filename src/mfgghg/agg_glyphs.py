@@ -1,0 +1,88 @@
+"""Agg's glyph loop with its per-glyph matrix arithmetic done once per text.
+
+matplotlib 3.11's ``RendererAgg._draw_text_glyphs_and_boxes`` draws a text glyph by glyph, and
+for every glyph builds the same 2x2 rotation matrix with numpy (array, product, round, cast) and
+rounds its position through numpy scalars. For these figures (thousands of CJK glyphs, mostly tick
+labels) that arithmetic costs more than FreeType's rendering of the glyph: about a third of the
+time Agg spends drawing text, a few percent of a figure notebook. :func:`install` replaces the
+method with the same loop in which the matrix is computed once per text (per slant and extend, as
+before) and positions are rounded as Python floats (the same IEEE doubles, the same round-half-even),
+so every pixel is the same (``test_figures`` compares the bytes with and without it). Installed only
+on the matplotlib version whose method this copies (matplotlib is pinned); elsewhere nothing changes.
+"""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib
+import numpy as np
+
+# The version whose _draw_text_glyphs_and_boxes this is a copy of (see matplotlib/backends/backend_agg.py).
+COPIED_FROM = "3.11."
+
+
+def _draw_text_glyphs_and_boxes(self, gc, x, y, angle, glyphs, boxes):
+    from matplotlib.backends.backend_agg import get_hinting_flag
+    from matplotlib.ft2font import RenderMode
+    from matplotlib.path import Path
+    from matplotlib.transforms import Affine2D
+
+    # y is downwards.
+    cos = math.cos(math.radians(angle))
+    sin = math.sin(math.radians(angle))
+    load_flags = get_hinting_flag()
+    antialiased = gc.get_antialiased()
+    mode = RenderMode.NORMAL if antialiased else RenderMode.MONO
+    height = self.height
+    matrices = {}  # (slant, extend) -> FreeType's 16.16 matrix, as matplotlib computes it per glyph
+    for font, size, glyph_index, slant, extend, dx, dy in glyphs:  # dy is upwards.
+        font.set_size(size, self.dpi)
+        matrix = matrices.get((slant, extend))
+        if matrix is None:
+            matrix = matrices[(slant, extend)] = (
+                0x10000 * np.array([[cos, -sin], [sin, cos]]) @ [[extend, extend * slant], [0, 1]]
+            ).round().astype(int)
+        dx, dy = float(dx), float(dy)
+        font._set_transform(matrix, [round(0x40 * (x + dx * cos - dy * sin)),
+                                     # FreeType's y is upwards.
+                                     round(0x40 * (height - y + dx * sin + dy * cos))])
+        bitmap = font._render_glyph(glyph_index, load_flags, mode)
+        buffer = bitmap.buffer
+        if not antialiased:
+            buffer *= 0xff
+        # draw_text_image's y is downwards & the bitmap bottom side.
+        self._renderer.draw_text_image(buffer, bitmap.left, int(height) - bitmap.top + buffer.shape[0], 0, gc)
+
+    rgba = gc.get_rgb()
+    if len(rgba) == 3 or gc.get_forced_alpha():
+        rgba = rgba[:3] + (gc.get_alpha(),)
+    gc1 = self.new_gc()
+    gc1.set_linewidth(0)
+    gc1.set_snap(gc.get_snap())
+    for dx, dy, w, h in boxes:  # dy is upwards.
+        if gc1.get_snap() in [None, True]:
+            # Prevent thin bars from disappearing by growing symmetrically.
+            if w < 1:
+                dx -= (1 - w) / 2
+                w = 1
+            if h < 1:
+                dy -= (1 - h) / 2
+                h = 1
+        path = Path._create_closed([(dx, dy), (dx + w, dy), (dx + w, dy + h), (dx, dy + h)])
+        self._renderer.draw_path(gc1, path, Affine2D().rotate_deg(angle).translate(x, self.height - y), rgba)
+    gc1.restore()
+
+
+def install() -> bool:
+    """Replace Agg's glyph loop (see the module docstring); returns whether it is in place."""
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    current = RendererAgg._draw_text_glyphs_and_boxes
+    if current is _draw_text_glyphs_and_boxes:
+        return True
+    if not matplotlib.__version__.startswith(COPIED_FROM):
+        return False
+    _draw_text_glyphs_and_boxes.original = current
+    RendererAgg._draw_text_glyphs_and_boxes = _draw_text_glyphs_and_boxes
+    return True
