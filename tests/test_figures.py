@@ -153,31 +153,36 @@ def test_shared_text_metrics_change_no_byte(tmp_path, monkeypatch):
     assert with_shared == draw(tmp_path / "own")
 
 
-def test_agg_glyph_loop_changes_no_pixel(tmp_path, monkeypatch):
-    """apply_style installs Agg's glyph loop with its matrix computed once per text (a speed-up): the
-    PNG is the same bytes as with matplotlib's loop, for CJK and Latin text, rotated text, math text
-    (log ticks, subscripts) and text drawn without antialiasing."""
+def test_text_drawing_replacements_change_no_byte(tmp_path, monkeypatch):
+    """apply_style installs Agg's glyph loop with its matrix computed once per text, and text-to-path
+    that loads only the glyphs whose outline it keeps (speed-ups): PNG and SVG are the same bytes as
+    with matplotlib's own, for CJK and Latin text, repeated glyphs, rotated text, math text (log
+    ticks, subscripts) and text drawn without antialiasing."""
     from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.textpath import TextToPath
 
-    from mfgghg import agg_glyphs
+    from mfgghg import textdraw
 
     apply_style()
-    assert RendererAgg._draw_text_glyphs_and_boxes is agg_glyphs._draw_text_glyphs_and_boxes
+    assert RendererAgg._draw_text_glyphs_and_boxes is textdraw._draw_text_glyphs_and_boxes
+    assert TextToPath.get_glyphs_with_font is textdraw.get_glyphs_with_font
 
-    def draw(name):
+    def draw(folder):
         fig, ax = plt.subplots(figsize=(4, 3))
         ax.bar(["製造部門", "能源部門"], [3.5, 250.0])
         ax.set_yscale("log")
-        ax.set_title("減碳量（萬公噸CO$_2$e）")
+        ax.set_title("減碳量（萬公噸CO$_2$e）部門部門")
         ax.text(0.2, 0.5, "斜 rotated 2021", rotation=30, transform=ax.transAxes)
         ax.text(0.5, 0.2, "aliased 文字", antialiased=False, transform=ax.transAxes)
-        fig.savefig(tmp_path / name, metadata={"Software": None})
+        fig.tight_layout()
+        save_figure(fig, "t", folder, pd.DataFrame({"x": [1]}))
         plt.close(fig)
-        return (tmp_path / name).read_bytes()
+        return {p.name: p.read_bytes() for p in folder.iterdir()}
 
-    ours = draw("ours.png")
-    monkeypatch.setattr(RendererAgg, "_draw_text_glyphs_and_boxes", agg_glyphs._draw_text_glyphs_and_boxes.original)
-    assert ours == draw("matplotlib.png")
+    ours = draw(tmp_path / "ours")
+    monkeypatch.setattr(RendererAgg, "_draw_text_glyphs_and_boxes", textdraw._draw_text_glyphs_and_boxes.original)
+    monkeypatch.setattr(TextToPath, "get_glyphs_with_font", textdraw.get_glyphs_with_font.original)
+    assert ours == draw(tmp_path / "matplotlib")
 
 
 def test_fonts_read_from_memory_change_no_byte(tmp_path, monkeypatch):

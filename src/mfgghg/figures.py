@@ -19,7 +19,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib import font_manager
 
-from . import agg_glyphs
+from . import textdraw
 from .pngfile import BACKEND as PNG_BACKEND
 
 CJK_FAMILY = "Noto Sans CJK TC"
@@ -166,7 +166,7 @@ def apply_style() -> None:
     family = register_cjk_font()
     share_agg_text_metrics()
     read_fonts_from_memory()
-    agg_glyphs.install()
+    textdraw.install()
     matplotlib.rcParams.update({
         "font.family": "sans-serif",
         "font.sans-serif": [family, "DejaVu Sans"],

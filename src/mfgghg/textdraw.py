@@ -1,24 +1,36 @@
-"""Agg's glyph loop with its per-glyph matrix arithmetic done once per text.
+"""Text drawn by matplotlib with less repeated work per glyph, and the same output.
 
-matplotlib 3.11's ``RendererAgg._draw_text_glyphs_and_boxes`` draws a text glyph by glyph, and
+Two private methods of matplotlib 3.11, replaced by copies that skip work whose result is known:
+
+**Agg's glyph loop.** matplotlib 3.11's ``RendererAgg._draw_text_glyphs_and_boxes`` draws a text glyph by glyph, and
 for every glyph builds the same 2x2 rotation matrix with numpy (array, product, round, cast) and
 rounds its position through numpy scalars. For these figures (thousands of CJK glyphs, mostly tick
 labels) that arithmetic costs more than FreeType's rendering of the glyph: about a third of the
 time Agg spends drawing text, a few percent of a figure notebook. :func:`install` replaces the
 method with the same loop in which the matrix is computed once per text (per slant and extend, as
 before) and positions are rounded as Python floats (the same IEEE doubles, the same round-half-even),
-so every pixel is the same (``test_figures`` compares the bytes with and without it). Installed only
-on the matplotlib version whose method this copies (matplotlib is pinned); elsewhere nothing changes.
+so every pixel is the same (``test_figures`` compares the bytes with and without it).
+
+**Text as paths (SVG).** ``TextToPath.get_glyphs_with_font`` lays a text out and then loads every
+glyph's outline from the font (FreeType interprets its CFF program), although it keeps the outline
+only of a glyph the file has not used yet; and it quotes every glyph's id anew. Here a glyph is
+loaded only when its outline is kept, and ids are remembered: the same paths, ids and positions
+(``test_figures`` compares the SVG bytes with and without it).
+
+:func:`install` puts both in place only on the matplotlib version whose methods they copy
+(matplotlib is pinned); elsewhere nothing changes.
 """
 
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
+from functools import lru_cache
 
 import matplotlib
 import numpy as np
 
-# The version whose _draw_text_glyphs_and_boxes this is a copy of (see matplotlib/backends/backend_agg.py).
+# The version whose methods these are copies of (matplotlib/backends/backend_agg.py, matplotlib/textpath.py).
 COPIED_FROM = "3.11."
 
 
@@ -74,15 +86,48 @@ def _draw_text_glyphs_and_boxes(self, gc, x, y, angle, glyphs, boxes):
     gc1.restore()
 
 
-def install() -> bool:
-    """Replace Agg's glyph loop (see the module docstring); returns whether it is in place."""
-    from matplotlib.backends.backend_agg import RendererAgg
+@lru_cache(maxsize=4096)
+def _glyph_repr(postscript_name: str, glyph: int) -> str:
+    """``TextToPath._get_glyph_repr``: the id of a glyph in the SVG's definitions."""
+    import urllib.parse
 
-    current = RendererAgg._draw_text_glyphs_and_boxes
-    if current is _draw_text_glyphs_and_boxes:
+    return urllib.parse.quote(f"{postscript_name}-{glyph:x}")
+
+
+def get_glyphs_with_font(self, font, s, glyph_map=None, return_new_glyphs_only=False, *, features=None,
+                         language=None):
+    """``TextToPath.get_glyphs_with_font``, loading a glyph only when its outline is kept."""
+    from matplotlib.ft2font import LoadFlags
+
+    if glyph_map is None:
+        glyph_map = OrderedDict()
+    glyph_map_new = OrderedDict() if return_new_glyphs_only else glyph_map
+    xpositions, ypositions, glyph_reprs = [], [], []
+    # matplotlib._text_helpers.layout, without loading each glyph as it is yielded
+    for item in font._layout(s, LoadFlags.NO_HINTING, features=features, language=language):
+        ft_object, glyph = item.ft_object, item.glyph_index
+        glyph_repr = _glyph_repr(ft_object.postscript_name, glyph)
+        glyph_reprs.append(glyph_repr)
+        xpositions.append(item.x)
+        ypositions.append(item.y)
+        if glyph_repr not in glyph_map:
+            ft_object.load_glyph(glyph, flags=LoadFlags.NO_HINTING)
+            glyph_map_new[glyph_repr] = ft_object.get_path()
+    sizes = [1.] * len(xpositions)
+    return list(zip(glyph_reprs, xpositions, ypositions, sizes)), glyph_map_new, []
+
+
+def install() -> bool:
+    """Put both replacements in place (see the module docstring); returns whether they are."""
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.textpath import TextToPath
+
+    if RendererAgg._draw_text_glyphs_and_boxes is _draw_text_glyphs_and_boxes:
         return True
     if not matplotlib.__version__.startswith(COPIED_FROM):
         return False
-    _draw_text_glyphs_and_boxes.original = current
+    _draw_text_glyphs_and_boxes.original = RendererAgg._draw_text_glyphs_and_boxes
+    get_glyphs_with_font.original = TextToPath.get_glyphs_with_font
     RendererAgg._draw_text_glyphs_and_boxes = _draw_text_glyphs_and_boxes
+    TextToPath.get_glyphs_with_font = get_glyphs_with_font
     return True
