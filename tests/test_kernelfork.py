@@ -92,34 +92,6 @@ def test_the_server_preflight_raises_the_runners_error(fork_server, data_copy):
     assert there.value.row == 3 and there.value.column == "amount_10k_twd"
 
 
-def test_the_second_stage_is_imported_after_the_first_kernel_is_forked():
-    """A kernel forked before the second stage lacks its modules (it imports what it needs itself);
-    the next one has them, the inline backend included."""
-    import asyncio
-
-    async def modules(server):
-        km = forking_kernel_manager(server, KERNEL_NAME)
-        await km.start_kernel()
-        client = km.client()
-        client.start_channels()
-        await client.wait_for_ready(timeout=60)
-        reply = await client.execute_interactive(
-            "import sys; print(*(m in sys.modules for m in ('xml.dom.minidom', 'matplotlib_inline.backend_inline')))",
-            output_hook=lambda msg: seen.append(msg["content"].get("text", "")), timeout=60)
-        assert reply["content"]["status"] == "ok"
-        client.stop_channels()
-        await km.shutdown_kernel(now=True)
-
-    with KernelForkServer(KERNEL_NAME, ["import json"], preload_later=["import xml.dom.minidom"]) as server:
-        seen = []
-        asyncio.run(modules(server))
-        first = "".join(seen).split()
-        seen = []
-        asyncio.run(modules(server))
-        second = "".join(seen).split()
-    assert first == ["False", "False"] and second == ["True", "True"]
-
-
 def test_notebook_imports_are_the_top_level_imports_in_order(tmp_path):
     nb = new_notebook()
     nb.cells = [new_code_cell("import pandas as pd\nx = 1\nfrom mfgghg import nb"),
@@ -166,25 +138,33 @@ def test_forked_kernel_gives_the_outputs_and_files_of_a_standard_kernel(tmp_path
 
 
 def test_kernel_exit_code_comes_from_the_server_and_closing_it_ends_running_kernels():
+    """Also: the server's second stage of imports comes after its first kernel is forked; that kernel
+    lacks those modules (and exits with a code saying so), the next one has them."""
     import asyncio
 
-    async def start(server, code=None):
+    async def start(server, code=None, output=None):
         km = forking_kernel_manager(server, KERNEL_NAME)
         await km.start_kernel()
         client = km.client()
         client.start_channels()
         await client.wait_for_ready(timeout=60)  # as nbclient does before any request
-        if code:
+        if output is not None:
+            await client.execute_interactive(code, timeout=60,
+                                             output_hook=lambda msg: output.append(msg["content"].get("text", "")))
+        elif code:
             client.execute(code)
             await asyncio.to_thread(km.provisioner.process.wait, 30)
         client.stop_channels()
         return km
 
-    server = KernelForkServer(KERNEL_NAME, [])
+    server = KernelForkServer(KERNEL_NAME, ["import json"], preload_later=["import xml.dom.minidom"])
     # The kernel ends itself with its own exit code. (Not a shutdown request: ipykernel 7 may hang in
     # its shutdown when that comes right after start-up, cf. posit-dev/positron#7142, and be killed.)
-    done = asyncio.run(start(server, "import os; os._exit(3)"))
-    running = asyncio.run(start(server))
+    done = asyncio.run(start(server, "import os, sys; os._exit(4 if 'xml.dom.minidom' in sys.modules else 3)"))
+    printed = []
+    running = asyncio.run(start(server, "import sys; print('xml.dom.minidom' in sys.modules, "
+                                        "'matplotlib_inline.backend_inline' in sys.modules)", printed))
+    assert "".join(printed).split() == ["True", "True"]
     finished = done.provisioner.process
     assert finished.returncode == 3
     kernel = running.provisioner.process

@@ -71,6 +71,7 @@ def test_success_replaces_the_year_outputs(roots, tmp_path, run):
 
 
 def test_failing_notebook_names_notebook_cell_and_error_and_keeps_outputs(roots, tmp_path, run):
+    """(The failing notebook runs in a kernel started ahead, while the first one ran.)"""
     ok = make_notebook(tmp_path / "01_ok.ipynb", WRITE_FIGURE)
     bad = make_notebook(tmp_path / "02_fail.ipynb", "raise ValueError('boom in the data')")
     with pytest.raises(RunError) as info:
@@ -81,6 +82,23 @@ def test_failing_notebook_names_notebook_cell_and_error_and_keeps_outputs(roots,
     assert "ValueError: boom in the data" in message
     assert sorted(p.name for p in (roots / "figures" / "2021").iterdir()) == ["old.txt"]
     assert (roots / "processed" / "2021" / "table.csv").read_text() == "x\n1\n"
+
+
+def test_a_failing_ingest_stops_the_kernels_started_ahead_for_the_others(roots, tmp_path, fork_server, monkeypatch):
+    """The analysis notebooks' kernels start while the first notebook runs; when it fails, none of
+    the others runs a cell, and every kernel started is stopped."""
+    launched = []
+    launch = fork_server.launch
+    monkeypatch.setattr(fork_server, "launch", lambda *a, **k: launched.append(launch(*a, **k)) or launched[-1])
+    bad = make_notebook(tmp_path / "01_fail.ipynb", "import time; time.sleep(0.5); raise ValueError('bad ingest')")
+    others = [make_notebook(tmp_path / f"0{i}_ok.ipynb", f"open({str(tmp_path / f'ran{i}')!r}, 'w').close()")
+              for i in (2, 3)]
+    with pytest.raises(RunError, match=r"^01_fail\.ipynb: cell .*ValueError: bad ingest"):
+        run_year(2021, roots / "raw", roots / "processed", roots / "figures", roots / "build", notebooks=[bad, *others],
+                 jobs=2, log=lambda *_: None, fork_server=fork_server)
+    assert not list(tmp_path.glob("ran*"))
+    assert len(launched) == 3  # the ingest's kernel, and one started ahead for each of the others
+    assert all(kernel.poll() is not None for kernel in launched)
 
 
 def test_second_run_of_the_same_year_is_refused(roots, tmp_path, run):

@@ -332,6 +332,12 @@ def forking_kernel_manager_class(server: KernelForkServer | None):
             kwargs.setdefault("client_class", f"{__name__}.PromptKernelClient")
             super().__init__(**kwargs)
             use_fork_server(self, server)
+            self.clients_made = []
+
+        def client(self, **kwargs):
+            made = super().client(**kwargs)
+            self.clients_made.append(made)  # (see stop_kernel_and_clients)
+            return made
 
     return ForkingKernelManager
 
@@ -339,6 +345,34 @@ def forking_kernel_manager_class(server: KernelForkServer | None):
 def forking_kernel_manager(server: KernelForkServer | None, kernel_name: str):
     """One manager of :func:`forking_kernel_manager_class` (whoever starts its kernel shuts it down)."""
     return forking_kernel_manager_class(server)(kernel_name=kernel_name)
+
+
+def prestart_kernel(server: KernelForkServer | None, kernel_name: str):
+    """A manager with its kernel started now, to run a notebook given to it later (papermill's
+    ``km``): the runner starts the analysis notebooks' kernels while the ingest runs. The kernel is
+    started as nbclient starts its own (its in-memory IPython history). Whoever runs the notebook
+    stops it afterwards (:func:`stop_kernel_and_clients`): nbclient leaves a manager it was given
+    running."""
+    from jupyter_core.utils import run_sync
+    from nbclient import NotebookClient
+
+    km = forking_kernel_manager(server, kernel_name)
+    extra = []
+    if getattr(km, "ipykernel", False):
+        extra.append(f"--HistoryManager.hist_file={NotebookClient.ipython_hist_file.default_value}")
+    run_sync(km.start_kernel)(extra_arguments=extra)
+    return km
+
+
+def stop_kernel_and_clients(km) -> None:
+    """Close the channels of every client of ``km`` and stop its kernel at once (what nbclient does
+    with a kernel it started itself, once its notebook is done)."""
+    from jupyter_core.utils import run_sync
+
+    for made in getattr(km, "clients_made", []):
+        made.stop_channels()
+    if km.has_kernel:
+        run_sync(km.shutdown_kernel)(now=True)
 
 
 async def wait_until_ready(client, timeout: float | None = None) -> None:

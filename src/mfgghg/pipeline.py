@@ -11,6 +11,7 @@ import fcntl
 import os
 import shutil
 import tempfile
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,9 +75,10 @@ def describe_failure(notebook: Path, err: Exception) -> str:
 
 
 def execute_notebook(notebook: Path, output: Path, parameters: dict, kernel: str = KERNEL_NAME,
-                     fork_server=None) -> None:
+                     fork_server=None, km=None, on_kernel_ready=None) -> None:
     """Execute one notebook under papermill; its kernel is forked from ``fork_server`` when given
-    (see :mod:`mfgghg.kernelfork`)."""
+    (see :mod:`mfgghg.kernelfork`), or is the one ``km`` has started already (left running: see
+    ``kernelfork.prestart_kernel``). ``on_kernel_ready()`` is called once the kernel answers."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -85,6 +87,10 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict, kernel: str
         from .kernelfork import forking_kernel_manager_class
 
         extra["kernel_manager_class"] = forking_kernel_manager_class(fork_server)
+    if km is not None:
+        extra["km"] = km
+    if on_kernel_ready is not None:
+        extra["on_notebook_start"] = lambda **_: on_kernel_ready()  # nbclient's hook
     try:
         pm.execute_notebook(
             str(notebook), str(output), parameters=parameters, kernel_name=kernel, **extra,
@@ -115,10 +121,11 @@ PORT_RACE_SIGNS = ("Address already in use", "Kernel died before replying", "ZMQ
 
 
 def execute_with_retry(notebook: Path, output: Path, parameters: dict, kernel: str, log=print,
-                       fork_server=None) -> None:
-    """Execute once more when the kernel could not start because two kernels raced for a port."""
+                       fork_server=None, km=None, on_kernel_ready=None) -> None:
+    """Execute once more (with a kernel of its own) when the kernel could not start because two
+    kernels raced for a port."""
     try:
-        execute_notebook(notebook, output, parameters, kernel, fork_server)
+        execute_notebook(notebook, output, parameters, kernel, fork_server, km, on_kernel_ready)
     except RunError:
         raise
     except Exception as err:  # kernel start-up failures are not notebook errors
@@ -126,7 +133,7 @@ def execute_with_retry(notebook: Path, output: Path, parameters: dict, kernel: s
             raise RunError(f"{notebook.name}: the kernel failed: {type(err).__name__}: {err}") from None
         log(f"{notebook.name}: kernel start-up raced for a port; retrying once")
         try:
-            execute_notebook(notebook, output, parameters, kernel, fork_server)
+            execute_notebook(notebook, output, parameters, kernel, fork_server, None, on_kernel_ready)
         except RunError:
             raise
         except Exception as again:
@@ -175,8 +182,13 @@ def notebook_weight(notebook: Path) -> int:
 
 def import_run_dependencies() -> None:
     """Import papermill here, before any thread starts: two threads importing the same package for
-    the first time can meet it half-initialised ("partially initialized module")."""
+    the first time can meet it half-initialised ("partially initialized module"). Also build
+    nbformat's notebook validator (about 0.1 s, at the first notebook read otherwise), while the
+    fork server still imports and validates."""
     import papermill  # noqa: F401
+    from nbformat.validator import get_validator
+
+    get_validator()
 
 
 def default_jobs() -> int:
@@ -245,6 +257,8 @@ def _run_year(y, final, notebooks, kernel, strict, lang, jobs, build_root, figur
               server) -> RunResult:
     from concurrent.futures import ThreadPoolExecutor
 
+    from .kernelfork import stop_kernel_and_clients
+
     jobs = jobs or default_jobs()
     build_dir = resolve(build_root) / str(y) / ("" if lang == "zh-TW" else lang)
     result = RunResult(y)
@@ -276,10 +290,13 @@ def _run_year(y, final, notebooks, kernel, strict, lang, jobs, build_root, figur
             page_writer = shared_page_writer()
             page_jobs = []
 
-            def run_one(nb: Path) -> Path:
+            def notebook_parameters(nb: Path) -> dict:
+                return parameters_for(nb, parameters, strict=strict, lang=lang)
+
+            def run_one(nb: Path, km=None, on_kernel_ready=None, params: dict | None = None) -> Path:
                 out = build_dir / nb.name
-                execute_with_retry(nb, out, parameters_for(nb, parameters, strict=strict, lang=lang), kernel, log,
-                                   server)
+                execute_with_retry(nb, out, params or notebook_parameters(nb), kernel, log, server, km,
+                                   on_kernel_ready)
                 show_published_paths(out, published_roots)
                 page_jobs.append(page_writer.submit(out, pages))
                 log(f"[{y}] {nb.name} done")
@@ -288,11 +305,34 @@ def _run_year(y, final, notebooks, kernel, strict, lang, jobs, build_root, figur
                 return out
 
             first, rest = notebooks[:1], notebooks[1:]
+            # The analysis notebooks' kernels start while the ingest runs (once its kernel is up, so that
+            # they are forked after the server's second stage of imports) and wait for it to end.
+            ingest_started, ingest_over, ingest_ok = threading.Event(), threading.Event(), []
+
+            def run_analysis(nb: Path) -> Path | None:
+                ingest_started.wait()  # not before: this would slow the ingest's own start
+                failed = ingest_over.is_set() and not ingest_ok
+                params = None if failed else notebook_parameters(nb)  # (reads the notebook now, not after)
+                km = prestarted_kernel(server, kernel, nb, log) if server is not None and not failed else None
+                try:
+                    ingest_over.wait()
+                    return run_one(nb, km, params=params) if ingest_ok else None
+                finally:
+                    if km is not None:
+                        stop_kernel_and_clients(km)
+                    close_thread_event_loop()
+
             try:
-                result.executed += [run_one(nb) for nb in first]
                 with ThreadPoolExecutor(max_workers=jobs) as pool:
                     # heaviest first, so the last notebook to start is a short one (no core idles at the end)
-                    futures = {nb: pool.submit(run_one, nb) for nb in sorted(rest, key=notebook_weight, reverse=True)}
+                    futures = {nb: pool.submit(run_analysis, nb)
+                               for nb in sorted(rest, key=notebook_weight, reverse=True)}
+                    try:
+                        result.executed += [run_one(nb, on_kernel_ready=ingest_started.set) for nb in first]
+                        ingest_ok.append(True)
+                    finally:
+                        ingest_started.set()
+                        ingest_over.set()
                     outcomes = []
                     for nb in rest:  # in notebook order, so the first failure reported is the earliest notebook
                         try:
@@ -317,6 +357,33 @@ def _run_year(y, final, notebooks, kernel, strict, lang, jobs, build_root, figur
             shutil.rmtree(staging, ignore_errors=True)
     log(f"[{y}] done: {rel(final.processed)}, {rel(final.figures)}, executed notebooks in {rel(build_dir)}")
     return result
+
+
+def close_thread_event_loop() -> None:
+    """Close the asyncio loop that papermill and jupyter_client (``jupyter_core.utils.run_sync``) left
+    set for this worker thread: nothing else would, and an unclosed loop leaks its socket pair until
+    it is garbage-collected. The thread's next notebook gets a new one."""
+    import asyncio
+
+    try:
+        loop = asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:  # none set
+        return
+    if not loop.is_running() and not loop.is_closed():
+        loop.close()
+        asyncio.set_event_loop(None)
+
+
+def prestarted_kernel(server, kernel: str, notebook: Path, log=print):
+    """A kernel started ahead for ``notebook`` (``kernelfork.prestart_kernel``), or None if that
+    failed: the notebook then starts its own, as it would have."""
+    from .kernelfork import prestart_kernel
+
+    try:
+        return prestart_kernel(server, kernel)
+    except Exception as err:  # noqa: BLE001 - its own start will meet (and report) the same error
+        log(f"{notebook.name}: could not start its kernel ahead ({type(err).__name__}: {err}); starting it later")
+        return None
 
 
 def show_published_paths(executed: Path, replacements: dict[str, str]) -> None:
