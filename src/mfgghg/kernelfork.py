@@ -3,8 +3,8 @@
 Starting a kernel costs a Python start-up, IPython and ipykernel, then the notebook's own imports
 (pandas, matplotlib, seaborn, this package): about 2.4 s each on a 2-core machine, against well
 under a second for most notebooks' actual work. The runner therefore starts one *fork server* per
-run: a process that imports all of that once, while the runner validates the raw data, and then
-forks a fresh process for every kernel. Each kernel is still a separate process with its own
+run: a process that imports all of that once (and does the runner's validation of the year's raw
+data), and then forks a fresh process for every kernel. Each kernel is still a separate process with its own
 memory, started by ``jupyter_client`` through its usual connection file and channels; it merely
 begins with those modules in ``sys.modules``.
 
