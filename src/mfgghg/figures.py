@@ -191,7 +191,8 @@ def warm_up() -> None:
     math-text parser built (about 0.1 s alone; log axes label their ticks with it). The kernel fork
     server calls this before it forks the analysis kernels (see ``pipeline.fork_server_preload``).
     It measures two texts and draws nothing; what it leaves behind are caches, so figures drawn
-    after it are the same bytes (``test_figures``)."""
+    after it are the same bytes (``test_kernelfork``: a kernel forked from a server that ran it
+    saves the same figure files as a standard kernel)."""
     from matplotlib.backends.backend_agg import RendererAgg
     from matplotlib.font_manager import FontProperties
 
