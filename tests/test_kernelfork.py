@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
+import subprocess
 import time
 
 import nbformat
@@ -19,6 +21,8 @@ from mfgghg.kernelfork import (
     kernelspec_argv,
     launcher_prefix,
     notebook_imports,
+    wait_for_exit,
+    wait_or_kill,
 )
 
 # Prints what a kernel knows about its start, draws with the project's style and saves a figure.
@@ -167,6 +171,13 @@ def test_kernel_exit_code_comes_from_the_server_and_closing_it_ends_running_kern
     assert "".join(printed).split() == ["True", "True"]
     finished = done.provisioner.process
     assert finished.returncode == 3
+    # Killed (as nbclient stops a kernel once its notebook is done): the kill returns once the server
+    # has seen the kernel gone, so jupyter_client's wait after it finds it gone at its first check.
+    killed = asyncio.run(start(server))
+    process = killed.provisioner.process
+    asyncio.run(killed.provisioner.kill())
+    assert process.returncode == -signal.SIGKILL
+    asyncio.run(killed.shutdown_kernel(now=True))  # what is left: the manager's own sockets
     kernel = running.provisioner.process
     assert kernel.poll() is None
     os.kill(kernel.pid, 0)  # alive
@@ -181,6 +192,19 @@ def test_kernel_exit_code_comes_from_the_server_and_closing_it_ends_running_kern
     else:
         pytest.fail(f"kernel {kernel.pid} still running after its fork server closed")
     assert server.process.returncode is not None
+
+
+def test_waiting_for_a_helper_ends_when_it_ends_else_it_is_killed_at_the_timeout():
+    sleeper = subprocess.Popen(["sleep", "60"])
+    with pytest.raises(subprocess.TimeoutExpired):
+        wait_for_exit(sleeper, 0.05)
+    assert sleeper.poll() is None
+    wait_or_kill(sleeper, 0.05)
+    assert sleeper.returncode == -signal.SIGKILL
+    ends = subprocess.Popen(["sh", "-c", "exit 3"])
+    wait_for_exit(ends, 30)
+    assert ends.returncode == 3
+    wait_for_exit(ends, 30)  # reaped already: nothing to wait for
 
 
 class FakeChannel:

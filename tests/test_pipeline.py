@@ -151,3 +151,47 @@ def test_notebooks_are_numbered_and_follow_the_conventions():
         assert all(c.get("outputs") is not None for c in code)
         assert not any(o.get("output_type") == "error" for c in code for o in c["outputs"]), path.name
         assert any(c["outputs"] for c in code), f"{path.name} has no stored outputs for nbval"
+
+
+RUNNER_SIDE = '''
+import importlib.abc, shutil, sys, tempfile
+from pathlib import Path
+
+HEAVY = ("pandas", "pandera", "matplotlib", "seaborn", "numpy")
+
+class RefuseHeavy(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in HEAVY:
+            raise ImportError(f"the runner imported {name}")
+
+sys.meta_path.insert(0, RefuseHeavy())
+from mfgghg import cli, kernelfork, pagewriter, pipeline
+from mfgghg.i18n import check_lang
+from mfgghg.paths import YearPaths
+from mfgghg.site import build_index
+
+check_lang("en")
+pipeline.import_run_dependencies()
+notebooks = pipeline.discover_notebooks()
+sorted(notebooks, key=pipeline.notebook_weight)
+tmp = Path(tempfile.mkdtemp())
+executed = tmp / "executed.ipynb"
+shutil.copy(notebooks[1], executed)
+pipeline.parameters_for(executed, {"report_year": 2021}, lang="en")
+pipeline.show_published_paths(executed, {"staging": "final"})
+(tmp / "new").mkdir()
+build_index(tmp / "new", 2021, [], "en")
+pipeline.publish(tmp / "new", tmp / "figures")
+assert (tmp / "figures" / "index.html").is_file() and not (tmp / "new").exists()
+print(sorted(m for m in sys.modules if m.split(".")[0] in HEAVY))
+'''
+
+
+def test_the_runner_itself_imports_no_analysis_library():
+    """Only kernels (and the fork server) need pandas and matplotlib. The runner's own steps (from
+    checking the options to publishing at the end) must not import them: about 0.8 s of the runner's
+    time when one of them did (publishing at the very end of a run)."""
+    env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1")
+    p = subprocess.run([sys.executable, "-c", RUNNER_SIDE], capture_output=True, text=True, cwd=REPO, env=env)
+    assert p.returncode == 0, p.stderr[-2000:]
+    assert p.stdout.strip() == "[]"

@@ -6,7 +6,6 @@ processed tables; ``write_tables`` writes them all or nothing.
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ import pandas as pd
 
 from .datapackage import RawTable, line_of, read_package
 from .errors import DataError
-from .paths import YearPaths, normalize_year
+from .paths import YearPaths, normalize_year, swap_in
 from .units import to_base
 
 MEASURE_COLUMNS = [
@@ -241,20 +240,6 @@ def same_files(a: Path, b: Path) -> bool:
     if names != sorted(p.name for p in b.iterdir()):
         return False
     return all((a / n).is_file() and (b / n).is_file() and (a / n).read_bytes() == (b / n).read_bytes() for n in names)
-
-
-def swap_in(new: Path, target: Path) -> None:
-    """Replace folder ``target`` by ``new`` with renames only (never a half-copied target)."""
-    old = target.with_name(f".{target.name}.old-{os.getpid()}")
-    if target.exists():
-        os.replace(target, old)
-    try:
-        os.replace(new, target)
-    except BaseException:
-        if old.exists():
-            os.replace(old, target)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
 
 
 # Columns that look numeric but are identifiers ("1.1" is a strategy, not a number).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -119,3 +120,17 @@ class YearPaths:
                 f" (years with data: {', '.join(available) or 'none'})"
             )
         return self.raw
+
+
+def swap_in(new: Path, target: Path) -> None:
+    """Replace folder ``target`` by ``new`` with renames only (never a half-copied target)."""
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    if target.exists():
+        os.replace(target, old)
+    try:
+        os.replace(new, target)
+    except BaseException:
+        if old.exists():
+            os.replace(old, target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import KERNEL_NAME
 from .errors import MfgGhgError, ParameterError
-from .paths import YearPaths, normalize_year, resolve
+from .paths import YearPaths, normalize_year, resolve, swap_in
 
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 
@@ -408,8 +408,6 @@ def show_published_paths(executed: Path, replacements: dict[str, str]) -> None:
 def publish(new: Path, target: Path, keep: list[str] = ()) -> None:
     """Put ``new`` in the place of ``target`` by renames. Subfolders named in ``keep`` (the other
     language's figure set) are carried over from the old ``target`` into the new one first."""
-    from .ingest import swap_in
-
     if not new.exists():
         return
     target.parent.mkdir(parents=True, exist_ok=True)
