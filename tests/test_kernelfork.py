@@ -141,10 +141,12 @@ def test_forked_kernel_gives_the_outputs_and_files_of_a_standard_kernel(tmp_path
     assert set(results["forked"][1]) == {"probe.png", "probe.svg", "probe.csv", "probe.meta.json"}
 
 
-def test_kernel_exit_code_comes_from_the_server_and_closing_it_ends_running_kernels():
+def test_kernel_exit_code_comes_from_the_server_and_closing_it_ends_running_kernels(tmp_path):
     """Also: the server's second stage of imports comes after its first kernel is forked; that kernel
-    lacks those modules (and exits with a code saying so), the next one has them."""
+    lacks those modules (and exits with a code saying so), the next one has them. And the first
+    kernel's exit code is known while the server is still busy with that second stage."""
     import asyncio
+    import threading
 
     async def start(server, code=None, output=None):
         km = forking_kernel_manager(server, KERNEL_NAME)
@@ -161,10 +163,20 @@ def test_kernel_exit_code_comes_from_the_server_and_closing_it_ends_running_kern
         client.stop_channels()
         return km
 
-    server = KernelForkServer(KERNEL_NAME, ["import json"], preload_later=["import xml.dom.minidom"])
+    # The second stage ends only once `go` exists (or after 20 s, so that a failure does not hang).
+    go = tmp_path / "go"
+    busy = f"import os, time\nwhile not os.path.exists({str(go)!r}): time.sleep(0.01)"
+    server = KernelForkServer(KERNEL_NAME, ["import json"], preload_later=["import xml.dom.minidom", busy])
+    release = threading.Timer(20, go.touch)
+    release.start()
     # The kernel ends itself with its own exit code. (Not a shutdown request: ipykernel 7 may hang in
     # its shutdown when that comes right after start-up, cf. posit-dev/positron#7142, and be killed.)
-    done = asyncio.run(start(server, "import os, sys; os._exit(4 if 'xml.dom.minidom' in sys.modules else 3)"))
+    try:
+        done = asyncio.run(start(server, "import os, sys; os._exit(4 if 'xml.dom.minidom' in sys.modules else 3)"))
+        assert not go.exists(), "the exit code came only once the server had finished its imports"
+    finally:
+        go.touch()
+        release.cancel()
     printed = []
     running = asyncio.run(start(server, "import sys; print('xml.dom.minidom' in sys.modules, "
                                         "'matplotlib_inline.backend_inline' in sys.modules)", printed))

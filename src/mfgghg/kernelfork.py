@@ -24,7 +24,9 @@ Protocol (JSON lines over a socket pair): the client sends ``{"preload": [...], 
 "launch", ...}`` → ``{"pid": N}``, ``{"op": "poll", "pid": N}`` → ``{"code": None | int}`` and
 ``{"op": "preflight", ...}`` → ``{"ok": true}`` or ``{"raised": ...}`` (the runner's validation of a
 year's raw data, done here: the tables it validated stay in this process, and every kernel forked
-after it finds them in its store instead of validating them again). When the client's end closes
+after it finds them in its store instead of validating them again). Besides, the server writes
+``"<pid> <exit code>\n"`` to a pipe as it reaps each kernel, so that a kernel's end is known at once,
+even while the server is busy importing (and answers nothing). When the client's end closes
 (the runner ended or died), the server terminates the kernels still running and exits; kernels also
 watch their parent (ipykernel's parent poller) and exit when the server is gone.
 """
@@ -93,8 +95,8 @@ class ForkedKernel:
 
     def poll(self) -> int | None:
         """None while the kernel runs. The server reaps its kernels as they end, so a kernel that is
-        still a process is running, and only a finished one costs a question to the server (which
-        answers nothing while it imports its second stage, and jupyter_client polls every second)."""
+        still a process is running; a finished one's exit code is the one the server reported when
+        it reaped it (see :meth:`KernelForkServer.exit_code`)."""
         if self.returncode is None:
             try:
                 os.kill(self.pid, 0)
@@ -172,11 +174,16 @@ class KernelForkServer:
         if self.prefix is None:
             raise ForkServerError(f"kernel {kernel_name!r} is not started as 'python -m {LAUNCHER_MODULE}': {argv}")
         ours, theirs = socket.socketpair()
+        exits, exits_theirs = os.pipe()
         self.process = subprocess.Popen(
-            [*self.prefix, "-m", "mfgghg.kernelfork", str(theirs.fileno())],
-            pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL,
+            [*self.prefix, "-m", "mfgghg.kernelfork", str(theirs.fileno()), str(exits_theirs)],
+            pass_fds=[theirs.fileno(), exits_theirs], stdin=subprocess.DEVNULL,
         )
         theirs.close()
+        os.close(exits_theirs)
+        os.set_blocking(exits, False)
+        self._exits_fd, self._exits_pending, self._exits = exits, b"", {}
+        self._exits_lock = threading.Lock()
         self._sock = ours
         self._io = ours.makefile("rwb")
         self._lock = threading.Lock()
@@ -243,6 +250,19 @@ class KernelForkServer:
             raise ForkServerError(reply["error"])
 
     def exit_code(self, pid: int) -> int | None:
+        """The exit code of a kernel that is no longer a process (None while it runs): as the server
+        reported it when it reaped the kernel, else asked (which waits while the server imports)."""
+        with self._exits_lock:
+            if pid not in self._exits and self._exits_fd is not None:
+                try:
+                    while chunk := os.read(self._exits_fd, 4096):
+                        self._exits_pending += chunk
+                except BlockingIOError:  # all read
+                    pass
+                *lines, self._exits_pending = self._exits_pending.split(b"\n")
+                self._exits.update((int(k), int(c)) for k, c in (line.split() for line in lines))
+            if pid in self._exits:
+                return self._exits[pid]
         return self._request({"op": "poll", "pid": pid})["code"]
 
     def close(self) -> None:
@@ -255,6 +275,9 @@ class KernelForkServer:
             close_quietly(self._io, self._sock)
             if not self._ready:
                 self.process.kill()
+        with self._exits_lock:
+            os.close(self._exits_fd)
+            self._exits_fd = None
         wait_or_kill(self.process, timeout=10)
 
     def __enter__(self):
@@ -534,10 +557,10 @@ def _kernel_child(argv: list[str], env: dict, cwd: str | None, stdout: str | Non
             os._exit(code)
 
 
-def serve(fd: int) -> None:
+def serve(fd: int, exits_fd: int | None = None) -> None:
     code = 0
     try:
-        _serve(fd)
+        _serve(fd, exits_fd)
     except (BrokenPipeError, ConnectionResetError):
         pass  # the runner went away; the kernels still running were sent SIGTERM
     except BaseException:  # noqa: BLE001 - shown, and the exit code says so
@@ -586,8 +609,10 @@ def _preload(statements: list[str]) -> list[str]:
     return failed
 
 
-def _serve(fd: int) -> None:
+def _serve(fd: int, exits_fd: int | None = None) -> None:
     sock = socket.socket(fileno=fd)
+    if exits_fd is not None:
+        os.set_blocking(exits_fd, False)  # a full pipe (nobody reading) loses a report, never blocks
     io = sock.makefile("rwb")
 
     def reply(message: dict) -> None:
@@ -619,6 +644,11 @@ def _serve(fd: int) -> None:
                 continue
             if done:
                 children[pid] = os.waitstatus_to_exitcode(status)
+                if exits_fd is not None:
+                    try:
+                        os.write(exits_fd, f"{pid} {children[pid]}\n".encode())
+                    except OSError:  # the runner has gone, or reads none: it can still ask
+                        pass
 
     # Kernels are reaped as they end, so that a client sees a finished kernel gone (ForkedKernel.poll).
     signal.signal(signal.SIGCHLD, reap)
@@ -634,6 +664,8 @@ def _serve(fd: int) -> None:
                 if pid == 0:
                     io.close()
                     sock.close()
+                    if exits_fd is not None:
+                        os.close(exits_fd)
                     _kernel_child(request["argv"], request["env"], request.get("cwd"), request.get("stdout"),
                                   request.get("stderr"))
                 children[pid] = None
@@ -659,4 +691,4 @@ def _serve(fd: int) -> None:
 
 
 if __name__ == "__main__":
-    serve(int(sys.argv[1]))
+    serve(int(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else None)
