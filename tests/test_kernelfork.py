@@ -178,9 +178,11 @@ def test_kernel_exit_code_comes_from_the_server_and_closing_it_ends_running_kern
         go.touch()
         release.cancel()
     printed = []
-    running = asyncio.run(start(server, "import sys; print('xml.dom.minidom' in sys.modules, "
-                                        "'matplotlib_inline.backend_inline' in sys.modules)", printed))
-    assert "".join(printed).split() == ["True", "True"]
+    # (and what it inherited from the server is out of its garbage collector's sight, which is on)
+    running = asyncio.run(start(server, "import gc, sys; print('xml.dom.minidom' in sys.modules, "
+                                        "'matplotlib_inline.backend_inline' in sys.modules, "
+                                        "gc.get_freeze_count() > 10000, gc.isenabled())", printed))
+    assert "".join(printed).split() == ["True", "True", "True", "True"]
     finished = done.provisioner.process
     assert finished.returncode == 3
     # Killed (as nbclient stops a kernel once its notebook is done): the kill returns once the server
