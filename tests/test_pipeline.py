@@ -101,6 +101,28 @@ def test_a_failing_ingest_stops_the_kernels_started_ahead_for_the_others(roots, 
     assert all(kernel.poll() is not None for kernel in launched)
 
 
+def test_bad_raw_data_stops_the_run_with_the_preflights_error_before_any_kernel(roots, tmp_path, fork_server,
+                                                                                monkeypatch):
+    """The fork server validates the year while the runner gets the ingest ready; bad input still
+    stops the run with the preflight's error (file, row, column), before any kernel is launched,
+    and the published outputs stay as they were."""
+    from conftest import set_cell
+    from mfgghg.errors import DataError
+
+    launched = []
+    launch = fork_server.launch
+    monkeypatch.setattr(fork_server, "launch", lambda *a, **k: launched.append(launch(*a, **k)) or launched[-1])
+    set_cell(roots / "raw" / "2021" / "annex_funding.csv", 3, "amount_10k_twd", "12,3x")
+    nb = make_notebook(tmp_path / "01_ok.ipynb", WRITE_FIGURE)
+    with pytest.raises(DataError) as err:
+        run_year(2021, roots / "raw", roots / "processed", roots / "figures", roots / "build", notebooks=[nb],
+                 log=lambda *_: None, fork_server=fork_server)
+    assert (err.value.row, err.value.column) == (3, "amount_10k_twd")
+    assert launched == []
+    assert (roots / "figures" / "2021" / "old.txt").is_file()
+    assert (roots / "processed" / "2021" / "table.csv").read_text() == "x\n1\n"
+
+
 def test_second_run_of_the_same_year_is_refused(roots, tmp_path, run):
     nb = make_notebook(tmp_path / "01_ok.ipynb", WRITE_FIGURE)
     with year_lock(roots / "build", 2021):

@@ -168,7 +168,7 @@ class KernelForkServer:
     ``preload_later`` after it has forked its first kernel (see the module's docstring)."""
 
     def __init__(self, kernel_name: str, preload: list[str] = (), argv: list[str] | None = None,
-                 preload_later: list[str] = ()):
+                 preload_later: list[str] = (), send_preload: bool = True):
         if argv is None:
             argv = kernelspec_argv(kernel_name)
         self.prefix = launcher_prefix(argv)
@@ -190,6 +190,13 @@ class KernelForkServer:
         self._lock = threading.Lock()
         self._ready = False
         self._closed = False
+        if send_preload:
+            self.send_preload(preload, preload_later)
+
+    def send_preload(self, preload: list[str] = (), preload_later: list[str] = ()) -> None:
+        """The two stages of imports (once, unless given to the constructor). The server imports
+        what every kernel needs (ipykernel) before it reads them, so the runner may start it first
+        and find the notebooks' imports meanwhile."""
         first, later = [*KERNEL_MODULES, *preload], list(preload_later)
         if later:
             later[:0] = INLINE_BACKEND_MODULES
@@ -212,10 +219,12 @@ class KernelForkServer:
         with self._lock:
             if self._closed:
                 raise ForkServerError("the kernel fork server is closed")
+            # sent at once: the server reads it once it has imported its first stage and answered
+            # the preload (no round trip between the two)
+            self._send(message)
             if not self._ready:
                 self._receive()  # the answer to the preload: imports done
                 self._ready = True
-            self._send(message)
             return self._receive()
 
     # -- API
@@ -249,6 +258,26 @@ class KernelForkServer:
             raise pickle.loads(base64.b64decode(reply["raised"]))  # noqa: S301 - from our own child process
         if "error" in reply:
             raise ForkServerError(reply["error"])
+
+    def start_preflight(self, year: int, raw_root, processed_root, figures_root, lang: str,
+                        strict: bool) -> concurrent.futures.Future:
+        """:meth:`preflight`, sent now and answered in the background (a future of None, or of its
+        error): the server validates while the runner imports and gets its first notebook ready.
+        Whoever launches a kernel of the run waits for it first (``before_launch``)."""
+        import concurrent.futures
+
+        future = concurrent.futures.Future()
+
+        def run() -> None:
+            try:
+                self.preflight(year, raw_root, processed_root, figures_root, lang, strict)
+            except BaseException as err:  # noqa: BLE001 - the future holds it
+                future.set_exception(err)
+            else:
+                future.set_result(None)
+
+        threading.Thread(target=run, name="preflight", daemon=True).start()
+        return future
 
     def exit_code(self, pid: int) -> int | None:
         """The exit code of a kernel that is no longer a process (None while it runs): as the server
@@ -335,8 +364,11 @@ def _provisioner_class():
         ``fork_server`` (when set and able to start this kernelspec's command)."""
 
         fork_server: KernelForkServer | None = None
+        before_launch = None  # called first; what it raises stops the launch
 
         async def launch_kernel(self, cmd, **kwargs):
+            if self.before_launch is not None:
+                self.before_launch()
             server = self.fork_server
             if server is None or not server.can_launch(cmd):
                 return await super().launch_kernel(cmd, **kwargs)
@@ -368,28 +400,31 @@ def _path_of(stream) -> str | None:
     return name if isinstance(name, str) else None
 
 
-def use_fork_server(km, server: KernelForkServer | None):
+def use_fork_server(km, server: KernelForkServer | None, before_launch=None):
     """Make the (not yet started) kernel manager ``km`` fork its kernel from ``server``. jupyter_client
-    only creates a provisioner from the kernelspec when none is set, so this one is used."""
+    only creates a provisioner from the kernelspec when none is set, so this one is used.
+    ``before_launch()`` is called before the kernel is launched (and may refuse it by raising)."""
     provisioner = _provisioner_class()(kernel_id=None, kernel_spec=km.kernel_spec, parent=km)
     provisioner.fork_server = server
+    provisioner.before_launch = before_launch
     km.provisioner = provisioner
     return km
 
 
-def forking_kernel_manager_class(server: KernelForkServer | None):
+def forking_kernel_manager_class(server: KernelForkServer | None, before_launch=None):
     """An asynchronous kernel manager class (what papermill's client uses; pass it as
     ``kernel_manager_class``) whose kernels are forked from ``server`` (standard kernels when
     ``server`` is None or cannot start the kernelspec), with clients that are ready as soon as the
     kernel is (:func:`wait_until_ready`). Given the class rather than a manager, nbclient owns the
-    manager: it shuts the kernel down and closes its channels when the notebook is done."""
+    manager: it shuts the kernel down and closes its channels when the notebook is done.
+    ``before_launch``: see :func:`use_fork_server`."""
     from jupyter_client import AsyncKernelManager
 
     class ForkingKernelManager(AsyncKernelManager):
         def __init__(self, **kwargs):
             kwargs.setdefault("client_class", f"{__name__}.PromptKernelClient")
             super().__init__(**kwargs)
-            use_fork_server(self, server)
+            use_fork_server(self, server, before_launch)
             self.clients_made = []
 
         def client(self, **kwargs):
@@ -613,6 +648,9 @@ def _preload(statements: list[str]) -> list[str]:
             except Exception as exc:  # noqa: BLE001
                 failed.append(f"{statement}: {type(exc).__name__}")
     finally:
+        # What the imports made stays: frozen, it is not walked by the first collection after them
+        # (which would have found every generation over its threshold: about 0.06 s)
+        gc.freeze()
         if was_enabled:
             gc.enable()
     return failed
@@ -628,14 +666,16 @@ def _serve(fd: int, exits_fd: int | None = None) -> None:
         io.write(json.dumps(message).encode() + b"\n")
         io.flush()
 
+    # What a kernel does before any notebook import (ipykernel's init_gui_pylab); matplotlib reads it
+    # when imported.
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    # What every kernel imports, while the runner reads the notebooks' own imports
+    failed = _preload(list(KERNEL_MODULES))
     first = io.readline()
     if not first:
         return
-    # What a kernel does before any notebook import (ipykernel's init_gui_pylab); matplotlib reads it
-    # when imported, which here is now.
-    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     stages = json.loads(first)
-    failed = _preload(stages.get("preload", []))
+    failed += _preload(stages.get("preload", []))
     later = stages.get("preload_later", [])
     reply({"ready": True, "failed": failed, "threads": threading.active_count()})
 

@@ -75,10 +75,11 @@ def describe_failure(notebook: Path, err: Exception) -> str:
 
 
 def execute_notebook(notebook: Path, output: Path, parameters: dict, kernel: str = KERNEL_NAME,
-                     fork_server=None, km=None, on_kernel_ready=None) -> None:
+                     fork_server=None, km=None, on_kernel_ready=None, before_launch=None) -> None:
     """Execute one notebook under papermill; its kernel is forked from ``fork_server`` when given
     (see :mod:`mfgghg.kernelfork`), or is the one ``km`` has started already (left running: see
-    ``kernelfork.prestart_kernel``). ``on_kernel_ready()`` is called once the kernel answers."""
+    ``kernelfork.prestart_kernel``). ``on_kernel_ready()`` is called once the kernel answers;
+    ``before_launch()`` before a kernel of the fork server's manager is launched (it may refuse)."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -86,7 +87,7 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict, kernel: str
     if fork_server is not None:
         from .kernelfork import forking_kernel_manager_class
 
-        extra["kernel_manager_class"] = forking_kernel_manager_class(fork_server)
+        extra["kernel_manager_class"] = forking_kernel_manager_class(fork_server, before_launch)
     if km is not None:
         extra["km"] = km
     if on_kernel_ready is not None:
@@ -121,19 +122,19 @@ PORT_RACE_SIGNS = ("Address already in use", "Kernel died before replying", "ZMQ
 
 
 def execute_with_retry(notebook: Path, output: Path, parameters: dict, kernel: str, log=print,
-                       fork_server=None, km=None, on_kernel_ready=None) -> None:
+                       fork_server=None, km=None, on_kernel_ready=None, before_launch=None) -> None:
     """Execute once more (with a kernel of its own) when the kernel could not start because two
     kernels raced for a port."""
     try:
-        execute_notebook(notebook, output, parameters, kernel, fork_server, km, on_kernel_ready)
-    except RunError:
+        execute_notebook(notebook, output, parameters, kernel, fork_server, km, on_kernel_ready, before_launch)
+    except MfgGhgError:  # the notebook failed, or the launch was refused (before_launch)
         raise
     except Exception as err:  # kernel start-up failures are not notebook errors
         if not any(sign in f"{type(err).__name__}: {err}" for sign in PORT_RACE_SIGNS):
             raise RunError(f"{notebook.name}: the kernel failed: {type(err).__name__}: {err}") from None
         log(f"{notebook.name}: kernel start-up raced for a port; retrying once")
         try:
-            execute_notebook(notebook, output, parameters, kernel, fork_server, None, on_kernel_ready)
+            execute_notebook(notebook, output, parameters, kernel, fork_server, None, on_kernel_ready, before_launch)
         except RunError:
             raise
         except Exception as again:
@@ -151,8 +152,9 @@ def kernel_fork_server(notebooks: list[Path], kernel: str, server=None):
     if server is not None or not kernelfork.enabled():
         yield server
         return
-    first, later = fork_server_preload(notebooks)
-    with kernelfork.KernelForkServer(kernel, first, preload_later=later) as started:
+    # started before the notebooks are read: it imports ipykernel meanwhile
+    with kernelfork.KernelForkServer(kernel, send_preload=False) as started:
+        started.send_preload(*fork_server_preload(notebooks))
         yield started
 
 
@@ -246,15 +248,25 @@ def run_year(
         # its server first, and has the preflight done there only)
         preflight(final, strict)
     with kernel_fork_server(notebooks, kernel, fork_server) as server:
-        import_run_dependencies()  # (while the server imports what it needs for its preflight)
-        if server is not None:  # in the server, so that its kernels start with the tables validated
-            server.preflight(y, resolve(raw_root), resolve(processed_root), resolve(figures_root), lang, strict)
-        return _run_year(y, final, notebooks, kernel, strict, lang, jobs, build_root, figures_root, log,
-                         on_notebook_done, server)
+        # The preflight is done in the server, so that its kernels start with the tables validated. It
+        # is sent first and answered in the background: the server validates while this process
+        # imports and gets the ingest ready. No kernel is launched before it has passed.
+        validated = None
+        if server is not None:
+            validated = server.start_preflight(y, resolve(raw_root), resolve(processed_root), resolve(figures_root),
+                                               lang, strict)
+        try:
+            import_run_dependencies()
+            return _run_year(y, final, notebooks, kernel, strict, lang, jobs, build_root, figures_root, log,
+                             on_notebook_done, server, validated.result if validated is not None else None)
+        except BaseException:
+            if validated is not None:
+                validated.result()  # bad input is the error to report, whatever else it made fail
+            raise
 
 
 def _run_year(y, final, notebooks, kernel, strict, lang, jobs, build_root, figures_root, log, on_notebook_done,
-              server) -> RunResult:
+              server, before_first_launch=None) -> RunResult:
     from concurrent.futures import ThreadPoolExecutor
 
     from .kernelfork import stop_kernel_and_clients
@@ -293,10 +305,11 @@ def _run_year(y, final, notebooks, kernel, strict, lang, jobs, build_root, figur
             def notebook_parameters(nb: Path) -> dict:
                 return parameters_for(nb, parameters, strict=strict, lang=lang)
 
-            def run_one(nb: Path, km=None, on_kernel_ready=None, params: dict | None = None) -> Path:
+            def run_one(nb: Path, km=None, on_kernel_ready=None, params: dict | None = None,
+                        before_launch=None) -> Path:
                 out = build_dir / nb.name
                 execute_with_retry(nb, out, params or notebook_parameters(nb), kernel, log, server, km,
-                                   on_kernel_ready)
+                                   on_kernel_ready, before_launch)
                 show_published_paths(out, published_roots)
                 page_jobs.append(page_writer.submit(out, pages))
                 log(f"[{y}] {nb.name} done")
@@ -328,7 +341,8 @@ def _run_year(y, final, notebooks, kernel, strict, lang, jobs, build_root, figur
                     futures = {nb: pool.submit(run_analysis, nb)
                                for nb in sorted(rest, key=notebook_weight, reverse=True)}
                     try:
-                        result.executed += [run_one(nb, on_kernel_ready=ingest_started.set) for nb in first]
+                        result.executed += [run_one(nb, on_kernel_ready=ingest_started.set, before_launch=before_first_launch)
+                                            for nb in first]
                         ingest_ok.append(True)
                     finally:
                         ingest_started.set()
@@ -348,6 +362,8 @@ def _run_year(y, final, notebooks, kernel, strict, lang, jobs, build_root, figur
             finally:
                 for job in page_jobs:  # none may still write into the staging folder once it is removed
                     job.exception()
+            if before_first_launch is not None:  # (passed already, when the ingest's kernel was launched)
+                before_first_launch()  # nothing is published unless the preflight passed
             build_index(staged.figures, y, [pages / f"{nb.stem}.html" for nb in result.executed], lang)
             publish(staged.processed, final.processed)
             # the English set lives inside the Chinese year folder: carry it over when replacing that folder
