@@ -19,7 +19,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib import font_manager
 
-from . import textdraw
+from . import axisdraw, textdraw
 from .pngfile import BACKEND as PNG_BACKEND
 
 CJK_FAMILY = "Noto Sans CJK TC"
@@ -167,6 +167,7 @@ def apply_style() -> None:
     share_agg_text_metrics()
     read_fonts_from_memory()
     textdraw.install()
+    axisdraw.install()
     matplotlib.rcParams.update({
         "font.family": "sans-serif",
         "font.sans-serif": [family, "DejaVu Sans"],
