@@ -206,6 +206,7 @@ def test_kernel_exit_code_comes_from_the_server_and_closing_it_ends_running_kern
     else:
         pytest.fail(f"kernel {kernel.pid} still running after its fork server closed")
     assert server.process.returncode is not None
+    assert kernel.poll() is not None  # seen ended, with the server gone (not an error, which hid it)
 
 
 def test_waiting_for_a_helper_ends_when_it_ends_else_it_is_killed_at_the_timeout():

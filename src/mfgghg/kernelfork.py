@@ -293,7 +293,13 @@ class KernelForkServer:
                 self._exits.update((int(k), int(c)) for k, c in (line.split() for line in lines))
             if pid in self._exits:
                 return self._exits[pid]
-        return self._request({"op": "poll", "pid": pid})["code"]
+        try:
+            return self._request({"op": "poll", "pid": pid})["code"]
+        except (ForkServerError, OSError):
+            # The server has gone (killed, or closed), and the kernel is no longer a process: it
+            # ended, with a code nobody can tell now. (Raising instead would hide the kernel's death
+            # from nbclient, whose notebook would then wait for it for ever.)
+            return -1
 
     def close(self) -> None:
         """The server terminates the kernels still running and exits (killed at once if it has not
