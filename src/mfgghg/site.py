@@ -133,8 +133,8 @@ def _page_exporter_class():
             # the body of HTMLExporter.from_notebook_node (nbconvert 7.17) up to the soup
             langinfo = nb.metadata.get("language_info", {})
             lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
-            self.register_filter("highlight_code",
-                                 self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+            self.register_filter("highlight_code", self.filters.get(
+                "highlight_code", highlighter_class(Highlight2HTML)(pygments_lexer=lexer, parent=self)))
             resources = self._init_resources(resources)
             self.register_filter("filter_data_type",
                                  WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self,
@@ -143,6 +143,29 @@ def _page_exporter_class():
             return accessible_markup(body), resources
 
     return PageExporter
+
+
+def highlighter_class(Highlight2HTML):
+    """nbconvert's ``Highlight2HTML`` with one pygments ``HtmlFormatter`` per language and options,
+    kept: nbconvert builds a new one for every code cell, and building one (its whole style sheet)
+    was a fifth of a page. A formatter keeps nothing from one text to the next but caches of its
+    style, so the output is the same (``test_site``)."""
+    from html import escape
+
+    from nbconvert.filters.highlight import _pygments_highlight
+    from pygments.formatters import HtmlFormatter
+
+    class KeptFormatterHighlight2HTML(Highlight2HTML):
+        def __call__(self, source, language=None, metadata=None):
+            language = language or self.pygments_lexer
+            options = dict(cssclass=escape(f" highlight hl-{language}"), **self.extra_formatter_options)
+            key = repr(sorted(options.items()))
+            formatters = self.__dict__.setdefault("_formatters", {})
+            if key not in formatters:
+                formatters[key] = HtmlFormatter(**options)
+            return _pygments_highlight(source if len(source) > 0 else " ", formatters[key], language, metadata)
+
+    return KeptFormatterHighlight2HTML
 
 
 HIGHLIGHTED = '<div class=" highlight hl-'  # how nbconvert's Highlight2HTML output starts
