@@ -15,29 +15,29 @@ nothing changes. ``test_figures`` compares PNG and SVG bytes with and without it
 
 from __future__ import annotations
 
-import functools
-
-import matplotlib
+from .replacing import replace_methods, restore_methods
 
 COPIED_FROM = "3.11."
 _MEMO = "_mfgghg_ticks_of_this_pass"  # an axis's instance attribute while it draws or measures itself
 
 
-def _one_pass(method):
-    """``Axis.draw`` or ``Axis.get_tightbbox``, during which the axis remembers its ticks."""
+def _in_one_pass(axis, method, *args, **kwargs):
+    """``method`` (``Axis.draw`` or ``Axis.get_tightbbox``), during which the axis remembers its ticks."""
+    if _MEMO in axis.__dict__:  # called from within a pass of this axis: part of it
+        return method(axis, *args, **kwargs)
+    axis.__dict__[_MEMO] = {}
+    try:
+        return method(axis, *args, **kwargs)
+    finally:
+        del axis.__dict__[_MEMO]
 
-    @functools.wraps(method)
-    def within_one_pass(self, *args, **kwargs):
-        if _MEMO in self.__dict__:  # called from within a pass of this axis: part of it
-            return method(self, *args, **kwargs)
-        self.__dict__[_MEMO] = {}
-        try:
-            return method(self, *args, **kwargs)
-        finally:
-            del self.__dict__[_MEMO]
 
-    within_one_pass.original = method
-    return within_one_pass
+def draw(self, renderer):
+    return _in_one_pass(self, draw.original, renderer)
+
+
+def get_tightbbox(self, renderer=None, *, for_layout_only=False):
+    return _in_one_pass(self, get_tightbbox.original, renderer, for_layout_only=for_layout_only)
 
 
 def _update_ticks(self):
@@ -59,30 +59,17 @@ def _get_ticklabel_bboxes(self, ticks, renderer):
     return known[1]
 
 
-def install() -> bool:
-    """Put the reuse in place (see the module docstring); returns whether it is."""
+def _replacements():
     from matplotlib.axis import Axis
 
-    if Axis._update_ticks is _update_ticks:
-        return True
-    if not matplotlib.__version__.startswith(COPIED_FROM):
-        return False
-    _update_ticks.original = Axis._update_ticks
-    _get_ticklabel_bboxes.original = Axis._get_ticklabel_bboxes
-    Axis._update_ticks = _update_ticks
-    Axis._get_ticklabel_bboxes = _get_ticklabel_bboxes
-    Axis.draw = _one_pass(Axis.draw)
-    Axis.get_tightbbox = _one_pass(Axis.get_tightbbox)
-    return True
+    return [(Axis, f.__name__, f) for f in (_update_ticks, _get_ticklabel_bboxes, draw, get_tightbbox)]
+
+
+def install() -> bool:
+    """Put the reuse in place (see the module docstring); returns whether it is."""
+    return replace_methods(COPIED_FROM, _replacements())
 
 
 def uninstall() -> None:
     """matplotlib's own methods again (for the test that compares the two)."""
-    from matplotlib.axis import Axis
-
-    if Axis._update_ticks is not _update_ticks:
-        return
-    Axis._update_ticks = _update_ticks.original
-    Axis._get_ticklabel_bboxes = _get_ticklabel_bboxes.original
-    Axis.draw = Axis.draw.original
-    Axis.get_tightbbox = Axis.get_tightbbox.original
+    restore_methods(_replacements())

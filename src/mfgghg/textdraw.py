@@ -27,8 +27,9 @@ import math
 from collections import OrderedDict
 from functools import lru_cache
 
-import matplotlib
 import numpy as np
+
+from .replacing import replace_methods
 
 # The version whose methods these are copies of (matplotlib/backends/backend_agg.py, matplotlib/textpath.py).
 COPIED_FROM = "3.11."
@@ -122,12 +123,5 @@ def install() -> bool:
     from matplotlib.backends.backend_agg import RendererAgg
     from matplotlib.textpath import TextToPath
 
-    if RendererAgg._draw_text_glyphs_and_boxes is _draw_text_glyphs_and_boxes:
-        return True
-    if not matplotlib.__version__.startswith(COPIED_FROM):
-        return False
-    _draw_text_glyphs_and_boxes.original = RendererAgg._draw_text_glyphs_and_boxes
-    get_glyphs_with_font.original = TextToPath.get_glyphs_with_font
-    RendererAgg._draw_text_glyphs_and_boxes = _draw_text_glyphs_and_boxes
-    TextToPath.get_glyphs_with_font = get_glyphs_with_font
-    return True
+    return replace_methods(COPIED_FROM, [(RendererAgg, "_draw_text_glyphs_and_boxes", _draw_text_glyphs_and_boxes),
+                                         (TextToPath, "get_glyphs_with_font", get_glyphs_with_font)])
