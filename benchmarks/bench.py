@@ -98,7 +98,9 @@ def run_floor(notebooks: list[Path], work: Path) -> None:
 
 
 def run_tests() -> None:
-    subprocess.run(["make", "test"], cwd=REPO, env=ENV, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # the output is kept only to be shown should the tests fail
+    subprocess.run(["make", "test"], cwd=REPO, env=ENV, check=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                   text=True)
 
 
 def machine() -> str:
@@ -122,7 +124,8 @@ def main(argv=None) -> int:
     try:
         return measure(args)
     except subprocess.CalledProcessError as err:
-        print(f"error: {' '.join(map(str, err.cmd[:6]))} ... failed:\n{err.stderr or ''}", file=sys.stderr)
+        shown = "\n".join((err.stderr or err.stdout or "").splitlines()[-40:])  # the end: where pytest says what failed
+        print(f"error: {' '.join(map(str, err.cmd[:6]))} ... failed:\n{shown}", file=sys.stderr)
         return 1
 
 
