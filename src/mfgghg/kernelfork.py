@@ -197,7 +197,7 @@ class KernelForkServer:
         """The two stages of imports (once, unless given to the constructor). The server imports
         what every kernel needs (ipykernel) before it reads them, so the runner may start it first
         and find the notebooks' imports meanwhile."""
-        first, later = [*KERNEL_MODULES, *preload], list(preload_later)
+        first, later = list(preload), list(preload_later)  # (after KERNEL_MODULES, which it imports first)
         if later:
             later[:0] = INLINE_BACKEND_MODULES
         else:

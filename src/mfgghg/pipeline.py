@@ -341,8 +341,8 @@ def _run_year(y, final, notebooks, kernel, strict, lang, jobs, build_root, figur
                     futures = {nb: pool.submit(run_analysis, nb)
                                for nb in sorted(rest, key=notebook_weight, reverse=True)}
                     try:
-                        result.executed += [run_one(nb, on_kernel_ready=ingest_started.set, before_launch=before_first_launch)
-                                            for nb in first]
+                        result.executed += [run_one(nb, on_kernel_ready=ingest_started.set,
+                                                    before_launch=before_first_launch) for nb in first]
                         ingest_ok.append(True)
                     finally:
                         ingest_started.set()
