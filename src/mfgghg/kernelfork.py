@@ -43,6 +43,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import NoReturn
 
 # ipykernel and IPython themselves: most of a bare kernel's start-up.
 KERNEL_MODULES = (
@@ -121,12 +122,8 @@ class ForkedKernel:
         self.send_signal(signal.SIGTERM)
 
     def kill(self) -> None:
-        """SIGKILL, then wait (briefly) until the server has seen the kernel die: jupyter_client polls a
-        killed kernel every 0.1 s, and a run waits for that before its next notebook."""
+        """SIGKILL (the provisioner's ``kill`` then waits for the kernel to be gone)."""
         self.send_signal(signal.SIGKILL)
-        deadline = time.monotonic() + 0.5
-        while self.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.002)
 
 
 def kernelspec_argv(kernel_name: str) -> list[str]:
@@ -323,6 +320,22 @@ class KernelForkServer:
         self.close()
 
 
+def exit_without_teardown(code: int, exit_handlers: bool = True) -> NoReturn:
+    """End this process with ``code`` now: its exit handlers run (with ``exit_handlers``), the standard
+    streams are flushed, and the interpreter's teardown is skipped. With pandas, matplotlib,
+    nbconvert or papermill loaded that teardown takes a noticeable part of a second, which whoever
+    waits for the process (the runner, or the user at a run's end) would wait for."""
+    try:
+        if exit_handlers:
+            import atexit
+
+            atexit._run_exitfuncs()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        os._exit(code)
+
+
 def close_quietly(*ends) -> None:
     """Close our ends of a helper process's socket pair (which tells it to finish)."""
     for end in ends:
@@ -385,9 +398,9 @@ def _provisioner_class():
             return self.connection_info
 
         async def kill(self, restart: bool = False) -> None:
-            """SIGKILL to the kernel's process group (jupyter_client's way, which bypasses
-            ``ForkedKernel.kill``), then wait briefly for the kernel to be gone: jupyter_client checks
-            a killed kernel at once and then every 0.1 s, so a kernel still dying at the first check
+            """SIGKILL to the kernel's process group (jupyter_client's way; ``ForkedKernel.kill`` only
+            when that fails), then wait briefly for the kernel to be gone: jupyter_client checks a
+            killed kernel at once and then every 0.1 s, so a kernel still dying at the first check
             cost every notebook 0.1 s at its end (the ingest's on the run's critical path)."""
             import asyncio
 
@@ -589,14 +602,7 @@ def _kernel_child(argv: list[str], env: dict, cwd: str | None, stdout: str | Non
 
         traceback.print_exc()
     finally:
-        try:
-            import atexit
-
-            atexit._run_exitfuncs()  # what a normal interpreter exit would run (IPython's history)
-            sys.stdout.flush()
-            sys.stderr.flush()
-        finally:
-            os._exit(code)
+        exit_without_teardown(code)  # with the exit handlers a normal exit would run (IPython's history)
 
 
 def serve(fd: int, exits_fd: int | None = None) -> None:
@@ -611,11 +617,7 @@ def serve(fd: int, exits_fd: int | None = None) -> None:
         traceback.print_exc()
         code = 1
     finally:
-        # Nothing to save, and tearing down an interpreter with pandas and matplotlib loaded takes
-        # a noticeable part of a second that the runner would wait for.
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(code)
+        exit_without_teardown(code, exit_handlers=False)  # nothing to save
 
 
 def _preflight(request: dict) -> dict:
