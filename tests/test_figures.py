@@ -154,10 +154,12 @@ def test_shared_text_metrics_change_no_byte(tmp_path, monkeypatch):
 
 
 def test_text_drawing_replacements_change_no_byte(tmp_path, monkeypatch):
-    """apply_style installs Agg's glyph loop with its matrix computed once per text, and text-to-path
-    that loads only the glyphs whose outline it keeps (speed-ups): PNG and SVG are the same bytes as
-    with matplotlib's own, for CJK and Latin text, repeated glyphs, rotated text, math text (log
-    ticks, subscripts) and text drawn without antialiasing."""
+    """apply_style installs Agg's glyph loop with its matrix computed once per text, text-to-path
+    that loads only the glyphs whose outline it keeps, and line heights from font tables read once
+    (speed-ups): PNG and SVG are the same bytes as with matplotlib's own, for CJK and Latin text,
+    repeated glyphs, rotated text, text of several lines and sizes, math text (log ticks,
+    subscripts) and text drawn without antialiasing."""
+    from matplotlib import text
     from matplotlib.backends.backend_agg import RendererAgg
     from matplotlib.textpath import TextToPath
 
@@ -166,9 +168,11 @@ def test_text_drawing_replacements_change_no_byte(tmp_path, monkeypatch):
     apply_style()
     assert RendererAgg._draw_text_glyphs_and_boxes is textdraw._draw_text_glyphs_and_boxes
     assert TextToPath.get_glyphs_with_font is textdraw.get_glyphs_with_font
+    assert text.get_font is textdraw.font_tables
 
     def draw(folder):
         fig, ax = plt.subplots(figsize=(4, 3))
+        ax.text(0.05, 0.9, "兩行文字\nsecond line 2", fontsize=7, transform=ax.transAxes)
         ax.bar(["製造部門", "能源部門"], [3.5, 250.0])
         ax.set_yscale("log")
         ax.set_title("減碳量（萬公噸CO$_2$e）部門部門")
@@ -182,6 +186,7 @@ def test_text_drawing_replacements_change_no_byte(tmp_path, monkeypatch):
     ours = draw(tmp_path / "ours")
     monkeypatch.setattr(RendererAgg, "_draw_text_glyphs_and_boxes", textdraw._draw_text_glyphs_and_boxes.original)
     monkeypatch.setattr(TextToPath, "get_glyphs_with_font", textdraw.get_glyphs_with_font.original)
+    monkeypatch.setattr(text, "get_font", textdraw.font_tables.original)
     assert ours == draw(tmp_path / "matplotlib")
 
 

@@ -50,12 +50,18 @@ def make_notebook(path, out, cwd):
     nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "Python 3 (mfgghg)", "language": "python"}
     params = new_code_cell(f"out = {str(out)!r}\ncwd = {str(cwd)!r}")
     params.metadata["tags"] = ["parameters"]
-    nb.cells = [new_markdown_cell("probe"), params, new_code_cell(BODY), new_code_cell(STORE)]
+    nb.cells = [new_markdown_cell("probe"), params, new_code_cell(BODY), new_code_cell(STORE), new_code_cell(BLAS)]
     nbformat.write(nb, path)
     return path
 
 
 STORE = "from mfgghg import datapackage\nprint('validated:', *datapackage.validated_tables())"
+# The size of numpy's OpenBLAS thread pool (numpy's wheels bundle scipy-openblas, with its symbol prefix)
+BLAS = """\
+import ctypes, numpy
+blas = next(line.split()[-1] for line in open("/proc/self/maps") if "openblas" in line)
+print("blas threads:", ctypes.CDLL(blas).scipy_openblas_get_num_threads64_())
+"""
 
 
 def outputs(path):
@@ -75,6 +81,12 @@ def test_kernelspec_argv_is_what_jupyter_client_finds():
     from jupyter_client.kernelspec import KernelSpecManager
 
     assert kernelspec_argv(KERNEL_NAME) == KernelSpecManager().get_kernel_spec(KERNEL_NAME).argv
+
+
+def test_kernel_managers_share_one_kernelspec_manager():
+    first, second = (forking_kernel_manager(None, KERNEL_NAME) for _ in range(2))
+    assert first.kernel_spec_manager is second.kernel_spec_manager
+    assert first.kernel_spec.argv == kernelspec_argv(KERNEL_NAME)
 
 
 def test_the_server_preflight_raises_the_runners_error(fork_server, data_copy):
@@ -109,7 +121,7 @@ def test_forked_kernel_gives_the_outputs_and_files_of_a_standard_kernel(tmp_path
     """Same printed outputs, same figure bytes (the server's figure warm-up leaves caches only); the
     kernel starts in the caller's working folder, and is stopped when its notebook is done. It has
     the raw tables the server's preflight validated (so it reads them without validating them
-    again); a standard kernel has none."""
+    again); a standard kernel has none. Its BLAS pool has one thread (kernels run one per core)."""
     from conftest import REPO
     from mfgghg import datapackage
 
@@ -133,8 +145,9 @@ def test_forked_kernel_gives_the_outputs_and_files_of_a_standard_kernel(tmp_path
             assert len(launched) == 1 and launched[0].poll() is not None  # forked, and gone
         files = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.iterdir())}
         printed = outputs(tmp_path / f"{kind}-run.ipynb")
-        results[kind] = (printed[:-1], files, printed[-1][1].split())
+        results[kind] = (printed[:-2], files, printed[-2][1].split(), printed[-1][1])
     assert results["standard"][2] == ["validated:"] and key in results["forked"][2]
+    assert results["forked"][3] == "blas threads: 1\n"
     assert results["forked"][:2] == results["standard"][:2]
     printed = results["forked"][0][0][1]
     assert printed.startswith("module://matplotlib_inline.backend_inline module://matplotlib_inline.backend_inline")

@@ -12,7 +12,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from mfgghg.pngfile import BACKEND, png_bytes  # noqa: E402
+from mfgghg.pngfile import BACKEND, filter_rows_rgb, filter_rows_rgba, png_bytes  # noqa: E402
 
 
 def pixels(seed: int, opaque: bool) -> np.ndarray:
@@ -31,6 +31,20 @@ def test_png_bytes_decode_to_the_same_pixels(opaque, mode):
     assert np.array_equal(np.asarray(image.convert("RGBA")), rgba)
     assert round(image.info["dpi"][0]) == 150 and image.info["Title"] == "t" and "Software" not in image.info
     assert png_bytes(rgba, dpi=150, text={"Title": "t"}) == data  # nothing varies between runs
+
+
+def test_rgb_rows_are_the_bytewise_copy_of_each_pixels_colour():
+    """Word-wise copy with overlapping writes (filter_rows_rgb) against numpy's byte-wise copy, on
+    random pixels, a view that is not contiguous, and one pixel."""
+    big = np.random.default_rng(2).integers(0, 256, size=(40, 61, 4), dtype=np.uint8)
+    for rgba in (big, big[3:30:2, 5:44], big[:1, :1]):
+        height, width, _ = rgba.shape
+        expected = np.zeros((height, 1 + 3 * width), np.uint8)
+        expected[:, 1:] = rgba[..., :3].reshape(height, 3 * width)
+        assert np.array_equal(filter_rows_rgb(rgba), expected)
+        expected = np.zeros((height, 1 + 4 * width), np.uint8)
+        expected[:, 1:] = rgba.reshape(height, 4 * width)
+        assert np.array_equal(filter_rows_rgba(rgba), expected)
 
 
 def test_png_bytes_refuse_anything_but_rgba_bytes():

@@ -31,12 +31,8 @@ def png_bytes(rgba: np.ndarray, dpi: float | None = None, text: dict | None = No
     if rgba.ndim != 3 or rgba.shape[2] != 4 or rgba.dtype != np.uint8:
         raise ValueError(f"expected an RGBA uint8 image, not {rgba.dtype} {rgba.shape}")
     height, width, _ = rgba.shape
-    opaque = bool((rgba[..., 3] == 255).all())
-    pixels = rgba[..., :3] if opaque else rgba
-    row_bytes = width * pixels.shape[2]
-    rows = np.empty((height, 1 + row_bytes), np.uint8)
-    rows[:, 0] = 0  # filter type 0 (None) on every row
-    rows[:, 1:] = pixels.reshape(height, row_bytes)
+    opaque = bool(rgba[..., 3].min() == 255)
+    rows = filter_rows_rgb(rgba) if opaque else filter_rows_rgba(rgba)
     chunks = [(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2 if opaque else 6, 0, 0, 0))]
     if dpi:
         per_metre = int(dpi / 0.0254 + 0.5)
@@ -49,6 +45,33 @@ def png_bytes(rgba: np.ndarray, dpi: float | None = None, text: dict | None = No
     for tag, data in chunks:
         out += [struct.pack(">I", len(data)), tag, data, struct.pack(">I", zlib.crc32(data, zlib.crc32(tag)))]
     return b"".join(out)
+
+
+def filter_rows_rgba(rgba: np.ndarray) -> np.ndarray:
+    """The PNG scanlines of an RGBA image: each row preceded by its filter type, 0 (None)."""
+    height, width, _ = rgba.shape
+    rows = np.empty((height, 1 + 4 * width), np.uint8)
+    rows[:, 0] = 0
+    rows[:, 1:] = rgba.reshape(height, 4 * width)
+    return rows
+
+
+def filter_rows_rgb(rgba: np.ndarray) -> np.ndarray:
+    """The PNG scanlines of an opaque RGBA image as RGB: each row preceded by its filter type, 0.
+
+    numpy copies three of every four bytes one byte at a time (~30 ms for a large figure). Here each
+    pixel is copied whole, as one 4-byte word, to 3-byte steps of the output: the word of the next
+    pixel then overwrites the alpha byte the previous one left (numpy copies along a row in order),
+    and the last pixel's alpha lands on the next row's filter byte, set after. A tenth of the time,
+    the same bytes (``test_pngfile`` compares them with the byte-wise copy)."""
+    height, width, _ = rgba.shape
+    row = 1 + 3 * width
+    buffer = np.empty(height * row + 1, np.uint8)  # +1: the last pixel's alpha byte
+    words = np.ndarray((height, width), dtype=np.uint32, buffer=buffer, offset=1, strides=(row, 3))
+    words[...] = np.ascontiguousarray(rgba).view(np.uint32)[..., 0]
+    rows = buffer[:-1].reshape(height, row)
+    rows[:, 0] = 0
+    return rows
 
 
 class FigureCanvas(FigureCanvasAgg):

@@ -1,6 +1,6 @@
 """Text drawn by matplotlib with less repeated work per glyph, and the same output.
 
-Two private methods of matplotlib 3.11, replaced by copies that skip work whose result is known:
+Private parts of matplotlib 3.11, replaced by copies that skip work whose result is known:
 
 **Agg's glyph loop.** matplotlib 3.11's ``RendererAgg._draw_text_glyphs_and_boxes`` draws a text glyph by glyph, and
 for every glyph builds the same 2x2 rotation matrix with numpy (array, product, round, cast) and
@@ -17,13 +17,21 @@ only of a glyph the file has not used yet; and it quotes every glyph's id anew. 
 loaded only when its outline is kept, and ids are remembered: the same paths, ids and positions
 (``test_figures`` compares the SVG bytes with and without it).
 
-:func:`install` puts both in place only on the matplotlib version whose methods they copy
+**A text's line height.** ``Text._get_layout``, which every measurement and every draw of a text
+calls, looks up the text's fonts and reads two tables of the first font (``OS/2`` and ``head``), which
+FreeType copies out afresh each time: about 0.1 ms per call, thousands of calls per notebook. It gets
+the font from ``matplotlib.text.get_font`` and asks nothing of it but those tables, so that name is
+given :func:`font_tables`: the same tables, read once per font (``test_figures`` compares the bytes).
+
+:func:`install` puts them in place only on the matplotlib version whose code they copy or rely on
 (matplotlib is pinned); elsewhere nothing changes.
 """
 
 from __future__ import annotations
 
 import math
+import os
+import threading
 from collections import OrderedDict
 from functools import lru_cache
 
@@ -118,10 +126,54 @@ def get_glyphs_with_font(self, font, s, glyph_map=None, return_new_glyphs_only=F
     return list(zip(glyph_reprs, xpositions, ypositions, sizes)), glyph_map_new, []
 
 
-def install() -> bool:
-    """Put both replacements in place (see the module docstring); returns whether they are."""
+class FontTables:
+    """A font's sfnt tables, each read once: all that ``Text._get_layout`` asks of its font."""
+
+    __slots__ = ("font", "tables")
+
+    def __init__(self, font):
+        self.font, self.tables = font, {}
+
+    def get_sfnt_table(self, name: str):
+        try:
+            return self.tables[name]
+        except KeyError:
+            table = self.tables[name] = self.font.get_sfnt_table(name)  # (None when the font has none)
+            return table
+
+
+_font_tables: dict = {}
+
+
+def font_tables(font_filepaths, **options) -> FontTables:
+    """``matplotlib.text.get_font``: the tables of the font ``font_manager.get_font`` gives, kept per
+    font and thread (as matplotlib keeps font objects: they are not shared between threads). The
+    ``options`` of ``get_font`` do not change a font's tables."""
+    from matplotlib.font_manager import get_font
+
+    paths = tuple(font_filepaths) if isinstance(font_filepaths, list) else font_filepaths
+    key = (paths, threading.get_ident())
+    found = _font_tables.get(key)
+    if found is None:
+        found = _font_tables[key] = FontTables(get_font(font_filepaths, **options))
+    return found
+
+
+if hasattr(os, "register_at_fork"):  # font objects do not cross a fork (as matplotlib's own cache)
+    os.register_at_fork(after_in_child=_font_tables.clear)
+
+
+def replacements() -> list:
+    """The ``(owner, name, replacement)`` of this module (see the module docstring)."""
+    from matplotlib import text
     from matplotlib.backends.backend_agg import RendererAgg
     from matplotlib.textpath import TextToPath
 
-    return replace_methods(COPIED_FROM, [(RendererAgg, "_draw_text_glyphs_and_boxes", _draw_text_glyphs_and_boxes),
-                                         (TextToPath, "get_glyphs_with_font", get_glyphs_with_font)])
+    return [(RendererAgg, "_draw_text_glyphs_and_boxes", _draw_text_glyphs_and_boxes),
+            (TextToPath, "get_glyphs_with_font", get_glyphs_with_font),
+            (text, "get_font", font_tables)]
+
+
+def install() -> bool:
+    """Put the replacements in place (see the module docstring); returns whether they are."""
+    return replace_methods(COPIED_FROM, replacements())
