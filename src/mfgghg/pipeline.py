@@ -404,10 +404,14 @@ def prestarted_kernel(server, kernel: str, notebook: Path, log=print):
 
 def show_published_paths(executed: Path, replacements: dict[str, str]) -> None:
     """The executed copy shows where its outputs were published, not the staging folder it wrote to,
-    and has nothing that changes from run to run."""
-    import nbformat
+    and has nothing that changes from run to run. Read and written without validating it again:
+    papermill has just written (and validated) it, and only strings change (the validation of a
+    notebook with its images, twice, was a tenth of the runner's own work)."""
+    from nbformat import versions
 
-    nb = nbformat.read(executed, as_version=4)
+    from .site import read_executed
+
+    nb = read_executed(executed)
     for cell in nb.cells:
         if "injected-parameters" in cell.metadata.get("tags", []):
             cell.id = "injected-parameters"  # papermill gives it a random id; pages must not change per run
@@ -418,7 +422,8 @@ def show_published_paths(executed: Path, replacements: dict[str, str]) -> None:
         if isinstance(value, str):
             for old, new in replacements.items():
                 params[key] = params[key].replace(old, new)
-    nbformat.write(nb, executed)
+    text = versions[nb.nbformat].writes_json(nb)
+    executed.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")  # as nbformat.write
 
 
 def publish(new: Path, target: Path, keep: list[str] = ()) -> None:
