@@ -279,6 +279,37 @@ def test_figures_draw_without_missing_glyphs(measures, funding, table5_all_sourc
     plt.close(fig)
 
 
+def test_cost_per_tonne_marks_each_row_line_diamond_and_dot_in_its_kinds_colour(measures, funding):
+    """Per row (cheapest at the top): a line from the public-money ratio to the all-money ratio, a
+    hollow diamond at the latter and a dot at the former, in the colour of its kind of reduction;
+    lines under diamonds under dots."""
+    from matplotlib.colors import to_hex
+
+    from mfgghg.figures import PALETTE
+
+    apply_style()
+    cost = budget.cost_per_tonne(measures, funding)
+    fig, _ = budget.plot_cost_per_tonne(cost, budget.cost_ratio_caption(2021), 0)
+    colour = {"actual": PALETTE[0], "expected": PALETTE[1], "potential": "#777777"}
+    try:
+        for ax, group in zip(fig.axes, ("actual_expected", "potential")):
+            rows = cost[cost["kind_group"] == group].iloc[::-1]
+            kinds = [colour[k].lower() for k in rows["reduction_kind"]]
+            lines, diamonds, dots = sorted(ax.collections, key=lambda c: c.get_zorder())
+            y = list(range(len(rows)))
+            assert [seg.tolist() for seg in lines.get_segments()] == [
+                [[p, yi], [a, yi]] for p, a, yi in zip(rows["twd_per_t_public"], rows["twd_per_t_all"], y)]
+            assert [to_hex(c) for c in lines.get_colors()] == kinds
+            assert diamonds.get_offsets().tolist() == [[a, yi] for a, yi in zip(rows["twd_per_t_all"], y)]
+            assert [to_hex(c) for c in diamonds.get_edgecolors()] == kinds
+            assert {to_hex(c) for c in diamonds.get_facecolors()} == {"#ffffff"}
+            assert dots.get_offsets().tolist() == [[p, yi] for p, yi in zip(rows["twd_per_t_public"], y)]
+            assert [to_hex(c) for c in dots.get_facecolors()] == kinds
+            assert (lines.get_zorder(), diamonds.get_zorder(), dots.get_zorder()) == (1, 2, 3)
+    finally:
+        plt.close(fig)
+
+
 # ---------------------------------------------------------------------------------------------
 # The real 2021 data, built from data/raw (so these hold on a fresh clone).
 

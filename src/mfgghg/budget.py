@@ -20,6 +20,7 @@ import textwrap
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.collections import LineCollection
 
 from .errors import DataError
 from .figures import PALETTE, source_line
@@ -539,13 +540,16 @@ def plot_cost_per_tonne(cost: pd.DataFrame, caption: str, n_without: int):
     for ax, g in zip(axes[:, 0], groups):
         c = cost[cost["kind_group"] == g].iloc[::-1].reset_index(drop=True)
         y = np.arange(len(c))
-        for yi, r in zip(y, c.itertuples()):
-            colour = kind_colour[r.reduction_kind]
-            ax.plot([r.twd_per_t_public, r.twd_per_t_all], [yi, yi], color=colour, lw=1, zorder=1)
-            # The hollow diamond is drawn first and larger, so a public-only measure (both ratios
-            # equal) shows the dot inside the diamond.
-            ax.scatter(r.twd_per_t_all, yi, marker="D", facecolor="white", edgecolor=colour, zorder=2, s=64)
-            ax.scatter(r.twd_per_t_public, yi, marker="o", color=colour, zorder=3, s=18)
+        colours = [kind_colour[k] for k in c["reduction_kind"]]
+        public, everything = c["twd_per_t_public"].to_numpy(), c["twd_per_t_all"].to_numpy()
+        # One artist for each kind of mark, all rows in it (three artists a row cost a third of this
+        # figure's drawing time): lines under hollow diamonds under dots, row by row as before.
+        ax.add_collection(LineCollection([[(p, yi), (a, yi)] for p, a, yi in zip(public, everything, y)],
+                                         colors=colours, linewidths=1, zorder=1))
+        # The hollow diamond is drawn first and larger, so a public-only measure (both ratios
+        # equal) shows the dot inside the diamond.
+        ax.scatter(everything, y, marker="D", facecolor="white", edgecolors=colours, zorder=2, s=64)
+        ax.scatter(public, y, marker="o", c=colours, zorder=3, s=18)
         label = _("{measure} {name}［{kind}］")
         ax.set_yticks(y, [label.format(measure=r.measure_id, name=_short(r.name_zh, 14),
                                        kind=_(KIND_ZH[r.reduction_kind])) for r in c.itertuples()], fontsize=8)
