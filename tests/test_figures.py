@@ -258,3 +258,43 @@ def test_fonts_read_from_memory_change_no_byte(tmp_path, monkeypatch):
     monkeypatch.setattr(font_manager, "_get_font", _get_font_from_memory.from_disk)
     assert from_memory.keys() == {"f.png", "f.svg", "f.pdf"}
     assert from_memory == draw(tmp_path / "disk")
+
+
+def test_unseen_minor_ticks_of_a_log_axis_are_left_out_and_the_png_is_the_same(tmp_path):
+    """Over several decades in this style (no tick marks, no minor grid, no minor labels), the minor
+    ticks of a log axis draw nothing: leaving them out changes no pixel (the SVG loses only their
+    empty groups). Where they would show, they are kept: a view within a decade or two (minor
+    labels), a minor grid, tick marks, and a linear axis."""
+    from matplotlib.ticker import NullLocator
+
+    from mfgghg.figures import omit_unseen_minor_ticks
+
+    apply_style()
+
+    def figure(left, right, omit):
+        fig, ax = plt.subplots(figsize=(4, 2))
+        ax.barh(["製造", "能源"], [left, right])
+        ax.set_xscale("log")
+        ax.set_xlim(left * 0.75, right * 1.25)
+        fig.tight_layout()
+        return fig, ax, (omit_unseen_minor_ticks(ax.xaxis) if omit else None)
+
+    files = {}
+    for omit in (False, True):
+        fig, ax, omitted = figure(30, 4e6, omit)
+        save_figure(fig, "log", tmp_path / str(omit), pd.DataFrame({"x": [1]}))
+        files[omit] = (tmp_path / str(omit) / "log.png").read_bytes()
+    assert omitted and isinstance(ax.xaxis.get_minor_locator(), NullLocator)
+    assert files[True] == files[False]
+
+    fig, ax, omitted = figure(20, 80, True)  # a view of 15 to 100: one power of ten, labelled minor ticks
+    assert not omitted and any(t.get_text() for t in ax.xaxis.get_minorticklabels())
+    plt.close(fig)
+    for rc in ({"xtick.bottom": True}, {"axes.grid.which": "both"}):
+        with matplotlib.rc_context(rc):
+            fig, ax, omitted = figure(30, 4e6, True)
+            assert not omitted
+            plt.close(fig)
+    fig, ax = plt.subplots()
+    assert not omit_unseen_minor_ticks(ax.xaxis)  # linear
+    plt.close(fig)

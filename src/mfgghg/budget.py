@@ -23,7 +23,7 @@ import pandas as pd
 from matplotlib.collections import LineCollection
 
 from .errors import DataError
-from .figures import PALETTE, source_line
+from .figures import PALETTE, omit_unseen_minor_ticks, source_line
 from .i18n import _, get_lang
 from .paths import roc_year
 from .reconcile import (AGREES, REDUCTION_KIND_SETS, check_notes_known, check_row, funding_by_pillar, join_notes,
@@ -573,6 +573,7 @@ def plot_cost_per_tonne(cost: pd.DataFrame, caption: str, n_without: int):
     else:
         axes[0, 0].legend(handles=handles, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     axes[-1, 0].set_xlabel(_("元／公噸CO2e（對數尺度）"))
+    omit_unseen_minor_ticks(axes[-1, 0].xaxis)  # (the panels share it)
     height = fig.get_figheight()
     # Layout first, then title and caption in margins given in inches (tight_layout would reserve
     # room for the suptitle a second time), so they sit just above the plot for any number of measures.

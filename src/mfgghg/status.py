@@ -20,7 +20,7 @@ from matplotlib.patches import Patch
 
 from .datapackage import RawTable, line_of, load_descriptor, read_resource
 from .errors import DataError
-from .figures import PALETTE, source_note
+from .figures import PALETTE, omit_unseen_minor_ticks, source_note
 from .i18n import CJK, _, get_lang
 from .ingest import measure_id_key
 from .reconcile import (AGREES, REDUCTION_KIND_SETS, check_notes_known, join_notes, reconcile_headlines,
@@ -577,6 +577,7 @@ def plot_measure_reductions(reductions: pd.DataFrame, counted: tuple, source: st
     if len(positive):  # bars start at 0, which a log axis cannot show: start a power of ten below the smallest
         ax.set_xlim(10 ** math.floor(math.log10(positive.min() / 1.2)), positive.max() * 3)
     ax.set_xlabel(_("減碳量 ({unit}，對數刻度)").format(unit=_("萬公噸CO2e")))
+    omit_unseen_minor_ticks(ax.xaxis)
     ax.set_ylabel(_wrap(_("具體措施 (依政策內涵、推動策略排列；灰底區隔策略)"), int(rows_height * 72 / 13)))
     counted_txt = _joined(_(KIND_LABELS[k]) for k in counted) if counted else _("無")
     ax.set_title(_("各措施減碳量；報告總減碳量計入：{kinds}").format(kinds=counted_txt), fontsize=10)
