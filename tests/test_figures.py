@@ -155,12 +155,13 @@ def test_shared_text_metrics_change_no_byte(tmp_path, monkeypatch):
 
 def test_text_drawing_replacements_change_no_byte(tmp_path, monkeypatch):
     """apply_style installs Agg's glyph loop with its matrix computed once per text, text-to-path
-    that loads only the glyphs whose outline it keeps, and line heights from font tables read once
-    (speed-ups): PNG and SVG are the same bytes as with matplotlib's own, for CJK and Latin text,
-    repeated glyphs, rotated text, text of several lines and sizes, math text (log ticks,
-    subscripts) and text drawn without antialiasing."""
+    that loads only the glyphs whose outline it keeps, line heights from font tables read once, and
+    math text parsed once per kind of output (speed-ups): PNG and SVG are the same bytes as with
+    matplotlib's own, for CJK and Latin text, repeated glyphs, rotated text, text of several lines
+    and sizes, math text (log ticks, subscripts) and text drawn without antialiasing."""
     from matplotlib import text
     from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.mathtext import MathTextParser
     from matplotlib.textpath import TextToPath
 
     from mfgghg import textdraw
@@ -169,6 +170,7 @@ def test_text_drawing_replacements_change_no_byte(tmp_path, monkeypatch):
     assert RendererAgg._draw_text_glyphs_and_boxes is textdraw._draw_text_glyphs_and_boxes
     assert TextToPath.get_glyphs_with_font is textdraw.get_glyphs_with_font
     assert text.get_font is textdraw.font_tables
+    assert MathTextParser._parse_cached is textdraw._parse_cached
 
     def draw(folder):
         fig, ax = plt.subplots(figsize=(4, 3))
@@ -187,6 +189,7 @@ def test_text_drawing_replacements_change_no_byte(tmp_path, monkeypatch):
     monkeypatch.setattr(RendererAgg, "_draw_text_glyphs_and_boxes", textdraw._draw_text_glyphs_and_boxes.original)
     monkeypatch.setattr(TextToPath, "get_glyphs_with_font", textdraw.get_glyphs_with_font.original)
     monkeypatch.setattr(text, "get_font", textdraw.font_tables.original)
+    monkeypatch.setattr(MathTextParser, "_parse_cached", textdraw._parse_cached.original)
     assert ours == draw(tmp_path / "matplotlib")
 
 

@@ -23,6 +23,12 @@ FreeType copies out afresh each time: about 0.1 ms per call, thousands of calls 
 the font from ``matplotlib.text.get_font`` and asks nothing of it but those tables, so that name is
 given :func:`font_tables`: the same tables, read once per font (``test_figures`` compares the bytes).
 
+**Math text.** Log axes label their ticks in math text (``$\\mathdefault{10^{4}}$``), which
+matplotlib parses with pyparsing (~15 ms a label) and caches per parser object; every renderer has
+its own parser, so the same label is parsed again for each measurement renderer, PNG and SVG. A
+parse depends only on the parser's kind of output (paths or pixels) and its arguments, so
+:func:`_parse_cached` keeps the results per kind: the same objects matplotlib would build.
+
 :func:`install` puts them in place only on the matplotlib version whose code they copy or rely on
 (matplotlib is pinned); elsewhere nothing changes.
 """
@@ -163,15 +169,32 @@ if hasattr(os, "register_at_fork"):  # font objects do not cross a fork (as matp
     os.register_at_fork(after_in_child=_font_tables.clear)
 
 
+def _parse_cached(self, s, dpi, prop, antialiased, load_glyph_flags):
+    """``MathTextParser._parse_cached``, its results kept per kind of output rather than per parser
+    (``prop`` is matplotlib's copy, taken for this cache's key)."""
+    return _math_parsed(self._output_type, s, dpi, prop, antialiased, load_glyph_flags)
+
+
+@lru_cache(maxsize=256)
+def _math_parsed(output_type, s, dpi, prop, antialiased, load_glyph_flags):
+    from matplotlib.mathtext import MathTextParser
+
+    parser = MathTextParser("path" if output_type == "vector" else "agg")
+    # matplotlib's own method, without its per-parser cache
+    return _parse_cached.original.__wrapped__(parser, s, dpi, prop, antialiased, load_glyph_flags)
+
+
 def replacements() -> list:
     """The ``(owner, name, replacement)`` of this module (see the module docstring)."""
     from matplotlib import text
     from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.mathtext import MathTextParser
     from matplotlib.textpath import TextToPath
 
     return [(RendererAgg, "_draw_text_glyphs_and_boxes", _draw_text_glyphs_and_boxes),
             (TextToPath, "get_glyphs_with_font", get_glyphs_with_font),
-            (text, "get_font", font_tables)]
+            (text, "get_font", font_tables),
+            (MathTextParser, "_parse_cached", _parse_cached)]
 
 
 def install() -> bool:
