@@ -301,3 +301,30 @@ def test_unseen_minor_ticks_of_a_log_axis_are_left_out_and_the_png_is_the_same(t
     fig, ax = plt.subplots()
     assert not omit_unseen_minor_ticks(ax.xaxis)  # linear
     plt.close(fig)
+
+
+def test_math_text_parses_are_shared_by_parsers_but_not_by_threads_or_across_a_fork():
+    """A parse into paths holds font objects: kept for every parser of its kind, per thread, and
+    dropped in a forked child (as matplotlib's own fonts)."""
+    import os
+    import threading
+
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.mathtext import MathTextParser
+
+    from mfgghg import textdraw
+
+    apply_style()
+    label, prop = r"$\mathdefault{10^{3}}$", FontProperties(size=9)
+    first = MathTextParser("path").parse(label, 72, prop)
+    assert MathTextParser("path").parse(label, 72, prop) is first  # another parser, the same parse
+    in_thread = []
+    worker = threading.Thread(target=lambda: in_thread.append(MathTextParser("path").parse(label, 72, prop)))
+    worker.start()
+    worker.join()
+    assert in_thread[0] is not first and in_thread[0].width == first.width
+    assert textdraw._math_parsed.cache_info().currsize > 0
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0 if textdraw._math_parsed.cache_info().currsize == 0 else 1)
+    assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0

@@ -171,17 +171,22 @@ if hasattr(os, "register_at_fork"):  # font objects do not cross a fork (as matp
 
 def _parse_cached(self, s, dpi, prop, antialiased, load_glyph_flags):
     """``MathTextParser._parse_cached``, its results kept per kind of output rather than per parser
-    (``prop`` is matplotlib's copy, taken for this cache's key)."""
-    return _math_parsed(self._output_type, s, dpi, prop, antialiased, load_glyph_flags)
+    (``prop`` is matplotlib's copy, taken for this cache's key). A parse into paths holds font
+    objects, so results are also kept per thread, and none crosses a fork (as fonts, above)."""
+    return _math_parsed(self._output_type, s, dpi, prop, antialiased, load_glyph_flags, threading.get_ident())
 
 
 @lru_cache(maxsize=256)
-def _math_parsed(output_type, s, dpi, prop, antialiased, load_glyph_flags):
+def _math_parsed(output_type, s, dpi, prop, antialiased, load_glyph_flags, thread_id):
     from matplotlib.mathtext import MathTextParser
 
     parser = MathTextParser("path" if output_type == "vector" else "agg")
     # matplotlib's own method, without its per-parser cache
     return _parse_cached.original.__wrapped__(parser, s, dpi, prop, antialiased, load_glyph_flags)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_math_parsed.cache_clear)
 
 
 def replacements() -> list:
