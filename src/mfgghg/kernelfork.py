@@ -33,6 +33,7 @@ watch their parent (ipykernel's parent poller) and exit when the server is gone.
 
 from __future__ import annotations
 
+import functools
 import gc
 import json
 import os
@@ -455,19 +456,14 @@ def forking_kernel_manager_class(server: KernelForkServer | None, before_launch=
     return ForkingKernelManager
 
 
-_kernel_spec_manager = None
-
-
+@functools.cache
 def shared_kernel_spec_manager():
     """One KernelSpecManager for the managers of this process. Each new one works out the Jupyter
     data folders again (~15 ms of CPU, six times a run); the kernelspec itself is still read from
     its file for every kernel."""
-    global _kernel_spec_manager
-    if _kernel_spec_manager is None:
-        from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.kernelspec import KernelSpecManager
 
-        _kernel_spec_manager = KernelSpecManager()
-    return _kernel_spec_manager
+    return KernelSpecManager()
 
 
 def forking_kernel_manager(server: KernelForkServer | None, kernel_name: str):
