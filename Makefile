@@ -46,7 +46,7 @@ lock: ## Re-resolve the pinned set from pyproject's dependencies into requiremen
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
 	# jsonschema 4.25+ imports rfc3987-syntax, which builds a Lark grammar at import: 2.4 s in every
 	# process that validates a notebook (python-jsonschema/jsonschema#1428)
-	.venv-lock/bin/pip install --quiet -e . pytest nbval jupyterlab jupyter_client "selenium<4.52" "jsonschema<4.25"
+	.venv-lock/bin/pip install --quiet -e . pytest nbval jupyterlab jupyter_client "selenium<4.52" "jsonschema<4.25" frictionless pdfplumber fpdf2
 	.venv-lock/bin/pip freeze --exclude-editable | grep -v -E '^(pip|setuptools|wheel)==' > requirements.txt.new
 	rm -rf .venv-lock && mv requirements.txt.new requirements.txt
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mfgghg.paths import repo_root
+from mfgghg.data.paths import repo_root
 
 REPO = repo_root()
 FIXTURE_DATA = REPO / "tests" / "fixtures" / "data"
@@ -48,7 +48,7 @@ def line_of_value(path: Path, column: str, value: str) -> int:
 def styled():
     import matplotlib.pyplot as plt
 
-    from mfgghg.figures import apply_style
+    from mfgghg.plots.style import apply_style
 
     apply_style()
     yield
@@ -68,7 +68,7 @@ def drawn(fig, line=None):
     """The figure laid out as for drawing (with its source line, as the notebook adds it): every text,
     tick labels included, is set and measured, which is where a missing glyph warns, without the
     cost of rasterising."""
-    from mfgghg.figures import source_note
+    from mfgghg.plots.style import source_note
 
     if line is not None:
         source_note(fig, line)
@@ -203,9 +203,10 @@ def figure_sets():
 
 @pytest.fixture(scope="session")
 def fork_server():
-    """One kernel fork server (mfgghg.kernelfork) for the tests that run notebooks in this process."""
-    from mfgghg import KERNEL_NAME, kernelfork
-    from mfgghg.pipeline import discover_notebooks, fork_server_preload
+    """One kernel fork server (mfgghg.runner.fast.kernelfork) for the tests that run notebooks in this process."""
+    from mfgghg import KERNEL_NAME
+    from mfgghg.runner.fast import kernelfork
+    from mfgghg.runner.pipeline import discover_notebooks, fork_server_preload
 
     with kernelfork.KernelForkServer(KERNEL_NAME, fork_server_preload(discover_notebooks(), staged=False)[0]) as server:
         yield server

@@ -35,8 +35,8 @@ import time
 from pathlib import Path
 
 from mfgghg import KERNEL_NAME
-from mfgghg.paths import repo_root
-from mfgghg.pipeline import discover_notebooks, import_run_dependencies, kernel_fork_server, run_year, run_years  # noqa: E501
+from mfgghg.data.paths import repo_root
+from mfgghg.runner.pipeline import discover_notebooks, import_run_dependencies, kernel_fork_server, run_year, run_years  # noqa: E501
 
 REPO = repo_root()
 FIXTURE_DATA = REPO / "tests" / "fixtures" / "data"

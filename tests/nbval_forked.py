@@ -1,7 +1,7 @@
 """pytest plugin (``-p nbval_forked``): nbval's kernels forked like the runner's.
 
 nbval starts a kernel per notebook; here they are forked from one server that has imported what
-the notebooks import (mfgghg.kernelfork), saving about two seconds a notebook. The stored outputs
+the notebooks import (mfgghg.runner.fast.kernelfork), saving about two seconds a notebook. The stored outputs
 were made with standard kernels (``make refresh-notebooks``), so nbval passing also shows that a
 forked kernel prints what a standard one does. Without the plugin nbval uses standard kernels.
 """
@@ -13,8 +13,9 @@ import pytest
 
 @pytest.fixture(scope="session", autouse=True)
 def nbval_kernels_forked(request):
-    from mfgghg import KERNEL_NAME, kernelfork
-    from mfgghg.pipeline import discover_notebooks, fork_server_preload
+    from mfgghg import KERNEL_NAME
+    from mfgghg.runner.fast import kernelfork
+    from mfgghg.runner.pipeline import discover_notebooks, fork_server_preload
 
     if not request.config.pluginmanager.hasplugin("nbval") or not kernelfork.enabled():
         yield None
@@ -30,7 +31,7 @@ def nbval_kernels_forked(request):
 
     class ForkingKernelManager(standard):
         def __init__(self, *args, **kwargs):
-            super().__init__(*args, client_class="mfgghg.kernelfork.PromptBlockingKernelClient", **kwargs)
+            super().__init__(*args, client_class="mfgghg.runner.fast.kernelfork.PromptBlockingKernelClient", **kwargs)
             kernelfork.use_fork_server(self, server)
 
     nbval.kernel.KernelManager = ForkingKernelManager

@@ -1,4 +1,4 @@
-"""Unit tests of mfgghg.budget: small hand-made tables first, then assertions on the real 2021 data."""
+"""Unit tests of mfgghg.analysis.budget: small hand-made tables first, then assertions on the real 2021 data."""
 
 import math
 
@@ -6,12 +6,12 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from mfgghg import budget
+from mfgghg.analysis import budget
 from mfgghg.errors import DataError
-from mfgghg.figures import apply_style, cjk_texts, source_note
+from mfgghg.plots.style import apply_style, cjk_texts, source_note
 from mfgghg.i18n import MissingTranslation, set_lang
-from mfgghg.ingest import ingest
-from mfgghg.paths import YearPaths
+from mfgghg.data.ingest import ingest
+from mfgghg.data.paths import YearPaths
 
 
 @pytest.fixture
@@ -285,7 +285,7 @@ def test_cost_per_tonne_marks_each_row_line_diamond_and_dot_in_its_kinds_colour(
     lines under diamonds under dots."""
     from matplotlib.colors import to_hex
 
-    from mfgghg.figures import PALETTE
+    from mfgghg.plots.style import PALETTE
 
     apply_style()
     cost = budget.cost_per_tonne(measures, funding)

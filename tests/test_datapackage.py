@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from conftest import REPO, line_of_value, set_cell
-from mfgghg import datapackage
-from mfgghg.datapackage import load_descriptor, read_package, read_resource
+from mfgghg.data import package as datapackage
+from mfgghg.data.package import load_descriptor, read_package, read_resource
 from mfgghg.errors import DataError
 
 RAW = REPO / "data" / "raw" / "2021"

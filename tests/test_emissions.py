@@ -1,4 +1,4 @@
-"""Table 6 margins, the stated changes, external facts and notes (mfgghg.emissions)."""
+"""Table 6 margins, the stated changes, external facts and notes (mfgghg.analysis.emissions)."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ import pandas as pd
 import pytest
 from conftest import drawn  # noqa: F401  (fixtures styled, english come from conftest too)
 
-from mfgghg import emissions as em
+from mfgghg.analysis import emissions as em
 from mfgghg.errors import DataError
-from mfgghg.figures import apply_style, cjk_texts, source_line, source_note
+from mfgghg.plots.style import apply_style, cjk_texts, source_line, source_note
 from mfgghg.i18n import MissingTranslation, get_lang, set_lang
-from mfgghg.ingest import load_processed
-from mfgghg.paths import YearPaths, repo_root
+from mfgghg.data.ingest import load_processed
+from mfgghg.data.paths import YearPaths, repo_root
 
 matplotlib.use("Agg")
 REPO = repo_root()
@@ -33,7 +33,7 @@ def emissions_table(targets, actuals, start=2016):
 
 def headlines(rows):
     """Processed published_headlines rows from (key, printed, unit, section)."""
-    from mfgghg.units import to_base, unit
+    from mfgghg.data.units import to_base, unit
 
     return pd.DataFrame([{"key": k, "value_printed": v, "unit_zh": u, "value_base": to_base(float(v), u),
                           "base_unit": unit(u).base, "section_zh": s} for k, v, u, s in rows],
@@ -217,7 +217,7 @@ def test_external_vs_report_compares_in_the_report_unit():
     checks = em.external_checks(facts, h)
     assert checks["check_id"].tolist() == ["emissions.external.target_emissions_2020"]  # intensity is 04's
     assert checks["verdict"].iloc[0] == "rounds to published"
-    from mfgghg.intensity import external_checks as intensity_external
+    from mfgghg.analysis.intensity import external_checks as intensity_external
 
     ic = intensity_external(facts, h)
     assert ic["check_id"].tolist() == ["intensity.external.intensity_target_change_2020_vs_2005"]

@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from mfgghg.figures import CJK_FAMILY, apply_style, cjk_texts, figure_title, save_figure, source_line  # noqa: E402
+from mfgghg.plots.style import CJK_FAMILY, apply_style, cjk_texts, figure_title, save_figure, source_line  # noqa: E402
 from mfgghg.i18n import MissingTranslation, _, set_lang  # noqa: E402
 
 
@@ -58,7 +58,7 @@ def test_saving_lays_a_tight_figure_out_once_per_file_and_keeps_its_pixels(tmp_p
 
     from PIL import Image
 
-    from mfgghg.figures import tight_bbox
+    from mfgghg.plots.style import tight_bbox
 
     apply_style()
 
@@ -164,7 +164,7 @@ def test_text_drawing_replacements_change_no_byte(tmp_path, monkeypatch):
     from matplotlib.mathtext import MathTextParser
     from matplotlib.textpath import TextToPath
 
-    from mfgghg import textdraw
+    from mfgghg.runner.fast import textdraw
 
     apply_style()
     assert RendererAgg._draw_text_glyphs_and_boxes is textdraw._draw_text_glyphs_and_boxes
@@ -200,7 +200,7 @@ def test_axes_reusing_their_tick_labels_change_no_byte(tmp_path):
     layout and bounding box."""
     from matplotlib.axis import Axis
 
-    from mfgghg import axisdraw
+    from mfgghg.runner.fast import axisdraw
 
     apply_style()
     assert Axis._update_ticks is axisdraw._update_ticks
@@ -236,7 +236,7 @@ def test_fonts_read_from_memory_change_no_byte(tmp_path, monkeypatch):
     are the same bytes as with fonts read from disk, and a font's file name still reads as its path."""
     from matplotlib import font_manager
 
-    from mfgghg.figures import FontFileInMemory, _get_font_from_memory
+    from mfgghg.plots.style import FontFileInMemory, _get_font_from_memory
 
     apply_style()
     assert font_manager._get_font is _get_font_from_memory
@@ -270,7 +270,7 @@ def test_unseen_minor_ticks_of_a_log_axis_are_left_out_and_the_png_is_the_same(t
     labels), a minor grid, tick marks, and a linear axis."""
     from matplotlib.ticker import NullLocator
 
-    from mfgghg.figures import omit_unseen_minor_ticks
+    from mfgghg.plots.style import omit_unseen_minor_ticks
 
     apply_style()
 
@@ -312,7 +312,7 @@ def test_math_text_parses_are_shared_by_parsers_but_not_by_threads_or_across_a_f
     from matplotlib.font_manager import FontProperties
     from matplotlib.mathtext import MathTextParser
 
-    from mfgghg import textdraw
+    from mfgghg.runner.fast import textdraw
 
     apply_style()
     label, prop = r"$\mathdefault{10^{3}}$", FontProperties(size=9)

@@ -9,10 +9,10 @@ import pytest
 
 from conftest import REPO, line_of_value, set_cell
 from mfgghg.errors import DataError, ParameterError
-from mfgghg.ingest import ingest, load_processed, write_csv, write_tables
-from mfgghg.paths import YearPaths
-from mfgghg.pipeline import run_year
-from mfgghg.reconcile import funding_by_pillar, reconciliation_table, status_counts
+from mfgghg.data.ingest import ingest, load_processed, write_csv, write_tables
+from mfgghg.data.paths import YearPaths
+from mfgghg.runner.pipeline import run_year
+from mfgghg.checks.reconcile import funding_by_pillar, reconciliation_table, status_counts
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Carbon intensity: printed points, an optional supplied series, and the decomposition (mfgghg.intensity)."""
+"""Carbon intensity: printed points, an optional supplied series, and the decomposition (mfgghg.analysis.intensity)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ import pandas as pd
 import pytest
 from conftest import drawn  # noqa: F401  (fixtures styled, english come from conftest too)
 
-from mfgghg import emissions as em
-from mfgghg import intensity as it
+from mfgghg.analysis import emissions as em
+from mfgghg.analysis import intensity as it
 from mfgghg.errors import DataError
-from mfgghg.figures import apply_style, cjk_texts, source_line, source_note
+from mfgghg.plots.style import apply_style, cjk_texts, source_line, source_note
 from mfgghg.i18n import get_lang, set_lang
-from mfgghg.ingest import load_processed
-from mfgghg.paths import YearPaths, repo_root
-from mfgghg.units import to_base, unit
+from mfgghg.data.ingest import load_processed
+from mfgghg.data.paths import YearPaths, repo_root
+from mfgghg.data.units import to_base, unit
 
 matplotlib.use("Agg")
 REPO = repo_root()

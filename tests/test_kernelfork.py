@@ -1,4 +1,4 @@
-"""Kernels forked from a pre-imported server (mfgghg.kernelfork) behave as standard kernels."""
+"""Kernels forked from a pre-imported server (mfgghg.runner.fast.kernelfork) behave as standard kernels."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from mfgghg import KERNEL_NAME
-from mfgghg.kernelfork import (
+from mfgghg.runner.fast.kernelfork import (
     KernelForkServer,
     forking_kernel_manager,
     forking_kernel_manager_class,
@@ -32,7 +32,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
 from mfgghg import nb
-from mfgghg.figures import save_figure
+from mfgghg.plots.style import save_figure
 
 paths = nb.setup(2021, figures_root=out)
 print(matplotlib.get_backend(), os.environ["MPLBACKEND"], sys.argv[1:2], os.getcwd() == cwd)
@@ -55,7 +55,7 @@ def make_notebook(path, out, cwd):
     return path
 
 
-STORE = "from mfgghg import datapackage\nprint('validated:', *datapackage.validated_tables())"
+STORE = "from mfgghg.data import package as datapackage\nprint('validated:', *datapackage.validated_tables())"
 # The size of numpy's OpenBLAS thread pool (numpy's wheels bundle scipy-openblas, with its symbol prefix)
 BLAS = """\
 import ctypes, numpy
@@ -94,8 +94,8 @@ def test_the_server_preflight_raises_the_runners_error(fork_server, data_copy):
     (class, file, row, column and line), as if it had run here."""
     from conftest import set_cell
     from mfgghg.errors import DataError
-    from mfgghg.paths import YearPaths
-    from mfgghg.pipeline import preflight
+    from mfgghg.data.paths import YearPaths
+    from mfgghg.runner.pipeline import preflight
 
     raw = data_copy / "raw"
     set_cell(raw / "2021" / "annex_funding.csv", 3, "amount_10k_twd", "12,3x")
@@ -123,7 +123,7 @@ def test_forked_kernel_gives_the_outputs_and_files_of_a_standard_kernel(tmp_path
     the raw tables the server's preflight validated (so it reads them without validating them
     again); a standard kernel has none. Its BLAS pool has one thread (kernels run one per core)."""
     from conftest import REPO
-    from mfgghg import datapackage
+    from mfgghg.data import package as datapackage
 
     raw = REPO / "data" / "raw" / "2021"
     pillars = next(r for r in datapackage.load_descriptor(raw)["resources"] if r["name"] == "pillars")
@@ -282,7 +282,7 @@ class FakeClient:
 def test_client_is_ready_once_iopub_shows_it_is_connected():
     import asyncio
 
-    from mfgghg.kernelfork import wait_until_ready
+    from mfgghg.runner.fast.kernelfork import wait_until_ready
 
     connected_at_once = FakeClient(connect_after=0)
     asyncio.run(wait_until_ready(connected_at_once, timeout=5))

@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 from conftest import set_cell
-from mfgghg.ingest import ingest
-from mfgghg.normalise import clean_code, clean_number, clean_roc_year
-from mfgghg.paths import YearPaths
+from mfgghg.data.ingest import ingest
+from mfgghg.data.normalise import clean_code, clean_number, clean_roc_year
+from mfgghg.data.paths import YearPaths
 
 
 @pytest.mark.parametrize("given, expected", [

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from mfgghg.pipeline import discover_notebooks
+from mfgghg.runner.pipeline import discover_notebooks
 
 
 def test_stored_notebook_outputs_reproduce_under_nbval(nbval_run):

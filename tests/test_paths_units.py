@@ -1,8 +1,8 @@
 import pytest
 
 from mfgghg.errors import ParameterError
-from mfgghg.paths import YearPaths, normalize_year, roc_year
-from mfgghg.units import from_base, printed_decimals, rounding_tolerance, to_base, unit
+from mfgghg.data.paths import YearPaths, normalize_year, roc_year
+from mfgghg.data.units import from_base, printed_decimals, rounding_tolerance, to_base, unit
 
 
 @pytest.mark.parametrize("given", [2021, "2021", 110, "110", "110年", " 110 ", "１１０", 2021.0])

@@ -13,7 +13,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from conftest import REPO
 from mfgghg import KERNEL_NAME
-from mfgghg.pipeline import RunError, discover_notebooks, run_year, year_lock
+from mfgghg.runner.pipeline import RunError, discover_notebooks, run_year, year_lock
 
 PARAMS = 'report_year = 2021\nraw_root = "data/raw"\nprocessed_root = "data/processed"\nfigures_root = "figures"'
 
@@ -187,10 +187,13 @@ class RefuseHeavy(importlib.abc.MetaPathFinder):
             raise ImportError(f"the runner imported {name}")
 
 sys.meta_path.insert(0, RefuseHeavy())
-from mfgghg import cli, kernelfork, pagewriter, pipeline
+from mfgghg.runner import cli
+from mfgghg.runner.fast import kernelfork
+from mfgghg.runner.fast import pagewriter
+from mfgghg.runner import pipeline
 from mfgghg.i18n import check_lang
-from mfgghg.paths import YearPaths
-from mfgghg.site import build_index
+from mfgghg.data.paths import YearPaths
+from mfgghg.runner.site import build_index
 
 check_lang("en")
 pipeline.import_run_dependencies()

@@ -1,4 +1,4 @@
-"""PNG files written from Agg's pixels (mfgghg.pngfile) hold exactly those pixels."""
+"""PNG files written from Agg's pixels (mfgghg.runner.fast.pngfile) hold exactly those pixels."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from mfgghg.pngfile import BACKEND, filter_rows_rgb, filter_rows_rgba, png_bytes  # noqa: E402
+from mfgghg.runner.fast.pngfile import BACKEND, filter_rows_rgb, filter_rows_rgba, png_bytes  # noqa: E402
 
 
 def pixels(seed: int, opaque: bool) -> np.ndarray:

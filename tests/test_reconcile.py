@@ -3,7 +3,7 @@ import math
 import pandas as pd
 import pytest
 
-from mfgghg.reconcile import check_row, funding_by_pillar, reduction_total, status_counts, verdict
+from mfgghg.checks.reconcile import check_row, funding_by_pillar, reduction_total, status_counts, verdict
 
 
 @pytest.mark.parametrize("published, recomputed, decimals, expected", [

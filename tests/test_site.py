@@ -6,7 +6,7 @@ import nbformat
 from bs4 import BeautifulSoup
 from nbconvert import HTMLExporter
 
-from mfgghg.site import NO_ALT, _exporter, accessible_markup
+from mfgghg.runner.site import NO_ALT, _exporter, accessible_markup
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
@@ -38,7 +38,7 @@ def test_accessible_markup():
 
 
 def test_only_highlighted_code_skips_the_html_cleaner():
-    from mfgghg.site import HIGHLIGHTED, clean_html_unless_highlighted
+    from mfgghg.runner.site import HIGHLIGHTED, clean_html_unless_highlighted
 
     highlighted = HIGHLIGHTED + 'python"><pre><span class="n">x</span></pre></div>'
     assert clean_html_unless_highlighted(highlighted) == highlighted
@@ -46,7 +46,7 @@ def test_only_highlighted_code_skips_the_html_cleaner():
 
 
 def test_executed_notebook_read_without_validation_is_nbformats_read():
-    from mfgghg.site import read_executed
+    from mfgghg.runner.site import read_executed
 
     path = NOTEBOOKS / "04_carbon_intensity.ipynb"
     assert read_executed(path) == nbformat.read(path, as_version=4)
@@ -56,8 +56,8 @@ def test_page_writer_process_writes_the_page_and_names_what_failed(tmp_path):
     """The page writer (a process that warms up first) writes the page render_notebook writes here."""
     import pytest
 
-    from mfgghg.pagewriter import PageWriter, PageWriterError
-    from mfgghg.site import render_notebook
+    from mfgghg.runner.fast.pagewriter import PageWriter, PageWriterError
+    from mfgghg.runner.site import render_notebook
 
     notebook = NOTEBOOKS / "04_carbon_intensity.ipynb"
     with PageWriter() as writer:
@@ -71,7 +71,7 @@ def test_page_writer_process_writes_the_page_and_names_what_failed(tmp_path):
 
 
 def test_one_page_writer_serves_every_run_of_a_process():
-    from mfgghg.pagewriter import shared_page_writer
+    from mfgghg.runner.fast.pagewriter import shared_page_writer
 
     first = shared_page_writer()
     assert shared_page_writer() is first and first.process.poll() is None

@@ -11,12 +11,12 @@ import pandas as pd
 import pytest
 
 from conftest import REPO, line_of_value, set_cell
-from mfgghg import status as st
+from mfgghg.analysis import status as st
 from mfgghg.errors import DataError
-from mfgghg.figures import apply_style, cjk_texts, source_line
+from mfgghg.plots.style import apply_style, cjk_texts, source_line
 from mfgghg.i18n import MissingTranslation, set_lang
-from mfgghg.ingest import load_processed
-from mfgghg.reconcile import REDUCTION_KIND_SETS, status_counts
+from mfgghg.data.ingest import load_processed
+from mfgghg.checks.reconcile import REDUCTION_KIND_SETS, status_counts
 
 matplotlib.use("Agg")
 RAW = REPO / "data" / "raw" / "2021"
@@ -79,8 +79,8 @@ def real():
 
 @pytest.mark.parametrize("goal_unit, result_unit, expected", [
     ("萬公噸CO2e", "公噸CO2e", True),
-    ("案", "件", True),  # both counts in mfgghg.units
-    ("萬度", "萬度", True),  # not in mfgghg.units, but the same
+    ("案", "件", True),  # both counts in mfgghg.data.units
+    ("萬度", "萬度", True),  # not in mfgghg.data.units, but the same
     ("家", "家次", False),  # firms against visits
     ("萬元", "萬公噸CO2e", False),
 ])

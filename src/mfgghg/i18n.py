@@ -34,7 +34,7 @@ class MissingTranslation(KeyError):
 def check_lang(lang: str) -> str:
     """``lang`` if it is an edition this project draws, else a one-line error."""
     if lang not in LANGS:
-        from .errors import ParameterError
+        from mfgghg.errors import ParameterError
 
         raise ParameterError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
     return lang
@@ -62,8 +62,8 @@ def translations() -> dict[str, str]:
 def _translations(reference: str | None) -> dict[str, str]:
     from pathlib import Path
 
-    from .datapackage import read_package
-    from .paths import resolve
+    from mfgghg.data.package import read_package
+    from mfgghg.data.paths import resolve
 
     table = read_package(Path(reference) if reference else resolve("data/reference"))["translations"].data
     mapping = dict(zip(table["zh_tw"], table["en"]))

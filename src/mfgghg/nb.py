@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .paths import YearPaths, repo_root
+from mfgghg.data.paths import YearPaths, repo_root
 
 
 def setup(report_year, raw_root="data/raw", processed_root="data/processed", figures_root="figures",
@@ -14,8 +14,8 @@ def setup(report_year, raw_root="data/raw", processed_root="data/processed", fig
 
     ``figures=False`` is for a notebook that draws none (the ingest): matplotlib is then not even
     imported, which saves its kernel most of a second. To plot in such a notebook after all, call
-    :func:`mfgghg.figures.apply_style` first (it sets the CJK font)."""
-    from .i18n import set_lang
+    :func:`mfgghg.plots.style.apply_style` first (it sets the CJK font)."""
+    from mfgghg.i18n import set_lang
 
     paths = YearPaths.for_year(report_year, raw_root, processed_root, figures_root, lang)
     set_lang(lang, paths.reference)
@@ -26,7 +26,7 @@ def setup(report_year, raw_root="data/raw", processed_root="data/processed", fig
     # Up to 4 decimals, trailing zeros dropped: 146.544 stays 146.544, 1194000.0 shows as 1,194,000.
     pd.set_option("display.float_format", lambda v: f"{v:,.4f}".rstrip("0").rstrip("."))
     if figures:
-        from .figures import apply_style
+        from mfgghg.plots.style import apply_style
 
         use_inline_backend()
         apply_style()

@@ -175,7 +175,7 @@ class KernelForkServer:
         ours, theirs = socket.socketpair()
         exits, exits_theirs = os.pipe()
         self.process = subprocess.Popen(
-            [*self.prefix, "-m", "mfgghg.kernelfork", str(theirs.fileno()), str(exits_theirs)],
+            [*self.prefix, "-m", "mfgghg.runner.fast.kernelfork", str(theirs.fileno()), str(exits_theirs)],
             pass_fds=[theirs.fileno(), exits_theirs], stdin=subprocess.DEVNULL,
         )
         theirs.close()
@@ -242,7 +242,7 @@ class KernelForkServer:
         return ForkedKernel(self, reply["pid"])
 
     def preflight(self, year: int, raw_root, processed_root, figures_root, lang: str, strict: bool) -> None:
-        """The runner's preflight (:func:`mfgghg.pipeline.preflight`) of a report year, done in the
+        """The runner's preflight (:func:`mfgghg.runner.pipeline.preflight`) of a report year, done in the
         server: it has pandas and pandera imported already (the runner then needs neither), and the
         tables it validates stay in its store, where every kernel forked from now on finds them.
         Bad input raises the same error, with the same one line, as the preflight would here."""
@@ -639,8 +639,8 @@ def _preflight(request: dict) -> dict:
     import pickle
 
     from mfgghg.errors import MfgGhgError
-    from mfgghg.paths import YearPaths
-    from mfgghg.pipeline import preflight
+    from mfgghg.data.paths import YearPaths
+    from mfgghg.runner.pipeline import preflight
 
     try:
         paths = YearPaths.for_year(request["year"], request["raw_root"], request["processed_root"],

@@ -72,7 +72,7 @@ def render_notebook(executed: Path, out_dir: Path) -> Path:
 def warm_up_pages() -> None:
     """Build this thread's exporter and render a one-cell notebook, so that the templates are compiled
     and the code highlighter is loaded (most of the cost of the first page) before the first real
-    page: the page writer (:mod:`mfgghg.pagewriter`) does this as it starts, while the ingest runs."""
+    page: the page writer (:mod:`mfgghg.runner.fast.pagewriter`) does this as it starts, while the ingest runs."""
     import nbformat
 
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# x"), nbformat.v4.new_code_cell("x = 1")])

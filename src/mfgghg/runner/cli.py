@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from .errors import MfgGhgError, ParameterError
+from mfgghg.errors import MfgGhgError, ParameterError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,9 +39,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             if args.jobs is not None and args.jobs < 1:
                 raise ParameterError(f"--jobs must be at least 1, not {args.jobs}")
-            from . import KERNEL_NAME
-            from .paths import YearPaths, normalize_year
-            from .pipeline import discover_notebooks, kernel_fork_server
+            from mfgghg import KERNEL_NAME
+            from mfgghg.data.paths import YearPaths, normalize_year
+            from mfgghg.runner.pipeline import discover_notebooks, kernel_fork_server
 
             if args.years is None:  # a wrong year or a missing folder fails before anything starts
                 YearPaths.for_year(normalize_year(args.year), raw_root=args.raw_root).require_raw()
@@ -49,14 +49,14 @@ def main(argv: list[str] | None = None) -> int:
             # Started first, so that its imports overlap this process's own; one server for every year
             # and edition of the command (it also validates the raw data, see pipeline.run_year).
             with kernel_fork_server(discover_notebooks(), KERNEL_NAME) as server:
-                from .pagewriter import shared_page_writer
+                from mfgghg.runner.fast.pagewriter import shared_page_writer
 
                 shared_page_writer()  # gets ready meanwhile, on whatever a core leaves idle
                 return run_command(args, server)
         elif args.command == "refresh-notebooks":
             from pathlib import Path
 
-            from .notebooks import refresh_notebooks
+            from mfgghg.runner.notebooks import refresh_notebooks
 
             refresh_notebooks([Path(n) for n in args.notebooks] or None)
     except MfgGhgError as err:
@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_command(args, server) -> int:
-    from .pipeline import parse_years, run_year, run_years
+    from mfgghg.runner.pipeline import parse_years, run_year, run_years
 
     options = dict(raw_root=args.raw_root, processed_root=args.processed_root, figures_root=args.figures_root,
                    build_root=args.build_root, strict=args.strict, fork_server=server)

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .datapackage import RawTable, line_of, read_package
-from .errors import DataError
-from .paths import YearPaths, normalize_year, swap_in
-from .units import to_base
+from mfgghg.data.package import RawTable, line_of, read_package
+from mfgghg.errors import DataError
+from mfgghg.data.paths import YearPaths, normalize_year, swap_in
+from mfgghg.data.units import to_base
 
 MEASURE_COLUMNS = [
     "measure_id", "pillar", "strategy_id", "name_zh", "lead_agency_zh", "co_agency_zh", "ministry_zh",
@@ -158,7 +158,7 @@ def build_published_budget(raw: dict[str, RawTable]) -> pd.DataFrame:
 
 
 def build_published_headlines(raw: dict[str, RawTable]) -> pd.DataFrame:
-    from .units import unit
+    from mfgghg.data.units import unit
 
     h = raw["published_headlines"]
     d = h.data

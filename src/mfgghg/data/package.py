@@ -6,14 +6,14 @@ the single source of truth: the pandera schema that validates a file is built fr
 it, so documentation and checks cannot drift apart.
 
 Custom keys used beside the Frictionless ones:
-- ``unit`` on a field: the unit as printed (a key of :data:`mfgghg.units.UNITS`).
+- ``unit`` on a field: the unit as printed (a key of :data:`mfgghg.data.units.UNITS`).
 - ``constraints.enum_from``: allowed values come from another table,
   ``reference:<resource>.<field>``, or ``units`` for the known unit names.
 - ``constraints.foreign_key``: ``<resource>.<field>`` of the same package.
 - ``unit_field`` on a numeric field: the name of the column that holds each row's unit, for
   files whose rows have different units (e.g. goals counted in 家, 場次 or 萬公噸CO2e).
 - ``format``: ``roc_year`` or ``roc_period`` — ROC years as printed (``110年``, ``110～114``) are
-  normalised to ``110`` / ``110-114`` before the type check (see :mod:`mfgghg.normalise`).
+  normalised to ``110`` / ``110-114`` before the type check (see :mod:`mfgghg.data.normalise`).
 """
 
 from __future__ import annotations
@@ -30,9 +30,9 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from .errors import DataError
-from .normalise import normalise_column, read_csv_text
-from .units import UNITS
+from mfgghg.errors import DataError
+from mfgghg.data.normalise import normalise_column, read_csv_text
+from mfgghg.data.units import UNITS
 
 log = logging.getLogger("mfgghg")
 

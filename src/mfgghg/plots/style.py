@@ -20,8 +20,9 @@ import pandas as pd
 import seaborn as sns
 from matplotlib import font_manager
 
-from . import axisdraw, textdraw
-from .pngfile import BACKEND as PNG_BACKEND
+from mfgghg.runner.fast import axisdraw
+from mfgghg.runner.fast import textdraw
+from mfgghg.runner.fast.pngfile import BACKEND as PNG_BACKEND
 
 CJK_FAMILY = "Noto Sans CJK TC"
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
@@ -263,7 +264,7 @@ def save_figure(fig, name: str, figures_dir: str | os.PathLike, data: pd.DataFra
     fig.set_layout_engine(None)
     try:
         with matplotlib.rc_context({"svg.hashsalt": SVG_HASH_SALT}):
-            # written by mfgghg.pngfile: Agg's pixels, without Pillow's costly search for row filters
+            # written by mfgghg.runner.fast.pngfile: Agg's pixels, without Pillow's costly search for row filters
             fig.savefig(out / f"{name}.png", metadata={"Software": None}, bbox_inches=bbox, backend=PNG_BACKEND)
             fig.savefig(out / f"{name}.svg", metadata={"Date": None, "Creator": None}, bbox_inches=bbox)
     finally:
@@ -308,7 +309,7 @@ def source_line(year: int, report_parts=(), external_parts=()) -> str:
     """The source line of a figure in the current edition, e.g. ``資料來源：110年執行成果報告 表6`` /
     ``Source: 2021 (ROC 110) execution report, Table 6``; external sources are named after it.
     Parts are texts of translations.csv (e.g. ``表6``, ``附件``)."""
-    from .i18n import _, get_lang
+    from mfgghg.i18n import _, get_lang
 
     roc = year - 1911
     parts = [_(p) for p in dict.fromkeys(report_parts)]
@@ -322,7 +323,7 @@ def source_line(year: int, report_parts=(), external_parts=()) -> str:
 
 def cjk_texts(fig) -> list[str]:
     """Every text drawn in ``fig`` that contains CJK characters (an English figure must have none)."""
-    from .i18n import CJK
+    from mfgghg.i18n import CJK
 
     found = []
     for artist in fig.findobj(lambda a: hasattr(a, "get_text")):

@@ -8,7 +8,7 @@ So each row is written unfiltered and deflated at zlib level 3, as RGB when ever
 (the figures' white background; RGBA otherwise). The pixels are exactly Agg's, the dpi is recorded
 (``pHYs``, as Pillow writes it), the metadata given become ``tEXt`` chunks, and nothing varies from
 run to run. Used as a matplotlib backend for one file:
-``fig.savefig(path, backend=BACKEND)`` (what :func:`mfgghg.figures.save_figure` does).
+``fig.savefig(path, backend=BACKEND)`` (what :func:`mfgghg.plots.style.save_figure` does).
 """
 
 from __future__ import annotations

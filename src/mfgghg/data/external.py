@@ -1,6 +1,6 @@
 """Facts from outside the report (``data/external/facts.csv``, each with its source).
 
-Kept apart from :mod:`mfgghg.emissions` (which draws figures) so that reading them needs no
+Kept apart from :mod:`mfgghg.analysis.emissions` (which draws figures) so that reading them needs no
 plotting library: the runner's preflight validates them before any kernel starts.
 """
 
@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .datapackage import read_package
-from .paths import resolve
-from .units import to_base, unit
+from mfgghg.data.package import read_package
+from mfgghg.data.paths import resolve
+from mfgghg.data.units import to_base, unit
 
 EXTERNAL = "external"  # the ``origin`` of a number taken from facts.csv
 

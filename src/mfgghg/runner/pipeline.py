@@ -16,9 +16,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import KERNEL_NAME
-from .errors import MfgGhgError, ParameterError
-from .paths import YearPaths, normalize_year, resolve, swap_in
+from mfgghg import KERNEL_NAME
+from mfgghg.errors import MfgGhgError, ParameterError
+from mfgghg.data.paths import YearPaths, normalize_year, resolve, swap_in
 
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 
@@ -77,7 +77,7 @@ def describe_failure(notebook: Path, err: Exception) -> str:
 def execute_notebook(notebook: Path, output: Path, parameters: dict, kernel: str = KERNEL_NAME,
                      fork_server=None, km=None, on_kernel_ready=None, before_launch=None) -> None:
     """Execute one notebook under papermill; its kernel is forked from ``fork_server`` when given
-    (see :mod:`mfgghg.kernelfork`), or is the one ``km`` has started already (left running: see
+    (see :mod:`mfgghg.runner.fast.kernelfork`), or is the one ``km`` has started already (left running: see
     ``kernelfork.prestart_kernel``). ``on_kernel_ready()`` is called once the kernel answers;
     ``before_launch()`` before a kernel of the fork server's manager is launched (it may refuse)."""
     import papermill as pm
@@ -85,7 +85,7 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict, kernel: str
 
     extra = {}
     if fork_server is not None:
-        from .kernelfork import forking_kernel_manager_class
+        from mfgghg.runner.fast.kernelfork import forking_kernel_manager_class
 
         extra["kernel_manager_class"] = forking_kernel_manager_class(fork_server, before_launch)
     if km is not None:
@@ -99,7 +99,7 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict, kernel: str
             # is stopped at once rather than asked to exit (which the next notebook would wait for)
             shutdown_kernel="immediate",
             # no cwd: papermill would chdir this whole process, which races between concurrent runs;
-            # the notebooks find the repository by themselves (mfgghg.paths.repo_root)
+            # the notebooks find the repository by themselves (mfgghg.data.paths.repo_root)
             progress_bar=False, log_output=False,
             # one write at the end: saving after every cell re-serialises (and validates) the whole
             # notebook with its images each time, for a copy in the build folder nobody reads midway
@@ -147,7 +147,7 @@ def kernel_fork_server(notebooks: list[Path], kernel: str, server=None):
     ``notebooks`` import; None when turned off (``MFGGHG_FORK_KERNELS=0``). The first notebook's
     imports come first, the others' after the server has forked its kernel (the ingest imports no
     plotting library, and runs while the server imports them)."""
-    from . import kernelfork
+    from mfgghg.runner.fast import kernelfork
 
     if server is not None or not kernelfork.enabled():
         yield server
@@ -159,19 +159,19 @@ def kernel_fork_server(notebooks: list[Path], kernel: str, server=None):
 
 
 # Run by the fork server after the plotting libraries: first-use work of every figure-drawing kernel.
-FIGURES_WARM_UP = "from mfgghg.figures import warm_up as _warm_up; _warm_up()"
+FIGURES_WARM_UP = "from mfgghg.plots.style import warm_up as _warm_up; _warm_up()"
 
 
 def fork_server_preload(notebooks: list[Path], staged: bool = True) -> tuple[list[str], list[str]]:
     """What a kernel fork server runs before forking kernels for ``notebooks``: their imports and,
-    when they import this package's figures, the figures' warm-up (:func:`mfgghg.figures.warm_up`).
+    when they import this package's figures, the figures' warm-up (:func:`mfgghg.plots.style.warm_up`).
     ``staged``: the first notebook's imports first, the rest after the server has forked its kernel
-    (see :mod:`mfgghg.kernelfork`); else everything before the first kernel."""
-    from .kernelfork import notebook_imports
+    (see :mod:`mfgghg.runner.fast.kernelfork`); else everything before the first kernel."""
+    from mfgghg.runner.fast.kernelfork import notebook_imports
 
     first = notebook_imports(notebooks[:1]) if staged else notebook_imports(notebooks)
     later = [s for s in notebook_imports(notebooks[1:]) if s not in first] if staged else []
-    if any("mfgghg.figures" in s for s in first + later):
+    if any("mfgghg.plots.style" in s for s in first + later):
         (later if later else first).append(FIGURES_WARM_UP)
     return first, later
 
@@ -205,9 +205,9 @@ def preflight(paths: YearPaths, strict: bool) -> None:
     ``strict``, the reconciliation) before any kernel starts: bad input stops the run with one line
     naming file, row and column, and nothing is written. A run with a kernel fork server has it done
     there (``KernelForkServer.preflight``), so that its kernels start with the tables validated."""
-    from .external import external_dir, read_external_facts
-    from .ingest import ingest
-    from .reconcile import enforce, reconciliation_table
+    from mfgghg.data.external import external_dir, read_external_facts
+    from mfgghg.data.ingest import ingest
+    from mfgghg.checks.reconcile import enforce, reconciliation_table
 
     read_external_facts(external_dir(paths))
     ingested = ingest(paths)
@@ -234,9 +234,9 @@ def run_year(
 
     The first notebook (the ingest) runs alone; the analysis notebooks after it only read its
     output, so they run concurrently, at most ``jobs`` kernels at once. Kernels are forked from
-    ``fork_server`` (else from one started for this run, see :mod:`mfgghg.kernelfork`).
+    ``fork_server`` (else from one started for this run, see :mod:`mfgghg.runner.fast.kernelfork`).
     """
-    from .i18n import check_lang
+    from mfgghg.i18n import check_lang
 
     y = normalize_year(year)
     check_lang(lang)  # before anything runs (and without changing the language of this process's figures)
@@ -269,7 +269,7 @@ def _run_year(y, final, notebooks, kernel, strict, lang, jobs, build_root, figur
               server, before_first_launch=None) -> RunResult:
     from concurrent.futures import ThreadPoolExecutor
 
-    from .kernelfork import stop_kernel_and_clients
+    from mfgghg.runner.fast.kernelfork import stop_kernel_and_clients
 
     jobs = jobs or default_jobs()
     build_dir = resolve(build_root) / str(y) / ("" if lang == "zh-TW" else lang)
@@ -293,11 +293,11 @@ def _run_year(y, final, notebooks, kernel, strict, lang, jobs, build_root, figur
             published_roots = {str(staging / "processed"): str(final.processed.parent),
                                str(staging / "figures"): str(resolve(figures_root))}
 
-            from .pagewriter import shared_page_writer
-            from .site import build_index, notebook_pages_dir
+            from mfgghg.runner.fast.pagewriter import shared_page_writer
+            from mfgghg.runner.site import build_index, notebook_pages_dir
 
             pages = notebook_pages_dir(staged.figures)
-            # Pages are rendered by a process of their own (mfgghg.pagewriter) as each notebook finishes,
+            # Pages are rendered by a process of their own (mfgghg.runner.fast.pagewriter) as each notebook finishes,
             # while other kernels run, without holding a kernel slot; it gets ready during the ingest.
             page_writer = shared_page_writer()
             page_jobs = []
@@ -393,7 +393,7 @@ def close_thread_event_loop() -> None:
 def prestarted_kernel(server, kernel: str, notebook: Path, log=print):
     """A kernel started ahead for ``notebook`` (``kernelfork.prestart_kernel``), or None if that
     failed: the notebook then starts its own, as it would have."""
-    from .kernelfork import prestart_kernel
+    from mfgghg.runner.fast.kernelfork import prestart_kernel
 
     try:
         return prestart_kernel(server, kernel)
@@ -409,7 +409,7 @@ def show_published_paths(executed: Path, replacements: dict[str, str]) -> None:
     notebook with its images, twice, was a tenth of the runner's own work)."""
     from nbformat import versions
 
-    from .site import read_executed
+    from mfgghg.runner.site import read_executed
 
     nb = read_executed(executed)
     for cell in nb.cells:

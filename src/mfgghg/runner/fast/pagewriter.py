@@ -4,7 +4,7 @@ Rendering a page (nbconvert: templates, syntax highlighting) is pure Python. On 
 runner it holds the interpreter lock that the runner's threads talking to the kernels need, and its
 first page (compiling the templates, loading the highlighter) would land on the runner's critical
 path. So a run starts a page writer (one per process, kept for later runs): a plain
-``python -m mfgghg.pagewriter`` process that gets ready at once and then renders the pages it is
+``python -m mfgghg.runner.fast.pagewriter`` process that gets ready at once and then renders the pages it is
 sent, one at a time. It runs at a lower priority (``nice``): it only has to be done by the end of the
 run, so it takes the time a core would otherwise idle, and never slows a kernel or the fork server. Protocol: JSON lines over a socket
 pair, ``{"executed": path, "out_dir": path}`` → ``{"page": path}`` or ``{"error": "..."}``; the
@@ -32,7 +32,7 @@ class PageWriter:
 
     def __init__(self):
         ours, theirs = socket.socketpair()
-        self.process = subprocess.Popen([sys.executable, "-m", "mfgghg.pagewriter", str(theirs.fileno())],
+        self.process = subprocess.Popen([sys.executable, "-m", "mfgghg.runner.fast.pagewriter", str(theirs.fileno())],
                                         pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
         theirs.close()
         self._sock = ours
@@ -61,7 +61,7 @@ class PageWriter:
     def close(self) -> None:
         """Wait for the pages submitted, then let the process end (stopped at once if it was never
         sent a page: a run stopped by bad input need not wait for it to finish getting ready)."""
-        from .kernelfork import close_quietly, wait_or_kill
+        from mfgghg.runner.fast.kernelfork import close_quietly, wait_or_kill
 
         self._waiting.shutdown(wait=True)
         close_quietly(self._io, self._sock)
@@ -94,7 +94,7 @@ def shared_page_writer() -> PageWriter:
 
 
 def serve(fd: int) -> None:
-    from .site import render_notebook, warm_up_pages
+    from mfgghg.runner.site import render_notebook, warm_up_pages
 
     if hasattr(os, "nice"):
         os.nice(10)
@@ -111,7 +111,7 @@ def serve(fd: int) -> None:
 
 
 if __name__ == "__main__":
-    from mfgghg.kernelfork import exit_without_teardown
+    from mfgghg.runner.fast.kernelfork import exit_without_teardown
 
     serve(int(sys.argv[1]))
     exit_without_teardown(0, exit_handlers=False)  # every page is written; the runner waits for this end

@@ -23,16 +23,16 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .datapackage import HEADER_ROW, line_of, read_resource
-from .emissions import (DERIVED, EXTERNAL, REPORT, STYLE, external_vs_report, fact, placeholder_figure,
+from mfgghg.data.package import HEADER_ROW, line_of, read_resource
+from mfgghg.analysis.emissions import (DERIVED, EXTERNAL, REPORT, STYLE, external_vs_report, fact, placeholder_figure,
                         section_parts, source_label)
-from .errors import DataError
-from .figures import PALETTE, source_line
-from .i18n import _
-from .nb import rel as nb_rel
-from .paths import resolve
-from .reconcile import check_row
-from .units import rounding_tolerance
+from mfgghg.errors import DataError
+from mfgghg.plots.style import PALETTE, source_line
+from mfgghg.i18n import _
+from mfgghg.nb import rel as nb_rel
+from mfgghg.data.paths import resolve
+from mfgghg.checks.reconcile import check_row
+from mfgghg.data.units import rounding_tolerance
 
 SERIES_FILE = "intensity_series.csv"
 SCHEMA_PATH = "data/schemas/intensity_series.json"

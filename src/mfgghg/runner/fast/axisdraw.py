@@ -15,7 +15,7 @@ nothing changes. ``test_figures`` compares PNG and SVG bytes with and without it
 
 from __future__ import annotations
 
-from .replacing import replace_methods, restore_methods
+from mfgghg.runner.fast.replacing import replace_methods, restore_methods
 
 COPIED_FROM = "3.11."
 _MEMO = "_mfgghg_ticks_of_this_pass"  # an axis's instance attribute while it draws or measures itself

@@ -1,7 +1,7 @@
 """Execution status (notebook 02): the report's Tables 1-4 and Figure 1 rebuilt from the
 measures, and the annex's numeric goals set beside the report year's results.
 
-The comparisons with published figures reuse :mod:`mfgghg.reconcile` (``reconcile_status``,
+The comparisons with published figures reuse :mod:`mfgghg.checks.reconcile` (``reconcile_status``,
 ``reconcile_table4``, ``reconcile_headlines``); this module adds what the summary tables do not
 show: per-strategy totals (Table 1 is an image in the report), the measures' reductions by kind,
 and the goals of the annex against the year's results (``measure_goals.csv``).
@@ -18,14 +18,14 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.patches import Patch
 
-from .datapackage import RawTable, line_of, load_descriptor, read_resource
-from .errors import DataError
-from .figures import PALETTE, omit_unseen_minor_ticks, source_note
-from .i18n import CJK, _, get_lang
-from .ingest import measure_id_key
-from .reconcile import (AGREES, REDUCTION_KIND_SETS, check_notes_known, join_notes, reconcile_headlines,
+from mfgghg.data.package import RawTable, line_of, load_descriptor, read_resource
+from mfgghg.errors import DataError
+from mfgghg.plots.style import PALETTE, omit_unseen_minor_ticks, source_note
+from mfgghg.i18n import CJK, _, get_lang
+from mfgghg.data.ingest import measure_id_key
+from mfgghg.checks.reconcile import (AGREES, REDUCTION_KIND_SETS, check_notes_known, join_notes, reconcile_headlines,
                         reconcile_status, reconcile_table4, status_counts)
-from .units import UNITS, from_base, to_base
+from mfgghg.data.units import UNITS, from_base, to_base
 
 GOALS_RESOURCE = "measure_goals"
 GOAL_GROUPS = {  # how a goal's basis is read against one year's result
@@ -130,7 +130,7 @@ def check_goal_quotes(goals: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFra
 
 
 def comparable_units(goal_unit: str, result_unit: str) -> bool:
-    """Same unit, or two units of :mod:`mfgghg.units` with the same base (萬公噸CO2e and 公噸CO2e)."""
+    """Same unit, or two units of :mod:`mfgghg.data.units` with the same base (萬公噸CO2e and 公噸CO2e)."""
     if goal_unit == result_unit:
         return True
     return goal_unit in UNITS and result_unit in UNITS and UNITS[goal_unit].base == UNITS[result_unit].base
@@ -464,7 +464,7 @@ def results_summary(table4: pd.DataFrame, pillars: pd.DataFrame) -> pd.DataFrame
 # Notes
 
 
-# Shared with the other notebooks' comparisons (mfgghg.reconcile).
+# Shared with the other notebooks' comparisons (mfgghg.checks.reconcile).
 attach_notes = join_notes
 
 

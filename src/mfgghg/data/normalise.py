@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import DataError
+from mfgghg.errors import DataError
 
 BOM = b"\xef\xbb\xbf"
 # Full-width ASCII (U+FF01..U+FF5E) and the ideographic space fold to plain ASCII.

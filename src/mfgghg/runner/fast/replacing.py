@@ -1,6 +1,6 @@
 """Methods of matplotlib replaced by the project's faster equivalents, on the version they copy.
 
-Used by :mod:`mfgghg.textdraw` and :mod:`mfgghg.axisdraw`: each replacement is checked against
+Used by :mod:`mfgghg.runner.fast.textdraw` and :mod:`mfgghg.runner.fast.axisdraw`: each replacement is checked against
 matplotlib's own method by comparing the bytes of the files both draw (``test_figures``).
 """
 

@@ -6,7 +6,7 @@ sources, private investment (民間投資) among them; Table 5 prints planned (m
 money per pillar. Planned money per measure is not printed, so Table 5's planned column can only be
 compared with its own total and the text's planned headline.
 
-Comparisons reuse :func:`mfgghg.reconcile.reconcile_budget` and :func:`mfgghg.reconcile.check_row`;
+Comparisons reuse :func:`mfgghg.checks.reconcile.reconcile_budget` and :func:`mfgghg.checks.reconcile.check_row`;
 their check ids carry the prefix ``budget.`` so the explanations in ``budget_notes.csv`` never clash
 with those of ``reconciliation_notes.csv``.
 """
@@ -22,13 +22,13 @@ import numpy as np
 import pandas as pd
 from matplotlib.collections import LineCollection
 
-from .errors import DataError
-from .figures import PALETTE, omit_unseen_minor_ticks, source_line
-from .i18n import _, get_lang
-from .paths import roc_year
-from .reconcile import (AGREES, REDUCTION_KIND_SETS, check_notes_known, check_row, funding_by_pillar, join_notes,
+from mfgghg.errors import DataError
+from mfgghg.plots.style import PALETTE, omit_unseen_minor_ticks, source_line
+from mfgghg.i18n import _, get_lang
+from mfgghg.data.paths import roc_year
+from mfgghg.checks.reconcile import (AGREES, REDUCTION_KIND_SETS, check_notes_known, check_row, funding_by_pillar, join_notes,
                         reconcile_budget, unexplained_differences)
-from .units import from_base, unit
+from mfgghg.data.units import from_base, unit
 
 NOTES_FILE = "budget_notes.csv"
 CHECK_PREFIX = "budget."
@@ -71,7 +71,7 @@ def money_in(df: pd.DataFrame, unit_name: str = MONEY_UNIT) -> pd.DataFrame:
 
 
 def table5_printed_text(published_budget: pd.DataFrame) -> dict:
-    """Table 5 as printed, keyed like :func:`mfgghg.reconcile.reconcile_budget` wants it:
+    """Table 5 as printed, keyed like :func:`mfgghg.checks.reconcile.reconcile_budget` wants it:
     ``{(pillar, "actual" | "planned" | "rate"): text}``.
 
     published_budget.csv holds TWD. Table 5 prints whole 萬元 and whole percentages, so the printed
@@ -130,7 +130,7 @@ def table5_rebuilt(measures: pd.DataFrame, funding: pd.DataFrame, published_budg
 
 
 def reconcile_table5(measures: pd.DataFrame, funding: pd.DataFrame, published_budget: pd.DataFrame) -> pd.DataFrame:
-    """Table 5 cell by cell: :func:`mfgghg.reconcile.reconcile_budget` (report-year column against the annex,
+    """Table 5 cell by cell: :func:`mfgghg.checks.reconcile.reconcile_budget` (report-year column against the annex,
     all sources and public only; totals against the sums of their printed rows; rates from the
     printed A and B), plus each execution rate from the recomputed actual over the printed plan."""
     text = table5_printed_text(published_budget)
@@ -202,7 +202,7 @@ def differences(comparison: pd.DataFrame) -> pd.DataFrame:
 
 def unexplained(comparison: pd.DataFrame) -> pd.DataFrame:
     """Comparisons that disagree at printed precision and have no explanation yet
-    (:func:`mfgghg.reconcile.unexplained_differences`), in short."""
+    (:func:`mfgghg.checks.reconcile.unexplained_differences`), in short."""
     short = ["check_id", "published", "recomputed", "verdict"]
     return unexplained_differences(comparison)[short].reset_index(drop=True)
 
@@ -392,7 +392,7 @@ HATCH_PRIVATE = ".."
 
 
 def figure_source(year: int, report_parts, note: str | None = None) -> str:
-    """A figure's source line (:func:`mfgghg.figures.source_line`) followed by a note on how to read
+    """A figure's source line (:func:`mfgghg.plots.style.source_line`) followed by a note on how to read
     it (e.g. which marks are derived), both in the current edition."""
     line = source_line(year, report_parts)
     return _("{source}。{note}").format(source=line, note=_(note)) if note else line

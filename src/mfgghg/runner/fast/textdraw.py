@@ -43,7 +43,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .replacing import replace_methods
+from mfgghg.runner.fast.replacing import replace_methods
 
 # The version whose methods these are copies of (matplotlib/backends/backend_agg.py, matplotlib/textpath.py).
 COPIED_FROM = "3.11."

@@ -18,14 +18,14 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.patches import Patch
 
-from .datapackage import load_descriptor, read_resource
-from .errors import DataError
-from .external import EXTERNAL, external_dir, read_external_facts  # noqa: F401 - part of this module's API
-from .figures import PALETTE
-from .i18n import _
-from .paths import normalize_year
-from .reconcile import AGREES, check_notes_known, check_row, join_notes
-from .units import from_base, printed_decimals, unit
+from mfgghg.data.package import load_descriptor, read_resource
+from mfgghg.errors import DataError
+from mfgghg.data.external import EXTERNAL, external_dir, read_external_facts  # noqa: F401 - part of this module's API
+from mfgghg.plots.style import PALETTE
+from mfgghg.i18n import _
+from mfgghg.data.paths import normalize_year
+from mfgghg.checks.reconcile import AGREES, check_notes_known, check_row, join_notes
+from mfgghg.data.units import from_base, printed_decimals, unit
 
 MT = "百萬公噸CO2e"  # the unit Table 6 and the text print emissions in
 TABLE6 = "published_table6_emissions"
@@ -60,7 +60,7 @@ def fact(facts: pd.DataFrame, key: str) -> pd.Series:
 
 
 def section_parts(sections) -> list[str]:
-    """Report sections as single parts for :func:`mfgghg.figures.source_line`: the processed tables
+    """Report sections as single parts for :func:`mfgghg.plots.style.source_line`: the processed tables
     list several sections of one figure as ``"摘要 三; 貳 二(一)"``; each part once, in order."""
     parts = [p.strip() for s in sections for p in str(s).split(";") if p.strip()]
     return list(dict.fromkeys(parts))

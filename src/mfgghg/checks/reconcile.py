@@ -20,7 +20,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
-from .units import printed_decimals
+from mfgghg.data.units import printed_decimals
 
 AGREES = ("equal", "rounds to published", "truncates to published", "within tolerance", "not printed")
 REL_EPS = 1e-9
@@ -316,7 +316,7 @@ def join_notes(table: pd.DataFrame, notes: pd.DataFrame | None) -> pd.DataFrame:
 def check_notes_known(notes: pd.DataFrame | None, file_name: str, known_ids) -> None:
     """A notes file may only explain checks that exist: an unknown check_id is a DataError naming
     its row. ``notes`` is a raw notes file, or processed ``notes.csv`` (its ``file`` column selects)."""
-    from .errors import DataError
+    from mfgghg.errors import DataError
 
     if notes is None or not len(notes):
         return
@@ -334,7 +334,7 @@ def unexplained_differences(table: pd.DataFrame) -> pd.DataFrame:
 
 def enforce(table: pd.DataFrame, strict: bool) -> pd.DataFrame:
     """The unexplained differences; with ``strict`` any of them is an error (one line per run)."""
-    from .errors import ReconciliationError
+    from mfgghg.errors import ReconciliationError
 
     open_issues = unexplained_differences(table)
     if strict and len(open_issues):

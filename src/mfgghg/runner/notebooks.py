@@ -6,8 +6,8 @@ from pathlib import Path
 
 import nbformat
 
-from . import KERNEL_NAME
-from .pipeline import discover_notebooks
+from mfgghg import KERNEL_NAME
+from mfgghg.runner.pipeline import discover_notebooks
 
 KERNELSPEC = {"name": KERNEL_NAME, "display_name": f"Python 3 ({KERNEL_NAME})", "language": "python"}
 

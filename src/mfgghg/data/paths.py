@@ -8,7 +8,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ParameterError
+from mfgghg.errors import ParameterError
 
 ROC_OFFSET = 1911  # ROC year + 1911 = Gregorian year
 
