@@ -11,7 +11,7 @@ STAMP := $(VENV)/.setup-done
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup figures test test-fast refresh-notebooks lab lock clean
+.PHONY: help setup figures extract test test-fast refresh-notebooks lab lock clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -29,6 +29,10 @@ $(STAMP): requirements.txt pyproject.toml
 
 figures: $(STAMP) ## Run the pipeline for YEAR: both editions (FIG_LANG=zh-TW or en: one; English in figures/YEAR/en)
 	$(PY) -m mfgghg run --year $(YEAR) --lang $(FIG_LANG)
+
+extract: $(STAMP) ## Draft YEAR's raw data from REPORT (text or PDF) into OUT (default data/raw/YEAR), with review.md
+	@test -n "$(REPORT)" || { echo "usage: make extract REPORT=path/to/report.pdf YEAR=2022 [OUT=folder] [FORCE=1]"; exit 2; }
+	$(PY) -m mfgghg extract "$(REPORT)" --year $(YEAR) --out "$(or $(OUT),data/raw/$(YEAR))" $(if $(FORCE),--force,)
 
 test: $(STAMP) ## Every test: package unit tests, pipeline tests and nbval over notebooks/
 	$(PY) -m pytest

@@ -1,0 +1,214 @@
+"""Tables 2, 3, 5, 6, headlines and goal candidates from the report's text."""
+
+from __future__ import annotations
+
+import re
+
+from .parse import nows, number, squash
+
+CELL = r"(?:\d[\d,]*(?:\.\d+)?%?|-)"
+
+
+def _table_lines(lines, label):
+    """Lines from the caption '表 N、' to the next caption or section heading."""
+    start = None
+    for i, ln in enumerate(lines):
+        if re.match(rf"^\s*表\s*{label}\s*[、，,.]", ln):
+            start = i
+            break
+    if start is None:
+        return None, []
+    out = []
+    for j in range(start + 1, len(lines)):
+        s = lines[j].strip()
+        if re.match(r"^表\s*\d+\s*[、，,.]", s) or re.match(r"^[(（][一二三四五六七八九十]+[)）]", s) or re.match(r"^\d+\s*[.．]\s*依|^\d+\.\d+ 年", s):
+            break
+        out.append((j + 1, lines[j]))
+    return start + 1, out
+
+
+def _rows(block, ncells):
+    rx = re.compile(rf"^(.*?)\s*((?:{CELL}\s+){{{ncells - 1}}}{CELL})\s*$")
+    rows, label = [], []
+    for ln, raw in block:
+        s = raw.strip()
+        if not s:
+            continue
+        m = rx.match(s)
+        if m and (m.group(1) == "" or re.fullmatch(rf"[{chr(0x4e00)}-{chr(0x9fff)}\s]+", m.group(1))):
+            lab = "".join(label) + nows(m.group(1))
+            rows.append((ln, lab, m.group(2).split()))
+            label = []
+        elif re.fullmatch(r"[\u4e00-\u9fff\s]+", s):
+            label.append(nows(s))
+        else:
+            label = []
+    return rows
+
+
+def _val(c):
+    if c == "-":
+        return ""
+    return number(c.rstrip("%"))
+
+
+def counts_table(lines, label, key):
+    cap, block = _table_lines(lines, label)
+    out = []
+    for ln, lab, cells in _rows(block, 12):
+        out.append({"row_zh": lab, key: "", **dict(zip(
+            ["a1_achieved", "a2_not_achieved", "a_subtotal", "a_rate_pct", "b1_achieved", "b2_not_achieved",
+             "b_subtotal", "b_rate_pct", "c1_achieved", "c2_not_achieved", "c_total", "c_rate_pct"],
+            [_val(c) for c in cells])), "_line": ln})
+    return out
+
+
+def budget_table(lines):
+    cap, block = _table_lines(lines, 5)
+    rx = re.compile(rf"^(.*?)\s*({CELL})\s+({CELL})\s+({CELL}%)\s*$")
+    rows, label = [], []
+    for ln, raw in block:
+        s = raw.strip()
+        m = rx.match(s)
+        if m and re.search(r"[\u4e00-\u9fff]", m.group(1) + "".join(label)):
+            rows.append({"row_zh": "".join(label) + nows(m.group(1)), "pillar": "",
+                         "planned_10k_twd": _val(m.group(2)), "actual_10k_twd": _val(m.group(3)),
+                         "execution_rate_pct": _val(m.group(4)), "_line": ln})
+            label = []
+        elif s and re.fullmatch(r"[\u4e00-\u9fff\s]+", s):
+            label.append(nows(s))
+        elif s:
+            label = []
+    return rows
+
+
+def emissions_table(lines):
+    cap, block = _table_lines(lines, 6)
+    rx = re.compile(r"^(\d{2,3})\s*年\s+([\d.,]+)\s+([\d.,]+)\s+([\d.,]+)\s+([\d.,]+)\s*$")
+    out = []
+    for ln, raw in block:
+        m = rx.match(raw.strip())
+        if m:
+            out.append({"row_zh": f"{m.group(1)}年", "roc_year": m.group(1),
+                        "annual_target_million_t_co2e": number(m.group(2)),
+                        "annual_emissions_million_t_co2e": number(m.group(3)),
+                        "cumulative_target_million_t_co2e": number(m.group(4)),
+                        "cumulative_emissions_million_t_co2e": number(m.group(5)), "_line": ln})
+    return out
+
+
+HEADLINES = [
+    ("strategies", r"(\d+)\s*項推動策略", "項"),
+    ("measures", r"(\d+)\s*項具體措施", "項"),
+    ("substantive_measures", r"實質減量有\s*(\d+)\s*項", "項"),
+    ("capacity_measures", r"能力建構有\s*(\d+)\s*項", "項"),
+    ("planned_budget", r"預計投入經費(?:共)?\s*([\d.,]+)\s*億元", "億元"),
+    ("actual_budget_report_year", r"實際執行經費\s*([\d.,]+)\s*億元", "億元"),
+    ("total_reduction_report_year", r"措施總減碳量為\s*([\d.,]+)\s*百萬公噸", "百萬公噸CO2e"),
+]
+
+
+def headlines(text):
+    flat = re.sub(r"\s*\n\s*", "", text)
+    out = []
+    for key, rx, unit in HEADLINES:
+        m = re.search(rx, flat)
+        if m:
+            q = flat[max(0, m.start() - 20): m.end() + 5]
+            out.append({"key": key, "value": number(m.group(1)), "unit_zh": unit, "section_zh": "",
+                        "quote_zh": squash(q)})
+    return out
+
+
+UNIT = (r"(萬公噸\s*CO2\s*e|萬噸\s*CO2\s*e|公噸\s*CO2\s*e|tCO2e|萬公噸|萬噸|公噸|萬度|億度|度|公秉油當量|公秉|"
+        r"億元|萬元|千元|元|家次|家工廠|家|萬筆|筆|場次|場|人次|人|座|件|案|項|份|筆|廠次|個|台|MW|kW|%)")
+GOAL_RX = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*" + UNIT)
+BASIS = [("每年", "yearly"), ("/年", "yearly"), ("年節", "yearly"), ("累計", "cumulative"), ("累積", "cumulative"),
+         ("全程", "period_total")]
+
+
+def norm_unit(u):
+    u = nows(u)
+    u = u.replace("萬噸", "萬公噸")
+    if u in ("萬公噸", "公噸") :
+        return u + "CO2e", True
+    if u == "場":
+        return "場次", True
+    return u, False
+
+
+def goal_candidates(measures):
+    rows = []
+    for m in measures:
+        text = m.expected_benefits_zh
+        n = 0
+        for sent in re.split(r"(?<=[。；])|(?=\d\.\s)", text):
+            for g in GOAL_RX.finditer(sent):
+                if re.match(r"^\d\.\s", sent[g.start():g.end() + 1]) and g.group(2) not in sent[g.start():g.end()]:
+                    continue
+                n += 1
+                unit, normed = norm_unit(g.group(2))
+                basis = next((b for w, b in BASIS if w in sent), "unstated")
+                word = next((w for w, b in BASIS if w in sent), "")
+                results = [r for r in GOAL_RX.finditer(m.results_zh) if norm_unit(r.group(2))[0] == unit]
+                one = results[0] if len(results) == 1 else None
+                notes = [f"CANDIDATE (extractor): basis word '{word or 'none'}'"]
+                if normed:
+                    notes.append(f"unit normalised from '{nows(g.group(2))}'")
+                if len(results) > 1:
+                    notes.append("several results in this unit: " + "; ".join(number(r.group(1)) for r in results))
+                if not results:
+                    notes.append("no result in the same unit found")
+                rows.append({"measure_id": m.measure_id, "goal_no": n, "indicator_zh": "",
+                             "goal_value": number(g.group(1)), "unit_zh": unit, "goal_basis": basis,
+                             "goal_year": "", "result_value": number(one.group(1)) if one else "",
+                             "result_unit_zh": unit if one else "", "result_basis": "", "result_source": "results_zh" if one else "",
+                             "value_inferred": "false", "quote_goal_zh": sent.strip(),
+                             "quote_result_zh": _around(m.results_zh, one) if one else "",
+                             "basis_word_zh": word, "result_candidates": "; ".join(number(r.group(1)) for r in results),
+                             "note": "; ".join(notes)})
+    return rows
+
+
+def _around(text, m):
+    a = max([text.rfind(c, 0, m.start()) for c in "。；，"] + [-1]) + 1
+    ends = [i for i in (text.find(c, m.end()) for c in "。；，") if i >= 0]
+    return text[a: min(ends) if ends else len(text)].strip()
+
+
+def results_table(lines, pillars):
+    """表 4: items per pillar. count_value is left empty (the 'main count' is a judgement); candidates listed."""
+    cap, block = _table_lines(lines, 4)
+    names = {p["name_zh"]: p["pillar"] for p in pillars}
+    texts = [(ln, raw.strip()) for ln, raw in block if raw.strip()]
+    out, pillar, k = [], "", 0
+    while k < len(texts):
+        hit = None
+        for n in range(1, 6):
+            joined = nows("".join(t for _, t in texts[k:k + n]))
+            if joined in names:
+                hit = n
+                break
+        if hit:
+            pillar = names[nows("".join(t for _, t in texts[k:k + hit]))]
+            k += hit
+            continue
+        ln, t = texts[k]
+        im = re.match(r"^(\d{1,2})\s*[.．]\s*(.*)$", t)
+        if im and pillar:
+            out.append({"pillar": pillar, "item_no": im.group(1), "_parts": [im.group(2)], "_line": ln})
+        elif out and pillar:
+            out[-1]["_parts"].append(t)
+        k += 1
+    for r in out:
+        full = squash(" ".join(r.pop("_parts")))
+        title, _, body = full.partition("：")
+        r["title_zh"], r["text_zh"] = (title, body) if body else ("", full)
+        red = re.findall(r"減碳\s*([\d.,]+)\s*萬公噸\s*CO2\s*e", full)
+        r["reduction_10k_t_co2e"] = number(red[-1]) if len(red) == 1 else ""
+        r["count_value"], r["count_unit_zh"] = "", ""
+        r["_counts"] = "; ".join(f"{number(g.group(1))} {nows(g.group(2))}" for g in GOAL_RX.finditer(full)
+                                 if "萬公噸" not in g.group(2))
+        if len(red) > 1:
+            r["_counts"] += " (several reductions printed: left empty)"
+    return out

@@ -1,0 +1,135 @@
+"""Helpers for tests/test_extract.py: report variants and a PDF made from the report text."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+REPORT = REPO / "tests" / "fixtures" / "reports" / "2021_roc110_report.txt"
+RAW = REPO / "data" / "raw" / "2021"
+
+
+def report_text() -> str:
+    return REPORT.read_text(encoding="utf-8-sig")
+
+
+def lines_of(text):
+    return text.split("\n")
+
+
+def find_line(lines, pattern, start=0):
+    rx = re.compile(pattern)
+    for i in range(start, len(lines)):
+        if rx.search(lines[i]):
+            return i
+    raise AssertionError(f"no line matching {pattern!r}")
+
+
+def page_header(lines):
+    """The annex page header as printed (first line with its page-break space)."""
+    a = find_line(lines, r"^\s*附件、")
+    b = find_line(lines, r"^1\.1\.1 ", a)
+    return [ln for ln in lines[a + 1:b] if ln.strip()]
+
+
+def replace_line(text, old_pattern, new, start_pattern=None):
+    ls = lines_of(text)
+    start = find_line(ls, start_pattern) if start_pattern else 0
+    i = find_line(ls, old_pattern, start)
+    ls[i] = new
+    return "\n".join(ls)
+
+
+def remove_measure(text, mid):
+    """Drop measure `mid`'s block: from its id line to the line before the next id line or page header."""
+    ls = lines_of(text)
+    a = find_line(ls, rf"^{re.escape(mid)}\s*\S")
+    b = a + 1
+    while not re.match(r"^[1-9]\.[1-9]\.[1-9]\s*\S", ls[b]) and not ls[b].startswith(" 行動方案-"):
+        b += 1
+    return "\n".join(ls[:a] + ls[b:])
+
+
+def insert_page_break(text, after_pattern, start_pattern):
+    ls = lines_of(text)
+    hdr = page_header(ls)
+    i = find_line(ls, after_pattern, find_line(ls, start_pattern))
+    block = []
+    for h in hdr:
+        block += [h, ""]
+    return "\n".join(ls[: i + 1] + [""] + block + ls[i + 1:])
+
+
+_FONT = {}
+
+
+def cjk_ttf(tmpdir: Path, text: str) -> Path:
+    """A TrueType subset of the CJK collection font holding the report's characters.
+
+    fpdf2 loads the .ttc (collection_font_number=...) but embeds its CFF outlines with an embedded CMap
+    encoding that pdfminer/pdfplumber reads back as no characters at all; a glyf-outline subset works.
+    """
+    if "path" in _FONT:
+        return _FONT["path"]
+    import noto_cjk_sans_otc
+    from fontTools import subset
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import TTFont, newTable
+
+    font = TTFont(noto_cjk_sans_otc.FONT_PATH, fontNumber=2)  # index 2: Traditional Chinese face
+    opts = subset.Options()
+    opts.layout_features = []
+    opts.notdef_outline = True
+    sub = subset.Subsetter(opts)
+    sub.populate(text="".join(sorted(set(text))) + " ")
+    sub.subset(font)
+    glyphs = font.getGlyphSet()
+    glyf = newTable("glyf")
+    glyf.glyphs, glyf.glyphOrder = {}, font.getGlyphOrder()
+    for name in font.getGlyphOrder():
+        pen = TTGlyphPen(None)
+        glyphs[name].draw(Cu2QuPen(pen, 1.0, reverse_direction=True))
+        glyf[name] = pen.glyph()
+    font["glyf"], font["loca"] = glyf, newTable("loca")
+    del font["CFF "]
+    if "VORG" in font:
+        del font["VORG"]
+    maxp = font["maxp"]
+    maxp.tableVersion = 0x00010000
+    for attr in ("maxZones", "maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
+                 "maxStackElements", "maxSizeOfInstructions", "maxComponentElements", "maxPoints", "maxContours",
+                 "maxCompositePoints", "maxCompositeContours", "maxComponentDepth"):
+        setattr(maxp, attr, 0)
+    maxp.maxZones = 1
+    font["head"].indexToLocFormat = 0
+    font["head"].glyphDataFormat = 0
+    font["post"].formatType = 3.0
+    font.sfntVersion = "\x00\x01\x00\x00"
+    path = tmpdir / "cjk.ttf"
+    font.save(path)
+    _FONT["path"] = path
+    return path
+
+
+def make_pdf(text: str, path: Path, font: Path) -> Path:
+    """One PDF page per page of the text export (a page starts at a line beginning with a space)."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(True, margin=5)
+    pdf.add_font("cjk", fname=str(font))
+    pdf.set_font("cjk", size=6)
+    pages = [[]]
+    for ln in text.split("\n"):
+        if ln.startswith(" ") and ln.strip() and pages[-1]:
+            pages.append([])
+        if ln.strip():
+            pages[-1].append(ln.strip())
+    for pg in pages:
+        pdf.add_page()
+        for ln in pg:
+            pdf.cell(0, 3, ln, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(path))
+    return path

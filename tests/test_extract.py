@@ -1,0 +1,357 @@
+"""The draft report extractor (mfgghg.data.extract) on the 2021 report and variants of it."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+import argparse
+import csv
+import json
+import re
+import time
+
+import pytest
+
+from mfgghg.data.extract import add_arguments, extract, run
+from mfgghg.data.extract.parse import nows
+
+from extract_helpers import (RAW, REPORT, cjk_ttf, insert_page_break, make_pdf, remove_measure, replace_line,
+                             report_text)
+
+STRUCT = ["measure_id", "lead_agency_zh", "co_agency_zh", "period_roc", "is_new", "reduction_kind_zh"]
+
+
+def parse(argv):
+    p = argparse.ArgumentParser()
+    add_arguments(p)
+    return p.parse_args(argv)
+
+
+def rows(path):
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def funding(path):
+    return [(r["measure_id"], r["source_zh"], float(r["amount_10k_twd"])) for r in rows(path)]
+
+
+def num(v):
+    return float(v) if v not in ("", None) else None
+
+
+@pytest.fixture(scope="module")
+def out2021(tmp_path_factory):
+    out = tmp_path_factory.mktemp("x") / "2021"
+    assert run(parse([str(REPORT), "--year", "2021", "--out", str(out)])) == 0
+    return out
+
+
+def run_text(tmp_path, text, name="r.txt", year="2021", extra=(), encoding="utf-8"):
+    src = tmp_path / name
+    src.write_bytes(text.encode(encoding) if isinstance(text, str) else text)
+    out = tmp_path / "out"
+    code = run(parse([str(src), "--year", year, "--out", str(out), *extra]))
+    return code, out
+
+
+# ---------------------------------------------------------------- the 2021 report against the hand transcription
+
+def test_structured_annex_fields_exact(out2021):
+    got, want = rows(out2021 / "annex_measures.csv"), rows(RAW / "annex_measures.csv")
+    assert list(got[0].keys()) == list(want[0].keys())
+    assert [r["measure_id"] for r in got] == [r["measure_id"] for r in want]
+    for g, w in zip(got, want):
+        for c in STRUCT:
+            assert g[c] == w[c], (w["measure_id"], c)
+        assert num(g["reduction_10k_t_co2e"]) == num(w["reduction_10k_t_co2e"]), w["measure_id"]
+
+
+def test_funding_exact(out2021):
+    assert funding(out2021 / "annex_funding.csv") == funding(RAW / "annex_funding.csv")
+    assert list(rows(out2021 / "annex_funding.csv")[0].keys()) == list(rows(RAW / "annex_funding.csv")[0].keys())
+
+
+def test_text_columns_match_for_95_percent(out2021):
+    got, want = rows(out2021 / "annex_measures.csv"), rows(RAW / "annex_measures.csv")
+    review = (out2021 / "review.md").read_text(encoding="utf-8")
+    for col in ("name_zh", "expected_benefits_zh", "results_zh", "reduction_note_zh"):
+        same = [nows(g[col]) == nows(w[col]) for g, w in zip(got, want)]
+        assert sum(same) >= 0.95 * len(want), col
+    for g, w in zip(got, want):  # every measure whose text differs is listed in review.md
+        if any(nows(g[c]) != nows(w[c]) for c in ("name_zh", "expected_benefits_zh", "results_zh", "reduction_note_zh")):
+            assert f"- {w['measure_id']} (line" in review, w["measure_id"]
+
+
+@pytest.mark.parametrize("name", ["published_table2_by_pillar", "published_table3_by_ministry",
+                                  "published_table5_budget", "published_table6_emissions", "pillars"])
+def test_tables_exact(out2021, name):
+    assert rows(out2021 / f"{name}.csv") == rows(RAW / f"{name}.csv")
+
+
+def test_goal_candidates_cover_90_percent(out2021):
+    cand = rows(out2021 / "measure_goals.csv")
+    want = rows(RAW / "measure_goals.csv")
+    assert list(cand[0].keys()) == list(want[0].keys())
+    have = {(r["measure_id"], float(r["goal_value"]), r["unit_zh"]) for r in cand}
+    hit = [(r["measure_id"], float(r["goal_value"]), r["unit_zh"]) in have for r in want]
+    assert sum(hit) >= 0.9 * len(want)
+    assert all(r["quote_goal_zh"] and "CANDIDATE" in r["note"] for r in cand)
+    assert {r["goal_basis"] for r in cand} >= {"yearly", "cumulative", "period_total"}
+
+
+def test_headlines_and_review_checks(out2021):
+    h = {r["key"]: r["value"] for r in rows(out2021 / "published_headlines.csv")}
+    want = {r["key"]: r["value"] for r in rows(RAW / "published_headlines.csv")}
+    for k in ("strategies", "measures", "substantive_measures", "capacity_measures", "actual_budget_report_year"):
+        assert h[k] == want[k]
+    review = (out2021 / "review.md").read_text(encoding="utf-8")
+    assert "表 2: rows sum to 37, 總計 37, annex holds 37 measures: OK" in review
+    assert "表 3: rows sum to 37, 總計 37, annex holds 37 measures: OK" in review
+    # the printed 表 5 total is 856,901 while its rows add to 856,902: reported, not forced
+    assert "表 5 planned_10k_twd: rows sum to 856902, 總計 856901: MISMATCH" in review
+    assert "- 表 6: 5 rows" in review
+    assert not [ln for ln in review.splitlines() if ln.startswith("- 表 6") and "MISMATCH" in ln]
+    assert "2.6.1" in review  # several parentheses with one amount
+
+
+def test_datapackage_written(out2021):
+    d = json.loads((out2021 / "datapackage.json").read_text(encoding="utf-8"))
+    names = {r["name"] for r in d["resources"]}
+    assert "annex_measures" in names and "annex_funding" in names and "highlight_cases" not in names
+    for r in d["resources"]:
+        assert (out2021 / r["path"]).exists()
+    assert d["report_year"] == 2021 and d["roc_year"] == 110
+
+
+def test_speed():
+    text = report_text()
+    t = time.perf_counter()
+    extract(text, REPORT, 2021, None)
+    assert time.perf_counter() - t < 0.5
+
+
+def test_next_year_against_previous(tmp_path):
+    text = remove_measure(report_text(), "1.1.2")
+    text = text.replace("6 0 6 100% 6 0 6 100% 12 0 12 100%", "5 0 5 100% 6 0 6 100% 11 0 11 100%")
+    text = text.replace("經濟部 16 0 16 100% 17 0 17 100% 33 0 33 100%", "經濟部 15 0 15 100% 17 0 17 100% 32 0 32 100%")
+    text = text.replace("總計 17 0 17 100% 20 0 20 100% 37 0 37 100%", "總計 16 0 16 100% 20 0 20 100% 36 0 36 100%")
+    text = text.replace("經 濟 部\n\n能源局 \n\n110-112 1. 每年審查", "經 濟 部\n\n工業局 \n\n110-113 1. 每年審查")
+    code, out = run_text(tmp_path, text, year="2022", extra=["--previous", str(RAW)])
+    assert code == 0
+    ids = [r["measure_id"] for r in rows(out / "annex_measures.csv")]
+    assert "1.1.2" not in ids and len(ids) == 36
+    assert all(r["measure_id"] != "1.1.2" for r in rows(out / "annex_funding.csv"))
+    m113 = [r for r in rows(out / "annex_measures.csv") if r["measure_id"] == "1.1.3"][0]
+    assert m113["lead_agency_zh"] == "經濟部工業局" and m113["period_roc"] == "110-113"
+    review = (out / "review.md").read_text(encoding="utf-8")
+    assert "gone measures: 1.1.2" in review and "new measures: none" in review
+    assert "1.1.3 `lead_agency_zh` changed: '經濟部能源局' -> '經濟部工業局'" in review
+    assert "1.1.3 `period_roc` changed: '110-112' -> '110-113'" in review
+    assert "表 2: rows sum to 36, 總計 36, annex holds 36 measures: OK" in review
+    attrs = rows(out / "measure_attributes.csv")
+    assert [r["measure_id"] for r in attrs] == ids and "Carried-over attributes to confirm" in review
+    d = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    assert "ROC 111" in d["title"] and "the 36 measures" in json.dumps(d, ensure_ascii=False)
+    assert d["report_year"] == 2022 and d["roc_year"] == 111 and "measure_attributes" in {r["name"] for r in d["resources"]}
+
+
+# ---------------------------------------------------------------- variants: numbers changed, page break moved
+
+def test_numbers_changed_follow(tmp_path):
+    text = replace_line(report_text(), r"^3,677\.2 ", "4,321.05 ", r"^1\.1\.1 ")
+    text = replace_line(text, r"^119\.4 $", "120.25 ", r"^1\.1\.1 ")
+    text = replace_line(text, r"^\(能源基金\)", "(空污基金) ", r"^1\.1\.4 ")
+    text = text.replace("105 年 149.4 147.8 149.4 147.8", "105 年 150.0 147.8 150.0 147.8")
+    text = text.replace("輔導產業轉型為綠色低碳企業 158,613 62,030 39%", "輔導產業轉型為綠色低碳企業 158,613 63,030 40%")
+    code, out = run_text(tmp_path, text)
+    assert code == 0
+    f = funding(out / "annex_funding.csv")
+    assert ("1.1.1", "公務預算", 4321.05) in f and ("1.1.4", "空污基金", 2373.17) in f
+    m = rows(out / "annex_measures.csv")[0]
+    assert m["reduction_10k_t_co2e"] == "120.25"
+    t6 = rows(out / "published_table6_emissions.csv")[0]
+    assert t6["annual_target_million_t_co2e"] == "150.0"
+    assert rows(out / "published_table5_budget.csv")[0]["actual_10k_twd"] == "63030"
+    review = (out / "review.md").read_text(encoding="utf-8")
+    assert "表 5 actual_10k_twd: rows sum to 203038, 總計 202038: MISMATCH" in review
+    assert "表 6 106年 cumulative_target_million_t_co2e" in review  # 150.0 + 150.4 != 299.8
+
+
+@pytest.mark.parametrize("after,start", [
+    (r"^績效查訪輔導，追蹤輔導", r"^1\.1\.1 "),   # inside 執行成果
+    (r"^\(公務預算\)", r"^1\.1\.1 "),             # between money and reduction
+    (r"^2\. 全程預期減碳", r"^1\.1\.1 "),          # inside 預期效益
+    (r"^工業局", r"^1\.1\.1 "),                   # right after the agency
+])
+def test_page_break_moved_into_cells(tmp_path, after, start, out2021):
+    text = insert_page_break(report_text(), after, start)
+    code, out = run_text(tmp_path, text)
+    assert code == 0
+    assert funding(out / "annex_funding.csv") == funding(RAW / "annex_funding.csv")
+    got, want = rows(out / "annex_measures.csv"), rows(RAW / "annex_measures.csv")
+    for g, w in zip(got, want):
+        for c in STRUCT + ["name_zh"]:
+            assert nows(g[c]) == nows(w[c]), (w["measure_id"], c)
+        assert num(g["reduction_10k_t_co2e"]) == num(w["reduction_10k_t_co2e"])
+    assert "1.1.1 (line" in (out / "review.md").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- encodings and PDF
+
+def test_big5_and_bom(tmp_path):
+    text = report_text()
+    code, out = run_text(tmp_path, text.encode("cp950", errors="replace"), name="big5.txt")
+    assert code == 0
+    assert funding(out / "annex_funding.csv") == funding(RAW / "annex_funding.csv")
+    code, out2 = run_text(tmp_path / "b", "\ufeff" + text, name="bom.txt") if (tmp_path / "b").mkdir() is None else (1, None)
+    assert code == 0
+    assert [r["measure_id"] for r in rows(out2 / "annex_measures.csv")][0] == "1.1.1"
+
+
+def test_pdf_route(tmp_path):
+    text = report_text()
+    pdf = make_pdf(text, tmp_path / "report.pdf", cjk_ttf(tmp_path, text))
+    out = tmp_path / "pdfout"
+    assert run(parse([str(pdf), "--year", "2021", "--out", str(out)])) == 0
+    got, want = rows(out / "annex_measures.csv"), rows(RAW / "annex_measures.csv")
+    assert [r["measure_id"] for r in got] == [r["measure_id"] for r in want]
+    for g, w in zip(got, want):
+        for c in STRUCT:
+            assert g[c] == w[c], (w["measure_id"], c)
+    assert funding(out / "annex_funding.csv") == funding(RAW / "annex_funding.csv")
+    assert rows(out / "published_table2_by_pillar.csv") == rows(RAW / "published_table2_by_pillar.csv")
+
+
+def test_pdf_without_text_layer(tmp_path, capsys):
+    from fpdf import FPDF
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.rect(10, 10, 50, 50, style="F")
+    pdf.output(str(tmp_path / "scan.pdf"))
+    out = tmp_path / "o"
+    assert run(parse([str(tmp_path / "scan.pdf"), "--year", "2021", "--out", str(out)])) != 0
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "no text layer" in err and "scan.pdf" in err
+    assert not out.exists()
+
+
+# ---------------------------------------------------------------- bad input: one line, nothing written
+
+def _bad(tmp_path, capsys, content, *must):
+    code, out = run_text(tmp_path, content)
+    err = capsys.readouterr().err.strip()
+    assert code != 0
+    assert len(err.splitlines()) == 1, err
+    assert "Traceback" not in err
+    for m in must:
+        assert m in err, (m, err)
+    assert not out.exists()
+    return err
+
+
+def test_empty_file(tmp_path, capsys):
+    _bad(tmp_path, capsys, "", "empty")
+    _bad(tmp_path, capsys, "  \n\n ", "empty")
+
+
+def test_binary_file(tmp_path, capsys):
+    _bad(tmp_path, capsys, bytes(range(256)) * 20, "binary")
+
+
+def test_no_annex(tmp_path, capsys):
+    text = report_text()
+    _bad(tmp_path, capsys, text[: text.index("附件、110")], "no annex")
+
+
+def test_cut_off_annex(tmp_path, capsys):
+    text = report_text()
+    err = _bad(tmp_path, capsys, text[: text.index("3.1.1 推動產品環境足跡")], "cut off", "表 2", "37", "2.8.1")
+    assert re.search(r"line \d+", err)
+
+
+def test_measure_without_money(tmp_path, capsys):
+    text = report_text().replace("3,677.2 \n\n(公務預算)", "")
+    _bad(tmp_path, capsys, text, "1.1.1", "funding", "row 941")
+
+
+def test_measure_without_reduction(tmp_path, capsys):
+    text = report_text().replace("119.4 \n\n(實質減碳)", "")
+    _bad(tmp_path, capsys, text, "1.1.1", "reduction", "row 941")
+
+
+def test_non_empty_out_refused_unless_force(tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("x")
+    code = run(parse([str(REPORT), "--year", "2021", "--out", str(out)]))
+    err = capsys.readouterr().err.strip()
+    assert code != 0 and len(err.splitlines()) == 1 and "--force" in err
+    assert sorted(p.name for p in out.iterdir()) == ["keep.txt"]
+    assert run(parse([str(REPORT), "--year", "2021", "--out", str(out), "--force"])) == 0
+    assert (out / "annex_measures.csv").exists()
+
+
+def test_table4_items_and_reductions(out2021):
+    got = rows(out2021 / "published_table4_results_summary.csv")
+    want = rows(RAW / "published_table4_results_summary.csv")
+    assert list(got[0].keys()) == list(want[0].keys())
+    for g, w in zip(got, want):
+        for c in ("pillar", "item_no", "reduction_10k_t_co2e"):
+            assert g[c] == w[c], (w["pillar"], w["item_no"], c)
+        assert nows(g["title_zh"]) == nows(w["title_zh"]) and nows(g["text_zh"]) == nows(w["text_zh"])
+        assert g["count_value"] == ""  # a judgement: left empty and listed
+    assert len(got) == len(want)
+    assert "表 4 pillar 2 item 1" in (out2021 / "review.md").read_text(encoding="utf-8")
+
+
+def test_new_agency_and_added_measure(tmp_path):
+    text = report_text().replace("經 濟 部\n\n工業局 \n\n110-114 1. 每年輔導 80家", "經 濟 部\n\n產業發展署 \n\n111-115 1. 每年輔導 80家")
+    ls = text.split("\n")
+    a = ls.index("1.1.2 創新循環新材料輔")
+    b = a + 1
+    while not ls[b].startswith(" 行動方案-"):
+        b += 1
+    block = ["1.1.9 " + ls[a][6:]] + ls[a + 1:b]
+    text = "\n".join(ls[:b] + block + ls[b:])
+    code, out = run_text(tmp_path, text, year="2022", extra=["--previous", str(RAW)])
+    assert code == 0
+    ms = {r["measure_id"]: r for r in rows(out / "annex_measures.csv")}
+    assert ms["1.1.1"]["lead_agency_zh"] == "經濟部產業發展署" and ms["1.1.1"]["name_zh"] == "推動製造部門低碳生產"
+    assert ms["1.1.1"]["period_roc"] == "111-115"
+    assert ms["1.1.9"]["lead_agency_zh"] == "經濟部工業局" and ("1.1.9", "公務預算", 240.0) in funding(out / "annex_funding.csv")
+    review = (out / "review.md").read_text(encoding="utf-8")
+    assert "new measures: 1.1.9" in review
+    assert "1.1.1 (line" in review and "not in the reference list" in review
+    assert "表 2: rows sum to 37, 總計 37, annex holds 38 measures: MISMATCH" in review
+
+
+def test_previous_defaults_to_newest_earlier_year(tmp_path):
+    code, out = run_text(tmp_path, report_text(), year="2022")
+    assert code == 0
+    review = (out / "review.md").read_text(encoding="utf-8")
+    assert "Previous folder: `" in review and review.split("Previous folder: `")[1].startswith(str(RAW))
+    assert "gone measures: none" in review
+    assert len(rows(out / "measure_attributes.csv")) == len(rows(RAW / "measure_attributes.csv"))
+
+
+def test_the_command_line_drafts_a_year_and_refuses_bad_input_in_one_line(tmp_path):
+    """``python -m mfgghg extract`` (what ``make extract`` runs), ROC year accepted."""
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    report = REPO / "tests" / "fixtures" / "reports" / "2021_roc110_report.txt"
+    done = subprocess.run([sys.executable, "-m", "mfgghg", "extract", str(report), "--year", "110",
+                           "--out", str(tmp_path / "draft")], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    drafted = pd.read_csv(tmp_path / "draft" / "annex_measures.csv", dtype=str)
+    assert list(drafted["measure_id"]) == list(pd.read_csv(REPO / "data/raw/2021/annex_measures.csv", dtype=str)["measure_id"])
+    assert (tmp_path / "draft" / "review.md").is_file()
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    bad = subprocess.run([sys.executable, "-m", "mfgghg", "extract", str(empty), "--year", "2022",
+                          "--out", str(tmp_path / "bad")], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert bad.returncode != 0 and len(bad.stderr.strip().splitlines()) == 1 and "Traceback" not in bad.stderr
+    assert not (tmp_path / "bad").exists()
