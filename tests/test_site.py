@@ -75,3 +75,15 @@ def test_one_page_writer_serves_every_run_of_a_process():
 
     first = shared_page_writer()
     assert shared_page_writer() is first and first.process.poll() is None
+
+
+def test_the_index_links_the_years_processed_data_package(tmp_path):
+    from mfgghg.runner.site import DATA_DIR, build_index
+
+    figures = tmp_path / "figures"
+    figures.mkdir()
+    assert 'datapackage.json' not in build_index(figures, 2021, []).read_text(encoding="utf-8")
+    (figures / DATA_DIR).mkdir()
+    (figures / DATA_DIR / "datapackage.json").write_text("{}", encoding="utf-8")
+    page = build_index(figures, 2021, [], "en").read_text(encoding="utf-8")
+    assert f'<a href="{DATA_DIR}/datapackage.json">' in page and "Frictionless Data Package" in page

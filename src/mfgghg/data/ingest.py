@@ -214,9 +214,10 @@ def write_csv(df: pd.DataFrame, path: Path) -> None:
     df.to_csv(path, index=False, encoding="utf-8", lineterminator="\n", float_format="%.10g")
 
 
-def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
+def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path, year: int | None = None) -> list[Path]:
     """Write every table to ``out_dir`` all at once: into a sibling temporary folder
-    first, then swapped in, so a failure never leaves a half-written year. When ``out_dir``
+    first, then swapped in, so a failure never leaves a half-written year. With ``year``, the folder's
+    ``datapackage.json`` describes every table (``data.processed_package``). When ``out_dir``
     already holds exactly these files, byte for byte, it is left alone (re-running the ingest
     on unchanged data changes nothing, and readers never see the folder being swapped)."""
     out_dir = Path(out_dir)
@@ -225,11 +226,15 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
     try:
         for name, df in tables.items():
             write_csv(df, tmp / f"{name}.csv")
+        if year is not None:  # (a table without a description fails here, before anything is replaced)
+            from mfgghg.data.processed_package import write_processed_descriptor
+
+            write_processed_descriptor(tmp, tables, year)
         if not same_files(tmp, out_dir):
             swap_in(tmp, out_dir)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return [out_dir / f"{name}.csv" for name in tables]
+    return [out_dir / f"{name}.csv" for name in tables] + ([out_dir / "datapackage.json"] if year is not None else [])
 
 
 def same_files(a: Path, b: Path) -> bool:

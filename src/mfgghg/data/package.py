@@ -1,19 +1,31 @@
 """Read raw files through their description (``datapackage.json``) and validate them.
 
-Each raw folder has a Frictionless-style ``datapackage.json``: per file, its source
-in the report, and per column its type, unit and constraints. That description is
-the single source of truth: the pandera schema that validates a file is built from
-it, so documentation and checks cannot drift apart.
+Each raw folder has a ``datapackage.json`` valid under the Frictionless (Data Package v1)
+spec: ``frictionless validate data/raw/2021/datapackage.json`` passes. Per file it gives its
+source in the report, and per column its type, unit and constraints. That description is the
+single source of truth: the pandera schema that validates a file is built from it, so
+documentation and checks cannot drift apart.
 
-Custom keys used beside the Frictionless ones:
+Frictionless keys this module reads: ``type``, ``constraints`` (``required``, ``unique``,
+``minimum``, ``maximum``, ``enum``, ``pattern``), ``schema.primaryKey`` (a key of several
+columns must be unique) and ``schema.foreignKeys`` (references to another file of the same
+package: every value must be a value of the referenced column).
+
+Custom keys used beside the Frictionless ones (the spec allows extra properties; the project's
+own are namespaced ``mfgghg:``, except the two older ones below that other modules read):
 - ``unit`` on a field: the unit as printed (a key of :data:`mfgghg.data.units.UNITS`).
-- ``constraints.enum_from``: allowed values come from another table,
-  ``reference:<resource>.<field>``, or ``units`` for the known unit names.
-- ``constraints.foreign_key``: ``<resource>.<field>`` of the same package.
 - ``unit_field`` on a numeric field: the name of the column that holds each row's unit, for
   files whose rows have different units (e.g. goals counted in 家, 場次 or 萬公噸CO2e).
-- ``format``: ``roc_year`` or ``roc_period`` — ROC years as printed (``110年``, ``110～114``) are
-  normalised to ``110`` / ``110-114`` before the type check (see :mod:`mfgghg.data.normalise`).
+- ``mfgghg:foreignKey`` on a field, ``{"package": "reference", "resource": <name>, "field": <name>}``:
+  a reference into another package (the shared reference lists, ``data/reference``): every
+  value must be a value of that column. Checked when the reference tables are given.
+- ``mfgghg:enumFrom`` on a field, ``"units"``: allowed values are the known unit names.
+- ``mfgghg:notation`` on a field, ``roc_year`` or ``roc_period``: ROC years as printed
+  (``110年``, ``110～114``) are normalised to ``110`` / ``110-114`` before the type check (see
+  :mod:`mfgghg.data.normalise`); the form itself is checked by the field's ``pattern``.
+
+The pre-Frictionless spellings (``constraints.enum_from``, ``constraints.foreign_key``, a
+``format`` of ``roc_year``/``roc_period``) are refused with a DataError naming the new key.
 """
 
 from __future__ import annotations
@@ -118,6 +130,52 @@ def _convert(series: pd.Series, field: dict, path: Path) -> pd.Series:
     raise DataError(path, f"datapackage.json gives unknown type {type_!r}", column=name)
 
 
+NOTATIONS = ("roc_year", "roc_period")
+LEGACY_KEYS = {
+    "enum_from": 'a field property "mfgghg:foreignKey" (or "mfgghg:enumFrom": "units")',
+    "foreign_key": 'the schema\'s "foreignKeys"',
+}
+
+
+def values_from(field: dict) -> str | None:
+    """Where a field's allowed values come from, as ``reference:<resource>.<field>`` (a
+    ``mfgghg:foreignKey`` into another package) or ``units``; None if nowhere."""
+    ref = field.get("mfgghg:foreignKey")
+    if ref:
+        return f"{ref.get('package', 'reference')}:{ref['resource']}.{ref['field']}"
+    return field.get("mfgghg:enumFrom")
+
+
+def _normalising_view(field: dict) -> dict:
+    """The field as :func:`mfgghg.data.normalise.normalise_column` reads it: the notation as
+    ``format`` and a reference list as ``constraints.enum_from`` (both select the cleaning)."""
+    view = {k: v for k, v in field.items() if k != "format"}
+    if field.get("mfgghg:notation"):
+        view["format"] = field["mfgghg:notation"]
+    spec = values_from(field)
+    if spec:
+        view["constraints"] = {**field.get("constraints", {}), "enum_from": spec}
+    return view
+
+
+def check_descriptor(folder: Path, resource: dict) -> None:
+    """Keys of the pre-Frictionless descriptors are refused, naming what replaced them."""
+    where = Path(folder) / "datapackage.json"
+    for field in resource["schema"]["fields"]:
+        name = field["name"]
+        for key, instead in LEGACY_KEYS.items():
+            if key in field.get("constraints", {}):
+                raise DataError(where, f"{resource['path']}: constraint {key!r} is not in the Frictionless spec; "
+                                       f"use {instead}", column=name)
+        if field.get("format") in NOTATIONS:
+            raise DataError(where, f"{resource['path']}: format {field['format']!r} is not in the Frictionless spec; "
+                                   f"use \"mfgghg:notation\": {field['format']!r} with a pattern", column=name)
+        notation = field.get("mfgghg:notation")
+        if notation is not None and notation not in NOTATIONS:
+            raise DataError(where, f"{resource['path']}: unknown mfgghg:notation {notation!r}; "
+                                   f"known: {', '.join(NOTATIONS)}", column=name)
+
+
 def _allowed_values(spec: str, reference: dict[str, "RawTable"]) -> list:
     if spec == "units":
         return list(UNITS)
@@ -138,8 +196,9 @@ def build_schema(resource: dict, reference: dict[str, RawTable] | None = None) -
             checks.append(pa.Check.le(c["maximum"], error=f"must be <= {c['maximum']}"))
         if "enum" in c:
             checks.append(pa.Check.isin(c["enum"], error=f"must be one of {', '.join(map(str, c['enum']))}"))
-        if "enum_from" in c and reference is not None:
-            allowed = _allowed_values(c["enum_from"], reference)
+        spec = values_from(field)
+        if spec and reference is not None:
+            allowed = _allowed_values(spec, reference)
             checks.append(pa.Check.isin(allowed, error=f"must be one of {', '.join(map(str, allowed))}"))
         if "pattern" in c:
             checks.append(pa.Check.str_matches(c["pattern"], error=f"must match {c['pattern']}"))
@@ -220,7 +279,7 @@ def _content_keys(path: Path, resource: dict, reference: dict[str, RawTable] | N
     digest = base.copy()
     digest.update(b"reference")
     for f in resource["schema"]["fields"]:
-        spec = f.get("constraints", {}).get("enum_from")
+        spec = values_from(f)
         if spec:
             try:
                 digest.update(repr((spec, _allowed_values(spec, reference))).encode("utf-8"))
@@ -250,6 +309,7 @@ def _validated_table(resource: dict, path: Path, data: pd.DataFrame, text: pd.Da
 
 def read_resource(folder: Path, resource: dict, reference: dict[str, RawTable] | None = None) -> RawTable:
     """Read, type and validate one file of a data package."""
+    check_descriptor(folder, resource)
     check_units(folder, resource)
     path = Path(folder) / resource["path"]
     key, weaker = _content_keys(path, resource, reference)
@@ -272,7 +332,7 @@ def read_resource(folder: Path, resource: dict, reference: dict[str, RawTable] |
         )
     text = text[names]
     for f in fields:
-        text[f["name"]], note = normalise_column(text[f["name"]], f)
+        text[f["name"]], note = normalise_column(text[f["name"]], _normalising_view(f))
         if note:
             notes.append(note)
     data = pd.DataFrame({f["name"]: _convert(text[f["name"]], f, path) for f in fields}, index=text.index)
@@ -303,18 +363,34 @@ def read_package(folder: Path, reference: dict[str, RawTable] | None = None) -> 
     folder = Path(folder)
     descriptor = load_descriptor(folder)
     tables = {r["name"]: read_resource(folder, r, reference) for r in descriptor["resources"]}
+    where = folder / "datapackage.json"
     for table in tables.values():
-        for field in table.resource["schema"]["fields"]:
-            target = field.get("constraints", {}).get("foreign_key")
-            if not target:
-                continue
-            other, _, column = target.partition(".")
-            known = set(tables[other].data[column].dropna())
-            values = table.data[field["name"]]
-            bad = values.notna() & ~values.isin(known)
+        for key in table.resource["schema"].get("foreignKeys", []):
+            own, target = _as_list(key["fields"]), _as_list(key["reference"]["fields"])
+            other = key["reference"].get("resource") or table.name  # "" is the table itself (the spec)
+            if other not in tables:
+                raise DataError(where, f"{table.resource['path']}: foreign key to {other!r}, which is not a "
+                                       f"resource of this package", column=own[0])
+            if len(own) != len(target):
+                raise DataError(where, f"{table.resource['path']}: foreign key fields {own} and "
+                                       f"reference fields {target} differ in number", column=own[0])
+            if len(own) == 1:
+                known = set(tables[other].data[target[0]].dropna())
+                values = table.data[own[0]]
+                bad = values.notna() & ~values.isin(known)
+            else:
+                known = set(tables[other].data[target].dropna().itertuples(index=False, name=None))
+                rows = table.data[own]
+                values = pd.Series(list(rows.itertuples(index=False, name=None)), index=rows.index)
+                bad = rows.notna().all(axis=1) & ~values.isin(known)
             if bad.any():
                 i = bad.idxmax()
+                column = target[0] if len(target) == 1 else ", ".join(target)
                 raise DataError(
-                    table.path, f"{values[i]!r} is not a {column} of {tables[other].path.name}", line_of(i), field["name"]
+                    table.path, f"{values[i]!r} is not a {column} of {tables[other].path.name}", line_of(i), own[-1]
                 )
     return tables
+
+
+def _as_list(fields: str | list[str]) -> list[str]:
+    return [fields] if isinstance(fields, str) else list(fields)

@@ -30,6 +30,7 @@ figcaption {{ font-size: 0.95rem; }}
 <body>
 <h1>{title}</h1>
 <p>{intro}</p>
+{data_link}
 <h2>{notebooks_heading}</h2>
 <ul>
 {notebook_items}
@@ -40,6 +41,8 @@ figcaption {{ font-size: 0.95rem; }}
 </html>
 """
 
+DATA_DIR = "data"  # the year's processed tables inside a figure set (see runner.pipeline.ship_processed_data)
+
 TEXT = {
     "zh-TW": {
         "title": "{roc}年製造部門溫室氣體排放管制行動方案執行成果：圖表",
@@ -47,6 +50,7 @@ TEXT = {
         "notebooks": "執行後的筆記本",
         "figures": "圖表",
         "data": "資料 (CSV)",
+        "tables": "本年度處理後資料表（CSV 與 Frictionless 資料包描述 datapackage.json）",
     },
     "en": {
         "title": "Manufacturing-sector GHG action plan, {year} execution report: figures",
@@ -54,6 +58,7 @@ TEXT = {
         "notebooks": "Executed notebooks",
         "figures": "Figures",
         "data": "data (CSV)",
+        "tables": "This year's processed tables (CSV, described by a Frictionless Data Package, datapackage.json)",
     },
 }
 
@@ -230,6 +235,8 @@ def build_index(figures_dir: Path, year: int, notebook_pages: list[Path], lang: 
         lang=lang, title=html.escape(t["title"].format(year=year, roc=year - 1911)), intro=html.escape(t["intro"]),
         notebooks_heading=t["notebooks"], figures_heading=t["figures"],
         notebook_items="\n".join(notebook_items), figure_items="\n".join(items),
+        data_link=(f'<p><a href="{DATA_DIR}/datapackage.json">{html.escape(t["tables"])}</a></p>'
+                   if (figures_dir / DATA_DIR / "datapackage.json").is_file() else ""),
     )
     index = figures_dir / "index.html"
     index.write_text(page, encoding="utf-8")

@@ -1,0 +1,150 @@
+"""The ``datapackage.json`` of a year's processed tables (``data/processed/<year>/``).
+
+The descriptor is a Frictionless (Data Package v1) tabular data package: per table its name,
+path, title, description, source (the raw files and report sections it is built from) and
+schema (fields with type, description and, for quantities, ``unit``; ``primaryKey``;
+``foreignKeys`` between the tables). ``frictionless validate data/processed/2021/datapackage.json``
+checks the tables against it.
+
+What is said about each table is data, not code: :data:`METADATA_PATH`
+(``processed_tables.json`` beside this module). The writer refuses a table without metadata, a
+column without a description, a described column the table lacks and a column whose name
+promises a base unit (``_t_co2e``, ``_mt_co2e``, ``_twd``, ``_pct``) that declares another: a new
+table or column cannot be written undocumented. Tables marked ``"optional": true`` in the
+metadata are described only when present; the others must be present.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from mfgghg.errors import DataError
+
+METADATA_PATH = Path(__file__).with_name("processed_tables.json")
+DESCRIPTOR_NAME = "datapackage.json"
+FIELD_TYPES = ("string", "integer", "number", "boolean")
+# Column-name endings that name a unit: the column must declare that unit. Processed columns are in
+# base units (the first four); tables kept as printed keep the raw files' names, whose endings name
+# the printed unit (as in mfgghg.data.package.SUFFIX_UNITS). The longest matching ending counts.
+SUFFIX_UNITS = {"_t_co2e": "t_co2e", "_mt_co2e": "mt_co2e", "_twd": "twd", "_pct": "pct",
+                "_10k_t_co2e": "萬公噸CO2e", "_million_t_co2e": "百萬公噸CO2e", "_10k_twd": "萬元"}
+# Extra field properties copied from the metadata into the descriptor.
+FIELD_EXTRAS = ("unit", "mfgghg:unitField")
+
+
+def load_metadata(path: Path = METADATA_PATH) -> dict:
+    path = Path(path)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataError(path, "missing: the processed tables' metadata") from None
+    except json.JSONDecodeError as err:
+        raise DataError(path, f"not valid JSON ({err.msg})", row=err.lineno) from None
+
+
+def _as_list(fields) -> list[str]:
+    return [fields] if isinstance(fields, str) else list(fields)
+
+
+def _field(table: str, column: str, meta: dict | None) -> dict:
+    if meta is None:
+        raise DataError(METADATA_PATH, f"table {table!r}: column {column!r} is not described "
+                                       f"(add it to the table's fields with type and description)", column=column)
+    if not str(meta.get("description", "")).strip():
+        raise DataError(METADATA_PATH, f"table {table!r}: column {column!r} has no description", column=column)
+    if meta.get("type") not in FIELD_TYPES:
+        raise DataError(METADATA_PATH, f"table {table!r}: column {column!r} has type {meta.get('type')!r}; "
+                                       f"one of {', '.join(FIELD_TYPES)} is needed", column=column)
+    suffix = max((s for s in SUFFIX_UNITS if column.endswith(s)), key=len, default=None)
+    if suffix is not None:
+        unit = SUFFIX_UNITS[suffix]
+        if meta.get("unit") != unit:
+            raise DataError(METADATA_PATH, f"table {table!r}: a column named *{suffix} must declare unit {unit!r}, "
+                                           f"not {meta.get('unit')!r}", column=column)
+    out = {"name": column, "type": meta["type"], "description": meta["description"]}
+    out.update({k: meta[k] for k in FIELD_EXTRAS if k in meta})
+    return out
+
+
+def _resource(name: str, df: pd.DataFrame, meta: dict, present: set[str], year: int) -> dict:
+    for key in ("title", "description"):
+        if not str(meta.get(key, "")).strip():
+            raise DataError(METADATA_PATH, f"table {name!r} has no {key}")
+    source = meta.get("source") or {}
+    if not source.get("raw") or not source.get("sections"):
+        raise DataError(METADATA_PATH, f"table {name!r}: source needs its raw files and report sections")
+    described = meta.get("fields") or {}
+    columns = [str(c) for c in df.columns]
+    absent = [c for c in described if c not in columns]
+    if absent:
+        raise DataError(METADATA_PATH, f"table {name!r}: described column {absent[0]!r} is not in the table "
+                                       f"(the table has {', '.join(columns)})", column=absent[0])
+    fields = [_field(name, c, described.get(c)) for c in columns]
+    schema: dict = {"fields": fields}
+    key = _as_list(meta.get("primaryKey", []))
+    for c in key:
+        if c not in columns:
+            raise DataError(METADATA_PATH, f"table {name!r}: primary key column {c!r} is not in the table", column=c)
+    if key:
+        schema["primaryKey"] = key
+    foreign = []
+    for fk in meta.get("foreignKeys", []):
+        own, other = _as_list(fk["fields"]), fk["reference"]["resource"]
+        if other not in present:
+            raise DataError(METADATA_PATH, f"table {name!r}: foreign key to {other!r}, which is not among the "
+                                           f"tables written", column=own[0])
+        foreign.append({"fields": own, "reference": {"resource": other, "fields": _as_list(fk["reference"]["fields"])}})
+    if foreign:
+        schema["foreignKeys"] = foreign
+    raw = [f if "/" in f else f"data/raw/{year}/{f}" for f in source["raw"]]
+    raw = [f"data/{f}" if f.startswith(("reference/", "external/")) else f for f in raw]
+    return {
+        "name": name,
+        "path": f"{name}.csv",
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "title": meta["title"],
+        "description": meta["description"],
+        "sources": [{"title": f} for f in raw],
+        "source": {"raw_files": raw, "report_sections": list(source["sections"])},
+        "schema": schema,
+    }
+
+
+def processed_descriptor(tables: dict[str, pd.DataFrame], year: int) -> dict:
+    """The Frictionless descriptor of ``tables`` (name → table, written as ``<name>.csv``)."""
+    meta = load_metadata()
+    known = meta["tables"]
+    unknown = sorted(set(tables) - set(known))
+    if unknown:
+        raise DataError(METADATA_PATH, f"table {unknown[0]!r} has no metadata: describe it (title, description, "
+                                       f"source, every column) before writing it")
+    missing = sorted(n for n, m in known.items() if not m.get("optional", False) and n not in tables)
+    if missing:
+        raise DataError(METADATA_PATH, f"table {missing[0]!r} is not marked optional but was not given")
+    present = set(tables)
+    package = {k: str(v).format(year=year) for k, v in meta["package"].items()}
+    return {
+        **package,
+        "profile": "tabular-data-package",
+        "report_year": int(year),
+        "resources": [_resource(n, tables[n], known[n], present, int(year)) for n in sorted(tables)],
+    }
+
+
+def descriptor_text(descriptor: dict) -> str:
+    """Deterministic bytes: keys sorted, resources in name order, UTF-8 text, one trailing newline."""
+    return json.dumps(descriptor, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def write_processed_descriptor(folder: Path, tables: dict[str, pd.DataFrame], year: int) -> Path:
+    """Write ``folder/datapackage.json`` describing ``tables``; returns its path."""
+    path = Path(folder) / DESCRIPTOR_NAME
+    text = descriptor_text(processed_descriptor(tables, year))
+    path.write_text(text, encoding="utf-8", newline="\n")
+    return path

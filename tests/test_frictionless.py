@@ -1,0 +1,263 @@
+"""The data packages are valid under the Frictionless spec (frictionless 5, as a library), and
+the processed tables' descriptor is written from metadata that must describe every table and column."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pandas as pd
+import pytest
+from frictionless import validate
+
+from conftest import FIXTURE_DATA, REPO, line_of_value, set_cell
+from mfgghg.data import processed_package
+from mfgghg.data.external import read_external_facts
+from mfgghg.data.ingest import ingest, write_csv
+from mfgghg.data.package import load_descriptor, read_package, read_resource
+from mfgghg.data.paths import YearPaths
+from mfgghg.data.processed_package import processed_descriptor, write_processed_descriptor
+from mfgghg.errors import DataError
+
+PACKAGES = [
+    REPO / "data" / "raw" / "2021",
+    REPO / "data" / "reference",
+    REPO / "data" / "external",
+    FIXTURE_DATA / "raw" / "2099",
+    FIXTURE_DATA / "reference",
+]
+
+
+def errors(report) -> list[list[str]]:
+    return report.flatten(["type", "message"])
+
+
+@pytest.mark.parametrize("folder", PACKAGES, ids=lambda p: str(p.relative_to(REPO)))
+def test_committed_packages_are_valid_frictionless(folder):
+    report = validate(folder / "datapackage.json")
+    assert report.valid, errors(report)
+    assert report.stats["tasks"] == len(load_descriptor(folder)["resources"])
+
+
+@pytest.mark.parametrize("folder", [PACKAGES[0], PACKAGES[3]], ids=["2021", "2099"])
+def test_raw_descriptors_use_spec_keys_and_namespaced_custom_ones(folder):
+    """No constraint or format outside the spec; references within the package are foreignKeys,
+    references to the reference lists are mfgghg:foreignKey."""
+    descriptor = load_descriptor(folder)
+    fields = [f for r in descriptor["resources"] for f in r["schema"]["fields"]]
+    assert not [f["name"] for f in fields if {"enum_from", "foreign_key"} & set(f.get("constraints", {}))]
+    assert not [f["name"] for f in fields if f.get("format") in ("roc_year", "roc_period")]
+    by_name = {r["name"]: r for r in descriptor["resources"]}
+    assert {"fields": ["measure_id"], "reference": {"resource": "annex_measures", "fields": ["measure_id"]}} \
+        in by_name["annex_funding"]["schema"]["foreignKeys"]
+    lead = next(f for f in by_name["annex_measures"]["schema"]["fields"] if f["name"] == "lead_agency_zh")
+    assert lead["mfgghg:foreignKey"] == {"package": "reference", "resource": "agencies", "field": "agency_zh"}
+    period = next(f for f in by_name["annex_measures"]["schema"]["fields"] if f["name"] == "period_roc")
+    assert period["mfgghg:notation"] == "roc_period" and period["constraints"]["pattern"]
+
+
+def test_a_broken_field_type_fails_with_frictionless_message(tmp_path):
+    copy = tmp_path / "2021"
+    shutil.copytree(PACKAGES[0], copy)
+    descriptor = load_descriptor(copy)
+    descriptor["resources"][0]["schema"]["fields"][0]["type"] = "integr"
+    (copy / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    report = validate(copy / "datapackage.json")
+    assert not report.valid
+    assert ["field-error", 'Field is not valid: field type "integr" is not supported'] in errors(report)
+
+
+def test_a_legacy_constraint_fails_frictionless_and_is_refused_by_the_reader(tmp_path):
+    copy = tmp_path / "2021"
+    shutil.copytree(PACKAGES[0], copy)
+    descriptor = load_descriptor(copy)
+    funding = next(r for r in descriptor["resources"] if r["name"] == "annex_funding")
+    funding["schema"]["fields"][0]["constraints"]["foreign_key"] = "annex_measures.measure_id"
+    (copy / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    report = validate(copy / "datapackage.json")
+    assert any(t == "field-error" and 'constraint "foreign_key" is' in m for t, m in errors(report))
+    with pytest.raises(DataError, match=r"constraint 'foreign_key' is not in the Frictionless spec; "
+                                        r"use the schema's \"foreignKeys\"") as info:
+        read_resource(copy, funding)
+    assert info.value.file == str(copy / "datapackage.json") and info.value.column == "measure_id"
+
+
+def test_a_same_package_foreign_key_is_checked_by_both(data_copy):
+    """A funding row for a measure the annex does not have: frictionless names the foreign key,
+    the project's reader names file, row and column."""
+    raw = data_copy / "raw" / "2021"
+    set_cell(raw / "annex_funding.csv", 2, "measure_id", "9.9.9")
+    report = validate(raw / "datapackage.json")
+    assert "foreign-key" in [t for t, _ in errors(report)]
+    with pytest.raises(DataError) as info:
+        read_package(raw, read_package(data_copy / "reference"))
+    assert info.value.message == "'9.9.9' is not a measure_id of annex_measures.csv"
+    assert (info.value.file, info.value.row, info.value.column) == (str(raw / "annex_funding.csv"), 2, "measure_id")
+
+
+def test_a_cross_package_reference_is_checked_by_the_reader(data_copy):
+    """mfgghg:foreignKey (not a Frictionless check): an agency missing from the reference list."""
+    raw = data_copy / "raw" / "2021"
+    agencies = data_copy / "reference" / "agencies.csv"
+    row = line_of_value(agencies, "agency_zh", "經濟部工業局")
+    set_cell(agencies, row, "agency_zh", "某機關")
+    with pytest.raises(DataError, match="must be one of") as info:
+        read_package(raw, read_package(data_copy / "reference"))
+    assert info.value.file == str(raw / "annex_measures.csv") and info.value.column in (
+        "lead_agency_zh", "co_agency_zh")
+
+
+def test_roc_notation_is_still_normalised(data_copy):
+    """mfgghg:notation roc_period: '110～114年' is read as 110-114, then checked by the pattern."""
+    raw = data_copy / "raw" / "2021"
+    measures = raw / "annex_measures.csv"
+    set_cell(measures, 2, "period_roc", "110～114年")
+    resource = next(r for r in load_descriptor(raw)["resources"] if r["name"] == "annex_measures")
+    table = read_resource(raw, resource)
+    assert table.data.loc[0, "period_roc"] == "110-114"
+    assert any(n.startswith("column period_roc: normalised ROC year notation") for n in table.notes)
+
+
+# --- the processed tables' descriptor ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ingested():
+    return ingest(YearPaths.for_year(2021))
+
+
+def _optional_tables(ingested) -> dict[str, pd.DataFrame]:
+    """The tables the ingest may also write, built here from the validated raw files."""
+    raw = ingested.raw
+    t6 = raw["published_table6_emissions"].text.copy()
+    t6.insert(0, "year", raw["published_table6_emissions"].data["roc_year"].astype(int) + 1911)
+    return {
+        "measure_goals": raw["measure_goals"].data.copy(),
+        "published_table4_printed": raw["published_table4_results_summary"].text.copy(),
+        "published_table6_printed": t6,
+        "external_facts": read_external_facts(REPO / "data" / "external"),
+        "intensity_series": pd.DataFrame({"year": [2020, 2021], "intensity": [1.5, 1.4], "index": [100.0, 93.3],
+                                          "source": ["a named source", "a named source"]}),
+    }
+
+
+def _write(folder, tables, year=2021):
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, df in tables.items():
+        write_csv(df, folder / f"{name}.csv")
+    return write_processed_descriptor(folder, tables, year)
+
+
+def test_processed_package_of_the_ingest_is_valid(ingested, tmp_path):
+    path = _write(tmp_path / "p", ingested.tables)
+    assert path == tmp_path / "p" / "datapackage.json"
+    report = validate(path)
+    assert report.valid, errors(report)
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    assert [r["name"] for r in descriptor["resources"]] == sorted(ingested.tables)
+    assert report.stats["tasks"] == len(ingested.tables)
+    by_name = {r["name"]: r for r in descriptor["resources"]}
+    for name, df in ingested.tables.items():
+        r = by_name[name]
+        assert r["path"] == f"{name}.csv" and r["title"] and r["description"]
+        assert r["source"]["raw_files"] and r["source"]["report_sections"]
+        assert [f["name"] for f in r["schema"]["fields"]] == list(df.columns)
+        assert all(f["description"] for f in r["schema"]["fields"])
+        assert r["schema"]["primaryKey"]
+    funding = by_name["measure_funding"]["schema"]
+    assert {"fields": ["measure_id"], "reference": {"resource": "measures", "fields": ["measure_id"]}} \
+        in funding["foreignKeys"]
+    units = {f["name"]: f.get("unit") for r in descriptor["resources"] for f in r["schema"]["fields"]}
+    assert units["amount_twd"] == "twd" and units["reduction_t_co2e"] == "t_co2e"
+    assert units["actual_mt_co2e"] == "mt_co2e" and units["rate_pct"] == "pct"
+    assert "data/raw/2021/annex_funding.csv" in by_name["measure_funding"]["source"]["raw_files"]
+    assert "data/reference/funding_sources.csv" in by_name["measure_funding"]["source"]["raw_files"]
+
+
+def test_processed_package_with_the_optional_tables_is_valid(ingested, tmp_path):
+    tables = {**ingested.tables, **_optional_tables(ingested)}
+    path = _write(tmp_path / "p", tables)
+    report = validate(path)
+    assert report.valid, errors(report)
+    names = [r["name"] for r in json.loads(path.read_text(encoding="utf-8"))["resources"]]
+    assert {"measure_goals", "published_table4_printed", "published_table6_printed", "external_facts",
+            "intensity_series"} <= set(names)
+
+
+def test_processed_descriptor_bytes_are_deterministic(ingested, tmp_path):
+    first = _write(tmp_path / "a", ingested.tables).read_bytes()
+    reordered = dict(reversed(list(ingested.tables.items())))
+    second = _write(tmp_path / "b", reordered).read_bytes()
+    assert first == second and first.endswith(b"}\n") and not first.endswith(b"\n\n")
+    assert "輔導產業".encode("utf-8") not in first  # only descriptions, no data...
+    assert "主辦機關".encode("utf-8") in first  # ...and not \u-escaped (ensure_ascii=False)
+    assert first.startswith(b'{\n "description"')  # indent=1, keys sorted
+
+
+def test_processed_package_foreign_key_violation_fails_frictionless(ingested, tmp_path):
+    tables = dict(ingested.tables)
+    funding = tables["measure_funding"].copy()
+    funding.loc[0, "measure_id"] = "9.9.9"
+    tables["measure_funding"] = funding
+    report = validate(_write(tmp_path / "p", tables))
+    assert not report.valid
+    assert any(t == "foreign-key" and "9.9.9" in m for t, m in errors(report))
+
+
+def test_processed_package_foreign_key_to_a_missing_table_fails_frictionless(ingested, tmp_path):
+    path = _write(tmp_path / "p", ingested.tables)
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    funding = next(r for r in descriptor["resources"] if r["name"] == "measure_funding")
+    funding["schema"]["foreignKeys"][0]["reference"]["resource"] = "no_such_table"
+    path.write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    report = validate(path)
+    assert not report.valid
+    assert any(t == "resource-error" and 'as resource "no_such_table" does not exist' in m for t, m in errors(report))
+
+
+def test_a_table_without_metadata_is_refused(ingested):
+    tables = {**ingested.tables, "undocumented": pd.DataFrame({"a": [1]})}
+    with pytest.raises(DataError, match="table 'undocumented' has no metadata") as info:
+        processed_descriptor(tables, 2021)
+    assert info.value.file == str(processed_package.METADATA_PATH)
+
+
+def test_an_undescribed_column_is_refused(ingested, tmp_path):
+    tables = dict(ingested.tables)
+    tables["measures"] = tables["measures"].assign(new_column=1)
+    with pytest.raises(DataError, match="table 'measures': column 'new_column' is not described") as info:
+        write_processed_descriptor(tmp_path, tables, 2021)
+    assert info.value.column == "new_column"
+    assert not (tmp_path / "datapackage.json").exists()
+
+
+def test_metadata_gaps_are_refused(ingested, monkeypatch, tmp_path):
+    """An empty description, a described column the table lacks, a unit suffix with another unit,
+    a required table missing: each is a one-line DataError naming the table."""
+    original = processed_package.load_metadata()
+
+    def with_change(change):
+        meta = json.loads(json.dumps(original))
+        change(meta["tables"])
+        path = tmp_path / "meta.json"
+        path.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        monkeypatch.setattr(processed_package, "load_metadata", lambda: json.loads(path.read_text(encoding="utf-8")))
+
+    with_change(lambda t: t["pillars"].update(description=" "))
+    with pytest.raises(DataError, match="table 'pillars' has no description"):
+        processed_descriptor(ingested.tables, 2021)
+    with_change(lambda t: t["pillars"]["fields"]["name_zh"].update(description=""))
+    with pytest.raises(DataError, match="table 'pillars': column 'name_zh' has no description"):
+        processed_descriptor(ingested.tables, 2021)
+    with_change(lambda t: t["pillars"]["fields"].update(gone={"type": "string", "description": "x"}))
+    with pytest.raises(DataError, match="described column 'gone' is not in the table"):
+        processed_descriptor(ingested.tables, 2021)
+    with_change(lambda t: t["measure_funding"]["fields"]["amount_twd"].update(unit="t_co2e"))
+    with pytest.raises(DataError, match=r"a column named \*_twd must declare unit 'twd'"):
+        processed_descriptor(ingested.tables, 2021)
+    monkeypatch.setattr(processed_package, "load_metadata", lambda: original)
+    without = {k: v for k, v in ingested.tables.items() if k != "notes"}
+    with pytest.raises(DataError, match="table 'notes' is not marked optional but was not given"):
+        processed_descriptor(without, 2021)
+    # optional tables may be absent: the ingest's ten tables alone are described
+    assert len(processed_descriptor(ingested.tables, 2021)["resources"]) == len(ingested.tables)
