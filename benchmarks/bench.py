@@ -13,6 +13,14 @@ Usage, from the repository root:
     .venv/bin/python benchmarks/bench.py            # 3 runs of (a) and (b), 1 of (c)
     .venv/bin/python benchmarks/bench.py --runs 5 --test-runs 3
     .venv/bin/python benchmarks/bench.py --skip-test
+    .venv/bin/python benchmarks/bench.py --speedups --runs 3   # each batch speed-up's gain on (a)
+
+With ``--speedups``, (a) is run with all of the runner's batch speed-ups (mfgghg.runner.fast.batch),
+without each one in turn (``MFGGHG_FAST_SKIP``) and without any (``MFGGHG_FAST=0``), interleaved; for
+each it prints the median wall time and the CPU time of the run's own processes (the runner, its fork
+server, kernels and page writer: all reaped descendants, so other work on the machine does not count),
+and the gain: what the run costs more without it. A speed-up that replaces library internals and
+gains less than 5% does not belong in the project.
 """
 
 from __future__ import annotations
@@ -77,13 +85,43 @@ def time_it(fn, cpu: list | None = None) -> float:
     return wall
 
 
-def run_pipeline(work: Path) -> None:
+def run_pipeline(work: Path, env: dict | None = None) -> None:
     subprocess.run(
         [sys.executable, "-m", "mfgghg", "run", "--year", "2021", "--lang", "zh-TW",
          "--processed-root", str(work / "processed"), "--figures-root", str(work / "figures"),
          "--build-root", str(work / "build")],
-        cwd=REPO, env=ENV, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        cwd=REPO, env=env or ENV, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
+
+
+def children_cpu_seconds() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def measure_speedups(runs: int) -> int:
+    """Each batch speed-up's gain on (a): the run with all of them against the run without it."""
+    from mfgghg.runner.fast.batch import SKIP, SPEEDUPS, SWITCH
+
+    variants = {"all": {}, **{f"without {name}": {SKIP: name} for name in SPEEDUPS}, "none": {SWITCH: "0"}}
+    wall = {v: [] for v in variants}
+    cpu = {v: [] for v in variants}
+    with tempfile.TemporaryDirectory(prefix="mfgghg-bench-") as tmp:
+        for i in range(runs):
+            for v, extra in variants.items():
+                before = children_cpu_seconds()
+                wall[v].append(time_it(lambda: run_pipeline(Path(tmp) / f"{i}-{len(wall[v])}-{hash(v)}", dict(ENV, **extra))))
+                cpu[v].append(children_cpu_seconds() - before)
+    print(f"machine: {machine()}")
+    print(f"runs: {runs} of each; (a) one edition through the runner; gain = cost without it / cost with all - 1")
+    base_wall, base_cpu = statistics.median(wall["all"]), statistics.median(cpu["all"])
+    for v in variants:
+        w, c = statistics.median(wall[v]), statistics.median(cpu[v])
+        gain = "" if v == "all" else f"   gain: wall {100 * (w / base_wall - 1):+5.1f}%, CPU {100 * (c / base_cpu - 1):+5.1f}%"
+        print(f"{v:28s} wall {w:5.2f} s   CPU {c:5.2f} s{gain}")
+    return 0
 
 
 def run_floor(notebooks: list[Path], work: Path) -> None:
@@ -120,9 +158,10 @@ def main(argv=None) -> int:
     p.add_argument("--runs", type=int, default=3, help="runs of (a) and (b) (default 3)")
     p.add_argument("--test-runs", type=int, default=1, help="runs of make test (default 1)")
     p.add_argument("--skip-test", action="store_true", help="do not time make test")
+    p.add_argument("--speedups", action="store_true", help="measure each batch speed-up's gain on (a) instead")
     args = p.parse_args(argv)
     try:
-        return measure(args)
+        return measure_speedups(args.runs) if args.speedups else measure(args)
     except subprocess.CalledProcessError as err:
         shown = "\n".join((err.stderr or err.stdout or "").splitlines()[-40:])  # the end: where pytest says what failed
         print(f"error: {' '.join(map(str, err.cmd[:6]))} ... failed:\n{shown}", file=sys.stderr)

@@ -151,7 +151,9 @@ def _stop_background(fixture: str) -> None:
 def _background_env() -> dict:
     import os
 
-    env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1")
+    from mfgghg.runner.pipeline import INLINE_BACKEND
+
+    env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1", MPLBACKEND=INLINE_BACKEND)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO / "tests"), env.get("PYTHONPATH")]))
     return env
 
@@ -208,5 +210,5 @@ def fork_server():
     from mfgghg.runner.fast import kernelfork
     from mfgghg.runner.pipeline import discover_notebooks, fork_server_preload
 
-    with kernelfork.KernelForkServer(KERNEL_NAME, fork_server_preload(discover_notebooks(), staged=False)[0]) as server:
+    with kernelfork.KernelForkServer(KERNEL_NAME, fork_server_preload(staged=False, batch=False)[0]) as server:
         yield server

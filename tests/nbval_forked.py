@@ -25,7 +25,7 @@ def nbval_kernels_forked(request):
 
     # --nbval-current-env: nbval starts this interpreter's ipykernel command, not the kernelspec's
     argv = ipykernel.kernelspec.get_kernel_dict()["argv"] if request.config.option.nbval_current_env else None
-    server = kernelfork.KernelForkServer(KERNEL_NAME, fork_server_preload(discover_notebooks(), staged=False)[0],
+    server = kernelfork.KernelForkServer(KERNEL_NAME, fork_server_preload(staged=False, batch=False)[0],
                                          argv=argv)
     standard = nbval.kernel.KernelManager
 

@@ -63,8 +63,10 @@ def test_success_replaces_the_year_outputs(roots, tmp_path, run):
     nb = make_notebook(tmp_path / "01_ok.ipynb", WRITE_FIGURE)
     result = run(roots, [nb])
     # the old figure is gone: the folder was replaced, not merged; the page and notebook copies are new
-    assert sorted(p.name for p in (roots / "figures" / "2021").iterdir()) == ["index.html", "new.txt", "notebooks"]
+    assert sorted(p.name for p in (roots / "figures" / "2021").iterdir()) == ["data", "index.html", "new.txt", "notebooks"]
     assert (roots / "figures" / "2021" / "notebooks" / "01_ok.html").is_file()
+    # the year's processed tables go with the figure set
+    assert (roots / "figures" / "2021" / "data" / "table.csv").read_text() == "x\n2\n"
     assert (roots / "processed" / "2021" / "table.csv").read_text() == "x\n2\n"
     assert (roots / "build" / "2021" / "01_ok.ipynb").is_file() and result.executed
     assert not any(p.name.startswith(".staging") for p in (roots / "build" / "2021").iterdir())
@@ -198,7 +200,7 @@ from mfgghg.runner.site import build_index
 check_lang("en")
 pipeline.import_run_dependencies()
 notebooks = pipeline.discover_notebooks()
-sorted(notebooks, key=pipeline.notebook_weight)
+pipeline.fork_server_preload()
 tmp = Path(tempfile.mkdtemp())
 executed = tmp / "executed.ipynb"
 shutil.copy(notebooks[1], executed)

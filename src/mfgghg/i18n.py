@@ -54,25 +54,44 @@ def get_lang() -> str:
 
 
 def translations() -> dict[str, str]:
-    """zh_tw → en from the current reference folder's table (validated by its description)."""
-    return _translations(_current["reference"])
+    """zh_tw → en from the current reference folder's table (validated by its description), read
+    again whenever the table (or a draft named in ``MFGGHG_EXTRA_TRANSLATIONS``) has changed on
+    disk: a row added after an error is found by the same kernel."""
+    import os
+    from pathlib import Path
+
+    from mfgghg.data.paths import resolve
+
+    folder = Path(_current["reference"]) if _current["reference"] else resolve("data/reference")
+    files = [folder / "translations.csv", folder / "datapackage.json",
+             *map(Path, filter(None, os.environ.get("MFGGHG_EXTRA_TRANSLATIONS", "").split(",")))]
+    stamps = tuple((str(f), *_stamp(f)) for f in files)
+    return _translations(str(folder), stamps)
+
+
+def _stamp(path) -> tuple:
+    try:
+        st = path.stat()
+    except OSError:
+        return (None, None)
+    return (st.st_mtime_ns, st.st_size)
 
 
 @lru_cache(maxsize=4)
-def _translations(reference: str | None) -> dict[str, str]:
+def _translations(reference: str, stamps: tuple) -> dict[str, str]:
+    """(``stamps``: the files' modification times and sizes, part of the cache key only)"""
     from pathlib import Path
 
     from mfgghg.data.package import read_package
-    from mfgghg.data.paths import resolve
 
-    table = read_package(Path(reference) if reference else resolve("data/reference"))["translations"].data
+    table = read_package(Path(reference))["translations"].data
     mapping = dict(zip(table["zh_tw"], table["en"]))
     # Drafts being written (rows not yet merged into the table): comma-separated CSV paths.
     import os
 
     import pandas as pd
 
-    for path in filter(None, os.environ.get("MFGGHG_EXTRA_TRANSLATIONS", "").split(",")):
+    for path in [s[0] for s in stamps[2:]]:
         extra = pd.read_csv(path, dtype=str, keep_default_na=False)
         mapping.update(zip(extra["zh_tw"], extra["en"]))
     return mapping

@@ -28,7 +28,6 @@ def setup(report_year, raw_root="data/raw", processed_root="data/processed", fig
     if figures:
         from mfgghg.plots.style import apply_style
 
-        use_inline_backend()
         apply_style()
     return paths
 
@@ -42,17 +41,3 @@ def rel(path) -> str:
         return str(p.relative_to(repo_root()))
     except ValueError:
         return p.name
-
-
-def use_inline_backend() -> None:
-    """Figures shown inline in a kernel whatever MPLBACKEND says, so stored notebook outputs
-    (compared by nbval) do not depend on the environment that ran them."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return
-    shell = get_ipython()
-    if shell is not None and shell.__class__.__name__ == "ZMQInteractiveShell":
-        import matplotlib
-
-        matplotlib.use("module://matplotlib_inline.backend_inline")

@@ -23,7 +23,7 @@ import pandas as pd
 from matplotlib.collections import LineCollection
 
 from mfgghg.errors import DataError
-from mfgghg.plots.style import PALETTE, omit_unseen_minor_ticks, source_line
+from mfgghg.plots.style import PALETTE, figure_style, omit_unseen_minor_ticks, source_line
 from mfgghg.i18n import _, get_lang
 from mfgghg.data.paths import roc_year
 from mfgghg.checks.reconcile import (AGREES, REDUCTION_KIND_SETS, check_notes_known, check_row, funding_by_pillar, join_notes,
@@ -423,6 +423,7 @@ def _short(name: str, n: int = 16) -> str:
     return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
+@figure_style
 def plot_table5(rebuilt: pd.DataFrame):
     """Left: the report year's actual money per pillar, published (solid) against the annex summed
     (hatched: public and private stacked). Right: execution rates, published against recomputed."""
@@ -472,6 +473,7 @@ def by_pillar_and_ministry(by_pillar: pd.DataFrame, by_ministry: pd.DataFrame) -
                      ignore_index=True)
 
 
+@figure_style
 def plot_spending_by_source(by_pillar: pd.DataFrame, by_ministry: pd.DataFrame, sources: list[str],
                             private_sources: set[str]):
     """Stacked horizontal bars of the year's money by source, per pillar and per ministry (億元)."""
@@ -501,6 +503,7 @@ def plot_spending_by_source(by_pillar: pd.DataFrame, by_ministry: pd.DataFrame, 
     return fig, by_pillar_and_ministry(by_pillar, by_ministry)
 
 
+@figure_style
 def plot_spending_per_measure(per_measure: pd.DataFrame):
     """One bar per measure (public solid, private hatched), in the table's order, grouped by pillar."""
     pm = per_measure.iloc[::-1].reset_index(drop=True)
@@ -529,6 +532,7 @@ def plot_spending_per_measure(per_measure: pd.DataFrame):
     return fig, per_measure
 
 
+@figure_style
 def plot_cost_per_tonne(cost: pd.DataFrame, caption: str, n_without: int):
     """NT$ per t CO2e per measure on a log axis: public money (filled) and all money (hollow),
     actual/expected in the upper panel, potentials apart in a grey lower panel."""
@@ -586,6 +590,7 @@ def plot_cost_per_tonne(cost: pd.DataFrame, caption: str, n_without: int):
     return fig, cost
 
 
+@figure_style
 def plot_shares(by_pillar: pd.DataFrame, by_ministry: pd.DataFrame):
     """Each group's share of money (all, public) beside its share of actual + expected reductions."""
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.6), gridspec_kw={"width_ratios": [len(by_pillar), len(by_ministry)]})

@@ -21,7 +21,7 @@ from matplotlib.patches import Patch
 from mfgghg.data.package import load_descriptor, read_resource
 from mfgghg.errors import DataError
 from mfgghg.data.external import EXTERNAL, external_dir, read_external_facts  # noqa: F401 - part of this module's API
-from mfgghg.plots.style import PALETTE
+from mfgghg.plots.style import PALETTE, figure_style
 from mfgghg.i18n import _
 from mfgghg.data.paths import normalize_year
 from mfgghg.checks.reconcile import AGREES, check_notes_known, check_row, join_notes
@@ -357,6 +357,7 @@ STYLE = {  # how each origin is drawn, the same in every figure of notebooks 03 
 }
 
 
+@figure_style
 def placeholder_figure(title: str, message: str):
     """A figure that says there is nothing to draw (a report year without these figures), so the
     notebook still writes every figure file and the reader sees why it is empty. ``title`` and
@@ -368,6 +369,7 @@ def placeholder_figure(title: str, message: str):
     return fig
 
 
+@figure_style
 def plot_annual(table: pd.DataFrame, unit_zh: str = MT):
     """Annual target against emissions, years over target marked, margins written on the plot."""
     fig, ax = plt.subplots(figsize=(8, 4.8))
@@ -396,6 +398,7 @@ def plot_annual(table: pd.DataFrame, unit_zh: str = MT):
     return fig
 
 
+@figure_style
 def plot_cumulative(table: pd.DataFrame, unit_zh: str = MT):
     """Cumulative target against cumulative emissions (top) and the cumulative margin left (bottom):
     at the scale of the totals the margin would be invisible."""
@@ -462,6 +465,7 @@ def drivers_figure_data(changes: pd.DataFrame, checks: pd.DataFrame) -> pd.DataF
     return pd.DataFrame(rows, columns=DRIVERS_COLUMNS)
 
 
+@figure_style
 def plot_drivers(data: pd.DataFrame):
     """Stated changes (solid) and Table 6's recomputation (hatched): % on the left, Mt on the right."""
     if data.empty:
@@ -523,6 +527,7 @@ def external_titles(data: pd.DataFrame) -> list[str]:
     return list(dict.fromkeys(data.loc[data["origin"] == EXTERNAL, "source_title"]))
 
 
+@figure_style
 def plot_context(data: pd.DataFrame, unit_zh: str = MT):
     """The first period in a longer view: external baseline and later targets drawn grey and open."""
     fig, ax = plt.subplots(figsize=(9, 4.8))

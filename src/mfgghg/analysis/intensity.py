@@ -27,7 +27,7 @@ from mfgghg.data.package import HEADER_ROW, line_of, read_resource
 from mfgghg.analysis.emissions import (DERIVED, EXTERNAL, REPORT, STYLE, external_vs_report, fact, placeholder_figure,
                         section_parts, source_label)
 from mfgghg.errors import DataError
-from mfgghg.plots.style import PALETTE, source_line
+from mfgghg.plots.style import PALETTE, figure_style, source_line
 from mfgghg.i18n import _
 from mfgghg.nb import rel as nb_rel
 from mfgghg.data.paths import resolve
@@ -309,6 +309,7 @@ def index_figure_data(points: pd.DataFrame, series: pd.DataFrame | None) -> pd.D
     return data
 
 
+@figure_style
 def plot_index(points: pd.DataFrame, series: pd.DataFrame | None = None):
     """Figure 2 as far as the data go: base year = 100, the printed result and the target line,
     and a supplied yearly series only when there is one. Nothing is drawn between printed points."""
@@ -371,6 +372,7 @@ def decomposition_figure_data(decomp: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@figure_style
 def plot_decomposition(decomp: pd.DataFrame):
     """Emissions, intensity and implied output as indices (base year = 100), per reading."""
     if decomp.empty:

@@ -20,7 +20,7 @@ from matplotlib.patches import Patch
 
 from mfgghg.data.package import RawTable, line_of, load_descriptor, read_resource
 from mfgghg.errors import DataError
-from mfgghg.plots.style import PALETTE, omit_unseen_minor_ticks, source_note
+from mfgghg.plots.style import PALETTE, figure_style, omit_unseen_minor_ticks, source_note
 from mfgghg.i18n import CJK, _, get_lang
 from mfgghg.data.ingest import measure_id_key
 from mfgghg.checks.reconcile import (AGREES, REDUCTION_KIND_SETS, check_notes_known, join_notes, reconcile_headlines,
@@ -500,6 +500,7 @@ NOT_ACHIEVED_COLOR = PALETTE[3]
 TYPE_COLORS = {"substantive": PALETTE[0], "capacity": PALETTE[2]}
 
 
+@figure_style
 def plot_status(panels: list[tuple[str, pd.DataFrame, dict]], source: str):
     """Status by group (pillar, ministry): bars per measure type, split into achieved,
     achieved-but-flagged (hatched: derived from the goals analysis) and not achieved.
@@ -547,6 +548,7 @@ KIND_STYLE = {
 }
 
 
+@figure_style
 def plot_measure_reductions(reductions: pd.DataFrame, counted: tuple, source: str):
     """Figure 1 from the annex: each measure's reported reduction (萬公噸CO2e, log scale), in
     measure order, grouped by pillar and strategy, its kind shown by colour and hatch.
@@ -590,6 +592,7 @@ def plot_measure_reductions(reductions: pd.DataFrame, counted: tuple, source: st
     return fig
 
 
+@figure_style
 def plot_reduction_totals(checks: pd.DataFrame, by_pillar: pd.DataFrame, counted: tuple, pillar_labels: dict,
                           source: str, key: str = "reduction_report_year"):
     """Left: the headline reduction (printed) beside the measures' sums by kind (derived).
@@ -666,6 +669,7 @@ def _pct_label(pct: float) -> str:
     return f"{pct:.1f}%" if 99.5 <= pct < 100 else f"{pct:.0f}%"
 
 
+@figure_style
 def plot_goals(progress: pd.DataFrame, source: str, year: int | None = None):
     """Result / goal (%) per goal, in panels by goal basis. 100% dashed; the linear pace of a
     multi-year goal as a black tick; values not printed as numbers (inferred) hatched; goals

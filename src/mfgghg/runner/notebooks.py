@@ -7,7 +7,7 @@ from pathlib import Path
 import nbformat
 
 from mfgghg import KERNEL_NAME
-from mfgghg.runner.pipeline import discover_notebooks
+from mfgghg.runner.pipeline import discover_notebooks, use_inline_backend_in_kernels
 
 KERNELSPEC = {"name": KERNEL_NAME, "display_name": f"Python 3 ({KERNEL_NAME})", "language": "python"}
 
@@ -28,6 +28,7 @@ def refresh_notebook(path: Path, kernel: str = KERNEL_NAME) -> None:
     """Execute a notebook in place with its default parameters and store its outputs."""
     from nbclient import NotebookClient
 
+    use_inline_backend_in_kernels()
     nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, kernel_name=kernel, timeout=600, resources={"metadata": {"path": str(path.parent)}}).execute()
     clean_metadata(nb)

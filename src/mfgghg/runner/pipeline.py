@@ -21,6 +21,14 @@ from mfgghg.errors import MfgGhgError, ParameterError
 from mfgghg.data.paths import YearPaths, normalize_year, resolve, swap_in
 
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
+# The runner's kernels show figures inline whatever the shell's MPLBACKEND says, so that executed
+# notebooks (and the stored outputs nbval compares) do not depend on it. It is set in the runner's own
+# process, whose kernels inherit it; a researcher's kernel keeps the backend they chose.
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+
+
+def use_inline_backend_in_kernels() -> None:
+    os.environ["MPLBACKEND"] = INLINE_BACKEND
 
 
 class RunError(MfgGhgError):
@@ -83,6 +91,7 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict, kernel: str
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
+    use_inline_backend_in_kernels()
     extra = {}
     if fork_server is not None:
         from mfgghg.runner.fast.kernelfork import forking_kernel_manager_class
@@ -152,34 +161,39 @@ def kernel_fork_server(notebooks: list[Path], kernel: str, server=None):
     if server is not None or not kernelfork.enabled():
         yield server
         return
+    use_inline_backend_in_kernels()
     # started before the notebooks are read: it imports ipykernel meanwhile
     with kernelfork.KernelForkServer(kernel, send_preload=False) as started:
-        started.send_preload(*fork_server_preload(notebooks))
+        started.send_preload(*fork_server_preload())
         yield started
 
 
-# Run by the fork server after the plotting libraries: first-use work of every figure-drawing kernel.
-FIGURES_WARM_UP = "from mfgghg.plots.style import warm_up as _warm_up; _warm_up()"
+# What the kernel fork server imports before it forks kernels: declared here (not read from the
+# notebooks' source). The ingest's stage has no plotting library; the analysis stage adds them, this
+# package's analysis and plotting modules, and the batch speed-ups (mfgghg.runner.fast.batch).
+INGEST_PRELOAD = [
+    "import pandas", "import pandera.pandas", "import mfgghg.nb", "import mfgghg.data.ingest",
+    "import mfgghg.data.overview", "import mfgghg.checks.reconcile",
+]
+ANALYSIS_PRELOAD = [
+    "import matplotlib", "import matplotlib.pyplot", "import seaborn", "import mfgghg.plots.style",
+    "import mfgghg.analysis.status", "import mfgghg.analysis.emissions", "import mfgghg.analysis.intensity",
+    "import mfgghg.analysis.budget",
+]
+# Run by the fork server after the plotting libraries: the batch speed-ups and first-use work of
+# every figure-drawing kernel (MFGGHG_FAST=0: the warm-up only, no speed-up).
+BATCH_WARM_UP = "from mfgghg.runner.fast.batch import warm_up as _warm_up; _warm_up()"
+# nbval's kernels (tests): the same imports, the style's first-use work, no batch speed-up.
+STANDARD_WARM_UP = "from mfgghg.plots.style import apply_style as _apply_style; _apply_style()"
 
 
-def fork_server_preload(notebooks: list[Path], staged: bool = True) -> tuple[list[str], list[str]]:
-    """What a kernel fork server runs before forking kernels for ``notebooks``: their imports and,
-    when they import this package's figures, the figures' warm-up (:func:`mfgghg.plots.style.warm_up`).
-    ``staged``: the first notebook's imports first, the rest after the server has forked its kernel
-    (see :mod:`mfgghg.runner.fast.kernelfork`); else everything before the first kernel."""
-    from mfgghg.runner.fast.kernelfork import notebook_imports
-
-    first = notebook_imports(notebooks[:1]) if staged else notebook_imports(notebooks)
-    later = [s for s in notebook_imports(notebooks[1:]) if s not in first] if staged else []
-    if any("mfgghg.plots.style" in s for s in first + later):
-        (later if later else first).append(FIGURES_WARM_UP)
-    return first, later
-
-
-def notebook_weight(notebook: Path) -> int:
-    """A notebook's expected cost, to start the heavy ones first: the figures it saves (drawing
-    them is most of an analysis notebook's time)."""
-    return Path(notebook).read_text(encoding="utf-8").count("save_figure(")
+def fork_server_preload(staged: bool = True, batch: bool = True) -> tuple[list[str], list[str]]:
+    """What a kernel fork server runs before forking kernels: :data:`INGEST_PRELOAD`, then
+    :data:`ANALYSIS_PRELOAD` and the warm-up (with ``batch``, the runner's batch speed-ups, see
+    :mod:`mfgghg.runner.fast.batch`). ``staged``: the analysis stage after the server has forked its
+    first kernel (the ingest's, see :mod:`mfgghg.runner.fast.kernelfork`); else everything before."""
+    later = ANALYSIS_PRELOAD + [BATCH_WARM_UP if batch else STANDARD_WARM_UP]
+    return (list(INGEST_PRELOAD), later) if staged else (INGEST_PRELOAD + later, [])
 
 
 def import_run_dependencies() -> None:
@@ -337,9 +351,7 @@ def _run_year(y, final, notebooks, kernel, strict, lang, jobs, build_root, figur
 
             try:
                 with ThreadPoolExecutor(max_workers=jobs) as pool:
-                    # heaviest first, so the last notebook to start is a short one (no core idles at the end)
-                    futures = {nb: pool.submit(run_analysis, nb)
-                               for nb in sorted(rest, key=notebook_weight, reverse=True)}
+                    futures = {nb: pool.submit(run_analysis, nb) for nb in rest}
                     try:
                         result.executed += [run_one(nb, on_kernel_ready=ingest_started.set,
                                                     before_launch=before_first_launch) for nb in first]
@@ -364,6 +376,7 @@ def _run_year(y, final, notebooks, kernel, strict, lang, jobs, build_root, figur
                     job.exception()
             if before_first_launch is not None:  # (passed already, when the ingest's kernel was launched)
                 before_first_launch()  # nothing is published unless the preflight passed
+            ship_processed_data(staged.processed, staged.figures)
             build_index(staged.figures, y, [pages / f"{nb.stem}.html" for nb in result.executed], lang)
             publish(staged.processed, final.processed)
             # the English set lives inside the Chinese year folder: carry it over when replacing that folder
@@ -424,6 +437,15 @@ def show_published_paths(executed: Path, replacements: dict[str, str]) -> None:
                 params[key] = params[key].replace(old, new)
     text = versions[nb.nbformat].writes_json(nb)
     executed.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")  # as nbformat.write
+
+
+def ship_processed_data(processed: Path, figures: Path) -> None:
+    """The year's processed tables and their datapackage.json go with the figure set (``data/``), so
+    that a reader of the yearly page downloads the data with its description."""
+    from mfgghg.runner.site import DATA_DIR
+
+    if processed.is_dir():
+        shutil.copytree(processed, figures / DATA_DIR, dirs_exist_ok=True)
 
 
 def publish(new: Path, target: Path, keep: list[str] = ()) -> None:

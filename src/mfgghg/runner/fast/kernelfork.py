@@ -605,7 +605,18 @@ def _kernel_child(argv: list[str], env: dict, cwd: str | None, stdout: str | Non
         sys.argv = list(argv)
         from ipykernel.kernelapp import IPKernelApp
 
-        IPKernelApp.launch_instance(argv=[*argv[1:], f"--IPKernelApp.parent_handle={parent}"])
+        app = IPKernelApp.instance()  # (what launch_instance does, with one step between)
+        app.initialize([*argv[1:], f"--IPKernelApp.parent_handle={parent}"])
+        backend = "module://matplotlib_inline.backend_inline"
+        if "matplotlib_inline.backend_inline" in sys.modules and env.get("MPLBACKEND", backend) == backend:
+            # The server imported the inline backend before any shell existed, so its IPython side (figures
+            # shown at the end of a cell) was not set up, as a standard kernel's first import of pyplot does.
+            from IPython.core.pylabtools import activate_matplotlib
+            from matplotlib_inline.backend_inline import configure_inline_support
+
+            activate_matplotlib(backend)
+            configure_inline_support(app.shell, backend)
+        app.start()
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)

@@ -1,0 +1,131 @@
+"""A researcher's kernel is theirs: ``nb.setup()`` and saving a figure replace no function or method
+of matplotlib, pandas or IPython, set no environment variable, leave the backend the user chose and
+the saved figure open, and keep the project's fixed title height out of the user's own figures."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from conftest import REPO
+
+PROBE = r'''
+import importlib, inspect, json, os, pkgutil, sys, tempfile
+
+def modules():
+    import IPython, matplotlib, pandas
+    found = {}
+    skip = (".tests", ".testing", "sphinxext", "conftest", "pylab", "_qt", "tk", "gtk", "wx", "macosx", "webagg",
+            "nbagg", "qt", "cairo", "kernel.zmq", "terminal", "pyplot_stub")
+
+    def walk(path, prefix):
+        for info in pkgutil.iter_modules(path, prefix):
+            if any(part in info.name for part in skip):
+                continue
+            try:
+                module = found[info.name] = importlib.import_module(info.name)
+            except Exception:
+                continue
+            if info.ispkg:
+                walk(module.__path__, info.name + ".")
+
+    for package in (matplotlib, pandas, IPython):
+        walk(package.__path__, package.__name__ + ".")
+        found[package.__name__] = package
+    return found
+
+def census(mods):
+    seen = {}
+    for name, mod in mods.items():
+        for attr, obj in list(vars(mod).items()):
+            if inspect.isroutine(obj) or hasattr(obj, "__wrapped__"):
+                seen[f"{name}.{attr}"] = obj
+            elif inspect.isclass(obj) and obj.__module__ == name:
+                for m, f in list(vars(obj).items()):
+                    if inspect.isroutine(f) or isinstance(f, (staticmethod, classmethod, property)):
+                        seen[f"{name}.{attr}.{m}"] = f
+    return seen
+
+import matplotlib
+matplotlib.use("agg")  # the user's choice
+mods = modules()
+before = census(mods)
+import pandera.pandas  # (sets PYARROW_IGNORE_TIMEZONE and SPARK_LOCAL_IP when imported: pandera's doing)
+env_before = dict(os.environ)
+import pandas as pd
+import matplotlib.pyplot as plt
+from mfgghg import nb
+from mfgghg.plots.style import save_figure
+from mfgghg.analysis import status
+nb.setup(2021)
+fig, ax = plt.subplots()
+ax.set_title("減碳量")
+ax.plot([1, 2], [3, 4])
+out = tempfile.mkdtemp()
+save_figure(fig, "probe", out, pd.DataFrame({"x": [1]}))
+after = census(mods)
+mine, mine_ax = plt.subplots()
+print(json.dumps({
+    "replaced": sorted(k for k in before if k in after and after[k] is not before[k]),
+    "env_changed": sorted(k for k in set(env_before) | set(os.environ) if env_before.get(k) != os.environ.get(k)),
+    "backend": matplotlib.get_backend(),
+    "figure_open": plt.fignum_exists(fig.number),
+    "files": sorted(os.listdir(out)),
+    "titley": matplotlib.rcParams["axes.titley"],
+    "users_title_auto": mine_ax._autotitlepos,
+}))
+'''
+
+
+def test_setup_and_saving_leave_the_kernel_as_installed():
+    env = dict(os.environ, MFGGHG_FAST="1")  # even with the batch switch on: only the runner installs speed-ups
+    env.pop("MPLBACKEND", None)
+    done = subprocess.run([sys.executable, "-c", PROBE], cwd=REPO, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found["replaced"] == [], found["replaced"][:10]
+    assert found["env_changed"] == []
+    assert found["backend"] == "agg"
+    assert found["figure_open"] is True
+    assert found["files"] == ["probe.csv", "probe.meta.json", "probe.png", "probe.svg"]
+    assert found["titley"] is None and found["users_title_auto"] is True
+
+
+def test_the_projects_own_figures_keep_a_fixed_title_height():
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    from mfgghg.plots.style import figure_style
+
+    @figure_style
+    def ours():
+        return plt.subplots()[1]
+
+    try:
+        assert ours()._autotitlepos is False
+        assert plt.subplots()[1]._autotitlepos is (matplotlib.rcParams["axes.titley"] is None)
+    finally:
+        plt.close("all")
+
+
+def test_translations_are_read_again_when_their_file_changes(data_copy):
+    import time
+
+    import pytest
+
+    from mfgghg.i18n import MissingTranslation, _, set_lang
+
+    reference = data_copy / "reference"
+    set_lang("en", reference)
+    try:
+        with pytest.raises(MissingTranslation):
+            _("測試用詞")
+        time.sleep(0.01)
+        with open(reference / "translations.csv", "a", encoding="utf-8") as fh:
+            fh.write("測試用詞,test term,label,added by a test\n")
+        assert _("測試用詞") == "test term"
+    finally:
+        set_lang("zh-TW")
