@@ -26,6 +26,8 @@ gains less than 5% does not belong in the project.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
 import platform
 import statistics
@@ -99,6 +101,23 @@ def children_cpu_seconds() -> float:
 
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
+
+
+def measure_extract(runs: int = 5) -> list[float]:
+    """Drafting a year from the 2021 report's text (``python -m mfgghg extract``'s work, in process)."""
+    import argparse
+
+    from mfgghg.data.extract import run
+
+    report = REPO / "tests" / "fixtures" / "reports" / "2021_roc110_report.txt"
+    times = []
+    with tempfile.TemporaryDirectory(prefix="mfgghg-bench-extract-") as tmp:
+        for i in range(runs):
+            args = argparse.Namespace(report=str(report), year=2022, out=str(Path(tmp) / str(i)), force=False,
+                                      previous=str(REPO / "data" / "raw" / "2021"))
+            with contextlib.redirect_stdout(io.StringIO()):  # (its "wrote N files" line)
+                times.append(time_it(lambda: run(args)))
+    return times
 
 
 def measure_speedups(runs: int) -> int:
@@ -192,6 +211,8 @@ def measure(args) -> int:
     if c:
         print(f"(c) make test                        median {statistics.median(c):6.1f} s   runs {', '.join(f'{x:.1f}' for x in c)}")
     print(f"a/b = {ma / mb:.2f}  (target <= 0.75)")
+    ex = measure_extract()
+    print(f"(d) extract: the 2021 report's text  median {statistics.median(ex):6.3f} s   runs {', '.join(f'{x:.3f}' for x in ex)}")
     return 0
 
 

@@ -26,7 +26,7 @@ from mfgghg.errors import DataError
 from mfgghg.plots.style import PALETTE, figure_style, omit_unseen_minor_ticks, source_line
 from mfgghg.i18n import _, get_lang
 from mfgghg.data.paths import roc_year
-from mfgghg.checks.reconcile import (AGREES, REDUCTION_KIND_SETS, check_notes_known, check_row, funding_by_pillar, join_notes,
+from mfgghg.checks.reconcile import (with_agreement, AGREES, REDUCTION_KIND_SETS, check_notes_known, check_row, funding_by_pillar, join_notes,
                         reconcile_budget, unexplained_differences)
 from mfgghg.data.units import from_base, unit
 
@@ -190,7 +190,7 @@ def budget_comparison(measures, funding, published_budget, headlines, notes=None
     table = pd.concat([reconcile_table5(measures, funding, published_budget),
                        reconcile_budget_headlines(measures, funding, published_budget, headlines)],
                       ignore_index=True)
-    table["agrees"] = table["verdict"].isin(AGREES)
+    table = with_agreement(table)
     return attach_notes(table, notes)
 
 

@@ -24,7 +24,7 @@ from mfgghg.data.external import EXTERNAL, external_dir, read_external_facts  # 
 from mfgghg.plots.style import PALETTE, figure_style
 from mfgghg.i18n import _
 from mfgghg.data.paths import normalize_year
-from mfgghg.checks.reconcile import AGREES, check_notes_known, check_row, join_notes
+from mfgghg.checks.reconcile import CHECK_COLUMNS, with_agreement, AGREES, check_notes_known, check_row, join_notes
 from mfgghg.data.units import from_base, printed_decimals, unit
 
 MT = "百萬公噸CO2e"  # the unit Table 6 and the text print emissions in
@@ -97,7 +97,6 @@ def external_checks(facts: pd.DataFrame, headlines: pd.DataFrame) -> pd.DataFram
     return external_vs_report(facts, headlines, "emissions", keys)
 
 
-CHECK_COLUMNS = ["check_id", "source", "description", "unit", "published", "recomputed", "difference", "verdict"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -336,7 +335,7 @@ def checks_with_notes(parts, notes: pd.DataFrame, prefix: str) -> pd.DataFrame:
     """A notebook's comparison tables in one, with ``agrees`` and the explanations of its notes."""
     frames = [p for p in parts if len(p)]
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=CHECK_COLUMNS)
-    table["agrees"] = table["verdict"].isin(AGREES)
+    table = with_agreement(table)
     return attach_notes(table, notes, prefix)
 
 

@@ -31,7 +31,7 @@ from mfgghg.plots.style import PALETTE, figure_style, source_line
 from mfgghg.i18n import _
 from mfgghg.nb import rel as nb_rel
 from mfgghg.data.paths import resolve
-from mfgghg.checks.reconcile import check_row
+from mfgghg.checks.reconcile import CHECK_COLUMNS, check_row
 from mfgghg.data.units import rounding_tolerance
 
 SERIES_FILE = "intensity_series.csv"
@@ -179,8 +179,7 @@ def check_series(indexed: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame
     change must be the printed one (at the printed precision). Empty without a series."""
     rows = []
     if indexed is None or published.empty:
-        return pd.DataFrame(rows, columns=["check_id", "source", "description", "unit", "published", "recomputed",
-                                           "difference", "verdict"])
+        return pd.DataFrame(rows, columns=CHECK_COLUMNS)
     by_year = indexed.set_index("year")["index"]
     base = int(published["base_year"].iloc[0])
     if base in by_year.index:
@@ -191,8 +190,7 @@ def check_series(indexed: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame
             rows.append(check_row(f"intensity.series.{r['year']}.result", r["section_zh"],
                                   f"supplied series: {r['year']} change vs {base} against the printed result",
                                   r["value_printed"], by_year[r["year"]] - 100, "%"))
-    return pd.DataFrame(rows, columns=["check_id", "source", "description", "unit", "published", "recomputed",
-                                       "difference", "verdict"])
+    return pd.DataFrame(rows, columns=CHECK_COLUMNS)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from mfgghg.errors import DataError
 from mfgghg.plots.style import PALETTE, figure_style, omit_unseen_minor_ticks, source_note
 from mfgghg.i18n import CJK, _, get_lang
 from mfgghg.data.ingest import measure_id_key
-from mfgghg.checks.reconcile import (AGREES, REDUCTION_KIND_SETS, check_notes_known, join_notes, reconcile_headlines,
+from mfgghg.checks.reconcile import (with_agreement, AGREES, REDUCTION_KIND_SETS, check_notes_known, join_notes, reconcile_headlines,
                         reconcile_status, reconcile_table4, status_counts)
 from mfgghg.data.units import UNITS, from_base, to_base
 
@@ -323,7 +323,7 @@ def published_status_text(published_status: pd.DataFrame) -> dict:
 def compare_status(measures: pd.DataFrame, published_status: pd.DataFrame) -> pd.DataFrame:
     """Tables 2 and 3 cell by cell (``reconcile.reconcile_status``), with ``agrees``."""
     table = reconcile_status(measures, published_status, published_status_text(published_status))
-    table["agrees"] = table["verdict"].isin(AGREES)
+    table = with_agreement(table)
     return table
 
 
@@ -383,7 +383,7 @@ def headline_checks(measures, funding, published_budget, headlines, prefixes: tu
     measures (``reconcile.reconcile_headlines``), with ``agrees``."""
     checks = reconcile_headlines(measures, funding, published_budget, headlines)
     checks = checks[checks["check_id"].str.startswith(prefixes)]
-    return checks.assign(agrees=checks["verdict"].isin(AGREES)).reset_index(drop=True)
+    return with_agreement(checks).reset_index(drop=True)
 
 
 def reduction_checks(measures, funding, published_budget, headlines) -> pd.DataFrame:
@@ -447,7 +447,7 @@ def compare_table4(measures: pd.DataFrame, raw_dir) -> pd.DataFrame:
     the printed text read from the raw file so that printed precision counts."""
     t4 = read_raw_resource(raw_dir, "published_table4_results_summary")
     table = reconcile_table4(measures, t4.data, t4.text)
-    return table.assign(agrees=table["verdict"].isin(AGREES))
+    return with_agreement(table)
 
 
 def results_summary(table4: pd.DataFrame, pillars: pd.DataFrame) -> pd.DataFrame:

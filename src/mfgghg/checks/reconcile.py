@@ -23,6 +23,8 @@ import pandas as pd
 from mfgghg.data.units import printed_decimals
 
 AGREES = ("equal", "rounds to published", "truncates to published", "within tolerance", "not printed")
+# The columns of every check table (one row per comparison), before ``agrees`` and ``explanation``.
+CHECK_COLUMNS = ["check_id", "source", "description", "unit", "published", "recomputed", "difference", "verdict"]
 REL_EPS = 1e-9
 
 
@@ -46,6 +48,11 @@ def verdict(published, recomputed, decimals: int, tolerance: float | None = None
     if tolerance is not None and abs(p - r) <= tolerance + REL_EPS * max(1.0, abs(p)):
         return "within tolerance"
     return "differs"
+
+
+def with_agreement(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with ``agrees``: whether its verdict is one of :data:`AGREES` (the one place it is set)."""
+    return table.assign(agrees=table["verdict"].isin(AGREES))
 
 
 def check_row(check_id: str, source: str, description: str, published_text, recomputed, unit: str,
@@ -280,8 +287,7 @@ def reconciliation_table(ingested, notes: pd.DataFrame | None = None) -> pd.Data
                          raw["published_table4_results_summary"].text),
         reconcile_headlines(t["measures"], t["measure_funding"], t["published_budget"], t["published_headlines"]),
     ]
-    table = pd.concat(parts, ignore_index=True)
-    table["agrees"] = table["verdict"].isin(AGREES)
+    table = with_agreement(pd.concat(parts, ignore_index=True))
     check_notes_known(notes, "reconciliation_notes.csv", table["check_id"])
     return join_notes(table, notes)
 
