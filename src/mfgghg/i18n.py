@@ -86,9 +86,7 @@ def _translations(reference: str, stamps: tuple) -> dict[str, str]:
 
     table = read_package(Path(reference))["translations"].data
     mapping = dict(zip(table["zh_tw"], table["en"]))
-    # Drafts being written (rows not yet merged into the table): comma-separated CSV paths.
-    import os
-
+    # Drafts being written (rows not yet merged into the table), named in MFGGHG_EXTRA_TRANSLATIONS.
     import pandas as pd
 
     for path in [s[0] for s in stamps[2:]]:

@@ -83,14 +83,16 @@ def read_csv_text(path: Path) -> tuple[pd.DataFrame, list[str]]:
 
 
 def normalise_column(series: pd.Series, field: dict) -> tuple[pd.Series, str | None]:
-    """One column cleaned by its description; returns the note of what changed (or None)."""
-    fmt = field.get("format", "")
+    """One column cleaned by its description (a Frictionless field with the project's ``mfgghg:``
+    keys, see :mod:`mfgghg.data.package`); returns the note of what changed (or None)."""
+    notation = field.get("mfgghg:notation", "")
     c = field.get("constraints", {})
-    if field["type"] in ("number", "integer") and fmt != "roc_year":
+    listed = "enum" in c or "pattern" in c or "mfgghg:foreignKey" in field or "mfgghg:enumFrom" in field
+    if field["type"] in ("number", "integer") and notation != "roc_year":
         cleaned, what = series.map(clean_number), "thousands separators, full-width digits or spaces"
-    elif fmt in ("roc_year", "roc_period"):
+    elif notation in ("roc_year", "roc_period"):
         cleaned, what = series.map(clean_roc_year), "ROC year notation (年, ～, full-width digits)"
-    elif field["type"] == "string" and ("enum" in c or "enum_from" in c or "pattern" in c):
+    elif field["type"] == "string" and listed:
         cleaned, what = series.map(clean_code), "full-width characters or spaces in a listed value"
     else:
         cleaned, what = series.str.strip(), "leading or trailing spaces"

@@ -22,7 +22,7 @@ own are namespaced ``mfgghg:``, except the two older ones below that other modul
 - ``mfgghg:enumFrom`` on a field, ``"units"``: allowed values are the known unit names.
 - ``mfgghg:notation`` on a field, ``roc_year`` or ``roc_period``: ROC years as printed
   (``110年``, ``110～114``) are normalised to ``110`` / ``110-114`` before the type check (see
-  :mod:`mfgghg.data.normalise`); the form itself is checked by the field's ``pattern``.
+  :mod:`mfgghg.data.normalise`, which reads these keys itself); the form itself is checked by the field's ``pattern``.
 
 The pre-Frictionless spellings (``constraints.enum_from``, ``constraints.foreign_key``, a
 ``format`` of ``roc_year``/``roc_period``) are refused with a DataError naming the new key.
@@ -144,18 +144,6 @@ def values_from(field: dict) -> str | None:
     if ref:
         return f"{ref.get('package', 'reference')}:{ref['resource']}.{ref['field']}"
     return field.get("mfgghg:enumFrom")
-
-
-def _normalising_view(field: dict) -> dict:
-    """The field as :func:`mfgghg.data.normalise.normalise_column` reads it: the notation as
-    ``format`` and a reference list as ``constraints.enum_from`` (both select the cleaning)."""
-    view = {k: v for k, v in field.items() if k != "format"}
-    if field.get("mfgghg:notation"):
-        view["format"] = field["mfgghg:notation"]
-    spec = values_from(field)
-    if spec:
-        view["constraints"] = {**field.get("constraints", {}), "enum_from": spec}
-    return view
 
 
 def check_descriptor(folder: Path, resource: dict) -> None:
@@ -332,7 +320,7 @@ def read_resource(folder: Path, resource: dict, reference: dict[str, RawTable] |
         )
     text = text[names]
     for f in fields:
-        text[f["name"]], note = normalise_column(text[f["name"]], _normalising_view(f))
+        text[f["name"]], note = normalise_column(text[f["name"]], f)
         if note:
             notes.append(note)
     data = pd.DataFrame({f["name"]: _convert(text[f["name"]], f, path) for f in fields}, index=text.index)
