@@ -70,8 +70,9 @@ def cjk_ttf(tmpdir: Path, text: str) -> Path:
     fpdf2 loads the .ttc (collection_font_number=...) but embeds its CFF outlines with an embedded CMap
     encoding that pdfminer/pdfplumber reads back as no characters at all; a glyf-outline subset works.
     """
-    if "path" in _FONT:
-        return _FONT["path"]
+    chars = "".join(sorted(set(text)))
+    if chars in _FONT:
+        return _FONT[chars]
     import noto_cjk_sans_otc
     from fontTools import subset
     from fontTools.pens.cu2quPen import Cu2QuPen
@@ -83,7 +84,7 @@ def cjk_ttf(tmpdir: Path, text: str) -> Path:
     opts.layout_features = []
     opts.notdef_outline = True
     sub = subset.Subsetter(opts)
-    sub.populate(text="".join(sorted(set(text))) + " ")
+    sub.populate(text=chars + " ")
     sub.subset(font)
     glyphs = font.getGlyphSet()
     glyf = newTable("glyf")
@@ -107,9 +108,9 @@ def cjk_ttf(tmpdir: Path, text: str) -> Path:
     font["head"].glyphDataFormat = 0
     font["post"].formatType = 3.0
     font.sfntVersion = "\x00\x01\x00\x00"
-    path = tmpdir / "cjk.ttf"
+    path = tmpdir / f"cjk{len(_FONT)}.ttf"
     font.save(path)
-    _FONT["path"] = path
+    _FONT[chars] = path
     return path
 
 
@@ -131,5 +132,95 @@ def make_pdf(text: str, path: Path, font: Path) -> Path:
         pdf.add_page()
         for ln in pg:
             pdf.cell(0, 3, ln, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(path))
+    return path
+
+
+def _csv(name):
+    import csv
+
+    with open(RAW / name, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def pdf_chars() -> str:
+    """Every character the test PDFs print: the report text and the cells of the hand transcription."""
+    return report_text() + "".join((RAW / f).read_text(encoding="utf-8") for f in ("annex_measures.csv", "annex_funding.csv"))
+
+
+def annex_cells():
+    """Each 2021 measure's seven annex cells, from the hand transcription (lines of each cell)."""
+    money = {}
+    for r in _csv("annex_funding.csv"):
+        whole, _, frac = r["amount_10k_twd"].partition(".")
+        printed = f"{int(whole):,}" + (f".{frac}" if frac else "")
+        money.setdefault(r["measure_id"], []).append(f"{printed} ({r['source_zh']})")
+    out = []
+    for r in _csv("annex_measures.csv"):
+        name = r["measure_id"] + " " + r["name_zh"] + ("(新增)" if r["is_new"] == "true" else "")
+        agency = r["lead_agency_zh"] + (f"({r['co_agency_zh']})" if r["co_agency_zh"] else "")
+        red = (f"{r['reduction_10k_t_co2e']} ({r['reduction_kind_zh']})" if r["reduction_10k_t_co2e"]
+               else r["reduction_note_zh"])
+        out.append([name, agency, r["period_roc"], r["expected_benefits_zh"], r["results_zh"],
+                    "\n".join(money.get(r["measure_id"], ["- -"])), red])
+    return out
+
+
+ANNEX_COLUMNS = [("具體措施或計畫", 34), ("主辦機關", 22), ("推動期程", 14), ("預期效益", 70), ("執行成果", 80),
+                 ("實際經費", 30), ("減碳量", 30)]
+
+
+def make_table_pdf(text: str, path: Path, font: Path) -> Path:
+    """A PDF whose annex is laid out as a table (columns side by side, as a ministry PDF prints it), the
+    cells taken from the hand transcription; the pages before the annex as in :func:`make_pdf`."""
+    from fpdf import FPDF
+
+    head = text[: text.index("附件、")]
+    pdf = FPDF(orientation="L", format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.add_font("cjk", fname=str(font))
+    pdf.set_font("cjk", size=6)
+    pages = [[]]
+    for ln in head.split("\n"):
+        if ln.startswith(" ") and ln.strip() and pages[-1]:
+            pages.append([])
+        if ln.strip():
+            pages[-1].append(ln.strip())
+    for pg in pages:
+        pdf.add_page()
+        for ln in pg:
+            pdf.cell(0, 3, ln, new_x="LMARGIN", new_y="NEXT")
+            if pdf.get_y() > 200:
+                pdf.add_page()
+    lh = 3.0
+
+    def header(title=False):
+        pdf.add_page()
+        pdf.set_xy(10, 8)
+        if title:  # the annex title on its first page only; the column titles repeat on every page
+            pdf.cell(0, lh, "附件、110 年製造部門行動方案執行情形", new_x="LMARGIN", new_y="NEXT")
+        x, y = 10, pdf.get_y() + 1
+        for title, w in ANNEX_COLUMNS:
+            pdf.set_xy(x, y)
+            pdf.cell(w - 2, lh, title)
+            x += w
+        pdf.set_y(y + lh + 1)
+
+    header(title=True)
+    for cells in annex_cells():
+        y = pdf.get_y()
+        need = 0
+        for (title, w), cell in zip(ANNEX_COLUMNS, cells):
+            lines = pdf.multi_cell(w - 3, lh, cell, dry_run=True, output="LINES")
+            need = max(need, len(lines) * lh)
+        if y + need > 200:
+            header()
+            y = pdf.get_y()
+        x = 10
+        for (title, w), cell in zip(ANNEX_COLUMNS, cells):
+            pdf.set_xy(x, y)
+            pdf.multi_cell(w - 3, lh, cell)
+            x += w
+        pdf.set_y(y + need + 1)
     pdf.output(str(path))
     return path

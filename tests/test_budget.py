@@ -7,9 +7,11 @@ import pandas as pd
 import pytest
 
 from mfgghg.analysis import budget
+from mfgghg.checks import reconcile
 from mfgghg.errors import DataError
-from mfgghg.plots.style import apply_style, cjk_texts, source_note
-from mfgghg.i18n import MissingTranslation, set_lang
+from mfgghg.plots import budget as plots
+from mfgghg.plots.style import apply_style, cjk_texts
+from mfgghg.i18n import CJK, MissingTranslation, _, set_lang
 from mfgghg.data.ingest import ingest
 from mfgghg.data.paths import YearPaths
 
@@ -132,14 +134,20 @@ def test_budget_headlines(measures, funding, table5_all_sources):
 
 
 def test_attach_notes_joins_by_check_id_and_rejects_unknown_ids():
-    table = pd.DataFrame({"check_id": ["a", "b"], "verdict": ["differs", "equal"], "agrees": [False, True]})
-    notes = pd.DataFrame({"check_id": ["a", "a", "zzz"], "explanation": ["why a", "other file", "x"],
-                          "file": [budget.NOTES_FILE, "reconciliation_notes.csv", "status_notes.csv"]})
-    out = budget.attach_notes(table, notes)
+    table = pd.DataFrame({"check_id": ["budget.a", "budget.b"], "verdict": ["differs", "equal"],
+                          "agrees": [False, True]})
+    # Notes of other namespaces (another notebook's checks) are left alone.
+    notes = pd.DataFrame({"check_id": ["budget.a", "table5.1.actual", "goals.zzz"],
+                          "explanation": ["why a", "other file", "x"],
+                          "file": ["budget_notes.csv", "reconciliation_notes.csv", "status_notes.csv"]})
+    out = reconcile.attach_notes(table, notes, owns=budget.NOTE_NAMESPACES)
     assert out["explanation"].tolist() == ["why a", ""]
-    bad = pd.DataFrame({"check_id": ["a", "nope"], "explanation": ["x", "y"], "file": [budget.NOTES_FILE] * 2})
-    with pytest.raises(DataError, match=r"budget_notes.csv, row 3, column 'check_id': note for unknown check 'nope'"):
-        budget.attach_notes(table, bad)
+    assert out["agrees"].tolist() == [False, True]
+    bad = pd.DataFrame({"check_id": ["budget.a", "budget.nope"], "explanation": ["x", "y"],
+                        "file": ["budget_notes.csv"] * 2})
+    with pytest.raises(DataError,
+                       match=r"budget_notes.csv, row 3, column 'check_id': note for unknown check 'budget.nope'"):
+        reconcile.attach_notes(table, bad, owns=budget.NOTE_NAMESPACES)
 
 
 def test_differences_and_unexplained():
@@ -219,33 +227,33 @@ def test_money_and_reduction_shares(measures, funding):
 
 
 def test_cost_ratio_caption_uses_the_roc_year(lang):
-    caption = budget.cost_ratio_caption(2030)
+    caption = plots.cost_ratio_caption(2030)
     assert "119年" in caption and "單一年度" in caption
     lang("en")
-    caption = budget.cost_ratio_caption(2030)
+    caption = plots.cost_ratio_caption(2030)
     assert "2030" in caption and "119" not in caption and "年" not in caption
 
 
 def test_labels_follow_the_edition(lang):
-    assert budget.pillar_label(2) == "面向2" and budget.pillar_label("total") == "總計"
-    assert budget.ministry_label("經濟部", short=True) == "經濟部"
-    assert budget._short("推動製造部門低碳生產", 5) == "推動製造…"
+    assert plots.pillar_label(2) == "面向2" and plots.pillar_label("total") == "總計"
+    assert plots.ministry_label("經濟部", short=True) == "經濟部"
+    assert plots._short("推動製造部門低碳生產", 5) == "推動製造…"
     lang("en")
-    assert budget.pillar_label(2) == "Pillar 2" and budget.pillar_label("total") == "Total"
-    assert budget.ministry_label("經濟部") == "Ministry of Economic Affairs (MOEA)"
-    assert budget.ministry_label("經濟部", short=True) == "MOEA"
+    assert plots.pillar_label(2) == "Pillar 2" and plots.pillar_label("total") == "Total"
+    assert plots.ministry_label("經濟部") == "Ministry of Economic Affairs (MOEA)"
+    assert plots.ministry_label("經濟部", short=True) == "MOEA"
     # 'Promote low-carbon production in manufacturing' cut to 3 × 8 characters, at a word.
-    assert budget._short("推動製造部門低碳生產", 8) == "Promote low-carbon…"
-    assert budget._short("推動廢棄物再利用", 8) == "Promote waste reuse"
+    assert plots._short("推動製造部門低碳生產", 8) == "Promote low-carbon…"
+    assert plots._short("推動廢棄物再利用", 8) == "Promote waste reuse"
 
 
 def test_figure_source_in_both_editions(lang):
     parts, note = ["表5", "附件（實際經費）"], "實心＝公布值；斜線／點狀＝由附件推算。"
-    assert budget.figure_source(2021, parts, note) == (
+    assert plots.figure_source(2021, parts, note) == (
         "資料來源：110年執行成果報告 表5、附件（實際經費）。實心＝公布值；斜線／點狀＝由附件推算。")
-    assert budget.figure_source(2021, parts) == "資料來源：110年執行成果報告 表5、附件（實際經費）"
+    assert plots.figure_source(2021, parts) == "資料來源：110年執行成果報告 表5、附件（實際經費）"
     lang("en")
-    assert budget.figure_source(2021, parts, note) == (
+    assert plots.figure_source(2021, parts, note) == (
         "Source: 2021 (ROC 110) execution report, Table 5, Annex (actual funding). "
         "Solid = published; hatched/dotted = derived from the annex.")
 
@@ -254,7 +262,7 @@ def test_an_english_figure_never_falls_back_to_chinese(measures, funding, lang):
     lang("en")  # the hand-made measure names (甲, 乙, ...) have no English
     try:
         with pytest.raises(MissingTranslation, match="no English for '[甲乙丙丁戊己]'"):
-            budget.plot_spending_per_measure(budget.spending_per_measure(measures, funding))
+            plots.plot_spending_per_measure(budget.spending_per_measure(measures, funding), year=2021)
     finally:
         plt.close("all")
 
@@ -267,14 +275,19 @@ def test_money_in_converts_and_renames():
 def test_figures_draw_without_missing_glyphs(measures, funding, table5_all_sources):
     apply_style()  # the CJK font; a missing glyph is a UserWarning, an error under pytest's settings
     cost = budget.cost_per_tonne(measures, funding)
-    fig, data = budget.plot_cost_per_tonne(cost, budget.cost_ratio_caption(2021), 2)
+    fig = plots.plot_cost_per_tonne(cost, 2, year=2021)
     assert len(fig.axes) == 2  # actual/expected, and potentials apart
-    assert any(budget.cost_ratio_caption(2021) == t.get_text() for t in fig.texts)
+    texts = [t.get_text() for t in fig.texts]
+    assert plots.cost_ratio_caption(2021) in texts  # the caption is drawn by the figure itself
+    assert any("2 項措施未報減碳量" in t for t in texts)
+    assert "資料來源：110年執行成果報告 附件（實際經費、減碳量）。比值由附件推算。" in texts
     assert fig.axes[0].get_xscale() == "log"
     fig.draw_without_rendering()
     plt.close(fig)
-    fig, data = budget.plot_table5(budget.table5_rebuilt(measures, funding, table5_all_sources))
-    assert len(data) == 3
+    rebuilt = budget.table5_rebuilt(measures, funding, table5_all_sources)
+    fig = plots.plot_table5(rebuilt, year=2021)
+    assert len(budget.table5_figure_data(rebuilt)) == 3
+    assert any(t.get_text().startswith("資料來源：110年執行成果報告 表5、附件（實際經費）") for t in fig.texts)
     fig.draw_without_rendering()
     plt.close(fig)
 
@@ -289,7 +302,7 @@ def test_cost_per_tonne_marks_each_row_line_diamond_and_dot_in_its_kinds_colour(
 
     apply_style()
     cost = budget.cost_per_tonne(measures, funding)
-    fig, _ = budget.plot_cost_per_tonne(cost, budget.cost_ratio_caption(2021), 0)
+    fig = plots.plot_cost_per_tonne(cost, 0, year=2021)
     colour = {"actual": PALETTE[0], "expected": PALETTE[1], "potential": "#777777"}
     try:
         for ax, group in zip(fig.axes, ("actual_expected", "potential")):
@@ -357,24 +370,30 @@ def test_2021_per_measure_money_and_cost(tables_2021):
 
 # Every plotting function on the 2021 data, as the notebook draws it (its source line included).
 PLOTS_2021 = {
-    "table5": lambda t, m, f: budget.plot_table5(budget.table5_rebuilt(m, f, t["published_budget"], t["pillars"])),
-    "spending_by_source": lambda t, m, f: budget.plot_spending_by_source(
+    "table5": lambda t, m, f: plots.plot_table5(budget.table5_rebuilt(m, f, t["published_budget"], t["pillars"]),
+                                                year=2021),
+    "spending_by_source": lambda t, m, f: plots.plot_spending_by_source(
         budget.spending_by_group_and_source(m, f, "pillar"), budget.spending_by_group_and_source(m, f, "ministry_zh"),
-        budget.source_order(f), set(f.loc[~f["is_public"].astype(bool), "source_zh"])),
-    "spending_per_measure": lambda t, m, f: budget.plot_spending_per_measure(budget.spending_per_measure(m, f)),
-    "cost_per_tonne": lambda t, m, f: budget.plot_cost_per_tonne(
-        budget.cost_per_tonne(m, f), budget.cost_ratio_caption(2021), len(budget.measures_without_reduction(m, f))),
-    "shares": lambda t, m, f: budget.plot_shares(budget.money_and_reduction_shares(m, f, "pillar"),
-                                                 budget.money_and_reduction_shares(m, f, "ministry_zh")),
+        budget.source_order(f), set(f.loc[~f["is_public"].astype(bool), "source_zh"]), year=2021),
+    "spending_per_measure": lambda t, m, f: plots.plot_spending_per_measure(budget.spending_per_measure(m, f),
+                                                                            year=2021),
+    "cost_per_tonne": lambda t, m, f: plots.plot_cost_per_tonne(
+        budget.cost_per_tonne(m, f), len(budget.measures_without_reduction(m, f)), year=2021),
+    "shares": lambda t, m, f: plots.plot_shares(budget.money_and_reduction_shares(m, f, "pillar"),
+                                                budget.money_and_reduction_shares(m, f, "ministry_zh"), year=2021),
 }
 
 
 def draw_2021(tables, plot):
     apply_style()
-    fig, _ = PLOTS_2021[plot](tables, tables["measures"], tables["measure_funding"])
-    source_note(fig, budget.figure_source(2021, ["表5", "附件（實際經費、減碳量）"], "比值由附件推算。"))
+    fig = PLOTS_2021[plot](tables, tables["measures"], tables["measure_funding"])
     fig.draw_without_rendering()  # a missing glyph is a UserWarning, an error under pytest's settings
     return fig
+
+
+def source_texts(fig, start):
+    """The source lines the figure drew itself (under the plot, with fig.text)."""
+    return [t.get_text() for t in fig.texts if t.get_text().startswith(start)]
 
 
 @pytest.mark.parametrize("plot", sorted(PLOTS_2021))
@@ -384,7 +403,7 @@ def test_2021_figures_in_english_show_no_chinese(tables_2021, lang, plot):
     try:
         texts = [a.get_text() for a in fig.findobj(lambda a: hasattr(a, "get_text"))]
         assert cjk_texts(fig) == []
-        assert any(t.startswith("Source: 2021 (ROC 110) execution report, Table 5") for t in texts)
+        assert len(source_texts(fig, "Source: 2021 (ROC 110) execution report, ")) == 1
         # Pillars, ministries or kinds of reduction are labelled, in English.
         assert any(word in t for t in texts for word in ("Pillar 1", "(MOEA)", "[actual]"))
     finally:
@@ -397,8 +416,18 @@ def test_2021_figures_in_chinese_keep_chinese(tables_2021, lang, plot):
     fig = draw_2021(tables_2021, plot)
     try:
         texts = [a.get_text() for a in fig.findobj(lambda a: hasattr(a, "get_text"))]
-        assert any(t.startswith("資料來源：110年執行成果報告") for t in texts)
+        assert len(source_texts(fig, "資料來源：110年執行成果報告 ")) == 1
         assert any(word in t for t in texts for word in ("面向1", "經濟部", "［實質］"))
         assert len(cjk_texts(fig)) >= 5
     finally:
         plt.close(fig)
+
+
+def test_every_figure_caption_has_an_english_edition(lang):
+    lang("en")
+    assert set(plots.CAPTIONS) == {"plot_table5", "plot_spending_by_source", "plot_spending_per_measure",
+                                   "plot_cost_per_tonne", "plot_shares"}
+    for name, caption in plots.CAPTIONS.items():
+        assert callable(getattr(plots, name))
+        english = _(caption).format(roc=2021 - 1911, year=2021)  # MissingTranslation if there is none
+        assert english and not CJK.search(english), name

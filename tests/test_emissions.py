@@ -13,10 +13,13 @@ import pytest
 from conftest import drawn  # noqa: F401  (fixtures styled, english come from conftest too)
 
 from mfgghg.analysis import emissions as em
+from mfgghg.checks import reconcile
+from mfgghg.data.external import external_dir, read_external_facts
 from mfgghg.errors import DataError
-from mfgghg.plots.style import apply_style, cjk_texts, source_line, source_note
-from mfgghg.i18n import MissingTranslation, get_lang, set_lang
-from mfgghg.data.ingest import load_processed
+from mfgghg.plots import emissions as plots
+from mfgghg.plots.style import cjk_texts, source_line
+from mfgghg.i18n import CJK, MissingTranslation, _, get_lang, set_lang
+from mfgghg.data.ingest import build_table6_printed, load_processed
 from mfgghg.data.paths import YearPaths, repo_root
 
 matplotlib.use("Agg")
@@ -176,7 +179,7 @@ def test_driver_label_in_both_editions():
 # ------------------------------------------------------------------------------------------- external facts
 
 def test_real_external_facts_are_valid_and_sourced():
-    facts = em.read_external_facts(REPO / "data" / "external")
+    facts = read_external_facts(REPO / "data" / "external")
     assert facts["source_url"].str.match(r"^https?://").all()
     assert (facts["origin"] == "external").all()
     base = em.fact(facts, "emissions_baseline_2005")
@@ -197,21 +200,21 @@ def test_external_facts_without_source_or_with_unknown_unit_are_refused(external
     text = facts.read_text(encoding="utf-8")
     facts.write_text(text.replace("百萬公噸CO2e,2030", "furlongs,2030"), encoding="utf-8")
     with pytest.raises(DataError, match=r"facts.csv, row 7, column 'unit'"):
-        em.read_external_facts(external_copy)
+        read_external_facts(external_copy)
     facts.write_text(text.replace("https://ec.ltn.com.tw/article/breakingnews/5318882", "somewhere"), encoding="utf-8")
     with pytest.raises(DataError, match="column 'source_url'"):
-        em.read_external_facts(external_copy)
+        read_external_facts(external_copy)
 
 
 def test_external_dir_prefers_a_sibling_of_the_raw_root(tmp_path, external_copy):
     (tmp_path / "raw" / "2021").mkdir(parents=True)
     paths = YearPaths.for_year(2021, tmp_path / "raw", tmp_path / "p", tmp_path / "f")
-    assert em.external_dir(paths) == tmp_path / "external"
-    assert em.external_dir(YearPaths.for_year(2021)) == REPO / "data" / "external"
+    assert external_dir(paths) == tmp_path / "external"
+    assert external_dir(YearPaths.for_year(2021)) == REPO / "data" / "external"
 
 
 def test_external_vs_report_compares_in_the_report_unit():
-    facts = em.read_external_facts(REPO / "data" / "external")
+    facts = read_external_facts(REPO / "data" / "external")
     h = headlines([("target_emissions_2020", "146.5", "百萬公噸CO2e", "s"),
                    ("intensity_target_change_2020_vs_2005", "-40", "%", "s")])
     checks = em.external_checks(facts, h)
@@ -249,13 +252,17 @@ def test_notes_join_by_check_id_and_unknown_ids_raise():
     notes = pd.DataFrame({"check_id": ["emissions.a", "intensity.z", "table5.x"],
                           "explanation": ["why a", "04's note", "another file's"],
                           "file": ["emissions_notes.csv", "emissions_notes.csv", "budget_notes.csv"]})
-    out = em.attach_notes(checks, notes, "emissions")
+    out = reconcile.attach_notes(checks, notes, owns=("emissions",))
     assert out["explanation"].tolist() == ["why a", ""]
-    with pytest.raises(DataError, match="unknown check 'intensity.z'"):
-        em.attach_notes(checks.assign(check_id=["intensity.q", "intensity.r"]), notes, "intensity")
-    stray = pd.DataFrame({"check_id": ["table6.x"], "explanation": ["?"], "file": ["emissions_notes.csv"]})
-    with pytest.raises(DataError, match="check ids start with"):
-        em.attach_notes(checks, stray, "emissions")
+    assert out["agrees"].tolist() == [False, True]
+    with pytest.raises(DataError, match=r"emissions_notes.csv, row 3, column 'check_id': note for unknown check 'intensity.z'"):
+        reconcile.attach_notes(checks.assign(check_id=["intensity.q", "intensity.r"]), notes, owns=("intensity",))
+    reconcile.refuse_notes_outside_namespaces(notes)  # every namespace here is known
+    stray = pd.DataFrame({"check_id": ["emissions.a", "tabel6.x"], "explanation": ["?", "?"],
+                          "file": ["emissions_notes.csv"] * 2})
+    assert "tabel6" not in reconcile.NOTE_NAMESPACES
+    with pytest.raises(DataError, match=r"emissions_notes.csv, row 3, column 'check_id': note for 'tabel6.x': check ids start with"):
+        reconcile.refuse_notes_outside_namespaces(stray)
 
 
 def test_checks_with_notes_and_mismatches():
@@ -265,7 +272,8 @@ def test_checks_with_notes_and_mismatches():
                        "recomputed": float("nan"), "difference": float("nan"), "verdict": em.NO_SERIES}])
     b = pd.DataFrame(columns=em.CHECK_COLUMNS)
     notes = pd.DataFrame({"check_id": ["emissions.x"], "explanation": ["because"]})
-    table = em.checks_with_notes([a, b], notes, "emissions")
+    table = reconcile.attach_notes(reconcile.concat_checks([a, b]), notes, owns=("emissions",))
+    assert reconcile.concat_checks([b]).columns.tolist() == em.CHECK_COLUMNS
     assert table["agrees"].tolist() == [False, False]
     m = em.mismatches(table)
     assert m["check_id"].tolist() == ["emissions.x"]  # 'no series' is not a mismatch
@@ -278,33 +286,38 @@ def test_checks_with_notes_and_mismatches():
 def test_figures_draw_report_and_derived_distinctly(styled):
     e = emissions_table([100.0, 100.0, 100.0], [98.0, 103.0, 95.0], start=2030)
     t = em.margins(e)
-    fig = em.plot_annual(t)
+    fig = plots.plot_annual(t, year=2030)
     fig.draw_without_rendering()  # a missing glyph would warn, and warnings from matplotlib fail the tests
     labels = [x.get_text() for x in fig.axes[0].get_legend().get_texts()]
     assert any("報告" in x for x in labels) and any("推算" in x for x in labels)
     assert "百萬公噸CO2e" in fig.axes[0].get_ylabel()
-    fig = em.plot_cumulative(t)
+    assert fig.texts[-1].get_text() == "資料來源：119年執行成果報告 表6"  # drawn by the figure itself
+    fig = plots.plot_cumulative(t, year=2030)
     fig.draw_without_rendering()
+    assert fig.texts[-1].get_text() == "資料來源：119年執行成果報告 表6"
     assert len(fig.axes) == 2 and all(ax.get_ylabel() for ax in fig.axes)
     changes = em.stated_changes(headlines(STATED))
-    fig = em.plot_drivers(em.drivers_figure_data(changes, em.check_stated_changes(changes, e)))
+    fig = plots.plot_drivers(em.drivers_figure_data(changes, em.check_stated_changes(changes, e)), year=2030)
     fig.draw_without_rendering()
     assert all(ax.get_xlabel().startswith("變化") for ax in fig.axes)
-    empty = em.plot_drivers(em.drivers_figure_data(em.stated_changes(headlines([])),
-                                                   pd.DataFrame(columns=em.CHECK_COLUMNS)))
+    assert fig.texts[-1].get_text() == "資料來源：119年執行成果報告 摘要 三、表6"
+    empty = plots.plot_drivers(em.drivers_figure_data(em.stated_changes(headlines([])),
+                                                      pd.DataFrame(columns=em.CHECK_COLUMNS)), year=2030)
     empty.draw_without_rendering()
     assert "未列出" in empty.axes[0].texts[0].get_text()
+    assert empty.texts[-1].get_text() == "資料來源：119年執行成果報告 表6"
 
 
 def test_context_figure_keeps_external_values_apart(styled):
-    facts = em.read_external_facts(REPO / "data" / "external")
+    facts = read_external_facts(REPO / "data" / "external")
     t = em.margins(emissions_table([149.4, 150.4], [147.8, 148.8]))
     data = em.context_figure_data(t, facts)
     ext = data[data["origin"] == "external"]
     assert len(ext) == (facts["base_unit"] == "mt_co2e").sum()
     assert ext["source"].str.len().gt(0).all()
-    fig = em.plot_context(data)
+    fig = plots.plot_context(data, year=2021)
     fig.draw_without_rendering()
+    assert fig.texts[-1].get_text().startswith("資料來源：110年執行成果報告 表6；外部資料：")
     assert any("外部" in x.get_text() for x in fig.axes[0].get_legend().get_texts())
 
 
@@ -320,23 +333,22 @@ def real():
 
 
 def real_2021_figures(tables, facts, paths):
-    """Every figure of notebook 03 on the real 2021 data, with the notebook's source lines."""
+    """Every figure of notebook 03 on the real 2021 data, each with the source line it draws itself."""
     t = em.margins(tables["emissions"])
     changes = em.stated_changes(tables["published_headlines"])
     drivers = em.drivers_figure_data(changes, em.check_stated_changes(changes, tables["emissions"]))
     context = em.context_figure_data(t, facts)
     return {
-        "annual": drawn(em.plot_annual(t), source_line(paths.year, ["表6"])),
-        "cumulative": drawn(em.plot_cumulative(t), source_line(paths.year, ["表6"])),
-        "drivers": drawn(em.plot_drivers(drivers),
-                         source_line(paths.year, em.section_parts([*changes["section_zh"], "表6"]))),
-        "context": drawn(em.plot_context(context), source_line(paths.year, ["表6"], em.external_titles(context))),
+        "annual": drawn(plots.plot_annual(t, year=paths.year)),
+        "cumulative": drawn(plots.plot_cumulative(t, year=paths.year)),
+        "drivers": drawn(plots.plot_drivers(drivers, year=paths.year)),
+        "context": drawn(plots.plot_context(context, year=paths.year)),
     }
 
 
 def test_2021_english_figures_show_no_chinese(real, english):
     paths, tables = real
-    facts = em.read_external_facts(em.external_dir(paths))
+    facts = read_external_facts(external_dir(paths))
     figures = real_2021_figures(tables, facts, paths)
     for name, fig in figures.items():
         assert cjk_texts(fig) == [], name
@@ -353,7 +365,7 @@ def test_2021_english_figures_show_no_chinese(real, english):
 def test_2021_chinese_figures_still_show_chinese(real, styled):
     paths, tables = real
     assert get_lang() == "zh-TW"
-    facts = em.read_external_facts(em.external_dir(paths))
+    facts = read_external_facts(external_dir(paths))
     figures = real_2021_figures(tables, facts, paths)
     for name, fig in figures.items():
         assert cjk_texts(fig), name
@@ -365,14 +377,14 @@ def test_2021_chinese_figures_still_show_chinese(real, styled):
 
 def test_english_small_frames_placeholder_and_fallback_labels(english):
     e = emissions_table([100.0, 100.0, 100.0], [98.0, 103.0, 95.0], start=2030)
-    empty = drawn(em.plot_drivers(em.drivers_figure_data(em.stated_changes(headlines([])),
-                                                         pd.DataFrame(columns=em.CHECK_COLUMNS))))
+    empty = drawn(plots.plot_drivers(em.drivers_figure_data(em.stated_changes(headlines([])),
+                                                            pd.DataFrame(columns=em.CHECK_COLUMNS)), year=2030))
     assert cjk_texts(empty) == [] and "states no change" in empty.axes[0].texts[0].get_text()
     # an external series the figure has no marker for is still labelled in English
-    facts = em.read_external_facts(REPO / "data" / "external")
+    facts = read_external_facts(REPO / "data" / "external")
     data = em.context_figure_data(em.margins(e), facts)
     data.loc[data["origin"] == "external", "series"] = "other"
-    fig = drawn(em.plot_context(data))
+    fig = drawn(plots.plot_context(data, year=2030))
     assert cjk_texts(fig) == []
     assert "other (external)" in [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
 
@@ -392,13 +404,13 @@ def test_2021_over_target_years_and_margins_match_table6(real):
     assert t.at[2020, "margin_mt_co2e"] == pytest.approx(4.6)
     assert t.at[2020, "cumulative_margin_mt_co2e"] == pytest.approx(7.5)  # 741.5 - 734.0
     assert (t["cumulative_margin_mt_co2e"] > 0).all()
-    checks = em.reconcile_margins(t.reset_index(), em.table6_printed(paths.raw))
+    checks = em.reconcile_margins(t.reset_index(), tables["published_table6_printed"])
     assert (checks["verdict"] == "equal").all()
 
 
 def test_2021_precise_figures_round_to_the_table(real):
     paths, tables = real
-    checks = em.precise_vs_rounded(tables["published_headlines"], em.table6_printed(paths.raw))
+    checks = em.precise_vs_rounded(tables["published_headlines"], tables["published_table6_printed"])
     assert len(checks) == 8
     assert (checks["verdict"] == "rounds to published").all()
 
@@ -407,7 +419,8 @@ def test_2021_stated_emissions_change_is_not_table6s_and_is_explained(real):
     _, tables = real
     changes = em.stated_changes(tables["published_headlines"])
     assert set(changes["driver"]) == set(em.DRIVER_LABELS)
-    checks = em.checks_with_notes([em.check_stated_changes(changes, tables["emissions"])], tables["notes"], "emissions")
+    checks = reconcile.attach_notes(reconcile.concat_checks([em.check_stated_changes(changes, tables["emissions"])]),
+                                    tables["notes"], owns=("emissions",))
     m = em.mismatches(checks).set_index("check_id")
     assert set(m.index) == {"emissions.stated_change.emissions_change_2016_2020",
                             "emissions.stated_change.emissions_change_pct_2016_2020"}
@@ -423,3 +436,20 @@ def test_2021_notes_file_names_only_existing_checks():
     assert notes["check_id"].str.match(r"^(emissions|intensity)\.").all()
     described = json.loads((REPO / "data" / "raw" / "2021" / "datapackage.json").read_text(encoding="utf-8"))
     assert any(r["path"] == "emissions_notes.csv" for r in described["resources"])
+
+
+def test_2021_processed_table6_printed_is_the_ingests(real):
+    from mfgghg.data.ingest import ingest
+
+    paths, tables = real
+    built = build_table6_printed(ingest(paths).raw)
+    pd.testing.assert_frame_equal(tables["published_table6_printed"].reset_index(drop=True), built,
+                                  check_dtype=False)
+
+
+def test_every_figure_caption_has_an_english_edition(english):
+    assert set(plots.CAPTIONS) == {"plot_annual", "plot_cumulative", "plot_drivers", "plot_context"}
+    for name, caption in plots.CAPTIONS.items():
+        assert callable(getattr(plots, name))
+        translated = _(caption)  # MissingTranslation if the English edition lacks it
+        assert translated and not CJK.search(translated), name

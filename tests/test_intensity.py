@@ -8,11 +8,13 @@ import pandas as pd
 import pytest
 from conftest import drawn  # noqa: F401  (fixtures styled, english come from conftest too)
 
-from mfgghg.analysis import emissions as em
 from mfgghg.analysis import intensity as it
+from mfgghg.data.external import external_dir, read_external_facts
+from mfgghg.data.supplied import load_intensity_series
 from mfgghg.errors import DataError
-from mfgghg.plots.style import apply_style, cjk_texts, source_line, source_note
-from mfgghg.i18n import get_lang, set_lang
+from mfgghg.plots import intensity as plots
+from mfgghg.plots.style import cjk_texts
+from mfgghg.i18n import CJK, _, get_lang
 from mfgghg.data.ingest import load_processed
 from mfgghg.data.paths import YearPaths, repo_root
 from mfgghg.data.units import to_base, unit
@@ -80,9 +82,10 @@ def write(path, text):
 
 
 def test_no_file_means_no_series(tmp_path):
-    assert it.load_intensity_series(tmp_path) is None
-    assert it.yearly_series(tmp_path, it.published_intensity(H)) is None
-    assert "not found" in it.describe_series(None, tmp_path)
+    assert load_intensity_series(tmp_path) is None
+    assert it.yearly_series(load_intensity_series(tmp_path), it.published_intensity(H)) is None
+    assert it.describe_series(None).startswith(
+        f"no yearly series supplied (no {it.SERIES_FILE} in the year's raw data)")
 
 
 def test_the_real_2021_raw_folder_has_no_made_up_series():
@@ -92,18 +95,18 @@ def test_the_real_2021_raw_folder_has_no_made_up_series():
 def test_series_with_an_index_column_is_read_and_checked(tmp_path):
     # MADE-UP series for the test only
     write(tmp_path / it.SERIES_FILE, "year,index,source\n2030,100,made-up\n2035,70,made-up\n2040,50.3,made-up\n")
-    s = it.yearly_series(tmp_path, it.published_intensity(H))
+    s = it.yearly_series(load_intensity_series(tmp_path), it.published_intensity(H))
     assert s["index"].tolist() == [100, 70, 50.3]
     assert (s["index_basis"] == "given").all() and (s["origin"] == it.SUPPLIED).all()
     checks = it.check_series(s, it.published_intensity(H)).set_index("check_id")
     assert checks.at["intensity.series.2030.base", "verdict"] == "equal"
     assert checks.at["intensity.series.2040.result", "verdict"] == "rounds to published"  # -49.7 prints as -50
-    assert "3 rows, 2030-2040" in it.describe_series(s, tmp_path)
+    assert "3 rows, 2030-2040" in it.describe_series(s)
 
 
 def test_series_with_intensity_only_is_indexed_on_the_base_year(tmp_path):
     write(tmp_path / it.SERIES_FILE, "year,intensity,source\n2040,2.0,made-up\n2030,4.0,made-up\n")
-    s = it.yearly_series(tmp_path, it.published_intensity(H))
+    s = it.yearly_series(load_intensity_series(tmp_path), it.published_intensity(H))
     assert s["year"].tolist() == [2030, 2040]
     assert s["index"].tolist() == [100, 50]
     assert (s["index_basis"] == "from intensity").all()
@@ -111,7 +114,7 @@ def test_series_with_intensity_only_is_indexed_on_the_base_year(tmp_path):
 
 def test_series_that_disagrees_with_the_printed_result_is_shown_as_differing(tmp_path):
     write(tmp_path / it.SERIES_FILE, "year,index,source\n2040,55,made-up\n")
-    checks = it.check_series(it.yearly_series(tmp_path, it.published_intensity(H)), it.published_intensity(H))
+    checks = it.check_series(it.yearly_series(load_intensity_series(tmp_path), it.published_intensity(H)), it.published_intensity(H))
     assert checks["verdict"].tolist() == ["differs"]
     assert checks["difference"].iloc[0] == pytest.approx(5)
 
@@ -128,14 +131,14 @@ def test_series_that_disagrees_with_the_printed_result_is_shown_as_differing(tmp
 def test_bad_series_files_are_refused_with_one_line(tmp_path, text, message):
     write(tmp_path / it.SERIES_FILE, text)
     with pytest.raises(DataError, match=message) as err:
-        it.load_intensity_series(tmp_path)
+        load_intensity_series(tmp_path)
     assert "\n" not in str(err.value) and it.SERIES_FILE in str(err.value)
 
 
 def test_intensity_without_its_base_year_cannot_be_indexed(tmp_path):
     write(tmp_path / it.SERIES_FILE, "year,intensity,source\n2035,3,x\n2040,2,x\n")
     with pytest.raises(DataError, match="base year 2030"):
-        it.yearly_series(tmp_path, it.published_intensity(H))
+        it.yearly_series(load_intensity_series(tmp_path), it.published_intensity(H))
 
 
 # ------------------------------------------------------------------------------------------- decomposition
@@ -163,7 +166,7 @@ def test_decomposition_readings_ranges_and_sources():
     assert d.at["plan", "emissions_end_source"] == "D (target_emissions_2040)"
     inputs = it.decomposition_inputs(d.reset_index())
     assert len(inputs) == 5 and set(inputs["origin"]) == {"external", "report"}
-    line = it.decomposition_source_line(2041, it.published_intensity(H), d.reset_index())
+    line = plots.decomposition_source_line(2041, d.reset_index())
     assert line == "資料來源：130年執行成果報告 A、B、C、D；外部資料：A paper"
     assert d.at["result", "emissions_base_source_title"] == "A paper"
     assert d.at["result", "emissions_base_source_date"] == "2020-01-01"
@@ -175,7 +178,7 @@ def test_decomposition_falls_back_to_table6_and_needs_the_external_baseline():
     d = it.decomposition(it.published_intensity(h), facts(), h, t6).set_index("reading")
     assert d.at["plan", "emissions_end_mt_co2e"] == 120 and d.at["plan", "emissions_end_source"] == "表6 (target_mt_co2e)"
     # the source line names Table 6 once, without the column
-    line = it.decomposition_source_line(2041, it.published_intensity(h), d.reset_index())
+    line = plots.decomposition_source_line(2041, d.reset_index())
     assert line == "資料來源：130年執行成果報告 A、B、表6；外部資料：A paper"
     with pytest.raises(DataError, match="emissions_baseline_2030"):
         it.decomposition(it.published_intensity(H), facts(base_year=2029), H, EMPTY_T6)
@@ -186,9 +189,10 @@ def test_decomposition_falls_back_to_table6_and_needs_the_external_baseline():
 
 def test_index_figure_draws_no_line_between_printed_points(styled):
     pts = it.index_points(it.published_intensity(H))
-    fig = it.plot_index(pts)
+    fig = plots.plot_index(pts, year=2041)
     fig.draw_without_rendering()
     ax = fig.axes[0]
+    assert fig.texts[-1].get_text() == "資料來源：130年執行成果報告 A、B、圖2"  # drawn by the figure itself
     assert not [ln for ln in ax.get_lines() if len(ln.get_xdata()) > 1]  # no yearly line invented
     assert "2030年 = 100" in ax.get_ylabel()
     assert any("外部資料" in t.get_text() for t in fig.texts)
@@ -196,9 +200,9 @@ def test_index_figure_draws_no_line_between_printed_points(styled):
 
 def test_index_figure_plots_a_supplied_series(styled, tmp_path):
     write(tmp_path / it.SERIES_FILE, "year,index,source\n2030,100,made-up\n2035,70,made-up\n2040,50,made-up\n")
-    s = it.yearly_series(tmp_path, it.published_intensity(H))
+    s = it.yearly_series(load_intensity_series(tmp_path), it.published_intensity(H))
     pts = it.index_points(it.published_intensity(H))
-    fig = it.plot_index(pts, s)
+    fig = plots.plot_index(pts, s, year=2041)
     fig.draw_without_rendering()
     lines = [ln for ln in fig.axes[0].get_lines() if len(ln.get_xdata()) > 1]
     assert len(lines) == 1 and list(lines[0].get_xdata()) == [2030, 2035, 2040]
@@ -208,14 +212,17 @@ def test_index_figure_plots_a_supplied_series(styled, tmp_path):
 
 def test_decomposition_figure_and_empty_year(styled):
     d = it.decomposition(it.published_intensity(H), facts(), H, EMPTY_T6)
-    fig = it.plot_decomposition(d)
+    fig = plots.plot_decomposition(d, year=2041)
     fig.draw_without_rendering()
+    assert fig.texts[-1].get_text() == plots.decomposition_source_line(2041, d)
+    assert fig.texts[-1].get_text() == "資料來源：130年執行成果報告 A、B、C、D；外部資料：A paper"
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert any("推算" in x for x in labels) and any("報告" in x for x in labels)
     assert len(it.decomposition_figure_data(d)) == 9
-    empty = it.plot_index(it.index_points(it.published_intensity(headlines([]))))
+    empty = plots.plot_index(it.index_points(it.published_intensity(headlines([]))), year=2041)
     empty.draw_without_rendering()
     assert "未列出" in empty.axes[0].texts[0].get_text()
+    assert empty.texts[-1].get_text() == "資料來源：130年執行成果報告 圖2"
 
 
 # ------------------------------------------------------------------------------------------- the real 2021 data
@@ -226,7 +233,7 @@ def test_2021_decomposition():
     h = tables["published_headlines"]
     pub = it.published_intensity(h)
     assert pub.set_index("kind")["index"].to_dict() == {"result": 51, "target": 57}
-    f = em.read_external_facts(em.external_dir(paths))
+    f = read_external_facts(external_dir(paths))
     d = it.decomposition(pub, f, h, tables["emissions"]).set_index("reading")
     # 141.905 / 142.276 / 0.51 and 146.544 / 142.276 / 0.57
     assert d.at["result", "output_change_pct"] == pytest.approx(100 * (141.905 / 142.276 / 0.51 - 1))
@@ -240,16 +247,16 @@ def test_2021_decomposition():
 
 
 def real_2021_figures():
-    """Notebook 04's figures on the real 2021 data, with the notebook's source lines."""
+    """Notebook 04's figures on the real 2021 data, each with the source line it draws itself."""
     paths = YearPaths.for_year(2021)
     tables = load_processed(paths.processed)
     h = tables["published_headlines"]
     pub = it.published_intensity(h)
-    d = it.decomposition(pub, em.read_external_facts(em.external_dir(paths)), h, tables["emissions"])
+    d = it.decomposition(pub, read_external_facts(external_dir(paths)), h, tables["emissions"])
     pts = it.index_points(pub)
     return {
-        "index": drawn(it.plot_index(pts), source_line(paths.year, em.section_parts([*pub["section_zh"], "圖2"]))),
-        "decomposition": drawn(it.plot_decomposition(d), it.decomposition_source_line(paths.year, pub, d)),
+        "index": drawn(plots.plot_index(pts, year=paths.year)),
+        "decomposition": drawn(plots.plot_decomposition(d, year=paths.year)),
     }
 
 
@@ -281,18 +288,33 @@ def test_2021_chinese_figures_still_show_chinese(styled):
 
 
 def test_english_small_frames_series_and_empty_years(english, tmp_path):
+    # The figures draw their source lines, so the sections must be ones the English edition knows.
+    h = H.assign(section_zh=H["section_zh"].map({"A": "摘要 二", "B": "摘要 三", "C": "貳 二(一)", "D": "壹 二(一)",
+                                                 "E": "摘要 三"}))
     write(tmp_path / it.SERIES_FILE, "year,index,source\n2030,100,made-up\n2035,70,made-up\n2040,50,made-up\n")
-    s = it.yearly_series(tmp_path, it.published_intensity(H))
-    pts = it.index_points(it.published_intensity(H))
-    with_series = drawn(it.plot_index(pts, s))
+    s = it.yearly_series(load_intensity_series(tmp_path), it.published_intensity(h))
+    pts = it.index_points(it.published_intensity(h))
+    with_series = drawn(plots.plot_index(pts, s, year=2041))
     assert cjk_texts(with_series) == []
     assert "Yearly series (supplied by a user; sources in the data file)" in \
         [t.get_text() for t in with_series.axes[0].get_legend().get_texts()]
+    assert with_series.texts[-1].get_text() == (
+        "Source: 2041 (ROC 130) execution report, Summary item 2, Summary item 3, Figure 2")
     ltn = facts().assign(source_title="自由時報 (LTN)")  # a title recorded in Chinese is translated in the figure
-    fig = drawn(it.plot_decomposition(it.decomposition(it.published_intensity(H), ltn, H, EMPTY_T6)))
+    fig = drawn(plots.plot_decomposition(it.decomposition(it.published_intensity(h), ltn, h, EMPTY_T6), year=2041))
     assert cjk_texts(fig) == []
     assert fig.texts[0].get_text().startswith("External data: 2030 emissions (Liberty Times (LTN), 2020-01-01)")
+    assert fig.texts[-1].get_text().endswith("; external: Liberty Times (LTN)")
     empty = it.published_intensity(headlines([]))
-    for fig in (it.plot_index(it.index_points(empty)), it.plot_decomposition(it.decomposition(empty, facts(), H, EMPTY_T6))):
+    for fig in (plots.plot_index(it.index_points(empty), year=2041),
+                plots.plot_decomposition(it.decomposition(empty, facts(), H, EMPTY_T6), year=2041)):
         drawn(fig)
         assert cjk_texts(fig) == [] and "This report year states no change" in fig.axes[0].texts[0].get_text()
+
+
+def test_every_figure_caption_has_an_english_edition(english):
+    assert set(plots.CAPTIONS) == {"plot_index", "plot_decomposition"}
+    for name, caption in plots.CAPTIONS.items():
+        assert callable(getattr(plots, name))
+        translated = _(caption)  # MissingTranslation if the English edition lacks it
+        assert translated and not CJK.search(translated), name

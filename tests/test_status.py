@@ -13,10 +13,12 @@ import pytest
 from conftest import REPO, line_of_value, set_cell
 from mfgghg.analysis import status as st
 from mfgghg.errors import DataError
-from mfgghg.plots.style import apply_style, cjk_texts, source_line
-from mfgghg.i18n import MissingTranslation, set_lang
+from mfgghg.plots import status as plots
+from mfgghg.plots.style import apply_style, cjk_texts
+from mfgghg.i18n import CJK, MissingTranslation, _, set_lang
 from mfgghg.data.ingest import load_processed
-from mfgghg.checks.reconcile import REDUCTION_KIND_SETS, status_counts
+from mfgghg.data.paths import YearPaths
+from mfgghg.checks.reconcile import attach_notes, REDUCTION_KIND_SETS, status_counts
 
 matplotlib.use("Agg")
 RAW = REPO / "data" / "raw" / "2021"
@@ -69,8 +71,16 @@ def make_goals() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def real():
     tables = load_processed(PROCESSED)
-    tables["goals"] = st.load_goals(RAW, tables["measures"])
+    tables["goals"] = tables["measure_goals"]
     return tables
+
+
+def ingested_goals(data_dir):
+    """measure_goals as the ingest builds it from the raw folder of a copied data tree."""
+    from mfgghg.data.ingest import ingest
+
+    paths = YearPaths.for_year(2021, data_dir / "raw", data_dir / "processed", data_dir / "figures")
+    return ingest(paths).tables["measure_goals"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -145,7 +155,7 @@ def test_goal_coverage():
 # reading and transcription checks
 
 
-def test_load_goals_real_data(real):
+def test_ingested_goals_real_data(real):
     g = real["goals"]
     assert g["measure_id"].isin(real["measures"]["measure_id"]).all()
     assert (g["result_value"].isna() == (g["result_basis"] == "none")).all()
@@ -165,34 +175,34 @@ def test_check_goal_quotes_finds_a_wrong_value(real):
     assert set(problems["column"]) == {"goal_value", "quote_result_zh"}
 
 
-def test_load_goals_rejects_a_result_without_unit(data_copy):
+def test_ingested_goals_rejects_a_result_without_unit(data_copy):
     path = data_copy / "raw" / "2021" / "measure_goals.csv"
     line = line_of_value(path, "quote_goal_zh", "每年召開24場次產業減碳相關工作會議")
     set_cell(path, line, "result_unit_zh", "")
     with pytest.raises(DataError) as err:
-        st.load_goals(data_copy / "raw" / "2021")
+        ingested_goals(data_copy)
     assert err.value.row == line and err.value.column == "result_unit_zh"
 
 
-def test_load_goals_rejects_an_unknown_basis_and_measure(data_copy, real):
+def test_ingested_goals_rejects_an_unknown_basis_and_measure(data_copy, real):
     path = data_copy / "raw" / "2021" / "measure_goals.csv"
     line = line_of_value(path, "quote_goal_zh", "每年召開24場次產業減碳相關工作會議")
     set_cell(path, line, "goal_basis", "monthly")
     with pytest.raises(DataError) as err:
-        st.load_goals(data_copy / "raw" / "2021")
+        ingested_goals(data_copy)
     assert err.value.column == "goal_basis"
     set_cell(path, line, "goal_basis", "yearly")
     set_cell(path, line, "measure_id", "1.5.9")
     with pytest.raises(DataError, match="not a measure"):
-        st.load_goals(data_copy / "raw" / "2021", real["measures"])
+        ingested_goals(data_copy)
 
 
-def test_load_goals_rejects_a_result_with_basis_none(data_copy):
+def test_ingested_goals_rejects_a_result_with_basis_none(data_copy):
     path = data_copy / "raw" / "2021" / "measure_goals.csv"
     line = line_of_value(path, "quote_goal_zh", "每年召開24場次產業減碳相關工作會議")
     set_cell(path, line, "result_basis", "none")
     with pytest.raises(DataError) as err:
-        st.load_goals(data_copy / "raw" / "2021")
+        ingested_goals(data_copy)
     assert err.value.row == line and err.value.column == "result_basis"
 
 
@@ -340,14 +350,25 @@ def test_real_headline_counts_actual_and_expected(real):
 # notes
 
 
-def test_attach_and_check_notes():
-    notes = pd.DataFrame({"check_id": ["a", "b"], "explanation": ["why a", "why b"],
-                          "file": ["status_notes.csv", "other_notes.csv"]})
-    table = pd.DataFrame({"check_id": ["a", "c"]})
-    assert st.attach_notes(table, notes)["explanation"].tolist() == ["why a", ""]
-    st.check_notes_known(notes, "status_notes.csv", ["a"])  # 'b' belongs to another file
-    with pytest.raises(DataError, match="unknown check 'a'"):
-        st.check_notes_known(notes, "status_notes.csv", ["c"])
+def test_attach_notes_refuses_only_in_the_namespaces_owned():
+    notes = pd.DataFrame({"check_id": ["goals.a", "headline.b"], "explanation": ["why a", "why b"],
+                          "file": ["status_notes.csv", "reconciliation_notes.csv"]})
+    table = pd.DataFrame({"check_id": ["goals.a", "headline.c"], "verdict": ["equal", "differs"]})
+    out = attach_notes(table, notes, owns=["goals"])  # 'headline.b' is another notebook's check
+    assert out["explanation"].tolist() == ["why a", ""] and out["agrees"].tolist() == [True, False]
+    with pytest.raises(DataError, match="unknown check 'goals.a'") as err:
+        attach_notes(table.assign(check_id=["goals.z", "headline.c"]), notes, owns=["goals"])
+    assert err.value.row == 2 and err.value.column == "check_id" and "status_notes.csv" in str(err.value)
+
+
+def test_real_table4_differs_from_the_measures_and_is_explained(real):
+    printed = real["published_table4_printed"]
+    assert (printed["reduction_10k_t_co2e"].map(type) == str).all()  # as printed, '' when empty
+    table = attach_notes(st.compare_table4(real["measures"], printed), real["notes"])  # (a subset of the table4 checks: notebook 01 owns them)
+    assert table["check_id"].tolist() == ["table4.1.reduction", "table4.2.reduction", "table4.3.reduction",
+                                          "table4.total.reduction"]
+    assert table.set_index("check_id").at["table4.total.reduction", "published"] == pytest.approx(174.05)
+    assert (table.loc[~table["agrees"], "explanation"] != "").all()
 
 
 def test_real_flags_and_their_notes(real):
@@ -356,7 +377,7 @@ def test_real_flags_and_their_notes(real):
     assert {"1.1.3", "2.1.2", "3.4.1"} == set(flags["measure_id"])
     got = set(zip(flags["measure_id"], flags["flag"]))
     assert ("3.4.1", "achieved_without_result") in got and ("3.4.1", "period_not_started") in got
-    st.check_notes_known(real["notes"], "status_notes.csv", flags["check_id"])
+    attach_notes(flags, real["notes"], owns=["goals"])  # every goal note names one of these flags
 
 
 # ---------------------------------------------------------------------------------------------
@@ -372,7 +393,7 @@ def lang():
 
 
 def real_figures(real) -> dict:
-    """The notebook's four figures of 2021, drawn in the current edition."""
+    """The notebook's four figures of 2021, drawn in the current edition, each with its own source line."""
     apply_style()
     m = real["measures"]
     pillar_names = dict(zip(real["pillars"]["pillar"].astype(str), real["pillars"]["name_zh"]))
@@ -381,17 +402,14 @@ def real_figures(real) -> dict:
     checks = st.reduction_checks(m, real["measure_funding"], real["published_budget"], real["published_headlines"])
     counted = REDUCTION_KIND_SETS[st.counted_kind_set(checks)]
     by_pillar = st.reductions_by_pillar(m, real["published_results_summary"], counted)
-    panels = [("依政策內涵 (表2)", st.status_with_flags(m, flags["measure_id"], "pillar"), pillar_names),
-              ("依主辦機關 (表3)", st.status_with_flags(m, flags["measure_id"], "ministry_zh"), {})]
+    status_data = st.status_chart_data(m, flags["measure_id"])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         figs = {
-            "status": st.plot_status(panels, source_line(2021, ["表2", "表3", "附件"])),
-            "measures": st.plot_measure_reductions(st.measure_reductions(m, counted), counted,
-                                                   source_line(2021, ["附件 (各措施減碳量)"])),
-            "totals": st.plot_reduction_totals(checks, by_pillar, counted, pillar_names,
-                                               source_line(2021, ["摘要", "表4", "附件"])),
-            "goals": st.plot_goals(progress, source_line(2021, ["附件 (預期效益、執行成果)"]), year=2021),
+            "status": plots.plot_status(status_data, pillar_names, year=2021),
+            "measures": plots.plot_measure_reductions(st.measure_reductions(m, counted), counted, year=2021),
+            "totals": plots.plot_reduction_totals(checks, by_pillar, counted, pillar_names, year=2021),
+            "goals": plots.plot_goals(progress, year=2021),
         }
         for fig in figs.values():
             fig.draw_without_rendering()
@@ -408,6 +426,9 @@ def test_figures_draw_in_chinese(real, lang):
     for name, fig in figs.items():
         assert cjk_texts(fig), name
     assert "資料來源：110年執行成果報告 表2、表3、附件" in texts(figs["status"])
+    assert "資料來源：110年執行成果報告 附件 (各措施減碳量)" in texts(figs["measures"])
+    assert "資料來源：110年執行成果報告 摘要、表4、附件" in texts(figs["totals"])
+    assert "資料來源：110年執行成果報告 附件 (預期效益、執行成果)" in texts(figs["goals"])
     assert any(t.startswith("各措施減碳量；報告總減碳量計入：實質減碳、預期減碳") for t in texts(figs["measures"]))
     assert "110年成果 / 目標 (%)，依附件數字計算" in texts(figs["goals"])
     plt.close("all")
@@ -421,6 +442,8 @@ def test_figures_draw_in_english(real, lang):
         assert cjk_texts(fig) == [], name
     status_texts = texts(figs["status"])
     assert "Source: 2021 (ROC 110) execution report, Table 2, Table 3, Annex" in status_texts
+    for name in ("measures", "totals", "goals"):
+        assert any(t.startswith("Source: 2021 (ROC 110) execution report, ") for t in texts(figs[name])), name
     assert any("Ministry of Economic Affairs" in t.replace("\n", " ") for t in status_texts)  # ministry names
     assert any(t.endswith("actual reduction, expected reduction") for t in texts(figs["measures"]))
     goal_texts = texts(figs["goals"])
@@ -435,7 +458,7 @@ def test_english_figure_fails_on_a_name_without_translation(lang):
     lang("en")
     m = make_measures()  # names 措施1.1.1 ... have no English
     with pytest.raises(MissingTranslation, match="措施1.1.1"):
-        st.plot_measure_reductions(st.measure_reductions(m, ("actual",)), ("actual",), "Source: test")
+        plots.plot_measure_reductions(st.measure_reductions(m, ("actual",)), ("actual",), year=2021)
     plt.close("all")
 
 
@@ -453,12 +476,15 @@ def test_no_flags_and_no_goals_still_give_tables_and_figures(lang):
         lang(edition)
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            fig = st.plot_goals(progress, source_line(2021, ["附件"]))
+            source = {"zh-TW": "資料來源：110年執行成果報告 ", "en": "Source: 2021 (ROC 110) execution report, "}[edition]
+            fig = plots.plot_goals(progress, year=2021)
             fig.draw_without_rendering()
             assert placeholder in texts(fig)
-            fig = st.plot_reduction_totals(no_checks, by_pillar, (), {}, source_line(2021, ["表4"]))
+            assert any(t.startswith(source) for t in texts(fig))  # the placeholder keeps its source line
+            fig = plots.plot_reduction_totals(no_checks, by_pillar, (), {}, year=2021)
             fig.draw_without_rendering()
             assert bool(cjk_texts(fig)) == (edition == "zh-TW")
+            assert any(t.startswith(source) for t in texts(fig))
     plt.close("all")
 
 
@@ -467,10 +493,9 @@ def test_status_figure_in_english_from_small_frames(lang):
     apply_style()
     lang("en")
     m = make_measures()
-    panels = [("依政策內涵 (表2)", st.status_with_flags(m, ["2.1.2"], "pillar"), {}),
-              ("依主辦機關 (表3)", st.status_with_flags(m, ["2.1.2"], "ministry_zh"), {})]
-    fig = st.plot_status(panels, source_line(2021, ["表2"]))
+    fig = plots.plot_status(st.status_chart_data(m, ["2.1.2"]), {}, year=2021)
     fig.draw_without_rendering()
+    assert "Source: 2021 (ROC 110) execution report, Table 2, Table 3, Annex" in texts(fig)
     assert cjk_texts(fig) == []
     ticks = [t.get_text() for t in fig.axes[1].get_xticklabels()]
     assert ticks[0].replace("\n", " ") == "Ministry of Economic Affairs (MOEA)"
@@ -480,12 +505,12 @@ def test_status_figure_in_english_from_small_frames(lang):
 
 
 def test_long_names_are_cut_with_an_ellipsis(lang):
-    assert st._first_lines("測試措施" * 6, 18) == ("測試措施" * 6)[:18] + "…"
-    assert st._first_lines("短名", 18) == "短名"
+    assert plots._first_lines("測試措施" * 6, 18) == ("測試措施" * 6)[:18] + "…"
+    assert plots._first_lines("短名", 18) == "短名"
     lang("en")
     name = "Energy-saving technical services for large industrial energy users"
-    assert st._first_lines(name, 18) == "Energy-saving technical services for…"  # 36 letters: twice the CJK width
-    assert st._first_lines(name, 18, 2) == "Energy-saving technical services for\nlarge industrial energy users"
+    assert plots._first_lines(name, 18) == "Energy-saving technical services for…"  # 36 letters: twice the CJK width
+    assert plots._first_lines(name, 18, 2) == "Energy-saving technical services for\nlarge industrial energy users"
 
 
 def test_reduction_totals_data():
@@ -510,3 +535,12 @@ def test_headline_checks_for_table1(real):
     assert not checks["check_id"].str.startswith("headline.reduction").any()
     counts = checks[~checks["check_id"].str.contains("budget")]
     assert counts["agrees"].all()
+
+
+def test_every_figure_caption_has_an_english_edition(lang):
+    lang("en")
+    assert set(plots.CAPTIONS) == {"plot_measure_reductions", "plot_reduction_totals", "plot_goals", "plot_status"}
+    for name, caption in plots.CAPTIONS.items():
+        assert callable(getattr(plots, name))
+        translated = _(caption)  # MissingTranslation if the English edition lacks it
+        assert translated and not CJK.search(translated), name

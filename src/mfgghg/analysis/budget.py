@@ -14,24 +14,17 @@ with those of ``reconciliation_notes.csv``.
 from __future__ import annotations
 
 import math
-import re
-import textwrap
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.collections import LineCollection
 
 from mfgghg.errors import DataError
-from mfgghg.plots.style import PALETTE, figure_style, omit_unseen_minor_ticks, source_line
-from mfgghg.i18n import _, get_lang
-from mfgghg.data.paths import roc_year
-from mfgghg.checks.reconcile import (with_agreement, AGREES, REDUCTION_KIND_SETS, check_notes_known, check_row, funding_by_pillar, join_notes,
+from mfgghg.checks.reconcile import (AGREES, REDUCTION_KIND_SETS, attach_notes, check_row, funding_by_pillar,
                         reconcile_budget, unexplained_differences)
 from mfgghg.data.units import from_base, unit
 
-NOTES_FILE = "budget_notes.csv"
 CHECK_PREFIX = "budget."
+NOTE_NAMESPACES = ("budget",)  # the check ids of this notebook: its notes are in budget_notes.csv
 MONEY_UNIT = "萬元"  # the unit Table 5 and the annex print money in
 SOURCE_CATEGORY_ORDER = ("government_budget", "special_fund", "soe_budget", "private_investment")
 # The reductions the text's headline counts (shown by the reconciliation of the reduction headline);
@@ -175,23 +168,13 @@ def reconcile_budget_headlines(measures: pd.DataFrame, funding: pd.DataFrame, pu
     return pd.DataFrame(rows)
 
 
-def attach_notes(table: pd.DataFrame, notes: pd.DataFrame | None, notes_file: str = NOTES_FILE) -> pd.DataFrame:
-    """``table`` with an ``explanation`` column from the notes of ``notes_file`` (processed notes.csv
-    has a ``file`` column; a raw notes file has none). A note whose check_id the table lacks is an error."""
-    check_notes_known(notes, notes_file, table["check_id"])
-    if notes is not None and len(notes) and "file" in notes.columns:
-        notes = notes[notes["file"] == notes_file]
-    return join_notes(table, notes)
-
-
 def budget_comparison(measures, funding, published_budget, headlines, notes=None) -> pd.DataFrame:
     """All of this notebook's comparisons with published figures: Table 5 and the text's money
     figures, with verdict, whether it agrees at printed precision, and the explanation."""
     table = pd.concat([reconcile_table5(measures, funding, published_budget),
                        reconcile_budget_headlines(measures, funding, published_budget, headlines)],
                       ignore_index=True)
-    table = with_agreement(table)
-    return attach_notes(table, notes)
+    return attach_notes(table, notes, owns=NOTE_NAMESPACES)
 
 
 def differences(comparison: pd.DataFrame) -> pd.DataFrame:
@@ -353,13 +336,6 @@ def measures_without_reduction(measures: pd.DataFrame, funding: pd.DataFrame) ->
                  "total_twd", "funding_printed"]].reset_index(drop=True)
 
 
-def cost_ratio_caption(year: int) -> str:
-    """What the cost-per-tonne ratio is, for the figure, in the current edition (ROC year computed,
-    never typed)."""
-    return _("比值＝{roc}年單一年度經費 ÷ {roc}年該措施所報單一年度減碳量；"
-             "非全期或設備壽命期間之減碳成本，潛力值與實際/預期值分開列示").format(roc=roc_year(year), year=year)
-
-
 # ---------------------------------------------------------------------------------------------
 # 5. Share of money against share of reductions
 
@@ -384,87 +360,6 @@ def money_and_reduction_shares(measures: pd.DataFrame, funding: pd.DataFrame, by
     return g.reset_index()
 
 
-# ---------------------------------------------------------------------------------------------
-# Figures (each returns the figure and the data behind it; the notebook saves and shows them)
-
-HATCH_DERIVED = "//"
-HATCH_PRIVATE = ".."
-
-
-def figure_source(year: int, report_parts, note: str | None = None) -> str:
-    """A figure's source line (:func:`mfgghg.plots.style.source_line`) followed by a note on how to read
-    it (e.g. which marks are derived), both in the current edition."""
-    line = source_line(year, report_parts)
-    return _("{source}。{note}").format(source=line, note=_(note)) if note else line
-
-
-def pillar_label(pillar) -> str:
-    """'面向1' / 'Pillar 1'; the total row is '總計' / 'Total'."""
-    return _("總計") if str(pillar) == "total" else _("面向{pillar}").format(pillar=pillar)
-
-
-def ministry_label(name: str, short: bool = False) -> str:
-    """A ministry in the current edition; ``short`` keeps only the abbreviation an English name
-    ends with ('Ministry of Economic Affairs (MOEA)' → 'MOEA'), for labels that also carry a measure."""
-    text = _(name)
-    m = re.search(r"\(([A-Z]{2,})\)$", text) if short else None
-    return m.group(1) if m else text
-
-
-def _short(name: str, n: int = 16) -> str:
-    """A measure name in the current edition, cut to ``n`` characters; an English letter is about half
-    as wide as a CJK character and says less, so English names keep three times as many, cut at a word."""
-    text = _(name)
-    if get_lang() != "en":
-        return text if len(text) <= n else text[: n - 1] + "…"
-    limit = 3 * n
-    if len(text) <= limit:
-        return text
-    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
-
-
-@figure_style
-def plot_table5(rebuilt: pd.DataFrame):
-    """Left: the report year's actual money per pillar, published (solid) against the annex summed
-    (hatched: public and private stacked). Right: execution rates, published against recomputed."""
-    body = rebuilt[rebuilt["pillar"] != "total"]
-    x = np.arange(len(body))
-    w = 0.38
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.8), gridspec_kw={"width_ratios": [3, 2]})
-    pub = from_base(body["actual_published_twd"], MONEY_UNIT)
-    public = from_base(body["actual_public_twd"], MONEY_UNIT)
-    private = from_base(body["actual_private_twd"], MONEY_UNIT)
-    ax1.bar(x - w / 2, pub, w, color=PALETTE[0], label=_("表5 公布值"))
-    ax1.bar(x + w / 2, public, w, color="white", edgecolor=PALETTE[2], hatch=HATCH_DERIVED,
-            label=_("附件逐項加總：公部門經費（推算）"))
-    ax1.bar(x + w / 2, private, w, bottom=public, color="white", edgecolor=PALETTE[1], hatch=HATCH_PRIVATE,
-            label=_("附件逐項加總：民間投資（推算）"))
-    for xi, p, a in zip(x, pub, public + private):
-        ax1.annotate(f"{p:,.0f}", (xi - w / 2, p), ha="center", va="bottom", fontsize=8)
-        ax1.annotate(f"{a:,.2f}", (xi + w / 2, a), ha="center", va="bottom", fontsize=8)
-    ax1.set_xticks(x, [pillar_label(p) for p in body["pillar"]])
-    ax1.set_ylabel(_("實際經費（{unit}）").format(unit=_(MONEY_UNIT)))
-    ax1.set_title(_("實際經費：表5 與附件逐項加總"))
-    ax1.legend(fontsize=8, loc="upper left")
-    ax1.margins(y=0.3)  # room above the bars for the legend (wider in English)
-
-    x2 = np.arange(len(rebuilt))
-    ax2.bar(x2 - w / 2, rebuilt["rate_published_pct"], w, color=PALETTE[0], label=_("表5 公布執行率"))
-    ax2.bar(x2 + w / 2, rebuilt["rate_recomputed_pct"], w, color="white", edgecolor=PALETTE[4],
-            hatch=HATCH_DERIVED, label=_("附件加總 ÷ 表5 預期經費（推算）"))
-    for xi, p, r in zip(x2, rebuilt["rate_published_pct"], rebuilt["rate_recomputed_pct"]):
-        ax2.annotate(f"{p:.0f}", (xi - w / 2, p), ha="center", va="bottom", fontsize=8)
-        ax2.annotate(f"{r:.1f}", (xi + w / 2, r), ha="center", va="bottom", fontsize=8)
-    ax2.set_xticks(x2, [pillar_label(p) for p in rebuilt["pillar"]])
-    ax2.set_ylabel(_("執行率 B/A（%）"))
-    ax2.set_title(_("執行率：實際經費 ÷ 全期預期經費"))
-    ax2.legend(fontsize=8, loc="upper right")
-    ax2.margins(y=0.2)
-    fig.tight_layout()
-    data = rebuilt[["pillar", "planned_published_twd", "actual_published_twd", "actual_all_sources_twd",
-                    "actual_public_twd", "actual_private_twd", "rate_published_pct", "rate_recomputed_pct"]]
-    return fig, data
-
 
 def by_pillar_and_ministry(by_pillar: pd.DataFrame, by_ministry: pd.DataFrame) -> pd.DataFrame:
     """The data behind a two-panel figure (per pillar, per ministry) as one table with ``group_by``."""
@@ -473,145 +368,7 @@ def by_pillar_and_ministry(by_pillar: pd.DataFrame, by_ministry: pd.DataFrame) -
                      ignore_index=True)
 
 
-@figure_style
-def plot_spending_by_source(by_pillar: pd.DataFrame, by_ministry: pd.DataFrame, sources: list[str],
-                            private_sources: set[str]):
-    """Stacked horizontal bars of the year's money by source, per pillar and per ministry (億元)."""
-    fig, axes = plt.subplots(2, 1, figsize=(11, 6.5), gridspec_kw={"height_ratios": [
-        max(1, len(by_pillar) - 1), max(1, len(by_ministry) - 1)]})
-    for ax, table, by, title in ((axes[0], by_pillar, "pillar", "依面向"), (axes[1], by_ministry, "ministry_zh", "依部會（主辦機關所屬）")):
-        t = table[table[by] != "total"].iloc[::-1]
-        labels = [pillar_label(g) if by == "pillar" else ministry_label(g) for g in t[by]]
-        left = np.zeros(len(t))
-        public_colours = iter(PALETTE[:6] * 2)  # the two last PALETTE colours (yellow, black) stay unused
-        for s in sources:
-            v = from_base(t[f"{s}_twd"].to_numpy(), "億元")
-            if s in private_sources:
-                ax.barh(labels, v, left=left, color="white", edgecolor="#333333", hatch=HATCH_PRIVATE,
-                        label=_("{source}（民間）").format(source=_(s)))
-            else:
-                ax.barh(labels, v, left=left, color=next(public_colours), edgecolor="white", label=_(s))
-            left += v
-        for y, total in enumerate(left):
-            ax.annotate(f"{total:.2f}", (total, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
-        ax.set_xlabel(_("實際經費（{unit}）").format(unit=_("億元")))
-        ax.set_title(_(title), loc="left", fontsize=11)
-        ax.margins(x=0.08)
-    axes[0].legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    fig.suptitle(_("實際經費來源（附件逐項加總）"))
-    fig.tight_layout()
-    return fig, by_pillar_and_ministry(by_pillar, by_ministry)
-
-
-@figure_style
-def plot_spending_per_measure(per_measure: pd.DataFrame):
-    """One bar per measure (public solid, private hatched), in the table's order, grouped by pillar."""
-    pm = per_measure.iloc[::-1].reset_index(drop=True)
-    fig, ax = plt.subplots(figsize=(11, 0.3 * len(pm) + 1.5))
-    y = np.arange(len(pm))
-    public = from_base(pm["public_twd"].fillna(0.0), MONEY_UNIT)
-    private = from_base(pm["private_twd"].fillna(0.0), MONEY_UNIT)
-    ax.barh(y, public, color=PALETTE[0], label=_("公部門經費（公務預算、基金、國營事業預算）"))
-    ax.barh(y, private, left=public, color="white", edgecolor=PALETTE[1], hatch=HATCH_PRIVATE, label=_("民間投資"))
-    for yi, row, tot in zip(y, pm.itertuples(), public + private):
-        text = f"{tot:,.0f}" if row.funding_printed else _("未列經費（-）")
-        ax.annotate(text, (tot, yi), xytext=(3, 0), textcoords="offset points", va="center", fontsize=7)
-    label = _("{measure} {name}（{ministry}）")
-    ax.set_yticks(y, [label.format(measure=m, name=_short(n), ministry=ministry_label(mi, short=True))
-                      for m, n, mi in zip(pm["measure_id"], pm["name_zh"], pm["ministry_zh"])], fontsize=8)
-    # A line between pillars so the grouping is visible.
-    changes = [i for i in range(1, len(pm)) if pm.at[i, "pillar"] != pm.at[i - 1, "pillar"]]
-    for i in changes:
-        ax.axhline(i - 0.5, color="#555555", lw=0.8)
-    ax.set_xlabel(_("實際經費（{unit}）").format(unit=_(MONEY_UNIT)))
-    ax.set_ylim(-0.6, len(pm) - 0.4)
-    ax.margins(x=0.1)
-    ax.legend(fontsize=8, loc="lower right")
-    ax.set_title(_("各措施實際經費（依面向、部會排序）"))
-    fig.tight_layout()
-    return fig, per_measure
-
-
-@figure_style
-def plot_cost_per_tonne(cost: pd.DataFrame, caption: str, n_without: int):
-    """NT$ per t CO2e per measure on a log axis: public money (filled) and all money (hollow),
-    actual/expected in the upper panel, potentials apart in a grey lower panel."""
-    groups = [g for g in ("actual_expected", "potential") if (cost["kind_group"] == g).any()]
-    heights = [max(1, int((cost["kind_group"] == g).sum())) for g in groups]
-    fig, axes = plt.subplots(len(groups), 1, figsize=(11, 0.38 * sum(heights) + 2.6), sharex=True,
-                             gridspec_kw={"height_ratios": heights}, squeeze=False)
-    kind_colour = {"actual": PALETTE[0], "expected": PALETTE[1], "potential": "#777777"}
-    for ax, g in zip(axes[:, 0], groups):
-        c = cost[cost["kind_group"] == g].iloc[::-1].reset_index(drop=True)
-        y = np.arange(len(c))
-        colours = [kind_colour[k] for k in c["reduction_kind"]]
-        public, everything = c["twd_per_t_public"].to_numpy(), c["twd_per_t_all"].to_numpy()
-        # One artist for each kind of mark, all rows in it (three artists a row cost a third of this
-        # figure's drawing time): lines under hollow diamonds under dots, row by row as before.
-        ax.add_collection(LineCollection([[(p, yi), (a, yi)] for p, a, yi in zip(public, everything, y)],
-                                         colors=colours, linewidths=1, zorder=1))
-        # The hollow diamond is drawn first and larger, so a public-only measure (both ratios
-        # equal) shows the dot inside the diamond.
-        ax.scatter(everything, y, marker="D", facecolor="white", edgecolors=colours, zorder=2, s=64)
-        ax.scatter(public, y, marker="o", c=colours, zorder=3, s=18)
-        label = _("{measure} {name}［{kind}］")
-        ax.set_yticks(y, [label.format(measure=r.measure_id, name=_short(r.name_zh, 14),
-                                       kind=_(KIND_ZH[r.reduction_kind])) for r in c.itertuples()], fontsize=8)
-        ax.set_ylim(-0.7, len(c) - 0.3)
-        ax.set_xscale("log")
-        if g == "potential":
-            ax.set_facecolor("#f2f2f2")
-            ax.set_title(_("減碳潛力（非實際減碳，另列，不與上方比較）"), loc="left", fontsize=10)
-        else:
-            ax.set_title(_("實質／預期減碳（依全部經費之每公噸成本排序）"), loc="left", fontsize=10)
-    handles = [
-        plt.Line2D([], [], marker="o", ls="", color="#333333", label=_("公部門經費 ÷ 減碳量")),
-        plt.Line2D([], [], marker="D", ls="", markerfacecolor="white", markeredgecolor="#333333",
-                   label=_("全部經費（含民間投資）÷ 減碳量")),
-    ] + [plt.Line2D([], [], marker="s", ls="", color=kind_colour[k], label=_(KIND_LEGEND_ZH[k]))
-         for k in kind_colour if (cost["reduction_kind"] == k).any()]
-    # Rows are ranked cheapest first from the top, so the upper right is empty when there are enough
-    # rows; with few rows the legend would cover points and goes beside the plot instead.
-    if heights[0] >= 2 * len(handles):
-        axes[0, 0].legend(handles=handles, fontsize=8, loc="upper right")
-    else:
-        axes[0, 0].legend(handles=handles, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    axes[-1, 0].set_xlabel(_("元／公噸CO2e（對數尺度）"))
-    omit_unseen_minor_ticks(axes[-1, 0].xaxis)  # (the panels share it)
-    height = fig.get_figheight()
-    # Layout first, then title and caption in margins given in inches (tight_layout would reserve
-    # room for the suptitle a second time), so they sit just above the plot for any number of measures.
-    fig.tight_layout(rect=(0, 0.3 / height, 1, 1 - 0.75 / height))
-    fig.suptitle(_("每公噸減碳之經費（推算）"), y=1 - 0.1 / height, va="top")
-    fig.text(0.5, 1 - 0.45 / height, caption, ha="center", va="top", fontsize=8.5, color="#333333")
-    if n_without:
-        fig.text(0.01, 0.05 / height, _("另有 {n} 項措施未報減碳量，未列入本圖（見表）。").format(n=n_without),
-                 ha="left", va="bottom", fontsize=8, color="#555555")
-    return fig, cost
-
-
-@figure_style
-def plot_shares(by_pillar: pd.DataFrame, by_ministry: pd.DataFrame):
-    """Each group's share of money (all, public) beside its share of actual + expected reductions."""
-    fig, axes = plt.subplots(1, 2, figsize=(12, 4.6), gridspec_kw={"width_ratios": [len(by_pillar), len(by_ministry)]})
-    series = (("money_share_pct", _("全部經費占比"), PALETTE[0], None),
-              ("public_money_share_pct", _("公部門經費占比"), PALETTE[5], None),
-              ("reduction_share_pct", _("實質＋預期減碳量占比"), PALETTE[2], HATCH_DERIVED))
-    w = 0.27
-    for ax, table, by, title in ((axes[0], by_pillar, "pillar", "依面向"), (axes[1], by_ministry, "ministry_zh", "依部會（主辦機關所屬）")):
-        x = np.arange(len(table))
-        for i, (col, label, colour, hatch) in enumerate(series):
-            v = table[col].fillna(0.0).to_numpy()
-            ax.bar(x + (i - 1) * w, v, w, color="white" if hatch else colour, edgecolor=colour, hatch=hatch, label=label)
-            for xi, vi in zip(x, v):
-                ax.annotate(f"{vi:.1f}", (xi + (i - 1) * w, vi), ha="center", va="bottom", fontsize=7)
-        # Long (English) ministry names wrap so neighbouring ticks do not run into each other.
-        ax.set_xticks(x, [pillar_label(g) if by == "pillar" else textwrap.fill(ministry_label(g), 16)
-                          for g in table[by]])
-        ax.set_ylabel(_("占全部之比例（%）"))
-        ax.set_title(_(title), loc="left", fontsize=11)
-        ax.set_ylim(0, 105)
-    axes[0].legend(fontsize=8, loc="upper right")
-    fig.suptitle(_("經費占比與減碳量占比（附件逐項加總；減碳潛力不計）"))
-    fig.tight_layout()
-    return fig, by_pillar_and_ministry(by_pillar, by_ministry)
+def table5_figure_data(rebuilt: pd.DataFrame) -> pd.DataFrame:
+    """The data behind the Table 5 figure: per pillar and in total, published and recomputed money and rates."""
+    return rebuilt[["pillar", "planned_published_twd", "actual_published_twd", "actual_all_sources_twd",
+                    "actual_public_twd", "actual_private_twd", "rate_published_pct", "rate_recomputed_pct"]]

@@ -4,8 +4,9 @@ The report prints the base year, the intensity target (change against the base y
 result, but not the yearly series its figure plots. This module
 
 - turns the printed figures into an index (base year = 100) without adding any yearly point;
-- reads a yearly series only when a user supplies one as ``data/raw/<year>/intensity_series.csv``
-  (described and validated by ``data/schemas/intensity_series.json``);
+- uses a yearly series only when a user supplies one as ``data/raw/<year>/intensity_series.csv``
+  (read and validated by the ingest, :mod:`mfgghg.data.supplied`, into the processed table
+  ``intensity_series``);
 - decomposes the change: intensity = emissions / output, so
   output ratio = emissions ratio / intensity ratio. The base-year emissions are not in the report
   and come from ``data/external/facts.csv`` (labelled external); everything computed is 'derived'.
@@ -13,29 +14,17 @@ result, but not the yearly series its figure plots. This module
 
 from __future__ import annotations
 
-import copy
-import csv
-import json
 import re
-from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from mfgghg.data.package import HEADER_ROW, line_of, read_resource
-from mfgghg.analysis.emissions import (DERIVED, EXTERNAL, REPORT, STYLE, external_vs_report, fact, placeholder_figure,
-                        section_parts, source_label)
+from mfgghg.analysis.emissions import (DERIVED, EXTERNAL, REPORT, external_vs_report, fact, source_label)
 from mfgghg.errors import DataError
-from mfgghg.plots.style import PALETTE, figure_style, source_line
-from mfgghg.i18n import _
-from mfgghg.nb import rel as nb_rel
-from mfgghg.data.paths import resolve
 from mfgghg.checks.reconcile import CHECK_COLUMNS, check_row
 from mfgghg.data.units import rounding_tolerance
 
 SERIES_FILE = "intensity_series.csv"
-SCHEMA_PATH = "data/schemas/intensity_series.json"
 SUPPLIED = "supplied"  # origin of a user-supplied series: outside the report, its source named per row
 
 _RESULT_KEY = re.compile(r"^intensity_change_(?P<end>\d{4})_vs_(?P<base>\d{4})$")
@@ -90,52 +79,6 @@ def external_checks(facts: pd.DataFrame, headlines: pd.DataFrame) -> pd.DataFram
 # An optional yearly series supplied by a user
 
 
-def series_schema(path=None) -> dict:
-    """The description of ``intensity_series.csv`` (a data-package resource)."""
-    path = resolve(path or SCHEMA_PATH)
-    try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataError(path, "missing: the description of intensity_series.csv") from None
-
-
-def _header(path: Path) -> list[str]:
-    """The column names of a CSV (the data itself is read through its description)."""
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            return [c.strip() for c in next(csv.reader(fh), [])]
-    except UnicodeDecodeError:
-        raise DataError(path, "not UTF-8 text") from None
-
-
-def load_intensity_series(raw_dir, schema: dict | None = None) -> pd.DataFrame | None:
-    """``<raw_dir>/intensity_series.csv`` validated, or None when there is no such file.
-
-    The file has ``year``, ``source`` and at least one of the columns in the schema's
-    ``oneOfColumns`` (``intensity``, ``index``); every row needs a value in one of them."""
-    raw_dir = Path(raw_dir)
-    schema = schema or series_schema()
-    path = raw_dir / schema["path"]
-    if not path.is_file():
-        return None
-    one_of = schema["oneOfColumns"]
-    header = _header(path)
-    present = [c for c in one_of if c in header]
-    if not present:
-        raise DataError(path, f"needs a column {' or '.join(one_of)}", HEADER_ROW)
-    resource = copy.deepcopy(schema)
-    resource["schema"]["fields"] = [f for f in schema["schema"]["fields"] if f["name"] not in one_of or f["name"] in present]
-    data = read_resource(raw_dir, resource).data
-    empty = data[present].isna().all(axis=1)
-    if empty.any():
-        i = empty.idxmax()
-        raise DataError(path, f"row has no value in {' or '.join(present)}", line_of(i), present[0])
-    for c in one_of:
-        if c not in data.columns:
-            data[c] = np.nan
-    return data[["year", *one_of, "source"]].sort_values("year").reset_index(drop=True)
-
-
 def index_series(series: pd.DataFrame, base_year: int, file: str = SERIES_FILE) -> pd.DataFrame:
     """The supplied series as an index (base year = 100): ``index`` where given, else computed from
     ``intensity`` over the base year's intensity (which the file must then hold)."""
@@ -152,26 +95,26 @@ def index_series(series: pd.DataFrame, base_year: int, file: str = SERIES_FILE) 
     return out[["year", "index", "index_basis", "intensity", "source", "origin"]]
 
 
-def yearly_series(raw_dir, published: pd.DataFrame, schema: dict | None = None) -> pd.DataFrame | None:
-    """The supplied series of a report year as an index on the printed base year, or None without a file."""
-    series = load_intensity_series(raw_dir, schema)
+def yearly_series(series: pd.DataFrame | None, published: pd.DataFrame) -> pd.DataFrame | None:
+    """The supplied series (the processed table ``intensity_series``, None when the year has none) as
+    an index on the printed base year."""
     if series is None:
         return None
     base = int(published["base_year"].iloc[0]) if len(published) else None
     if base is None and series["index"].isna().any():
-        raise DataError(Path(raw_dir) / SERIES_FILE, "intensity values need a base year, and the report prints none: "
+        raise DataError(SERIES_FILE, "intensity values need a base year, and the report prints none: "
                         "give an index column (base year = 100)", column="intensity")
-    return index_series(series, base, Path(raw_dir) / SERIES_FILE)
+    return index_series(series, base, SERIES_FILE)
 
 
-def describe_series(series: pd.DataFrame | None, raw_dir) -> str:
+def describe_series(series: pd.DataFrame | None) -> str:
     """One line saying whether a yearly series was supplied and what was done with it."""
-    path = Path(raw_dir) / SERIES_FILE
     if series is None:
-        return (f"no yearly series supplied ({nb_rel(path)} not found): only the printed points are plotted, "
-                "nothing between them")
+        return (f"no yearly series supplied (no {SERIES_FILE} in the year's raw data): only the printed points "
+                "are plotted, nothing between them")
     years = f"{int(series['year'].min())}-{int(series['year'].max())}"
-    return f"yearly series from {nb_rel(path)}: {len(series)} rows, {years}, sources: {'; '.join(dict.fromkeys(series['source']))}"
+    return (f"yearly series from {SERIES_FILE}: {len(series)} rows, {years}, "
+            f"sources: {'; '.join(dict.fromkeys(series['source']))}")
 
 
 def check_series(indexed: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
@@ -273,13 +216,6 @@ DECOMPOSITION_COLUMNS = [
 ]
 
 
-def decomposition_source_line(year: int, published: pd.DataFrame, decomp: pd.DataFrame) -> str:
-    """The source line of the decomposition figure (current edition): report sections used, then the
-    external sources' titles."""
-    sections = [*published["section_zh"], *decomp["emissions_end_source"].str.replace(r"\s+\([a-z0-9_]+\)$", "", regex=True)]
-    return source_line(year, section_parts(sections), decomp["emissions_base_source_title"])
-
-
 def decomposition_inputs(decomp: pd.DataFrame) -> pd.DataFrame:
     """The inputs of the decomposition, one per row, with unit, origin and source."""
     rows = []
@@ -295,9 +231,6 @@ def decomposition_inputs(decomp: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["quantity", "value", "unit", "origin", "source"]).drop_duplicates(subset=["quantity", "value"]).reset_index(drop=True)
 
 
-# ---------------------------------------------------------------------------------------------
-# Figures
-
 
 def index_figure_data(points: pd.DataFrame, series: pd.DataFrame | None) -> pd.DataFrame:
     data = points.assign(index_basis="printed change + 100")
@@ -305,57 +238,6 @@ def index_figure_data(points: pd.DataFrame, series: pd.DataFrame | None) -> pd.D
         s = series.assign(what="supplied yearly series")[["year", "index", "what", "origin", "source", "index_basis"]]
         data = pd.concat([data, s], ignore_index=True)
     return data
-
-
-@figure_style
-def plot_index(points: pd.DataFrame, series: pd.DataFrame | None = None):
-    """Figure 2 as far as the data go: base year = 100, the printed result and the target line,
-    and a supplied yearly series only when there is one. Nothing is drawn between printed points."""
-    has_series = series is not None and len(series) > 0
-    if points.empty and not has_series:
-        return placeholder_figure(_("製造部門碳密集度"), _("本報告年度未列出碳密集度相對基準年之變化"))
-    fig, ax = plt.subplots(figsize=(8.5, 5))
-    years = list(points["year"]) + (list(series["year"]) if has_series else [])
-    base_label = _("{year}年").format(year=int(points["year"].iloc[0])) if len(points) else _("基準年")
-    if len(points):
-        base_year = int(points["year"].iloc[0])
-        result = points[points["what"] == "result"].iloc[0]
-        end = int(result["year"])
-        target = points[points["what"] == "target"]
-        if len(target):
-            t = target.iloc[0]
-            ax.hlines(t["index"], base_year, end, colors=PALETTE[1], linestyles="--", linewidth=2,
-                      label=_("{year}年目標：較{base}年下降 {pct}% (報告)").format(
-                          year=end, base=base_year, pct=f"{abs(t['index'] - 100):g}"))
-            ax.annotate(_("目標 {value}").format(value=f"{t['index']:g}"), (base_year, t["index"]), xytext=(4, 5),
-                        textcoords="offset points", color=PALETTE[1], fontsize=9)
-        ax.scatter([base_year], [100], marker="s", s=80, color="#000000", zorder=5,
-                   label=_("基準年 {base} = 100").format(base=base_year))
-        ax.scatter([end], [result["index"]], marker="o", s=110, color=PALETTE[0], zorder=5,
-                   label=_("{year}年實績：較基準年下降 {pct}% (報告)").format(
-                       year=end, pct=f"{abs(result['index'] - 100):g}"))
-        ax.annotate(f"{result['index']:g}", (end, result["index"]), xytext=(8, -4), textcoords="offset points",
-                    color=PALETTE[0], fontsize=10)
-        if not has_series:
-            ax.text((base_year + end) / 2, (100 + result["index"]) / 2 + 8,
-                    f"{_('報告未列出逐年數值：')}\n{_('兩點之間不繪線、不補值')}", ha="center", va="center", fontsize=9,
-                    color="#555555")
-    if has_series:
-        ax.plot(series["year"], series["index"], linestyle="-.", marker=".", color=PALETTE[2], linewidth=1.5,
-                label=_("年度序列 (使用者提供，來源見資料檔)"))
-    ax.set_xlim(min(years) - 1, max(years) + 1)
-    ax.set_ylim(0, max(115, float(series["index"].max()) * 1.1 if has_series else 0))
-    ax.set_xlabel(_("年 (西元)"))
-    ax.set_ylabel(_("碳密集度指數 ({base} = 100)").format(base=base_label))
-    ax.set_title(_("製造部門碳密集度相對基準年 (報告圖2可由文字重建之部分)"))
-    ax.legend(loc="lower left", fontsize=9)
-    lines = [_("報告數值 (實績與目標)：基準年，及較基準年之變化 (%)") if len(points) else _("報告數值：無"),
-             _("推算：指數 = 100 + 變化(%)；年度序列若僅給碳密集度，指數 = 當年 / 基準年 × 100") if has_series
-             else _("推算：指數 = 100 + 變化(%)"),
-             _("外部資料：無；年度序列為使用者提供，來源見資料檔") if has_series else _("外部資料：無")]
-    fig.text(0.01, 0.005, "\n".join(lines), ha="left", va="bottom", fontsize=8, color="#333333")
-    fig.subplots_adjust(bottom=0.25)
-    return fig
 
 
 def decomposition_figure_data(decomp: pd.DataFrame) -> pd.DataFrame:
@@ -368,47 +250,3 @@ def decomposition_figure_data(decomp: pd.DataFrame) -> pd.DataFrame:
                          "high": d["output_index_high"] if measure == "output_index" else np.nan,
                          "origin": origin, "base_year": d["base_year"], "year": d["year"]})
     return pd.DataFrame(rows)
-
-
-@figure_style
-def plot_decomposition(decomp: pd.DataFrame):
-    """Emissions, intensity and implied output as indices (base year = 100), per reading."""
-    if decomp.empty:
-        return placeholder_figure(_("碳密集度分解"), _("本報告年度未列出碳密集度變化，無從分解"))
-    base, end = int(decomp["base_year"].iloc[0]), int(decomp["year"].iloc[0])
-    fig, ax = plt.subplots(figsize=(9, 5.2))
-    x = np.arange(len(decomp))
-    w = 0.26
-    bars = [
-        ("emissions_index", _("排放量指數 (推算：報告排放 / 外部基準年排放)"), "#888888", STYLE[EXTERNAL]["hatch"]),
-        ("intensity_index", _("碳密集度指數 (報告)"), PALETTE[0], None),
-        ("output_index", _("隱含產出指數 (推算)"), PALETTE[2], STYLE[DERIVED]["hatch"]),
-    ]
-    for k, (col, label, color, hatch) in enumerate(bars):
-        values = decomp[col]
-        pos = x + (k - 1) * w
-        ax.bar(pos, values, width=w, color="white" if hatch else color, edgecolor=color, hatch=hatch,
-               linewidth=1.3, label=label)
-        if col == "output_index":
-            err = np.vstack([values - decomp["output_index_low"], decomp["output_index_high"] - values])
-            ax.errorbar(pos, values, yerr=err, fmt="none", ecolor="#333333", capsize=4, linewidth=1)
-        for p, v in zip(pos, values):
-            ax.annotate(f"{v:.1f}", (p, v), xytext=(0, 3), textcoords="offset points", ha="center", fontsize=8)
-    ax.axhline(100, color="#333333", linewidth=0.8)
-    ax.set_xticks(x, [f"{_(lab)}\n" + _("(產出 {change}%，年均 {cagr}%)").format(change=f"{c:+.1f}", cagr=f"{g:+.2f}")
-                      for lab, c, g in zip(decomp["label_zh"], decomp["output_change_pct"], decomp["output_cagr_pct"])],
-                  fontsize=9)
-    ax.set_ylabel(_("指數 ({year}年 = 100)").format(year=base))
-    ax.set_title(_("碳密集度 = 排放量 / 產出：{year}年較{base}年之隱含產出成長 (推算)").format(year=end, base=base))
-    ax.set_ylim(0, max(decomp["output_index_high"].max(), decomp["emissions_index"].max()) * 1.45)
-    ax.legend(loc="upper left", fontsize=8)
-    first = decomp.iloc[0]
-    source = source_label({"source_title": first["emissions_base_source_title"],
-                           "source_date": first["emissions_base_source_date"]}, translate=True)
-    notes = [_("外部資料：{year}年排放量 ({source})").format(year=base, source=source),
-             _("報告數值：{year}年排放量、碳密集度變化 (實績與目標)").format(year=end),
-             _("推算：排放量指數、隱含產出指數 = 排放量指數 / 碳密集度指數 × 100；誤差線為實績降幅印出位數之捨入範圍")]
-    fig.text(0.01, 0.005, "\n".join(notes), ha="left", va="bottom", fontsize=8, color="#333333")
-    fig.subplots_adjust(bottom=0.27)
-    return fig
-

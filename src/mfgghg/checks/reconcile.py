@@ -167,15 +167,17 @@ def reconcile_budget(measures, funding, published_budget, budget_text: dict) -> 
 # Table 6: emissions
 
 
-def reconcile_emissions(emissions: pd.DataFrame, table6_text: pd.DataFrame) -> pd.DataFrame:
-    """Table 6's cumulative columns against running sums of its annual columns."""
+def reconcile_emissions(emissions: pd.DataFrame, table6_printed: pd.DataFrame) -> pd.DataFrame:
+    """Table 6's cumulative columns (as printed, ``published_table6_printed``, keyed by year) against
+    running sums of its annual columns."""
     rows = []
     e = emissions.sort_values("year").reset_index(drop=True)
     cum_target = e["target_mt_co2e"].cumsum()
     cum_actual = e["actual_mt_co2e"].cumsum()
+    printed = table6_printed.set_index("year")
     for i, year in enumerate(e["year"]):
         n = i + 1
-        t = table6_text.iloc[i]
+        t = printed.loc[year]
         rows.append(check_row(f"table6.{year}.cumulative_target", "表 6", f"{year}: cumulative target vs sum of annual targets",
                               t["cumulative_target_million_t_co2e"], cum_target[i], "百萬公噸CO2e", tolerance=0.05 * n))
         rows.append(check_row(f"table6.{year}.cumulative_actual", "表 6", f"{year}: cumulative emissions vs sum of annual emissions",
@@ -235,32 +237,38 @@ def reconcile_headlines(measures, funding, published_budget, headlines: pd.DataF
     return pd.DataFrame(rows)
 
 
-def reconcile_table4(measures: pd.DataFrame, table4: pd.DataFrame, text: pd.DataFrame) -> pd.DataFrame:
-    """Table 4's reductions summed per pillar against the measures' actual + expected reductions."""
+def reconcile_table4(measures: pd.DataFrame, printed: pd.DataFrame) -> pd.DataFrame:
+    """Table 4's reductions summed per pillar against the measures' actual + expected reductions.
+
+    ``printed`` is Table 4 as printed (text cells, ``published_table4_printed``): the sum of a
+    pillar's printed reductions is compared at the most decimals its cells print."""
     rows = []
     kinds = REDUCTION_KIND_SETS["actual_expected"]
     m = measures[measures["reduction_kind"].isin(kinds)]
     by_pillar = m.groupby(m["pillar"].astype(int))["reduction_t_co2e"].sum()
-    t4 = table4.assign(printed=text["reduction_10k_t_co2e"])
+    text = printed["reduction_10k_t_co2e"].fillna("").astype(str).str.strip()
+    t4 = pd.DataFrame({"pillar": printed["pillar"].astype(int), "printed": text,
+                       "value": pd.to_numeric(text.str.replace(",", ""), errors="coerce")})
     for pillar, g in t4.groupby("pillar"):
-        printed = g["reduction_10k_t_co2e"].sum()
         decimals = max((printed_decimals(s) for s in g["printed"] if s), default=0)
         rows.append(check_row(f"table4.{pillar}.reduction", "表 4",
                               f"pillar {pillar}: sum of Table 4 reductions vs measures' actual + expected",
-                              f"{printed:.{decimals}f}", by_pillar.get(int(pillar), 0.0), "萬公噸CO2e", 1e4))
+                              f"{g['value'].sum():.{decimals}f}", by_pillar.get(int(pillar), 0.0), "萬公噸CO2e", 1e4))
     decimals = max((printed_decimals(s) for s in t4["printed"] if s), default=0)
     rows.append(check_row("table4.total.reduction", "表 4", "all pillars: sum of Table 4 reductions vs measures' actual + expected",
-                          f"{t4['reduction_10k_t_co2e'].sum():.{decimals}f}", by_pillar.sum(), "萬公噸CO2e", 1e4))
+                          f"{t4['value'].sum():.{decimals}f}", by_pillar.sum(), "萬公噸CO2e", 1e4))
     return pd.DataFrame(rows)
 
 
 def reconciliation_table(ingested, notes: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every published aggregate beside its recomputation, with verdict and explanation.
 
-    Explanations come from ``notes`` or else the year's ``reconciliation_notes.csv``."""
+    Explanations come from ``notes`` or else the year's notes (every ``*_notes.csv``); a note in the
+    namespaces of these checks (:data:`RECONCILIATION_NAMESPACES`) must name one of them."""
     raw, t = ingested.raw, ingested.tables
-    if notes is None and "reconciliation_notes" in raw:
-        notes = raw["reconciliation_notes"].data
+    if notes is None:
+        notes = t.get("notes")
+    refuse_notes_outside_namespaces(notes)
     status_text = {}
     for table, name, key in (("table2", "published_table2_by_pillar", "pillar"),
                              ("table3", "published_table3_by_ministry", "ministry_zh")):
@@ -282,14 +290,17 @@ def reconciliation_table(ingested, notes: pd.DataFrame | None = None) -> pd.Data
     parts = [
         reconcile_status(t["measures"], t["published_status"], status_text),
         reconcile_budget(t["measures"], t["measure_funding"], t["published_budget"], budget_text),
-        reconcile_emissions(t["emissions"], raw["published_table6_emissions"].text),
-        reconcile_table4(t["measures"], raw["published_table4_results_summary"].data,
-                         raw["published_table4_results_summary"].text),
+        reconcile_emissions(t["emissions"], t["published_table6_printed"]),
+        reconcile_table4(t["measures"], t["published_table4_printed"]),
         reconcile_headlines(t["measures"], t["measure_funding"], t["published_budget"], t["published_headlines"]),
     ]
-    table = with_agreement(pd.concat(parts, ignore_index=True))
-    check_notes_known(notes, "reconciliation_notes.csv", table["check_id"])
-    return join_notes(table, notes)
+    from mfgghg.checks.headline_readings import by_type_checks
+    from mfgghg.checks.table4_trace import trace_table4
+
+    if "table4_measure_map" in t:  # Table 4 item by item, through the measures its counts map to
+        parts.append(trace_table4(t["published_table4_printed"], t["table4_measure_map"], t["measures"]))
+    parts.append(by_type_checks(t["measures"], t["published_headlines"]))  # the headline read by measure type
+    return attach_notes(pd.concat(parts, ignore_index=True), notes, owns=RECONCILIATION_NAMESPACES)
 
 
 CHECK_GROUPS = {
@@ -311,6 +322,21 @@ def summarise(table: pd.DataFrame) -> pd.DataFrame:
     return s.reset_index()
 
 
+# The namespaces of check ids (their first part) and who owns each: the notebook whose checks a
+# note in that namespace must name. A note in no namespace here is refused by the ingest's check.
+NOTE_NAMESPACES = {
+    "table2": "01_ingest", "table3": "01_ingest", "table4": "01_ingest", "table5": "01_ingest",
+    "table6": "01_ingest", "headline": "01_ingest",
+    "goals": "02_execution_status", "emissions": "03_emissions_vs_target",
+    "intensity": "04_carbon_intensity", "budget": "05_budget",
+}
+RECONCILIATION_NAMESPACES = tuple(k for k, v in NOTE_NAMESPACES.items() if v == "01_ingest")
+
+
+def namespace_of(check_ids: pd.Series) -> pd.Series:
+    return check_ids.astype(str).str.split(".").str[0]
+
+
 def join_notes(table: pd.DataFrame, notes: pd.DataFrame | None) -> pd.DataFrame:
     """``table`` with an ``explanation`` per check_id from ``notes`` ('' where none)."""
     if notes is None or not len(notes):
@@ -319,18 +345,60 @@ def join_notes(table: pd.DataFrame, notes: pd.DataFrame | None) -> pd.DataFrame:
     return table.assign(explanation=table["check_id"].map(expl).fillna(""))
 
 
-def check_notes_known(notes: pd.DataFrame | None, file_name: str, known_ids) -> None:
-    """A notes file may only explain checks that exist: an unknown check_id is a DataError naming
-    its row. ``notes`` is a raw notes file, or processed ``notes.csv`` (its ``file`` column selects)."""
+def _note_files(notes: pd.DataFrame):
+    """(file name, that file's notes in file order): processed notes.csv names its files; a raw
+    ``*_notes.csv`` read alone is one file."""
+    if "file" not in notes.columns:
+        yield "notes", notes.reset_index(drop=True)
+        return
+    for name, own in notes.groupby("file", sort=False):
+        yield name, own.reset_index(drop=True)
+
+
+def refuse_unknown_notes(notes: pd.DataFrame | None, owns, known_ids) -> None:
+    """A note in one of the namespaces ``owns`` must explain one of ``known_ids``: otherwise a
+    DataError naming its file and row (a note for a check that no longer exists is never silently
+    dropped)."""
     from mfgghg.errors import DataError
 
     if notes is None or not len(notes):
         return
-    own = (notes[notes["file"] == file_name] if "file" in notes.columns else notes).reset_index(drop=True)
-    known = set(known_ids)
-    for i, check_id in enumerate(own["check_id"]):
-        if check_id not in known:
-            raise DataError(file_name, f"note for unknown check {check_id!r}", row=i + 2, column="check_id")
+    owns, known = set(owns), set(known_ids)
+    for file_name, own in _note_files(notes):
+        for i, check_id in enumerate(own["check_id"].astype(str)):
+            if check_id.split(".")[0] in owns and check_id not in known:
+                raise DataError(file_name, f"note for unknown check {check_id!r}", row=i + 2, column="check_id")
+
+
+def refuse_notes_outside_namespaces(notes: pd.DataFrame | None) -> None:
+    """Every note's check id must start with a namespace of :data:`NOTE_NAMESPACES`."""
+    from mfgghg.errors import DataError
+
+    if notes is None or not len(notes):
+        return
+    for file_name, own in _note_files(notes):
+        stray = ~namespace_of(own["check_id"]).isin(list(NOTE_NAMESPACES))
+        if stray.any():
+            i = int(stray.idxmax())
+            raise DataError(file_name, f"note for {own['check_id'].iloc[i]!r}: check ids start with one of "
+                            f"{', '.join(n + '.' for n in NOTE_NAMESPACES)}", row=i + 2, column="check_id")
+
+
+def concat_checks(parts) -> pd.DataFrame:
+    """Several check tables as one (empty ones skipped; no rows gives the columns of a check table)."""
+    frames = [p for p in parts if len(p)]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=CHECK_COLUMNS)
+
+
+def attach_notes(table: pd.DataFrame, notes: pd.DataFrame | None, owns=()) -> pd.DataFrame:
+    """The one way to give checks their explanations: ``table`` (rows with a ``check_id``; a table of
+    :data:`CHECK_COLUMNS` also gets ``agrees``) with an ``explanation`` per check_id from ``notes`` (processed ``notes.csv``, or one raw
+    ``*_notes.csv``). ``owns``: the namespaces whose every note must explain a check of ``table``
+    (see :func:`refuse_unknown_notes`); pass all of a notebook's checks of those namespaces at once."""
+    if "verdict" in table.columns:  # (flags carry a check id, no verdict)
+        table = with_agreement(table)
+    refuse_unknown_notes(notes, owns, table["check_id"])
+    return join_notes(table, notes)
 
 
 def unexplained_differences(table: pd.DataFrame) -> pd.DataFrame:

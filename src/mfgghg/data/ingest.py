@@ -13,7 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from mfgghg.data.external import external_dir, read_external_facts
 from mfgghg.data.package import RawTable, line_of, read_package
+from mfgghg.data.supplied import load_intensity_series
+from mfgghg.data.trace_tables import build_trace_tables
 from mfgghg.errors import DataError
 from mfgghg.data.paths import YearPaths, normalize_year, swap_in
 from mfgghg.data.units import to_base
@@ -181,6 +184,41 @@ def build_published_results_summary(raw: dict[str, RawTable]) -> pd.DataFrame:
     return out
 
 
+def build_measure_goals(raw: dict[str, RawTable], measures: pd.DataFrame) -> pd.DataFrame:
+    """The annex's numeric goals and the year's results (``measure_goals.csv``), checked against each
+    other and against the annex: every measure_id must be a measure of the year."""
+    table = raw["measure_goals"]
+    g = table.data
+
+    def fail(mask: pd.Series, column: str, message: str):
+        if mask.any():
+            raise DataError(table.path, message, line_of(mask.idxmax()), column)
+
+    has_result = g["result_value"].notna()
+    fail(has_result & g["result_unit_zh"].isna(), "result_unit_zh", "a result needs its unit")
+    fail(has_result & g["result_source"].isna(), "result_source", "a result needs its source column")
+    fail(has_result & g["quote_result_zh"].isna(), "quote_result_zh", "a result needs the quote it comes from")
+    fail(has_result == (g["result_basis"] == "none"), "result_basis",
+         "result_basis is 'none' exactly when there is no result")
+    fail((g["goal_basis"] == "level_by_year") & g["goal_year"].isna(), "goal_year",
+         "a level_by_year goal needs its goal_year")
+    fail(~g["measure_id"].isin(set(measures["measure_id"])), "measure_id", "not a measure of the annex")
+    return g.copy()
+
+
+def build_table4_printed(raw: dict[str, RawTable]) -> pd.DataFrame:
+    """Table 4 as printed (every cell as text): its printed decimals set the checks' precision."""
+    return raw["published_table4_results_summary"].text.copy()
+
+
+def build_table6_printed(raw: dict[str, RawTable]) -> pd.DataFrame:
+    """Table 6 as printed (text cells), with the Gregorian year: the decimals the report used."""
+    table = raw["published_table6_emissions"]
+    text = table.text.copy()
+    text.insert(0, "year", table.data["roc_year"].map(normalize_year).astype(int))
+    return text.sort_values("year").reset_index(drop=True)
+
+
 def build_notes(raw: dict[str, RawTable]) -> pd.DataFrame:
     """Every explanation file of the year (``*_notes.csv``) in one table, keyed by check_id."""
     frames = [t.data.assign(file=t.path.name) for name, t in raw.items() if name.endswith("_notes")]
@@ -195,8 +233,9 @@ def ingest(paths: YearPaths) -> Ingested:
     reference = read_package(paths.reference)
     raw = read_package(raw_dir, reference)
     result = Ingested(paths.year, raw, reference)
+    measures = build_measures(raw, reference)
     result.tables = {
-        "measures": build_measures(raw, reference),
+        "measures": measures,
         "measure_funding": build_funding(raw, reference),
         "emissions": build_emissions(raw),
         "published_status": build_published_status(raw),
@@ -206,7 +245,16 @@ def ingest(paths: YearPaths) -> Ingested:
         "pillars": raw["pillars"].data.copy(),
         "highlight_cases": raw["highlight_cases"].data.copy(),
         "notes": build_notes(raw),
+        "measure_goals": build_measure_goals(raw, measures),
+        "published_table4_printed": build_table4_printed(raw),
+        "published_table6_printed": build_table6_printed(raw),
+        "external_facts": read_external_facts(external_dir(paths)),
     }
+    # Table 4's measures, Figure 3's strategies and the outside data for Figure 2 (where the year has them)
+    result.tables.update(build_trace_tables(raw, read_package(external_dir(paths), reference={})))
+    series = load_intensity_series(raw_dir)  # (supplied by a user, for some years only)
+    if series is not None:
+        result.tables["intensity_series"] = series
     return result
 
 
@@ -247,19 +295,34 @@ def same_files(a: Path, b: Path) -> bool:
     return all((a / n).is_file() and (b / n).is_file() and (a / n).read_bytes() == (b / n).read_bytes() for n in names)
 
 
-# Columns that look numeric but are identifiers ("1.1" is a strategy, not a number).
-ID_DTYPES = {"measure_id": str, "strategy_id": str, "group": str, "check_id": str, "value_printed": str}
-# Tables whose pillar column holds "total" as well as numbers.
-PILLAR_AS_TEXT = {"published_status", "published_budget"}
-
-
 def load_processed(processed_dir: Path) -> dict[str, pd.DataFrame]:
-    """The processed tables of one year, as written by the ingest notebook."""
+    """The processed tables of one year, as written by the ingest notebook, typed as their
+    ``datapackage.json`` describes them: ``string`` fields stay text ("1.1" is a strategy, not a
+    number), integers with gaps are nullable, and the tables kept as printed
+    (``mfgghg:asPrinted``) keep an empty cell as an empty text."""
     processed_dir = Path(processed_dir)
-    if not processed_dir.is_dir():
-        raise DataError(processed_dir, "no processed tables here: run notebooks/01_ingest.ipynb (or make figures) first")
+    descriptor_path = processed_dir / "datapackage.json"
+    if not descriptor_path.is_file():
+        raise DataError(descriptor_path if processed_dir.is_dir() else processed_dir,
+                        "no processed tables here: run notebooks/01_ingest.ipynb (or make figures) first")
+    from mfgghg.data.processed_package import read_processed_descriptor
+
     tables = {}
-    for p in sorted(processed_dir.glob("*.csv")):
-        dtypes = dict(ID_DTYPES, **({"pillar": str} if p.stem in PILLAR_AS_TEXT else {}))
-        tables[p.stem] = pd.read_csv(p, dtype=dtypes, encoding="utf-8")
+    for resource in read_processed_descriptor(descriptor_path)["resources"]:
+        fields = resource["schema"]["fields"]
+        as_printed = bool(resource.get("mfgghg:asPrinted", False))
+        dtypes = {f["name"]: (str if f["type"] == "string" else "float64") for f in fields
+                  if f["type"] in ("string", "number")}
+        path = processed_dir / resource["path"]
+        try:
+            df = pd.read_csv(path, dtype=dtypes, encoding="utf-8", keep_default_na=not as_printed)
+        except (OSError, ValueError) as err:
+            raise DataError(path, f"cannot be read as its datapackage.json describes it ({err})") from None
+        for f in fields:
+            column = df[f["name"]]
+            if f["type"] == "integer":
+                df[f["name"]] = column.astype("Int64" if column.isna().any() else "int64")
+            elif f["type"] == "boolean":
+                df[f["name"]] = column.astype("boolean" if column.isna().any() else bool)
+        tables[resource["name"]] = df
     return tables

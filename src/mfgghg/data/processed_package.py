@@ -113,6 +113,7 @@ def _resource(name: str, df: pd.DataFrame, meta: dict, present: set[str], year: 
         "sources": [{"title": f} for f in raw],
         "source": {"raw_files": raw, "report_sections": list(source["sections"])},
         "schema": schema,
+        **({"mfgghg:asPrinted": True} if meta.get("asPrinted") else {}),
     }
 
 
@@ -140,6 +141,19 @@ def processed_descriptor(tables: dict[str, pd.DataFrame], year: int) -> dict:
 def descriptor_text(descriptor: dict) -> str:
     """Deterministic bytes: keys sorted, resources in name order, UTF-8 text, one trailing newline."""
     return json.dumps(descriptor, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def read_processed_descriptor(path: Path) -> dict:
+    """A processed ``datapackage.json`` as written by :func:`write_processed_descriptor`."""
+    path = Path(path)
+    try:
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        raise DataError(path, f"not valid JSON ({err.msg})", row=err.lineno) from None
+    for i, resource in enumerate(descriptor.get("resources", [])):
+        if not {"name", "path", "schema"} <= set(resource):
+            raise DataError(path, f"resource {i + 1} needs name, path and schema")
+    return descriptor
 
 
 def write_processed_descriptor(folder: Path, tables: dict[str, pd.DataFrame], year: int) -> Path:

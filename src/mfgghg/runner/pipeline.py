@@ -10,7 +10,6 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
-import tempfile
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field

@@ -15,8 +15,11 @@ from pathlib import Path
 
 from mfgghg.errors import DataError, MfgGhgError, ParameterError
 
-from .parse import nows, parse_annex
-from .tables import budget_table, counts_table, emissions_table, goal_candidates, headlines, results_table
+from .parse import RESULTS_MARK, find_annex, nows, parse_annex
+
+ID_START = re.compile(r"^[1-9]\.[1-9]\.[1-9]$")
+from .tables import budget_table, counts_table, emissions_table, goal_candidates, results_table
+from .text import headlines, highlight_cases, paragraphs
 
 
 
@@ -79,13 +82,75 @@ def read_pdf(path: Path) -> str:
         raise DataError(path, "reading a PDF needs pdfplumber (pip install pdfplumber)")
     try:
         with pdfplumber.open(path) as pdf:
-            pages = [(p.extract_text() or "") for p in pdf.pages]
+            pages = []
+            for p in pdf.pages:
+                words = p.extract_words(keep_blank_chars=False, use_text_flow=False)
+                laid = annex_page_text(words)
+                pages.append(laid if laid is not None else (p.extract_text() or ""))
     except Exception as exc:  # pdfminer raises many kinds
         raise DataError(path, f"cannot read the PDF ({type(exc).__name__})")
     if not "".join(pages).strip():
         raise DataError(path, "the PDF has no text layer (scanned?); OCR is not done: give a text export instead")
     # a page break is a line starting with a space, as in the text export
     return "\n".join(" " + p for p in pages)
+
+
+ANNEX_HEAD = ("主辦機關", "推動期程", "預期效益", "執行成果", "實際經費", "減碳量")
+
+
+def _visual_lines(words, tol=2.0):
+    """Words grouped into lines by their top, each line's words in x order, joined by a space."""
+    out = []
+    for w in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
+        if out and abs(out[-1][0] - w["top"]) <= tol:
+            out[-1][1].append(w)
+        else:
+            out.append((w["top"], [w]))
+    return [" ".join(x["text"] for x in sorted(ws, key=lambda x: x["x0"])) for _, ws in out]
+
+
+def annex_page_text(words) -> str | None:
+    """An annex page laid out as a table: its text in the text export's order (column by column for each
+    measure's row), with the 預期效益 / 執行成果 boundary marked, using the words' x positions.
+
+    None when the page has no annex column header on one line (then the page's plain text is used)."""
+    heads = {}
+    for w in words:
+        t = nows(w["text"])
+        for h in ANNEX_HEAD:
+            if t.startswith(h) and h not in heads:
+                heads[h] = w
+    if len(heads) < len(ANNEX_HEAD) or max(w["top"] for w in heads.values()) - min(w["top"] for w in heads.values()) > 3:
+        return None
+    starts = [heads[h]["x0"] - 1.0 for h in ANNEX_HEAD]  # column k + 1 starts where its title starts
+    if starts != sorted(starts):
+        return None
+    head_top = min(w["top"] for w in heads.values())
+    head_bottom = max(w["bottom"] for w in heads.values())
+    above = [w for w in words if w["bottom"] < head_top - 0.5]
+    # the header block: from the header's first line (which may hold the first column's title) to its bottom
+    header = [w for w in words if head_top - 0.5 <= w["top"] <= head_bottom + 0.5]
+    body = [w for w in words if w["top"] > head_bottom + 0.5]
+
+    def col(w):
+        return sum(w["x0"] >= x for x in starts)
+
+    ids = sorted((w for w in body if col(w) == 0 and ID_START.match(w["text"])), key=lambda w: w["top"])
+    out = _visual_lines(above) + _visual_lines(header)
+    tops = [w["top"] - 0.5 for w in ids] + [float("inf")]
+    first = [w for w in body if w["top"] < tops[0]]
+    if first:
+        out += _visual_lines(first)
+    for a, b in zip(tops, tops[1:]):
+        row = [w for w in body if a <= w["top"] < b]
+        for k in range(len(ANNEX_HEAD) + 1):
+            if k == 4:
+                out.append(RESULTS_MARK)
+            cell = _visual_lines([w for w in row if col(w) == k])
+            if k == 0 and len(cell) > 1 and ID_START.match(cell[0]):
+                cell = [cell[0] + " " + cell[1]] + cell[2:]  # the id alone on its line: the name follows
+            out += cell
+    return "\n".join(out)
 
 
 def previous_folder(year: int, given):
@@ -141,8 +206,11 @@ def extract(text: str, file, year: int, prev) -> dict:
     for r in t5:
         r["pillar"] = "total" if r["row_zh"] == "總計" else pmap.get(r["row_zh"], "")
     t4 = results_table(lines, pillars)
+    paras = paragraphs(lines, find_annex(lines, file)[0])
+    keyed, candidates = headlines(paras, text, year)
     return {"measures": measures, "t4": t4, "t2": t2, "t3": t3, "t5": t5, "t6": t6, "pillars": pillars,
-            "headlines": headlines(text), "goals": goal_candidates(measures)}
+            "headlines": keyed, "headline_candidates": candidates, "cases": highlight_cases(paras),
+            "goals": goal_candidates(measures)}
 
 
 def checks(res) -> list[str]:
@@ -185,38 +253,95 @@ def checks(res) -> list[str]:
     return out
 
 
-def review(res, prev, year) -> str:
+NOTES_FILES = ("reconciliation_notes", "status_notes", "emissions_notes", "budget_notes")
+REVIEW_COLS = ["file", "row", "field", "reason", "line"]
+
+
+def review(res, prev, year) -> tuple[str, list[dict]]:
+    """review.md's text and review.csv's rows (file, row, field, reason, line): one row per item to look at."""
     ms = res["measures"]
+    items: list[dict] = []
+
+    def item(file, row, fld, reason, line=""):
+        items.append({"file": file, "row": row, "field": fld, "reason": reason, "line": line})
+        at = f" (line {line})" if line != "" else ""
+        return f"- {row}{at} `{fld}`: {reason}"
+
     L = [f"# Review of the extracted {year} report", "",
-         "Draft extraction: every field below needs a human look before the folder replaces the hand transcription.", "",
-         "## Checks on the output (reported, never forced)", ""] + checks(res) + ["", "## Fields the extractor is unsure of", ""]
+         "Draft extraction: every field below needs a human look before the folder replaces the hand transcription."
+         " `review.csv` beside this file lists the same items, one a row (file, row, field, reason, line of the report).",
+         "", "## Checks on the output (reported, never forced)", ""] + checks(res) + ["", "## Fields the extractor is unsure of", ""]
     for m in ms:
         for f, why in m.unsure:
-            L.append(f"- {m.measure_id} (line {m.line}) `{f}`: {why}")
+            L.append(item("annex_measures.csv", m.measure_id, f, why, m.line))
         if not m.expected_benefits_zh:
-            L.append(f"- {m.measure_id} (line {m.line}) `expected_benefits_zh`: empty")
+            L.append(item("annex_measures.csv", m.measure_id, "expected_benefits_zh", "empty", m.line))
+        for s_, a, note in m.funding:
+            if note:
+                L.append(item("annex_funding.csv", m.measure_id, "note", f"{s_} {a}: {note}", m.line))
     L.append("- all measures: the split between 預期效益 and 執行成果 is heuristic (columns are flattened into one"
              " stream of lines); check both columns against the PDF.")
     for r in res["t4"]:
-        L.append(f"- 表 4 pillar {r['pillar']} item {r['item_no']} (line {r['_line']}) `count_value`: left empty;"
-                 f" counts printed: {r['_counts'] or 'none'}")
+        L.append(item("published_table4_results_summary.csv", f"表 4 pillar {r['pillar']} item {r['item_no']}", "count_value",
+                      f"left empty; counts printed: {r['_counts'] or 'none'}", r["_line"]))
     if not res["t4"]:
-        L.append("- 表 4: not found or no item read")
+        L.append(item("published_table4_results_summary.csv", "表 4", "all", "not found or no item read"))
+    L += ["", "## Goal candidates (measure_goals.csv)", "",
+          "Every row is a candidate: `indicator_zh` is the goal's clause without its number, `result_basis` is read from the"
+          " result's wording (累計 → cumulative, else year) or `none` when no result in the same unit was found.", ""]
+    line_of = {m.measure_id: m.line for m in ms}
     for g in res["goals"]:
         if not g["result_candidates"]:
-            L.append(f"- {g['measure_id']} goal {g['goal_no']} ({g['goal_value']} {g['unit_zh']}): no result in the same unit found")
+            L.append(item("measure_goals.csv", f"{g['measure_id']} goal {g['goal_no']}", "result_value",
+                          f"{g['goal_value']} {g['unit_zh']}: no result in the same unit found", line_of[g["measure_id"]]))
+        elif not g["result_value"]:
+            L.append(item("measure_goals.csv", f"{g['measure_id']} goal {g['goal_no']}", "result_value",
+                          f"{g['goal_value']} {g['unit_zh']}: several results in this unit ({g['result_candidates']}); none chosen",
+                          line_of[g["measure_id"]]))
+    L += ["", "## Headline figures (published_headlines.csv)", "",
+          f"{len(res['headlines'])} stated figures were keyed by a phrase of the key vocabulary"
+          " (`mfgghg.data.extract.text.KEY_RULES`); check each value and its sign (a stated decrease is negative)."
+          " The figures below were found in the text but not keyed: add the ones the analysis needs, with a key.", ""]
+    for h in res["headlines"]:
+        if h["_why"]:
+            L.append(item("published_headlines.csv", h["key"], "key", h["_why"], h["_line"]))
+    for f in res["headline_candidates"]:
+        L.append(item("published_headlines.csv", "", "key",
+                      f"candidate {f.value} {f.unit} ({f.section}), not keyed: {f.why or 'unit not a known unit'}; quote '{f.quote}'",
+                      f.line))
+    L += ["", "## Highlight cases (highlight_cases.csv)", "",
+          "Keys are positional (`figure_<n>` within a case): rename them; units are as printed.", ""]
+    for c in res["cases"]:
+        L.append(item("highlight_cases.csv", f"case {c['case_no']} {c['key']}", "key",
+                      f"{c['value']} {c['unit_zh']}: '{c['quote_zh']}'", c["_line"]))
+    if not res["cases"]:
+        L.append(item("highlight_cases.csv", "", "all", "no 亮點成果 section or no figure found in it"))
+    L += ["", "## Explanations (*_notes.csv)", "",
+          "The explanation files are written with their header only: explanations are human work, written after"
+          " reading the reconciliation table of this year (keyed by check_id).", ""]
+    for n in NOTES_FILES:
+        L.append(item(f"{n}.csv", "", "explanation", "header only: write the explanations after the reconciliation"))
     L += ["", "## Compared with the previous year", ""]
     if not prev:
-        L.append("No previous year's folder: nothing compared; measure_attributes.csv not written.")
-        return "\n".join(L) + "\n"
+        L.append("No previous year's folder: nothing compared; measure_attributes.csv not written"
+                 " (the ingest needs it: write it by hand).")
+        items.append({"file": "measure_attributes.csv", "row": "", "field": "all",
+                      "reason": "not written: no previous year to carry over from", "line": ""})
+        return "\n".join(L) + "\n", items
     old = {r["measure_id"]: r for r in read_csv(prev / "annex_measures.csv")}
     oldf = {}
     for r in read_csv(prev / "annex_funding.csv"):
         oldf.setdefault(r["measure_id"], set()).add(r["source_zh"])
     cur = {m.measure_id: m for m in ms}
     L.append(f"Previous folder: `{prev}`")
-    L.append("- new measures: " + (", ".join(k for k in cur if k not in old) or "none"))
-    L.append("- gone measures: " + (", ".join(k for k in old if k not in cur) or "none"))
+    new = [k for k in cur if k not in old]
+    gone = [k for k in old if k not in cur]
+    L.append("- new measures: " + (", ".join(new) or "none"))
+    L.append("- gone measures: " + (", ".join(gone) or "none"))
+    items += [{"file": "annex_measures.csv", "row": k, "field": "measure_id", "reason": "new measure", "line": cur[k].line}
+              for k in new]
+    items += [{"file": "annex_measures.csv", "row": k, "field": "measure_id", "reason": "gone measure (in the previous year only)",
+               "line": ""} for k in gone]
     for k, m in cur.items():
         if k not in old:
             continue
@@ -224,14 +349,22 @@ def review(res, prev, year) -> str:
         for f in ("name_zh", "lead_agency_zh", "co_agency_zh", "period_roc"):
             if nows(getattr(m, f)) != nows(o[f]):
                 L.append(f"- {k} `{f}` changed: '{o[f]}' -> '{getattr(m, f)}'")
+                items.append({"file": "annex_measures.csv", "row": k, "field": f,
+                              "reason": f"changed from the previous year: '{o[f]}' -> '{getattr(m, f)}'", "line": m.line})
         srcs = {s for s, _, _ in m.funding}
         if srcs != oldf.get(k, set()):
             L.append(f"- {k} money sources changed: {sorted(oldf.get(k, set()))} -> {sorted(srcs)}")
+            items.append({"file": "annex_funding.csv", "row": k, "field": "source_zh",
+                          "reason": f"money sources changed: {sorted(oldf.get(k, set()))} -> {sorted(srcs)}", "line": m.line})
     if (prev / "measure_attributes.csv").exists():
         L += ["", "## Carried-over attributes to confirm", "",
               "measure_attributes.csv rows are copied from the previous year for ids that still exist; "
               "each must be confirmed against this year's annex (status especially)."]
-    return "\n".join(L) + "\n"
+        for k in cur:
+            items.append({"file": "measure_attributes.csv", "row": k, "field": "measure_type, status",
+                          "reason": "carried over from the previous year" if k in old else
+                          "new measure: no row carried over, write it by hand", "line": cur[k].line})
+    return "\n".join(L) + "\n", items
 
 
 def render(res, prev, year) -> dict:
@@ -263,9 +396,12 @@ def render(res, prev, year) -> dict:
          "cumulative_target_million_t_co2e", "cumulative_emissions_million_t_co2e"], res["t6"])
     files["published_headlines.csv"] = csvtext(["key", "value", "unit_zh", "section_zh", "quote_zh"], res["headlines"])
     files["measure_goals.csv"] = csvtext(GOAL_COLS, res["goals"])
+    files["highlight_cases.csv"] = csvtext(["case_no", "case_zh", "key", "value", "unit_zh", "quote_zh"], res["cases"])
+    for n in NOTES_FILES:  # explanations are human work: header only
+        files[f"{n}.csv"] = csvtext(["check_id", "explanation"], [])
     written = ["annex_measures", "annex_funding", "pillars", "published_table2_by_pillar",
                "published_table3_by_ministry", "published_table4_results_summary", "published_table5_budget", "published_table6_emissions",
-               "published_headlines", "measure_goals"]
+               "published_headlines", "highlight_cases", "measure_goals", *NOTES_FILES]
     if prev and (prev / "measure_attributes.csv").exists():
         rows = read_csv(prev / "measure_attributes.csv")
         ids = {m.measure_id for m in ms}
@@ -288,7 +424,9 @@ def render(res, prev, year) -> dict:
     d["resources"] = [r for r in d["resources"] if r["name"] in written]
     d["mfgghg:extracted"] = "draft written by mfgghg extract; see review.md"
     files["datapackage.json"] = json.dumps(d, ensure_ascii=False, indent=2) + "\n"
-    files["review.md"] = review(res, prev, year) + (
+    text, items = review(res, prev, year)
+    files["review.csv"] = csvtext(REVIEW_COLS, items)
+    files["review.md"] = text + (
         f"\n## datapackage.json\n\nCopied from `{desc_src}` for the files written; year-specific text replaced"
         f" ({old_year} -> {year}, ROC {old_roc} -> {roc}); check descriptions that name plan periods.\n")
     return files

@@ -13,6 +13,8 @@ PERIOD_RE = re.compile(r"(?:^|\s)(\d{2,3}(?:\s*[-~～]\s*\d{2,3})?)(?=\s|$)")
 AMOUNT_RE = re.compile(r"^[\d,]+(?:\.\d+)?$")
 NUM_RE = re.compile(r"\d[\d,]*(?:\.\d+)?")
 PB = "\x00PAGEBREAK"
+# a line the PDF route writes between the 預期效益 and 執行成果 cells when word positions tell the columns apart
+RESULTS_MARK = "\ue000執行成果\ue000"
 RESULT_START = re.compile(r"^(已於|本\s*[(（]?\s*\d{3}\s*[)）]?\s*年|\d{3}\s*年(度)?\s*(完成|已|共|辦理)|完成\s*\d)")
 
 
@@ -172,6 +174,9 @@ def parse_tail(items, m: Measure, file):
         if len(parens) > 1:
             note = "printed as '" + amount + " " + " ".join(f"({p})" for p in parens) + "'; the last parenthesis is taken as the source"
             m.unsure.append(("funding", f"amount {amount} at line {ln} carries several parentheses"))
+        if not note and re.search(r"[、及與和/]", parens[-1]):
+            parts = [x for x in re.split(r"[、及與和/]", parens[-1]) if x]
+            note = f"one amount printed for the {len(parts)} sources together" if len(parts) > 1 else ""
         m.funding.append((parens[-1], number(amount), note))
     after = []
     if red:
@@ -200,6 +205,21 @@ def parse_text_cells(items, m: Measure, first: str):
     the rest of each cell follows in the same order.
     """
     exp, res = [], []
+    if any(t == RESULTS_MARK for _, t in items):  # columns told apart by position: no heuristic
+        cur = exp
+        for t in ([first] if first else []) + [t for _, t in items]:
+            if t == RESULTS_MARK:
+                cur = res
+            elif t == PB:
+                cur = exp
+                m.unsure.append(("expected_benefits_zh/results_zh", "text continued across a page break"))
+            else:
+                cur.append(t)
+        m.expected_benefits_zh = squash(" ".join(exp))
+        m.results_zh = squash(" ".join(res))
+        if not m.results_zh:
+            m.unsure.append(("results_zh", "the 執行成果 cell is empty"))
+        return
     cur = exp
     last_no = 0
     numbered = bool(re.match(r"^\d{1,2}\.", first)) if first else False

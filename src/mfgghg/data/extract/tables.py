@@ -97,29 +97,6 @@ def emissions_table(lines):
     return out
 
 
-HEADLINES = [
-    ("strategies", r"(\d+)\s*項推動策略", "項"),
-    ("measures", r"(\d+)\s*項具體措施", "項"),
-    ("substantive_measures", r"實質減量有\s*(\d+)\s*項", "項"),
-    ("capacity_measures", r"能力建構有\s*(\d+)\s*項", "項"),
-    ("planned_budget", r"預計投入經費(?:共)?\s*([\d.,]+)\s*億元", "億元"),
-    ("actual_budget_report_year", r"實際執行經費\s*([\d.,]+)\s*億元", "億元"),
-    ("total_reduction_report_year", r"措施總減碳量為\s*([\d.,]+)\s*百萬公噸", "百萬公噸CO2e"),
-]
-
-
-def headlines(text):
-    flat = re.sub(r"\s*\n\s*", "", text)
-    out = []
-    for key, rx, unit in HEADLINES:
-        m = re.search(rx, flat)
-        if m:
-            q = flat[max(0, m.start() - 20): m.end() + 5]
-            out.append({"key": key, "value": number(m.group(1)), "unit_zh": unit, "section_zh": "",
-                        "quote_zh": squash(q)})
-    return out
-
-
 UNIT = (r"(萬公噸\s*CO2\s*e|萬噸\s*CO2\s*e|公噸\s*CO2\s*e|tCO2e|萬公噸|萬噸|公噸|萬度|億度|度|公秉油當量|公秉|"
         r"億元|萬元|千元|元|家次|家工廠|家|萬筆|筆|場次|場|人次|人|座|件|案|項|份|筆|廠次|個|台|MW|kW|%)")
 GOAL_RX = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*" + UNIT)
@@ -159,15 +136,29 @@ def goal_candidates(measures):
                     notes.append("several results in this unit: " + "; ".join(number(r.group(1)) for r in results))
                 if not results:
                     notes.append("no result in the same unit found")
-                rows.append({"measure_id": m.measure_id, "goal_no": n, "indicator_zh": "",
+                quote_r = _around(m.results_zh, one) if one else ""
+                if one:
+                    rbasis = "cumulative" if re.search(r"累計|累積", quote_r) else "year"
+                    notes.append(f"result_basis '{rbasis}' read from the result's wording")
+                rows.append({"measure_id": m.measure_id, "goal_no": n, "indicator_zh": _indicator(sent, g),
                              "goal_value": number(g.group(1)), "unit_zh": unit, "goal_basis": basis,
                              "goal_year": "", "result_value": number(one.group(1)) if one else "",
-                             "result_unit_zh": unit if one else "", "result_basis": "", "result_source": "results_zh" if one else "",
+                             "result_unit_zh": unit if one else "", "result_basis": rbasis if one else "none",
+                             "result_source": "results_zh" if one else "",
                              "value_inferred": "false", "quote_goal_zh": sent.strip(),
-                             "quote_result_zh": _around(m.results_zh, one) if one else "",
+                             "quote_result_zh": quote_r,
                              "basis_word_zh": word, "result_candidates": "; ".join(number(r.group(1)) for r in results),
                              "note": "; ".join(notes)})
     return rows
+
+
+def _indicator(sent, g):
+    """The goal's clause without its number and unit (and numbering): '每年輔導廠商進行低碳生產改善'."""
+    a = max([sent.rfind(c, 0, g.start()) for c in "，；：:"] + [-1]) + 1
+    ends = [i for i in (sent.find(c, g.end()) for c in "，。；") if i >= 0]
+    clause = sent[a:g.start()] + sent[g.end():min(ends) if ends else len(sent)]
+    clause = re.sub(r"^\s*\d{1,2}\s*[.．]\s*", "", clause).strip(" 。；，、")
+    return clause or nows(g.group(0))
 
 
 def _around(text, m):

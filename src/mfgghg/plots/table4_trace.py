@@ -1,0 +1,70 @@
+"""Figure: each Table 4 item's printed reduction against the sum of the measures mapped to it."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.patches import Patch
+
+from mfgghg.i18n import _
+from mfgghg.plots.style import PALETTE, figure_style, source_line, source_note
+
+CAPTIONS = {
+    "plot_table4_items": "表4各項目之減碳量（報告）與對應附件措施減碳量之加總（推算；措施依件數對應，實質＋預期減碳）。",
+}
+
+VERDICT_ZH = {
+    "equal": "相同", "rounds to published": "四捨五入相符", "truncates to published": "無條件捨去相符",
+    "within tolerance": "容許誤差內", "not printed": "報告未列", "differs": "不符",
+}
+UNIT_ZH = "萬公噸CO2e"
+
+
+@figure_style
+def plot_table4_items(data: pd.DataFrame, *, year: int):
+    """Per item two bars: Table 4's printed reduction (solid) and its measures' reductions stacked
+    (hatched, one segment per measure, labelled by measure id), with the item's verdict."""
+    items = data[["pillar", "item_no", "title_zh", "verdict"]].drop_duplicates(subset=["pillar", "item_no"])
+    n = max(len(items), 1)
+    fig, ax = plt.subplots(figsize=(9.5, 0.75 * n + 1.8))
+    h = 0.38
+    y = np.arange(len(items))[::-1]
+    sums = data[data["bar"] == "measures"].groupby(["pillar", "item_no"])["reduction_10k_t_co2e"].sum()
+    xmax_all = max(float(data["reduction_10k_t_co2e"].max()) if len(data) else 0.0,
+                   float(sums.max()) if len(sums) else 0.0, 1.0)
+    labels = []
+    for yi, (_i, item) in zip(y, items.iterrows()):
+        rows = data[(data["pillar"] == item["pillar"]) & (data["item_no"] == item["item_no"])]
+        published = rows[rows["bar"] == "published"]["reduction_10k_t_co2e"]
+        pub = float(published.iloc[0]) if len(published) and pd.notna(published.iloc[0]) else None
+        if pub is not None:
+            ax.barh(yi + h / 2, pub, height=h, color=PALETTE[0], label=_("表4所列 (報告)") if yi == y[0] else None)
+            ax.annotate(f"{pub:g}", (pub, yi + h / 2), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
+        else:
+            ax.annotate(_("表4未列減碳量"), (0, yi + h / 2), xytext=(3, 0), textcoords="offset points", va="center",
+                        fontsize=8, color="#555555")
+        left = 0.0
+        parts = rows[rows["bar"] == "measures"]
+        for k, (_j, p) in enumerate(parts.iterrows()):
+            v = float(p["reduction_10k_t_co2e"])
+            ax.barh(yi - h / 2, v, left=left, height=h, color=PALETTE[(k % 6) + 1], hatch="//", edgecolor="white",
+                    linewidth=0.5)
+            if v > 0.06 * xmax_all:
+                ax.text(left + v / 2, yi - h / 2, p["measure_id"], ha="center", va="center", fontsize=7)
+            left += v
+        ax.annotate(f"{round(left, 3):g}  [{_(VERDICT_ZH.get(item['verdict'], item['verdict']))}]", (left, yi - h / 2),
+                    xytext=(3, 0), textcoords="offset points", va="center", fontsize=8, color="#333333")
+        labels.append(f"{item['pillar']}.{item['item_no']} {_(item['title_zh'])}")
+    handles, names = ax.get_legend_handles_labels()
+    handles.append(Patch(facecolor=PALETTE[2], hatch="//", edgecolor="white"))
+    names.append(_("對應措施減碳量加總 (推算)"))
+    ax.set_yticks(y)
+    ax.set_yticklabels(labels, fontsize=9)
+    ax.set_xlim(0, xmax_all * 1.3)
+    ax.set_xlabel(f"{_('減碳量')} ({_(UNIT_ZH)})")
+    ax.set_title(_("表4各項目減碳量與其對應措施之加總"))
+    ax.legend(handles, names, loc="lower right", fontsize=9)
+    source_note(fig, source_line(year, ("表4", "附件")))
+    fig.tight_layout()
+    return fig

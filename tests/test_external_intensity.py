@@ -1,0 +1,112 @@
+"""Intensity from Table 6 emissions over outside value added, against the report's −49%."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from mfgghg.analysis.external_intensity import (average_annual_change, comparison_table, figure_data,
+                                                intensity_points, published_readings)
+from mfgghg.errors import DataError
+
+EMISSIONS = pd.DataFrame({"year": [2016, 2017, 2020], "actual_mt_co2e": [110.0, 120.0, 100.0]})
+VALUE_ADDED = pd.DataFrame({"year": [2005, 2016, 2017], "manufacturing_value_added": [1000.0, 2200.0, 2000.0],
+                            "unit": "百萬元", "source_title": "ETD"})
+FACTS = pd.DataFrame([
+    {"key": "emissions_baseline_2005", "value_base": 100.0, "base_unit": "mt_co2e", "year": 2005,
+     "value_printed": "100", "source_title": "Paper", "source_date": "2018-01-01"},
+    {"key": "intensity_average_annual_change_since_2005", "value_base": -4.0, "base_unit": "pct", "year": 2007,
+     "value_printed": "-4", "source_title": "Article", "source_date": ""},
+])
+HEADLINES = pd.DataFrame([
+    {"key": "intensity_change_2020_vs_2005", "value_base": -49.0, "value_printed": "-49", "section_zh": "摘要 二"},
+    {"key": "intensity_target_change_2020_vs_2005", "value_base": -43.0, "value_printed": "-43", "section_zh": "摘要 二"},
+    {"key": "emissions_2020", "value_base": 141.9, "value_printed": "141.9", "section_zh": "貳"},
+])
+
+
+def test_points_are_intensity_ratios_against_the_external_base_year():
+    p = intensity_points(EMISSIONS, VALUE_ADDED, FACTS).set_index("year")
+    assert list(p.index) == [2005, 2016, 2017]  # 2020 has no value added: no point
+    assert p.at[2005, "index"] == 100 and p.at[2005, "change_vs_base_pct"] == 0
+    # (110 / 2200) / (100 / 1000) = 0.5; (120 / 2000) / 0.1 = 0.6
+    assert p.at[2016, "change_vs_base_pct"] == pytest.approx(-50.0)
+    assert p.at[2017, "index"] == pytest.approx(60.0)
+    assert p.at[2016, "average_annual_change_pct"] == pytest.approx(100 * (0.5 ** (1 / 11) - 1))
+    assert set(p["origin"]) == {"external"}  # every point has an outside input
+    assert p.at[2016, "emissions_origin"] == "report" and p.at[2005, "emissions_origin"] == "external"
+
+
+def test_missing_inputs_are_data_errors():
+    with pytest.raises(DataError, match="no value added for the base year 2005"):
+        intensity_points(EMISSIONS, VALUE_ADDED[VALUE_ADDED["year"] != 2005], FACTS)
+    with pytest.raises(DataError, match="emissions_baseline_2005"):
+        intensity_points(EMISSIONS, VALUE_ADDED, FACTS.iloc[1:])
+    with pytest.raises(DataError, match="more than one unit"):
+        intensity_points(EMISSIONS, VALUE_ADDED.assign(unit=["百萬元", "億元", "百萬元"]), FACTS)
+
+
+def test_average_annual_change():
+    assert average_annual_change(0.81, 2) == pytest.approx(-10.0)
+    assert math.isnan(average_annual_change(0.5, 0))
+
+
+def test_published_readings_label_report_and_external():
+    r = published_readings(HEADLINES, FACTS).set_index("kind")
+    assert r.at["report result", "change_vs_base_pct"] == -49 and r.at["report result", "origin"] == "report"
+    assert r.at["report result", "average_annual_change_pct"] == pytest.approx(100 * (0.51 ** (1 / 15) - 1))
+    assert r.at["report target", "index"] == 57
+    assert r.at["published average rate", "average_annual_change_pct"] == -4.0
+    assert r.at["published average rate", "origin"] == "external"
+
+
+def test_comparison_and_figure_data():
+    p = intensity_points(EMISSIONS, VALUE_ADDED, FACTS)
+    r = published_readings(HEADLINES, FACTS)
+    c = comparison_table(p, r)
+    assert c["what"].tolist() == ["Table 6 emissions / ETD value added"] * 2 + [
+        "report result", "report target", "published average rate"]
+    d = figure_data(p, r)
+    rate = d[d["series"] == "published_average_rate"].set_index("year")["index"]
+    assert list(rate.index) == [2005, 2006, 2007] and rate[2007] == pytest.approx(100 * 0.96 ** 2)
+    assert set(d.loc[d["series"] == "worked_out", "origin"]) == {"external"}
+    assert d.loc[d["series"] == "report_result", "index"].tolist() == [51]
+
+
+def test_2021_points_2016_to_2018():
+    from conftest import REPO
+    from mfgghg.data.external import read_external_facts
+    from mfgghg.data.package import read_package
+
+    ext = read_package(REPO / "data" / "external", reference={})
+    facts = read_external_facts(REPO / "data" / "external")
+    emissions = pd.DataFrame({"year": [2016, 2017, 2018, 2019, 2020],
+                              "actual_mt_co2e": [147.8, 148.8, 150.8, 144.7, 141.9]})  # Table 6, as printed
+    p = intensity_points(emissions, ext["manufacturing_value_added"].data, facts)
+    assert p["year"].tolist() == [2005, 2016, 2017, 2018]
+    assert (p["change_vs_base_pct"].iloc[1:] < -49).all()  # already below the report's 2020 -49% by 2016
+    assert len(ext["intensity_comparison_caveats"].data) == 4
+
+
+@pytest.mark.parametrize("lang", ["zh-TW", "en"])
+def test_figure_draws_in_both_editions_and_saves(styled, tmp_path, lang):
+    from mfgghg.i18n import _, set_lang
+    from mfgghg.plots.external_intensity import CAPTIONS, EXTERNAL_STYLE, plot_intensity_vs_external
+    from mfgghg.plots.style import cjk_texts, save_figure
+
+    d = figure_data(intensity_points(EMISSIONS, VALUE_ADDED, FACTS), published_readings(HEADLINES, FACTS))
+    set_lang(lang)
+    try:
+        fig = plot_intensity_vs_external(d, year=2021, external_sources=["Taipei Times (news report of official statements)"])
+        fig.draw_without_rendering()
+        labels = fig.axes[0].get_legend_handles_labels()[1]
+        assert sum(("external" in l) or ("外部資料" in l) for l in labels) == 2  # the points and the rate path
+        if lang == "en":
+            assert cjk_texts(fig) == []
+        paths = save_figure(fig, "04_intensity_vs_external", tmp_path, d, _(CAPTIONS["plot_intensity_vs_external"]))
+        assert all(p.exists() for p in paths)
+    finally:
+        set_lang("zh-TW")
+    assert EXTERNAL_STYLE["marker"] != "o"  # external points drawn with their own marker

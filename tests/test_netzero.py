@@ -1,0 +1,92 @@
+"""Figure 3 rebuilt from the text: the grid data, the facts said beside it, the figure in both editions."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from mfgghg.analysis.netzero import companies_check, netzero_facts, strategy_figure_data
+
+DIRECTIONS = pd.DataFrame([
+    [2, "能源轉換", "long_term", 1, "百分百使用綠電", "百分百使用綠電等", True],
+    [1, "製程改善", "short_term", 2, "導入智慧節能管理", "設備汰舊更新及導入智慧節能管理", False],
+    [1, "製程改善", "short_term", 1, "設備汰舊更新", "設備汰舊更新及導入智慧節能管理", False],
+    [2, "能源轉換", "short_term", 1, "擴大使用天然氣", "擴大使用天然氣", False],
+], columns=["strategy_no", "strategy_zh", "horizon", "item_no", "item_zh", "direction_zh", "list_open"]).assign(
+    section_zh="貳 二(二)", quote_zh="q", note="")
+HEADLINES = pd.DataFrame([
+    {"key": "net_zero_companies", "value_printed": "3", "value_base": 3.0, "unit_zh": "家企業", "section_zh": "貳 二(二)"},
+    {"key": "net_zero_companies_share_of_sector", "value_printed": "51", "value_base": 51.0, "unit_zh": "%",
+     "section_zh": "貳 二(二)"},
+    {"key": "second_period_aspect_strategies", "value_printed": "11", "value_base": 11.0, "unit_zh": "項",
+     "section_zh": "貳 二(二)"},
+])
+COMPANIES = pd.DataFrame({"list_no": [1, 2], "company_zh": ["中鋼", "友達"], "section_zh": "貳 二(二)", "quote_zh": "q"})
+
+
+def test_grid_places_strategies_in_columns_and_short_term_above_long_term():
+    cells = strategy_figure_data(DIRECTIONS)
+    assert cells[["column", "row", "item_zh"]].values.tolist() == [
+        [0, 0, "設備汰舊更新"], [0, 0, "導入智慧節能管理"], [1, 0, "擴大使用天然氣"], [1, 1, "百分百使用綠電"]]
+    assert cells["horizon_zh"].tolist() == ["短期", "短期", "短期", "長期"]
+    assert cells["list_open"].tolist() == [False, False, False, True]
+
+
+def test_unknown_horizon_is_refused():
+    with pytest.raises(ValueError, match="unknown horizon 'mid_term'"):
+        strategy_figure_data(DIRECTIONS.assign(horizon="mid_term"))
+
+
+def test_facts_keep_report_and_derived_apart():
+    f = netzero_facts(HEADLINES, COMPANIES, DIRECTIONS).set_index("key")
+    assert f.at["second_period_aspect_strategies", "value"] == 11 and f.at["second_period_aspect_strategies", "origin"] == "report"
+    assert f.at["net_zero_companies_listed", "value"] == 2 and f.at["net_zero_companies_listed", "origin"] == "derived"
+    assert f.at["text_direction_items", "value"] == 4
+
+
+def test_printed_number_of_companies_against_the_names_listed():
+    row = companies_check(HEADLINES, COMPANIES).iloc[0]
+    assert row["check_id"] == "headline.net_zero_companies.listed"
+    assert (row["published"], row["recomputed"], row["verdict"]) == (3.0, 2.0, "differs")
+    assert companies_check(HEADLINES.iloc[1:], COMPANIES).empty
+
+
+def test_2021_lists_the_25_companies_and_12_text_items():
+    from conftest import REPO
+    from mfgghg.data.package import read_package
+
+    raw = read_package(REPO / "data" / "raw" / "2021", read_package(REPO / "data" / "reference"))
+    h = raw["published_headlines"]
+    headlines = pd.DataFrame({"key": h.data["key"], "value_printed": h.text["value"], "unit_zh": h.data["unit_zh"],
+                              "section_zh": h.data["section_zh"], "value_base": h.data["value"]})
+    assert companies_check(headlines, raw["netzero_companies"].data).iloc[0]["verdict"] == "equal"
+    cells = strategy_figure_data(raw["netzero_strategy_directions"].data)
+    assert cells["strategy_zh"].drop_duplicates().tolist() == ["製程改善", "能源轉換", "循環經濟"]
+    assert len(cells) == 12 and "11 strategies" in raw["netzero_strategy_directions"].data.loc[0, "note"]
+
+
+@pytest.mark.parametrize("lang", ["zh-TW", "en"])
+def test_figure_draws_in_both_editions_and_saves(styled, tmp_path, lang):
+    from conftest import REPO
+    from mfgghg.data.package import read_package
+    from mfgghg.i18n import _, set_lang
+    from mfgghg.plots.netzero import CAPTIONS, plot_netzero_strategies
+    from mfgghg.plots.style import cjk_texts, save_figure
+
+    raw = read_package(REPO / "data" / "raw" / "2021", read_package(REPO / "data" / "reference"))
+    cells = strategy_figure_data(raw["netzero_strategy_directions"].data)
+    facts = netzero_facts(HEADLINES, COMPANIES, raw["netzero_strategy_directions"].data)
+    set_lang(lang)
+    try:
+        fig = plot_netzero_strategies(cells, facts, year=2021)
+        fig.draw_without_rendering()
+        texts = [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
+        if lang == "en":
+            assert cjk_texts(fig) == []
+            assert any("11 strategies" in t for t in texts)
+        else:
+            assert any("11項策略" in t for t in texts)
+        paths = save_figure(fig, "03_fig3_netzero_strategies", tmp_path, cells, _(CAPTIONS["plot_netzero_strategies"]))
+        assert all(p.exists() for p in paths)
+    finally:
+        set_lang("zh-TW")

@@ -1,0 +1,179 @@
+"""Table 4 traced to its measures: counts and reductions item by item, on small hand-made frames."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from mfgghg.checks.reconcile import CHECK_COLUMNS
+from mfgghg.checks.table4_trace import (check_mapping, mapped_counts, mapped_reductions, trace_figure_data,
+                                        trace_table4, unmapped_measures)
+from mfgghg.errors import DataError
+
+MAP_COLUMNS = ["pillar", "item_no", "measure_id", "figure_no", "role", "measure_count", "measure_count_unit_zh",
+               "count_inferred", "quote_zh", "item_quote_zh", "mapping_status", "note"]
+
+
+def table4(rows):
+    """Table 4 as printed: every cell text (pillar, item_no, title, count, unit, reduction)."""
+    return pd.DataFrame(rows, columns=["pillar", "item_no", "title_zh", "count_value", "count_unit_zh",
+                                       "reduction_10k_t_co2e"])
+
+
+def mapping(rows):
+    return pd.DataFrame([r + [False, "q", "iq", s, ""] for *r, s in rows],
+                        columns=MAP_COLUMNS[:7] + ["count_inferred", "quote_zh", "item_quote_zh", "mapping_status", "note"])
+
+
+def measures(rows):
+    return pd.DataFrame(rows, columns=["measure_id", "name_zh", "reduction_t_co2e", "reduction_kind"])
+
+
+T4 = table4([["1", "1", "甲", "10", "家工廠", "5.0"],   # 6 + 4 = 10 firms; 3 + 2 = 5 萬 t
+             ["1", "2", "乙", "7", "家工廠", "9.9"],    # 7 firms; the measure reports 1 萬 t: differs
+             ["2", "1", "丙", "3", "家", ""],           # no reduction printed, none in the measures
+             ["2", "2", "丁", "8", "場次", "4"]])       # no set adds up
+MAP = mapping([[1, 1, "1.1.1", 1, "counted", 6, "家", "adds_up"],
+               [1, 1, "1.1.1", 2, "counted", 4, "家", "adds_up"],   # a second figure of the same measure
+               [1, 1, "1.1.2", 1, "named", 2, "場次", "adds_up"],   # named: its count does not add, its reduction does
+               [1, 2, "1.2.1", 1, "counted", 7, "家", "adds_up"],
+               [2, 1, "2.1.1", 1, "counted", 3, "家", "adds_up"],
+               [2, 2, None, 1, None, None, None, "no_set_adds_up"]])
+M = measures([["1.1.1", "a", 30000.0, "actual"], ["1.1.2", "b", 20000.0, "expected"],
+              ["1.2.1", "c", 10000.0, "actual"], ["2.1.1", "d", None, None],
+              ["3.1.1", "e", 5000.0, "actual"], ["3.1.2", "f", 9000.0, "potential"]])
+
+
+def by_id(checks):
+    return checks.set_index("check_id")
+
+
+def test_counts_sum_counted_figures_only():
+    counts = mapped_counts(MAP)
+    assert counts[(1, 1)] == 10  # 6 + 4, the named 2 left out
+    assert counts[(1, 2)] == 7 and (2, 2) not in counts.index
+
+
+def test_reductions_sum_each_mapped_measure_once_counted_or_named():
+    red = mapped_reductions(MAP, M)
+    assert red[(1, 1)] == 50000.0  # 1.1.1 once (two figures) + 1.1.2 (named)
+    assert red[(2, 1)] == 0.0  # a measure without a reduction adds nothing
+    assert mapped_reductions(MAP, M, kinds=("actual",))[(1, 1)] == 30000.0
+
+
+def test_one_count_and_one_reduction_row_per_item_with_verdicts():
+    checks = trace_table4(T4, MAP, M)
+    assert list(checks.columns) == CHECK_COLUMNS + ["agrees"]
+    assert len(checks) == 2 * len(T4)
+    c = by_id(checks)
+    assert c.at["table4.item.1.1.count", "verdict"] == "equal"
+    assert c.at["table4.item.1.1.reduction", "verdict"] == "equal"
+    assert c.at["table4.item.1.1.reduction", "recomputed"] == 5.0  # in 萬公噸CO2e, as printed
+    assert c.at["table4.item.1.2.reduction", "verdict"] == "differs"
+    assert math.isclose(c.at["table4.item.1.2.reduction", "difference"], 1.0 - 9.9)
+    assert c.at["table4.item.2.1.reduction", "verdict"] == "not printed"
+    assert c.at["table4.item.1.1.count", "unit"] == "家工廠"
+    assert "1.1.1, 1.1.2" in c.at["table4.item.1.1.reduction", "description"]
+
+
+def test_an_unmapped_item_differs_and_says_no_set_adds_up():
+    c = by_id(trace_table4(T4, MAP, M))
+    for part in ("count", "reduction"):
+        row = c.loc[f"table4.item.2.2.{part}"]
+        assert math.isnan(row["recomputed"]) and row["verdict"] == "differs" and not row["agrees"]
+        assert "no set" in row["description"]
+
+
+def test_printed_precision_decides_rounding():
+    t = table4([["1", "1", "甲", "10", "家", "5.1"]])
+    m = measures([["1.1.1", "a", 50390.0, "actual"]])
+    one = mapping([[1, 1, "1.1.1", 1, "counted", 10, "家", "adds_up"]])
+    assert by_id(trace_table4(t, one, m)).at["table4.item.1.1.reduction", "verdict"] == "differs"  # 5.039 -> 5.0
+    t.loc[0, "reduction_10k_t_co2e"] = "5.0"
+    assert by_id(trace_table4(t, one, m)).at["table4.item.1.1.reduction", "verdict"] == "rounds to published"
+
+
+def test_a_reduction_the_item_does_not_print_differs():
+    t = table4([["3", "1", "戊", "1", "家", ""]])
+    one = mapping([[3, 1, "3.1.1", 1, "counted", 1, "家", "adds_up"]])
+    row = by_id(trace_table4(t, one, M)).loc["table4.item.3.1.reduction"]
+    assert row["verdict"] == "differs" and row["recomputed"] == 0.5
+
+
+def test_mapping_gaps_are_data_errors():
+    with pytest.raises(DataError, match="no row for Table 4 item 2.2"):
+        check_mapping(MAP[~((MAP["pillar"] == 2) & (MAP["item_no"] == 2))], T4)
+    mixed = MAP.copy()
+    mixed.loc[1, "mapping_status"] = "no_set_adds_up"
+    with pytest.raises(DataError, match="more than one mapping_status"):
+        check_mapping(mixed, T4)
+    named = MAP.copy()
+    named.loc[5, "measure_id"] = "2.2.1"
+    with pytest.raises(DataError, match="no_set_adds_up but names a measure"):
+        check_mapping(named, T4)
+    unknown = MAP.copy()
+    unknown.loc[3, "measure_id"] = "9.9.9"
+    with pytest.raises(DataError, match="9.9.9 is not in the measures"):
+        trace_table4(T4, unknown, M)
+
+
+def test_measures_no_item_covers():
+    out = unmapped_measures(MAP, M)
+    assert out["measure_id"].tolist() == ["3.1.1"]  # 3.1.2's potential is not a counted kind
+
+
+def test_figure_data_has_a_published_bar_and_measure_parts_per_item():
+    d = trace_figure_data(T4, MAP, M)
+    item = d[(d["pillar"] == 1) & (d["item_no"] == 1)]
+    assert item[item["bar"] == "published"]["reduction_10k_t_co2e"].tolist() == [5.0]
+    parts = item[item["bar"] == "measures"]
+    assert parts["measure_id"].tolist() == ["1.1.1", "1.1.2"] and parts["reduction_10k_t_co2e"].sum() == 5.0
+    assert set(item["origin"]) == {"report", "derived"}
+    assert not ((d["pillar"] == 2) & (d["item_no"] == 1)).any()  # nothing printed, nothing to draw
+
+
+@pytest.mark.parametrize("lang", ["zh-TW", "en"])
+def test_figure_draws_in_both_editions_and_saves(styled, tmp_path, lang):
+    from mfgghg.i18n import set_lang
+    from mfgghg.plots.style import cjk_texts, save_figure
+    from mfgghg.plots.table4_trace import CAPTIONS, plot_table4_items
+
+    real = trace_figure_data(*_real_inputs())
+    set_lang(lang)
+    try:
+        fig = plot_table4_items(real, year=2021)
+        fig.draw_without_rendering()
+        if lang == "en":
+            assert cjk_texts(fig) == []
+        else:
+            assert any("表4" in t for t in cjk_texts(fig))
+        from mfgghg.i18n import _
+
+        paths = save_figure(fig, "02_table4_items_vs_measures", tmp_path, real,
+                            _(CAPTIONS["plot_table4_items"]))
+        assert all(p.exists() for p in paths)
+    finally:
+        set_lang("zh-TW")
+
+
+def _real_inputs():
+    """Table 4, the mapping and the measures of 2021 (titles must be in translations.csv)."""
+    from conftest import REPO
+    from mfgghg.data.ingest import build_measures
+    from mfgghg.data.package import read_package
+
+    reference = read_package(REPO / "data" / "reference")
+    raw = read_package(REPO / "data" / "raw" / "2021", reference)
+    return (raw["published_table4_results_summary"].text, raw["table4_measure_map"].data,
+            build_measures(raw, reference))
+
+
+def test_2021_items_that_disagree_with_their_measures():
+    """The counts of every 2021 item add up; its reductions do not all (the figures of issue 20)."""
+    c = by_id(trace_table4(*_real_inputs()))
+    counts = c[c.index.str.endswith(".count")]
+    assert counts["verdict"].eq("equal").all()
+    differs = c[c.index.str.endswith(".reduction") & ~c["agrees"]].index.str.split(".").str[2:4].str.join(".")
+    assert sorted(differs) == ["1.1", "1.3", "1.4", "2.2", "2.3", "3.1"]
