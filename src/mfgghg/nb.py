@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from mfgghg.data.paths import YearPaths, repo_root
+from mfgghg.data.paths import YearPaths, relative_to_repo
 
 
 def setup(report_year, raw_root="data/raw", processed_root="data/processed", figures_root="figures",
@@ -34,10 +34,4 @@ def setup(report_year, raw_root="data/raw", processed_root="data/processed", fig
 
 def rel(path) -> str:
     """A path as shown in notebook output: relative to the repository, so outputs are the same everywhere."""
-    from pathlib import Path
-
-    p = Path(path).resolve()
-    try:
-        return str(p.relative_to(repo_root()))
-    except ValueError:
-        return p.name
+    return relative_to_repo(path, outside="name")

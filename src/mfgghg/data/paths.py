@@ -34,6 +34,17 @@ def repo_root() -> Path:
     )
 
 
+def relative_to_repo(path, outside: str = "name") -> str:
+    """``path`` relative to the repository, so that what is printed is the same on every machine.
+    Outside the repository: its file name (``outside="name"``, for stored notebook outputs) or the
+    full path as given (``outside="full"``, for the runner's messages)."""
+    p = Path(path).resolve()
+    try:
+        return str(p.relative_to(repo_root()))
+    except ValueError:
+        return p.name if outside == "name" else str(path)
+
+
 def resolve(path: str | os.PathLike) -> Path:
     """A path as given if absolute, else relative to the repository root."""
     p = Path(path).expanduser()

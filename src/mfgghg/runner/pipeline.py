@@ -17,7 +17,7 @@ from pathlib import Path
 
 from mfgghg import KERNEL_NAME
 from mfgghg.errors import MfgGhgError, ParameterError
-from mfgghg.data.paths import YearPaths, normalize_year, resolve, swap_in
+from mfgghg.data.paths import YearPaths, normalize_year, relative_to_repo, resolve, swap_in
 
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 # The runner's kernels show figures inline whatever the shell's MPLBACKEND says, so that executed
@@ -383,7 +383,8 @@ def _run_year(y, final, notebooks, kernel, strict, lang, jobs, build_root, figur
             result.processed, result.figures = final.processed, final.figures
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-    log(f"[{y}] done: {rel(final.processed)}, {rel(final.figures)}, executed notebooks in {rel(build_dir)}")
+    log(f"[{y}] done: {relative_to_repo(final.processed, 'full')}, {relative_to_repo(final.figures, 'full')}, "
+        f"executed notebooks in {relative_to_repo(build_dir, 'full')}")
     return result
 
 
@@ -457,14 +458,6 @@ def publish(new: Path, target: Path, keep: list[str] = ()) -> None:
         if not (new / name).exists():
             shutil.copytree(target / name, new / name)
     swap_in(new, target)
-
-
-def rel(path: Path) -> str:
-    """A path relative to the repository when inside it (shorter, stable messages)."""
-    try:
-        return str(Path(path).resolve().relative_to(resolve(".")))
-    except ValueError:
-        return str(path)
 
 
 def parse_years(text: str) -> list[int]:
