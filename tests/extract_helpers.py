@@ -114,6 +114,17 @@ def cjk_ttf(tmpdir: Path, text: str) -> Path:
     return path
 
 
+def text_pages(text: str) -> list[list[str]]:
+    """The non-empty lines of a text export, page by page (a page starts at a line beginning with a space)."""
+    pages = [[]]
+    for ln in text.split("\n"):
+        if ln.startswith(" ") and ln.strip() and pages[-1]:
+            pages.append([])
+        if ln.strip():
+            pages[-1].append(ln.strip())
+    return pages
+
+
 def make_pdf(text: str, path: Path, font: Path) -> Path:
     """One PDF page per page of the text export (a page starts at a line beginning with a space)."""
     from fpdf import FPDF
@@ -122,13 +133,7 @@ def make_pdf(text: str, path: Path, font: Path) -> Path:
     pdf.set_auto_page_break(True, margin=5)
     pdf.add_font("cjk", fname=str(font))
     pdf.set_font("cjk", size=6)
-    pages = [[]]
-    for ln in text.split("\n"):
-        if ln.startswith(" ") and ln.strip() and pages[-1]:
-            pages.append([])
-        if ln.strip():
-            pages[-1].append(ln.strip())
-    for pg in pages:
+    for pg in text_pages(text):
         pdf.add_page()
         for ln in pg:
             pdf.cell(0, 3, ln, new_x="LMARGIN", new_y="NEXT")
@@ -180,13 +185,7 @@ def make_table_pdf(text: str, path: Path, font: Path) -> Path:
     pdf.set_auto_page_break(False)
     pdf.add_font("cjk", fname=str(font))
     pdf.set_font("cjk", size=6)
-    pages = [[]]
-    for ln in head.split("\n"):
-        if ln.startswith(" ") and ln.strip() and pages[-1]:
-            pages.append([])
-        if ln.strip():
-            pages[-1].append(ln.strip())
-    for pg in pages:
+    for pg in text_pages(head):
         pdf.add_page()
         for ln in pg:
             pdf.cell(0, 3, ln, new_x="LMARGIN", new_y="NEXT")
