@@ -37,3 +37,7 @@ class DataError(MfgGhgError):
 
 class ReconciliationError(MfgGhgError):
     """A published figure differs from its recomputation by more than its tolerance (strict mode)."""
+
+
+class RunError(MfgGhgError):
+    """A notebook of the pipeline failed."""

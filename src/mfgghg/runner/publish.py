@@ -1,0 +1,55 @@
+"""Publish: a finished year's staging folder replaces ``data/processed/<year>`` and
+``figures/<year>`` by renames (all or nothing), with the processed data shipped beside the figures
+and the executed notebooks' paths shown as the published ones.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from mfgghg.data.paths import swap_in
+
+def show_published_paths(executed: Path, replacements: dict[str, str]) -> None:
+    """The executed copy shows where its outputs were published, not the staging folder it wrote to,
+    and has nothing that changes from run to run. Read and written without validating it again:
+    papermill has just written (and validated) it, and only strings change (the validation of a
+    notebook with its images, twice, was a tenth of the runner's own work)."""
+    from nbformat import versions
+
+    from mfgghg.runner.site import read_executed
+
+    nb = read_executed(executed)
+    for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = "injected-parameters"  # papermill gives it a random id; pages must not change per run
+            for old, new in replacements.items():
+                cell.source = cell.source.replace(old, new)
+    params = nb.metadata.get("papermill", {}).get("parameters", {})
+    for key, value in params.items():
+        if isinstance(value, str):
+            for old, new in replacements.items():
+                params[key] = params[key].replace(old, new)
+    text = versions[nb.nbformat].writes_json(nb)
+    executed.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")  # as nbformat.write
+
+
+def ship_processed_data(processed: Path, figures: Path) -> None:
+    """The year's processed tables and their datapackage.json go with the figure set (``data/``), so
+    that a reader of the yearly page downloads the data with its description."""
+    from mfgghg.runner.site import DATA_DIR
+
+    if processed.is_dir():
+        shutil.copytree(processed, figures / DATA_DIR, dirs_exist_ok=True)
+
+
+def publish(new: Path, target: Path, keep: list[str] = ()) -> None:
+    """Put ``new`` in the place of ``target`` by renames. Subfolders named in ``keep`` (the other
+    language's figure set) are carried over from the old ``target`` into the new one first."""
+    if not new.exists():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for name in keep:
+        if not (new / name).exists():
+            shutil.copytree(target / name, new / name)
+    swap_in(new, target)
