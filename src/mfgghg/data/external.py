@@ -25,7 +25,11 @@ def external_dir(paths) -> Path:
 
 def read_external_facts(folder) -> pd.DataFrame:
     """``facts.csv`` validated through its ``datapackage.json``, with base-unit values and origin 'external'."""
-    table = read_package(Path(folder), reference={})["facts"]
+    return facts_table(read_package(Path(folder), reference={})["facts"])
+
+
+def facts_table(table) -> pd.DataFrame:
+    """The external package's validated ``facts`` resource with base-unit values and origin 'external'."""
     facts = table.data.copy()
     facts["value_printed"] = table.text["value"]
     facts["value_base"] = [to_base(v, u) for v, u in zip(facts["value"], facts["unit"])]

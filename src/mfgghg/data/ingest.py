@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from mfgghg.data.external import external_dir, read_external_facts
+from mfgghg.data.external import external_dir, facts_table
 from mfgghg.data.package import RawTable, line_of, read_package
 from mfgghg.data.supplied import load_intensity_series
 from mfgghg.data.trace_tables import build_trace_tables
@@ -232,6 +232,7 @@ def ingest(paths: YearPaths) -> Ingested:
     raw_dir = paths.require_raw()
     reference = read_package(paths.reference)
     raw = read_package(raw_dir, reference)
+    external = read_package(external_dir(paths), reference={})  # read once: facts and the outside series
     result = Ingested(paths.year, raw, reference)
     measures = build_measures(raw, reference)
     result.tables = {
@@ -248,10 +249,10 @@ def ingest(paths: YearPaths) -> Ingested:
         "measure_goals": build_measure_goals(raw, measures),
         "published_table4_printed": build_table4_printed(raw),
         "published_table6_printed": build_table6_printed(raw),
-        "external_facts": read_external_facts(external_dir(paths)),
+        "external_facts": facts_table(external["facts"]),
     }
     # Table 4's measures, Figure 3's strategies and the outside data for Figure 2 (where the year has them)
-    result.tables.update(build_trace_tables(raw, read_package(external_dir(paths), reference={})))
+    result.tables.update(build_trace_tables(raw, external))
     series = load_intensity_series(raw_dir)  # (supplied by a user, for some years only)
     if series is not None:
         result.tables["intensity_series"] = series

@@ -64,12 +64,10 @@ def preflight(paths: YearPaths, strict: bool) -> None:
     ``strict``, the reconciliation) before any kernel starts: bad input stops the run with one line
     naming file, row and column, and nothing is written. A run with a kernel fork server has it done
     there (``KernelForkServer.preflight``), so that its kernels start with the tables validated."""
-    from mfgghg.data.external import external_dir, read_external_facts
     from mfgghg.data.ingest import ingest
     from mfgghg.checks.reconcile import enforce, reconciliation_table
 
-    read_external_facts(external_dir(paths))
-    ingested = ingest(paths)
+    ingested = ingest(paths)  # (reads and validates the external package too)
     if strict:
         enforce(reconciliation_table(ingested), strict=True)
 
