@@ -120,6 +120,7 @@ def pytest_collection_modifyitems(session, config, items):
 
 
 def _start_background(fixture: str) -> None:
+    import os
     import subprocess
     import sys
     import tempfile
@@ -128,13 +129,18 @@ def _start_background(fixture: str) -> None:
     start = {"figure_sets": _start_figure_sets, "nbval_run": _start_nbval}[fixture]
     root = Path(tempfile.mkdtemp(prefix=f"mfgghg-{fixture.replace('_', '-')}-"))
     log = open(root / "output.log", "w")
+    # At the lowest priority, so that the unit tests (one process, one core) are not slowed by the
+    # background's many processes and the two finish about together. A process group of its own
+    # (killed as one), in this session: a new session would also be a new scheduler autogroup,
+    # whose CPU share Linux balances against this one whatever the niceness inside it.
     proc = subprocess.Popen(start(root, sys.executable), cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True, env=_background_env())
+                            process_group=0, env=_background_env(), preexec_fn=lambda: os.nice(19))
     _background[fixture] = {"root": root, "proc": proc, "log": log, "started": time.time()}
 
 
 def _stop_background(fixture: str) -> None:
-    """Stop the process (its whole session: runners, kernels) and remove its folder."""
+    """Stop the process (its process group: runners, fork servers; their kernels, in sessions of their
+    own, end with their parent) and remove its folder."""
     import os
     import signal
 
