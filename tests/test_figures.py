@@ -11,7 +11,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from mfgghg.plots.style import CJK_FAMILY, apply_style, cjk_texts, figure_title, save_figure, source_line  # noqa: E402
+from mfgghg.plots.style import (CJK_FAMILY, apply_style, cjk_texts, figure_title, save_figure, source_line,  # noqa: E402
+                                 wrap_label)
 from mfgghg.i18n import MissingTranslation, _, set_lang  # noqa: E402
 
 
@@ -101,6 +102,19 @@ def test_source_line_in_both_editions():
     assert source_line(2021, ["表6"]) == "資料來源：110年執行成果報告 表6"
     set_lang("en")
     assert source_line(2021, ["表6", "附件"]) == "Source: 2021 (ROC 110) execution report, Table 6, Annex"
+
+
+def test_labels_wrap_at_a_width_in_cjk_characters_and_twice_that_in_english():
+    set_lang("zh-TW")
+    try:
+        assert wrap_label("節能技術服務" * 3, 6) == "\n".join(["節能技術服務"] * 3)
+        assert wrap_label("短名", 6) == "短名" and wrap_label("", 6) == ""
+        set_lang("en")
+        # 12 letters a line in English for a width of 6, broken at spaces; a longer word is cut
+        assert wrap_label("net-zero energy users", 6) == "net-zero\nenergy users"
+        assert wrap_label("abcdefghijklmn", 6) == "abcdefghijkl\nmn"
+    finally:
+        set_lang("zh-TW")
 
 
 def test_english_edition_refuses_untranslated_text():

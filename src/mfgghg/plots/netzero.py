@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import textwrap
-
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.patches import FancyBboxPatch
 
-from mfgghg.i18n import _, get_lang
-from mfgghg.plots.style import PALETTE, figure_style, source_line, source_note
+from mfgghg.i18n import _
+from mfgghg.plots.style import PALETTE, figure_style, source_line, source_note, wrap_label
 
 CAPTIONS = {
     "plot_netzero_strategies": "報告圖3（圖片）依貳 二(二)文字重建：三大策略之短期與長期方向；圖中所稱11項策略文字未逐項列出。",
@@ -19,10 +17,6 @@ CAPTIONS = {
 def _fact(facts: pd.DataFrame, key: str):
     found = facts[facts["key"] == key]
     return None if found.empty else found.iloc[0]
-
-
-def _wrap(text: str, width: int) -> str:
-    return "\n".join(textwrap.wrap(text, width)) if get_lang() == "en" else text
 
 
 @figure_style
@@ -48,7 +42,7 @@ def plot_netzero_strategies(cells: pd.DataFrame, facts: pd.DataFrame, *, year: i
             top = 2.35 - row * 1.0
             ax.add_patch(FancyBboxPatch((x0 + 0.04, top - 0.85), 0.92, 0.85, boxstyle="round,pad=0.02",
                                         facecolor="white", edgecolor=color, linewidth=1.5))
-            lines = ["• " + _wrap(_(t), 30).replace("\n", "\n   ") for t in items["item_zh"]]
+            lines = ["• " + wrap_label(_(t), 15).replace("\n", "\n   ") for t in items["item_zh"]]
             if len(items) and bool(items["list_open"].iloc[0]):
                 lines.append(_("（原文列舉以「等」結尾）"))
             ax.text(x0 + 0.1, top - 0.06, "\n".join(lines), ha="left", va="top", fontsize=9.5, linespacing=1.5)

@@ -12,14 +12,14 @@ translated by the caller with ``_``). Nothing here changes matplotlib's global s
 from __future__ import annotations
 
 import math
-import textwrap
 
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.patches import Patch
 
 from mfgghg.i18n import CJK, _, get_lang
-from mfgghg.plots.style import PALETTE, figure_style, omit_unseen_minor_ticks, source_line, source_note
+from mfgghg.plots.style import (PALETTE, figure_style, omit_unseen_minor_ticks, source_line, source_note,
+                                 wrap_label)
 from mfgghg.analysis.status import GOAL_BASIS_LABELS, GOAL_GROUP_LABELS, KIND_LABELS, TYPE_LABELS
 from mfgghg.checks.reconcile import REDUCTION_KIND_SETS
 from mfgghg.data.ingest import measure_id_key
@@ -42,15 +42,9 @@ def _name(text) -> str:
     return _(text) if CJK.search(text) else text
 
 
-def _wrap(text: str, width: int) -> str:
-    """Lines of ``width`` CJK characters; Latin letters are about half as wide, so twice as many."""
-    width = 2 * width if get_lang() == "en" else width
-    return "\n".join(textwrap.wrap(str(text), width, break_on_hyphens=False)) or str(text)
-
-
 def _first_lines(text: str, width: int, max_lines: int = 1) -> str:
-    """The first ``max_lines`` lines of :func:`_wrap`, with an ellipsis where the text goes on."""
-    lines = _wrap(text, width).splitlines()
+    """The first ``max_lines`` lines of :func:`~mfgghg.plots.style.wrap_label`, with an ellipsis where the text goes on."""
+    lines = wrap_label(text, width).splitlines()
     return "\n".join(lines[:max_lines]) + ("…" if len(lines) > max_lines else "")
 
 
@@ -96,7 +90,7 @@ def plot_status(status_data: pd.DataFrame, pillar_names: dict, *, year: int):
                 label = _("無措施") if sub == 0 else f"{rate:.0f}%"
                 ax.annotate(label, (xi, sub), xytext=(0, 3), textcoords="offset points", ha="center", va="bottom",
                             fontsize=8)
-        ax.set_xticks(range(len(groups)), [_wrap(_name(labels.get(g, g)), 9) for g in groups], fontsize=9)
+        ax.set_xticks(range(len(groups)), [wrap_label(_name(labels.get(g, g)), 9) for g in groups], fontsize=9)
         ax.set_ylim(0, max(c["subtotal"].max() for _title, c, _labels in panels) * 1.15)  # room for the rates
         ax.set_title(_("{title}；柱上數字為執行率 (達成/小計)").format(title=_(title)), fontsize=10)
         ax.set_ylabel(_("措施數 (項)"))
@@ -151,7 +145,7 @@ def plot_measure_reductions(reductions: pd.DataFrame, counted: tuple, *, year: i
         ax.set_xlim(10 ** math.floor(math.log10(positive.min() / 1.2)), positive.max() * 3)
     ax.set_xlabel(_("減碳量 ({unit}，對數刻度)").format(unit=_("萬公噸CO2e")))
     omit_unseen_minor_ticks(ax.xaxis)
-    ax.set_ylabel(_wrap(_("具體措施 (依政策內涵、推動策略排列；灰底區隔策略)"), int(rows_height * 72 / 13)))
+    ax.set_ylabel(wrap_label(_("具體措施 (依政策內涵、推動策略排列；灰底區隔策略)"), int(rows_height * 72 / 13)))
     counted_txt = _joined(_(KIND_LABELS[k]) for k in counted) if counted else _("無")
     ax.set_title(_("各措施減碳量；報告總減碳量計入：{kinds}").format(kinds=counted_txt), fontsize=10)
     handles = [Patch(facecolor=s["color"] if not s["hatch"] else "white", edgecolor=s["color"], hatch=s["hatch"],
@@ -189,8 +183,8 @@ def plot_reduction_totals(checks: pd.DataFrame, by_pillar: pd.DataFrame, counted
             previous = total
         left.bar(0, headline, 0.6, color=PALETTE[7])
         left.text(0, headline, f"{headline:g}", ha="center", va="bottom", fontsize=8)
-    left.set_xticks([0, 1], [_wrap(_("報告總減碳量"), 9) + "\n" + _("(報告所列)"),
-                             _wrap(_("各措施加總"), 9) + "\n" + _("(本分析推導)")], fontsize=9)
+    left.set_xticks([0, 1], [wrap_label(_("報告總減碳量"), 9) + "\n" + _("(報告所列)"),
+                             wrap_label(_("各措施加總"), 9) + "\n" + _("(本分析推導)")], fontsize=9)
     left.set_xlim(-0.6, 1.9)
     left.set_ylabel(_("減碳量 ({unit})").format(unit=_(unit)))
     left.set_title(_("總減碳量 vs 措施加總"), fontsize=10)
@@ -209,7 +203,7 @@ def plot_reduction_totals(checks: pd.DataFrame, by_pillar: pd.DataFrame, counted
     for i, a, b, top in zip(x, t4, counted_v, bottom):
         right.text(i - 0.2, a, f"{a:g}", ha="center", va="bottom", fontsize=7)
         right.text(i + 0.2, top, _("計入 {value}").format(value=f"{b:.4g}"), ha="center", va="bottom", fontsize=7)
-    right.set_xticks(list(x), [_wrap(_name(pillar_labels.get(p, p)), 12) for p in body["pillar"]], fontsize=8)
+    right.set_xticks(list(x), [wrap_label(_name(pillar_labels.get(p, p)), 12) for p in body["pillar"]], fontsize=8)
     right.set_ylabel(_("減碳量 ({unit})").format(unit=_("萬公噸CO2e")))
     top = pd.concat([pd.Series(t4, dtype=float), bottom]).max()
     right.set_ylim(0, 1.1 * top if pd.notna(top) and top > 0 else 1.0)  # room for the value labels

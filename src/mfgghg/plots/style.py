@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import os
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -174,6 +175,15 @@ def tight_bbox(fig):
     if get_renderer is None:  # a canvas without a reusable renderer: let savefig do it per file
         return "tight"
     return fig.get_tightbbox(get_renderer()).padded(matplotlib.rcParams["savefig.pad_inches"])
+
+
+def wrap_label(text: str, width: int) -> str:
+    """A label broken into lines of ``width`` CJK characters; Latin letters are about half as wide,
+    so the English edition gets twice as many (at spaces, not at hyphens)."""
+    from mfgghg.i18n import get_lang
+
+    width = 2 * width if get_lang() == "en" else width
+    return "\n".join(textwrap.wrap(str(text), width, break_on_hyphens=False)) or str(text)
 
 
 def source_line(year: int, report_parts=(), external_parts=()) -> str:
