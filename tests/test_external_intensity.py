@@ -12,8 +12,8 @@ from mfgghg.analysis.external_intensity import (average_annual_change, compariso
 from mfgghg.errors import DataError
 
 EMISSIONS = pd.DataFrame({"year": [2016, 2017, 2020], "actual_mt_co2e": [110.0, 120.0, 100.0]})
-VALUE_ADDED = pd.DataFrame({"year": [2005, 2016, 2017], "manufacturing_value_added": [1000.0, 2200.0, 2000.0],
-                            "unit": "百萬元", "source_title": "ETD"})
+VALUE_ADDED = pd.DataFrame({"year": [2005, 2016, 2017], "manufacturing_value_added_twd": [1e9, 2.2e9, 2e9],
+                            "source_unit": "百萬元", "source_title": "ETD"})
 FACTS = pd.DataFrame([
     {"key": "emissions_baseline_2005", "value_base": 100.0, "base_unit": "mt_co2e", "year": 2005,
      "value_printed": "100", "source_title": "Paper", "source_date": "2018-01-01"},
@@ -44,8 +44,6 @@ def test_missing_inputs_are_data_errors():
         intensity_points(EMISSIONS, VALUE_ADDED[VALUE_ADDED["year"] != 2005], FACTS)
     with pytest.raises(DataError, match="emissions_baseline_2005"):
         intensity_points(EMISSIONS, VALUE_ADDED, FACTS.iloc[1:])
-    with pytest.raises(DataError, match="more than one unit"):
-        intensity_points(EMISSIONS, VALUE_ADDED.assign(unit=["百萬元", "億元", "百萬元"]), FACTS)
 
 
 def test_average_annual_change():
@@ -79,12 +77,13 @@ def test_2021_points_2016_to_2018():
     from conftest import REPO
     from mfgghg.data.external import read_external_facts
     from mfgghg.data.package import read_package
+    from mfgghg.data.trace_tables import build_external_value_added
 
     ext = read_package(REPO / "data" / "external", reference={})
     facts = read_external_facts(REPO / "data" / "external")
     emissions = pd.DataFrame({"year": [2016, 2017, 2018, 2019, 2020],
                               "actual_mt_co2e": [147.8, 148.8, 150.8, 144.7, 141.9]})  # Table 6, as printed
-    p = intensity_points(emissions, ext["manufacturing_value_added"].data, facts)
+    p = intensity_points(emissions, build_external_value_added(ext), facts)
     assert p["year"].tolist() == [2005, 2016, 2017, 2018]
     assert (p["change_vs_base_pct"].iloc[1:] < -49).all()  # already below the report's 2020 -49% by 2016
     assert len(ext["intensity_comparison_caveats"].data) == 4
@@ -110,3 +109,25 @@ def test_figure_draws_in_both_editions_and_saves(styled, tmp_path, lang):
     finally:
         set_lang("zh-TW")
     assert EXTERNAL_STYLE["marker"] != "o"  # external points drawn with their own marker
+
+
+def test_value_added_is_ingested_in_twd_from_the_unit_of_each_row():
+    """The raw file keeps the source's 百萬元 (NT$ million); the processed table is in NT$, the raw
+    unit kept as source_unit. Each row is converted by its own unit."""
+    from types import SimpleNamespace
+
+    from conftest import REPO
+    from mfgghg.data.package import read_package
+    from mfgghg.data.trace_tables import build_external_value_added
+
+    ext = read_package(REPO / "data" / "external", reference={})
+    raw = ext["manufacturing_value_added"].data.sort_values("year").reset_index(drop=True)
+    out = build_external_value_added(ext)
+    assert {"manufacturing_value_added_twd", "total_economy_value_added_twd", "source_unit"} <= set(out.columns)
+    assert "unit" not in out.columns and out["source_unit"].eq("百萬元").all() and out["origin"].eq("external").all()
+    assert out["manufacturing_value_added_twd"].tolist() == (raw["manufacturing_value_added"] * 1e6).tolist()
+    mixed = pd.DataFrame({"year": [2005, 2016], "manufacturing_value_added": [1000.0, 22.0],
+                          "total_economy_value_added": [5000.0, 50.0], "unit": ["百萬元", "億元"]})
+    got = build_external_value_added({"manufacturing_value_added": SimpleNamespace(data=mixed)})
+    assert got["manufacturing_value_added_twd"].tolist() == [1e9, 2.2e9]
+    assert got["total_economy_value_added_twd"].tolist() == [5e9, 5e9]

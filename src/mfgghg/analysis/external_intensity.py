@@ -27,7 +27,7 @@ _RESULT_KEY = re.compile(r"^intensity_change_(?P<end>\d{4})_vs_(?P<base>\d{4})$"
 _TARGET_KEY = re.compile(r"^intensity_target_change_(?P<end>\d{4})_vs_(?P<base>\d{4})$")
 
 POINT_COLUMNS = ["year", "base_year", "emissions_mt_co2e", "emissions_origin", "emissions_source",
-                 "value_added", "value_added_unit", "value_added_origin", "value_added_source",
+                 "value_added_twd", "value_added_origin", "value_added_source",
                  "intensity_ratio", "change_vs_base_pct", "index", "average_annual_change_pct", "origin", "what"]
 
 
@@ -55,27 +55,22 @@ def intensity_points(emissions: pd.DataFrame, value_added: pd.DataFrame, facts: 
     """Intensity against the base year, for the base year and every Table 6 year with value added.
 
     ``emissions``: processed emissions (year, actual_mt_co2e; origin report, 表 6); ``value_added``:
-    the external series (year, manufacturing_value_added, unit, source_title); ``facts``: the external
-    facts with base-unit values (the base year's emissions, key ``emissions_baseline_<base_year>``).
-    Units of value added cancel (only ratios are used), but must be one unit."""
+    the processed external series (year, manufacturing_value_added_twd, source_title); ``facts``: the
+    external facts with base-unit values (the base year's emissions, key ``emissions_baseline_<base_year>``)."""
     va = value_added.set_index("year")
-    if va["unit"].nunique() != 1:
-        raise DataError("data/external/manufacturing_value_added.csv", "value added in more than one unit",
-                        column="unit")
     if base_year not in va.index:
         raise DataError("data/external/manufacturing_value_added.csv", f"no value added for the base year {base_year}",
                         column="year")
     base_fact = _fact(facts, BASELINE_KEY.format(year=base_year))
     if base_fact["base_unit"] != "mt_co2e":
         raise DataError("data/external/facts.csv", f"{base_fact['key']} is not in Mt CO2e", column="unit")
-    e_base, va_base = float(base_fact["value_base"]), float(va.at[base_year, "manufacturing_value_added"])
-    unit = va["unit"].iloc[0]
+    e_base, va_base = float(base_fact["value_base"]), float(va.at[base_year, "manufacturing_value_added_twd"])
 
     def row(year, e, e_origin, e_source, what):
-        v = float(va.at[year, "manufacturing_value_added"])
+        v = float(va.at[year, "manufacturing_value_added_twd"])
         ratio = (e / v) / (e_base / va_base)
         return {"year": int(year), "base_year": base_year, "emissions_mt_co2e": e, "emissions_origin": e_origin,
-                "emissions_source": e_source, "value_added": v, "value_added_unit": unit,
+                "emissions_source": e_source, "value_added_twd": v,
                 "value_added_origin": EXTERNAL, "value_added_source": str(va.at[year, "source_title"]),
                 "intensity_ratio": ratio, "change_vs_base_pct": 100 * (ratio - 1), "index": 100 * ratio,
                 "average_annual_change_pct": average_annual_change(ratio, int(year) - base_year),

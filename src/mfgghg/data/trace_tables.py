@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from mfgghg.data.package import RawTable
+from mfgghg.data.units import to_base
 
 TRACE_TABLES = {  # processed table -> raw resource it is built from
     "table4_measure_map": "table4_measure_map",
@@ -52,11 +53,19 @@ def build_netzero_companies(raw: dict[str, RawTable]) -> pd.DataFrame | None:
     return None if out is None else out.sort_values("list_no").reset_index(drop=True)
 
 
+VALUE_ADDED_COLUMNS = {"manufacturing_value_added": "manufacturing_value_added_twd",
+                       "total_economy_value_added": "total_economy_value_added_twd"}
+
+
 def build_external_value_added(external: dict[str, RawTable]) -> pd.DataFrame | None:
-    """ETD real value added (NT$ million as the source gives it, unit per row), origin 'external'."""
+    """ETD real value added in NT$ (the raw file keeps the source's 百萬元, named per row in ``unit``;
+    kept as ``source_unit``), origin 'external'."""
     out = _copy(external, "manufacturing_value_added")
     if out is None:
         return None
+    for raw_column, column in VALUE_ADDED_COLUMNS.items():
+        out[raw_column] = [to_base(v, u) for v, u in zip(out[raw_column], out["unit"])]
+    out = out.rename(columns={**VALUE_ADDED_COLUMNS, "unit": "source_unit"})
     out["origin"] = "external"
     return out.sort_values("year").reset_index(drop=True)
 

@@ -1,6 +1,7 @@
 """Units printed in the report and their conversion to the base units of processed tables.
 
-Raw files keep the report's units (萬公噸, 萬元, 百萬公噸, 億元); processed columns
+Raw files keep the report's units (萬公噸, 萬元, 百萬公噸, 億元; outside sources' own, such as
+百萬元); processed columns
 carry their base unit in the name: ``_t_co2e`` (tonnes), ``_twd`` (New Taiwan
 dollars), ``_mt_co2e`` (million tonnes).
 """
@@ -24,6 +25,7 @@ UNITS: dict[str, Unit] = {
     "百萬公噸CO2e": Unit(1.0, "mt_co2e", "Mt CO2e"),
     "萬元": Unit(1e4, "twd", "NT$10,000"),
     "億元": Unit(1e8, "twd", "NT$100 million"),
+    "百萬元": Unit(1e6, "twd", "NT$ million"),  # outside sources (ETD value added)
     "千元": Unit(1e3, "twd", "NT$1,000"),
     "元": Unit(1.0, "twd", "NT$"),
     "%": Unit(1.0, "pct", "%"),
