@@ -491,3 +491,64 @@ def test_output_is_a_valid_raw_package_the_ingest_accepts(tmp_path):
     done = ingest(YearPaths.for_year(2021, raw_root=tmp_path / "raw", processed_root=tmp_path / "processed",
                                      figures_root=tmp_path / "figures"))
     assert len(done.tables["measures"]) == 37 and len(done.tables["published_headlines"]) == 44
+
+
+# ---------------------------------------------------------------- net-zero directions and companies
+
+def test_netzero_directions_and_companies_match_the_hand_transcription(out2021):
+    """Every cell of both files as transcribed by hand, but for the calls a reviewer makes: 擴大使用
+    read as governing both fuels (the draft keeps 生質燃料 as printed, and review.csv says why to
+    look), and the notes that say what the text does not list."""
+    got, want = rows(out2021 / "netzero_strategy_directions.csv"), rows(RAW / "netzero_strategy_directions.csv")
+    assert len(got) == len(want) == 12
+    judged = [(w["strategy_no"], w["horizon"], w["item_no"]) for g, w in zip(got, want) if g["item_zh"] != w["item_zh"]]
+    assert judged == [("2", "short_term", "2")] and got[5]["item_zh"] == "生質燃料"
+    for g, w in zip(got, want):
+        for c in ("strategy_no", "strategy_zh", "horizon", "item_no", "direction_zh", "list_open", "section_zh", "quote_zh"):
+            assert g[c] == w[c], (w["strategy_no"], w["horizon"], w["item_no"], c)
+        if w["note"].startswith("The list ends with 等"):
+            assert g["note"] == w["note"]
+    assert rows(out2021 / "netzero_companies.csv") == rows(RAW / "netzero_companies.csv")
+    review = rows(out2021 / "review.csv")
+    flagged = [r for r in review if r["file"] == "netzero_strategy_directions.csv"]
+    assert any("生質燃料" in r["reason"] and "shares a word" in r["reason"] for r in flagged)
+    assert not [r for r in review if r["file"] == "netzero_companies.csv"]  # 25 counted, 25 listed
+    assert any(r["file"] == "table4_measure_map.csv" and "not drafted" in r["reason"] for r in review)
+
+
+def test_netzero_lists_follow_the_text_and_a_count_that_differs_is_for_review(tmp_path):
+    text = report_text()
+    text = replace_line(text, r"^1\. 製程改善：", "1. 製程改善：短期以燃料轉換、餘熱回收及智慧節能管理為主，長期則朝")
+    text = replace_line(text, r"^氫氣技術開發應用", "碳捕存等創新技術發展。")
+    text = replace_line(text, r"^麗華、新光合纖、.*聯電及$", "麗華、新光合纖、群創、榮成紙業、福懋興業、遠東新世紀、聯電、")
+    text = replace_line(text, r"^豐興鋼鐵等均已提出", "豐興鋼鐵及大成鋼等均已提出 2050 年淨零目標，排放量合計占我國製造部門")
+    code, out = run_text(tmp_path, text)
+    assert code == 0
+    d = [r for r in rows(out / "netzero_strategy_directions.csv") if r["strategy_no"] == "1"]
+    assert [(r["horizon"], r["item_zh"]) for r in d] == [
+        ("short_term", "燃料轉換"), ("short_term", "餘熱回收"), ("short_term", "智慧節能管理"), ("long_term", "碳捕存")]
+    assert d[-1]["list_open"] == "true" and d[0]["list_open"] == "false"
+    c = rows(out / "netzero_companies.csv")
+    assert [r["company_zh"] for r in c][-2:] == ["豐興鋼鐵", "大成鋼"] and len(c) == 26
+    assert "東和鋼鐵" in {r["company_zh"] for r in c}  # 和 inside a name is not a list separator
+    flagged = [r for r in rows(out / "review.csv") if r["file"] == "netzero_companies.csv"]
+    assert len(flagged) == 1 and "counts 25 companies, the list names 26" in flagged[0]["reason"]
+
+
+def test_a_report_without_the_netzero_lists_drafts_neither_file_and_still_ingests(tmp_path):
+    from mfgghg.data.package import read_package
+
+    text = report_text()
+    text = replace_line(text, r"^1\. 製程改善：", "製程改善方面將持續推動。")
+    text = replace_line(text, r"^2\. 能源轉換：", "能源轉換方面將持續推動。")
+    text = replace_line(text, r"^3\. 循環經濟：", "循環經濟方面將持續推動。")
+    text = replace_line(text, r"^產業展開會議討論，並獲 25 家企業", "產業展開會議討論。")
+    code, out = run_text(tmp_path, text)
+    assert code == 0
+    assert not (out / "netzero_strategy_directions.csv").exists() and not (out / "netzero_companies.csv").exists()
+    names = {r["name"] for r in json.loads((out / "datapackage.json").read_text(encoding="utf-8"))["resources"]}
+    assert not names & {"netzero_strategy_directions", "netzero_companies"}
+    reasons = {r["file"]: r["reason"] for r in rows(out / "review.csv") if r["file"].startswith("netzero_")}
+    assert set(reasons) == {"netzero_strategy_directions.csv", "netzero_companies.csv"}
+    assert all("not written" in why for why in reasons.values())
+    read_package(out)  # the draft is still a valid package

@@ -19,6 +19,7 @@ from .parse import RESULTS_MARK, find_annex, nows, parse_annex
 
 ID_START = re.compile(r"^[1-9]\.[1-9]\.[1-9]$")
 from .tables import budget_table, counts_table, emissions_table, goal_candidates, results_table
+from .netzero import COMPANY_COLS, DIRECTION_COLS, companies, strategy_directions
 from .text import headlines, highlight_cases, paragraphs
 
 
@@ -208,9 +209,12 @@ def extract(text: str, file, year: int, prev) -> dict:
     t4 = results_table(lines, pillars)
     paras = paragraphs(lines, find_annex(lines, file)[0])
     keyed, candidates = headlines(paras, text, year)
+    directions = strategy_directions(paras)
+    listed, listed_remark = companies(paras, directions)
     return {"measures": measures, "t4": t4, "t2": t2, "t3": t3, "t5": t5, "t6": t6, "pillars": pillars,
             "headlines": keyed, "headline_candidates": candidates, "cases": highlight_cases(paras),
-            "goals": goal_candidates(measures)}
+            "goals": goal_candidates(measures), "netzero_directions": directions, "netzero_companies": listed,
+            "netzero_companies_remark": listed_remark}
 
 
 def checks(res) -> list[str]:
@@ -316,6 +320,22 @@ def review(res, prev, year) -> tuple[str, list[dict]]:
                       f"{c['value']} {c['unit_zh']}: '{c['quote_zh']}'", c["_line"]))
     if not res["cases"]:
         L.append(item("highlight_cases.csv", "", "all", "no 亮點成果 section or no figure found in it"))
+    L += ["", "## Net-zero directions and companies (netzero_*.csv)", "",
+          "Drafted from the numbered list 「N. 策略：短期以…為主，長期則朝…」 and the list of companies 「包含…等」;"
+          " a note on what the text does not list (such as an image's strategies) is human work.", ""]
+    for r in res["netzero_directions"]:
+        if r["_why"]:
+            L.append(item("netzero_strategy_directions.csv", f"strategy {r['strategy_no']} {r['horizon']} item {r['item_no']}",
+                          "item_zh", f"{r['item_zh']}: {r['_why']}; printed '{r['direction_zh']}'", r["_line"]))
+    if not res["netzero_directions"]:
+        L.append(item("netzero_strategy_directions.csv", "", "all", "no numbered 短期/長期 direction list found: not written"))
+    if res["netzero_companies_remark"]:
+        L.append(item("netzero_companies.csv", "", "company_zh", res["netzero_companies_remark"],
+                      res["netzero_companies"][0]["_line"]))
+    if not res["netzero_companies"]:
+        L.append(item("netzero_companies.csv", "", "all", "no list of companies with a net-zero target found: not written"))
+    L.append(item("table4_measure_map.csv", "", "all", "not drafted: which measures a Table 4 item covers is a judgment"
+                  " (data/README.md); carry the previous year's map over and check every row"))
     L += ["", "## Explanations (*_notes.csv)", "",
           "The explanation files are written with their header only: explanations are human work, written after"
           " reading the reconciliation table of this year (keyed by check_id).", ""]
@@ -402,6 +422,11 @@ def render(res, prev, year) -> dict:
     written = ["annex_measures", "annex_funding", "pillars", "published_table2_by_pillar",
                "published_table3_by_ministry", "published_table4_results_summary", "published_table5_budget", "published_table6_emissions",
                "published_headlines", "highlight_cases", "measure_goals", *NOTES_FILES]
+    for name, cols, rows in (("netzero_strategy_directions", DIRECTION_COLS, res["netzero_directions"]),
+                             ("netzero_companies", COMPANY_COLS, res["netzero_companies"])):
+        if rows:  # optional files: written when the text has them
+            files[f"{name}.csv"] = csvtext(cols, rows)
+            written.append(name)
     if prev and (prev / "measure_attributes.csv").exists():
         rows = read_csv(prev / "measure_attributes.csv")
         ids = {m.measure_id for m in ms}
@@ -422,6 +447,10 @@ def render(res, prev, year) -> dict:
     d["report_year"], d["roc_year"] = year, roc
     d["name"] = f"mfg-ghg-report-{year}"
     d["resources"] = [r for r in d["resources"] if r["name"] in written]
+    described = {r["name"] for r in d["resources"]}
+    if set(written) - described:  # a previous year without an optional file: its description from 2021's
+        fallback = json.loads((_raw() / "2021" / "datapackage.json").read_text(encoding="utf-8"))["resources"]
+        d["resources"] += [r for r in fallback if r["name"] in set(written) - described]
     d["mfgghg:extracted"] = "draft written by mfgghg extract; see review.md"
     files["datapackage.json"] = json.dumps(d, ensure_ascii=False, indent=2) + "\n"
     text, items = review(res, prev, year)
