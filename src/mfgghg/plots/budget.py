@@ -7,14 +7,13 @@ Convention: see :mod:`mfgghg.plots.status`.
 from __future__ import annotations
 
 import re
-import textwrap
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from mfgghg.i18n import _, get_lang
-from mfgghg.plots.style import PALETTE, figure_style, omit_unseen_minor_ticks, source_line, source_note
+from mfgghg.plots.style import PALETTE, figure_style, omit_unseen_minor_ticks, source_line, source_note, wrap_label
 from matplotlib.collections import LineCollection
 
 from mfgghg.analysis.budget import KIND_LEGEND_ZH, KIND_ZH, MONEY_UNIT
@@ -257,7 +256,7 @@ def plot_shares(by_pillar: pd.DataFrame, by_ministry: pd.DataFrame, *, year: int
             for xi, vi in zip(x, v):
                 ax.annotate(f"{vi:.1f}", (xi + (i - 1) * w, vi), ha="center", va="bottom", fontsize=7)
         # Long (English) ministry names wrap so neighbouring ticks do not run into each other.
-        ax.set_xticks(x, [pillar_label(g) if by == "pillar" else textwrap.fill(ministry_label(g), 16)
+        ax.set_xticks(x, [pillar_label(g) if by == "pillar" else wrap_label(ministry_label(g), 8)
                           for g in table[by]])
         ax.set_ylabel(_("占全部之比例（%）"))
         ax.set_title(_(title), loc="left", fontsize=11)
