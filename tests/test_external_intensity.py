@@ -131,3 +131,7 @@ def test_value_added_is_ingested_in_twd_from_the_unit_of_each_row():
     got = build_external_value_added({"manufacturing_value_added": SimpleNamespace(data=mixed)})
     assert got["manufacturing_value_added_twd"].tolist() == [1e9, 2.2e9]
     assert got["total_economy_value_added_twd"].tolist() == [5e9, 5e9]
+    for bad in ("NT$ million", "萬公噸CO2e"):  # not a unit; not money
+        table = SimpleNamespace(data=mixed.assign(unit=["百萬元", bad]), path="external/manufacturing_value_added.csv")
+        with pytest.raises(DataError, match=r"manufacturing_value_added.csv, column 'unit': year 2016: .* not a money unit"):
+            build_external_value_added({"manufacturing_value_added": table})

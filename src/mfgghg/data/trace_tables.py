@@ -11,7 +11,8 @@ from __future__ import annotations
 import pandas as pd
 
 from mfgghg.data.package import RawTable
-from mfgghg.data.units import to_base
+from mfgghg.data.units import UNITS, to_base
+from mfgghg.errors import DataError
 
 TRACE_TABLES = {  # processed table -> raw resource it is built from
     "table4_measure_map": "table4_measure_map",
@@ -63,7 +64,11 @@ def build_external_value_added(external: dict[str, RawTable]) -> pd.DataFrame | 
     out = _copy(external, "manufacturing_value_added")
     if out is None:
         return None
-    for raw_column, column in VALUE_ADDED_COLUMNS.items():
+    for year, name in zip(out["year"], out["unit"]):
+        if name not in UNITS or UNITS[name].base != "twd":
+            raise DataError(external["manufacturing_value_added"].path,
+                            f"year {year}: {name!r} is not a money unit of mfgghg.data.units", column="unit")
+    for raw_column in VALUE_ADDED_COLUMNS:
         out[raw_column] = [to_base(v, u) for v, u in zip(out[raw_column], out["unit"])]
     out = out.rename(columns={**VALUE_ADDED_COLUMNS, "unit": "source_unit"})
     out["origin"] = "external"
