@@ -177,3 +177,16 @@ def test_unseen_minor_ticks_of_a_log_axis_are_left_out_and_the_png_is_the_same(t
     fig, ax = plt.subplots()
     assert not omit_unseen_minor_ticks(ax.xaxis)  # linear
     plt.close(fig)
+
+
+def test_translations_come_from_the_reference_table_and_a_draft_overrides_it(tmp_path):
+    from conftest import REPO
+    from mfgghg.data.translations import read_translations
+
+    table = read_translations(REPO / "data" / "reference")
+    assert table["經濟部工業局"] == "Industrial Development Bureau, MOEA"
+    draft = tmp_path / "draft.csv"
+    draft.write_text("zh_tw,en\n經濟部工業局,IDB\n新名詞,New term\n", encoding="utf-8")
+    drafted = read_translations(REPO / "data" / "reference", [draft])
+    assert drafted["經濟部工業局"] == "IDB" and drafted["新名詞"] == "New term"
+    assert len(drafted) == len(table) + 1

@@ -80,19 +80,10 @@ def _stamp(path) -> tuple:
 @lru_cache(maxsize=4)
 def _translations(reference: str, stamps: tuple) -> dict[str, str]:
     """(``stamps``: the files' modification times and sizes, part of the cache key only)"""
-    from pathlib import Path
+    from mfgghg.data.translations import read_translations
 
-    from mfgghg.data.package import read_package
-
-    table = read_package(Path(reference))["translations"].data
-    mapping = dict(zip(table["zh_tw"], table["en"]))
     # Drafts being written (rows not yet merged into the table), named in MFGGHG_EXTRA_TRANSLATIONS.
-    import pandas as pd
-
-    for path in [s[0] for s in stamps[2:]]:
-        extra = pd.read_csv(path, dtype=str, keep_default_na=False)
-        mapping.update(zip(extra["zh_tw"], extra["en"]))
-    return mapping
+    return read_translations(reference, [s[0] for s in stamps[2:]])
 
 
 def _(text: str) -> str:
