@@ -552,3 +552,22 @@ def test_a_report_without_the_netzero_lists_drafts_neither_file_and_still_ingest
     assert set(reasons) == {"netzero_strategy_directions.csv", "netzero_companies.csv"}
     assert all("not written" in why for why in reasons.values())
     read_package(out)  # the draft is still a valid package
+
+
+def test_a_previous_year_without_the_netzero_files_lends_2021s_descriptions_retargeted(tmp_path):
+    import shutil
+
+    prev = tmp_path / "prev"
+    shutil.copytree(RAW, prev)
+    for name in ("netzero_strategy_directions", "netzero_companies"):
+        (prev / f"{name}.csv").unlink()
+    descriptor = json.loads((prev / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"] = [r for r in descriptor["resources"] if not r["name"].startswith("netzero_")]
+    (prev / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    code, out = run_text(tmp_path, report_text(), year="2022", extra=["--previous", str(prev)])
+    assert code == 0 and (out / "netzero_companies.csv").is_file()
+    described = {r["name"]: json.dumps(r, ensure_ascii=False)
+                 for r in json.loads((out / "datapackage.json").read_text(encoding="utf-8"))["resources"]}
+    for name in ("netzero_strategy_directions", "netzero_companies"):
+        assert "111年執行成果報告 (2022 execution report)" in described[name]
+        assert "110年" not in described[name] and "2021" not in described[name]

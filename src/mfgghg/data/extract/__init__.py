@@ -387,6 +387,17 @@ def review(res, prev, year) -> tuple[str, list[dict]]:
     return "\n".join(L) + "\n", items
 
 
+def _retarget(described: dict, old_year, old_roc, year: int, measures: int) -> dict:
+    """A description of ``old_year``'s files with its year-specific text for ``year`` (Gregorian and ROC)."""
+    roc = year - 1911
+    s = json.dumps(described, ensure_ascii=False)
+    if old_year and old_roc:
+        s = s.replace(f"{old_roc}年", f"{roc}年").replace(f"{old_roc} 年", f"{roc} 年").replace(
+            f"({old_roc}", f"({roc}").replace(f"ROC {old_roc}", f"ROC {roc}").replace(str(old_year), str(year))
+    s = re.sub(r"\bthe \d+ measures\b", f"the {measures} measures", s)
+    return json.loads(s)
+
+
 def render(res, prev, year) -> dict:
     """{filename: text} for every file to write."""
     files = {}
@@ -438,19 +449,15 @@ def render(res, prev, year) -> dict:
     d = json.loads(desc_src.read_text(encoding="utf-8"))
     roc = year - 1911
     old_year, old_roc = d.get("report_year"), d.get("roc_year")
-    s = json.dumps(d, ensure_ascii=False)
-    if old_year and old_roc:
-        s = s.replace(f"{old_roc}年", f"{roc}年").replace(f"{old_roc} 年", f"{roc} 年").replace(
-            f"({old_roc}", f"({roc}").replace(f"ROC {old_roc}", f"ROC {roc}").replace(str(old_year), str(year))
-    s = re.sub(r"\bthe \d+ measures\b", f"the {len(ms)} measures", s)
-    d = json.loads(s)
+    d = _retarget(d, old_year, old_roc, year, len(ms))
+    missing = set(written) - {r["name"] for r in d["resources"]}
+    if missing:  # a previous year without an optional file: its description from 2021's, retargeted alike
+        base = json.loads((_raw() / "2021" / "datapackage.json").read_text(encoding="utf-8"))
+        d["resources"] += [_retarget(r, base["report_year"], base["roc_year"], year, len(ms))
+                           for r in base["resources"] if r["name"] in missing]
     d["report_year"], d["roc_year"] = year, roc
     d["name"] = f"mfg-ghg-report-{year}"
     d["resources"] = [r for r in d["resources"] if r["name"] in written]
-    described = {r["name"] for r in d["resources"]}
-    if set(written) - described:  # a previous year without an optional file: its description from 2021's
-        fallback = json.loads((_raw() / "2021" / "datapackage.json").read_text(encoding="utf-8"))["resources"]
-        d["resources"] += [r for r in fallback if r["name"] in set(written) - described]
     d["mfgghg:extracted"] = "draft written by mfgghg extract; see review.md"
     files["datapackage.json"] = json.dumps(d, ensure_ascii=False, indent=2) + "\n"
     text, items = review(res, prev, year)
