@@ -95,7 +95,7 @@ def companies(paras: list[Para], directions: list[dict] = ()) -> tuple[list[dict
         para = _para_at(starts, m.start())
         clause_end = re.search(r"[，。；]", text[m.end():])
         quote = text[m.start("list") - 2: m.end() + (clause_end.start() if clause_end else 0)].strip()
-        names, _open = split_items(m.group("list") + "等")
+        names = split_items(m.group("list"))[0]  # the list before its 等
         section = after_list.get(_section(para), _section(para))
         rows = [{"list_no": k, "company_zh": nows(name), "section_zh": section, "quote_zh": quote,
                  "_line": para.line} for k, name in enumerate(names, 1)]
