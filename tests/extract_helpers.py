@@ -223,3 +223,11 @@ def make_table_pdf(text: str, path: Path, font: Path) -> Path:
         pdf.set_y(y + need + 1)
     pdf.output(str(path))
     return path
+
+
+def retitle(text: str, year: int) -> str:
+    """The 2021 report text with its annex heading stating ``year`` (the year the extractor reads)."""
+    from mfgghg.data.paths import roc_year
+
+    assert "附件、110 年" in text
+    return text.replace("附件、110 年", f"附件、{roc_year(year)} 年")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-import argparse
 import csv
 import json
 import re
@@ -12,19 +11,18 @@ import time
 
 import pytest
 
-from mfgghg.data.extract import add_arguments, extract, run
-from mfgghg.data.extract.parse import nows
+from mfgghg.data.extract.annex import nows
+from mfgghg.runner.cli import main
 
 from extract_helpers import (RAW, REPORT, cjk_ttf, insert_page_break, make_pdf, make_table_pdf, pdf_chars,
-                             remove_measure, replace_line, report_text)
+                             remove_measure, replace_line, report_text, retitle)
 
 STRUCT = ["measure_id", "lead_agency_zh", "co_agency_zh", "period_roc", "is_new", "reduction_kind_zh"]
 
 
-def parse(argv):
-    p = argparse.ArgumentParser()
-    add_arguments(p)
-    return p.parse_args(argv)
+def cli(argv):
+    """``python -m mfgghg extract ARGV`` in process: the runner's command line, its one exit path."""
+    return main(["extract", *argv])
 
 
 def rows(path):
@@ -43,15 +41,17 @@ def num(v):
 @pytest.fixture(scope="module")
 def out2021(tmp_path_factory):
     out = tmp_path_factory.mktemp("x") / "2021"
-    assert run(parse([str(REPORT), "--year", "2021", "--out", str(out)])) == 0
+    assert cli([str(REPORT), "--year", "2021", "--out", str(out)]) == 0
     return out
 
 
 def run_text(tmp_path, text, name="r.txt", year="2021", extra=(), encoding="utf-8"):
     src = tmp_path / name
+    if isinstance(text, str) and year != "2021" and "附件、110 年" in text:
+        text = retitle(text, int(year))  # a report of that year says so in its annex heading
     src.write_bytes(text.encode(encoding) if isinstance(text, str) else text)
     out = tmp_path / "out"
-    code = run(parse([str(src), "--year", year, "--out", str(out), *extra]))
+    code = cli([str(src), "--year", year, "--out", str(out), *extra])
     return code, out
 
 
@@ -123,13 +123,6 @@ def test_datapackage_written(out2021):
     for r in d["resources"]:
         assert (out2021 / r["path"]).exists()
     assert d["report_year"] == 2021 and d["roc_year"] == 110
-
-
-def test_speed():
-    text = report_text()
-    t = time.perf_counter()
-    extract(text, REPORT, 2021, None)
-    assert time.perf_counter() - t < 0.5
 
 
 def test_next_year_against_previous(tmp_path):
@@ -224,7 +217,7 @@ def test_pdf_route(tmp_path):
     text = report_text()
     pdf = make_pdf(text, tmp_path / "report.pdf", cjk_ttf(tmp_path, pdf_chars()))
     out = tmp_path / "pdfout"
-    assert run(parse([str(pdf), "--year", "2021", "--out", str(out)])) == 0
+    assert cli([str(pdf), "--year", "2021", "--out", str(out)]) == 0
     got, want = assert_structured_fields_equal(out)
     assert funding(out / "annex_funding.csv") == funding(RAW / "annex_funding.csv")
     assert rows(out / "published_table2_by_pillar.csv") == rows(RAW / "published_table2_by_pillar.csv")
@@ -235,7 +228,7 @@ def test_pdf_laid_out_as_a_table_is_split_into_columns_by_word_positions(tmp_pat
     預期效益 from 執行成果 (and the other cells), instead of the text route's heuristic."""
     pdf = make_table_pdf(report_text(), tmp_path / "table.pdf", cjk_ttf(tmp_path, pdf_chars()))
     out = tmp_path / "pdfout"
-    assert run(parse([str(pdf), "--year", "2021", "--out", str(out)])) == 0
+    assert cli([str(pdf), "--year", "2021", "--out", str(out)]) == 0
     got, want = assert_structured_fields_equal(out)
     for g, w in zip(got, want):
         for c in ("name_zh", "expected_benefits_zh", "results_zh"):
@@ -252,7 +245,7 @@ def test_pdf_without_text_layer(tmp_path, capsys):
     pdf.rect(10, 10, 50, 50, style="F")
     pdf.output(str(tmp_path / "scan.pdf"))
     out = tmp_path / "o"
-    assert run(parse([str(tmp_path / "scan.pdf"), "--year", "2021", "--out", str(out)])) != 0
+    assert cli([str(tmp_path / "scan.pdf"), "--year", "2021", "--out", str(out)]) != 0
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "no text layer" in err and "scan.pdf" in err
     assert not out.exists()
@@ -306,11 +299,11 @@ def test_non_empty_out_refused_unless_force(tmp_path, capsys):
     out = tmp_path / "out"
     out.mkdir()
     (out / "keep.txt").write_text("x")
-    code = run(parse([str(REPORT), "--year", "2021", "--out", str(out)]))
+    code = cli([str(REPORT), "--year", "2021", "--out", str(out)])
     err = capsys.readouterr().err.strip()
     assert code != 0 and len(err.splitlines()) == 1 and "--force" in err
     assert sorted(p.name for p in out.iterdir()) == ["keep.txt"]
-    assert run(parse([str(REPORT), "--year", "2021", "--out", str(out), "--force"])) == 0
+    assert cli([str(REPORT), "--year", "2021", "--out", str(out), "--force"]) == 0
     assert (out / "annex_measures.csv").exists()
 
 
@@ -478,7 +471,7 @@ def test_output_is_a_valid_raw_package_the_ingest_accepts(tmp_path):
     from mfgghg.data.paths import YearPaths
 
     out = tmp_path / "raw" / "2021"
-    assert run(parse([str(REPORT), "--year", "2021", "--out", str(out), "--previous", str(RAW)])) == 0
+    assert cli([str(REPORT), "--year", "2021", "--out", str(out), "--previous", str(RAW)]) == 0
     report = validate(out / "datapackage.json")
     assert report.valid, report.flatten(["type", "message"])[:5]
     d = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))

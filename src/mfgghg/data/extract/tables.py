@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .parse import nows, number, squash
+from .annex import nows, number, squash
 
 CELL = r"(?:\d[\d,]*(?:\.\d+)?%?|-)"
 

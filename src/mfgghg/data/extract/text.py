@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from mfgghg.data.paths import normalize_year, roc_year
 from mfgghg.data.units import UNITS
 
-from .parse import nows, number
+from .annex import nows, number
 
 N = r"\d[\d,]*(?:\.\d+)?"
 CN_NUM = "一二三四五六七八九十"
@@ -163,7 +164,7 @@ def stated_figures(paras: list[Para], rx=FIG_RX, kind="headline") -> list[Figure
 # --------------------------------------------------------------------------- keying
 
 def _g(roc: str) -> int:
-    return int(roc) + 1911 if int(roc) < 1000 else int(roc)
+    return normalize_year(int(roc))
 
 
 # (key template, pattern on the clause; a rule may also require / forbid a word in the sentence so far)
@@ -308,7 +309,7 @@ def _decimals(v: str) -> int:
 
 def headlines(paras: list[Para], text: str, year: int):
     """(rows of published_headlines.csv, candidates): every stated figure of the prose, keyed or not."""
-    roc = year - 1911
+    roc = roc_year(year)
     ctx = _context(text)
     figs = stated_figures([p for p in paras if p.region == "text"])
     for f in figs:
