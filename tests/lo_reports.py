@@ -42,6 +42,9 @@ class Layout:
     footer: str = ""
 
 
+OTHER_FORM_TITLES = [["措施名稱"], ["主辦機關", "(協辦機關)"], ["執行", "期程"], ["預期", "效益"], ["執行", "成果"],
+                     ["經費", "(萬元)"], ["減碳量", "(萬噸CO2e)"]]
+
 LAYOUTS = {
     # the report's own look: portrait, ruled, titles wrapped as printed, page numbers
     "portrait_ruled_wrapped": Layout("portrait_ruled_wrapped"),
@@ -56,6 +59,10 @@ LAYOUTS = {
     # landscape, ruled, titles as printed, a larger font: many rows break across pages
     "landscape_ruled_wrapped_large": Layout("landscape_ruled_wrapped_large", landscape=True, font_pt=10.5,
                                             widths=(4.0, 2.4, 1.9, 6.2, 7.0, 2.6, 2.5)),
+    # portrait, ruled, other spellings of the titles, each wrapped over two lines; narrow text columns
+    "portrait_ruled_otherforms": Layout("portrait_ruled_otherforms", titles=tuple(tuple(t) for t in OTHER_FORM_TITLES),
+                                        font_pt=8.5, widths=(3.4, 2.2, 1.2, 4.0, 4.4, 1.9, 1.9), page_numbers=False,
+                                        footer="附件"),
 }
 
 NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
@@ -137,20 +144,139 @@ def fodt(head_text: str, annex_title: str, rows: list[list[str]], layout: Layout
     return "\n".join(parts)
 
 
+class Conversion:
+    """Every document to PDF in one soffice call (each start costs seconds), with a private profile, started
+    in the background: :meth:`wait` returns the PDFs."""
+
+    def __init__(self, documents: list[Path], outdir: Path):
+        soffice = shutil.which("soffice")
+        self.documents, self.outdir, self.error = list(documents), Path(outdir), None
+        self.profile = self.outdir / f"lo-profile-{uuid.uuid4().hex}"
+        self.proc = None
+        if soffice is None:
+            self.error = ("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui "
+                          "(.ci/run does this)")
+            return
+        env = {**os.environ, "HOME": str(self.outdir)}
+        self.proc = subprocess.Popen([soffice, f"-env:UserInstallation=file://{self.profile}", "--headless",
+                                      "--norestore", "--convert-to", "pdf", "--outdir", str(self.outdir),
+                                      *map(str, self.documents)],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+    def wait(self) -> list[Path]:
+        if self.error:
+            raise AssertionError(self.error)
+        out, err = self.proc.communicate(timeout=300)
+        pdfs = [self.outdir / (d.stem + ".pdf") for d in self.documents]
+        missing = [p.name for p in pdfs if not p.exists()]
+        if missing:
+            raise AssertionError(f"soffice did not write {missing}: {out} {err}")
+        shutil.rmtree(self.profile, ignore_errors=True)
+        return pdfs
+
+    def stop(self) -> None:
+        """End the conversion if it still runs (a session that did not need it)."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
 def convert(documents: list[Path], outdir: Path) -> list[Path]:
-    """Every document to PDF in one soffice call (each start costs seconds), with a private profile."""
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        raise AssertionError("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui "
-                             "(.ci/run does this)")
-    profile = outdir / f"lo-profile-{uuid.uuid4().hex}"
-    env = {**os.environ, "HOME": str(outdir)}
-    done = subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-                           "--convert-to", "pdf", "--outdir", str(outdir), *map(str, documents)],
-                          capture_output=True, text=True, timeout=300, env=env)
-    pdfs = [outdir / (d.stem + ".pdf") for d in documents]
-    missing = [p.name for p in pdfs if not p.exists()]
-    if missing:
-        raise AssertionError(f"soffice did not write {missing}: {done.stdout} {done.stderr}")
-    shutil.rmtree(profile, ignore_errors=True)
-    return pdfs
+    return Conversion(documents, outdir).wait()
+
+
+# --------------------------------------------------------------------------- reports shaped like next year's
+
+RAW = Path(__file__).resolve().parents[1] / "data" / "raw" / "2021"
+
+
+def _rows(name):
+    import csv
+
+    with open(RAW / name, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def transcription():
+    """The 2021 annex as transcribed by hand: (measures, funding) as rows of the two raw files."""
+    return _rows("annex_measures.csv"), _rows("annex_funding.csv")
+
+
+def printed(amount: str) -> str:
+    whole, _, frac = amount.partition(".")
+    return f"{int(whole):,}" + (f".{frac}" if frac else "")
+
+
+def cells(measures, funding, money_as_printed=None) -> list[list[str]]:
+    """Each measure's seven cells as the report prints them: the id before the name, (新增) after it, the
+    co-agency in parentheses, numbered items one paragraph each, every amount over its source in parentheses
+    and the reduction over its kind. ``money_as_printed``: {measure_id: money cell text} printed otherwise."""
+    import re
+
+    money = {}
+    for r in funding:
+        money.setdefault(r["measure_id"], []).append(f"{printed(r['amount_10k_twd'])}\n({r['source_zh']})")
+    out = []
+    for r in measures:
+        name = r["measure_id"] + " " + r["name_zh"] + ("(新增)" if r["is_new"] == "true" else "")
+        agency = r["lead_agency_zh"] + (f"({r['co_agency_zh']})" if r["co_agency_zh"] else "")
+        red = (f"{r['reduction_10k_t_co2e']}\n({r['reduction_kind_zh']})" if r["reduction_10k_t_co2e"]
+               else r["reduction_note_zh"])
+        text = [re.sub(r"(?<=[。；])\s*(?=\d{1,2}\. )", "\n", r[c]) for c in ("expected_benefits_zh", "results_zh")]
+        cash = (money_as_printed or {}).get(r["measure_id"]) or "\n".join(money.get(r["measure_id"], ["- -"]))
+        out.append([name, agency, r["period_roc"], *text, cash, red])
+    return out
+
+
+def next_year(measures, funding):
+    """A report shaped like next year's, made from 2021's: other amounts and reductions, two measures gone,
+    two added (one led by an agency of another ministry, with three amounts), texts reworded so lines wrap
+    elsewhere. Returns (measures, funding) as the hand transcription of that report would have them."""
+    import copy
+
+    ms = [copy.deepcopy(r) for r in measures if r["measure_id"] not in ("1.1.2", "3.3.2")]
+    fs = [copy.deepcopy(r) for r in funding if r["measure_id"] not in ("1.1.2", "3.3.2")]
+    for k, r in enumerate(fs):
+        a = float(r["amount_10k_twd"]) * (1.0 + (k % 5) / 10) + 0.5
+        r["amount_10k_twd"] = f"{a:.1f}" if k % 2 else str(int(a))
+    for k, r in enumerate(ms):
+        r["period_roc"] = r["period_roc"].replace("110", "111") if k % 3 == 0 else r["period_roc"]
+        if r["reduction_10k_t_co2e"]:
+            r["reduction_10k_t_co2e"] = f"{float(r['reduction_10k_t_co2e']) * 1.25:.3f}".rstrip("0").rstrip(".")
+        if k % 4 == 1:  # reworded: the cell wraps elsewhere
+            r["expected_benefits_zh"] = "持續推動並擴大辦理，" + r["expected_benefits_zh"]
+            r["results_zh"] = r["results_zh"] + "另辦理成果發表會 2 場次，計 120 人次參與。"
+    new = [
+        {"measure_id": "1.5.3", "name_zh": "推動產業低碳轉型示範", "lead_agency_zh": "經濟部產業發展署",
+         "co_agency_zh": "", "period_roc": "111-114", "is_new": "true",
+         "expected_benefits_zh": "1. 每年輔導 15 家企業完成低碳轉型示範。2. 累計減碳 3.2 萬公噸CO2e。",
+         "results_zh": "1. 完成 16 家企業低碳轉型示範輔導。2. 減碳 0.85 萬公噸CO2e。",
+         "reduction_10k_t_co2e": "0.85", "reduction_kind_zh": "實質減碳", "reduction_note_zh": ""},
+        {"measure_id": "2.8.2", "name_zh": "推動綠領人才培訓與職能發展", "lead_agency_zh": "勞動部勞動力發展署",
+         "co_agency_zh": "經濟部工業局", "period_roc": "111-114", "is_new": "true",
+         "expected_benefits_zh": "1. 每年辦理淨零綠領人才培訓課程 30 班次。2. 每年培訓 600 人次。",
+         "results_zh": "1. 辦理淨零綠領人才培訓課程 32 班次。2. 培訓 655 人次，結訓率 93%。",
+         "reduction_10k_t_co2e": "", "reduction_kind_zh": "", "reduction_note_zh": "本措施屬能力建構，故無減碳量。"},
+    ]
+    fs += [{"measure_id": "1.5.3", "source_zh": "公務預算", "amount_10k_twd": "1250.5", "note": ""},
+           {"measure_id": "2.8.2", "source_zh": "公務預算", "amount_10k_twd": "830", "note": ""},
+           {"measure_id": "2.8.2", "source_zh": "就業安定基金", "amount_10k_twd": "2415.25", "note": ""},
+           {"measure_id": "2.8.2", "source_zh": "民間投資", "amount_10k_twd": "310", "note": ""}]
+    order = {}
+    for r in ms + new:
+        order[r["measure_id"]] = r
+    ms = [order[k] for k in sorted(order, key=lambda i: tuple(map(int, i.split("."))))]
+    ids = [r["measure_id"] for r in ms]
+    fs.sort(key=lambda r: ids.index(r["measure_id"]))
+    return ms, fs
+
+
+def head_for(text: str, year_roc: int, title: bool = True) -> tuple[str, str]:
+    """(the report before its annex, the annex heading) for a report of ROC year ``year_roc``, made from the
+    2021 text: its title page added, Table 5's and Table 6's figures changed."""
+    head = text[: text.index("附件、")]
+    head = head.replace("輔導產業轉型為綠色低碳企業 158,613 62,030 39%", "輔導產業轉型為綠色低碳企業 160,020 70,115 44%")
+    head = head.replace("109 年 146.5 141.9 741.5 734.0", "109 年 146.5 141.8 741.5 733.9")
+    if title:
+        head = f" {year_roc} 年製造部門溫室氣體排放管制行動方案執行成果報告\n\n經濟部\n\n" + head
+    return head, f"附件、{year_roc} 年製造部門行動方案執行情形"

@@ -15,7 +15,7 @@ from mfgghg.data.extract.annex import nows
 from mfgghg.runner.cli import main
 
 from extract_helpers import (RAW, REPORT, cjk_ttf, insert_page_break, make_pdf, make_table_pdf, pdf_chars,
-                             remove_measure, replace_line, report_text, retitle)
+                             find_line, page_header, remove_measure, replace_line, report_text, retitle)
 
 STRUCT = ["measure_id", "lead_agency_zh", "co_agency_zh", "period_roc", "is_new", "reduction_kind_zh"]
 
@@ -221,6 +221,8 @@ def test_pdf_route(tmp_path):
     got, want = assert_structured_fields_equal(out)
     assert funding(out / "annex_funding.csv") == funding(RAW / "annex_funding.csv")
     assert rows(out / "published_table2_by_pillar.csv") == rows(RAW / "published_table2_by_pillar.csv")
+    # no column header on the annex pages of this PDF: the text heuristic, flagged
+    assert any("heuristic" in r["reason"] and r["field"] == "all" for r in rows(out / "review.csv"))
 
 
 def test_pdf_laid_out_as_a_table_is_split_into_columns_by_word_positions(tmp_path):
@@ -564,3 +566,69 @@ def test_a_previous_year_without_the_netzero_files_lends_2021s_descriptions_reta
     for name in ("netzero_strategy_directions", "netzero_companies"):
         assert "111年執行成果報告 (2022 execution report)" in described[name]
         assert "110年" not in described[name] and "2021" not in described[name]
+
+
+# ---------------------------------------------------------------- issue 26: a report that contradicts itself, its year, its characters
+
+def test_a_complete_report_that_contradicts_itself_is_drafted_with_both_numbers_for_review(tmp_path):
+    """Table 2 counts 37 measures, the annex holds 36 and ends with its last measure complete: drafted."""
+    code, out = run_text(tmp_path, remove_measure(report_text(), "3.3.2"))
+    assert code == 0
+    assert len(rows(out / "annex_measures.csv")) == 36
+    hit = [r for r in rows(out / "review.csv") if r["field"] == "c_total"]
+    assert {r["file"] for r in hit} == {"published_table2_by_pillar.csv", "published_table3_by_ministry.csv"}
+    assert all("counts 37 measures, the annex holds 36" in r["reason"] and r["line"].isdigit() for r in hit)
+    assert "表 2: rows sum to 37, 總計 37, annex holds 36 measures: MISMATCH" in (out / "review.md").read_text("utf-8")
+
+
+def test_the_report_year_is_read_from_the_report_and_a_wrong_year_refused(tmp_path, capsys):
+    src = tmp_path / "r.txt"
+    src.write_text(report_text(), encoding="utf-8")
+    out = tmp_path / "wrong"
+    assert cli([str(src), "--year", "2022", "--out", str(out)]) != 0
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "--year 2022" in err and "2021 (ROC 110" in err and "annex heading" in err
+    assert not out.exists()
+    own = tmp_path / "own"
+    assert cli([str(src), "--out", str(own)]) == 0  # without --year: the report's own
+    d = json.loads((own / "datapackage.json").read_text(encoding="utf-8"))
+    assert (d["report_year"], d["roc_year"]) == (2021, 110)
+    assert cli([str(src), "--year", "110", "--out", str(tmp_path / "roc")]) == 0  # the same year as ROC
+
+
+def test_full_width_digits_and_kangxi_radicals_are_normalised_and_listed(tmp_path):
+    text = replace_line(report_text(), r"^3,677\.2 ", "３，６７７．２ ", r"^1\.1\.1 ")
+    text = text.replace("經 濟 部\n\n工業局 \n\n110-114 1. 每年輔導 80家", "經 濟 部\n\n⼯業局 \n\n110-114 1. 每年輔導 80家")
+    code, out = run_text(tmp_path, text)
+    assert code == 0
+    assert funding(out / "annex_funding.csv") == funding(RAW / "annex_funding.csv")
+    assert rows(out / "annex_measures.csv")[0]["lead_agency_zh"] == "經濟部工業局"
+    changes = [r for r in rows(out / "review.csv") if r["reason"].startswith("characters normalised")]
+    by = {(r["file"], r["row"], r["field"]): r["reason"] for r in changes}
+    assert set(by) == {("annex_funding.csv", "1.1.1", "amount_10k_twd"), ("annex_measures.csv", "1.1.1", "lead_agency_zh")}
+    assert "'３，６７７．２'" in by["annex_funding.csv", "1.1.1", "amount_10k_twd"] and "'3,677.2'" in by[
+        "annex_funding.csv", "1.1.1", "amount_10k_twd"]
+    assert "'⼯業局'" in by["annex_measures.csv", "1.1.1", "lead_agency_zh"]
+
+
+def test_a_page_break_between_two_money_lines_keeps_both_amounts_and_the_text_in_its_columns(tmp_path):
+    """3.2.1 prints 72 (公務預算) on one page and 24 (民間投資) on the next, where its 執行成果 continues
+    first (the text export gives each cell's rest in column order after the page header)."""
+    ls = report_text().split("\n")
+    a = find_line(ls, r"^3\.2\.1 ")
+    b = find_line(ls, r"^3\.2\.2 ", a)
+    first = ["3.2.1 推廣企業環境資訊 ", "揭露 ", "經濟部", "工業局 ", "110-114 累計協助 8 家企業依循",
+             "國際 CSR 報告書撰寫準", "則，善盡環境資訊揭露", "之責任。 ", "完成協助 3 家廠商 CSR 報告", "72 ",
+             "(公務預算) "]
+    second = ["書首發。 ", "24 ", "(民間投資) ", "能力建構 "]
+    block = sum(([x, ""] for x in first), []) + sum(([h, ""] for h in page_header(ls)), []) \
+        + sum(([x, ""] for x in second), [])
+    code, out = run_text(tmp_path, "\n".join(ls[:a] + block + ls[b:]))
+    assert code == 0
+    assert funding(out / "annex_funding.csv") == funding(RAW / "annex_funding.csv")
+    got = {r["measure_id"]: r for r in rows(out / "annex_measures.csv")}["3.2.1"]
+    want = {r["measure_id"]: r for r in rows(RAW / "annex_measures.csv")}["3.2.1"]
+    for c in ("name_zh", "expected_benefits_zh", "results_zh", "reduction_note_zh"):
+        assert nows(got[c]) == nows(want[c]), (c, got[c])
+    flagged = {r["field"] for r in rows(out / "review.csv") if r["row"] == "3.2.1"}
+    assert {"funding/reduction", "expected_benefits_zh/results_zh"} <= flagged

@@ -427,6 +427,9 @@ def measures_from_rows(rows, file, agencies: list[str], line_of) -> list[Measure
 
 
 def _measure_from_cells(row, file, agencies, line_of, seen) -> Measure:
+    from .read import normalise_line  # the same characters as the text (whose changes the review lists)
+
+    row.cells = [[normalise_line(t)[0] for t in cell] for cell in row.cells]
     name = squash(" ".join(row.cells[0]))
     mm = ID_RE.match(name)
     mid = mm.group(1)

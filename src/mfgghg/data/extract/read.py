@@ -160,8 +160,6 @@ def _words(textpage, height: float, gap: float = 1.5) -> list[Word]:
             continue
         cur = Word(ch, l, r, top, bottom)
         words.append(cur)
-    for w in words:
-        w.text = normalise_line(w.text)[0]
     return words
 
 
