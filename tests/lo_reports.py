@@ -40,6 +40,10 @@ class Layout:
     widths: tuple = (3.2, 1.9, 1.5, 4.2, 4.6, 1.8, 1.8)  # cm, portrait: 19 cm
     page_numbers: bool = True
     footer: str = ""
+    order: tuple = (0, 1, 2, 3, 4, 5, 6)  # the columns left to right
+    extra: str = ""  # the title of an eighth column the extractor does not read (its cells say 無)
+    running_head: str = ""  # a line at every page's top
+    subscript: bool = False  # CO2e printed with a subscript 2
 
 
 OTHER_FORM_TITLES = [["措施名稱"], ["主辦機關", "(協辦機關)"], ["執行", "期程"], ["預期", "效益"], ["執行", "成果"],
@@ -63,6 +67,13 @@ LAYOUTS = {
     "portrait_ruled_otherforms": Layout("portrait_ruled_otherforms", titles=tuple(tuple(t) for t in OTHER_FORM_TITLES),
                                         font_pt=8.5, widths=(3.4, 2.2, 1.2, 4.0, 4.4, 1.9, 1.9), page_numbers=False,
                                         footer="附件"),
+    # landscape, unruled, the columns in another order, an eighth column (備註) not read, a running head on
+    # every page and CO2e printed with a subscript 2
+    "landscape_unruled_reordered": Layout("landscape_unruled_reordered", landscape=True, ruled=False, font_pt=8.5,
+                                          titles=tuple(tuple(t) for t in WRAPPED_TITLES), page_numbers=True,
+                                          widths=(3.6, 2.4, 1.7, 6.0, 6.6, 2.2, 2.4), order=(0, 1, 2, 5, 6, 3, 4),
+                                          extra="備註", running_head="製造部門溫室氣體排放管制行動方案執行成果報告",
+                                          subscript=True),
 }
 
 NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
@@ -74,8 +85,11 @@ NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
 FONT = "Noto Sans CJK TC"
 
 
-def _p(text: str, style: str = "P") -> str:
-    return f'<text:p text:style-name="{style}">{escape(text)}</text:p>'
+def _p(text: str, style: str = "P", subscript: bool = False) -> str:
+    body = escape(text)
+    if subscript:
+        body = body.replace("CO2", 'CO<text:span text:style-name="Sub">2</text:span>')
+    return f'<text:p text:style-name="{style}">{body}</text:p>'
 
 
 def fodt(head_text: str, annex_title: str, rows: list[list[str]], layout: Layout) -> str:
@@ -86,13 +100,16 @@ def fodt(head_text: str, annex_title: str, rows: list[list[str]], layout: Layout
     w, h = ("29.7cm", "21cm") if layout.landscape else ("21cm", "29.7cm")
     border = "0.5pt solid #000000" if layout.ruled else "none"
     fs = f"{layout.font_pt}pt"
+    widths = [layout.widths[i] for i in layout.order] + ([1.2] if layout.extra else [])
     cols = "".join(f'<style:style style:name="C{i}" style:family="table-column"><style:table-column-properties '
-                   f'style:column-width="{cw}cm"/></style:style>' for i, cw in enumerate(layout.widths))
+                   f'style:column-width="{cw}cm"/></style:style>' for i, cw in enumerate(widths))
     footer = ""
+    if layout.running_head:
+        footer += f'<style:header><text:p text:style-name="Footer">{escape(layout.running_head)}</text:p></style:header>'
     if layout.page_numbers or layout.footer:
         inner = escape(layout.footer) + ("　" if layout.footer else "")
         num = '<text:page-number text:select-page="current">1</text:page-number>' if layout.page_numbers else ""
-        footer = f'<style:footer><text:p text:style-name="Footer">{inner}{num}</text:p></style:footer>'
+        footer += f'<style:footer><text:p text:style-name="Footer">{inner}{num}</text:p></style:footer>'
     parts = [f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document {NS} office:version="1.3" '
              'office:mimetype="application/vnd.oasis.opendocument.text">',
              f'<office:font-face-decls><style:font-face style:name="{FONT}" svg:font-family="&apos;{FONT}&apos;"/>'
@@ -108,13 +125,16 @@ def fodt(head_text: str, annex_title: str, rows: list[list[str]], layout: Layout
              f'<style:page-layout style:name="pm1"><style:page-layout-properties fo:page-width="{w}" '
              f'fo:page-height="{h}" style:print-orientation="{"landscape" if layout.landscape else "portrait"}" '
              'fo:margin-top="1.2cm" fo:margin-bottom="1.0cm" fo:margin-left="1.0cm" fo:margin-right="1.0cm"/>'
+             '<style:header-style><style:header-footer-properties fo:min-height="0.6cm"/></style:header-style>'
              '<style:footer-style><style:header-footer-properties fo:min-height="0.6cm"/></style:footer-style>'
              '</style:page-layout>',
              '<style:style style:name="P" style:family="paragraph"/>',
+             '<style:style style:name="Sub" style:family="text"><style:text-properties '
+             'style:text-position="sub 58%"/></style:style>',
              '<style:style style:name="PB" style:family="paragraph"><style:paragraph-properties '
              'fo:break-before="page"/></style:style>',
              '<style:style style:name="Tbl" style:family="table"><style:table-properties '
-             f'style:width="{sum(layout.widths):.2f}cm" table:align="left"/></style:style>', cols,
+             f'style:width="{sum(widths):.2f}cm" table:align="left"/></style:style>', cols,
              '<style:style style:name="Row" style:family="table-row"><style:table-row-properties '
              'fo:keep-together="auto"/></style:style>',
              '<style:style style:name="Cell" style:family="table-cell"><style:table-cell-properties '
@@ -128,17 +148,20 @@ def fodt(head_text: str, annex_title: str, rows: list[list[str]], layout: Layout
             parts.append(_p(ln, "PB" if k == 0 and len(parts) > 9 else "P"))
     parts.append(_p(annex_title, "PB"))
     parts.append('<table:table table:name="Annex" table:style-name="Tbl">')
-    parts += [f'<table:table-column table:style-name="C{i}"/>' for i in range(len(layout.widths))]
+    widths = [layout.widths[i] for i in layout.order] + ([1.2] if layout.extra else [])
+    parts += [f'<table:table-column table:style-name="C{i}"/>' for i in range(len(widths))]
 
-    def row(cells):
+    def row(cells, extra):
         out = ['<table:table-row table:style-name="Row">']
-        for c in cells:
+        for c in [cells[i] for i in layout.order] + ([extra] if layout.extra else []):
             out.append('<table:table-cell table:style-name="Cell" office:value-type="string">'
-                       + "".join(_p(x) for x in (c.split("\n") if c else [""])) + "</table:table-cell>")
+                       + "".join(_p(x, subscript=layout.subscript) for x in (c.split("\n") if c else [""]))
+                       + "</table:table-cell>")
         return "".join(out) + "</table:table-row>"
 
-    parts.append("<table:table-header-rows>" + row(["\n".join(t) for t in layout.titles]) + "</table:table-header-rows>")
-    parts += [row(r) for r in rows]
+    parts.append("<table:table-header-rows>" + row(["\n".join(t) for t in layout.titles], layout.extra)
+                 + "</table:table-header-rows>")
+    parts += [row(r, "無") for r in rows]
     parts.append("</table:table>")
     parts.append("</office:text></office:body></office:document>\n")
     return "\n".join(parts)

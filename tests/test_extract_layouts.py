@@ -26,7 +26,8 @@ TEXT_FIELDS = ("name_zh", "expected_benefits_zh", "results_zh", "reduction_note_
 STRUCT = ("measure_id", "lead_agency_zh", "co_agency_zh", "period_roc", "is_new", "reduction_kind_zh")
 TABLES = ("published_table2_by_pillar", "published_table3_by_ministry", "published_table5_budget",
           "published_table6_emissions", "pillars")
-LAYOUTS_2021 = ("portrait_ruled_wrapped", "landscape_unruled_oneline", "portrait_unruled_selfwrapped")
+LAYOUTS_2021 = ("portrait_ruled_wrapped", "landscape_unruled_oneline", "portrait_unruled_selfwrapped",
+                "landscape_unruled_reordered")
 
 
 def rows(path):
@@ -156,6 +157,9 @@ def test_2021_report_as_libreoffice_prints_it(drafted, text_route, layout):
     assert not any("heuristic" in r["reason"] for r in review)
     md = (out / "review.md").read_text(encoding="utf-8")
     assert "read by position (" + ("ruled" if "_ruled" in layout else "positions") in md
+    not_read = [r["reason"] for r in review if "is not one the extractor reads" in r["reason"]]
+    assert not_read == (["annex column '備註' is not one the extractor reads: its cells were not drafted"]
+                        if lo.LAYOUTS[layout].extra else [])
 
 
 def test_rows_and_money_cells_broken_across_pages_are_joined(drafted):

@@ -82,13 +82,16 @@ def read_annex(report: Report, known: list[str]) -> tuple[list, str, list[dict]]
                              for ln in p.text.split("\n"))), None)
         laid = annex_rows(report.pages, first) if first is not None else None
         if laid is not None and laid[0]:
-            rows, how = laid
+            rows, how, skipped = laid
+            notes = [{"file": "annex_measures.csv", "row": "", "field": "all", "line": start + 1,
+                      "reason": f"annex column '{t}' is not one the extractor reads: its cells were not drafted"}
+                     for t in skipped]
             at = {}
             for i in range(start, len(lines)):
                 m = re.match(r"^\s*([1-9]\.[1-9]\.[1-9])(?![\d.])", lines[i])
                 if m and m.group(1) not in at:
                     at[m.group(1)] = i + 1
-            return measures_from_rows(rows, report.file, known, lambda mid: at.get(mid, start + 1)), how, []
+            return measures_from_rows(rows, report.file, known, lambda mid: at.get(mid, start + 1)), how, notes
         note = [{"file": "annex_measures.csv", "row": "", "field": "all",
                  "reason": "no annex column header found on the PDF's pages: the annex was read from its text by the"
                            " heuristic; check every text cell against the PDF", "line": start + 1}]

@@ -45,7 +45,7 @@ PAGE_NO = re.compile(r"^(?:[-–—]\s*)?(?:第\s*)?[0-9ivxlcIVXLC]{1,4}(?:\s*�
 
 
 def _key(text: str) -> str:
-    return re.sub(r"[\s()\[\]\-‐‑–—/、:：.]", "", unicodedata.normalize("NFKC", text))
+    return re.sub(r"[\s()\[\]\-‐‑–—─/、:：.]", "", unicodedata.normalize("NFKC", text))
 
 
 _FORMS = [[_key(f) for f in forms] for _, forms in COLUMNS]
@@ -68,10 +68,12 @@ class Line:
 
 
 def lines_of(words, tol=0.5) -> list[Line]:
-    """Words grouped into lines (tops within ``tol`` of a line's height), each line's words in x order."""
+    """Words grouped into lines (tops within ``tol`` of a word's height, or a word's middle within the line),
+    each line's words in x order."""
     out: list[Line] = []
     for w in sorted(words, key=lambda w: (w.top, w.x0)):
-        if out and w.top - out[-1].top <= tol * max(w.bottom - w.top, 1.0):
+        mid = (w.top + w.bottom) / 2  # a smaller word (a subscript) on the line: its middle within the line
+        if out and (w.top - out[-1].top <= tol * max(w.bottom - w.top, 1.0) or out[-1].top <= mid <= out[-1].bottom):
             out[-1].words.append(w)
             out[-1].bottom = max(out[-1].bottom, w.bottom)
         else:
@@ -83,7 +85,9 @@ def lines_of(words, tol=0.5) -> list[Line]:
 
 @dataclass
 class Header:
-    bands: list  # per column: (x0, x1) of its title
+    bands: list  # per title band, left to right: (x0, x1)
+    columns: list  # per band: the index in COLUMNS it is the title of, None for a column not read
+    titles: list  # per band: its title as printed
     top: float
     bottom: float
 
@@ -91,7 +95,9 @@ class Header:
 def find_header(lines: list[Line]) -> Header | None:
     """The column header: consecutive lines of title pieces whose stacked bands spell the seven titles."""
     for i, ln in enumerate(lines):
-        if sum(_fragment(w.text) for w in ln.words) < 3 or not all(_fragment(w.text) for w in ln.words):
+        known = sum(_fragment(w.text) for w in ln.words)
+        others = [w for w in ln.words if not _fragment(w.text)]  # a column not read (備註, 項次): short titles
+        if known < 3 or len(others) > 2 or any(len(_key(w.text)) > 6 for w in others):
             continue
         block = [ln]
         for nxt in lines[i + 1:]:
@@ -116,25 +122,27 @@ def _match(block: list[Line]) -> Header | None:
             bands.append([w.x0, w.x1, [w]])
     cols = []
     for x0, x1, ws in bands:
-        k = _key("".join(w.text for w in sorted(ws, key=lambda w: (w.top, w.x0))))
+        title = "".join(w.text for w in sorted(ws, key=lambda w: (w.top, w.x0)))
+        k = _key(title)
         best, score = None, 0
         for c, forms in enumerate(_FORMS):
             for f in forms:
                 s = len(f) + 100 if f == k else (len(k) if k in f else (len(f) if f in k else 0))
                 if s > score:
                     best, score = c, s
-        cols.append((best, x0, x1))
+        cols.append((best, x0, x1, title))
     merged: list[list] = []
-    for c, x0, x1 in cols:
-        if c is None:
-            return None
-        if merged and merged[-1][0] == c:
+    for c, x0, x1, title in cols:
+        if merged and c is not None and merged[-1][0] == c:
             merged[-1][2] = x1
+            merged[-1][3] += title
         else:
-            merged.append([c, x0, x1])
-    if [c for c, _, _ in merged] != list(range(NCOL)):
+            merged.append([c, x0, x1, title])
+    found = [c for c, _, _, _ in merged if c is not None]
+    if sorted(found) != list(range(NCOL)):  # every column once, in whatever order the report prints them
         return None
-    return Header([(x0, x1) for _, x0, x1 in merged], min(ln.top for ln in block), max(ln.bottom for ln in block))
+    return Header([(x0, x1) for _, x0, x1, _ in merged], [c for c, _, _, _ in merged], [t for *_, t in merged],
+                  min(ln.top for ln in block), max(ln.bottom for ln in block))
 
 
 def _ruled_grid(rules, top: float):
@@ -223,7 +231,7 @@ def _cell_lines(words) -> list[str]:
     out = [lines[0].text]
     for prev, ln in zip(lines, lines[1:]):
         em = max(prev.bottom - prev.top, 1.0)
-        if (re.search(r"\d$", out[-1]) and re.match(r"\d", ln.text) and prev.words[-1].x1 > right - em
+        if (re.search(r"\d[.,]?$", out[-1]) and re.match(r"\d", ln.text) and prev.words[-1].x1 > right - em
                 and out[-1]):
             out[-1] += ln.text
         else:
@@ -235,13 +243,39 @@ def _masked(line: Line) -> str:
     return re.sub(r"\d+", "#", re.sub(r"\s", "", line.text))
 
 
+def _running_head(lines: list[Line], heads: dict) -> int:
+    """How many first lines are a running head: repeated at other pages' tops, set apart, not column titles."""
+    n = 0
+    while len(lines) - n >= 2:
+        ln, below = lines[n], lines[n + 1]
+        apart = below.top - ln.bottom > 0.6 * max(ln.bottom - ln.top, 1.0)
+        titles = sum(_fragment(w.text) for w in ln.words) >= 3
+        if apart and not titles and heads.get(_masked(ln), 0) >= 2:
+            n += 1
+            continue
+        break
+    return n
+
+
+def _edges(laid) -> tuple[dict, dict]:
+    """How often each first and each last line (digits masked) stands at a page's top and foot."""
+    heads: dict = {}
+    feet: dict = {}
+    for ls in laid:
+        if ls:
+            heads[_masked(ls[0])] = heads.get(_masked(ls[0]), 0) + 1
+            feet[_masked(ls[-1])] = feet.get(_masked(ls[-1]), 0) + 1
+    return heads, feet
+
+
 def _footer(lines: list[Line], feet: dict, width: float) -> int:
     """How many last lines are a footer: set apart at the foot, and a page number in the middle of the
     page or a line repeated on other pages' feet."""
     n = 0
-    while len(lines) - n >= 2:
-        ln, above = lines[-1 - n], lines[-2 - n]
-        apart = ln.top - above.bottom > 0.6 * max(ln.bottom - ln.top, 1.0)
+    while len(lines) - n >= 1:
+        ln = lines[-1 - n]
+        above = lines[-2 - n] if len(lines) - n >= 2 else None  # (a page holding its footer alone)
+        apart = above is None or ln.top - above.bottom > 0.6 * max(ln.bottom - ln.top, 1.0)
         middle = abs((ln.words[0].x0 + ln.words[-1].x1) / 2 - width / 2) < 0.1 * width
         if apart and (PAGE_NO.match(ln.text.strip()) and middle or feet.get(_masked(ln), 0) >= 2):
             n += 1
@@ -258,11 +292,9 @@ def annex_rows(pages, first: int):
     laid = []
     for pg in pages[first:]:
         laid.append((pg, lines_of(pg.words)))
-    feet: dict = {}
-    for _, ls in laid:
-        if ls:
-            feet[_masked(ls[-1])] = feet.get(_masked(ls[-1]), 0) + 1
+    heads, feet = _edges([ls for _, ls in laid])
     rows: list[Row] = []
+    skipped: set = set()
     header = None
     ruled_all = True
     found = False
@@ -271,10 +303,11 @@ def annex_rows(pages, first: int):
         if h is not None:
             header, found = h, True
             body_lines = [ln for ln in ls if ln.top > h.bottom + 0.5]
-        elif header is not None:
-            body_lines = ls
+        elif header is not None:  # no header row on this page: the last one's columns
+            body_lines = ls[_running_head(ls, heads):]
         else:
             continue
+        skipped |= {t for c, t in zip(header.columns, header.titles) if c is None}
         body_lines = body_lines[: len(body_lines) - _footer(body_lines, feet, pg.width)]
         words = [w for ln in body_lines for w in ln.words]
         if not words:
@@ -288,13 +321,14 @@ def annex_rows(pages, first: int):
             ruled_all = False
         bounds = _boundaries(header, words, xs)
 
-        def col(w):
-            return sum(w.x0 + 0.75 >= b for b in bounds)
+        def col(w):  # the COLUMNS index of the word's column (None: a column not read)
+            return header.columns[sum(w.x0 + 0.75 >= b for b in bounds)]
 
         # row starts: the rules across the first column, else the lines of the first column opening with an id
         starts = []
         if table is not None:
-            c0 = (header.bands[0][0] + header.bands[0][1]) / 2
+            b0 = header.bands[header.columns.index(0)]
+            c0 = (b0[0] + b0[1]) / 2
             starts = sorted({round(c[1], 1) for c in table if c[0] <= c0 <= c[2] and c[1] > header.bottom - 1})
         if not starts:
             starts = sorted({w.top - 0.5 for w in words if col(w) == 0 and ID_AT_START.match(w.text)})
@@ -316,24 +350,14 @@ def annex_rows(pages, first: int):
                     prev.cells[c] += cells[c]
     if not found:
         return None
-    return rows, "ruled" if ruled_all else "positions"
+    return rows, "ruled" if ruled_all else "positions", sorted(skipped)
 
 
 def strip_footers(pages) -> None:
-    """Drop each page's footer lines (page number, repeated foot line) from its text, in place."""
+    """Drop each page's running head and footer lines (page number, repeated line) from its text, in place."""
     laid = [lines_of(pg.words) for pg in pages]
-    feet: dict = {}
-    for ls in laid:
-        if ls:
-            feet[_masked(ls[-1])] = feet.get(_masked(ls[-1]), 0) + 1
+    heads, feet = _edges(laid)
     for pg, ls in zip(pages, laid):
-        n = _footer(ls, feet, pg.width)
-        if not n:
-            continue
-        drop = [re.sub(r"\s", "", ln.text) for ln in ls[-n:]]
-        text = pg.text.rstrip("\n").split("\n")
-        while drop and text and re.sub(r"\s", "", text[-1]) == drop[-1]:
-            text.pop()
-            drop.pop()
-        if not drop:
-            pg.text = "\n".join(text)
+        top, foot = _running_head(ls, heads), _footer(ls, feet, pg.width)
+        if top or foot:
+            pg.text = "\n".join(ln.text for ln in ls[top: len(ls) - foot])

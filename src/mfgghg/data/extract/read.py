@@ -153,7 +153,10 @@ def _words(textpage, height: float, gap: float = 1.5) -> list[Word]:
             cur = None
             continue
         ch, l, r, top, bottom = c
-        if cur is not None and abs(top - cur.top) < 0.6 * (bottom - top) and -1.0 <= l - cur.x1 <= gap:
+        # the next character of the word: on its line (a sub- or superscript's middle within the word's
+        # height, as CO₂e's 2) and without a gap
+        mid = (top + bottom) / 2
+        if cur is not None and cur.top <= mid <= cur.bottom and -1.0 <= l - cur.x1 <= gap:
             cur.text += ch
             cur.x1 = max(cur.x1, r)
             cur.bottom = max(cur.bottom, bottom)
