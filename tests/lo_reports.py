@@ -74,6 +74,9 @@ LAYOUTS = {
                                           widths=(3.6, 2.4, 1.7, 6.0, 6.6, 2.2, 2.4), order=(0, 1, 2, 5, 6, 3, 4),
                                           extra="備註", running_head="製造部門溫室氣體排放管制行動方案執行成果報告",
                                           subscript=True),
+    # landscape, ruled, a very large font: amounts wrap inside the money cell, most rows break across pages
+    "landscape_ruled_huge": Layout("landscape_ruled_huge", landscape=True, font_pt=20.0,
+                                   widths=(4.0, 2.4, 1.9, 6.2, 7.0, 2.6, 2.5)),
 }
 
 NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '

@@ -7,7 +7,6 @@ import pandas as pd
 import csv
 import json
 import re
-import time
 
 import pytest
 

@@ -27,7 +27,7 @@ STRUCT = ("measure_id", "lead_agency_zh", "co_agency_zh", "period_roc", "is_new"
 TABLES = ("published_table2_by_pillar", "published_table3_by_ministry", "published_table5_budget",
           "published_table6_emissions", "pillars")
 LAYOUTS_2021 = ("portrait_ruled_wrapped", "landscape_unruled_oneline", "portrait_unruled_selfwrapped",
-                "landscape_unruled_reordered")
+                "landscape_unruled_reordered", "landscape_ruled_huge")
 
 
 def rows(path):

@@ -430,6 +430,14 @@ def _measure_from_cells(row, file, agencies, line_of, seen) -> Measure:
     from .read import normalise_line  # the same characters as the text (whose changes the review lists)
 
     row.cells = [[normalise_line(t)[0] for t in cell] for cell in row.cells]
+    for c in (5, 6):  # money and reduction: an amount never follows an amount on the next line, it wrapped
+        joined = []
+        for t in row.cells[c]:
+            if joined and re.search(r"\d[.,]?$", joined[-1]) and re.match(r"\d", t):
+                joined[-1] += t
+            else:
+                joined.append(t)
+        row.cells[c] = joined
     name = squash(" ".join(row.cells[0]))
     mm = ID_RE.match(name)
     mid = mm.group(1)

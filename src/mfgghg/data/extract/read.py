@@ -131,8 +131,9 @@ def decode_text(path: Path, data: bytes) -> str:
 _SKIP = {"\r", "\n", "\x02", "\x00"}
 
 
-def _words(textpage, height: float, gap: float = 1.5) -> list[Word]:
-    """The page's characters grouped into words: a run on one line without a gap wider than ``gap`` points."""
+def _words(textpage, height: float, gap: float = 0.3) -> list[Word]:
+    """The page's characters grouped into words: a run on one line without a space and without a gap wider
+    than ``gap`` of the characters' height (at least 1.5 points)."""
     n = textpage.count_chars()
     if not n:
         return []
@@ -142,26 +143,26 @@ def _words(textpage, height: float, gap: float = 1.5) -> list[Word]:
         if ch in _SKIP or ch.isspace():
             chars.append(None)
             continue
-        l, b, r, t = textpage.get_charbox(k, loose=True)
-        if r <= l:
+        x0, y0, x1, y1 = textpage.get_charbox(k, loose=True)
+        if x1 <= x0:
             chars.append(None)
             continue
-        chars.append((("-" if ch == "\ufffe" else ch), l, r, height - t, height - b))
+        chars.append((("-" if ch == "\ufffe" else ch), x0, x1, height - y1, height - y0))
     words, cur = [], None
     for c in chars:
         if c is None:
             cur = None
             continue
-        ch, l, r, top, bottom = c
+        ch, x0, x1, top, bottom = c
         # the next character of the word: on its line (a sub- or superscript's middle within the word's
         # height, as CO₂e's 2) and without a gap
         mid = (top + bottom) / 2
-        if cur is not None and cur.top <= mid <= cur.bottom and -1.0 <= l - cur.x1 <= gap:
+        if cur is not None and cur.top <= mid <= cur.bottom and -1.0 <= x0 - cur.x1 <= max(1.5, gap * (bottom - top)):
             cur.text += ch
-            cur.x1 = max(cur.x1, r)
+            cur.x1 = max(cur.x1, x1)
             cur.bottom = max(cur.bottom, bottom)
             continue
-        cur = Word(ch, l, r, top, bottom)
+        cur = Word(ch, x0, x1, top, bottom)
         words.append(cur)
     return words
 
@@ -171,13 +172,13 @@ def _rules(page, height: float) -> list[tuple]:
 
     out = []
     for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2):
-        l, b, r, t = obj.get_bounds()
-        w, h = r - l, t - b
+        left, bottom, right, top = obj.get_bounds()
+        w, h = right - left, top - bottom
         if w < 2.5 and h > 4 or h < 2.5 and w > 4:  # a line, drawn or filled thin
-            out.append((l, height - t, r, height - b))
+            out.append((left, height - top, right, height - bottom))
         elif w > 4 and h > 4 and w * h < 0.5 * 612 * 792:  # a cell's box: its four sides
-            out += [(l, height - t, r, height - t), (l, height - b, r, height - b),
-                    (l, height - t, l, height - b), (r, height - t, r, height - b)]
+            y0, y1 = height - top, height - bottom
+            out += [(left, y0, right, y0), (left, y1, right, y1), (left, y0, left, y1), (right, y0, right, y1)]
     return out
 
 
