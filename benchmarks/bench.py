@@ -27,9 +27,7 @@ gains less than 5% does not belong in the project.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import dataclasses
-import io
 import os
 import platform
 import statistics
@@ -131,8 +129,8 @@ def measure_extract(runs: int = 5) -> tuple[list[float], list[float], int]:
 
         pages = len(pypdfium2.PdfDocument(pdf))
         for i in range(runs):
-            text_times.append(time_it(lambda: draft(report, tmp / f"t{i}", previous=previous)))
-            pdf_times.append(time_it(lambda: draft(pdf, tmp / f"p{i}", previous=previous)))
+            text_times.append(time_it(lambda i=i: draft(report, tmp / f"t{i}", previous=previous)))
+            pdf_times.append(time_it(lambda i=i: draft(pdf, tmp / f"p{i}", previous=previous)))
     return text_times, pdf_times, pages
 
 

@@ -55,7 +55,8 @@ LAYOUTS = {
     # landscape, no ruling lines at all, one-line titles, a footer line with the page number
     "landscape_unruled_oneline": Layout("landscape_unruled_oneline", landscape=True,
                                         titles=tuple(tuple(t) for t in ONE_LINE_TITLES), ruled=False, font_pt=9.0,
-                                        widths=(3.8, 2.6, 1.8, 6.6, 7.4, 2.4, 2.8), footer="製造部門行動方案執行成果報告"),
+                                        widths=(3.8, 2.6, 1.8, 6.6, 7.4, 2.4, 2.8),
+                                        footer="製造部門行動方案執行成果報告"),
     # portrait, unruled, titles wrapped by LibreOffice, a smaller font (rows break elsewhere)
     "portrait_unruled_selfwrapped": Layout("portrait_unruled_selfwrapped",
                                            titles=tuple(tuple(t) for t in SELF_WRAPPED_TITLES), ruled=False,
@@ -108,7 +109,8 @@ def fodt(head_text: str, annex_title: str, rows: list[list[str]], layout: Layout
                    f'style:column-width="{cw}cm"/></style:style>' for i, cw in enumerate(widths))
     footer = ""
     if layout.running_head:
-        footer += f'<style:header><text:p text:style-name="Footer">{escape(layout.running_head)}</text:p></style:header>'
+        footer += ('<style:header><text:p text:style-name="Footer">'
+                   f'{escape(layout.running_head)}</text:p></style:header>')
     if layout.page_numbers or layout.footer:
         inner = escape(layout.footer) + ("　" if layout.footer else "")
         num = '<text:page-number text:select-page="current">1</text:page-number>' if layout.page_numbers else ""
@@ -301,7 +303,8 @@ def head_for(text: str, year_roc: int, title: bool = True) -> tuple[str, str]:
     """(the report before its annex, the annex heading) for a report of ROC year ``year_roc``, made from the
     2021 text: its title page added, Table 5's and Table 6's figures changed."""
     head = text[: text.index("附件、")]
-    head = head.replace("輔導產業轉型為綠色低碳企業 158,613 62,030 39%", "輔導產業轉型為綠色低碳企業 160,020 70,115 44%")
+    head = head.replace("輔導產業轉型為綠色低碳企業 158,613 62,030 39%",
+                        "輔導產業轉型為綠色低碳企業 160,020 70,115 44%")
     head = head.replace("109 年 146.5 141.9 741.5 734.0", "109 年 146.5 141.8 741.5 733.9")
     if title:
         head = f" {year_roc} 年製造部門溫室氣體排放管制行動方案執行成果報告\n\n經濟部\n\n" + head

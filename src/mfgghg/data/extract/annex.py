@@ -100,7 +100,8 @@ def split_agency(pre: str, agencies: list[str]):
         if pre.endswith(a):
             return pre[: -len(a)], a, co, True
     # an agency not in the list: the rightmost known ministry followed by a short unit name
-    heads = sorted({re.match(r"^.*?(?:部|署|會|院)", a).group(0) for a in agencies if re.match(r"^.*?(?:部|署|會|院)", a)},
+    ministry = re.compile(r"^.*?(?:部|署|會|院)")
+    heads = sorted({ministry.match(a).group(0) for a in agencies if ministry.match(a)},
                    key=len, reverse=True)
     best = None
     for h in heads:
@@ -142,7 +143,8 @@ def parse_tail(items, m: Measure, file):
             j = next((j for j in range(k + 1, len(items)) if items[j][1] == PB or _amount_at(items, j)), None)
             reduction_done = pairs and pairs[-1][1] and re.search(r"減碳|潛力|減量", pairs[-1][1][-1])
             if j is not None and items[j][1] != PB and not reduction_done:
-                m.unsure.append(("funding/reduction", f"money and reduction cells split by the page break at line {ln}"))
+                m.unsure.append(("funding/reduction",
+                                 f"money and reduction cells split by the page break at line {ln}"))
                 cont += items[k:j]
                 k = j
                 continue
@@ -164,7 +166,8 @@ def parse_tail(items, m: Measure, file):
                     else:
                         break
                 # join an unclosed paren with the following lines
-                while tail.count("(") + tail.count("（") > tail.count(")") + tail.count("）") and k < len(items) and items[k][1] != PB:
+                while (tail.count("(") + tail.count("（") > tail.count(")") + tail.count("）") and k < len(items)
+                       and items[k][1] != PB):
                     tail += items[k][1]
                     k += 1
                 for p in re.findall(r"[（(]([^()（）]*)[)）]", tail):
@@ -178,7 +181,8 @@ def parse_tail(items, m: Measure, file):
     if pairs and pairs[-1][1] and re.search(r"減碳|潛力|減量", pairs[-1][1][-1]):
         red = pairs.pop()
     if not pairs:
-        raise DataError(file, f"measure {m.measure_id}: no funding cell (實際經費) found before its reduction", row=m.line)
+        raise DataError(file, f"measure {m.measure_id}: no funding cell (實際經費) found before its reduction",
+                        row=m.line)
     record_funding(m, pairs)
     after = []
     if red:
@@ -246,7 +250,9 @@ def parse_text_cells(items, m: Measure, first: str):
             continue
         both = re.match(r"^(\d{1,2}\.\s*.+?)\s+(1\.\s*.+)$", t)
         if both and cur is exp and not cont:
-            exp.append(both.group(1)); res.append(both.group(2)); cur = res
+            exp.append(both.group(1))
+            res.append(both.group(2))
+            cur = res
             last_no = int(re.match(r"\d+", both.group(1)).group(0))
             continue
         if cont:
@@ -269,7 +275,8 @@ def parse_text_cells(items, m: Measure, first: str):
             elif exp and not numbered and RESULT_START.match(t):
                 cur = res
                 m.unsure.append(("expected_benefits_zh/results_zh",
-                                 f"執行成果 taken to start at '{t[:12]}' (a report-year phrase inside an unfinished sentence)"))
+                                 f"執行成果 taken to start at '{t[:12]}' (a report-year phrase inside an"
+                                 " unfinished sentence)"))
         cur.append(t)
     m.expected_benefits_zh = squash(" ".join(exp))
     m.results_zh = squash(" ".join(res))
@@ -313,7 +320,7 @@ def _measure(ln, mid, items, file, agencies, seen) -> Measure:
     seen.add(mid)
     # period
     pi = None
-    for j, (l2, t) in enumerate(items):
+    for j, (_, t) in enumerate(items):
         if t == PB:
             continue
         pm = PERIOD_RE.search(t)
@@ -342,19 +349,22 @@ def _measure(ln, mid, items, file, agencies, seen) -> Measure:
     m.name_zh = _name_from_raw(raw_name, name)
     rest = items[pi + 1:]
     ti = None
-    for j, (l2, t) in enumerate(rest):
+    for j, (_, t) in enumerate(rest):
         if t == PB:
             continue
         am = re.match(r"^([\d,]+(?:\.\d+)?)\s*(.*)$", t)
         nxt = rest[j + 1][1] if j + 1 < len(rest) else ""
-        if am and AMOUNT_RE.match(am.group(1)) and (am.group(2).startswith(("(", "（")) or (not am.group(2) and nxt.startswith(("(", "（")))):
+        opens = ("(", "（")
+        if am and AMOUNT_RE.match(am.group(1)) and (am.group(2).startswith(opens)
+                                                    or (not am.group(2) and nxt.startswith(opens))):
             ti = j
             break
         if re.fullmatch(r"-(\s+-)+", t):
             ti = j
             break
     if ti is None:
-        raise DataError(file, f"measure {mid}: no funding cell (實際經費, an amount followed by its source in parentheses) found", row=ln)
+        raise DataError(file, f"measure {mid}: no funding cell (實際經費, an amount followed by its source in"
+                              " parentheses) found", row=ln)
     after = parse_tail(rest[ti:], m, file)
     # name cell sharing its only line with the agency may continue after a page break
     cont = [t for _, t in (rest[:ti] + after)]
@@ -378,7 +388,8 @@ def _measure(ln, mid, items, file, agencies, seen) -> Measure:
             tail = texts[ends[-1] + 1:]
             m.reduction_note_zh = squash(m.reduction_note_zh + " " + " ".join(tail))
             after = after[: ends[-1] + 1]
-            m.unsure.append(("reduction_note_zh", f"note taken as continued after the page break: '{squash(' '.join(tail))}'"))
+            m.unsure.append(("reduction_note_zh",
+                             f"note taken as continued after the page break: '{squash(' '.join(tail))}'"))
         else:
             m.unsure.append(("reduction_note_zh", "note may continue after the page break"))
     parse_text_cells(rest[:ti] + after, m, first)

@@ -105,7 +105,8 @@ def count_items(res: dict, file) -> list[dict]:
     ms = res["measures"]
     n = len(ms)
     items = []
-    for key, nm, fname in (("t2", "表 2", "published_table2_by_pillar.csv"), ("t3", "表 3", "published_table3_by_ministry.csv")):
+    for key, nm, fname in (("t2", "表 2", "published_table2_by_pillar.csv"),
+                           ("t3", "表 3", "published_table3_by_ministry.csv")):
         tot = [r for r in res[key] if r["row_zh"] == "總計"]
         if tot and tot[0]["c_total"] and int(tot[0]["c_total"]) != n:
             items.append({"file": fname, "row": "總計", "field": "c_total",
@@ -207,7 +208,8 @@ def draft(report, out, year=None, force: bool = False, previous=None) -> tuple[i
         raise
     except (UnicodeError, ValueError, IndexError, KeyError, AttributeError, TypeError) as err:
         # a shape of report the draft extractor does not handle: still one line, nothing written
-        raise DataError(report_path, f"the extractor could not read this report ({type(err).__name__}: {err})") from None
+        raise DataError(report_path,
+                        f"the extractor could not read this report ({type(err).__name__}: {err})") from None
     except OSError as err:
         raise DataError(getattr(err, "filename", "") or out, err.strerror or str(err)) from None
     return len(files), out

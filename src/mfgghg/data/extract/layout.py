@@ -178,7 +178,7 @@ def _boundaries(header: Header, body_words, xs) -> list[float]:
     """x where column k + 1 starts, k = 0..5: a rule between the two titles, else the x there that the
     fewest body words cross (the middle of the widest such gap)."""
     out = []
-    for (a0, a1), (b0, b1) in zip(header.bands, header.bands[1:]):
+    for (_, a1), (b0, _) in zip(header.bands, header.bands[1:]):
         lo, hi = a1 - 0.5, b0 + 0.5
         rule = [x for x in (xs or []) if lo <= x <= hi]
         if rule:
@@ -321,8 +321,8 @@ def annex_rows(pages, first: int):
             ruled_all = False
         bounds = _boundaries(header, words, xs)
 
-        def col(w):  # the COLUMNS index of the word's column (None: a column not read)
-            return header.columns[sum(w.x0 + 0.75 >= b for b in bounds)]
+        def col(w, columns=header.columns, bounds=bounds):  # its COLUMNS index (None: a column not read)
+            return columns[sum(w.x0 + 0.75 >= b for b in bounds)]
 
         # row starts: the rules across the first column, else the lines of the first column opening with an id
         starts = []

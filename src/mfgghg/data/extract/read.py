@@ -188,11 +188,11 @@ def read_pdf(path: Path, data: bytes) -> list[Page]:
     try:
         import pypdfium2 as pdfium
     except ImportError:  # pragma: no cover
-        raise DataError(path, "reading a PDF needs pypdfium2 (pip install pypdfium2)")
+        raise DataError(path, "reading a PDF needs pypdfium2 (pip install pypdfium2)") from None
     try:
         doc = pdfium.PdfDocument(data)
     except Exception as exc:  # PdfiumError and friends
-        raise DataError(path, f"cannot read the PDF ({type(exc).__name__}: {exc})")
+        raise DataError(path, f"cannot read the PDF ({type(exc).__name__}: {exc})") from None
     pages = []
     try:
         for i in range(len(doc)):
@@ -204,7 +204,7 @@ def read_pdf(path: Path, data: bytes) -> list[Page]:
             text = "\n".join(ln.text for ln in lines_of(words))
             pages.append(Page(i + 1, pg.get_width(), height, text, words, _rules(pg, height)))
     except Exception as exc:
-        raise DataError(path, f"cannot read the PDF ({type(exc).__name__}: {exc})")
+        raise DataError(path, f"cannot read the PDF ({type(exc).__name__}: {exc})") from None
     finally:
         doc.close()
     if not "".join(p.text for p in pages).strip():

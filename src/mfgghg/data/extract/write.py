@@ -60,7 +60,8 @@ def render(res, prev, year) -> dict:
     files["annex_measures.csv"] = csvtext(MEASURE_COLS, [
         {**{c: getattr(m, c) for c in MEASURE_COLS}, "is_new": "true" if m.is_new else "false"} for m in ms])
     files["annex_funding.csv"] = csvtext(["measure_id", "source_zh", "amount_10k_twd", "note"], [
-        {"measure_id": m.measure_id, "source_zh": s, "amount_10k_twd": a, "note": n} for m in ms for s, a, n in m.funding])
+        {"measure_id": m.measure_id, "source_zh": s, "amount_10k_twd": a, "note": n}
+        for m in ms for s, a, n in m.funding])
     files["pillars.csv"] = csvtext(["pillar", "name_zh"], res["pillars"])
     files["published_table2_by_pillar.csv"] = csvtext(["row_zh", "pillar"] + COUNT_COLS, res["t2"])
     files["published_table3_by_ministry.csv"] = csvtext(["row_zh", "ministry_zh"] + COUNT_COLS, res["t3"])
@@ -77,7 +78,8 @@ def render(res, prev, year) -> dict:
     for n in NOTES_FILES:  # explanations are human work: header only
         files[f"{n}.csv"] = csvtext(["check_id", "explanation"], [])
     written = ["annex_measures", "annex_funding", "pillars", "published_table2_by_pillar",
-               "published_table3_by_ministry", "published_table4_results_summary", "published_table5_budget", "published_table6_emissions",
+               "published_table3_by_ministry", "published_table4_results_summary", "published_table5_budget",
+               "published_table6_emissions",
                "published_headlines", "highlight_cases", "measure_goals", *NOTES_FILES]
     for name, cols, rows in (("netzero_strategy_directions", DIRECTION_COLS, res["netzero_directions"]),
                              ("netzero_companies", COMPANY_COLS, res["netzero_companies"])):
