@@ -44,6 +44,7 @@ class Layout:
     extra: str = ""  # the title of an eighth column the extractor does not read (its cells say 無)
     running_head: str = ""  # a line at every page's top
     subscript: bool = False  # CO2e printed with a subscript 2
+    group_rows: bool = False  # a row spanning the table before each pillar's measures, naming the pillar
 
 
 OTHER_FORM_TITLES = [["措施名稱"], ["主辦機關", "(協辦機關)"], ["執行", "期程"], ["預期", "效益"], ["執行", "成果"],
@@ -61,20 +62,21 @@ LAYOUTS = {
     "portrait_unruled_selfwrapped": Layout("portrait_unruled_selfwrapped",
                                            titles=tuple(tuple(t) for t in SELF_WRAPPED_TITLES), ruled=False,
                                            font_pt=7.5, widths=(3.0, 1.6, 1.5, 4.6, 4.9, 1.7, 1.7)),
-    # landscape, ruled, titles as printed, a larger font: many rows break across pages
+    # landscape, ruled, titles as printed, a larger font: many rows break across pages; a row naming each
+    # pillar spans the table before its measures
     "landscape_ruled_wrapped_large": Layout("landscape_ruled_wrapped_large", landscape=True, font_pt=10.5,
-                                            widths=(4.0, 2.4, 1.9, 6.2, 7.0, 2.6, 2.5)),
+                                            widths=(4.0, 2.4, 1.9, 6.2, 7.0, 2.6, 2.5), group_rows=True),
     # portrait, ruled, other spellings of the titles, each wrapped over two lines; narrow text columns
     "portrait_ruled_otherforms": Layout("portrait_ruled_otherforms", titles=tuple(tuple(t) for t in OTHER_FORM_TITLES),
                                         font_pt=8.5, widths=(3.4, 2.2, 1.2, 4.0, 4.4, 1.9, 1.9), page_numbers=False,
                                         footer="附件"),
     # landscape, unruled, the columns in another order, an eighth column (備註) not read, a running head on
-    # every page and CO2e printed with a subscript 2
+    # every page, CO2e printed with a subscript 2 and a row naming each pillar across the table
     "landscape_unruled_reordered": Layout("landscape_unruled_reordered", landscape=True, ruled=False, font_pt=8.5,
                                           titles=tuple(tuple(t) for t in WRAPPED_TITLES), page_numbers=True,
                                           widths=(3.6, 2.4, 1.7, 6.0, 6.6, 2.2, 2.4), order=(0, 1, 2, 5, 6, 3, 4),
                                           extra="備註", running_head="製造部門溫室氣體排放管制行動方案執行成果報告",
-                                          subscript=True),
+                                          subscript=True, group_rows=True),
     # landscape, ruled, a very large font: amounts wrap inside the money cell, most rows break across pages
     "landscape_ruled_huge": Layout("landscape_ruled_huge", landscape=True, font_pt=20.0,
                                    widths=(4.0, 2.4, 1.9, 6.2, 7.0, 2.6, 2.5)),
@@ -166,7 +168,21 @@ def fodt(head_text: str, annex_title: str, rows: list[list[str]], layout: Layout
 
     parts.append("<table:table-header-rows>" + row(["\n".join(t) for t in layout.titles], layout.extra)
                  + "</table:table-header-rows>")
-    parts += [row(r, "無") for r in rows]
+    pillars = {}
+    if layout.group_rows:
+        with open(RAW / "pillars.csv", encoding="utf-8-sig") as fh:
+            pillars = {ln.split(",")[0]: ln.split(",")[1].strip() for ln in fh.read().splitlines()[1:]}
+    span = len(widths)
+    last = None
+    for r in rows:
+        pillar = r[0].split(".")[0]
+        if layout.group_rows and pillar != last and pillar in pillars:
+            parts.append(f'<table:table-row table:style-name="Row"><table:table-cell table:style-name="Cell" '
+                         f'table:number-columns-spanned="{span}" office:value-type="string">'
+                         + _p("一二三四五六七八九"[int(pillar) - 1] + "、" + pillars[pillar]) + "</table:table-cell>"
+                         + "<table:covered-table-cell/>" * (span - 1) + "</table:table-row>")
+        last = pillar
+        parts.append(row(r, "無"))
     parts.append("</table:table>")
     parts.append("</office:text></office:body></office:document>\n")
     return "\n".join(parts)

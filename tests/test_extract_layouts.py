@@ -157,6 +157,9 @@ def test_2021_report_as_libreoffice_prints_it(drafted, text_route, layout):
     assert not any("heuristic" in r["reason"] for r in review)
     md = (out / "review.md").read_text(encoding="utf-8")
     assert "read by position (" + ("ruled" if "_ruled" in layout else "positions") in md
+    headings = [r["reason"].split("left out: ")[1] for r in review if "is not a cell" in r["reason"]]
+    assert headings == ([f"'{'一二三'[int(p['pillar']) - 1]}、{p['name_zh']}'" for p in rows(RAW / "pillars.csv")]
+                        if lo.LAYOUTS[layout].group_rows else [])
     not_read = [r["reason"] for r in review if "is not one the extractor reads" in r["reason"]]
     assert not_read == (["annex column '備註' is not one the extractor reads: its cells were not drafted"]
                         if lo.LAYOUTS[layout].extra else [])

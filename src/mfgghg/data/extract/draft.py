@@ -82,16 +82,33 @@ def read_annex(report: Report, known: list[str]) -> tuple[list, str, list[dict]]
                              for ln in p.text.split("\n"))), None)
         laid = annex_rows(report.pages, first) if first is not None else None
         if laid is not None and laid[0]:
-            rows, how, skipped = laid
+            rows, how, skipped, spanning = laid
             notes = [{"file": "annex_measures.csv", "row": "", "field": "all", "line": start + 1,
                       "reason": f"annex column '{t}' is not one the extractor reads: its cells were not drafted"}
                      for t in skipped]
+            notes += [{"file": "annex_measures.csv", "row": "", "field": "all", "line": start + 1,
+                       "reason": f"a heading or a line across the annex's columns on page {page} is not a cell,"
+                                 f" left out: '{t}'"}
+                      for page, t in spanning]
             at = {}
             for i in range(start, len(lines)):
                 m = re.match(r"^\s*([1-9]\.[1-9]\.[1-9])(?![\d.])", lines[i])
                 if m and m.group(1) not in at:
                     at[m.group(1)] = i + 1
-            return measures_from_rows(rows, report.file, known, lambda mid: at.get(mid, start + 1)), how, notes
+            try:
+                return measures_from_rows(rows, report.file, known, lambda mid: at.get(mid, start + 1)), how, notes
+            except DataError as err:
+                if "cut off" in err.message:
+                    raise
+                # a cell the layout could not read: the text heuristic may; if it cannot either, the cell's error
+                try:
+                    measures = parse_annex(report.text, report.file, known)
+                except DataError:
+                    raise err from None
+                return measures, "text", [{"file": "annex_measures.csv", "row": "", "field": "all", "line": start + 1,
+                                           "reason": f"the annex table could not be read by position ({err.message}):"
+                                                     " it was read from its text by the heuristic; check every cell"
+                                                     " against the PDF"}]
         note = [{"file": "annex_measures.csv", "row": "", "field": "all",
                  "reason": "no annex column header found on the PDF's pages: the annex was read from its text by the"
                            " heuristic; check every text cell against the PDF", "line": start + 1}]
@@ -131,10 +148,10 @@ def change_items(report: Report, measures) -> list[dict]:
     starts = sorted((m.line, m) for m in measures)
     out = []
     for line, printed, normal in report.changes:
-        at = [m for ln, m in starts if ln <= line]
-        m = at[-1] if at and report.text.count("\n") >= line else None
+        at = [m for ln, m in starts if ln <= line]  # the measure whose lines hold it, if in the annex
+        m = at[-1] if at else None
         file, row, fld = "report", "", "text"
-        if m is not None and line >= starts[0][0]:
+        if m is not None:
             file, row = "annex_measures.csv", m.measure_id
             fld = next((c for c in ("name_zh", "lead_agency_zh", "co_agency_zh", "expected_benefits_zh", "results_zh",
                                     "reduction_note_zh", "reduction_10k_t_co2e") if normal in str(getattr(m, c))), "")

@@ -41,6 +41,8 @@ COLUMNS = (
                    "溫室氣體減量(萬公噸CO2e)", "減碳效益")),
 )
 NCOL = len(COLUMNS)
+HEADING = re.compile(r"^(?:[一二三四五六七八九十]+|[壹貳參肆伍陸柒捌玖拾]+)\s*[、.．]"
+                     r"|^[(（][一二三四五六七八九十]+[)）]")
 PAGE_NO = re.compile(r"^(?:[-–—]\s*)?(?:第\s*)?[0-9ivxlcIVXLC]{1,4}(?:\s*頁)?(?:\s*[-–—])?(?:\s*/\s*\d{1,4})?$")
 
 
@@ -285,16 +287,19 @@ def _footer(lines: list[Line], feet: dict, width: float) -> int:
 
 
 def annex_rows(pages, first: int):
-    """(rows, how) of the annex table from page index ``first`` on; None where no header is found.
+    """(rows, how, titles not read, lines across the columns) of the annex table from page index ``first``
+    on; None where no header is found.
 
     ``how`` is 'ruled' when every page's cells came from ruling lines, 'positions' when some came from
-    word positions alone."""
+    word positions alone. A line whose words cross a column boundary (a heading row spanning the table,
+    a note under it) is not a cell: it is returned as (page, text) for the review."""
     laid = []
     for pg in pages[first:]:
         laid.append((pg, lines_of(pg.words)))
     heads, feet = _edges([ls for _, ls in laid])
     rows: list[Row] = []
     skipped: set = set()
+    spanning: list = []
     header = None
     ruled_all = True
     found = False
@@ -320,6 +325,18 @@ def annex_rows(pages, first: int):
         else:
             ruled_all = False
         bounds = _boundaries(header, words, xs)
+
+        # a line across the columns (a pillar's heading row, a note), or a numbered heading alone in the first
+        # column (「一、輔導產業…」, narrow enough to fit it), is no cell: left out, and listed
+        first_right = bounds[min(header.columns.index(0), len(bounds) - 1)]
+        across = [ln for ln in lines_of(words)
+                  if any(w.x0 < b - 3 and w.x1 > b + 3 for w in ln.words for b in bounds)
+                  or HEADING.match(ln.text) and all(w.x1 <= first_right + 3 for w in ln.words)]
+        spanning += [(pg.number, ln.text) for ln in across]
+        drop = {id(w) for ln in across for w in ln.words}
+        words = [w for w in words if id(w) not in drop]
+        if not words:
+            continue
 
         def col(w, columns=header.columns, bounds=bounds):  # its COLUMNS index (None: a column not read)
             return columns[sum(w.x0 + 0.75 >= b for b in bounds)]
@@ -350,7 +367,7 @@ def annex_rows(pages, first: int):
                     prev.cells[c] += cells[c]
     if not found:
         return None
-    return rows, "ruled" if ruled_all else "positions", sorted(skipped)
+    return rows, "ruled" if ruled_all else "positions", sorted(skipped), spanning
 
 
 def strip_footers(pages) -> None:
