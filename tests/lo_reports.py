@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import uuid
 from dataclasses import dataclass
@@ -205,7 +206,8 @@ class Conversion:
         self.proc = subprocess.Popen([soffice, f"-env:UserInstallation=file://{self.profile}", "--headless",
                                       "--norestore", "--convert-to", "pdf", "--outdir", str(self.outdir),
                                       *map(str, self.documents)],
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                                     start_new_session=True)  # its own group: soffice.bin ends with it
 
     def wait(self) -> list[Path]:
         if self.error:
@@ -221,7 +223,7 @@ class Conversion:
     def stop(self) -> None:
         """End the conversion if it still runs (a session that did not need it)."""
         if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
+            os.killpg(self.proc.pid, signal.SIGKILL)  # the group this conversion started, by its id
             self.proc.wait()
 
 
