@@ -276,8 +276,9 @@ def cells(measures, funding, money_as_printed=None) -> list[list[str]]:
 
 def next_year(measures, funding):
     """A report shaped like next year's, made from 2021's: other amounts and reductions, two measures gone,
-    two added (one led by an agency of another ministry, with three amounts), texts reworded so lines wrap
-    elsewhere. Returns (measures, funding) as the hand transcription of that report would have them."""
+    three added (one led by an agency of another ministry, with three amounts; one numbered 2.1.10), texts
+    reworded so lines wrap elsewhere. Returns (measures, funding) as the hand transcription of that report
+    would have them."""
     import copy
 
     ms = [copy.deepcopy(r) for r in measures if r["measure_id"] not in ("1.1.2", "3.3.2")]
@@ -303,11 +304,17 @@ def next_year(measures, funding):
          "expected_benefits_zh": "1. 每年辦理淨零綠領人才培訓課程 30 班次。2. 每年培訓 600 人次。",
          "results_zh": "1. 辦理淨零綠領人才培訓課程 32 班次。2. 培訓 655 人次，結訓率 93%。",
          "reduction_10k_t_co2e": "", "reduction_kind_zh": "", "reduction_note_zh": "本措施屬能力建構，故無減碳量。"},
+        {"measure_id": "2.1.10", "name_zh": "推動工業區公用設施節能改善", "lead_agency_zh": "經濟部工業局",
+         "co_agency_zh": "", "period_roc": "111-114", "is_new": "true",
+         "expected_benefits_zh": "每年協助 6 處工業區完成公用設施節能改善。",
+         "results_zh": "完成 7 處工業區公用設施節能改善，年節電 410 萬度。",
+         "reduction_10k_t_co2e": "0.42", "reduction_kind_zh": "實質減碳", "reduction_note_zh": ""},
     ]
     fs += [{"measure_id": "1.5.3", "source_zh": "公務預算", "amount_10k_twd": "1250.5", "note": ""},
            {"measure_id": "2.8.2", "source_zh": "公務預算", "amount_10k_twd": "830", "note": ""},
            {"measure_id": "2.8.2", "source_zh": "就業安定基金", "amount_10k_twd": "2415.25", "note": ""},
-           {"measure_id": "2.8.2", "source_zh": "民間投資", "amount_10k_twd": "310", "note": ""}]
+           {"measure_id": "2.8.2", "source_zh": "民間投資", "amount_10k_twd": "310", "note": ""},
+           {"measure_id": "2.1.10", "source_zh": "能源基金", "amount_10k_twd": "1250.5", "note": ""}]
     order = {}
     for r in ms + new:
         order[r["measure_id"]] = r

@@ -6,10 +6,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from mfgghg.data.paths import roc_year
 from mfgghg.errors import DataError
 
 CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
-ID_RE = re.compile(r"^\s*([1-9]\.[1-9]\.[1-9])(?![\d.])\s*([^\d\s].*)$")
+MEASURE_ID = r"[1-9]\d?\.[1-9]\d?\.[1-9]\d?"  # pillar.strategy.measure, 2.1.10 too
+ID_RE = re.compile(rf"^\s*({MEASURE_ID})(?![\d.])\s*([^\d\s].*)$")
 PERIOD_RE = re.compile(r"(?:^|\s)(\d{2,3}(?:\s*[-~～]\s*\d{2,3})?)(?=\s|$)")
 AMOUNT_RE = re.compile(r"^[\d,]+(?:\.\d+)?$")
 NUM_RE = re.compile(r"\d[\d,]*(?:\.\d+)?")
@@ -416,8 +418,10 @@ def _name_from_raw(raw: str, squashed_name: str) -> str:
     return out.strip() if k == len(target) else target
 
 
-MONEY_RX = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*((?:[（(][^()（）]*[)）]\s*)*)")
-REDUCTION_RX = re.compile(r"^(\d[\d,]*(?:\.\d+)?)\s*[（(]([^()（）]+)[)）]$")
+MONEY_RX = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(千元|萬元|元)?\s*((?:[（(][^()（）]*[)）]\s*)*)")
+REDUCTION_RX = re.compile(r"^(\d[\d,]*(?:\.\d+)?)(萬公噸(?:CO2e)?|萬噸(?:CO2e)?|公噸(?:CO2e)?|tCO2e)?"
+                          r"[（(]([^()（）]+)[)）]$")
+PERIOD_CELL = re.compile(r"(?:民國)?(\d{2,4})年?(?:[-~～－—–至](?:民國)?(\d{2,4})年?)?")
 
 
 def measures_from_rows(rows, file, agencies: list[str], line_of) -> list[Measure]:
@@ -473,10 +477,14 @@ def _measure_from_cells(row, file, agencies, line_of, seen) -> Measure:
             m.unsure.append(("lead_agency_zh" if a == m.lead_agency_zh else "co_agency_zh",
                              f"agency '{a}' not in the reference list"))
     period = nows(" ".join(row.cells[2]))
-    pm = re.fullmatch(r"(\d{2,3})(?:[-~～－—–](\d{2,3}))?", period)
+    pm = PERIOD_CELL.fullmatch(period)
     if not pm:
         raise DataError(file, f"measure {mid}: no period (推動期程) cell: '{period}'", row=m.line)
-    m.period_roc = pm.group(1) + (f"-{pm.group(2)}" if pm.group(2) else "")
+    # ROC years as the transcription keeps them; a Gregorian year (2022) is turned into its ROC year
+    roc = [str(roc_year(int(y)) if len(y) == 4 else int(y)) for y in pm.groups() if y]
+    m.period_roc = "-".join(roc)
+    if any(len(y) == 4 for y in pm.groups() if y) or not re.fullmatch(r"\d+(?:-\d+)?", period):
+        m.unsure.append(("period_roc", f"printed '{period}', written '{m.period_roc}'"))
     m.expected_benefits_zh = squash(" ".join(row.cells[3]))
     m.results_zh = squash(" ".join(row.cells[4]))
     if not m.results_zh:
@@ -492,7 +500,10 @@ def _measure_from_cells(row, file, agencies, line_of, seen) -> Measure:
         for am in MONEY_RX.finditer(money):
             if money[pos:am.start()].strip():
                 m.unsure.append(("funding", f"text in the money cell not read: '{money[pos:am.start()].strip()}'"))
-            pairs.append((am.group(1), [nows(p) for p in re.findall(r"[（(]([^()（）]*)[)）]", am.group(2))], m.line))
+            if am.group(2) and am.group(2) != "萬元":
+                m.unsure.append(("funding", f"amount {am.group(1)} printed in {am.group(2)}, written as printed"
+                                            " (annex_funding.csv is in 萬元): convert it"))
+            pairs.append((am.group(1), [nows(p) for p in re.findall(r"[（(]([^()（）]*)[)）]", am.group(3))], m.line))
             pos = am.end()
         if money[pos:].strip() or not pairs:
             raise DataError(file, f"measure {mid}: the money cell (實際經費) reads '{money}', not amounts with"
@@ -501,7 +512,10 @@ def _measure_from_cells(row, file, agencies, line_of, seen) -> Measure:
     red = " ".join(row.cells[6]).strip()
     rm = REDUCTION_RX.match(nows(red))
     if rm:
-        m.reduction_10k_t_co2e, m.reduction_kind_zh = number(rm.group(1)), rm.group(2)
+        m.reduction_10k_t_co2e, m.reduction_kind_zh = number(rm.group(1)), rm.group(3)
+        if rm.group(2) and not rm.group(2).startswith("萬"):
+            m.unsure.append(("reduction_10k_t_co2e", f"printed in {rm.group(2)}, written as printed (the file is in"
+                                                     " 萬公噸CO2e): convert it"))
     else:
         m.reduction_note_zh = squash(red)
         if not m.reduction_note_zh:

@@ -8,7 +8,7 @@ from pathlib import Path
 from mfgghg.data.paths import normalize_year, roc_year
 from mfgghg.errors import DataError, MfgGhgError, ParameterError
 
-from .annex import find_annex, measures_from_rows, parse_annex
+from .annex import MEASURE_ID, find_annex, measures_from_rows, parse_annex
 from .layout import annex_rows
 from .netzero import companies, strategy_directions
 from .read import Report, read_report, read_rows
@@ -82,7 +82,7 @@ def read_annex(report: Report, known: list[str]) -> tuple[list, str, list[dict]]
                              for ln in p.text.split("\n"))), None)
         laid = annex_rows(report.pages, first) if first is not None else None
         if laid is not None and laid[0]:
-            rows, how, skipped, spanning = laid
+            rows, how, skipped, spanning, titles = laid
             notes = [{"file": "annex_measures.csv", "row": "", "field": "all", "line": start + 1,
                       "reason": f"annex column '{t}' is not one the extractor reads: its cells were not drafted"}
                      for t in skipped]
@@ -90,9 +90,17 @@ def read_annex(report: Report, known: list[str]) -> tuple[list, str, list[dict]]
                        "reason": f"a heading or a line across the annex's columns on page {page} is not a cell,"
                                  f" left out: '{t}'"}
                       for page, t in spanning]
+            units = {"funding": ("annex_funding.csv", "amount_10k_twd", "萬元", r"千元|百萬元|億元|\(元\)|（元）"),
+                     "reduction": ("annex_measures.csv", "reduction_10k_t_co2e", "萬公噸CO2e",
+                                   r"(?<!萬)公噸|tCO2e|千公噸|百萬公噸")}
+            for col, (fname, fld, unit, other) in units.items():
+                if re.search(other, titles.get(col, "")):
+                    notes.append({"file": fname, "row": "", "field": fld, "line": start + 1,
+                                  "reason": f"the annex column is titled '{titles[col]}': its amounts are written as"
+                                            f" printed, the file's unit is {unit}: convert them"})
             at = {}
             for i in range(start, len(lines)):
-                m = re.match(r"^\s*([1-9]\.[1-9]\.[1-9])(?![\d.])", lines[i])
+                m = re.match(rf"^\s*({MEASURE_ID})(?![\d.])", lines[i])
                 if m and m.group(1) not in at:
                     at[m.group(1)] = i + 1
             try:

@@ -24,7 +24,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-ID_AT_START = re.compile(r"^[1-9]\.[1-9]\.[1-9](?![\d.])")
+ID_AT_START = re.compile(r"^[1-9]\d?\.[1-9]\d?\.[1-9]\d?(?![\d.])")
 
 # column -> the titles reports print for it (compared by _key: no spaces, brackets, dashes or slashes)
 COLUMNS = (
@@ -287,8 +287,8 @@ def _footer(lines: list[Line], feet: dict, width: float) -> int:
 
 
 def annex_rows(pages, first: int):
-    """(rows, how, titles not read, lines across the columns) of the annex table from page index ``first``
-    on; None where no header is found.
+    """(rows, how, titles not read, lines across the columns, {column: title as printed}) of the annex
+    table from page index ``first`` on; None where no header is found.
 
     ``how`` is 'ruled' when every page's cells came from ruling lines, 'positions' when some came from
     word positions alone. A line whose words cross a column boundary (a heading row spanning the table,
@@ -300,6 +300,7 @@ def annex_rows(pages, first: int):
     rows: list[Row] = []
     skipped: set = set()
     spanning: list = []
+    first_header = None
     header = None
     ruled_all = True
     found = False
@@ -307,6 +308,7 @@ def annex_rows(pages, first: int):
         h = find_header(ls)
         if h is not None:
             header, found = h, True
+            first_header = first_header or h
             body_lines = [ln for ln in ls if ln.top > h.bottom + 0.5]
         elif header is not None:  # no header row on this page: the last one's columns
             body_lines = ls[_running_head(ls, heads):]
@@ -367,7 +369,8 @@ def annex_rows(pages, first: int):
                     prev.cells[c] += cells[c]
     if not found:
         return None
-    return rows, "ruled" if ruled_all else "positions", sorted(skipped), spanning
+    titles = {COLUMNS[c][0]: t for c, t in zip(first_header.columns, first_header.titles) if c is not None}
+    return rows, "ruled" if ruled_all else "positions", sorted(skipped), spanning, titles
 
 
 def strip_footers(pages) -> None:
