@@ -37,6 +37,7 @@ class Layout:
     landscape: bool = False
     titles: tuple = tuple(tuple(t) for t in WRAPPED_TITLES)
     ruled: bool = True
+    vertical_rules_only: bool = False  # ruled between columns, and around the header, but not between rows
     font_pt: float = 8.0
     widths: tuple = (3.2, 1.9, 1.5, 4.2, 4.6, 1.8, 1.8)  # cm, portrait: 19 cm
     page_numbers: bool = True
@@ -67,9 +68,11 @@ LAYOUTS = {
     # pillar spans the table before its measures
     "landscape_ruled_wrapped_large": Layout("landscape_ruled_wrapped_large", landscape=True, font_pt=10.5,
                                             widths=(4.0, 2.4, 1.9, 6.2, 7.0, 2.6, 2.5), group_rows=True),
-    # portrait, ruled, other spellings of the titles, each wrapped over two lines; narrow text columns
+    # portrait, other spellings of the titles, each wrapped over two lines; narrow text columns; rules between
+    # the columns and around the header only, none between the rows
     "portrait_ruled_otherforms": Layout("portrait_ruled_otherforms", titles=tuple(tuple(t) for t in OTHER_FORM_TITLES),
                                         font_pt=8.5, widths=(3.4, 2.2, 1.2, 4.0, 4.4, 1.9, 1.9), page_numbers=False,
+                                        vertical_rules_only=True,
                                         footer="附件"),
     # landscape, unruled, the columns in another order, an eighth column (備註) not read, a running head on
     # every page, CO2e printed with a subscript 2 and a row naming each pillar across the table
@@ -105,7 +108,10 @@ def fodt(head_text: str, annex_title: str, rows: list[list[str]], layout: Layout
     ``rows``: each measure's seven cells, a cell's printed lines separated by newlines (each a paragraph).
     """
     w, h = ("29.7cm", "21cm") if layout.landscape else ("21cm", "29.7cm")
-    border = "0.5pt solid #000000" if layout.ruled else "none"
+    line = "0.5pt solid #000000"
+    border = line if layout.ruled else "none"
+    body_border = (f'fo:border-left="{line}" fo:border-right="{line}" fo:border-top="none" fo:border-bottom="none"'
+                   if layout.vertical_rules_only else f'fo:border="{border}"')
     fs = f"{layout.font_pt}pt"
     widths = [layout.widths[i] for i in layout.order] + ([1.2] if layout.extra else [])
     cols = "".join(f'<style:style style:name="C{i}" style:family="table-column"><style:table-column-properties '
@@ -146,6 +152,8 @@ def fodt(head_text: str, annex_title: str, rows: list[list[str]], layout: Layout
              '<style:style style:name="Row" style:family="table-row"><style:table-row-properties '
              'fo:keep-together="auto"/></style:style>',
              '<style:style style:name="Cell" style:family="table-cell"><style:table-cell-properties '
+             f'fo:padding="0.08cm" {body_border}/></style:style>',
+             '<style:style style:name="HCell" style:family="table-cell"><style:table-cell-properties '
              f'fo:padding="0.08cm" fo:border="{border}"/></style:style>',
              '</office:automatic-styles>',
              '<office:master-styles><style:master-page style:name="Standard" style:page-layout-name="pm1">'
@@ -159,15 +167,15 @@ def fodt(head_text: str, annex_title: str, rows: list[list[str]], layout: Layout
     widths = [layout.widths[i] for i in layout.order] + ([1.2] if layout.extra else [])
     parts += [f'<table:table-column table:style-name="C{i}"/>' for i in range(len(widths))]
 
-    def row(cells, extra):
+    def row(cells, extra, style="Cell"):
         out = ['<table:table-row table:style-name="Row">']
         for c in [cells[i] for i in layout.order] + ([extra] if layout.extra else []):
-            out.append('<table:table-cell table:style-name="Cell" office:value-type="string">'
+            out.append(f'<table:table-cell table:style-name="{style}" office:value-type="string">'
                        + "".join(_p(x, subscript=layout.subscript) for x in (c.split("\n") if c else [""]))
                        + "</table:table-cell>")
         return "".join(out) + "</table:table-row>"
 
-    parts.append("<table:table-header-rows>" + row(["\n".join(t) for t in layout.titles], layout.extra)
+    parts.append("<table:table-header-rows>" + row(["\n".join(t) for t in layout.titles], layout.extra, "HCell")
                  + "</table:table-header-rows>")
     pillars = {}
     if layout.group_rows:

@@ -320,6 +320,8 @@ def annex_rows(pages, first: int):
         if not words:
             continue
         xs, table = _ruled_grid(pg.rules, header.top)
+        if table is not None and max(c[3] for c in table) <= header.bottom + 2:
+            table = None  # only the header row is ruled: the body is read by word positions (its rules kept)
         if table is not None:  # words outside the ruled table (notes below it) are not cells
             x_lo, x_hi = min(c[0] for c in table), max(c[2] for c in table)
             y_lo, y_hi = min(c[1] for c in table), max(c[3] for c in table)
@@ -343,14 +345,20 @@ def annex_rows(pages, first: int):
         def col(w, columns=header.columns, bounds=bounds):  # its COLUMNS index (None: a column not read)
             return columns[sum(w.x0 + 0.75 >= b for b in bounds)]
 
-        # row starts: the rules across the first column, else the lines of the first column opening with an id
+        # row starts: the rules across the first column, else the lines of the first column opening with an id;
+        # a ruled band holding several ids (rules under the header and at the foot only) splits at each further id
+        ids = sorted({w.top - 0.5 for w in words if col(w) == 0 and ID_AT_START.match(w.text)})
         starts = []
         if table is not None:
             b0 = header.bands[header.columns.index(0)]
             c0 = (b0[0] + b0[1]) / 2
             starts = sorted({round(c[1], 1) for c in table if c[0] <= c0 <= c[2] and c[1] > header.bottom - 1})
+            inner = []
+            for a, b in zip(starts, starts[1:] + [float("inf")]):
+                inner += [t for t in ids if a <= t < b][1:]
+            starts = sorted(set(starts) | set(inner))
         if not starts:
-            starts = sorted({w.top - 0.5 for w in words if col(w) == 0 and ID_AT_START.match(w.text)})
+            starts = ids
         if not starts or starts[0] > min(w.top for w in words):
             starts = [min(w.top for w in words) - 1] + starts
         bands = list(zip(starts, starts[1:] + [float("inf")]))
