@@ -644,3 +644,27 @@ def test_a_page_break_between_two_money_lines_keeps_both_amounts_and_the_text_in
         assert nows(got[c]) == nows(want[c]), (c, got[c])
     flagged = {r["field"] for r in rows(out / "review.csv") if r["row"] == "3.2.1"}
     assert {"funding/reduction", "expected_benefits_zh/results_zh"} <= flagged
+
+
+def test_a_pdf_table_the_layout_cannot_read_falls_back_to_the_heuristic_and_says_so(tmp_path, monkeypatch, capsys):
+    """Where a cell read by position is unusable, the text heuristic is tried (flagged in review.csv); where
+    that fails too, the cell's own error is the one line shown."""
+    import mfgghg.data.extract.pipeline as pipeline
+    from mfgghg.errors import DataError
+
+    def unreadable(rows, file, known, line_of):
+        raise DataError(file, "measure 1.1.1: no period (推動期程) cell: '?'", row=1)
+
+    monkeypatch.setattr(pipeline, "annex_rows", lambda pages, first: ([object()], "positions", [], [], {}))
+    monkeypatch.setattr(pipeline, "measures_from_rows", unreadable)
+    pdf = make_pdf(report_text(), tmp_path / "report.pdf", cjk_ttf(tmp_path, pdf_chars()))
+    assert cli([str(pdf), "--out", str(tmp_path / "o")]) == 0  # the text layer reads by the heuristic
+    flagged = [r for r in rows(tmp_path / "o" / "review.csv") if "could not be read by position" in r["reason"]]
+    assert len(flagged) == 1 and "no period (推動期程) cell" in flagged[0]["reason"]
+    assert funding(tmp_path / "o" / "annex_funding.csv") == funding(RAW / "annex_funding.csv")
+    monkeypatch.setattr(pipeline, "parse_annex", lambda text, file, known: unreadable(None, file, None, None))
+    capsys.readouterr()
+    assert cli([str(pdf), "--out", str(tmp_path / "o2")]) != 0
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "no period (推動期程) cell" in err
+    assert not (tmp_path / "o2").exists()

@@ -15,10 +15,10 @@ The contract:
 
 The jobs, one module each: :mod:`.read` (input, characters), :mod:`.layout` (the PDF's annex table by
 position), :mod:`.annex` (measures from cells or from text), :mod:`.tables` (Tables 2-6, goal candidates),
-:mod:`.text` and :mod:`.netzero` (the prose), :mod:`.review`, :mod:`.write`; :mod:`.draft` runs them
+:mod:`.text` and :mod:`.netzero` (the prose), :mod:`.review`, :mod:`.write`; :mod:`.pipeline` runs them
 (``python -m mfgghg extract``, whose command line is the runner's).
 """
 
-from .draft import draft, extract
+from .pipeline import draft, extract
 
 __all__ = ["draft", "extract"]
