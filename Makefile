@@ -22,7 +22,9 @@ setup: $(STAMP) ## Create .venv with the pinned stack, install the package, regi
 # Re-run set-up only when the pins or the package metadata change (idempotent, quick when done).
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	# --no-deps: requirements.txt is the complete resolved set (make lock); one pin, cffconvert, declares an
+	# older jsonschema than the set's (see requirements.txt)
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python 3 ($(KERNEL))" >/dev/null
 	touch $(STAMP)
@@ -50,7 +52,10 @@ lock: ## Re-resolve the pinned set from pyproject's dependencies into requiremen
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
 	# jsonschema 4.25+ imports rfc3987-syntax, which builds a Lark grammar at import: 2.4 s in every
 	# process that validates a notebook (python-jsonschema/jsonschema#1428)
-	.venv-lock/bin/pip install --quiet -e . pytest nbval jupyterlab jupyter_client "selenium<4.52" "jsonschema<4.25" frictionless pdfplumber fpdf2
+	.venv-lock/bin/pip install --quiet -e . pytest nbval jupyterlab jupyter_client "selenium<4.52" "jsonschema<4.25" frictionless pdfplumber fpdf2 pykwalify
+	# cffconvert (validates CITATION.cff in the tests): its last release declares jsonschema<4, which the
+	# notebook stack cannot take; its other requirements (pykwalify, ruamel.yaml, click, requests) are above
+	.venv-lock/bin/pip install --quiet --no-deps cffconvert
 	.venv-lock/bin/pip freeze --exclude-editable | grep -v -E '^(pip|setuptools|wheel)==' > requirements.txt.new
 	rm -rf .venv-lock && mv requirements.txt.new requirements.txt
 

@@ -150,6 +150,12 @@ def test_next_year_against_previous(tmp_path):
     assert "ROC 111" in d["title"] and "the 36 measures" in json.dumps(d, ensure_ascii=False)
     assert d["report_year"] == 2022 and d["roc_year"] == 111
     assert "measure_attributes" in {r["name"] for r in d["resources"]}
+    # the report's source is retargeted, its publisher carried over to check; the version is the drafting one
+    from mfgghg.data.provenance import PUBLISHER_KEY, project_version
+
+    assert d["sources"][0]["title"].startswith("製造部門溫室氣體排放管制行動方案111年執行成果報告")
+    assert d["sources"][0][PUBLISHER_KEY] and d["version"] == project_version() and d["licenses"]
+    assert "`sources`" in review
 
 
 # ---------------------------------------------------------------- variants: numbers changed, page break moved

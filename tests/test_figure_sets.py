@@ -188,3 +188,38 @@ def test_index_page_loads_every_image_in_chromium(figure_sets, year, edition, tm
     assert not errors, errors
     for href in links:  # every data file and notebook page it links to exists
         assert (page.parent / href).is_file(), href
+
+
+def test_every_published_output_names_version_commit_licence_and_sources(figure_sets):
+    """Both editions' pages show version, commit, licence and citation; every figure's meta and the
+    shipped data package name version, commit, licence and sources; frictionless accepts the package.
+    (Two runs giving the same bytes is checked above, these files included.)"""
+    import html
+
+    from frictionless import validate
+
+    from mfgghg.data.provenance import (COMMIT_KEY, DATA_LICENSE, PUBLISHER_KEY, citation, current_commit,
+                                        project_version)
+
+    commit = current_commit()
+    for year, edition in ((2021, ""), (2099, ""), (2099, "en")):
+        figures = figure_sets["multi"] / "figures" / str(year) / edition
+        page = (figures / "index.html").read_text(encoding="utf-8")
+        footer = page.split('<section id="provenance">', 1)[1]
+        assert f"mfgghg {project_version()}" in footer and f"<code>{commit.text}</code>" in footer, (year, edition)
+        assert "CC BY 4.0" in footer and html.escape(citation(year, commit)) in footer, (year, edition)
+        metas = sorted(figures.glob("*.meta.json"))
+        assert metas
+        for path in metas:
+            meta = json.loads(path.read_text(encoding="utf-8"))
+            assert meta["version"] == project_version() and meta["commit"] == commit.text, path
+            assert meta["licenses"] == [DATA_LICENSE] and meta["sources"], path
+            assert all(s.get(PUBLISHER_KEY) for s in meta["sources"]), path
+        package = json.loads((figures / "data" / "datapackage.json").read_text(encoding="utf-8"))
+        assert package[COMMIT_KEY] == commit.text and package["version"] == project_version()
+        assert package["sources"] == meta["sources"]
+        report = validate(figures / "data" / "datapackage.json")
+        assert report.valid, report.flatten(["type", "message"])
+    processed = figure_sets["multi"] / "processed" / "2099" / "datapackage.json"
+    processed = json.loads(processed.read_text(encoding="utf-8"))
+    assert COMMIT_KEY not in processed and processed["version"] == project_version()

@@ -13,7 +13,7 @@ from frictionless import validate
 from conftest import FIXTURE_DATA, REPO, line_of_value, set_cell
 from mfgghg.data import processed_package
 from mfgghg.data.external import read_external_facts
-from mfgghg.data.ingest import ingest, write_csv
+from mfgghg.data.ingest import ingest, write_csv, write_tables
 from mfgghg.data.package import load_descriptor, read_package, read_resource
 from mfgghg.data.paths import YearPaths
 from mfgghg.data.processed_package import processed_descriptor, write_processed_descriptor
@@ -262,3 +262,61 @@ def test_metadata_gaps_are_refused(ingested, monkeypatch, tmp_path):
         processed_descriptor(without, 2021)
     # optional tables may be absent: the ingest's ten tables alone are described
     assert len(processed_descriptor(ingested.tables, 2021)["resources"]) == len(ingested.tables)
+
+
+# --- what every package says of its origin: version, licence, sources with their publishers ---------
+
+
+def assert_names_licence_sources_and_version(descriptor: dict, where: str) -> None:
+    from mfgghg.data.provenance import DATA_LICENSE, PUBLISHER_KEY, project_version
+
+    assert descriptor.get("version") == project_version(), (where, "version: bump it with pyproject.toml's")
+    assert DATA_LICENSE in descriptor.get("licenses", []), where
+    sources = descriptor.get("sources", [])
+    assert sources, where
+    for source in sources:
+        assert str(source.get("title", "")).strip() and str(source.get(PUBLISHER_KEY, "")).strip(), (where, source)
+        assert str(source.get("mfgghg:terms", "")).strip(), (where, source)  # whose terms apply to it
+        assert not source.get("path") or source["path"].startswith(("http://", "https://")), (where, source)
+
+
+@pytest.mark.parametrize("folder", PACKAGES, ids=lambda p: str(p.relative_to(REPO)))
+def test_every_committed_package_names_its_licence_sources_with_publishers_and_version(folder):
+    assert_names_licence_sources_and_version(load_descriptor(folder), str(folder))
+
+
+def test_the_raw_report_source_names_its_publisher_and_no_address_it_does_not_give():
+    from mfgghg.data.provenance import PUBLISHER_KEY
+
+    report = load_descriptor(REPO / "data" / "raw" / "2021")["sources"]
+    assert len(report) == 1 and report[0]["title"].startswith("製造部門溫室氣體排放管制行動方案110年執行成果報告")
+    assert report[0][PUBLISHER_KEY].startswith("經濟部") and "path" not in report[0]
+    assert "not stated" in report[0]["mfgghg:note"]
+
+
+def test_the_processed_package_of_a_made_up_year_and_its_figure_set_copy(tmp_path):
+    """The ingest of the synthetic year names the synthetic raw source first, then the reference lists'
+    and the outside sources; the copy shipped with the figure set adds the commit; frictionless
+    accepts both."""
+    from mfgghg.data.provenance import COMMIT_KEY, current_commit
+    from mfgghg.runner.publish import ship_processed_data
+
+    paths = YearPaths.for_year(2099, raw_root=FIXTURE_DATA / "raw", processed_root=tmp_path / "processed")
+    ingested = ingest(paths)
+    write_tables(ingested.tables, paths.processed, 2099, sources=ingested.sources)
+    descriptor = load_descriptor(paths.processed)
+    assert_names_licence_sources_and_version(descriptor, "processed 2099")
+    titles = [s["title"] for s in descriptor["sources"]]
+    assert titles[0].startswith("SYNTHETIC TEST DATA") and any("110年執行成果報告" in t for t in titles)
+    assert any("Taipei Times" in t for t in titles) and len(titles) == len(set(titles))
+    assert COMMIT_KEY not in descriptor
+    report = validate(paths.processed / "datapackage.json")
+    assert report.valid, errors(report)
+
+    figures = tmp_path / "figures" / "2099"
+    ship_processed_data(paths.processed, figures)
+    shipped = load_descriptor(figures / "data")
+    assert shipped.pop(COMMIT_KEY) == current_commit().text
+    assert shipped == descriptor
+    report = validate(figures / "data" / "datapackage.json")
+    assert report.valid, errors(report)

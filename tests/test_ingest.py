@@ -83,10 +83,14 @@ def test_committed_processed_tables_are_what_the_ingest_writes(ingested_2021, tm
     committed = load_processed(REPO / "data" / "processed" / "2021")
     fresh_dir = tmp_path / "p"
     tables = dict(ingested_2021.tables, reconciliation=reconciliation_table(ingested_2021))
-    write_tables(tables, fresh_dir)
+    write_tables(tables, fresh_dir, 2021, sources=ingested_2021.sources)
     for name in tables:
         assert (fresh_dir / f"{name}.csv").read_bytes() == (REPO / "data" / "processed" / "2021" / f"{name}.csv").read_bytes(), name
     assert set(tables) <= set(committed)
+    # the descriptor too: it names the version, the licence and the sources, never the commit
+    committed_descriptor = (REPO / "data" / "processed" / "2021" / "datapackage.json").read_bytes()
+    assert (fresh_dir / "datapackage.json").read_bytes() == committed_descriptor
+    assert b"mfgghg:commit" not in committed_descriptor
 
 
 def test_write_tables_leaves_an_identical_folder_untouched_and_replaces_a_different_one(tmp_path):

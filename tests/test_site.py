@@ -87,3 +87,41 @@ def test_the_index_links_the_years_processed_data_package(tmp_path):
     (figures / DATA_DIR / "datapackage.json").write_text("{}", encoding="utf-8")
     page = build_index(figures, 2021, [], "en").read_text(encoding="utf-8")
     assert f'<a href="{DATA_DIR}/datapackage.json">' in page and "Frictionless Data Package" in page
+
+
+def test_the_page_names_version_commit_source_report_licence_and_citation_in_both_editions(tmp_path):
+    """The footer of the yearly page, from the year's data package in the figure set."""
+    import html
+    import shutil
+
+    from mfgghg.data.provenance import DATA_LICENSE, citation, current_commit, project_version
+    from mfgghg.runner.site import DATA_DIR, build_index
+
+    repo = Path(__file__).resolve().parent.parent
+    figures = tmp_path / "figures"
+    shutil.copytree(repo / "data" / "processed" / "2021", figures / DATA_DIR)
+    commit = current_commit()
+    for lang, words in (("zh-TW", ("專案版本", "提交", "來源報告", "發行者：經濟部", "授權", "引用方式", "不重新授權")),
+                        ("en", ("Project version", "Commit", "Source report", "publisher: 經濟部", "Licence",
+                                "How to cite", "does not relicense"))):
+        page = build_index(figures, 2021, [], lang).read_text(encoding="utf-8")
+        footer = page.split('<section id="provenance">', 1)[1].split("</section>", 1)[0]
+        for word in words:
+            assert word in footer, (lang, word)
+        assert f"mfgghg {project_version()}" in footer and f"<code>{commit.text}</code>" in footer
+        assert "製造部門溫室氣體排放管制行動方案110年執行成果報告" in footer and "2021" in footer
+        assert "CC BY 4.0" in footer and DATA_LICENSE["path"] in footer and "MIT" in footer
+        assert html.escape(citation(2021, commit)) in footer
+        assert "Taipei Times" in footer  # the outside sources, with their addresses as text, not links
+        assert "<a " not in footer
+
+
+def test_without_the_years_data_the_page_still_names_version_commit_licence_and_citation(tmp_path):
+    import html
+
+    from mfgghg.data.provenance import citation, current_commit, project_version
+    from mfgghg.runner.site import build_index
+
+    page = build_index(tmp_path, 2099, [], "en").read_text(encoding="utf-8")
+    assert f"mfgghg {project_version()}" in page and current_commit().text in page and "CC BY 4.0" in page
+    assert html.escape(citation(2099, current_commit())) in page and "Source report" not in page

@@ -15,10 +15,12 @@ def setup(report_year, raw_root="data/raw", processed_root="data/processed", fig
     ``figures=False`` is for a notebook that draws none (the ingest): matplotlib is then not even
     imported, which saves its kernel most of a second. To plot in such a notebook after all, call
     :func:`mfgghg.plots.style.apply_style` first (it sets the CJK font)."""
+    from mfgghg.data.provenance import use_year
     from mfgghg.i18n import set_lang
 
     paths = YearPaths.for_year(report_year, raw_root, processed_root, figures_root, lang)
     set_lang(lang, paths.reference)
+    use_year(paths.processed)  # the figures saved name this year's sources (plots.style.save_figure)
     pd.set_option("display.max_columns", 30)
     pd.set_option("display.width", 160)
     pd.set_option("display.max_colwidth", 60)

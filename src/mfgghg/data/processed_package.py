@@ -6,6 +6,12 @@ schema (fields with type, description and, for quantities, ``unit``; ``primaryKe
 ``foreignKeys`` between the tables). ``frictionless validate data/processed/2021/datapackage.json``
 checks the tables against it.
 
+The package names what made it and on what terms (:mod:`mfgghg.data.provenance`): ``version`` (the
+project's; not the commit, since the folder is committed and cannot name the commit that holds it),
+``licenses`` (CC BY 4.0 for the project's derived data) and ``sources``: the sources named by the raw,
+reference and external packages the ingest read, each with its publisher (``mfgghg:publisher``) and
+the note that its own terms apply.
+
 What is said about each table is data, not code: :data:`METADATA_PATH`
 (``processed_tables.json`` beside this module). The writer refuses a table without metadata, a
 column without a description, a described column the table lacks and a column whose name
@@ -117,8 +123,11 @@ def _resource(name: str, df: pd.DataFrame, meta: dict, present: set[str], year: 
     }
 
 
-def processed_descriptor(tables: dict[str, pd.DataFrame], year: int) -> dict:
-    """The Frictionless descriptor of ``tables`` (name → table, written as ``<name>.csv``)."""
+def processed_descriptor(tables: dict[str, pd.DataFrame], year: int, sources=()) -> dict:
+    """The Frictionless descriptor of ``tables`` (name → table, written as ``<name>.csv``); ``sources``
+    are the package-level sources of the packages they were built from (``Ingested.sources``)."""
+    from mfgghg.data.provenance import DATA_LICENSE, project_version
+
     meta = load_metadata()
     known = meta["tables"]
     unknown = sorted(set(tables) - set(known))
@@ -134,6 +143,9 @@ def processed_descriptor(tables: dict[str, pd.DataFrame], year: int) -> dict:
         **package,
         "profile": "tabular-data-package",
         "report_year": int(year),
+        "version": project_version(),
+        "licenses": [dict(DATA_LICENSE)],
+        **({"sources": [dict(s) for s in sources]} if sources else {}),
         "resources": [_resource(n, tables[n], known[n], present, int(year)) for n in sorted(tables)],
     }
 
@@ -156,9 +168,9 @@ def read_processed_descriptor(path: Path) -> dict:
     return descriptor
 
 
-def write_processed_descriptor(folder: Path, tables: dict[str, pd.DataFrame], year: int) -> Path:
+def write_processed_descriptor(folder: Path, tables: dict[str, pd.DataFrame], year: int, sources=()) -> Path:
     """Write ``folder/datapackage.json`` describing ``tables``; returns its path."""
     path = Path(folder) / DESCRIPTOR_NAME
-    text = descriptor_text(processed_descriptor(tables, year))
+    text = descriptor_text(processed_descriptor(tables, year, sources))
     path.write_text(text, encoding="utf-8", newline="\n")
     return path

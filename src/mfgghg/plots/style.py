@@ -135,11 +135,14 @@ def figure_title(fig) -> str:
 
 
 def save_figure(fig, name: str, figures_dir: str | os.PathLike, data: pd.DataFrame,
-                caption: str | None = None) -> list[Path]:
+                caption: str | None = None, sources: list[dict] | None = None) -> list[Path]:
     """Write ``<name>.png``, ``<name>.svg``, the data behind the figure ``<name>.csv``, and
-    ``<name>.meta.json`` (title and caption, for the yearly index page).
+    ``<name>.meta.json``: title and caption (for the yearly index page), and what made the figure and
+    on what terms it may be reused (:func:`mfgghg.data.provenance.figure_meta`: the project's version
+    and commit, the licence, and ``sources``, by default those of the year :func:`mfgghg.nb.setup` set up).
 
-    PNG and SVG carry no timestamps or software versions, so re-runs give identical bytes.
+    PNG and SVG carry no timestamps or software versions, so re-runs give identical bytes; they carry no
+    version or commit either (a figure drawn again at another commit has the same pixels).
     """
     import json
 
@@ -159,7 +162,9 @@ def save_figure(fig, name: str, figures_dir: str | os.PathLike, data: pd.DataFra
     finally:
         fig.set_layout_engine(engine)
     data.to_csv(out / f"{name}.csv", index=False, encoding="utf-8", lineterminator="\n", float_format="%.10g")
-    meta = {"name": name, "title": figure_title(fig), "caption": caption or ""}
+    from mfgghg.data.provenance import figure_meta
+
+    meta = {"name": name, "title": figure_title(fig), "caption": caption or "", **figure_meta(sources)}
     (out / f"{name}.meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     if BATCH["after_save"] is not None:
         BATCH["after_save"](fig, out / f"{name}.png")

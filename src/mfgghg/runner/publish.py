@@ -36,11 +36,21 @@ def show_published_paths(executed: Path, replacements: dict[str, str]) -> None:
 
 def ship_processed_data(processed: Path, figures: Path) -> None:
     """The year's processed tables and their datapackage.json go with the figure set (``data/``), so
-    that a reader of the yearly page downloads the data with its description."""
+    that a reader of the yearly page downloads the data with its description. The copy's descriptor
+    also names the commit that made it (``mfgghg:commit``), which the committed original cannot."""
+    import json
+
+    from mfgghg.data.processed_package import descriptor_text
+    from mfgghg.data.provenance import COMMIT_KEY, current_commit
     from mfgghg.runner.site import DATA_DIR
 
     if processed.is_dir():
         shutil.copytree(processed, figures / DATA_DIR, dirs_exist_ok=True)
+        descriptor = figures / DATA_DIR / "datapackage.json"
+        if descriptor.is_file():
+            package = json.loads(descriptor.read_text(encoding="utf-8"))
+            package[COMMIT_KEY] = current_commit().text
+            descriptor.write_text(descriptor_text(package), encoding="utf-8", newline="\n")
 
 
 def publish(new: Path, target: Path, keep: list[str] = ()) -> None:

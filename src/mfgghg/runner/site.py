@@ -25,6 +25,9 @@ figure {{ margin: 2rem 0; border-top: 1px solid #ddd; padding-top: 1rem; }}
 img {{ max-width: 100%; height: auto; }}
 figcaption {{ font-size: 0.95rem; }}
 .links a {{ margin-right: 1rem; }}
+#provenance {{ border-top: 1px solid #ddd; margin-top: 2rem; font-size: 0.9rem; }}
+#provenance dt {{ font-weight: bold; margin-top: 0.5rem; }}
+#provenance code {{ word-break: break-all; }}
 </style>
 </head>
 <body>
@@ -37,6 +40,7 @@ figcaption {{ font-size: 0.95rem; }}
 </ul>
 <h2>{figures_heading}</h2>
 {figure_items}
+{provenance}
 </body>
 </html>
 """
@@ -61,6 +65,77 @@ TEXT = {
         "tables": "This year's processed tables (CSV, described by a Frictionless Data Package, datapackage.json)",
     },
 }
+
+
+# The page's footer: what made the figure set, its sources, its licence and how to cite it.
+PROVENANCE_TEXT = {
+    "zh-TW": {
+        "heading": "出處、授權與引用",
+        "version": "專案版本",
+        "commit": "提交（commit）",
+        "report": "來源報告",
+        "report_line": "{title}；報告年度 {year}（民國 {roc} 年）；發行者：{publisher}",
+        "others": "其他來源（外部資料）",
+        "publisher": "發行者",
+        "licence": "授權",
+        "licence_text": ("本專案產製的圖表與資料以 CC BY 4.0（創用 CC 姓名標示 4.0 國際，{url}）授權，"
+                         "見 LICENSE-DATA.md；程式碼以 MIT 授權（LICENSE）。來源報告及外部資料不在此授權之內："
+                         "其內容依各發行者自身之條款，本專案不重新授權。"),
+        "cite": "引用方式",
+        "cite_text": "請引用本圖表集（含版本與提交）並同時引用來源報告：",
+    },
+    "en": {
+        "heading": "Provenance, licence and how to cite",
+        "version": "Project version",
+        "commit": "Commit",
+        "report": "Source report",
+        "report_line": "{title}; report year {year} (ROC {roc}); publisher: {publisher}",
+        "others": "Other sources (external)",
+        "publisher": "publisher",
+        "licence": "Licence",
+        "licence_text": ("The figures and data this project derives are licensed under CC BY 4.0 (Creative Commons "
+                         "Attribution 4.0 International, {url}), see LICENSE-DATA.md; the code is under the MIT "
+                         "License (LICENSE). The source report and the outside sources are not covered: their "
+                         "content stays under each publisher's own terms, and this project does not relicense it."),
+        "cite": "How to cite",
+        "cite_text": "Cite the figure set (with its version and commit) and the source report:",
+    },
+}
+
+
+def provenance_section(figures_dir: Path, year: int, lang: str = "zh-TW") -> str:
+    """The footer of a year's page: project version and commit, the source report (title, year,
+    publisher) and the other sources as the year's data package names them, the licence, and the
+    citation. Addresses are shown as text, not links: the page links only files of the figure set."""
+    from mfgghg.data.provenance import DATA_LICENSE, PUBLISHER_KEY, citation, current_commit, project_version
+
+    t = PROVENANCE_TEXT[lang]
+    e = html.escape
+    commit = current_commit()
+    package = Path(figures_dir) / DATA_DIR / "datapackage.json"
+    sources = json.loads(package.read_text(encoding="utf-8")).get("sources", []) if package.is_file() else []
+    rows = [(t["version"], f"mfgghg {e(project_version())}"), (t["commit"], f"<code>{e(commit.text)}</code>")]
+    if sources:
+        report, others = sources[0], sources[1:]
+        rows.append((t["report"], e(t["report_line"].format(
+            title=report["title"], year=year, roc=year - 1911, publisher=report.get(PUBLISHER_KEY, "?")))))
+        if others:
+            items = "".join(
+                f"<li>{e(s['title'])}; {t['publisher']}: {e(s.get(PUBLISHER_KEY, '?'))}"
+                f"{'; <code>' + e(s['path']) + '</code>' if s.get('path') else ''}</li>" for s in others)
+            rows.append((t["others"], f"<ul>{items}</ul>"))
+    rows.append((t["licence"], e(t["licence_text"].format(url=DATA_LICENSE["path"]))))
+    rows.append((t["cite"], f"{e(t['cite_text'])}<br>\n<span class=\"citation\">{e(citation(year, commit))}</span>"
+                 + (f"<br>\n{e(report_citation(sources[0]))}" if sources else "")))
+    body = "\n".join(f"<dt>{name}</dt>\n<dd>{value}</dd>" for name, value in rows)
+    return f'<section id="provenance">\n<h2>{e(t["heading"])}</h2>\n<dl>\n{body}\n</dl>\n</section>'
+
+
+def report_citation(source: dict) -> str:
+    """The source report as a reference: publisher, title."""
+    from mfgghg.data.provenance import PUBLISHER_KEY
+
+    return f"{source.get(PUBLISHER_KEY, '?')}. {source['title']}."
 
 
 def render_notebook(executed: Path, out_dir: Path) -> Path:
@@ -237,6 +312,7 @@ def build_index(figures_dir: Path, year: int, notebook_pages: list[Path], lang: 
         notebook_items="\n".join(notebook_items), figure_items="\n".join(items),
         data_link=(f'<p><a href="{DATA_DIR}/datapackage.json">{html.escape(t["tables"])}</a></p>'
                    if (figures_dir / DATA_DIR / "datapackage.json").is_file() else ""),
+        provenance=provenance_section(figures_dir, year, lang),
     )
     index = figures_dir / "index.html"
     index.write_text(page, encoding="utf-8")

@@ -107,12 +107,16 @@ def render(res, prev, year) -> dict:
     d["name"] = f"mfg-ghg-report-{year}"
     d["resources"] = [r for r in d["resources"] if r["name"] in written]
     d["mfgghg:extracted"] = "draft written by mfgghg extract; see review.md"
+    from mfgghg.data.provenance import project_version
+
+    d["version"] = project_version()  # the project version that drafted it (the licence and sources are carried over)
     files["datapackage.json"] = json.dumps(d, ensure_ascii=False, indent=2) + "\n"
     text, items = review(res, prev, year)
     files["review.csv"] = csvtext(REVIEW_COLS, items)
     files["review.md"] = text + (
         f"\n## datapackage.json\n\nCopied from `{desc_src}` for the files written; year-specific text replaced"
-        f" ({old_year} -> {year}, ROC {old_roc} -> {roc}); check descriptions that name plan periods.\n")
+        f" ({old_year} -> {year}, ROC {old_roc} -> {roc}); check descriptions that name plan periods, and the"
+        f" report's `sources` (title, publisher `mfgghg:publisher`: an agency may have been renamed).\n")
     return files
 
 
