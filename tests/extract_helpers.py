@@ -150,7 +150,8 @@ def _csv(name):
 
 def pdf_chars() -> str:
     """Every character the test PDFs print: the report text and the cells of the hand transcription."""
-    return report_text() + "".join((RAW / f).read_text(encoding="utf-8") for f in ("annex_measures.csv", "annex_funding.csv"))
+    return report_text() + "".join((RAW / f).read_text(encoding="utf-8")
+                                   for f in ("annex_measures.csv", "annex_funding.csv"))
 
 
 def annex_cells():
@@ -209,17 +210,25 @@ def make_table_pdf(text: str, path: Path, font: Path) -> Path:
     for cells in annex_cells():
         y = pdf.get_y()
         need = 0
-        for (title, w), cell in zip(ANNEX_COLUMNS, cells):
+        for (_, w), cell in zip(ANNEX_COLUMNS, cells):
             lines = pdf.multi_cell(w - 3, lh, cell, dry_run=True, output="LINES")
             need = max(need, len(lines) * lh)
         if y + need > 200:
             header()
             y = pdf.get_y()
         x = 10
-        for (title, w), cell in zip(ANNEX_COLUMNS, cells):
+        for (_, w), cell in zip(ANNEX_COLUMNS, cells):
             pdf.set_xy(x, y)
             pdf.multi_cell(w - 3, lh, cell)
             x += w
         pdf.set_y(y + need + 1)
     pdf.output(str(path))
     return path
+
+
+def retitle(text: str, year: int) -> str:
+    """The 2021 report text with its annex heading stating ``year`` (the year the extractor reads)."""
+    from mfgghg.data.paths import roc_year
+
+    assert "附件、110 年" in text
+    return text.replace("附件、110 年", f"附件、{roc_year(year)} 年")

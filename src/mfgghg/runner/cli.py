@@ -31,11 +31,14 @@ def build_parser() -> argparse.ArgumentParser:
     extract = sub.add_parser("extract", help="draft a report year's raw data from the report's text or PDF, "
                                              "with a review file (see README: Adding the next report year)")
     extract.add_argument("report", help="the report: its text (UTF-8, with or without BOM, or Big5/CP950) or a .pdf")
-    extract.add_argument("--year", required=True, help="report year, Gregorian (2022) or ROC (111)")
+    extract.add_argument("--year", default=None,
+                         help="report year, Gregorian (2022) or ROC (111); checked against the year the report states"
+                              " (default: that year)")
     extract.add_argument("--out", required=True, help="folder to write the draft into (data/raw/<year> only if named)")
     extract.add_argument("--force", action="store_true", help="write into an --out folder that is not empty")
     extract.add_argument("--previous", default=None,
-                         help="the previous year's raw folder to compare with (default: the newest data/raw/<year> before it)")
+                         help="the previous year's raw folder to compare with"
+                              " (default: the newest data/raw/<year> before it)")
 
     refresh = sub.add_parser("refresh-notebooks", help="re-execute notebooks/ in place to refresh stored outputs")
     refresh.add_argument("notebooks", nargs="*", help="notebook files (default: all numbered notebooks)")
@@ -64,11 +67,10 @@ def main(argv: list[str] | None = None) -> int:
                 shared_page_writer()  # gets ready meanwhile, on whatever a core leaves idle
                 return run_command(args, server)
         elif args.command == "extract":
-            from mfgghg.data.extract import run
-            from mfgghg.data.paths import normalize_year
+            from mfgghg.data.extract import draft
 
-            args.year = normalize_year(args.year)  # (ROC years too)
-            return run(args)
+            n, out = draft(args.report, args.out, year=args.year, force=args.force, previous=args.previous)
+            print(f"wrote {n} files to {out}; see {out / 'review.md'}")
         elif args.command == "refresh-notebooks":
             from pathlib import Path
 

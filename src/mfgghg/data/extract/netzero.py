@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from .parse import nows
+from .annex import nows
 from .text import Para
 
 DIRECTION_RX = re.compile(

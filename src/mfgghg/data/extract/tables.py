@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .parse import nows, number, squash
+from .annex import nows, number, squash
 
 CELL = r"(?:\d[\d,]*(?:\.\d+)?%?|-)"
 
@@ -21,7 +21,8 @@ def _table_lines(lines, label):
     out = []
     for j in range(start + 1, len(lines)):
         s = lines[j].strip()
-        if re.match(r"^表\s*\d+\s*[、，,.]", s) or re.match(r"^[(（][一二三四五六七八九十]+[)）]", s) or re.match(r"^\d+\s*[.．]\s*依|^\d+\.\d+ 年", s):
+        if (re.match(r"^表\s*\d+\s*[、，,.]", s) or re.match(r"^[(（][一二三四五六七八九十]+[)）]", s)
+                or re.match(r"^\d+\s*[.．]\s*依|^\d+\.\d+ 年", s)):
             break
         out.append((j + 1, lines[j]))
     return start + 1, out

@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from mfgghg.data.paths import normalize_year, roc_year
 from mfgghg.data.units import UNITS
 
-from .parse import nows, number
+from .annex import nows, number
 
 N = r"\d[\d,]*(?:\.\d+)?"
 CN_NUM = "一二三四五六七八九十"
@@ -24,12 +25,16 @@ L1_RX = re.compile(rf"^([{CN_NUM}]+)\s*、")
 L2_RX = re.compile(rf"^[(（]([{CN_NUM}]+)[)）]")
 L3_RX = re.compile(r"^(\d{1,2})\s*[.．]\s*(?=\D)")
 CAPTION_RX = re.compile(r"^(表|圖)\s*\d+\s*[、，,.]")
-TABLE_END_RX = re.compile(rf"^表\s*\d+\s*[、，,.]|^[(（][{CN_NUM}]+[)）]|^[{CN_NUM}]+\s*、|^\d+\s*[.．]\s*依|^\d+\.\d+ 年|^[壹貳參肆伍]、")
+TABLE_END_RX = re.compile(rf"^表\s*\d+\s*[、，,.]|^[(（][{CN_NUM}]+[)）]|^[{CN_NUM}]+\s*、|^\d+\s*[.．]\s*依"
+                          r"|^\d+\.\d+ 年|^[壹貳參肆伍]、")
 
 # unit as printed (spaces removed) -> unit as the raw files record it
-HEADLINE_UNIT = r"百萬公噸\s*CO\s*2\s*e|萬公噸\s*CO\s*2\s*e|公噸\s*CO\s*2\s*e|萬噸\s*CO\s*2\s*e|tCO2e|萬公噸|萬噸|公噸|億元|萬元|%|人次|場次|家[\u4e00-\u9fff]{0,4}|項"
-CASE_UNIT = (r"百萬公噸\s*CO\s*2\s*e|萬公噸\s*CO\s*2\s*e|公噸\s*CO\s*2\s*e|萬噸\s*CO\s*2\s*e|tCO2e|公噸\s*/\s*年|萬公噸|萬噸|"
-             r"CO2eq/公噸[\u4e00-\u9fff]{0,6}|公噸|萬公秉|公秉油當量|公秉|萬度|億度|億元|萬元|%|人次|場次|家[\u4e00-\u9fff]{0,4}|"
+HEADLINE_UNIT = (r"百萬公噸\s*CO\s*2\s*e|萬公噸\s*CO\s*2\s*e|公噸\s*CO\s*2\s*e|萬噸\s*CO\s*2\s*e|tCO2e|"
+                 r"萬公噸|萬噸|公噸|億元|萬元|%|人次|場次|家[\u4e00-\u9fff]{0,4}|項")
+CASE_UNIT = (r"百萬公噸\s*CO\s*2\s*e|萬公噸\s*CO\s*2\s*e|公噸\s*CO\s*2\s*e|萬噸\s*CO\s*2\s*e|tCO2e|"
+             r"公噸\s*/\s*年|萬公噸|萬噸|"
+             r"CO2eq/公噸[\u4e00-\u9fff]{0,6}|公噸|萬公秉|公秉油當量|公秉|萬度|億度|億元|萬元|%|人次|場次|"
+             r"家[\u4e00-\u9fff]{0,4}|"
              r"項|座|件|案|MW|kW|年可回收")
 FIG_RX = re.compile(rf"(?<![\d.,A-Za-z])({N})\s*({HEADLINE_UNIT})")
 CASE_RX = re.compile(rf"(?<![\d.,A-Za-z])({N})\s*({CASE_UNIT})")
@@ -127,21 +132,20 @@ def paragraphs(lines: list[str], end: int) -> list[Para]:
         if starts_para:
             out.append(Para(label(), i + 1, s, False, "highlight" if highlight else "text", case))
         else:
-            out[-1].text += s if not (re.search(r"[A-Za-z0-9]$", out[-1].text) and re.match(r"[A-Za-z0-9]", s)) else " " + s
+            latin = re.search(r"[A-Za-z0-9]$", out[-1].text) and re.match(r"[A-Za-z0-9]", s)
+            out[-1].text += " " + s if latin else s
         prev = s
     return out
 
 
 def _clauses(text: str):
     """(clause, sentence up to the clause's start, offset) of a paragraph."""
-    pos = 0
     sent_start = 0
     for m in re.finditer(r"[^，。；]+[，。；]?", text):
         c = m.group(0)
         yield c.rstrip("，。；").strip(), text[sent_start:m.start()], m.start()
         if c.endswith("。"):
             sent_start = m.end()
-        pos = m.end()
 
 
 def stated_figures(paras: list[Para], rx=FIG_RX, kind="headline") -> list[Figure]:
@@ -163,50 +167,71 @@ def stated_figures(paras: list[Para], rx=FIG_RX, kind="headline") -> list[Figure
 # --------------------------------------------------------------------------- keying
 
 def _g(roc: str) -> int:
-    return int(roc) + 1911 if int(roc) < 1000 else int(roc)
+    return normalize_year(int(roc))
 
 
 # (key template, pattern on the clause; a rule may also require / forbid a word in the sentence so far)
 # Templates: {a}-{b} a period's Gregorian years, {t} a year, {base} the base year; each read from
 # the sentence (or, for {t}, the last year printed before the figure in the sentence).
 KEY_RULES = [
-    ("first_period_strategies", rf"(?P<v>\d+)\s*項推動策略", "第一期", None),
-    ("strategies", rf"(?P<v>\d+)\s*項推動策略", None, "第一期"),
-    ("first_period_measures", rf"(?P<v>\d+)\s*項具體措施", "第一期", None),
-    ("measures", rf"(?P<v>\d+)\s*項具體措施|行動方案共計\s*(?P<v2>\d+)\s*項措施", None, "第一期"),
-    ("substantive_measures", rf"實質減量(?:有)?\s*(?P<v>\d+)\s*項", None, None),
-    ("capacity_measures", rf"能力建構(?:有)?\s*(?P<v>\d+)\s*項", None, None),
-    ("second_period_aspect_strategies", rf"面向\s*(?P<v>\d+)\s*項策略", None, None),
-    ("planned_budget_{a}_{b}", rf"(?P<a>\d{{2,3}})\s*[~～-]\s*(?P<b>\d{{2,3}})\s*年預計投入經費(?:共)?\s*(?P<v>{N})\s*億元", None, None),
+    ("first_period_strategies", r"(?P<v>\d+)\s*項推動策略", "第一期", None),
+    ("strategies", r"(?P<v>\d+)\s*項推動策略", None, "第一期"),
+    ("first_period_measures", r"(?P<v>\d+)\s*項具體措施", "第一期", None),
+    ("measures", r"(?P<v>\d+)\s*項具體措施|行動方案共計\s*(?P<v2>\d+)\s*項措施", None, "第一期"),
+    ("substantive_measures", r"實質減量(?:有)?\s*(?P<v>\d+)\s*項", None, None),
+    ("capacity_measures", r"能力建構(?:有)?\s*(?P<v>\d+)\s*項", None, None),
+    ("second_period_aspect_strategies", r"面向\s*(?P<v>\d+)\s*項策略", None, None),
+    ("planned_budget_{a}_{b}",
+     rf"(?P<a>\d{{2,3}})\s*[~～-]\s*(?P<b>\d{{2,3}})\s*年預計投入經費(?:共)?\s*"
+     rf"(?P<v>{N})\s*億元", None, None),
     ("actual_budget_report_year", rf"(?P<r>\d{{2,3}})\s*年實際執行經費\s*(?P<v>{N})\s*億元", None, None),
     ("actual_budget_report_year_section_2", rf"執行經費投入\s*(?P<v>{N})\s*億元", None, None),
-    ("reduction_report_year", rf"(?P<r>\d{{2,3}})\s*年(?:措施總減碳量為|促進溫室氣體減量)\s*(?P<v>{N})\s*百萬公噸", None, None),
-    ("reduction_heading_report_year", rf"^[(（][{CN_NUM}]+[)）]\s*促進溫室氣體減量\s*(?P<v>{N})\s*百萬公噸", None, None),
+    ("reduction_report_year",
+     rf"(?P<r>\d{{2,3}})\s*年(?:措施總減碳量為|促進溫室氣體減量)\s*(?P<v>{N})\s*百萬公噸", None, None),
+    ("reduction_heading_report_year",
+     rf"^[(（][{CN_NUM}]+[)）]\s*促進溫室氣體減量\s*(?P<v>{N})\s*百萬公噸", None, None),
     ("first_period_reduction", rf"減量合計\s*(?P<v>{N})\s*萬公噸", "第一期", None),
-    ("target_emissions_{t}", rf"(?P<t>\d{{2,3}})\s*年(?:溫室氣體排放量目標|核定目標)\s*(?:為|：|:)\s*(?P<v>{N})\s*百萬公噸", None, None),
-    ("target_period_{a}_{b}", rf"第一期(?:\s*[(（]\s*(?P<a>\d+)\s*-\s*(?P<b>\d+)\s*年\s*[)）])?\s*階段管制目標排放總(?:當)?量\s*(?:為|：|:)\s*(?P<v>{N})\s*百萬公噸", None, None),
+    ("target_emissions_{t}",
+     rf"(?P<t>\d{{2,3}})\s*年(?:溫室氣體排放量目標|核定目標)\s*(?:為|：|:)\s*(?P<v>{N}"
+     rf")\s*百萬公噸", None, None),
+    ("target_period_{a}_{b}",
+     rf"第一期(?:\s*[(（]\s*(?P<a>\d+)\s*-\s*(?P<b>\d+)\s*年\s*[)）])?\s*階"
+     rf"段管制目標排放總(?:當)?量\s*(?:為|：|:)\s*(?P<v>{N})\s*百萬公噸", None, None),
     ("emissions_{t}", rf"(?P<t>\d{{2,3}})\s*年排放量為\s*(?P<v>{N})\s*百萬公噸", None, None),
-    ("emissions_period_{a}_{b}", rf"(?P<a>\d{{2,3}})\s*-\s*(?P<b>\d{{2,3}})\s*年排放總量為\s*(?P<v>{N})\s*百萬公噸", None, None),
-    ("intensity_target_change_{t}_vs_{base}", rf"(?:評量指標|原訂目標|符合).*?碳密集度較\s*(?P<base>\d{{2,3}})\s*年?\s*(?:[(（]基準年[)）])?\s*[:：]?\s*(?:已)?下降\s*(?P<v>{N})\s*%|較\s*(?P<base2>\d{{2,3}})\s*年下降\s*(?P<v2>{N})\s*%之預期目標", None, None),
-    ("intensity_change_{t}_vs_{base}", rf"^(?!.*(?:評量指標|原訂目標)).*?碳密集度較\s*(?P<base>\d{{2,3}})\s*年?\s*(?:[(（]基準年[)）])?\s*[:：]?\s*(?:已)?下降\s*(?P<v>{N})\s*%", None, None),
-    ("gdp_change_{a}_{b}", rf"(?P<a>\d{{2,3}})\s*-\s*(?P<b>\d{{2,3}})\s*年\s*GDP\s*成\s*長\s*(?P<v>{N})\s*%", None, None),
+    ("emissions_period_{a}_{b}",
+     rf"(?P<a>\d{{2,3}})\s*-\s*(?P<b>\d{{2,3}})\s*年排放總量為\s*(?P<v>{N}"
+     rf")\s*百萬公噸", None, None),
+    ("intensity_target_change_{t}_vs_{base}",
+     rf"(?:評量指標|原訂目標|符合).*?碳密集度較\s*(?P<base>\d{{2,3}})\s*年?\s*(?:[(（"
+     rf"]基準年[)）])?\s*[:：]?\s*(?:已)?下降\s*(?P<v>{N})\s*%|較\s*(?P<base2"
+     rf">\d{{2,3}})\s*年下降\s*(?P<v2>{N})\s*%之預期目標", None, None),
+    ("intensity_change_{t}_vs_{base}",
+     rf"^(?!.*(?:評量指標|原訂目標)).*?碳密集度較\s*(?P<base>\d{{2,3}})\s*年?\s*(?"
+     rf":[(（]基準年[)）])?\s*[:：]?\s*(?:已)?下降\s*(?P<v>{N})\s*%", None, None),
+    ("gdp_change_{a}_{b}",
+     rf"(?P<a>\d{{2,3}})\s*-\s*(?P<b>\d{{2,3}})\s*年\s*GDP\s*成\s*長\s*"
+     rf"(?P<v>{N})\s*%", None, None),
     ("{fuel}_change_{a}_{b}", rf"(?P<fuel>燃料油|煤炭|電力|天然氣)消費量(?:減少|增加)\s*(?P<v>{N})\s*%", None, None),
     ("fuel_oil_change_{t}_vs_{base}", rf"(?P<t>\d{{2,3}})\s*年較基準年減\s*(?P<v>{N})\s*%", "燃料油", None),
     ("emissions_change_{a}_{b}", rf"溫室氣體排放量(?:減少|增加)\s*(?P<v>{N})\s*百萬公噸", None, None),
-    ("emissions_change_pct_{a}_{b}", rf"溫室氣體排放量(?:減少|增加)\s*{N}\s*百萬公噸\s*CO\s*2\s*e\s*[(（]\s*(?:減|增)\s*(?P<v>{N})\s*%", None, None),
-    ("{source}_share_of_{of}_{t}", rf"(?P<t>\d{{2,3}})\s*年排放量占(?P<of>製造部門|全國)比率已(?:提升|降)至\s*(?P<v>{N})\s*%", None, None),
-    ("net_zero_companies", rf"(?P<v>\d+)\s*家企業響應淨零", None, None),
+    ("emissions_change_pct_{a}_{b}",
+     rf"溫室氣體排放量(?:減少|增加)\s*{N}\s*百萬公噸\s*CO\s*2\s*e\s*[(（]\s*(?:減|增)\s*"
+     rf"(?P<v>{N})\s*%", None, None),
+    ("{source}_share_of_{of}_{t}",
+     rf"(?P<t>\d{{2,3}})\s*年排放量占(?P<of>製造部門|全國)比率已(?:提升|降)至\s*(?P<v>"
+     rf"{N})\s*%", None, None),
+    ("net_zero_companies", r"(?P<v>\d+)\s*家企業響應淨零", None, None),
     ("net_zero_companies_share_of_sector", rf"排放量合計占我國製造部門\s*(?P<v>{N})\s*%", "淨零", None),
-    ("factories_energy_saving_service", rf"(?P<v>\d[\d,]*)\s*家工廠節能減碳技術服務", None, None),
-    ("factories_process_improvement", rf"(?P<v>\d[\d,]*)\s*家工廠製程改善", None, None),
-    ("industrial_parks_resource_linkage", rf"(?P<v>\d[\d,]*)\s*家產業園區能資源鏈結", None, None),
-    ("factories_low_carbon_fuel", rf"(?P<v>\d[\d,]*)\s*家工廠低碳燃料轉換", None, None),
-    ("factories_smart_energy_management", rf"(?P<v>\d[\d,]*)\s*家工廠導入智慧化能源管理", None, None),
-    ("industry_meetings", rf"(?P<v>\d[\d,]*)\s*場次產業減碳工作會議", None, None),
-    ("firms_green_supply_chain", rf"(?P<v>\d[\d,]*)\s*家廠商導入綠色供應鏈", None, None),
-    ("firms_green_factory", rf"(?P<v>\d[\d,]*)\s*家廠商通過綠色工廠", None, None),
-    ("awareness_sessions", rf"(?P<v>\d[\d,]*)\s*場次氣候變遷調適宣導", None, None),
-    ("trainees", rf"(?P<v>\d[\d,]*)\s*人次培訓", None, None),
+    ("factories_energy_saving_service", r"(?P<v>\d[\d,]*)\s*家工廠節能減碳技術服務", None, None),
+    ("factories_process_improvement", r"(?P<v>\d[\d,]*)\s*家工廠製程改善", None, None),
+    ("industrial_parks_resource_linkage", r"(?P<v>\d[\d,]*)\s*家產業園區能資源鏈結", None, None),
+    ("factories_low_carbon_fuel", r"(?P<v>\d[\d,]*)\s*家工廠低碳燃料轉換", None, None),
+    ("factories_smart_energy_management", r"(?P<v>\d[\d,]*)\s*家工廠導入智慧化能源管理", None, None),
+    ("industry_meetings", r"(?P<v>\d[\d,]*)\s*場次產業減碳工作會議", None, None),
+    ("firms_green_supply_chain", r"(?P<v>\d[\d,]*)\s*家廠商導入綠色供應鏈", None, None),
+    ("firms_green_factory", r"(?P<v>\d[\d,]*)\s*家廠商通過綠色工廠", None, None),
+    ("awareness_sessions", r"(?P<v>\d[\d,]*)\s*場次氣候變遷調適宣導", None, None),
+    ("trainees", r"(?P<v>\d[\d,]*)\s*人次培訓", None, None),
 ]
 FUELS = {"燃料油": "fuel_oil", "煤炭": "coal", "電力": "electricity", "天然氣": "natural_gas"}
 SHARE_OF = {"製造部門": "sector_emissions", "全國": "national"}
@@ -308,7 +333,7 @@ def _decimals(v: str) -> int:
 
 def headlines(paras: list[Para], text: str, year: int):
     """(rows of published_headlines.csv, candidates): every stated figure of the prose, keyed or not."""
-    roc = year - 1911
+    roc = roc_year(year)
     ctx = _context(text)
     figs = stated_figures([p for p in paras if p.region == "text"])
     for f in figs:
@@ -328,7 +353,8 @@ def headlines(paras: list[Para], text: str, year: int):
             by_key[k + "_rounded"] = [f for f in fs if f.key != k]
         elif len(vals) > 1:
             for f in fs:
-                f.key, f.why = "", f"key '{k}' stated with different values: " + ", ".join(sorted({x.value for x in fs}))
+                f.key, f.why = "", (f"key '{k}' stated with different values: "
+                                    + ", ".join(sorted({x.value for x in fs})))
             del by_key[k]
     # an unkeyed figure printed with more decimals than exactly one keyed figure of the same unit
     keyed = [(k, fs[0]) for k, fs in by_key.items()]
@@ -339,7 +365,8 @@ def headlines(paras: list[Para], text: str, year: int):
                 and round(float(f.value), _decimals(g.value)) == float(g.value)]
         if len(near) == 1 and near[0][0] + "_rounded" not in by_key and not near[0][0].endswith("_rounded"):
             k, g = near[0]
-            f.why = f"taken as the precise value of '{k}' ({g.value}, which it rounds to); the rounded one keyed '{k}_rounded'"
+            f.why = (f"taken as the precise value of '{k}' ({g.value}, which it rounds to); the rounded one keyed"
+                     f" '{k}_rounded'")
             for x in by_key.pop(k):
                 x.key = k + "_rounded"
                 by_key.setdefault(k + "_rounded", []).append(x)
@@ -363,7 +390,8 @@ def highlight_cases(paras: list[Para]):
     """Rows of highlight_cases.csv: every figure with a unit in 亮點成果, per case, keys positional."""
     rows = []
     n = {}
-    for f in stated_figures([p for p in paras if p.region == "highlight" and p.case and not p.heading], CASE_RX, "case"):
+    cases = [p for p in paras if p.region == "highlight" and p.case and not p.heading]
+    for f in stated_figures(cases, CASE_RX, "case"):
         if f.value.startswith("-"):
             f.value = f.value[1:]  # highlight figures are recorded as printed
         case_no, case_zh = f.case
@@ -371,6 +399,7 @@ def highlight_cases(paras: list[Para]):
         unit = f.unit
         if unit == "萬度" and re.search(r"每年|/年", f.clause):
             unit = "萬度/年"
-        rows.append({"case_no": case_no, "case_zh": re.sub(r"^\d+\s*[.．]\s*", "", case_zh), "key": f"figure_{n[case_no]}",
+        rows.append({"case_no": case_no, "case_zh": re.sub(r"^\d+\s*[.．]\s*", "", case_zh),
+                     "key": f"figure_{n[case_no]}",
                      "value": f.value, "unit_zh": unit, "quote_zh": f.quote, "_line": f.line})
     return rows

@@ -1,0 +1,525 @@
+"""The annex: each measure's cells, from the text export by a heuristic (:func:`parse_annex`), or from the
+cells a PDF's layout gives (:func:`measures_from_rows`, see :mod:`.layout`)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from mfgghg.data.paths import roc_year
+from mfgghg.errors import DataError
+
+CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+MEASURE_ID = r"[1-9]\d?\.[1-9]\d?\.[1-9]\d?"  # pillar.strategy.measure, 2.1.10 too
+ID_RE = re.compile(rf"^\s*({MEASURE_ID})(?![\d.])\s*([^\d\s].*)$")
+PERIOD_RE = re.compile(r"(?:^|\s)(\d{2,3}(?:\s*[-~～]\s*\d{2,3})?)(?=\s|$)")
+AMOUNT_RE = re.compile(r"^[\d,]+(?:\.\d+)?$")
+NUM_RE = re.compile(r"\d[\d,]*(?:\.\d+)?")
+PB = "\x00PAGEBREAK"
+RESULT_START = re.compile(r"^(已於|本\s*[(（]?\s*\d{3}\s*[)）]?\s*年|\d{3}\s*年(度)?\s*(完成|已|共|辦理)|完成\s*\d)")
+
+
+def squash(text: str) -> str:
+    """Remove PDF spaces: keep one space only between two ASCII word characters."""
+    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"(^|(?<=\s))(\d{1,2})\.\s+(?=\S)", lambda m: m.group(1) + m.group(2) + ".\x02", text)
+    text = re.sub(r"(?<=[A-Za-z0-9.]) (?=[A-Za-z0-9])", "\x01", text)
+    text = re.sub(r"(?<=^\d\.)\x01|(?<=[。；\s]\d\.)\x01", " ", text)
+    text = text.replace(" ", "").replace("\x01", " ").replace("\x02", " ")
+    # numbering '1.' keeps one space after it, as in the hand transcription
+    text = re.sub(r"(^|(?<=[。；，]))(\d{1,2})\.(?=[^\d\s])", r"\1\2. ", text)
+    return text
+
+
+def nows(text: str) -> str:
+    return re.sub(r"\s+", "", text or "")
+
+
+def number(text: str) -> str:
+    return text.replace(",", "")
+
+
+@dataclass
+class Measure:
+    measure_id: str
+    line: int
+    name_zh: str = ""
+    lead_agency_zh: str = ""
+    co_agency_zh: str = ""
+    period_roc: str = ""
+    is_new: bool = False
+    expected_benefits_zh: str = ""
+    results_zh: str = ""
+    reduction_10k_t_co2e: str = ""
+    reduction_kind_zh: str = ""
+    reduction_note_zh: str = ""
+    funding: list = field(default_factory=list)  # (source, amount, note)
+    unsure: list = field(default_factory=list)  # (field, reason)
+
+
+def find_annex(lines: list[str], file) -> tuple[int, int]:
+    start = None
+    for i, ln in enumerate(lines):
+        if re.match(r"^\s*附\s*件\s*[、，,:：]", ln) and "執行情形" in nows(ln):
+            start = i
+    if start is None:
+        raise DataError(file, "no annex found (a line '附件、… 執行情形' is missing)")
+    return start, len(lines)
+
+
+def page_header(lines: list[str], start: int, file) -> list[str]:
+    hdr = []
+    for i in range(start + 1, len(lines)):
+        if ID_RE.match(lines[i]):
+            return hdr
+        if lines[i].strip():
+            hdr.append(lines[i].strip())
+    raise DataError(file, f"annex starting at line {start + 1} holds no measure (no line 'N.N.N name')", row=start + 1)
+
+
+def strip_headers(lines, start, hdr):
+    """Return [(line_no, text)] of the annex body, page headers replaced by PB markers."""
+    body = [(i + 1, lines[i].strip()) for i in range(start + 1, len(lines)) if lines[i].strip()]
+    out, k, n = [], 0, len(hdr)
+    while k < len(body):
+        if n and [t for _, t in body[k:k + n]] == hdr:
+            out.append((body[k][0], PB))
+            k += n
+            continue
+        out.append(body[k])
+        k += 1
+    return out
+
+
+def split_agency(pre: str, agencies: list[str]):
+    """pre = name + agency text (spaces removed). Return name, lead, co, ok."""
+    co = ""
+    m = re.search(r"[（(]([^()（）]+)[)）]$", pre)
+    if m and any(m.group(1) == a for a in agencies):
+        co = m.group(1)
+        pre = pre[: m.start()]
+    for a in sorted(agencies, key=len, reverse=True):
+        if pre.endswith(a):
+            return pre[: -len(a)], a, co, True
+    # an agency not in the list: the rightmost known ministry followed by a short unit name
+    ministry = re.compile(r"^.*?(?:部|署|會|院)")
+    heads = sorted({ministry.match(a).group(0) for a in agencies if ministry.match(a)},
+                   key=len, reverse=True)
+    best = None
+    for h in heads:
+        i = pre.rfind(h)
+        if i > 0 and re.fullmatch(r"[\u4e00-\u9fff]{0,8}", pre[i + len(h):]) and (best is None or i > best):
+            best = i
+    if best is not None:
+        return pre[:best], pre[best:], co, False
+    m = re.search(r"([\u4e00-\u9fff]{2,4}(?:部|署|會|院))([\u4e00-\u9fff]{1,8}(?:局|處|會|司|署))?$", pre)
+    if m:
+        return pre[: m.start()], m.group(0), co, False
+    return pre, "", co, False
+
+
+def _amount_at(items, j) -> bool:
+    """items[j] opens a money entry: an amount alone (its source on the next line) or followed by '('."""
+    t = items[j][1]
+    am = re.match(r"^([\d,]+(?:\.\d+)?)\s*(.*)$", t)
+    if not am or not AMOUNT_RE.match(am.group(1)):
+        return False
+    if am.group(2):
+        return am.group(2).startswith(("(", "（"))
+    return j + 1 < len(items) and items[j + 1][1].startswith(("(", "（"))
+
+
+def parse_tail(items, m: Measure, file):
+    """items: [(line, text)] from the first amount line. Fills funding / reduction.
+
+    A page break inside the money cell: the text cells continue first on the new page (in column order),
+    then the money cell. The amounts after the break stay with this measure; the text lines between the
+    break and them are handed back, after the break marker, for the text cells."""
+    k = 0
+    pairs = []  # (amount, [parens], line)
+    rest = []
+    cont = []  # a page break and the text cells' continuation before the money continues
+    while k < len(items):
+        ln, t = items[k]
+        if t == PB:
+            j = next((j for j in range(k + 1, len(items)) if items[j][1] == PB or _amount_at(items, j)), None)
+            reduction_done = pairs and pairs[-1][1] and re.search(r"減碳|潛力|減量", pairs[-1][1][-1])
+            if j is not None and items[j][1] != PB and not reduction_done:
+                m.unsure.append(("funding/reduction",
+                                 f"money and reduction cells split by the page break at line {ln}"))
+                cont += items[k:j]
+                k = j
+                continue
+            rest = items[k:]
+            break
+        if re.fullmatch(r"-(\s+-)*", t):
+            pairs.append(("-", [], ln))
+            k += 1
+            continue
+        am = re.match(r"^([\d,]+(?:\.\d+)?)\s*(.*)$", t)
+        if am and (AMOUNT_RE.match(am.group(1))) and (not am.group(2) or am.group(2).startswith(("(", "（"))):
+            parens, tail = [], am.group(2)
+            k += 1
+            while True:
+                if not tail:
+                    if k < len(items) and items[k][1].startswith(("(", "（")):
+                        tail = items[k][1]
+                        k += 1
+                    else:
+                        break
+                # join an unclosed paren with the following lines
+                while (tail.count("(") + tail.count("（") > tail.count(")") + tail.count("）") and k < len(items)
+                       and items[k][1] != PB):
+                    tail += items[k][1]
+                    k += 1
+                for p in re.findall(r"[（(]([^()（）]*)[)）]", tail):
+                    parens.append(nows(p))
+                tail = ""
+            pairs.append((am.group(1), parens, ln))
+            continue
+        rest = items[k:]
+        break
+    red = None
+    if pairs and pairs[-1][1] and re.search(r"減碳|潛力|減量", pairs[-1][1][-1]):
+        red = pairs.pop()
+    if not pairs:
+        raise DataError(file, f"measure {m.measure_id}: no funding cell (實際經費) found before its reduction",
+                        row=m.line)
+    record_funding(m, pairs)
+    after = []
+    if red:
+        m.reduction_10k_t_co2e = number(red[0])
+        m.reduction_kind_zh = red[1][-1]
+        after = rest
+    else:
+        note_lines = []
+        k = 0
+        while k < len(rest) and rest[k][1] != PB:
+            note_lines.append(rest[k][1])
+            k += 1
+        after = rest[k:]
+        if pairs and pairs[-1][0] == "-" and not note_lines:
+            note_lines = ["-"]
+        m.reduction_note_zh = squash(" ".join(note_lines))
+        if not m.reduction_note_zh:
+            raise DataError(file, f"measure {m.measure_id}: no reduction cell (減碳量) found", row=m.line)
+    return cont + after
+
+
+def record_funding(m: Measure, pairs):
+    """pairs: (amount as printed, [parenthesised texts], line) -> m.funding, with notes and review items."""
+    for amount, parens, ln in pairs:
+        if amount == "-":
+            continue
+        if not parens:
+            m.unsure.append(("funding", f"amount {amount} at line {ln} has no source in parentheses"))
+            m.funding.append(("", number(amount), "no source printed"))
+            continue
+        note = ""
+        if len(parens) > 1:
+            note = ("printed as '" + amount + " " + " ".join(f"({p})" for p in parens)
+                    + "'; the last parenthesis is taken as the source")
+            m.unsure.append(("funding", f"amount {amount} at line {ln} carries several parentheses"))
+        if not note and re.search(r"[、及與和/]", parens[-1]):
+            parts = [x for x in re.split(r"[、及與和/]", parens[-1]) if x]
+            note = f"one amount printed for the {len(parts)} sources together" if len(parts) > 1 else ""
+        m.funding.append((parens[-1], number(amount), note))
+
+
+def parse_text_cells(items, m: Measure, first: str):
+    """Split the 預期效益 / 執行成果 lines. Heuristic; marked unsure when ambiguous.
+
+    On one page the cells come column by column: 預期效益 lines, then 執行成果 lines. After a page break
+    the rest of each cell follows in the same order.
+    """
+    exp, res = [], []
+    cur = exp
+    last_no = 0
+    numbered = bool(re.match(r"^\d{1,2}\.", first)) if first else False
+    seq = ([first] if first else []) + [t for _, t in items]
+    cont = False
+
+    def ended(lst):
+        return bool(lst) and lst[-1].rstrip().endswith(("。", "：", ":"))
+
+    for t in seq:
+        nm = re.match(r"^(\d{1,2})\.\s*\D", t)
+        no = int(nm.group(1)) if nm else None
+        if t == PB:
+            cont = True
+            cur = exp if exp else res
+            m.unsure.append(("expected_benefits_zh/results_zh", "text continued across a page break"))
+            continue
+        both = re.match(r"^(\d{1,2}\.\s*.+?)\s+(1\.\s*.+)$", t)
+        if both and cur is exp and not cont:
+            exp.append(both.group(1))
+            res.append(both.group(2))
+            cur = res
+            last_no = int(re.match(r"\d+", both.group(1)).group(0))
+            continue
+        if cont:
+            if cur is exp:
+                if not ended(exp) or (no is not None and no == last_no + 1):
+                    if no is not None and no == last_no + 1:
+                        last_no = no
+                else:
+                    cur = res
+            cur.append(t)
+            continue
+        if cur is exp:
+            if nm:
+                if no == 1 and exp:
+                    cur = res
+                elif no == last_no + 1:
+                    last_no = no
+            elif exp and ended(exp):
+                cur = res
+            elif exp and not numbered and RESULT_START.match(t):
+                cur = res
+                m.unsure.append(("expected_benefits_zh/results_zh",
+                                 f"執行成果 taken to start at '{t[:12]}' (a report-year phrase inside an"
+                                 " unfinished sentence)"))
+        cur.append(t)
+    m.expected_benefits_zh = squash(" ".join(exp))
+    m.results_zh = squash(" ".join(res))
+    if not m.results_zh:
+        m.unsure.append(("results_zh", "no 執行成果 text separated from 預期效益"))
+
+
+def parse_annex(text: str, file, agencies: list[str]) -> list[Measure]:
+    lines = text.splitlines()
+    start, _ = find_annex(lines, file)
+    hdr = page_header(lines, start, file)
+    body = strip_headers(lines, start, hdr)
+    # blocks
+    blocks, cur = [], None
+    for ln, t in body:
+        mm = ID_RE.match(t) if t != PB else None
+        if mm:
+            cur = [ln, mm.group(1), [(ln, mm.group(2))]]
+            blocks.append(cur)
+        elif cur is not None:
+            cur[2].append((ln, t))
+    measures = []
+    seen = set()
+    for k, (ln, mid, items) in enumerate(blocks):
+        try:
+            measures.append(_measure(ln, mid, items, file, agencies, seen))
+        except DataError as err:
+            if k + 1 < len(blocks):
+                raise
+            # the last measure lacks a cell: the text stops inside it
+            raise DataError(file, f"report cut off inside the last measure: {err.message}", row=err.row) from None
+    if not measures:
+        raise DataError(file, "annex holds no measure", row=start + 1)
+    return measures
+
+
+def _measure(ln, mid, items, file, agencies, seen) -> Measure:
+    m = Measure(mid, ln)
+    if mid in seen:
+        raise DataError(file, f"measure {mid} printed twice", row=ln)
+    seen.add(mid)
+    # period
+    pi = None
+    for j, (_, t) in enumerate(items):
+        if t == PB:
+            continue
+        pm = PERIOD_RE.search(t)
+        if pm:
+            pi, pm_ = j, pm
+            break
+    if pi is None:
+        raise DataError(file, f"measure {mid}: no period (推動期程) found", row=ln)
+    if any(t == PB for _, t in items[:pi]):
+        m.unsure.append(("name_zh/lead_agency_zh", "name or agency cell continued across a page break"))
+    pre = " ".join(t for _, t in items[:pi] if t != PB) + " " + items[pi][1][: pm_.start()]
+    first = items[pi][1][pm_.end():].strip()
+    m.period_roc = re.sub(r"\s|[~～]", lambda x: "-" if x.group(0) in "~～" else "", pm_.group(1))
+    pre = nows(pre)
+    if re.search(r"[（(]新增[)）]", pre):
+        m.is_new = True
+        pre = re.sub(r"[（(]新增[)）]", "", pre)
+    name, lead, co, ok = split_agency(pre, agencies)
+    if not lead:
+        raise DataError(file, f"measure {mid}: no lead agency (主辦機關) found", row=ln)
+    if not ok:
+        m.unsure.append(("lead_agency_zh", f"agency '{lead}' not in the reference list; name/agency split guessed"))
+    m.lead_agency_zh, m.co_agency_zh = lead, co
+    # restore ASCII spaces in the name from the original text
+    raw_name = " ".join(t for _, t in items[:pi] if t != PB) + " " + items[pi][1][: pm_.start()]
+    m.name_zh = _name_from_raw(raw_name, name)
+    rest = items[pi + 1:]
+    ti = None
+    for j, (_, t) in enumerate(rest):
+        if t == PB:
+            continue
+        am = re.match(r"^([\d,]+(?:\.\d+)?)\s*(.*)$", t)
+        nxt = rest[j + 1][1] if j + 1 < len(rest) else ""
+        opens = ("(", "（")
+        if am and AMOUNT_RE.match(am.group(1)) and (am.group(2).startswith(opens)
+                                                    or (not am.group(2) and nxt.startswith(opens))):
+            ti = j
+            break
+        if re.fullmatch(r"-(\s+-)+", t):
+            ti = j
+            break
+    if ti is None:
+        raise DataError(file, f"measure {mid}: no funding cell (實際經費, an amount followed by its source in"
+                              " parentheses) found", row=ln)
+    after = parse_tail(rest[ti:], m, file)
+    # name cell sharing its only line with the agency may continue after a page break
+    cont = [t for _, t in (rest[:ti] + after)]
+    if PB in cont and pi <= 2 and len(items[0][1].split()) >= 2:
+        j = cont.index(PB)
+        if j + 1 < len(cont):
+            seg = cont[j + 1].split(None, 1)
+            if len(seg) == 2 and re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9]+", seg[0]):
+                m.name_zh += seg[0]
+                m.unsure.append(("name_zh", f"name taken as continued after the page break: '{seg[0]}'"))
+                k = [i for i, (_, t) in enumerate(rest[:ti] + after) if t == PB][0] + 1
+                merged = rest[:ti] + after
+                merged[k] = (merged[k][0], seg[1])
+                ti2 = len(rest[:ti])
+                rest = merged[:ti2] + rest[ti:]
+                after = merged[ti2:]
+    if m.reduction_note_zh and not m.reduction_note_zh.endswith(("。", "-")) and PB in [t for _, t in after]:
+        texts = [t for _, t in after]
+        ends = [i for i, t in enumerate(texts[:-1]) if t.rstrip().endswith("。")]
+        if ends and ends[-1] + 1 < len(texts):
+            tail = texts[ends[-1] + 1:]
+            m.reduction_note_zh = squash(m.reduction_note_zh + " " + " ".join(tail))
+            after = after[: ends[-1] + 1]
+            m.unsure.append(("reduction_note_zh",
+                             f"note taken as continued after the page break: '{squash(' '.join(tail))}'"))
+        else:
+            m.unsure.append(("reduction_note_zh", "note may continue after the page break"))
+    parse_text_cells(rest[:ti] + after, m, first)
+    return m
+
+
+def _name_from_raw(raw: str, squashed_name: str) -> str:
+    s = squash(raw)
+    s = re.sub(r"[（(]新增[)）]", "", s)
+    # the squashed name is a prefix of the squashed raw text (agency follows)
+    out, k = "", 0
+    target = squashed_name
+    for ch in s:
+        if k >= len(target):
+            break
+        if ch == " ":
+            out += ch
+            continue
+        if ch == target[k]:
+            out += ch
+            k += 1
+        else:
+            return target
+    return out.strip() if k == len(target) else target
+
+
+MONEY_RX = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(千元|萬元|元)?\s*((?:[（(][^()（）]*[)）]\s*)*)")
+REDUCTION_RX = re.compile(r"^(\d[\d,]*(?:\.\d+)?)(萬公噸(?:CO2e)?|萬噸(?:CO2e)?|公噸(?:CO2e)?|tCO2e)?"
+                          r"[（(]([^()（）]+)[)）]$")
+PERIOD_CELL = re.compile(r"(?:民國)?(\d{2,4})年?(?:[-~～－—–至](?:民國)?(\d{2,4})年?)?")
+
+
+def measures_from_rows(rows, file, agencies: list[str], line_of) -> list[Measure]:
+    """Measures from the annex table's rows (:func:`.layout.annex_rows`): each cell read on its own.
+
+    ``line_of(measure_id)`` is the line of the report's text where the measure starts (for the review)."""
+    measures, seen = [], set()
+    for k, row in enumerate(rows):
+        try:
+            measures.append(_measure_from_cells(row, file, agencies, line_of, seen))
+        except DataError as err:
+            if k + 1 < len(rows):
+                raise
+            raise DataError(file, f"report cut off inside the last measure: {err.message}", row=err.row) from None
+    if not measures:
+        raise DataError(file, "the annex table holds no measure")
+    return measures
+
+
+def _measure_from_cells(row, file, agencies, line_of, seen) -> Measure:
+    from .read import normalise_line  # the same characters as the text (whose changes the review lists)
+
+    row.cells = [[normalise_line(t)[0] for t in cell] for cell in row.cells]
+    for c in (5, 6):  # money and reduction: an amount never follows an amount on the next line, it wrapped
+        joined = []
+        for t in row.cells[c]:
+            if joined and re.search(r"\d[.,]?$", joined[-1]) and re.match(r"\d", t):
+                joined[-1] += t
+            else:
+                joined.append(t)
+        row.cells[c] = joined
+    name = squash(" ".join(row.cells[0]))
+    mm = ID_RE.match(name)
+    mid = mm.group(1)
+    m = Measure(mid, line_of(mid))
+    if mid in seen:
+        raise DataError(file, f"measure {mid} printed twice", row=m.line)
+    seen.add(mid)
+    name = mm.group(2).strip()
+    if re.search(r"[（(]新增[)）]", name):
+        m.is_new = True
+        name = re.sub(r"\s*[（(]新增[)）]\s*", "", name)
+    m.name_zh = name
+    agency = nows(" ".join(row.cells[1]))
+    if not agency:
+        raise DataError(file, f"measure {mid}: no lead agency (主辦機關) cell", row=m.line)
+    co = re.search(r"[（(]([^()（）]+)[)）]$", agency)
+    if co:
+        m.co_agency_zh, agency = co.group(1), agency[: co.start()]
+    m.lead_agency_zh = agency
+    for a in (m.lead_agency_zh, m.co_agency_zh):
+        if a and a not in agencies:
+            m.unsure.append(("lead_agency_zh" if a == m.lead_agency_zh else "co_agency_zh",
+                             f"agency '{a}' not in the reference list"))
+    period = nows(" ".join(row.cells[2]))
+    pm = PERIOD_CELL.fullmatch(period)
+    if not pm:
+        raise DataError(file, f"measure {mid}: no period (推動期程) cell: '{period}'", row=m.line)
+    # ROC years as the transcription keeps them; a Gregorian year (2022) is turned into its ROC year
+    roc = [str(roc_year(int(y)) if len(y) == 4 else int(y)) for y in pm.groups() if y]
+    m.period_roc = "-".join(roc)
+    if any(len(y) == 4 for y in pm.groups() if y) or not re.fullmatch(r"\d+(?:-\d+)?", period):
+        m.unsure.append(("period_roc", f"printed '{period}', written '{m.period_roc}'"))
+    m.expected_benefits_zh = squash(" ".join(row.cells[3]))
+    m.results_zh = squash(" ".join(row.cells[4]))
+    if not m.results_zh:
+        m.unsure.append(("results_zh", "the 執行成果 cell is empty"))
+    money = " ".join(row.cells[5]).strip()
+    if not money:
+        raise DataError(file, f"measure {mid}: no funding cell (實際經費) found", row=m.line)
+    pairs = []
+    if re.fullmatch(r"[-–—\s]+", money):
+        pairs.append(("-", [], m.line))
+    else:
+        pos = 0
+        for am in MONEY_RX.finditer(money):
+            if money[pos:am.start()].strip():
+                m.unsure.append(("funding", f"text in the money cell not read: '{money[pos:am.start()].strip()}'"))
+            if am.group(2) and am.group(2) != "萬元":
+                m.unsure.append(("funding", f"amount {am.group(1)} printed in {am.group(2)}, written as printed"
+                                            " (annex_funding.csv is in 萬元): convert it"))
+            pairs.append((am.group(1), [nows(p) for p in re.findall(r"[（(]([^()（）]*)[)）]", am.group(3))], m.line))
+            pos = am.end()
+        if money[pos:].strip() or not pairs:
+            raise DataError(file, f"measure {mid}: the money cell (實際經費) reads '{money}', not amounts with"
+                                  " their sources", row=m.line)
+    record_funding(m, pairs)
+    red = " ".join(row.cells[6]).strip()
+    rm = REDUCTION_RX.match(nows(red))
+    if rm:
+        m.reduction_10k_t_co2e, m.reduction_kind_zh = number(rm.group(1)), rm.group(3)
+        if rm.group(2) and not rm.group(2).startswith("萬"):
+            m.unsure.append(("reduction_10k_t_co2e", f"printed in {rm.group(2)}, written as printed (the file is in"
+                                                     " 萬公噸CO2e): convert it"))
+    else:
+        m.reduction_note_zh = squash(red)
+        if not m.reduction_note_zh:
+            raise DataError(file, f"measure {mid}: no reduction cell (減碳量) found", row=m.line)
+    for page, cols in row.continued:
+        m.unsure.append((", ".join(cols), f"row continued on page {page} after a page break (joined by position)"))
+    return m

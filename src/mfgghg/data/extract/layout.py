@@ -1,0 +1,391 @@
+"""The annex table of a PDF, read by position: each measure's seven cells.
+
+- **Columns from the header row, however its titles wrap.** The header is the run of lines whose every
+  word is a piece of a known column title (:data:`COLUMNS`, each title in the forms reports print, compared
+  without spaces and brackets: 主(協) over 辦機關, 主(協)辦機關, 主辦機關, …). Its words are stacked into
+  bands (words overlapping in x), and each band is matched to the column whose title it spells.
+- **Cell boundaries.** Where the table is ruled, the columns and rows are those of the cells pdfplumber's
+  table finder builds from the ruling lines (``pdfplumber.table``: edges merged, intersections, cells); where
+  it is not, a column boundary is the x between two titles that the fewest words of the page's body cross,
+  and a row starts at each line whose first cell starts with a measure id.
+- **Header rows, page numbers and footers dropped.** Every page's repeated header row and what is above it
+  are not body; a last line set apart at the page's foot that is a page number, or that repeats on other
+  pages' feet, is a footer.
+- **Rows split across a page are joined**: a row whose first cell holds no measure id continues the row
+  before it, cell by cell (amounts with their sources stay in the money cell, text in its own column).
+
+:func:`annex_rows` returns None where no page has such a header: the caller then reads the annex from the
+text by the heuristic of :mod:`.annex` and says so in the review.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+ID_AT_START = re.compile(r"^[1-9]\d?\.[1-9]\d?\.[1-9]\d?(?![\d.])")
+
+# column -> the titles reports print for it (compared by _key: no spaces, brackets, dashes or slashes)
+COLUMNS = (
+    ("name_zh", ("行動方案-具體措施或計畫", "具體措施或計畫", "具體措施", "措施或計畫", "具體措施名稱", "措施名稱",
+                 "計畫名稱", "行動方案")),
+    ("agency", ("主(協)辦機關", "主(協)/辦機關", "主/協辦機關", "主辦(協辦)機關", "主辦機關(協辦機關)", "主辦機關",
+                "協辦機關", "執行機關", "辦理機關", "主辦單位", "執行單位")),
+    ("period_roc", ("推動期程", "執行期程", "實施期程", "預定期程", "期程", "執行期間")),
+    ("expected_benefits_zh", ("預期效益", "預期目標", "預期成效")),
+    ("results_zh", ("執行成果", "執行情形", "辦理情形", "執行成效")),
+    ("funding", ("實際經費(萬元)", "實際經費(萬元)", "實際執行經費(萬元)", "執行經費(萬元)", "經費(萬元)", "實際經費",
+                 "執行經費", "經費")),
+    ("reduction", ("減碳量(萬公噸CO2e)", "減碳量(萬噸CO2e)", "減碳量(萬公噸)", "減碳量", "減量效益(萬公噸CO2e)",
+                   "溫室氣體減量(萬公噸CO2e)", "減碳效益")),
+)
+NCOL = len(COLUMNS)
+HEADING = re.compile(r"^(?:[一二三四五六七八九十]+|[壹貳參肆伍陸柒捌玖拾]+)\s*[、.．]"
+                     r"|^[(（][一二三四五六七八九十]+[)）]")
+PAGE_NO = re.compile(r"^(?:[-–—]\s*)?(?:第\s*)?[0-9ivxlcIVXLC]{1,4}(?:\s*頁)?(?:\s*[-–—])?(?:\s*/\s*\d{1,4})?$")
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\s()\[\]\-‐‑–—─/、:：.]", "", unicodedata.normalize("NFKC", text))
+
+
+_FORMS = [[_key(f) for f in forms] for _, forms in COLUMNS]
+
+
+def _fragment(text: str) -> bool:
+    k = _key(text)
+    return bool(k) and any(k in f for forms in _FORMS for f in forms)
+
+
+@dataclass
+class Line:
+    top: float
+    bottom: float
+    words: list
+
+    @property
+    def text(self):
+        return " ".join(w.text for w in self.words)
+
+
+def lines_of(words, tol=0.5) -> list[Line]:
+    """Words grouped into lines (tops within ``tol`` of a word's height, or a word's middle within the line),
+    each line's words in x order."""
+    out: list[Line] = []
+    for w in sorted(words, key=lambda w: (w.top, w.x0)):
+        mid = (w.top + w.bottom) / 2  # a smaller word (a subscript) on the line: its middle within the line
+        if out and (w.top - out[-1].top <= tol * max(w.bottom - w.top, 1.0) or out[-1].top <= mid <= out[-1].bottom):
+            out[-1].words.append(w)
+            out[-1].bottom = max(out[-1].bottom, w.bottom)
+        else:
+            out.append(Line(w.top, w.bottom, [w]))
+    for ln in out:
+        ln.words.sort(key=lambda w: w.x0)
+    return out
+
+
+@dataclass
+class Header:
+    bands: list  # per title band, left to right: (x0, x1)
+    columns: list  # per band: the index in COLUMNS it is the title of, None for a column not read
+    titles: list  # per band: its title as printed
+    top: float
+    bottom: float
+
+
+def find_header(lines: list[Line]) -> Header | None:
+    """The column header: consecutive lines of title pieces whose stacked bands spell the seven titles."""
+    for i, ln in enumerate(lines):
+        known = sum(_fragment(w.text) for w in ln.words)
+        others = [w for w in ln.words if not _fragment(w.text)]  # a column not read (備註, 項次): short titles
+        if known < 3 or len(others) > 2 or any(len(_key(w.text)) > 6 for w in others):
+            continue
+        block = [ln]
+        for nxt in lines[i + 1:]:
+            h = max(nxt.bottom - nxt.top, 1.0)
+            if nxt.top - block[-1].bottom > 1.2 * h or not all(_fragment(w.text) for w in nxt.words):
+                break
+            block.append(nxt)
+        header = _match(block)
+        if header:
+            return header
+    return None
+
+
+def _match(block: list[Line]) -> Header | None:
+    words = sorted((w for ln in block for w in ln.words), key=lambda w: w.x0)
+    bands: list[list] = []
+    for w in words:  # stacked words: overlapping in x
+        if bands and w.x0 < bands[-1][1] - 0.5:
+            bands[-1][1] = max(bands[-1][1], w.x1)
+            bands[-1][2].append(w)
+        else:
+            bands.append([w.x0, w.x1, [w]])
+    cols = []
+    for x0, x1, ws in bands:
+        title = "".join(w.text for w in sorted(ws, key=lambda w: (w.top, w.x0)))
+        k = _key(title)
+        best, score = None, 0
+        for c, forms in enumerate(_FORMS):
+            for f in forms:
+                s = len(f) + 100 if f == k else (len(k) if k in f else (len(f) if f in k else 0))
+                if s > score:
+                    best, score = c, s
+        cols.append((best, x0, x1, title))
+    merged: list[list] = []
+    for c, x0, x1, title in cols:
+        if merged and c is not None and merged[-1][0] == c:
+            merged[-1][2] = x1
+            merged[-1][3] += title
+        else:
+            merged.append([c, x0, x1, title])
+    found = [c for c, _, _, _ in merged if c is not None]
+    if sorted(found) != list(range(NCOL)):  # every column once, in whatever order the report prints them
+        return None
+    return Header([(x0, x1) for _, x0, x1, _ in merged], [c for c, _, _, _ in merged], [t for *_, t in merged],
+                  min(ln.top for ln in block), max(ln.bottom for ln in block))
+
+
+def _ruled_grid(rules, top: float):
+    """Column x positions and row y positions of the cells pdfplumber's table finder builds from the
+    ruling lines below ``top`` (the header's top); (None, None) where the page is not ruled."""
+    from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
+
+    edges = []
+    for x0, t, x1, b in rules:
+        if b < top - 2:
+            continue
+        if x1 - x0 > b - t:
+            y = (t + b) / 2
+            edges.append({"x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0,
+                          "orientation": "h", "object_type": "line"})
+        else:
+            x = (x0 + x1) / 2
+            edges.append({"x0": x, "x1": x, "top": t, "bottom": b, "width": 0, "height": b - t,
+                          "orientation": "v", "object_type": "line"})
+    if len(edges) < 4:
+        return None, None
+    edges = merge_edges(edges, 3, 3, 3, 3)
+    cells = intersections_to_cells(edges_to_intersections(edges, 3, 3))
+    tables = cells_to_tables(cells)
+    if not tables:
+        return None, None
+    table = max(tables, key=len)
+    xs = sorted({round(c[0], 1) for c in table} | {round(c[2], 1) for c in table})
+    return xs, table
+
+
+def _boundaries(header: Header, body_words, xs) -> list[float]:
+    """x where column k + 1 starts, k = 0..5: a rule between the two titles, else the x there that the
+    fewest body words cross (the middle of the widest such gap)."""
+    out = []
+    for (_, a1), (b0, _) in zip(header.bands, header.bands[1:]):
+        lo, hi = a1 - 0.5, b0 + 0.5
+        rule = [x for x in (xs or []) if lo <= x <= hi]
+        if rule:
+            out.append(rule[len(rule) // 2])
+            continue
+        if hi - lo < 1:
+            out.append((a1 + b0) / 2)
+            continue
+        steps = max(int((hi - lo) / 0.25), 1)
+        counts = [0] * (steps + 1)
+        for w in body_words:
+            i0, i1 = int((w.x0 - lo) / 0.25), int((w.x1 - lo) / 0.25)
+            if i1 < 0 or i0 > steps:
+                continue
+            for i in range(max(i0, 0), min(i1, steps) + 1):
+                counts[i] += 1
+        least = min(counts)
+        best, run, start = (0, 0), 0, 0
+        for i, c in enumerate(counts + [least + 1]):
+            if c == least:
+                if run == 0:
+                    start = i
+                run += 1
+            else:
+                if run > best[1]:
+                    best = (start, run)
+                run = 0
+        out.append(lo + (best[0] + best[1] / 2) * 0.25)
+    return out
+
+
+@dataclass
+class Row:
+    page: int
+    line_top: float
+    cells: list = field(default_factory=lambda: [[] for _ in range(NCOL)])  # per column: printed lines
+    continued: list = field(default_factory=list)  # [(page, columns that continue there)]
+
+    def text(self, c: int) -> str:
+        return "\n".join(self.cells[c])
+
+
+def _cell_lines(words) -> list[str]:
+    """A cell's printed lines. A number the word processor wrapped (a full line ending in a digit, the next
+    starting with one) is joined back: 「累積盤查輔導 4」 over 「8 家次」 is 48 家次."""
+    lines = lines_of(words)
+    if not lines:
+        return []
+    right = max(ln.words[-1].x1 for ln in lines)
+    out = [lines[0].text]
+    for prev, ln in zip(lines, lines[1:]):
+        em = max(prev.bottom - prev.top, 1.0)
+        if (re.search(r"\d[.,]?$", out[-1]) and re.match(r"\d", ln.text) and prev.words[-1].x1 > right - em
+                and out[-1]):
+            out[-1] += ln.text
+        else:
+            out.append(ln.text)
+    return out
+
+
+def _masked(line: Line) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s", "", line.text))
+
+
+def _running_head(lines: list[Line], heads: dict) -> int:
+    """How many first lines are a running head: repeated at other pages' tops, set apart, not column titles."""
+    n = 0
+    while len(lines) - n >= 2:
+        ln, below = lines[n], lines[n + 1]
+        apart = below.top - ln.bottom > 0.6 * max(ln.bottom - ln.top, 1.0)
+        titles = sum(_fragment(w.text) for w in ln.words) >= 3
+        if apart and not titles and heads.get(_masked(ln), 0) >= 2:
+            n += 1
+            continue
+        break
+    return n
+
+
+def _edges(laid) -> tuple[dict, dict]:
+    """How often each first and each last line (digits masked) stands at a page's top and foot."""
+    heads: dict = {}
+    feet: dict = {}
+    for ls in laid:
+        if ls:
+            heads[_masked(ls[0])] = heads.get(_masked(ls[0]), 0) + 1
+            feet[_masked(ls[-1])] = feet.get(_masked(ls[-1]), 0) + 1
+    return heads, feet
+
+
+def _footer(lines: list[Line], feet: dict, width: float) -> int:
+    """How many last lines are a footer: set apart at the foot, and a page number in the middle of the
+    page or a line repeated on other pages' feet."""
+    n = 0
+    while len(lines) - n >= 1:
+        ln = lines[-1 - n]
+        above = lines[-2 - n] if len(lines) - n >= 2 else None  # (a page holding its footer alone)
+        apart = above is None or ln.top - above.bottom > 0.6 * max(ln.bottom - ln.top, 1.0)
+        middle = abs((ln.words[0].x0 + ln.words[-1].x1) / 2 - width / 2) < 0.1 * width
+        if apart and (PAGE_NO.match(ln.text.strip()) and middle or feet.get(_masked(ln), 0) >= 2):
+            n += 1
+            continue
+        break
+    return n
+
+
+def annex_rows(pages, first: int):
+    """(rows, how, titles not read, lines across the columns, {column: title as printed}) of the annex
+    table from page index ``first`` on; None where no header is found.
+
+    ``how`` is 'ruled' when every page's cells came from ruling lines, 'positions' when some came from
+    word positions alone. A line whose words cross a column boundary (a heading row spanning the table,
+    a note under it) is not a cell: it is returned as (page, text) for the review."""
+    laid = []
+    for pg in pages[first:]:
+        laid.append((pg, lines_of(pg.words)))
+    heads, feet = _edges([ls for _, ls in laid])
+    rows: list[Row] = []
+    skipped: set = set()
+    spanning: list = []
+    first_header = None
+    header = None
+    ruled_all = True
+    found = False
+    for pg, ls in laid:
+        h = find_header(ls)
+        if h is not None:
+            header, found = h, True
+            first_header = first_header or h
+            body_lines = [ln for ln in ls if ln.top > h.bottom + 0.5]
+        elif header is not None:  # no header row on this page: the last one's columns
+            body_lines = ls[_running_head(ls, heads):]
+        else:
+            continue
+        skipped |= {t for c, t in zip(header.columns, header.titles) if c is None}
+        body_lines = body_lines[: len(body_lines) - _footer(body_lines, feet, pg.width)]
+        words = [w for ln in body_lines for w in ln.words]
+        if not words:
+            continue
+        xs, table = _ruled_grid(pg.rules, header.top)
+        if table is not None and max(c[3] for c in table) <= header.bottom + 2:
+            table = None  # only the header row is ruled: the body is read by word positions (its rules kept)
+        if table is not None:  # words outside the ruled table (notes below it) are not cells
+            x_lo, x_hi = min(c[0] for c in table), max(c[2] for c in table)
+            y_lo, y_hi = min(c[1] for c in table), max(c[3] for c in table)
+            words = [w for w in words if x_lo - 2 <= (w.x0 + w.x1) / 2 <= x_hi + 2 and y_lo - 2 <= w.top <= y_hi + 2]
+        else:
+            ruled_all = False
+        bounds = _boundaries(header, words, xs)
+
+        # a line across the columns (a pillar's heading row, a note), or a numbered heading alone in the first
+        # column (「一、輔導產業…」, narrow enough to fit it), is no cell: left out, and listed
+        first_right = bounds[min(header.columns.index(0), len(bounds) - 1)]
+        across = [ln for ln in lines_of(words)
+                  if any(w.x0 < b - 3 and w.x1 > b + 3 for w in ln.words for b in bounds)
+                  or HEADING.match(ln.text) and all(w.x1 <= first_right + 3 for w in ln.words)]
+        spanning += [(pg.number, ln.text) for ln in across]
+        drop = {id(w) for ln in across for w in ln.words}
+        words = [w for w in words if id(w) not in drop]
+        if not words:
+            continue
+
+        def col(w, columns=header.columns, bounds=bounds):  # its COLUMNS index (None: a column not read)
+            return columns[sum(w.x0 + 0.75 >= b for b in bounds)]
+
+        # row starts: the rules across the first column, else the lines of the first column opening with an id;
+        # a ruled band holding several ids (rules under the header and at the foot only) splits at each further id
+        ids = sorted({w.top - 0.5 for w in words if col(w) == 0 and ID_AT_START.match(w.text)})
+        starts = []
+        if table is not None:
+            b0 = header.bands[header.columns.index(0)]
+            c0 = (b0[0] + b0[1]) / 2
+            starts = sorted({round(c[1], 1) for c in table if c[0] <= c0 <= c[2] and c[1] > header.bottom - 1})
+            inner = []
+            for a, b in zip(starts, starts[1:] + [float("inf")]):
+                inner += [t for t in ids if a <= t < b][1:]
+            starts = sorted(set(starts) | set(inner))
+        if not starts:
+            starts = ids
+        if not starts or starts[0] > min(w.top for w in words):
+            starts = [min(w.top for w in words) - 1] + starts
+        bands = list(zip(starts, starts[1:] + [float("inf")]))
+        for a, b in bands:
+            ws = [w for w in words if a <= w.top < b]
+            if not ws:
+                continue
+            cells = [_cell_lines([w for w in ws if col(w) == c]) for c in range(NCOL)]
+            if cells[0] and ID_AT_START.match(cells[0][0]):
+                rows.append(Row(pg.number, min(w.top for w in ws), cells))
+            elif rows:  # the row before continues here (after a page break, or in a sub-row)
+                prev = rows[-1]
+                if prev.page != pg.number:
+                    prev.continued.append((pg.number, [COLUMNS[c][0] for c in range(NCOL) if cells[c]]))
+                for c in range(NCOL):
+                    prev.cells[c] += cells[c]
+    if not found:
+        return None
+    titles = {COLUMNS[c][0]: t for c, t in zip(first_header.columns, first_header.titles) if c is not None}
+    return rows, "ruled" if ruled_all else "positions", sorted(skipped), spanning, titles
+
+
+def strip_footers(pages) -> None:
+    """Drop each page's running head and footer lines (page number, repeated line) from its text, in place."""
+    laid = [lines_of(pg.words) for pg in pages]
+    heads, feet = _edges(laid)
+    for pg, ls in zip(pages, laid):
+        top, foot = _running_head(ls, heads), _footer(ls, feet, pg.width)
+        if top or foot:
+            pg.text = "\n".join(ln.text for ln in ls[top: len(ls) - foot])

@@ -1,0 +1,240 @@
+"""One draft: load the report, process it into the raw tables, save the folder (all or nothing)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from mfgghg.data.paths import normalize_year, roc_year
+from mfgghg.errors import DataError, MfgGhgError, ParameterError
+
+from .annex import MEASURE_ID, find_annex, measures_from_rows, parse_annex
+from .layout import annex_rows
+from .netzero import companies, strategy_directions
+from .read import Report, read_report, read_rows
+from .tables import budget_table, counts_table, emissions_table, goal_candidates, results_table
+from .text import headlines, highlight_cases, paragraphs
+from .write import render, write_folder
+
+
+def _root() -> Path:
+    from mfgghg.data.paths import repo_root
+
+    return repo_root()
+
+
+def previous_folder(year: int, given):
+    if given:
+        p = Path(given)
+        if not p.is_dir():
+            raise DataError(p, "previous year's folder not found")
+        return p
+    raw = _root() / "data" / "raw"
+    years = sorted(int(d.name) for d in raw.glob("[0-9][0-9][0-9][0-9]") if d.is_dir() and int(d.name) < year
+                   and (d / "annex_measures.csv").exists())
+    return raw / str(years[-1]) if years else None
+
+
+def agencies(prev) -> list[str]:
+    """The agencies known: the shared reference list (read as a data package) and the previous year's annex."""
+    from mfgghg.data.package import read_package
+
+    ref = read_package(_root() / "data" / "reference")
+    out = list(ref["agencies"].data["agency_zh"].dropna())
+    if prev:
+        for r in read_rows(prev / "annex_measures.csv"):
+            out += [r["lead_agency_zh"], r["co_agency_zh"]]
+    return sorted({a for a in out if a})
+
+
+TITLE_YEAR = re.compile(r"(\d{2,3})\s*年\s*(?:度\s*)?[^\n]{0,40}?執\s*行\s*成\s*果\s*報\s*告")
+ANNEX_YEAR = re.compile(r"^\s*附\s*件\s*[、，,:：]\s*(\d{2,3})\s*年")
+
+
+def report_year(text: str, file) -> tuple[int | None, str]:
+    """The report year the report states (Gregorian), and where: its title (in the first lines) and the
+    annex heading 「附件、110 年…」; None when it states none. Two different years are refused."""
+    lines = text.split("\n")
+    found = []
+    for i, ln in enumerate(lines[:60]):
+        m = TITLE_YEAR.search(ln)
+        if m and "附" not in ln[: m.start()]:
+            found.append((normalize_year(int(m.group(1))), f"its title, line {i + 1}"))
+            break
+    for i, ln in enumerate(lines):
+        m = ANNEX_YEAR.match(ln)
+        if m and "執行情形" in re.sub(r"\s", "", ln):
+            found.append((normalize_year(int(m.group(1))), f"its annex heading, line {i + 1}"))
+    years = {y for y, _ in found}
+    if len(years) > 1:
+        raise DataError(file, "the report states two years: " + ", ".join(f"{y} (ROC {roc_year(y)}) in {w}"
+                                                                         for y, w in found))
+    return (found[0] if found else (None, ""))
+
+
+def read_annex(report: Report, known: list[str]) -> tuple[list, str, list[dict]]:
+    """The measures, how they were read ('ruled', 'positions' or 'text') and review items."""
+    lines = report.text.split("\n")
+    if report.pages is not None:
+        start, _ = find_annex(lines, report.file)
+        first = next((i for i, p in enumerate(report.pages)
+                      if any(re.match(r"^\s*附\s*件\s*[、，,:：]", ln) and "執行情形" in re.sub(r"\s", "", ln)
+                             for ln in p.text.split("\n"))), None)
+        laid = annex_rows(report.pages, first) if first is not None else None
+        if laid is not None and laid[0]:
+            rows, how, skipped, spanning, titles = laid
+            notes = [{"file": "annex_measures.csv", "row": "", "field": "all", "line": start + 1,
+                      "reason": f"annex column '{t}' is not one the extractor reads: its cells were not drafted"}
+                     for t in skipped]
+            notes += [{"file": "annex_measures.csv", "row": "", "field": "all", "line": start + 1,
+                       "reason": f"a heading or a line across the annex's columns on page {page} is not a cell,"
+                                 f" left out: '{t}'"}
+                      for page, t in spanning]
+            units = {"funding": ("annex_funding.csv", "amount_10k_twd", "萬元", r"千元|百萬元|億元|\(元\)|（元）"),
+                     "reduction": ("annex_measures.csv", "reduction_10k_t_co2e", "萬公噸CO2e",
+                                   r"(?<!萬)公噸|tCO2e|千公噸|百萬公噸")}
+            for col, (fname, fld, unit, other) in units.items():
+                if re.search(other, titles.get(col, "")):
+                    notes.append({"file": fname, "row": "", "field": fld, "line": start + 1,
+                                  "reason": f"the annex column is titled '{titles[col]}': its amounts are written as"
+                                            f" printed, the file's unit is {unit}: convert them"})
+            at = {}
+            for i in range(start, len(lines)):
+                m = re.match(rf"^\s*({MEASURE_ID})(?![\d.])", lines[i])
+                if m and m.group(1) not in at:
+                    at[m.group(1)] = i + 1
+            try:
+                return measures_from_rows(rows, report.file, known, lambda mid: at.get(mid, start + 1)), how, notes
+            except DataError as err:
+                if "cut off" in err.message:
+                    raise
+                # a cell the layout could not read: the text heuristic may; if it cannot either, the cell's error
+                try:
+                    measures = parse_annex(report.text, report.file, known)
+                except DataError:
+                    raise err from None
+                return measures, "text", [{"file": "annex_measures.csv", "row": "", "field": "all", "line": start + 1,
+                                           "reason": f"the annex table could not be read by position ({err.message}):"
+                                                     " it was read from its text by the heuristic; check every cell"
+                                                     " against the PDF"}]
+        note = [{"file": "annex_measures.csv", "row": "", "field": "all",
+                 "reason": "no annex column header found on the PDF's pages: the annex was read from its text by the"
+                           " heuristic; check every text cell against the PDF", "line": start + 1}]
+        return parse_annex(report.text, report.file, known), "text", note
+    return parse_annex(report.text, report.file, known), "text", []
+
+
+def count_items(res: dict, file) -> list[dict]:
+    """Tables 2 and 3 against the annex: a total that differs is a review item (the report contradicts
+    itself); a pillar Table 2 counts that the annex does not reach at all means the report is cut off."""
+    ms = res["measures"]
+    n = len(ms)
+    items = []
+    for key, nm, fname in (("t2", "表 2", "published_table2_by_pillar.csv"),
+                           ("t3", "表 3", "published_table3_by_ministry.csv")):
+        tot = [r for r in res[key] if r["row_zh"] == "總計"]
+        if tot and tot[0]["c_total"] and int(tot[0]["c_total"]) != n:
+            items.append({"file": fname, "row": "總計", "field": "c_total",
+                          "reason": f"{nm} counts {tot[0]['c_total']} measures, the annex holds {n}: the report"
+                                    " contradicts itself (both kept as printed)", "line": tot[0]["_line"]})
+    pillars = [r for r in res["t2"] if r["row_zh"] != "總計"]
+    reached = {int(m.measure_id.split(".")[0]) for m in ms}
+    last = max(reached) if reached else 0
+    missing = [k for k, r in enumerate(pillars, 1) if k > last and r["c_total"] and int(r["c_total"]) > 0]
+    if missing:
+        tot = [r for r in res["t2"] if r["row_zh"] == "總計"]
+        counted = f"{tot[0]['c_total']} measures" if tot else "measures"
+        k = missing[0]
+        raise DataError(file, f"report cut off: 表 2 counts {counted} ({pillars[k - 1]['c_total']} in pillar {k},"
+                              f" {pillars[k - 1]['row_zh']}), the annex holds {n} and none of pillar {k}"
+                              f" (last measure {ms[-1].measure_id}, line {ms[-1].line})", row=pillars[k - 1]["_line"])
+    return items
+
+
+def change_items(report: Report, measures) -> list[dict]:
+    """Each character normalised (read.normalise) as a review item, placed at the measure whose lines hold it."""
+    starts = sorted((m.line, m) for m in measures)
+    out = []
+    for line, printed, normal in report.changes:
+        at = [m for ln, m in starts if ln <= line]  # the measure whose lines hold it, if in the annex
+        m = at[-1] if at else None
+        file, row, fld = "report", "", "text"
+        if m is not None:
+            file, row = "annex_measures.csv", m.measure_id
+            fld = next((c for c in ("name_zh", "lead_agency_zh", "co_agency_zh", "expected_benefits_zh", "results_zh",
+                                    "reduction_note_zh", "reduction_10k_t_co2e") if normal in str(getattr(m, c))), "")
+            if not fld and any(normal.replace(",", "") == a for _, a, _ in m.funding):
+                file, fld = "annex_funding.csv", "amount_10k_twd"
+            fld = fld or "text"
+        out.append({"file": file, "row": row, "field": fld,
+                    "reason": f"characters normalised: printed '{printed}', written '{normal}'", "line": line})
+    return out
+
+
+def extract(report: Report, year: int, prev) -> dict:
+    """Everything to write, as rows per table; raises DataError on unusable input."""
+    text, file = report.text, report.file
+    lines = text.splitlines()
+    measures, how, items = read_annex(report, agencies(prev))
+    t2 = counts_table(lines, 2, "pillar")
+    t3 = counts_table(lines, 3, "ministry_zh")
+    t5 = budget_table(lines)
+    t6 = emissions_table(lines)
+    res = {"measures": measures, "t2": t2, "t3": t3}
+    items += count_items(res, file)
+    items += change_items(report, measures)
+    pillars = []
+    for r in t2:
+        if r["row_zh"] == "總計":
+            r["pillar"] = "total"
+        else:
+            pillars.append({"pillar": str(len(pillars) + 1), "name_zh": r["row_zh"]})
+            r["pillar"] = str(len(pillars))
+    for r in t3:
+        r["ministry_zh"] = "total" if r["row_zh"] == "總計" else r["row_zh"]
+    pmap = {p["name_zh"]: p["pillar"] for p in pillars}
+    for r in t5:
+        r["pillar"] = "total" if r["row_zh"] == "總計" else pmap.get(r["row_zh"], "")
+    t4 = results_table(lines, pillars)
+    paras = paragraphs(lines, find_annex(lines, file)[0])
+    keyed, candidates = headlines(paras, text, year)
+    directions = strategy_directions(paras)
+    listed, listed_remark = companies(paras, directions)
+    return {"measures": measures, "annex_how": how, "review_items": items, "t4": t4, "t2": t2, "t3": t3, "t5": t5,
+            "t6": t6, "pillars": pillars, "headlines": keyed, "headline_candidates": candidates,
+            "cases": highlight_cases(paras), "goals": goal_candidates(measures), "netzero_directions": directions,
+            "netzero_companies": listed, "netzero_companies_remark": listed_remark}
+
+
+def draft(report, out, year=None, force: bool = False, previous=None) -> tuple[int, Path]:
+    """Draft the raw folder ``out`` from ``report``; (files written, out). Raises MfgGhgError with one line.
+
+    ``year`` (Gregorian or ROC) must agree with the year the report states; without it the report's own
+    year is used. Nothing is written unless the whole draft succeeded."""
+    report_path, out = Path(report), Path(out)
+    try:
+        if out.exists() and (not out.is_dir() or any(out.iterdir())) and not force:
+            raise DataError(out, "output folder exists and is not empty (use --force to write into it)")
+        given = normalize_year(year) if year is not None else None
+        rep = read_report(report_path)
+        stated, where = report_year(rep.text, report_path)
+        if given is not None and stated is not None and given != stated:
+            raise ParameterError(f"{report_path}: --year {given} (ROC {roc_year(given)}), but the report is for"
+                                 f" {stated} (ROC {roc_year(stated)}, {where})")
+        year = given if given is not None else stated
+        if year is None:
+            raise DataError(report_path, "the report states no year (no title '… 年 … 執行成果報告', no annex heading"
+                                         " '附件、N 年 …'): give --year")
+        prev = previous_folder(year, previous)
+        res = extract(rep, year, prev)
+        files = render(res, prev, year)
+        write_folder(files, out)
+    except MfgGhgError:
+        raise
+    except (UnicodeError, ValueError, IndexError, KeyError, AttributeError, TypeError) as err:
+        # a shape of report the draft extractor does not handle: still one line, nothing written
+        raise DataError(report_path,
+                        f"the extractor could not read this report ({type(err).__name__}: {err})") from None
+    except OSError as err:
+        raise DataError(getattr(err, "filename", "") or out, err.strerror or str(err)) from None
+    return len(files), out

@@ -1,0 +1,222 @@
+"""Reading the report: a text export (UTF-8 with or without BOM, Big5/CP950) or a PDF's text layer.
+
+A PDF is read with pypdfium2 (PDFium, the library pdfplumber renders with): each page's characters
+with their boxes, grouped into words, the words into lines (the page's text), and its ruling lines (thin
+path objects) for the annex's layout (:mod:`.layout`). PDFium reads a 60-page report in a fraction of a second,
+where pdfminer needs several.
+
+Characters are normalised here, once, for both routes (:func:`normalise`): full-width digits and the
+punctuation inside numbers (１，３５０．５ → 1,350.5), and compatibility ideographs and Kangxi radicals
+(⼯ → 工, by NFKC on those characters only: full-width Chinese punctuation stays as printed). Every change
+is kept, with its line, for review.csv.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mfgghg.errors import DataError
+
+
+@dataclass
+class Word:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+
+@dataclass
+class Page:
+    number: int  # 1-based
+    width: float
+    height: float
+    text: str  # PDFium's text of the page, lines split at "\n"
+    words: list = field(default_factory=list)  # [Word], top-down coordinates
+    rules: list = field(default_factory=list)  # [(x0, top, x1, bottom)] of thin path objects (ruling lines)
+
+
+@dataclass
+class Report:
+    file: Path
+    text: str
+    pages: list | None = None  # [Page] for a PDF
+    changes: list = field(default_factory=list)  # (line, printed, normalised) from normalise()
+
+
+# --------------------------------------------------------------------------- characters
+
+_FW_NUMBER = re.compile(r"[0-9０-９][0-9０-９,，.．]*[0-9０-９]|[０-９]")
+_FW = str.maketrans("０１２３４５６７８９，．", "0123456789,.")
+
+
+def _compat(ch: str) -> bool:
+    o = ord(ch)
+    return 0x2F00 <= o <= 0x2FDF or 0x2E80 <= o <= 0x2EFF or 0xF900 <= o <= 0xFAFF or 0x2F800 <= o <= 0x2FA1F
+
+
+def normalise_line(line: str) -> tuple[str, list[tuple[str, str]]]:
+    """One line with its numbers in ASCII digits and its compatibility ideographs unified; the changes made."""
+    changes = []
+
+    def num(m):
+        s = m.group(0)
+        if not re.search(r"[０-９，．]", s) or not re.search(r"[０-９]", s):
+            return s
+        t = s.translate(_FW)
+        changes.append((s, t))
+        return t
+
+    out = _FW_NUMBER.sub(num, line)
+    if any(_compat(ch) for ch in out):
+        fixed = "".join(unicodedata.normalize("NFKC", ch) if _compat(ch) else ch for ch in out)
+        words = [w for w in re.findall(r"[^\s，。、；：()（）]+", out) if any(_compat(c) for c in w)]
+        changes += [(w, "".join(unicodedata.normalize("NFKC", c) if _compat(c) else c for c in w)) for w in words]
+        out = fixed
+    return out, changes
+
+
+def normalise(text: str) -> tuple[str, list[tuple[int, str, str]]]:
+    """The text normalised line by line, and every change as (line number, printed, normalised)."""
+    lines, changes = [], []
+    for i, ln in enumerate(text.split("\n"), 1):
+        new, ch = normalise_line(ln)
+        lines.append(new)
+        changes += [(i, a, b) for a, b in ch]
+    return "\n".join(lines), changes
+
+
+# --------------------------------------------------------------------------- input
+
+def read_report(path: Path) -> Report:
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(path, "report file not found")
+    data = path.read_bytes()
+    if not data.strip():
+        raise DataError(path, "report file is empty")
+    if data[:5] == b"%PDF-" or path.suffix.lower() == ".pdf":
+        from .layout import strip_footers
+
+        pages = read_pdf(path, data)
+        strip_footers(pages)
+        text = "\n".join(" " + p.text for p in pages)  # a page break is a line starting with a space
+    else:
+        text = decode_text(path, data)
+        pages = None
+    text, changes = normalise(text)
+    return Report(path, text, pages, changes)
+
+
+def decode_text(path: Path, data: bytes) -> str:
+    if b"\x00" in data[:4096]:
+        raise DataError(path, "report is a binary file, not text or PDF")
+    for enc in ("utf-8-sig", "cp950", "big5"):
+        try:
+            text = data.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise DataError(path, "report is neither UTF-8 nor Big5/CP950 text")
+    if sum(ch.isprintable() or ch in "\r\n\t\f" for ch in text) < 0.95 * len(text):
+        raise DataError(path, "report is a binary file, not text")
+    return text.replace("\r\n", "\n").replace("\f", "\n ")
+
+
+_SKIP = {"\r", "\n", "\x02", "\x00"}
+
+
+def _words(textpage, height: float, gap: float = 0.3) -> list[Word]:
+    """The page's characters grouped into words: a run on one line without a space and without a gap wider
+    than ``gap`` of the characters' height (at least 1.5 points)."""
+    n = textpage.count_chars()
+    if not n:
+        return []
+    text = textpage.get_text_range(0, n)
+    chars = []
+    for k, ch in enumerate(text[:n]):
+        if ch in _SKIP or ch.isspace():
+            chars.append(None)
+            continue
+        x0, y0, x1, y1 = textpage.get_charbox(k, loose=True)
+        if x1 <= x0:
+            chars.append(None)
+            continue
+        chars.append((("-" if ch == "\ufffe" else ch), x0, x1, height - y1, height - y0))
+    words, cur = [], None
+    for c in chars:
+        if c is None:
+            cur = None
+            continue
+        ch, x0, x1, top, bottom = c
+        # the next character of the word: on its line (a sub- or superscript's middle within the word's
+        # height, as CO₂e's 2) and without a gap
+        mid = (top + bottom) / 2
+        if cur is not None and cur.top <= mid <= cur.bottom and -1.0 <= x0 - cur.x1 <= max(1.5, gap * (bottom - top)):
+            cur.text += ch
+            cur.x1 = max(cur.x1, x1)
+            cur.bottom = max(cur.bottom, bottom)
+            continue
+        cur = Word(ch, x0, x1, top, bottom)
+        words.append(cur)
+    return words
+
+
+def _rules(page, height: float) -> list[tuple]:
+    import pypdfium2.raw as pdfium_c
+
+    out = []
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2):
+        left, bottom, right, top = obj.get_bounds()
+        w, h = right - left, top - bottom
+        if w < 2.5 and h > 4 or h < 2.5 and w > 4:  # a line, drawn or filled thin
+            out.append((left, height - top, right, height - bottom))
+        elif w > 4 and h > 4 and w * h < 0.5 * 612 * 792:  # a cell's box: its four sides
+            y0, y1 = height - top, height - bottom
+            out += [(left, y0, right, y0), (left, y1, right, y1), (left, y0, left, y1), (right, y0, right, y1)]
+    return out
+
+
+def read_pdf(path: Path, data: bytes) -> list[Page]:
+    from .layout import lines_of
+
+    try:
+        import pypdfium2 as pdfium
+    except ImportError:  # pragma: no cover
+        raise DataError(path, "reading a PDF needs pypdfium2 (pip install pypdfium2)") from None
+    try:
+        doc = pdfium.PdfDocument(data)
+    except Exception as exc:  # PdfiumError and friends
+        raise DataError(path, f"cannot read the PDF ({type(exc).__name__}: {exc})") from None
+    pages = []
+    try:
+        for i in range(len(doc)):
+            pg = doc[i]
+            height = pg.get_height()
+            tp = pg.get_textpage()
+            words = _words(tp, height)
+            # the page's text: its words in lines (tops together), each line's words in x order
+            text = "\n".join(ln.text for ln in lines_of(words))
+            pages.append(Page(i + 1, pg.get_width(), height, text, words, _rules(pg, height)))
+    except Exception as exc:
+        raise DataError(path, f"cannot read the PDF ({type(exc).__name__}: {exc})") from None
+    finally:
+        doc.close()
+    if not "".join(p.text for p in pages).strip():
+        raise DataError(path, "the PDF has no text layer (scanned?); OCR is not done: give a text export instead")
+    return pages
+
+
+def read_rows(path: Path) -> list[dict]:
+    """A previous year's drafted or transcribed CSV file as rows ([] when absent)."""
+    import csv
+
+    if not path.exists():
+        return []
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
