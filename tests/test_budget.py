@@ -13,7 +13,7 @@ from mfgghg.plots import budget as plots
 from mfgghg.plots.style import apply_style, cjk_texts
 from mfgghg.i18n import CJK, MissingTranslation, _, set_lang
 from mfgghg.data.ingest import ingest
-from mfgghg.data.paths import YearPaths
+from mfgghg.data.paths import YearPaths, roc_year
 
 
 @pytest.fixture
@@ -429,5 +429,5 @@ def test_every_figure_caption_has_an_english_edition(lang):
                                    "plot_cost_per_tonne", "plot_shares"}
     for name, caption in plots.CAPTIONS.items():
         assert callable(getattr(plots, name))
-        english = _(caption).format(roc=2021 - 1911, year=2021)  # MissingTranslation if there is none
+        english = _(caption).format(roc=roc_year(2021), year=2021)  # MissingTranslation if there is none
         assert english and not CJK.search(english), name

@@ -98,8 +98,3 @@ def _(text: str) -> str:
         return translations()[text]
     except KeyError:
         raise MissingTranslation(text) from None
-
-
-def tr_series(values: pd.Series) -> pd.Series:
-    """A column of names (agencies, pillars, measures) in the current edition."""
-    return values.map(_)

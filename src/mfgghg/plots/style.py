@@ -192,7 +192,9 @@ def source_line(year: int, report_parts=(), external_parts=()) -> str:
     Parts are texts of translations.csv (e.g. ``表6``, ``附件``)."""
     from mfgghg.i18n import _, get_lang
 
-    roc = year - 1911
+    from mfgghg.data.paths import roc_year
+
+    roc = roc_year(year)
     parts = [_(p) for p in dict.fromkeys(report_parts)]
     external = [_(p) for p in dict.fromkeys(external_parts)]
     if get_lang() == "en":

@@ -13,6 +13,8 @@ import re
 import threading
 from pathlib import Path
 
+from mfgghg.data.paths import roc_year
+
 PAGE = """<!DOCTYPE html>
 <html lang="{lang}">
 <head>
@@ -95,11 +97,6 @@ def read_executed(path: Path):
     if nb.get("nbformat") != 4:
         return nbformat.read(path, as_version=4)
     return JSONReader().to_notebook(nb)  # what nbformat.read does, but for its validation
-
-
-def render_notebooks(executed: list[Path], out_dir: Path) -> list[Path]:
-    """Executed notebooks as standalone HTML files in ``out_dir``."""
-    return [render_notebook(path, out_dir) for path in executed]
 
 
 _exporters = threading.local()
@@ -232,7 +229,7 @@ def build_index(figures_dir: Path, year: int, notebook_pages: list[Path], lang: 
         for p in notebook_pages
     ]
     page = PAGE.format(
-        lang=lang, title=html.escape(t["title"].format(year=year, roc=year - 1911)), intro=html.escape(t["intro"]),
+        lang=lang, title=html.escape(t["title"].format(year=year, roc=roc_year(year))), intro=html.escape(t["intro"]),
         notebooks_heading=t["notebooks"], figures_heading=t["figures"],
         notebook_items="\n".join(notebook_items), figure_items="\n".join(items),
         data_link=(f'<p><a href="{DATA_DIR}/datapackage.json">{html.escape(t["tables"])}</a></p>'
@@ -245,9 +242,3 @@ def build_index(figures_dir: Path, year: int, notebook_pages: list[Path], lang: 
 
 def notebook_pages_dir(figures_dir: Path) -> Path:
     return Path(figures_dir) / "notebooks"
-
-
-def build_site(figures_dir: Path, year: int, executed: list[Path], lang: str = "zh-TW") -> Path:
-    """Notebook pages and the index for one year's figure set."""
-    pages = render_notebooks(executed, notebook_pages_dir(figures_dir))
-    return build_index(figures_dir, year, pages, lang)
