@@ -43,7 +43,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
 from mfgghg import KERNEL_NAME  # noqa: E402
-from mfgghg.runner.fast.kernelfork import notebook_imports  # noqa: E402
+from mfgghg.runner.notebooks import notebook_imports  # noqa: E402
 from mfgghg.runner.pipeline import discover_notebooks  # noqa: E402
 
 ENV = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1")

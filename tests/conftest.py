@@ -214,7 +214,7 @@ def fork_server():
     """One kernel fork server (mfgghg.runner.fast.kernelfork) for the tests that run notebooks in this process."""
     from mfgghg import KERNEL_NAME
     from mfgghg.runner.fast import kernelfork
-    from mfgghg.runner.pipeline import discover_notebooks, fork_server_preload
+    from mfgghg.runner.pipeline import fork_server_preload
 
     with kernelfork.KernelForkServer(KERNEL_NAME, fork_server_preload(staged=False, batch=False)[0]) as server:
         yield server

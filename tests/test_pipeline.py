@@ -192,6 +192,7 @@ sys.meta_path.insert(0, RefuseHeavy())
 from mfgghg.runner import cli
 from mfgghg.runner.fast import kernelfork
 from mfgghg.runner.fast import pagewriter
+from mfgghg.runner.fast import kernelmanager
 from mfgghg.runner import pipeline
 from mfgghg.i18n import check_lang
 from mfgghg.data.paths import YearPaths

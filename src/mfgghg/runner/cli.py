@@ -35,7 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--out", required=True, help="folder to write the draft into (data/raw/<year> only if named)")
     extract.add_argument("--force", action="store_true", help="write into an --out folder that is not empty")
     extract.add_argument("--previous", default=None,
-                         help="the previous year's raw folder to compare with (default: the newest data/raw/<year> before it)")
+                         help="the previous year's raw folder to compare with "
+                              "(default: the newest data/raw/<year> before it)")
 
     refresh = sub.add_parser("refresh-notebooks", help="re-execute notebooks/ in place to refresh stored outputs")
     refresh.add_argument("notebooks", nargs="*", help="notebook files (default: all numbered notebooks)")

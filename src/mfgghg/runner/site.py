@@ -22,7 +22,8 @@ PAGE = """<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <style>
-body {{ font-family: "Noto Sans CJK TC", "Noto Sans TC", sans-serif; margin: 2rem auto; max-width: 72rem; padding: 0 1rem; color: #222; }}
+body {{ font-family: "Noto Sans CJK TC", "Noto Sans TC", sans-serif; margin: 2rem auto; max-width: 72rem;
+  padding: 0 1rem; color: #222; }}
 figure {{ margin: 2rem 0; border-top: 1px solid #ddd; padding-top: 1rem; }}
 img {{ max-width: 100%; height: auto; }}
 figcaption {{ font-size: 0.95rem; }}

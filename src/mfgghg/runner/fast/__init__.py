@@ -1,7 +1,12 @@
-"""What exists only for the speed of the runner's batch run; nothing here is used in JupyterLab,
-by nbval or under the plain papermill CLI.
+"""What exists only for the speed of the runner's batch run, behind one switch each
+(``MFGGHG_FORK_KERNELS=0`` turns the fork server off, ``MFGGHG_FAST=0`` the batch speed-ups). A kernel
+that JupyterLab or the plain papermill CLI starts uses none of it; the tests' nbval kernels are forked
+like the runner's (``tests/nbval_forked.py``), without the batch speed-ups.
 
-- :mod:`.kernelfork`: kernels forked from one process that has imported what the notebooks need;
+- :mod:`.kernelfork`: kernels forked from one process that has imported what the notebooks need (the
+  client), :mod:`.forkserver` (that process), :mod:`.kernelmanager` (jupyter_client's classes for
+  it), :mod:`.kernelspec` (a kernelspec's command);
+- :mod:`.processes`: ending, closing and waiting for the helper processes;
 - :mod:`.pagewriter`: the notebooks' HTML pages rendered in a process of their own;
 - :mod:`.batch`: the speed-ups installed in the runner's forked kernels only (``MFGGHG_FAST``): PNG
   files written without Pillow (:mod:`.pngfile`), a saved figure shown as its PNG and closed. Each

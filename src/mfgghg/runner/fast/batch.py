@@ -94,8 +94,9 @@ def install(skip=None) -> list[str]:
 def warm_up() -> None:
     """Do here, once, the first-use work that every kernel would otherwise repeat before its first
     figure: the style set and the CJK font registered and read, fonts looked up, and matplotlib's
-    math-text parser built (about 0.1 s alone; log axes label their ticks with it). The runner's kernel fork
-    server calls this before it forks the analysis kernels (see ``runner.pipeline.fork_server_preload``), with :func:`install`.
+    math-text parser built (about 0.1 s alone; log axes label their ticks with it). The runner's kernel
+    fork server calls this before it forks the analysis kernels (see ``runner.execute.fork_server_preload``),
+    with :func:`install`.
     It measures two texts and draws nothing; what it leaves behind are caches, so figures drawn
     after it are the same bytes (``test_kernelfork``: a kernel forked from a server that ran it
     saves the same figure files as a standard kernel)."""
