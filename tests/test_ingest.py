@@ -12,7 +12,9 @@ from mfgghg.errors import DataError, ParameterError
 from mfgghg.data.ingest import ingest, load_processed, write_csv, write_tables
 from mfgghg.data.paths import YearPaths
 from mfgghg.runner.pipeline import run_year
-from mfgghg.checks.reconcile import funding_by_pillar, reconciliation_table, status_counts
+from mfgghg.checks.budget import funding_by_pillar
+from mfgghg.checks.reconcile import reconciliation_table
+from mfgghg.checks.status import status_counts
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from mfgghg.analysis.netzero import companies_check, netzero_facts, strategy_figure_data
+from mfgghg.analysis.netzero import netzero_facts, strategy_figure_data
+from mfgghg.checks.netzero import companies_check
 
 DIRECTIONS = pd.DataFrame([
     [2, "能源轉換", "long_term", 1, "百分百使用綠電", "百分百使用綠電等", True],

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from mfgghg.checks.reconcile import CHECK_COLUMNS
+from mfgghg.checks.verdict import CHECK_COLUMNS
 from mfgghg.checks.table4_trace import (check_mapping, mapped_counts, mapped_reductions, trace_figure_data,
                                         trace_table4, unmapped_measures)
 from mfgghg.errors import DataError

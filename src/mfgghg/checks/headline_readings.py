@@ -1,6 +1,6 @@
 """The report-year reduction headline (1.7 百萬公噸CO2e) read two ways.
 
-By kind (:data:`mfgghg.checks.reconcile.REDUCTION_KIND_SETS`): the sum of the measures' reductions
+By kind (:data:`mfgghg.checks.verdict.REDUCTION_KIND_SETS`): the sum of the measures' reductions
 of the kinds printed beside them (actual, expected, potential). By measure type: the sum over the
 measures that Tables 2 and 3 count as substantive (實質減量), whatever kind their reduction has.
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from mfgghg.checks.reconcile import CHECK_COLUMNS, REDUCTION_KIND_SETS, check_row, reduction_total, with_agreement
+from mfgghg.checks.verdict import CHECK_COLUMNS, REDUCTION_KIND_SETS, check_row, reduction_total, with_agreement
 
 HEADLINE_KEY = "reduction_report_year"
 T_PER_MT = 1e6  # the headline is printed in 百萬公噸CO2e
@@ -47,7 +47,7 @@ def by_type_checks(measures: pd.DataFrame, headlines: pd.DataFrame, key: str = H
 
 
 def by_kind_checks(measures: pd.DataFrame, headlines: pd.DataFrame, key: str = HEADLINE_KEY) -> pd.DataFrame:
-    """The by-kind readings, with the same check ids as :func:`mfgghg.checks.reconcile.reconcile_headlines`
+    """The by-kind readings, with the same check ids as :func:`mfgghg.checks.status.reconcile_headlines`
     (``headline.<key>.<kind set>``), for showing beside the by-type ones."""
     h = _headline(headlines, key)
     rows = []

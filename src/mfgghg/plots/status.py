@@ -21,7 +21,7 @@ from mfgghg.i18n import CJK, _, get_lang
 from mfgghg.plots.style import (PALETTE, figure_style, omit_unseen_minor_ticks, source_line, source_note,
                                  wrap_label)
 from mfgghg.analysis.status import GOAL_BASIS_LABELS, GOAL_GROUP_LABELS, KIND_LABELS, TYPE_LABELS
-from mfgghg.checks.reconcile import REDUCTION_KIND_SETS
+from mfgghg.checks.verdict import REDUCTION_KIND_SETS
 from mfgghg.data.ingest import measure_id_key
 from mfgghg.data.paths import roc_year
 from mfgghg.data.units import from_base
