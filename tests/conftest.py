@@ -48,9 +48,9 @@ def line_of_value(path: Path, column: str, value: str) -> int:
 def styled():
     import matplotlib.pyplot as plt
 
-    from mfgghg.plots.style import apply_style
+    from mfgghg.plots.style import use_cjk_font
 
-    apply_style()
+    use_cjk_font()
     yield
     plt.close("all")
 

@@ -12,7 +12,7 @@ from mfgghg.checks.notes import attach_notes
 from mfgghg.checks.verdict import AGREES
 from mfgghg.errors import DataError
 from mfgghg.plots import budget as plots
-from mfgghg.plots.style import apply_style, cjk_texts
+from mfgghg.plots.style import use_cjk_font, cjk_texts
 from mfgghg.i18n import CJK, MissingTranslation, _, set_lang
 from mfgghg.data.ingest import ingest
 from mfgghg.data.paths import YearPaths, roc_year
@@ -285,7 +285,7 @@ def test_money_in_converts_and_renames():
 
 
 def test_figures_draw_without_missing_glyphs(measures, funding, table5_all_sources):
-    apply_style()  # the CJK font; a missing glyph is a UserWarning, an error under pytest's settings
+    use_cjk_font()  # the CJK font; a missing glyph is a UserWarning, an error under pytest's settings
     cost = budget.cost_per_tonne(measures, funding)
     fig = plots.plot_cost_per_tonne(cost, 2, year=2021)
     assert len(fig.axes) == 2  # actual/expected, and potentials apart
@@ -312,7 +312,7 @@ def test_cost_per_tonne_marks_each_row_line_diamond_and_dot_in_its_kinds_colour(
 
     from mfgghg.plots.style import PALETTE
 
-    apply_style()
+    use_cjk_font()
     cost = budget.cost_per_tonne(measures, funding)
     fig = plots.plot_cost_per_tonne(cost, 0, year=2021)
     colour = {"actual": PALETTE[0], "expected": PALETTE[1], "potential": "#777777"}
@@ -400,7 +400,7 @@ PLOTS_2021 = {
 
 
 def draw_2021(tables, plot):
-    apply_style()
+    use_cjk_font()
     fig = PLOTS_2021[plot](tables, tables["measures"], tables["measure_funding"])
     fig.draw_without_rendering()  # a missing glyph is a UserWarning, an error under pytest's settings
     return fig

@@ -1,6 +1,7 @@
 """A researcher's kernel is theirs: ``nb.setup()`` and saving a figure replace no function or method
 of matplotlib, pandas or IPython, set no environment variable, leave the backend the user chose and
-the saved figure open, and keep the project's fixed title height out of the user's own figures."""
+the saved figure open, and keep the project's look (its theme, dpi and fixed title height) out of the
+user's own figures."""
 
 from __future__ import annotations
 
@@ -75,6 +76,11 @@ print(json.dumps({
     "files": sorted(os.listdir(out)),
     "titley": matplotlib.rcParams["axes.titley"],
     "users_title_auto": mine_ax._autotitlepos,
+    "users_size": list(mine.canvas.get_width_height()),
+    # (matplotlib.use above is the user's: it sets the backend keys)
+    "changed_rc": sorted(k for k, v in matplotlib.rcParams.items()
+                         if k not in ("backend", "backend_fallback") and v != matplotlib.rcParamsDefault[k]),
+    "sans_serif_first": matplotlib.rcParams["font.sans-serif"][0],
 }))
 '''
 
@@ -92,6 +98,11 @@ def test_setup_and_saving_leave_the_kernel_as_installed():
     assert found["figure_open"] is True
     assert found["files"] == ["probe.csv", "probe.meta.json", "probe.png", "probe.svg"]
     assert found["titley"] is None and found["users_title_auto"] is True
+    # the project's look stays in the project's figures: what the researcher's own figures get is
+    # the CJK font (first of their sans-serif fonts) and the ASCII minus sign, nothing else
+    assert found["changed_rc"] == ["axes.unicode_minus", "font.sans-serif"]
+    assert found["sans_serif_first"] == "Noto Sans CJK TC"
+    assert found["users_size"] == [640, 480]
 
 
 def test_the_projects_own_figures_keep_a_fixed_title_height():

@@ -14,7 +14,7 @@ from conftest import REPO, line_of_value, set_cell
 from mfgghg.analysis import status as st
 from mfgghg.errors import DataError
 from mfgghg.plots import status as plots
-from mfgghg.plots.style import apply_style, cjk_texts
+from mfgghg.plots.style import use_cjk_font, cjk_texts
 from mfgghg.i18n import CJK, MissingTranslation, _, set_lang
 from mfgghg.data.ingest import load_processed
 from mfgghg.data.paths import YearPaths
@@ -413,7 +413,7 @@ def lang():
 
 def real_figures(real) -> dict:
     """The notebook's four figures of 2021, drawn in the current edition, each with its own source line."""
-    apply_style()
+    use_cjk_font()
     m = real["measures"]
     pillar_names = dict(zip(real["pillars"]["pillar"].astype(str), real["pillars"]["name_zh"]))
     progress = st.goal_progress(real["goals"], m, 2021)
@@ -482,7 +482,7 @@ def test_english_figure_fails_on_a_name_without_translation(lang):
 
 
 def test_no_flags_and_no_goals_still_give_tables_and_figures(lang):
-    apply_style()
+    use_cjk_font()
     m = make_measures()
     flags = st.flag_measures(m.assign(period_start=2021), st.goal_progress(make_goals().iloc[:1], m, 2021), 2021)
     assert flags.empty
@@ -509,7 +509,7 @@ def test_no_flags_and_no_goals_still_give_tables_and_figures(lang):
 
 def test_status_figure_in_english_from_small_frames(lang):
     """Ministry names (the groups of Table 3) and measure types are translated; pillar numbers stay."""
-    apply_style()
+    use_cjk_font()
     lang("en")
     m = make_measures()
     fig = plots.plot_status(st.status_chart_data(m, ["2.1.2"]), {}, year=2021)

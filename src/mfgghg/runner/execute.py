@@ -146,7 +146,7 @@ BATCH_WARM_UP = "from mfgghg.runner.fast.batch import warm_up as _warm_up; _warm
 
 
 # nbval's kernels (tests): the same imports, the style's first-use work, no batch speed-up.
-STANDARD_WARM_UP = "from mfgghg.plots.style import apply_style as _apply_style; _apply_style()"
+STANDARD_WARM_UP = "from mfgghg.plots.style import use_cjk_font as _use_cjk_font; _use_cjk_font()"
 
 
 def fork_server_preload(staged: bool = True, batch: bool = True) -> tuple[list[str], list[str]]:
