@@ -202,7 +202,8 @@ def test_spending_per_measure_keeps_unfunded_measures_apart(measures, funding):
     row = pm.set_index("measure_id").loc["2.2.1"]
     assert not row["funding_printed"] and math.isnan(row["total_twd"])
     assert pm.set_index("measure_id").at["1.2.1", "sources_zh"] == "能源基金 + 民間投資"
-    # Pillar 1: 經濟部 (1.1.1 and 1.2.1 tie, so by id) before 國科會; pillar 2: 經濟部 (unfunded 2.2.1 last) then 環保署.
+    # Pillar 1: 經濟部 (1.1.1 and 1.2.1 tie, so by id) before 國科會; pillar 2: 經濟部 (unfunded 2.2.1 last) then
+    # 環保署.
     assert pm["measure_id"].tolist() == ["1.1.1", "1.2.1", "1.1.2", "2.1.1", "2.2.1", "2.1.2"]
     sub = budget.spending_subtotals(pm).set_index(["pillar", "ministry_zh"])
     assert sub.at[("2", "經濟部"), "measures"] == 2 and sub.at[("2", "經濟部"), "funded"] == 1

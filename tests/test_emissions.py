@@ -7,10 +7,9 @@ import shutil
 from pathlib import Path
 
 import matplotlib
-import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
-from conftest import drawn  # noqa: F401  (fixtures styled, english come from conftest too)
+from conftest import drawn
 
 from mfgghg.analysis import emissions as em
 from mfgghg.checks import emissions as emc
@@ -67,7 +66,9 @@ def test_margins_sorts_years_and_finds_several_overshoots():
 
 
 def printed_from(e: pd.DataFrame) -> pd.DataFrame:
-    f = lambda v: f"{v:.1f}"  # noqa: E731
+    def f(v):
+        return f"{v:.1f}"
+
     return pd.DataFrame({"year": e["year"], "annual_target_million_t_co2e": e["target_mt_co2e"].map(f),
                          "annual_emissions_million_t_co2e": e["actual_mt_co2e"].map(f),
                          "cumulative_target_million_t_co2e": e["cumulative_target_mt_co2e"].map(f),
@@ -127,7 +128,8 @@ def test_stated_changes_parses_spans_and_leaves_out_non_drivers():
     c = em.stated_changes(headlines(STATED)).set_index("key")
     assert list(c.index) == ["gdp_change_2016_2020", "fuel_oil_change_2020_vs_2005", "emissions_change_2016_2020",
                              "emissions_change_pct_2016_2020"]
-    assert (c.at["fuel_oil_change_2020_vs_2005", "from_year"], c.at["fuel_oil_change_2020_vs_2005", "to_year"]) == (2005, 2020)
+    assert (c.at["fuel_oil_change_2020_vs_2005", "from_year"], c.at["fuel_oil_change_2020_vs_2005",
+                                                                    "to_year"]) == (2005, 2020)
     assert c.at["emissions_change_pct_2016_2020", "driver"] == "emissions"
     assert c.at["emissions_change_2016_2020", "stated"] == pytest.approx(-1.3)
 
@@ -257,13 +259,15 @@ def test_notes_join_by_check_id_and_unknown_ids_raise():
     out = attach_notes(checks, notes, owns=("emissions",))
     assert out["explanation"].tolist() == ["why a", ""]
     assert out["agrees"].tolist() == [False, True]
-    with pytest.raises(DataError, match=r"emissions_notes.csv, row 3, column 'check_id': note for unknown check 'intensity.z'"):
+    with pytest.raises(DataError,
+                       match=r"emissions_notes.csv, row 3, column 'check_id': note for unknown check 'intensity.z'"):
         attach_notes(checks.assign(check_id=["intensity.q", "intensity.r"]), notes, owns=("intensity",))
     refuse_notes_outside_namespaces(notes)  # every namespace here is known
     stray = pd.DataFrame({"check_id": ["emissions.a", "tabel6.x"], "explanation": ["?", "?"],
                           "file": ["emissions_notes.csv"] * 2})
     assert "tabel6" not in NOTE_NAMESPACES
-    with pytest.raises(DataError, match=r"emissions_notes.csv, row 3, column 'check_id': note for 'tabel6.x': check ids start with"):
+    stray_note = r"emissions_notes.csv, row 3, column 'check_id': note for 'tabel6.x': check ids start with"
+    with pytest.raises(DataError, match=stray_note):
         refuse_notes_outside_namespaces(stray)
 
 

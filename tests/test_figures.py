@@ -7,13 +7,13 @@ import warnings
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
 
-from mfgghg.plots.style import (CJK_FAMILY, use_cjk_font, cjk_texts, figure_title, save_figure, source_line,  # noqa: E402
+from mfgghg.plots.style import (CJK_FAMILY, use_cjk_font, cjk_texts, figure_title, save_figure, source_line,
                                  wrap_label)
-from mfgghg.i18n import MissingTranslation, _, set_lang  # noqa: E402
+from mfgghg.i18n import MissingTranslation, _, set_lang
 
 
 @pytest.fixture(autouse=True)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import matplotlib
-import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
-from conftest import drawn  # noqa: F401  (fixtures styled, english come from conftest too)
+from conftest import drawn
 
 from mfgghg.analysis import intensity as it
 from mfgghg.checks import intensity as itc
@@ -41,7 +40,8 @@ H = headlines([
 
 def facts(base_year=2030, value=100.0):
     return pd.DataFrame([{"key": f"emissions_baseline_{base_year}", "value": value, "unit": "百萬公噸CO2e",
-                          "year": base_year, "relation": "equal", "source_title": "A paper", "source_date": "2020-01-01",
+                          "year": base_year, "relation": "equal", "source_title": "A paper",
+                          "source_date": "2020-01-01",
                           "source_url": "https://example.org/a", "quote": "q", "note": "n", "value_printed": str(value),
                           "value_base": value, "base_unit": "mt_co2e", "origin": "external"}])
 
@@ -115,7 +115,8 @@ def test_series_with_intensity_only_is_indexed_on_the_base_year(tmp_path):
 
 def test_series_that_disagrees_with_the_printed_result_is_shown_as_differing(tmp_path):
     write(tmp_path / it.SERIES_FILE, "year,index,source\n2040,55,made-up\n")
-    checks = itc.check_series(it.yearly_series(load_intensity_series(tmp_path), it.published_intensity(H)), it.published_intensity(H))
+    checks = itc.check_series(it.yearly_series(load_intensity_series(tmp_path), it.published_intensity(H)),
+                              it.published_intensity(H))
     assert checks["verdict"].tolist() == ["differs"]
     assert checks["difference"].iloc[0] == pytest.approx(5)
 
@@ -177,7 +178,8 @@ def test_decomposition_falls_back_to_table6_and_needs_the_external_baseline():
     h = H[~H["key"].isin(["emissions_2040", "target_emissions_2040"])]
     t6 = pd.DataFrame({"year": [2040], "target_mt_co2e": [120.0], "actual_mt_co2e": [100.0]})
     d = it.decomposition(it.published_intensity(h), facts(), h, t6).set_index("reading")
-    assert d.at["plan", "emissions_end_mt_co2e"] == 120 and d.at["plan", "emissions_end_source"] == "表6 (target_mt_co2e)"
+    assert d.at["plan", "emissions_end_mt_co2e"] == 120 and d.at["plan",
+                                                                 "emissions_end_source"] == "表6 (target_mt_co2e)"
     # the source line names Table 6 once, without the column
     line = plots.decomposition_source_line(2041, d.reset_index())
     assert line == "資料來源：130年執行成果報告 A、B、表6；外部資料：A paper"

@@ -64,7 +64,8 @@ def test_success_replaces_the_year_outputs(roots, tmp_path, run):
     nb = make_notebook(tmp_path / "01_ok.ipynb", WRITE_FIGURE)
     result = run(roots, [nb])
     # the old figure is gone: the folder was replaced, not merged; the page and notebook copies are new
-    assert sorted(p.name for p in (roots / "figures" / "2021").iterdir()) == ["data", "index.html", "new.txt", "notebooks"]
+    assert sorted(p.name for p in (roots / "figures" / "2021").iterdir()) == ["data", "index.html", "new.txt",
+                                                                              "notebooks"]
     assert (roots / "figures" / "2021" / "notebooks" / "01_ok.html").is_file()
     # the year's processed tables go with the figure set
     assert (roots / "figures" / "2021" / "data" / "table.csv").read_text() == "x\n2\n"

@@ -382,8 +382,9 @@ def test_attach_notes_refuses_only_in_the_namespaces_owned():
 
 def test_real_table4_differs_from_the_measures_and_is_explained(real):
     printed = real["published_table4_printed"]
-    assert (printed["reduction_10k_t_co2e"].map(type) == str).all()  # as printed, '' when empty
-    table = attach_notes(stc.compare_table4(real["measures"], printed), real["notes"])  # (a subset of the table4 checks: notebook 01 owns them)
+    assert printed["reduction_10k_t_co2e"].map(lambda v: isinstance(v, str)).all()  # as printed, '' when empty
+    # (a subset of the table4 checks: notebook 01 owns them)
+    table = attach_notes(stc.compare_table4(real["measures"], printed), real["notes"])
     assert table["check_id"].tolist() == ["table4.1.reduction", "table4.2.reduction", "table4.3.reduction",
                                           "table4.total.reduction"]
     assert table.set_index("check_id").at["table4.total.reduction", "published"] == pytest.approx(174.05)
@@ -495,7 +496,8 @@ def test_no_flags_and_no_goals_still_give_tables_and_figures(lang):
         lang(edition)
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            source = {"zh-TW": "資料來源：110年執行成果報告 ", "en": "Source: 2021 (ROC 110) execution report, "}[edition]
+            source = {"zh-TW": "資料來源：110年執行成果報告 ",
+                      "en": "Source: 2021 (ROC 110) execution report, "}[edition]
             fig = plots.plot_goals(progress, year=2021)
             fig.draw_without_rendering()
             assert placeholder in texts(fig)
@@ -533,7 +535,8 @@ def test_long_names_are_cut_with_an_ellipsis(lang):
 
 
 def test_reduction_totals_data():
-    checks = pd.DataFrame({"check_id": ["headline.reduction_report_year.actual", "headline.reduction_report_year.actual_expected",
+    checks = pd.DataFrame({"check_id": ["headline.reduction_report_year.actual",
+                                        "headline.reduction_report_year.actual_expected",
                                         "headline.reduction_heading_report_year"],
                            "published": [1.7, 1.7, 6.0], "recomputed": [1.6, 1.73, 1.73], "unit": ["百萬公噸CO2e"] * 3})
     by_pillar = st.reductions_by_pillar(make_measures(), pd.DataFrame({"pillar": [1], "reduction_t_co2e": [3e4]}),

@@ -24,7 +24,8 @@ def table4(rows):
 
 def mapping(rows):
     return pd.DataFrame([r + [False, "q", "iq", s, ""] for *r, s in rows],
-                        columns=MAP_COLUMNS[:7] + ["count_inferred", "quote_zh", "item_quote_zh", "mapping_status", "note"])
+                        columns=MAP_COLUMNS[:7] + ["count_inferred", "quote_zh", "item_quote_zh", "mapping_status",
+                                                   "note"])
 
 
 def measures(rows):

@@ -185,7 +185,8 @@ def decomposition(published: pd.DataFrame, facts: pd.DataFrame, headlines: pd.Da
 
 DECOMPOSITION_COLUMNS = [
     "reading", "label_zh", "base_year", "year", "emissions_base_mt_co2e", "emissions_base_origin",
-    "emissions_base_source", "emissions_base_source_title", "emissions_base_source_date", "emissions_end_mt_co2e", "emissions_end_origin", "emissions_end_source",
+    "emissions_base_source", "emissions_base_source_title", "emissions_base_source_date", "emissions_end_mt_co2e",
+    "emissions_end_origin", "emissions_end_source",
     "intensity_change_pct", "intensity_kind", "intensity_source", "emissions_index", "intensity_index",
     "output_index", "output_index_low", "output_index_high", "output_change_pct", "output_cagr_pct", "origin",
 ]
@@ -203,7 +204,8 @@ def decomposition_inputs(decomp: pd.DataFrame) -> pd.DataFrame:
         rows.append({"quantity": f"intensity change {d['year']} vs {d['base_year']} ({d['intensity_kind']})",
                      "value": d["intensity_change_pct"], "unit": "pct", "origin": REPORT,
                      "source": d["intensity_source"]})
-    return pd.DataFrame(rows, columns=["quantity", "value", "unit", "origin", "source"]).drop_duplicates(subset=["quantity", "value"]).reset_index(drop=True)
+    return pd.DataFrame(rows, columns=["quantity", "value", "unit", "origin",
+                                       "source"]).drop_duplicates(subset=["quantity", "value"]).reset_index(drop=True)
 
 
 

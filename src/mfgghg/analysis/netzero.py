@@ -43,7 +43,8 @@ def netzero_facts(headlines: pd.DataFrame, companies: pd.DataFrame, directions: 
     rows = [{"key": k, "value": float(h.at[k, "value_base"]), "value_printed": h.at[k, "value_printed"],
              "unit_zh": h.at[k, "unit_zh"], "origin": "report", "source": h.at[k, "section_zh"]}
             for k in FACT_KEYS if k in h.index]
-    rows.append({"key": "net_zero_companies_listed", "value": float(len(companies)), "value_printed": str(len(companies)),
+    rows.append({"key": "net_zero_companies_listed", "value": float(len(companies)),
+                 "value_printed": str(len(companies)),
                  "unit_zh": "家企業", "origin": "derived", "source": "netzero_companies.csv"})
     rows.append({"key": "text_direction_items", "value": float(len(directions)), "value_printed": str(len(directions)),
                  "unit_zh": "項", "origin": "derived", "source": "netzero_strategy_directions.csv"})

@@ -2,7 +2,8 @@
 measures, and the annex's numeric goals set beside the report year's results.
 
 The comparisons with published figures are checks (:mod:`mfgghg.checks.status`); this module adds
-what the summary tables do not show: per-strategy totals (Table 1 is an image in the report), the measures' reductions by kind,
+what the summary tables do not show: per-strategy totals (Table 1 is an image in the report), the
+measures' reductions by kind,
 and the goals of the annex against the year's results (``measure_goals.csv``).
 """
 
@@ -169,7 +170,8 @@ def flag_measures(measures: pd.DataFrame, progress: pd.DataFrame, report_year: i
     for measure_id in no_result[no_result].index:
         if status[measure_id] == "achieved":
             n = int(by_measure.size()[measure_id])
-            add(measure_id, "achieved_without_result", f"counted achieved; none of its {n} goals has a result for {report_year}")
+            add(measure_id, "achieved_without_result",
+                f"counted achieved; none of its {n} goals has a result for {report_year}")
     late = measures[measures["period_start"] > report_year]
     for r in late.itertuples():
         period = f"{r.period_start}" if r.period_start == r.period_end else f"{r.period_start}-{r.period_end}"
@@ -306,7 +308,8 @@ def counted_kind_set(headline_checks: pd.DataFrame, key: str = "reduction_report
     return None
 
 
-def reduction_totals_data(checks: pd.DataFrame, by_pillar: pd.DataFrame, key: str = "reduction_report_year") -> pd.DataFrame:
+def reduction_totals_data(checks: pd.DataFrame, by_pillar: pd.DataFrame,
+                          key: str = "reduction_report_year") -> pd.DataFrame:
     """The data behind the totals figure, long: panel, group, series, value, unit, printed or derived."""
     rows = []
     for r in checks[checks["check_id"].str.startswith(f"headline.{key}.")].itertuples():

@@ -63,7 +63,8 @@ def reconcile_budget(measures, funding, published_budget, table5_printed: pd.Dat
         rows.append(check_row(f"table5.{pillar}.actual.public_only", "表 5",
                               f"pillar {pillar}: report-year actual vs annex funding, public sources only",
                               budget_text[(pillar, "actual")], public.get(pillar), "萬元", 1e4))
-    rows.append(check_row("table5.total.actual.all_sources", "表 5", "total: report-year actual vs annex funding, all sources",
+    rows.append(check_row("table5.total.actual.all_sources", "表 5",
+                          "total: report-year actual vs annex funding, all sources",
                           budget_text[("total", "actual")], all_sources.sum(), "萬元", 1e4))
     body = pub.drop(index="total")
     n = len(body)
@@ -74,7 +75,8 @@ def reconcile_budget(measures, funding, published_budget, table5_printed: pd.Dat
                               tolerance=0.5 * n))  # each row may be off by half a unit
     for pillar in pub.index:
         rate = 100 * pub.at[pillar, "actual_twd"] / pub.at[pillar, "planned_twd"]
-        rows.append(check_row(f"table5.{pillar}.rate", "表 5", f"pillar {pillar}: execution rate B/A from the printed A and B",
+        rows.append(check_row(f"table5.{pillar}.rate", "表 5",
+                              f"pillar {pillar}: execution rate B/A from the printed A and B",
                               budget_text[(pillar, "rate")], rate, "%"))
     return pd.DataFrame(rows)
 

@@ -56,10 +56,13 @@ def reconcile_emissions(emissions: pd.DataFrame, table6_printed: pd.DataFrame) -
     for i, year in enumerate(e["year"]):
         n = i + 1
         t = printed.loc[year]
-        rows.append(check_row(f"table6.{year}.cumulative_target", "表 6", f"{year}: cumulative target vs sum of annual targets",
+        rows.append(check_row(f"table6.{year}.cumulative_target", "表 6",
+                              f"{year}: cumulative target vs sum of annual targets",
                               t["cumulative_target_million_t_co2e"], cum_target[i], "百萬公噸CO2e", tolerance=0.05 * n))
-        rows.append(check_row(f"table6.{year}.cumulative_actual", "表 6", f"{year}: cumulative emissions vs sum of annual emissions",
-                              t["cumulative_emissions_million_t_co2e"], cum_actual[i], "百萬公噸CO2e", tolerance=0.05 * n))
+        rows.append(check_row(f"table6.{year}.cumulative_actual", "表 6",
+                              f"{year}: cumulative emissions vs sum of annual emissions",
+                              t["cumulative_emissions_million_t_co2e"], cum_actual[i], "百萬公噸CO2e",
+                              tolerance=0.05 * n))
     return pd.DataFrame(rows)
 
 

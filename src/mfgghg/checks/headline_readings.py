@@ -69,7 +69,8 @@ def type_alternatives(measures: pd.DataFrame) -> list[tuple[str, str]]:
     pairs = []
     for _i, c in chosen.iterrows():
         same = inferred[(inferred["measure_type"] == "capacity") & (inferred["pillar"] == c["pillar"])
-                        & (inferred["ministry_zh"] == c["ministry_zh"]) & (inferred["reduction_kind"] == c["reduction_kind"])]
+                        & (inferred["ministry_zh"] == c["ministry_zh"])
+                        & (inferred["reduction_kind"] == c["reduction_kind"])]
         pairs += [(c["measure_id"], a) for a in same["measure_id"]]
     return pairs
 
@@ -87,7 +88,8 @@ def type_choice_readings(measures: pd.DataFrame, headlines: pd.DataFrame, key: s
         rows += by_type_checks(measures, headlines, key)[CHECK_COLUMNS].to_dict("records")
         for chosen, alternative in type_alternatives(measures):
             swapped = measures.assign(measure_type=measures["measure_type"].mask(
-                measures["measure_id"] == chosen, "capacity").mask(measures["measure_id"] == alternative, "substantive"))
+                measures["measure_id"] == chosen, "capacity").mask(measures["measure_id"] == alternative,
+                                                                   "substantive"))
             rows.append(check_row(f"headline.{key}.by_type.substantive_{_id_part(alternative)}_for_{_id_part(chosen)}",
                                   h["section_zh"],
                                   f"report-year reduction vs sum over the substantive measures if {alternative} "

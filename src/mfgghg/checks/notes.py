@@ -78,7 +78,8 @@ def refuse_notes_outside_namespaces(notes: pd.DataFrame | None) -> None:
 
 def attach_notes(table: pd.DataFrame, notes: pd.DataFrame | None, owns=()) -> pd.DataFrame:
     """The one way to give checks their explanations: ``table`` (rows with a ``check_id``; a table of
-    :data:`CHECK_COLUMNS` also gets ``agrees``) with an ``explanation`` per check_id from ``notes`` (processed ``notes.csv``, or one raw
+    :data:`~mfgghg.checks.verdict.CHECK_COLUMNS` also gets ``agrees``) with an ``explanation`` per
+    check_id from ``notes`` (processed ``notes.csv``, or one raw
     ``*_notes.csv``). ``owns``: the namespaces whose every note must explain a check of ``table``
     (see :func:`refuse_unknown_notes`); pass all of a notebook's checks of those namespaces at once."""
     if "verdict" in table.columns:  # (flags carry a check id, no verdict)

@@ -44,7 +44,8 @@ def status_cells(letter: str) -> dict[str, str]:
             "subtotal": "c_total" if letter == "c" else f"{letter}_subtotal", "rate_pct": f"{letter}_rate_pct"}
 
 
-def reconcile_status(measures: pd.DataFrame, table2_printed: pd.DataFrame, table3_printed: pd.DataFrame) -> pd.DataFrame:
+def reconcile_status(measures: pd.DataFrame, table2_printed: pd.DataFrame,
+                     table3_printed: pd.DataFrame) -> pd.DataFrame:
     """Tables 2 (by pillar) and 3 (by ministry) cell by cell: published, recomputed, verdict. The
     published cells are the tables as printed (``published_table2_printed``, ``published_table3_printed``):
     each is judged at the decimals it prints."""
@@ -94,8 +95,10 @@ def reconcile_headlines(measures, funding, published_budget, headlines: pd.DataF
         reduction_total(measures, REDUCTION_KIND_SETS["actual_expected"]), 1e6)
     total = funding["amount_twd"].sum()
     public = funding.loc[funding["is_public"], "amount_twd"].sum()
-    add("actual_budget_report_year", "headline.actual_budget_report_year.all_sources", "report-year spending vs annex funding, all sources", total, 1e8)
-    add("actual_budget_report_year", "headline.actual_budget_report_year.public_only", "report-year spending vs annex funding, public only", public, 1e8)
+    add("actual_budget_report_year", "headline.actual_budget_report_year.all_sources",
+        "report-year spending vs annex funding, all sources", total, 1e8)
+    add("actual_budget_report_year", "headline.actual_budget_report_year.public_only",
+        "report-year spending vs annex funding, public only", public, 1e8)
     add("actual_budget_report_year_section_2", "headline.actual_budget_report_year_section_2",
         "report-year spending (second mention) vs annex funding, all sources", total, 1e8)
     planned = published_budget.set_index("pillar").at["total", "planned_twd"]
@@ -122,7 +125,8 @@ def reconcile_table4(measures: pd.DataFrame, printed: pd.DataFrame) -> pd.DataFr
                               f"pillar {pillar}: sum of Table 4 reductions vs measures' actual + expected",
                               f"{g['value'].sum():.{decimals}f}", by_pillar.get(int(pillar), 0.0), "萬公噸CO2e", 1e4))
     decimals = max((printed_decimals(s) for s in t4["printed"] if s), default=0)
-    rows.append(check_row("table4.total.reduction", "表 4", "all pillars: sum of Table 4 reductions vs measures' actual + expected",
+    rows.append(check_row("table4.total.reduction", "表 4",
+                          "all pillars: sum of Table 4 reductions vs measures' actual + expected",
                           f"{t4['value'].sum():.{decimals}f}", by_pillar.sum(), "萬公噸CO2e", 1e4))
     return pd.DataFrame(rows)
 

@@ -111,7 +111,8 @@ def build_funding(raw: dict[str, RawTable], reference: dict[str, RawTable]) -> p
         "is_public": f.data["source_zh"].map(src["is_public"]).astype(bool),
         "amount_twd": to_base(f.data["amount_10k_twd"], f.unit("amount_10k_twd")).round(2),
     })
-    return out.sort_values(["measure_id", "source_zh"], key=lambda s: _id_sort_key(s) if s.name == "measure_id" else s) \
+    return out.sort_values(["measure_id", "source_zh"], key=lambda s: _id_sort_key(s) if s.name == "measure_id"
+                           else s) \
         .reset_index(drop=True)
 
 

@@ -18,15 +18,15 @@ from pathlib import Path
 from mfgghg import KERNEL_NAME
 from mfgghg.errors import MfgGhgError, ParameterError
 from mfgghg.data.paths import YearPaths, normalize_year, relative_to_repo, resolve
-from mfgghg.errors import RunError  # noqa: F401 - part of this module's API
+from mfgghg.errors import RunError  # (re-exported: part of this module's API)
 # The run's three steps, each in its own module (re-exported: the yearly run's API is this module).
 from mfgghg.runner.execute import (  # noqa: F401
-                                   ANALYSIS_PRELOAD, BATCH_WARM_UP, INGEST_PRELOAD, INLINE_BACKEND,  # noqa: F401
+                                   ANALYSIS_PRELOAD, BATCH_WARM_UP, INGEST_PRELOAD, INLINE_BACKEND,
                                    STANDARD_WARM_UP, close_thread_event_loop, execute_with_retry,
                                    fork_server_preload, import_run_dependencies, kernel_fork_server,
                                    parameters_for, prestarted_kernel, use_inline_backend_in_kernels)
 from mfgghg.runner.preflight import PREFLIGHT_FUNCTION, preflight
-from mfgghg.runner.publish import publish, ship_processed_data, show_published_paths  # noqa: F401
+from mfgghg.runner.publish import publish, ship_processed_data, show_published_paths
 from mfgghg.runner.stage import open_staging, year_lock
 
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
