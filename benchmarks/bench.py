@@ -123,7 +123,7 @@ def measure_extract(runs: int = 5) -> list[float]:
 
 def measure_speedups(runs: int) -> int:
     """Each batch speed-up's gain on (a): the run with all of them against the run without it."""
-    from mfgghg.runner.fast.batch import SKIP, SPEEDUPS, SWITCH
+    from mfgghg.runner.fast import NAMES as SPEEDUPS, SKIP, SWITCH
 
     variants = {"all": {}, **{f"without {name}": {SKIP: name} for name in SPEEDUPS}, "none": {SWITCH: "0"}}
     wall = {v: [] for v in variants}

@@ -90,6 +90,11 @@ def pytest_configure(config):
     if _whole_suite(config):
         for fixture in BACKGROUND_FIXTURES:
             _start_background(fixture)
+    # The tests read unchanged copies of the raw files many times: this process keeps what it has
+    # validated, as the runner's fork server does (a researcher's kernel does not).
+    from mfgghg.runner.fast import validated
+
+    validated.install()
 
 
 def _whole_suite(config) -> bool:

@@ -19,6 +19,7 @@ from mfgghg.runner.fast.kernelfork import KernelForkServer
 from mfgghg.runner.fast.kernelmanager import forking_kernel_manager, forking_kernel_manager_class
 from mfgghg.runner.fast.kernelspec import kernelspec_argv, launcher_prefix
 from mfgghg.runner.fast.processes import wait_for_exit, wait_or_kill
+from mfgghg.runner.fast.validated import content_keys
 from mfgghg.runner.notebooks import notebook_imports
 from mfgghg.runner.preflight import PREFLIGHT_FUNCTION
 
@@ -125,7 +126,7 @@ def test_forked_kernel_gives_the_outputs_and_files_of_a_standard_kernel(tmp_path
 
     raw = REPO / "data" / "raw" / "2021"
     pillars = next(r for r in datapackage.load_descriptor(raw)["resources"] if r["name"] == "pillars")
-    key = datapackage._content_key(raw / pillars["path"], pillars, None)
+    key = content_keys(raw / pillars["path"], pillars, None)[0]
     fork_server.call(PREFLIGHT_FUNCTION, year=2021, raw_root=str(raw.parent),
                      processed_root=str(tmp_path / "processed"), figures_root=str(tmp_path / "figures"),
                      lang="zh-TW", strict=False)

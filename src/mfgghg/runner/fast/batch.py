@@ -18,7 +18,6 @@ the same pixels as matplotlib's own PNG (tested), not the same bytes.
 from __future__ import annotations
 
 import functools
-import os
 from pathlib import Path
 
 import matplotlib
@@ -26,12 +25,7 @@ import matplotlib
 from mfgghg.plots import style
 from mfgghg.plots.style import DISPLAY_DPI, DPI
 
-SWITCH = "MFGGHG_FAST"
-SKIP = "MFGGHG_FAST_SKIP"
-
-
-def enabled() -> bool:
-    return os.environ.get(SWITCH, "1").strip().lower() not in ("0", "false", "no", "off")
+from mfgghg.runner.fast import SKIP, SWITCH, fast_enabled as enabled, skipped  # noqa: F401 - SKIP, SWITCH: here too
 
 
 def show_saved_and_close(fig, png: Path) -> None:
@@ -88,10 +82,7 @@ def install(skip=None) -> list[str]:
     if not enabled():
         return []
     if skip is None:
-        skip = {s.strip() for s in os.environ.get(SKIP, "").split(",") if s.strip()}
-    unknown = set(skip) - set(SPEEDUPS)
-    if unknown:
-        raise ValueError(f"unknown speed-up(s) in {SKIP}: {', '.join(sorted(unknown))}; known: {', '.join(SPEEDUPS)}")
+        skip = skipped()
     installed = [name for name, put in SPEEDUPS.items() if name not in skip and put()]
     if SAVE_OPTIONS:
         style.save_figure = functools.partial(PLAIN_SAVE_FIGURE, **SAVE_OPTIONS)
