@@ -29,7 +29,7 @@ def test_the_console_script_answers_help(command, option):
     assert SCRIPT.is_file(), f"no console script at {SCRIPT}: run make setup"
     done = script(command, "--help")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("usage: ") and option in done.stdout
+    assert done.stdout.startswith(f"usage: mfgghg {command} ") and option in done.stdout
 
 
 def test_the_console_script_extracts_a_year(tmp_path):
