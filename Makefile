@@ -24,7 +24,7 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	# --no-deps: requirements.txt is the complete resolved set (make lock); one pin, cffconvert, declares an
 	# older jsonschema than the set's (see requirements.txt)
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.txt
+	$(PY) -m pip install --disable-pip-version-check --no-deps -r requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python 3 ($(KERNEL))" >/dev/null
 	touch $(STAMP)
@@ -36,7 +36,8 @@ extract: $(STAMP) ## Draft YEAR's raw data from REPORT (text or PDF) into OUT (d
 	@test -n "$(REPORT)" || { echo "usage: make extract REPORT=path/to/report.pdf YEAR=2022 [OUT=folder] [FORCE=1]"; exit 2; }
 	$(PY) -m mfgghg extract "$(REPORT)" --year $(YEAR) --out "$(or $(OUT),data/raw/$(YEAR))" $(if $(FORCE),--force,)
 
-test: $(STAMP) ## Every test: package unit tests, pipeline tests and nbval over notebooks/
+test: $(STAMP) ## Every test: ruff, package unit tests, pipeline tests and nbval over notebooks/
+	$(VENV)/bin/ruff check src tests benchmarks
 	$(PY) -m pytest
 
 test-fast: $(STAMP) ## Package unit tests only (no notebooks)
@@ -45,14 +46,14 @@ test-fast: $(STAMP) ## Package unit tests only (no notebooks)
 refresh-notebooks: $(STAMP) ## Re-execute notebooks/ in place so their stored outputs match the data
 	$(PY) -m mfgghg refresh-notebooks
 
-lab: $(STAMP) ## Open JupyterLab on the notebooks
-	$(VENV)/bin/jupyter lab notebooks/
+lab: $(STAMP) ## Open JupyterLab on the notebooks (with --allow-root when run as root, which JupyterLab refuses otherwise)
+	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root,) notebooks/
 
 lock: ## Re-resolve the pinned set from pyproject's dependencies into requirements.txt
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
 	# jsonschema 4.25+ imports rfc3987-syntax, which builds a Lark grammar at import: 2.4 s in every
 	# process that validates a notebook (python-jsonschema/jsonschema#1428)
-	.venv-lock/bin/pip install --quiet -e . pytest nbval jupyterlab jupyter_client "selenium<4.52" "jsonschema<4.25" frictionless pdfplumber fpdf2 pykwalify
+	.venv-lock/bin/pip install --quiet -e . pytest nbval jupyterlab jupyter_client "selenium<4.52" "jsonschema<4.25" frictionless pdfplumber fpdf2 pykwalify ruff==0.17.6
 	# cffconvert (validates CITATION.cff in the tests): its last release declares jsonschema<4, which the
 	# notebook stack cannot take; its other requirements (pykwalify, ruamel.yaml, click, requests) are above
 	.venv-lock/bin/pip install --quiet --no-deps cffconvert

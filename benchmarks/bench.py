@@ -43,7 +43,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
 from mfgghg import KERNEL_NAME  # noqa: E402
-from mfgghg.runner.fast.kernelfork import notebook_imports  # noqa: E402
+from mfgghg.runner.notebooks import notebook_imports  # noqa: E402
 from mfgghg.runner.pipeline import discover_notebooks  # noqa: E402
 
 ENV = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1")
@@ -54,7 +54,8 @@ def floor_notebooks(folder: Path) -> list[Path]:
     out = []
     for path in discover_notebooks():
         nb = nbformat.v4.new_notebook()
-        nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": f"Python 3 ({KERNEL_NAME})", "language": "python"}
+        nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": f"Python 3 ({KERNEL_NAME})",
+                                     "language": "python"}
         params = nbformat.v4.new_code_cell("report_year = 2021")
         params.metadata["tags"] = ["parameters"]
         nb.cells = [params, nbformat.v4.new_code_cell("\n".join(notebook_imports([path])) or "pass")]
@@ -136,7 +137,7 @@ def measure_extract(runs: int = 5) -> tuple[list[float], list[float], int]:
 
 def measure_speedups(runs: int) -> int:
     """Each batch speed-up's gain on (a): the run with all of them against the run without it."""
-    from mfgghg.runner.fast.batch import SKIP, SPEEDUPS, SWITCH
+    from mfgghg.runner.fast import NAMES as SPEEDUPS, SKIP, SWITCH
 
     variants = {"all": {}, **{f"without {name}": {SKIP: name} for name in SPEEDUPS}, "none": {SWITCH: "0"}}
     wall = {v: [] for v in variants}
@@ -145,14 +146,16 @@ def measure_speedups(runs: int) -> int:
         for i in range(runs):
             for v, extra in variants.items():
                 before = children_cpu_seconds()
-                wall[v].append(time_it(lambda: run_pipeline(Path(tmp) / f"{i}-{len(wall[v])}-{hash(v)}", dict(ENV, **extra))))
+                work = Path(tmp) / f"{i}-{len(wall[v])}-{hash(v)}"
+                wall[v].append(time_it(lambda work=work, extra=extra: run_pipeline(work, dict(ENV, **extra))))
                 cpu[v].append(children_cpu_seconds() - before)
     print(f"machine: {machine()}")
     print(f"runs: {runs} of each; (a) one edition through the runner; gain = cost without it / cost with all - 1")
     base_wall, base_cpu = statistics.median(wall["all"]), statistics.median(cpu["all"])
     for v in variants:
         w, c = statistics.median(wall[v]), statistics.median(cpu[v])
-        gain = "" if v == "all" else f"   gain: wall {100 * (w / base_wall - 1):+5.1f}%, CPU {100 * (c / base_cpu - 1):+5.1f}%"
+        gain = "" if v == "all" else (f"   gain: wall {100 * (w / base_wall - 1):+5.1f}%, "
+                                      f"CPU {100 * (c / base_cpu - 1):+5.1f}%")
         print(f"{v:28s} wall {w:5.2f} s   CPU {c:5.2f} s{gain}")
     return 0
 
@@ -183,7 +186,8 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    return (f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, "
+            f"{platform.system()} {platform.release()}")
 
 
 def main(argv=None) -> int:
@@ -214,7 +218,7 @@ def measure(args) -> int:
         floors = floor_notebooks(floor_dir)
         a, b, a_cpu, b_cpu = [], [], [], []
         for i in range(args.runs):  # interleaved, so a slow spell of the machine hits both
-            a.append(time_it(lambda: run_pipeline(tmp / f"a{i}"), a_cpu))
+            a.append(time_it(lambda i=i: run_pipeline(tmp / f"a{i}"), a_cpu))
             b.append(time_it(lambda: run_floor(floors, floor_dir), b_cpu))
         c = [] if args.skip_test else [time_it(run_tests) for _ in range(args.test_runs)]
 
@@ -227,7 +231,8 @@ def measure(args) -> int:
         print(f"CPU time (whole machine), median: (a) {statistics.median(a_cpu):.1f} s, "
               f"(b) {statistics.median(b_cpu):.1f} s, over {os.cpu_count()} cores")
     if c:
-        print(f"(c) make test                        median {statistics.median(c):6.1f} s   runs {', '.join(f'{x:.1f}' for x in c)}")
+        runs = ", ".join(f"{x:.1f}" for x in c)
+        print(f"(c) make test                        median {statistics.median(c):6.1f} s   runs {runs}")
     print(f"a/b = {ma / mb:.2f}  (target <= 0.75)")
     print_extract()
     return 0

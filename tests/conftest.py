@@ -48,9 +48,9 @@ def line_of_value(path: Path, column: str, value: str) -> int:
 def styled():
     import matplotlib.pyplot as plt
 
-    from mfgghg.plots.style import apply_style
+    from mfgghg.plots.style import use_cjk_font
 
-    apply_style()
+    use_cjk_font()
     yield
     plt.close("all")
 
@@ -90,6 +90,11 @@ def pytest_configure(config):
     if _whole_suite(config):
         for fixture in BACKGROUND_FIXTURES:
             _start_background(fixture)
+    # The tests read unchanged copies of the raw files many times: this process keeps what it has
+    # validated, as the runner's fork server does (a researcher's kernel does not).
+    from mfgghg.runner.fast import validated
+
+    validated.install()
 
 
 def _whole_suite(config) -> bool:
@@ -214,7 +219,7 @@ def fork_server():
     """One kernel fork server (mfgghg.runner.fast.kernelfork) for the tests that run notebooks in this process."""
     from mfgghg import KERNEL_NAME
     from mfgghg.runner.fast import kernelfork
-    from mfgghg.runner.pipeline import discover_notebooks, fork_server_preload
+    from mfgghg.runner.pipeline import fork_server_preload
 
     with kernelfork.KernelForkServer(KERNEL_NAME, fork_server_preload(staged=False, batch=False)[0]) as server:
         yield server

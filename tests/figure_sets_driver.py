@@ -36,7 +36,7 @@ from pathlib import Path
 
 from mfgghg import KERNEL_NAME
 from mfgghg.data.paths import repo_root
-from mfgghg.runner.pipeline import discover_notebooks, import_run_dependencies, kernel_fork_server, run_year, run_years  # noqa: E501
+from mfgghg.runner.pipeline import discover_notebooks, import_run_dependencies, kernel_fork_server, run_year, run_years
 
 REPO = repo_root()
 FIXTURE_DATA = REPO / "tests" / "fixtures" / "data"
@@ -111,7 +111,7 @@ def main(root: Path) -> int:
             for strand in strands:
                 try:
                     strand.result()
-                except Exception as err:  # noqa: BLE001 - reported to the tests, which fail with it
+                except Exception as err:  # reported to the tests, which fail with it
                     errors.append(f"{type(err).__name__}: {err}")
     if errors:
         report["error"] = "; ".join(errors)

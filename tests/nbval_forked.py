@@ -14,8 +14,8 @@ import pytest
 @pytest.fixture(scope="session", autouse=True)
 def nbval_kernels_forked(request):
     from mfgghg import KERNEL_NAME
-    from mfgghg.runner.fast import kernelfork
-    from mfgghg.runner.pipeline import discover_notebooks, fork_server_preload
+    from mfgghg.runner.fast import kernelfork, kernelmanager
+    from mfgghg.runner.pipeline import fork_server_preload
 
     if not request.config.pluginmanager.hasplugin("nbval") or not kernelfork.enabled():
         yield None
@@ -31,8 +31,9 @@ def nbval_kernels_forked(request):
 
     class ForkingKernelManager(standard):
         def __init__(self, *args, **kwargs):
-            super().__init__(*args, client_class="mfgghg.runner.fast.kernelfork.PromptBlockingKernelClient", **kwargs)
-            kernelfork.use_fork_server(self, server)
+            client_class = "mfgghg.runner.fast.kernelmanager.PromptBlockingKernelClient"
+            super().__init__(*args, client_class=client_class, **kwargs)
+            kernelmanager.use_fork_server(self, server)
 
     nbval.kernel.KernelManager = ForkingKernelManager
     try:

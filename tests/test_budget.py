@@ -7,13 +7,15 @@ import pandas as pd
 import pytest
 
 from mfgghg.analysis import budget
-from mfgghg.checks import reconcile
+from mfgghg.checks import budget as budget_checks
+from mfgghg.checks.notes import attach_notes
+from mfgghg.checks.verdict import AGREES
 from mfgghg.errors import DataError
 from mfgghg.plots import budget as plots
-from mfgghg.plots.style import apply_style, cjk_texts
+from mfgghg.plots.style import use_cjk_font, cjk_texts
 from mfgghg.i18n import CJK, MissingTranslation, _, set_lang
 from mfgghg.data.ingest import ingest
-from mfgghg.data.paths import YearPaths
+from mfgghg.data.paths import YearPaths, roc_year
 
 
 @pytest.fixture
@@ -69,18 +71,25 @@ def table5_all_sources():
     return published(2_200_000.0, 4_050_000.0)
 
 
-def test_table5_printed_text_is_whole_units(table5_all_sources):
-    text = budget.table5_printed_text(table5_all_sources)
-    assert text[("1", "actual")] == "220"
-    assert text[("total", "planned")] == "3000"
-    assert text[("2", "rate")] == "20"
+def printed(table5: pd.DataFrame) -> pd.DataFrame:
+    """A hand-made Table 5 (TWD) as the ingest ships it printed: whole 萬元 and whole percentages, as text."""
+    return pd.DataFrame({"row_zh": table5["pillar"], "pillar": table5["pillar"],
+                         "planned_10k_twd": [f"{v / 1e4:.0f}" for v in table5["planned_twd"]],
+                         "actual_10k_twd": [f"{v / 1e4:.0f}" for v in table5["actual_twd"]],
+                         "execution_rate_pct": [f"{v:.0f}" for v in table5["execution_rate_pct"]]})
 
 
-def test_table5_printed_text_rejects_a_fraction_of_the_printed_unit(table5_all_sources):
-    t = table5_all_sources.copy()
-    t.loc[0, "actual_twd"] = 2_200_500.0  # 220.05 萬元: not what Table 5 prints
-    with pytest.raises(DataError, match=r"published_budget.csv, row 2, column 'actual_twd'"):
-        budget.table5_printed_text(t)
+def test_table5_checks_judge_at_the_decimals_printed(measures, funding, table5_all_sources):
+    """The published side is the printed text: a rate printed '50.0' is judged at one decimal (a
+    recomputed 50.4 differs), one printed '50' at none (it rounds to published)."""
+    table = table5_all_sources.copy()
+    table.loc[table["pillar"] == "1", "planned_twd"] = 2_200_000.0 / 0.504  # recomputed rate 50.4 %
+    text = printed(table)
+    for shown, expected in (("50.0", "differs"), ("50", "rounds to published")):
+        text.loc[text["pillar"] == "1", "execution_rate_pct"] = shown
+        r = budget_checks.reconcile_table5(measures, funding, table, text).set_index("check_id")
+        assert r.at["budget.table5.1.rate.recomputed_actual", "published"] == 50
+        assert r.at["budget.table5.1.rate.recomputed_actual", "verdict"] == expected
 
 
 def test_table5_rebuilt_splits_public_and_private(measures, funding, table5_all_sources):
@@ -99,7 +108,8 @@ def test_table5_rebuilt_needs_a_total_row(measures, funding, table5_all_sources)
 
 
 def test_reconcile_table5_prefixes_and_verdicts(measures, funding, table5_all_sources):
-    r = budget.reconcile_table5(measures, funding, table5_all_sources).set_index("check_id")
+    r = budget_checks.reconcile_table5(measures, funding, table5_all_sources, printed(table5_all_sources))
+    r = r.set_index("check_id")
     assert all(i.startswith("budget.table5.") for i in r.index)
     assert r.at["budget.table5.1.actual.all_sources", "verdict"] == "equal"
     assert r.at["budget.table5.1.actual.public_only", "verdict"] == "differs"
@@ -108,11 +118,12 @@ def test_reconcile_table5_prefixes_and_verdicts(measures, funding, table5_all_so
 
 
 def test_source_inclusion_finds_the_sources_table5_counts(measures, funding, table5_all_sources):
-    s = budget.source_inclusion(measures, funding, table5_all_sources).set_index("candidate")
+    s = budget_checks.source_inclusion(measures, funding, table5_all_sources, printed(table5_all_sources))
+    s = s.set_index("candidate")
     assert s["reproduces_table5"].to_dict() == {"all_sources": True, "public_only": False,
                                                 "public_without_soe": False, "government_budget_only": False}
     public_table = published(1_500_000.0, 4_050_000.0)
-    s = budget.source_inclusion(measures, funding, public_table).set_index("candidate")
+    s = budget_checks.source_inclusion(measures, funding, public_table, printed(public_table)).set_index("candidate")
     assert s.loc[s["reproduces_table5"]].index.tolist() == ["public_only"]
     assert s.at["all_sources", "rows_agreeing"] == 1  # only pillar 2 (no private money there) agrees
 
@@ -124,7 +135,8 @@ def test_budget_headlines(measures, funding, table5_all_sources):
         "unit_zh": ["億元", "億元", "億元", "項"],
         "section_zh": ["壹", "貳", "壹", "摘要"],
     })
-    h = budget.reconcile_budget_headlines(measures, funding, table5_all_sources, headlines).set_index("check_id")
+    h = budget_checks.reconcile_budget_headlines(measures, funding, table5_all_sources, headlines)
+    h = h.set_index("check_id")
     assert "budget.headline.measures.all_sources" not in h.index  # not a money figure
     assert h.at["budget.headline.actual_budget_x.all_sources", "verdict"] == "rounds to published"  # 0.0625
     assert h.at["budget.headline.actual_budget_x.public_only", "verdict"] == "rounds to published"  # 0.0555
@@ -140,14 +152,14 @@ def test_attach_notes_joins_by_check_id_and_rejects_unknown_ids():
     notes = pd.DataFrame({"check_id": ["budget.a", "table5.1.actual", "goals.zzz"],
                           "explanation": ["why a", "other file", "x"],
                           "file": ["budget_notes.csv", "reconciliation_notes.csv", "status_notes.csv"]})
-    out = reconcile.attach_notes(table, notes, owns=budget.NOTE_NAMESPACES)
+    out = attach_notes(table, notes, owns=budget_checks.BUDGET_NAMESPACES)
     assert out["explanation"].tolist() == ["why a", ""]
     assert out["agrees"].tolist() == [False, True]
     bad = pd.DataFrame({"check_id": ["budget.a", "budget.nope"], "explanation": ["x", "y"],
                         "file": ["budget_notes.csv"] * 2})
     with pytest.raises(DataError,
                        match=r"budget_notes.csv, row 3, column 'check_id': note for unknown check 'budget.nope'"):
-        reconcile.attach_notes(table, bad, owns=budget.NOTE_NAMESPACES)
+        attach_notes(table, bad, owns=budget_checks.BUDGET_NAMESPACES)
 
 
 def test_differences_and_unexplained():
@@ -156,8 +168,8 @@ def test_differences_and_unexplained():
         "difference": [0, 0.2, 2, 3], "unit": ["萬元"] * 4,
         "verdict": ["equal", "rounds to published", "differs", "differs"],
         "agrees": [True, True, False, False], "explanation": ["", "", "known", ""]})
-    assert budget.differences(table)["check_id"].tolist() == ["b", "c", "d"]
-    u = budget.unexplained(table.set_index(pd.Index([10, 11, 12, 13])))
+    assert budget_checks.differences(table)["check_id"].tolist() == ["b", "c", "d"]
+    u = budget_checks.unexplained(table.set_index(pd.Index([10, 11, 12, 13])))
     assert u["check_id"].tolist() == ["d"]
     assert u.columns.tolist() == ["check_id", "published", "recomputed", "verdict"] and u.index.tolist() == [0]
 
@@ -190,7 +202,8 @@ def test_spending_per_measure_keeps_unfunded_measures_apart(measures, funding):
     row = pm.set_index("measure_id").loc["2.2.1"]
     assert not row["funding_printed"] and math.isnan(row["total_twd"])
     assert pm.set_index("measure_id").at["1.2.1", "sources_zh"] == "能源基金 + 民間投資"
-    # Pillar 1: 經濟部 (1.1.1 and 1.2.1 tie, so by id) before 國科會; pillar 2: 經濟部 (unfunded 2.2.1 last) then 環保署.
+    # Pillar 1: 經濟部 (1.1.1 and 1.2.1 tie, so by id) before 國科會; pillar 2: 經濟部 (unfunded 2.2.1 last) then
+    # 環保署.
     assert pm["measure_id"].tolist() == ["1.1.1", "1.2.1", "1.1.2", "2.1.1", "2.2.1", "2.1.2"]
     sub = budget.spending_subtotals(pm).set_index(["pillar", "ministry_zh"])
     assert sub.at[("2", "經濟部"), "measures"] == 2 and sub.at[("2", "經濟部"), "funded"] == 1
@@ -273,7 +286,7 @@ def test_money_in_converts_and_renames():
 
 
 def test_figures_draw_without_missing_glyphs(measures, funding, table5_all_sources):
-    apply_style()  # the CJK font; a missing glyph is a UserWarning, an error under pytest's settings
+    use_cjk_font()  # the CJK font; a missing glyph is a UserWarning, an error under pytest's settings
     cost = budget.cost_per_tonne(measures, funding)
     fig = plots.plot_cost_per_tonne(cost, 2, year=2021)
     assert len(fig.axes) == 2  # actual/expected, and potentials apart
@@ -300,7 +313,7 @@ def test_cost_per_tonne_marks_each_row_line_diamond_and_dot_in_its_kinds_colour(
 
     from mfgghg.plots.style import PALETTE
 
-    apply_style()
+    use_cjk_font()
     cost = budget.cost_per_tonne(measures, funding)
     fig = plots.plot_cost_per_tonne(cost, 0, year=2021)
     colour = {"actual": PALETTE[0], "expected": PALETTE[1], "potential": "#777777"}
@@ -334,9 +347,10 @@ def tables_2021():
 
 def test_2021_annex_reproduces_table5_actual_within_printed_precision(tables_2021):
     t = tables_2021
-    r = budget.reconcile_table5(t["measures"], t["measure_funding"], t["published_budget"]).set_index("check_id")
+    r = budget_checks.reconcile_table5(t["measures"], t["measure_funding"], t["published_budget"],
+                                     t["published_table5_printed"]).set_index("check_id")
     for pillar in ("1", "2", "3", "total"):
-        assert r.at[f"budget.table5.{pillar}.actual.all_sources", "verdict"] in budget.AGREES
+        assert r.at[f"budget.table5.{pillar}.actual.all_sources", "verdict"] in AGREES
         assert abs(r.at[f"budget.table5.{pillar}.actual.all_sources", "difference"]) < 1  # under 1 萬元
     for pillar in ("1", "2", "3"):
         assert r.at[f"budget.table5.{pillar}.actual.public_only", "verdict"] == "differs"
@@ -344,15 +358,17 @@ def test_2021_annex_reproduces_table5_actual_within_printed_precision(tables_202
 
 def test_2021_table5_counts_all_sources_only(tables_2021):
     t = tables_2021
-    s = budget.source_inclusion(t["measures"], t["measure_funding"], t["published_budget"])
+    s = budget_checks.source_inclusion(t["measures"], t["measure_funding"], t["published_budget"],
+                                       t["published_table5_printed"])
     assert s.loc[s["reproduces_table5"], "candidate"].tolist() == ["all_sources"]
 
 
 def test_2021_every_disagreement_is_explained(tables_2021):
     t = tables_2021
-    c = budget.budget_comparison(t["measures"], t["measure_funding"], t["published_budget"],
-                                 t["published_headlines"], t["notes"]).set_index("check_id")
-    assert budget.unexplained(c.reset_index()).empty
+    c = budget_checks.budget_comparison(t["measures"], t["measure_funding"], t["published_budget"],
+                                        t["published_table5_printed"], t["published_headlines"],
+                                        t["notes"]).set_index("check_id")
+    assert budget_checks.unexplained(c.reset_index()).empty
     assert c.at["budget.headline.actual_budget_report_year_section_2.all_sources", "verdict"] == "differs"  # 20.3 億元
     assert c.at["budget.table5.total.planned.sum_of_rows", "verdict"] == "within tolerance"
 
@@ -385,7 +401,7 @@ PLOTS_2021 = {
 
 
 def draw_2021(tables, plot):
-    apply_style()
+    use_cjk_font()
     fig = PLOTS_2021[plot](tables, tables["measures"], tables["measure_funding"])
     fig.draw_without_rendering()  # a missing glyph is a UserWarning, an error under pytest's settings
     return fig
@@ -429,5 +445,5 @@ def test_every_figure_caption_has_an_english_edition(lang):
                                    "plot_cost_per_tonne", "plot_shares"}
     for name, caption in plots.CAPTIONS.items():
         assert callable(getattr(plots, name))
-        english = _(caption).format(roc=2021 - 1911, year=2021)  # MissingTranslation if there is none
+        english = _(caption).format(roc=roc_year(2021), year=2021)  # MissingTranslation if there is none
         assert english and not CJK.search(english), name

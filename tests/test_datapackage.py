@@ -20,7 +20,9 @@ REFERENCE = REPO / "data" / "reference"
 @pytest.fixture
 def validations(monkeypatch):
     """Count the pandera validations (the work the kept tables save), starting from an empty store."""
-    monkeypatch.setattr(datapackage, "_VALIDATED", type(datapackage._VALIDATED)())
+    from mfgghg.runner.fast.validated import ValidatedTables
+
+    monkeypatch.setattr(datapackage, "VALIDATION_CACHE", ValidatedTables())  # (the batch run's store)
     counted = []
     build = datapackage.build_schema
 
@@ -95,10 +97,10 @@ def test_callers_get_copies(validations):
 
 
 def test_the_store_is_bounded(monkeypatch, tmp_path, validations):
-    monkeypatch.setattr(datapackage, "MAX_VALIDATED", 2)
+    datapackage.VALIDATION_CACHE.max_tables = 2
     for name in ("pillars", "status_notes", "budget_notes"):
         read_resource(RAW, resource(RAW, name))
-    assert len(datapackage._VALIDATED) == 2
+    assert len(datapackage.VALIDATION_CACHE) == 2
     read_resource(RAW, resource(RAW, "pillars"))  # the oldest went first: read again
     assert validations == ["pillars", "status_notes", "budget_notes", "pillars"]
 
@@ -115,7 +117,7 @@ def test_a_table_checked_against_reference_values_is_not_validated_again_without
     assert validations == validated
     pd.testing.assert_frame_equal(again.data, checked.data)
     # the other way round is not the same checks: read without them first, with them it is validated
-    datapackage._VALIDATED.clear()
+    datapackage.VALIDATION_CACHE = type(datapackage.VALIDATION_CACHE)()
     read_resource(RAW, funding)
     read_resource(RAW, funding, reference)
     assert validations[len(validated):] == ["annex_funding", "annex_funding"]

@@ -7,13 +7,14 @@ import shutil
 from pathlib import Path
 
 import matplotlib
-import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
-from conftest import drawn  # noqa: F401  (fixtures styled, english come from conftest too)
+from conftest import drawn
 
 from mfgghg.analysis import emissions as em
-from mfgghg.checks import reconcile
+from mfgghg.checks import emissions as emc
+from mfgghg.checks.notes import NOTE_NAMESPACES, attach_notes, refuse_notes_outside_namespaces
+from mfgghg.checks.verdict import concat_checks
 from mfgghg.data.external import external_dir, read_external_facts
 from mfgghg.errors import DataError
 from mfgghg.plots import emissions as plots
@@ -65,7 +66,9 @@ def test_margins_sorts_years_and_finds_several_overshoots():
 
 
 def printed_from(e: pd.DataFrame) -> pd.DataFrame:
-    f = lambda v: f"{v:.1f}"  # noqa: E731
+    def f(v):
+        return f"{v:.1f}"
+
     return pd.DataFrame({"year": e["year"], "annual_target_million_t_co2e": e["target_mt_co2e"].map(f),
                          "annual_emissions_million_t_co2e": e["actual_mt_co2e"].map(f),
                          "cumulative_target_million_t_co2e": e["cumulative_target_mt_co2e"].map(f),
@@ -74,11 +77,11 @@ def printed_from(e: pd.DataFrame) -> pd.DataFrame:
 
 def test_reconcile_margins_agrees_and_catches_a_wrong_cumulative_column():
     e = emissions_table([100.0, 100.0], [98.0, 103.0])
-    ok = em.reconcile_margins(em.margins(e), printed_from(e))
+    ok = emc.reconcile_margins(em.margins(e), printed_from(e))
     assert ok["verdict"].tolist() == ["equal", "equal"]
     bad = e.copy()
     bad.loc[1, "cumulative_actual_mt_co2e"] = 196.0  # printed cumulative 196 instead of 201
-    checks = em.reconcile_margins(em.margins(bad), printed_from(bad))
+    checks = emc.reconcile_margins(em.margins(bad), printed_from(bad))
     assert checks["verdict"].tolist() == ["equal", "differs"]
     assert checks["published"].iloc[1] == pytest.approx(4.0)
     assert checks["recomputed"].iloc[1] == pytest.approx(-1.0)
@@ -90,7 +93,7 @@ def test_precise_vs_rounded_uses_table_and_text_precision():
                    ("target_emissions_2032_rounded", "50.0", "百萬公噸CO2e", "s2"),
                    ("emissions_2032", "49.16", "百萬公噸CO2e", "s1"),  # rounds to 49.2, Table 6 says 49.0
                    ("emissions_period_2031_2032", "139.01", "百萬公噸CO2e", "s1")])
-    out = em.precise_vs_rounded(h, printed_from(e)).set_index("check_id")
+    out = emc.precise_vs_rounded(h, printed_from(e)).set_index("check_id")
     assert out.at["emissions.precise.target_emissions_2032.table6", "verdict"] == "rounds to published"
     assert out.at["emissions.precise.target_emissions_2032.text", "verdict"] == "rounds to published"
     assert out.at["emissions.precise.emissions_2032.table6", "verdict"] == "differs"
@@ -125,32 +128,33 @@ def test_stated_changes_parses_spans_and_leaves_out_non_drivers():
     c = em.stated_changes(headlines(STATED)).set_index("key")
     assert list(c.index) == ["gdp_change_2016_2020", "fuel_oil_change_2020_vs_2005", "emissions_change_2016_2020",
                              "emissions_change_pct_2016_2020"]
-    assert (c.at["fuel_oil_change_2020_vs_2005", "from_year"], c.at["fuel_oil_change_2020_vs_2005", "to_year"]) == (2005, 2020)
+    assert (c.at["fuel_oil_change_2020_vs_2005", "from_year"], c.at["fuel_oil_change_2020_vs_2005",
+                                                                    "to_year"]) == (2005, 2020)
     assert c.at["emissions_change_pct_2016_2020", "driver"] == "emissions"
     assert c.at["emissions_change_2016_2020", "stated"] == pytest.approx(-1.3)
 
 
 def test_check_stated_changes_checks_emissions_only_and_says_why_not_the_rest():
     e = emissions_table([149.4, 150.4, 148.3, 146.9, 146.5], [147.8, 148.8, 150.8, 144.7, 141.9])
-    checks = em.check_stated_changes(em.stated_changes(headlines(STATED)), e).set_index("check_id")
+    checks = emc.check_stated_changes(em.stated_changes(headlines(STATED)), e).set_index("check_id")
     mt = checks.loc["emissions.stated_change.emissions_change_2016_2020"]
     assert mt["verdict"] == "differs" and mt["recomputed"] == pytest.approx(-5.9)
     pct = checks.loc["emissions.stated_change.emissions_change_pct_2016_2020"]
     assert pct["recomputed"] == pytest.approx(100 * (141.9 / 147.8 - 1))
-    assert checks.at["emissions.stated_change.gdp_change_2016_2020", "verdict"] == em.NO_SERIES
+    assert checks.at["emissions.stated_change.gdp_change_2016_2020", "verdict"] == emc.NO_SERIES
     assert pd.isna(checks.at["emissions.stated_change.gdp_change_2016_2020", "recomputed"])
     # a change that the table does reproduce agrees
     ok = headlines([("emissions_change_2016_2020", "-5.9", "百萬公噸CO2e", "s")])
-    assert em.check_stated_changes(em.stated_changes(ok), e)["verdict"].iloc[0] == "equal"
+    assert emc.check_stated_changes(em.stated_changes(ok), e)["verdict"].iloc[0] == "equal"
     # an emissions change outside the table's years cannot be checked either
     out = headlines([("emissions_change_2010_2020", "-5.9", "百萬公噸CO2e", "s")])
-    assert em.check_stated_changes(em.stated_changes(out), e)["verdict"].iloc[0] == em.NO_SERIES
+    assert emc.check_stated_changes(em.stated_changes(out), e)["verdict"].iloc[0] == emc.NO_SERIES
 
 
 def test_readings_find_the_pair_of_cells_that_gives_the_stated_change():
     e = emissions_table([10.0, 8.0], [9.0, 7.0], start=2040)
     h = headlines([("emissions_change_2040_2041", "-1", "百萬公噸CO2e", "s")])
-    r = em.readings_of_stated_change(em.stated_changes(h), e)
+    r = emc.readings_of_stated_change(em.stated_changes(h), e)
     agreeing = r.loc[r["verdict"] != "differs", "reading"].tolist()
     assert len(r) == 4
     assert agreeing == ["2040 emissions -> 2041 target"]  # 8 - 9 = -1; 7 - 9 = -2, 8 - 10, 7 - 10
@@ -159,7 +163,7 @@ def test_readings_find_the_pair_of_cells_that_gives_the_stated_change():
 def test_drivers_figure_data_pairs_stated_with_recomputed():
     e = emissions_table([149.4, 150.4, 148.3, 146.9, 146.5], [147.8, 148.8, 150.8, 144.7, 141.9])
     changes = em.stated_changes(headlines(STATED))
-    data = em.drivers_figure_data(changes, em.check_stated_changes(changes, e))
+    data = em.drivers_figure_data(changes, emc.check_stated_changes(changes, e))
     assert (data["origin"] == "derived").sum() == 2  # the two emissions changes only
     assert set(data.loc[data["origin"] == "derived", "unit"]) == {"%", "百萬公噸CO2e"}
     labels = data.drop_duplicates("key").set_index("key")["label"]
@@ -217,10 +221,10 @@ def test_external_vs_report_compares_in_the_report_unit():
     facts = read_external_facts(REPO / "data" / "external")
     h = headlines([("target_emissions_2020", "146.5", "百萬公噸CO2e", "s"),
                    ("intensity_target_change_2020_vs_2005", "-40", "%", "s")])
-    checks = em.external_checks(facts, h)
+    checks = emc.external_checks(facts, h)
     assert checks["check_id"].tolist() == ["emissions.external.target_emissions_2020"]  # intensity is 04's
     assert checks["verdict"].iloc[0] == "rounds to published"
-    from mfgghg.analysis.intensity import external_checks as intensity_external
+    from mfgghg.checks.intensity import external_checks as intensity_external
 
     ic = intensity_external(facts, h)
     assert ic["check_id"].tolist() == ["intensity.external.intensity_target_change_2020_vs_2005"]
@@ -235,12 +239,12 @@ def test_section_parts_split_listed_sections_and_keep_each_once():
 
 def test_source_label_keeps_the_recorded_title_unless_drawn():
     row = {"source_title": "自由時報 (LTN)", "source_date": "2018-01-01"}
-    assert em.source_label(row) == "自由時報 (LTN), 2018-01-01"
-    assert em.source_label({"source_title": "Paper", "source_date": float("nan")}) == "Paper"
+    assert emc.source_label(row) == "自由時報 (LTN), 2018-01-01"
+    assert emc.source_label({"source_title": "Paper", "source_date": float("nan")}) == "Paper"
     set_lang("en")
     try:
-        assert em.source_label(row) == "自由時報 (LTN), 2018-01-01"  # tables keep the data as recorded
-        assert em.source_label(row, translate=True) == "Liberty Times (LTN), 2018-01-01"
+        assert emc.source_label(row) == "自由時報 (LTN), 2018-01-01"  # tables keep the data as recorded
+        assert emc.source_label(row, translate=True) == "Liberty Times (LTN), 2018-01-01"
     finally:
         set_lang("zh-TW")
 
@@ -252,30 +256,32 @@ def test_notes_join_by_check_id_and_unknown_ids_raise():
     notes = pd.DataFrame({"check_id": ["emissions.a", "intensity.z", "table5.x"],
                           "explanation": ["why a", "04's note", "another file's"],
                           "file": ["emissions_notes.csv", "emissions_notes.csv", "budget_notes.csv"]})
-    out = reconcile.attach_notes(checks, notes, owns=("emissions",))
+    out = attach_notes(checks, notes, owns=("emissions",))
     assert out["explanation"].tolist() == ["why a", ""]
     assert out["agrees"].tolist() == [False, True]
-    with pytest.raises(DataError, match=r"emissions_notes.csv, row 3, column 'check_id': note for unknown check 'intensity.z'"):
-        reconcile.attach_notes(checks.assign(check_id=["intensity.q", "intensity.r"]), notes, owns=("intensity",))
-    reconcile.refuse_notes_outside_namespaces(notes)  # every namespace here is known
+    with pytest.raises(DataError,
+                       match=r"emissions_notes.csv, row 3, column 'check_id': note for unknown check 'intensity.z'"):
+        attach_notes(checks.assign(check_id=["intensity.q", "intensity.r"]), notes, owns=("intensity",))
+    refuse_notes_outside_namespaces(notes)  # every namespace here is known
     stray = pd.DataFrame({"check_id": ["emissions.a", "tabel6.x"], "explanation": ["?", "?"],
                           "file": ["emissions_notes.csv"] * 2})
-    assert "tabel6" not in reconcile.NOTE_NAMESPACES
-    with pytest.raises(DataError, match=r"emissions_notes.csv, row 3, column 'check_id': note for 'tabel6.x': check ids start with"):
-        reconcile.refuse_notes_outside_namespaces(stray)
+    assert "tabel6" not in NOTE_NAMESPACES
+    stray_note = r"emissions_notes.csv, row 3, column 'check_id': note for 'tabel6.x': check ids start with"
+    with pytest.raises(DataError, match=stray_note):
+        refuse_notes_outside_namespaces(stray)
 
 
 def test_checks_with_notes_and_mismatches():
     a = pd.DataFrame([{"check_id": "emissions.x", "source": "", "description": "", "unit": "%", "published": 1.0,
                        "recomputed": 2.0, "difference": 1.0, "verdict": "differs"},
                       {"check_id": "emissions.y", "source": "", "description": "", "unit": "%", "published": 1.0,
-                       "recomputed": float("nan"), "difference": float("nan"), "verdict": em.NO_SERIES}])
-    b = pd.DataFrame(columns=em.CHECK_COLUMNS)
+                       "recomputed": float("nan"), "difference": float("nan"), "verdict": emc.NO_SERIES}])
+    b = pd.DataFrame(columns=emc.CHECK_COLUMNS)
     notes = pd.DataFrame({"check_id": ["emissions.x"], "explanation": ["because"]})
-    table = reconcile.attach_notes(reconcile.concat_checks([a, b]), notes, owns=("emissions",))
-    assert reconcile.concat_checks([b]).columns.tolist() == em.CHECK_COLUMNS
+    table = attach_notes(concat_checks([a, b]), notes, owns=("emissions",))
+    assert concat_checks([b]).columns.tolist() == emc.CHECK_COLUMNS
     assert table["agrees"].tolist() == [False, False]
-    m = em.mismatches(table)
+    m = emc.mismatches(table)
     assert m["check_id"].tolist() == ["emissions.x"]  # 'no series' is not a mismatch
     assert m["explanation"].iloc[0] == "because"
 
@@ -297,12 +303,12 @@ def test_figures_draw_report_and_derived_distinctly(styled):
     assert fig.texts[-1].get_text() == "資料來源：119年執行成果報告 表6"
     assert len(fig.axes) == 2 and all(ax.get_ylabel() for ax in fig.axes)
     changes = em.stated_changes(headlines(STATED))
-    fig = plots.plot_drivers(em.drivers_figure_data(changes, em.check_stated_changes(changes, e)), year=2030)
+    fig = plots.plot_drivers(em.drivers_figure_data(changes, emc.check_stated_changes(changes, e)), year=2030)
     fig.draw_without_rendering()
     assert all(ax.get_xlabel().startswith("變化") for ax in fig.axes)
     assert fig.texts[-1].get_text() == "資料來源：119年執行成果報告 摘要 三、表6"
     empty = plots.plot_drivers(em.drivers_figure_data(em.stated_changes(headlines([])),
-                                                      pd.DataFrame(columns=em.CHECK_COLUMNS)), year=2030)
+                                                      pd.DataFrame(columns=emc.CHECK_COLUMNS)), year=2030)
     empty.draw_without_rendering()
     assert "未列出" in empty.axes[0].texts[0].get_text()
     assert empty.texts[-1].get_text() == "資料來源：119年執行成果報告 表6"
@@ -336,7 +342,7 @@ def real_2021_figures(tables, facts, paths):
     """Every figure of notebook 03 on the real 2021 data, each with the source line it draws itself."""
     t = em.margins(tables["emissions"])
     changes = em.stated_changes(tables["published_headlines"])
-    drivers = em.drivers_figure_data(changes, em.check_stated_changes(changes, tables["emissions"]))
+    drivers = em.drivers_figure_data(changes, emc.check_stated_changes(changes, tables["emissions"]))
     context = em.context_figure_data(t, facts)
     return {
         "annual": drawn(plots.plot_annual(t, year=paths.year)),
@@ -378,7 +384,7 @@ def test_2021_chinese_figures_still_show_chinese(real, styled):
 def test_english_small_frames_placeholder_and_fallback_labels(english):
     e = emissions_table([100.0, 100.0, 100.0], [98.0, 103.0, 95.0], start=2030)
     empty = drawn(plots.plot_drivers(em.drivers_figure_data(em.stated_changes(headlines([])),
-                                                            pd.DataFrame(columns=em.CHECK_COLUMNS)), year=2030))
+                                                            pd.DataFrame(columns=emc.CHECK_COLUMNS)), year=2030))
     assert cjk_texts(empty) == [] and "states no change" in empty.axes[0].texts[0].get_text()
     # an external series the figure has no marker for is still labelled in English
     facts = read_external_facts(REPO / "data" / "external")
@@ -391,7 +397,7 @@ def test_english_small_frames_placeholder_and_fallback_labels(english):
 
 def test_english_edition_refuses_an_untranslated_name(english):
     changes = em.stated_changes(headlines([("gdp_change_2016_2020", "1", "%", "no such section")]))
-    data = em.drivers_figure_data(changes, em.check_stated_changes(changes, emissions_table([1.0], [1.0])))
+    data = em.drivers_figure_data(changes, emc.check_stated_changes(changes, emissions_table([1.0], [1.0])))
     with pytest.raises(MissingTranslation, match="no such section"):
         source_line(2021, em.section_parts(data["source"]))
 
@@ -404,13 +410,13 @@ def test_2021_over_target_years_and_margins_match_table6(real):
     assert t.at[2020, "margin_mt_co2e"] == pytest.approx(4.6)
     assert t.at[2020, "cumulative_margin_mt_co2e"] == pytest.approx(7.5)  # 741.5 - 734.0
     assert (t["cumulative_margin_mt_co2e"] > 0).all()
-    checks = em.reconcile_margins(t.reset_index(), tables["published_table6_printed"])
+    checks = emc.reconcile_margins(t.reset_index(), tables["published_table6_printed"])
     assert (checks["verdict"] == "equal").all()
 
 
 def test_2021_precise_figures_round_to_the_table(real):
     paths, tables = real
-    checks = em.precise_vs_rounded(tables["published_headlines"], tables["published_table6_printed"])
+    checks = emc.precise_vs_rounded(tables["published_headlines"], tables["published_table6_printed"])
     assert len(checks) == 8
     assert (checks["verdict"] == "rounds to published").all()
 
@@ -419,15 +425,15 @@ def test_2021_stated_emissions_change_is_not_table6s_and_is_explained(real):
     _, tables = real
     changes = em.stated_changes(tables["published_headlines"])
     assert set(changes["driver"]) == set(em.DRIVER_LABELS)
-    checks = reconcile.attach_notes(reconcile.concat_checks([em.check_stated_changes(changes, tables["emissions"])]),
+    checks = attach_notes(concat_checks([emc.check_stated_changes(changes, tables["emissions"])]),
                                     tables["notes"], owns=("emissions",))
-    m = em.mismatches(checks).set_index("check_id")
+    m = emc.mismatches(checks).set_index("check_id")
     assert set(m.index) == {"emissions.stated_change.emissions_change_2016_2020",
                             "emissions.stated_change.emissions_change_pct_2016_2020"}
     assert m.at["emissions.stated_change.emissions_change_2016_2020", "published"] == pytest.approx(-1.3)
     assert m.at["emissions.stated_change.emissions_change_2016_2020", "recomputed"] == pytest.approx(-5.9)
     assert m["explanation"].str.len().gt(0).all()
-    readings = em.readings_of_stated_change(changes, tables["emissions"])
+    readings = emc.readings_of_stated_change(changes, tables["emissions"])
     assert set(readings.loc[readings["verdict"] != "differs", "reading"]) == {"2016 emissions -> 2020 target"}
 
 

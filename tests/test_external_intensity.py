@@ -22,7 +22,8 @@ FACTS = pd.DataFrame([
 ])
 HEADLINES = pd.DataFrame([
     {"key": "intensity_change_2020_vs_2005", "value_base": -49.0, "value_printed": "-49", "section_zh": "摘要 二"},
-    {"key": "intensity_target_change_2020_vs_2005", "value_base": -43.0, "value_printed": "-43", "section_zh": "摘要 二"},
+    {"key": "intensity_target_change_2020_vs_2005", "value_base": -43.0, "value_printed": "-43",
+     "section_zh": "摘要 二"},
     {"key": "emissions_2020", "value_base": 141.9, "value_printed": "141.9", "section_zh": "貳"},
 ])
 
@@ -98,10 +99,12 @@ def test_figure_draws_in_both_editions_and_saves(styled, tmp_path, lang):
     d = figure_data(intensity_points(EMISSIONS, VALUE_ADDED, FACTS), published_readings(HEADLINES, FACTS))
     set_lang(lang)
     try:
-        fig = plot_intensity_vs_external(d, year=2021, external_sources=["Taipei Times (news report of official statements)"])
+        fig = plot_intensity_vs_external(d, year=2021,
+                                         external_sources=["Taipei Times (news report of official statements)"])
         fig.draw_without_rendering()
         labels = fig.axes[0].get_legend_handles_labels()[1]
-        assert sum(("external" in l) or ("外部資料" in l) for l in labels) == 2  # the points and the rate path
+        assert sum(("external" in label)
+                   or ("外部資料" in label) for label in labels) == 2  # the points and the rate path
         if lang == "en":
             assert cjk_texts(fig) == []
         paths = save_figure(fig, "04_intensity_vs_external", tmp_path, d, _(CAPTIONS["plot_intensity_vs_external"]))
@@ -133,5 +136,6 @@ def test_value_added_is_ingested_in_twd_from_the_unit_of_each_row():
     assert got["total_economy_value_added_twd"].tolist() == [5e9, 5e9]
     for bad in ("NT$ million", "萬公噸CO2e"):  # not a unit; not money
         table = SimpleNamespace(data=mixed.assign(unit=["百萬元", bad]), path="external/manufacturing_value_added.csv")
-        with pytest.raises(DataError, match=r"manufacturing_value_added.csv, column 'unit': year 2016: .* not a money unit"):
+        with pytest.raises(DataError,
+                           match=r"manufacturing_value_added.csv, column 'unit': year 2016: .* not a money unit"):
             build_external_value_added({"manufacturing_value_added": table})

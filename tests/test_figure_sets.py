@@ -91,7 +91,8 @@ def test_multi_year_run_equals_the_sequential_execution_of_2021(figure_sets, nbv
         multi = digest(figure_sets["multi"] / kind / "2021")
         multi = {k: v for k, v in multi.items() if "/" not in k and k != "index.html"}  # no pages, no en/
         assert any(k.endswith(".png") for k in multi) or kind == "processed"
-        sequential = {k: hashlib.sha256((repo_dir / k).read_bytes()).hexdigest() for k in multi if (repo_dir / k).is_file()}
+        sequential = {k: hashlib.sha256((repo_dir / k).read_bytes()).hexdigest() for k in multi
+                      if (repo_dir / k).is_file()}
         # The runner's batch kernels write PNG files with their own writer (mfgghg.runner.fast.pngfile),
         # nbval's standard kernels with matplotlib's: the same pixels, not the same bytes.
         pngs = [k for k in multi if k.endswith(".png")]
@@ -107,7 +108,8 @@ def test_multi_year_run_equals_the_sequential_execution_of_2021(figure_sets, nbv
 
 def test_killed_run_leaves_the_previous_outputs_byte_for_byte(figure_sets):
     """A real run of the synthetic year killed once its first notebook was done left the previous
-    year folders as they were; the next run (sequential) was not blocked by the dead one and went through every notebook: nothing is tied to 2021."""
+    year folders as they were; the next run (sequential) was not blocked by the dead one and went through every
+    notebook: nothing is tied to 2021."""
     report = figure_sets["report"]
     kill = report["kill"]
     assert kill["running_when_killed"] and kill["first_notebook_done"], kill
@@ -126,7 +128,8 @@ def test_killed_run_leaves_the_previous_outputs_byte_for_byte(figure_sets):
         for png in pngs:
             assert png.with_suffix(".svg").is_file() and png.with_suffix(".csv").is_file(), png.name
     assert (figures / "index.html").is_file()
-    assert sorted(p.name for p in (figures / "notebooks").iterdir()) == [nb.stem + ".html" for nb in discover_notebooks()]
+    pages = sorted(p.name for p in (figures / "notebooks").iterdir())
+    assert pages == [nb.stem + ".html" for nb in discover_notebooks()]
 
 
 def test_english_edition_sits_next_to_the_chinese_one(figure_sets):

@@ -7,13 +7,13 @@ import warnings
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
 
-from mfgghg.plots.style import (CJK_FAMILY, apply_style, cjk_texts, figure_title, save_figure, source_line,  # noqa: E402
+from mfgghg.plots.style import (CJK_FAMILY, use_cjk_font, cjk_texts, figure_title, save_figure, source_line,
                                  wrap_label)
-from mfgghg.i18n import MissingTranslation, _, set_lang  # noqa: E402
+from mfgghg.i18n import MissingTranslation, _, set_lang
 
 
 @pytest.fixture(autouse=True)
@@ -24,7 +24,7 @@ def chinese_edition():
 
 
 def test_cjk_font_survives_seaborn_theme_and_draws_without_missing_glyphs(tmp_path):
-    apply_style()
+    use_cjk_font()
     assert matplotlib.rcParams["font.sans-serif"][0] == CJK_FAMILY
     fig, ax = plt.subplots()
     ax.set_title("製造部門溫室氣體排放 −1.3")
@@ -35,7 +35,7 @@ def test_cjk_font_survives_seaborn_theme_and_draws_without_missing_glyphs(tmp_pa
 
 
 def test_saving_twice_gives_identical_bytes(tmp_path):
-    apply_style()
+    use_cjk_font()
     data = pd.DataFrame({"year": [2016, 2017], "value": [1.5, 2.5]})
     digests = []
     for run in ("a", "b"):
@@ -59,10 +59,11 @@ def test_saving_lays_a_tight_figure_out_once_per_file_and_keeps_its_pixels(tmp_p
 
     from PIL import Image
 
-    from mfgghg.plots.style import tight_bbox
+    from mfgghg.plots.style import figure_style, project_rc, tight_bbox
 
-    apply_style()
+    use_cjk_font()
 
+    @figure_style  # (a figure of the project's: its look)
     def tight_figure():
         fig, ax = plt.subplots(figsize=(5, 3))
         ax.barh(["製造部門", "能源部門"], [3.5, 1.25])
@@ -81,7 +82,8 @@ def test_saving_lays_a_tight_figure_out_once_per_file_and_keeps_its_pixels(tmp_p
     assert len(draws) == 2
     assert fig.get_layout_engine() is engine
     reference = tight_figure()
-    reference.savefig(tmp_path / "reference.png", metadata={"Software": None}, bbox_inches=tight_bbox(reference))
+    with matplotlib.rc_context(project_rc()):
+        reference.savefig(tmp_path / "reference.png", metadata={"Software": None}, bbox_inches=tight_bbox(reference))
     ours, theirs = Image.open(tmp_path / "ours" / "t.png"), Image.open(tmp_path / "reference.png")
     assert ours.size == theirs.size and ours.info["dpi"] == theirs.info["dpi"]
     assert ours.convert("RGBA").tobytes() == theirs.convert("RGBA").tobytes()  # the same pixels (ours as RGB)
@@ -146,17 +148,18 @@ def test_unseen_minor_ticks_of_a_log_axis_are_left_out_and_the_png_is_the_same(t
     labels), a minor grid, tick marks, and a linear axis."""
     from matplotlib.ticker import NullLocator
 
-    from mfgghg.plots.style import omit_unseen_minor_ticks
+    from mfgghg.plots.style import omit_unseen_minor_ticks, project_rc
 
-    apply_style()
+    use_cjk_font()
 
-    def figure(left, right, omit):
-        fig, ax = plt.subplots(figsize=(4, 2))
-        ax.barh(["製造", "能源"], [left, right])
-        ax.set_xscale("log")
-        ax.set_xlim(left * 0.75, right * 1.25)
-        fig.tight_layout()
-        return fig, ax, (omit_unseen_minor_ticks(ax.xaxis) if omit else None)
+    def figure(left, right, omit, rc=None):  # in the project's look (and ``rc`` over it)
+        with matplotlib.rc_context(project_rc()), matplotlib.rc_context(rc or {}):
+            fig, ax = plt.subplots(figsize=(4, 2))
+            ax.barh(["製造", "能源"], [left, right])
+            ax.set_xscale("log")
+            ax.set_xlim(left * 0.75, right * 1.25)
+            fig.tight_layout()
+            return fig, ax, (omit_unseen_minor_ticks(ax.xaxis) if omit else None)
 
     files = {}
     for omit in (False, True):
@@ -170,10 +173,9 @@ def test_unseen_minor_ticks_of_a_log_axis_are_left_out_and_the_png_is_the_same(t
     assert not omitted and any(t.get_text() for t in ax.xaxis.get_minorticklabels())
     plt.close(fig)
     for rc in ({"xtick.bottom": True}, {"axes.grid.which": "both"}):
-        with matplotlib.rc_context(rc):
-            fig, ax, omitted = figure(30, 4e6, True)
-            assert not omitted
-            plt.close(fig)
+        fig, ax, omitted = figure(30, 4e6, True, rc)
+        assert not omitted
+        plt.close(fig)
     fig, ax = plt.subplots()
     assert not omit_unseen_minor_ticks(ax.xaxis)  # linear
     plt.close(fig)

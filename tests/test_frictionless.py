@@ -15,7 +15,7 @@ from mfgghg.data import processed_package
 from mfgghg.data.external import read_external_facts
 from mfgghg.data.ingest import ingest, write_csv, write_tables
 from mfgghg.data.package import load_descriptor, read_package, read_resource
-from mfgghg.data.paths import YearPaths
+from mfgghg.data.paths import ROC_OFFSET, YearPaths
 from mfgghg.data.processed_package import processed_descriptor, write_processed_descriptor
 from mfgghg.errors import DataError
 
@@ -131,7 +131,7 @@ def _optional_tables(ingested) -> dict[str, pd.DataFrame]:
     """The tables the ingest may also write, built here from the validated raw files."""
     raw = ingested.raw
     t6 = raw["published_table6_emissions"].text.copy()
-    t6.insert(0, "year", raw["published_table6_emissions"].data["roc_year"].astype(int) + 1911)
+    t6.insert(0, "year", raw["published_table6_emissions"].data["roc_year"].astype(int) + ROC_OFFSET)
     return {
         "measure_goals": raw["measure_goals"].data.copy(),
         "published_table4_printed": raw["published_table4_results_summary"].text.copy(),

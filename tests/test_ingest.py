@@ -12,7 +12,9 @@ from mfgghg.errors import DataError, ParameterError
 from mfgghg.data.ingest import ingest, load_processed, write_csv, write_tables
 from mfgghg.data.paths import YearPaths
 from mfgghg.runner.pipeline import run_year
-from mfgghg.checks.reconcile import funding_by_pillar, reconciliation_table, status_counts
+from mfgghg.checks.budget import funding_by_pillar
+from mfgghg.checks.reconcile import reconciliation_table
+from mfgghg.checks.status import status_counts
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +87,8 @@ def test_committed_processed_tables_are_what_the_ingest_writes(ingested_2021, tm
     tables = dict(ingested_2021.tables, reconciliation=reconciliation_table(ingested_2021))
     write_tables(tables, fresh_dir, 2021, sources=ingested_2021.sources)
     for name in tables:
-        assert (fresh_dir / f"{name}.csv").read_bytes() == (REPO / "data" / "processed" / "2021" / f"{name}.csv").read_bytes(), name
+        committed_csv = REPO / "data" / "processed" / "2021" / f"{name}.csv"
+        assert (fresh_dir / f"{name}.csv").read_bytes() == committed_csv.read_bytes(), name
     assert set(tables) <= set(committed)
     # the descriptor too: it names the version, the licence and the sources, never the commit
     committed_descriptor = (REPO / "data" / "processed" / "2021" / "datapackage.json").read_bytes()
@@ -195,7 +198,8 @@ def test_strict_run_refuses_an_unexplained_difference_before_writing(data_copy):
 
     notes = data_copy / "raw" / "2021" / "reconciliation_notes.csv"
     lines = notes.read_text(encoding="utf-8").splitlines(keepends=True)
-    notes.write_text("".join(l for l in lines if not l.startswith("headline.actual_budget_report_year_section_2")),
+    notes.write_text("".join(line for line in lines
+                             if not line.startswith("headline.actual_budget_report_year_section_2")),
                      encoding="utf-8")
     with pytest.raises(ReconciliationError, match="1 published figure.*headline.actual_budget_report_year_section_2"):
         run_year(2021, data_copy / "raw", data_copy / "processed", data_copy / "figures", data_copy / "build",
@@ -320,7 +324,7 @@ def test_unknown_measure_type(data_copy):
 def test_measure_of_unknown_pillar(data_copy):
     pillars = data_copy / "raw" / "2021" / "pillars.csv"
     lines = pillars.read_text(encoding="utf-8").splitlines(keepends=True)
-    pillars.write_text("".join(l for l in lines if not l.startswith("3,")), encoding="utf-8")
+    pillars.write_text("".join(line for line in lines if not line.startswith("3,")), encoding="utf-8")
     row = line_of_value(data_copy / "raw" / "2021" / "annex_measures.csv", "measure_id", "3.1.1")
     _expect(data_copy, "annex_measures.csv", row, "measure_id", "pillar 3 of 3.1.1 is not in pillars.csv")
 

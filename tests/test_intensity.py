@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import matplotlib
-import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
-from conftest import drawn  # noqa: F401  (fixtures styled, english come from conftest too)
+from conftest import drawn
 
 from mfgghg.analysis import intensity as it
+from mfgghg.checks import intensity as itc
 from mfgghg.data.external import external_dir, read_external_facts
 from mfgghg.data.supplied import load_intensity_series
 from mfgghg.errors import DataError
@@ -40,7 +40,8 @@ H = headlines([
 
 def facts(base_year=2030, value=100.0):
     return pd.DataFrame([{"key": f"emissions_baseline_{base_year}", "value": value, "unit": "百萬公噸CO2e",
-                          "year": base_year, "relation": "equal", "source_title": "A paper", "source_date": "2020-01-01",
+                          "year": base_year, "relation": "equal", "source_title": "A paper",
+                          "source_date": "2020-01-01",
                           "source_url": "https://example.org/a", "quote": "q", "note": "n", "value_printed": str(value),
                           "value_base": value, "base_unit": "mt_co2e", "origin": "external"}])
 
@@ -64,7 +65,7 @@ def test_a_year_without_an_intensity_result_gives_empty_tables_not_errors():
     p = it.published_intensity(h)
     assert p.empty and it.index_points(p).empty
     assert it.decomposition(p, facts(), h, EMPTY_T6).empty
-    assert it.check_series(None, p).empty
+    assert itc.check_series(None, p).empty
 
 
 def test_intensity_figures_against_different_base_years_are_refused():
@@ -98,7 +99,7 @@ def test_series_with_an_index_column_is_read_and_checked(tmp_path):
     s = it.yearly_series(load_intensity_series(tmp_path), it.published_intensity(H))
     assert s["index"].tolist() == [100, 70, 50.3]
     assert (s["index_basis"] == "given").all() and (s["origin"] == it.SUPPLIED).all()
-    checks = it.check_series(s, it.published_intensity(H)).set_index("check_id")
+    checks = itc.check_series(s, it.published_intensity(H)).set_index("check_id")
     assert checks.at["intensity.series.2030.base", "verdict"] == "equal"
     assert checks.at["intensity.series.2040.result", "verdict"] == "rounds to published"  # -49.7 prints as -50
     assert "3 rows, 2030-2040" in it.describe_series(s)
@@ -114,7 +115,8 @@ def test_series_with_intensity_only_is_indexed_on_the_base_year(tmp_path):
 
 def test_series_that_disagrees_with_the_printed_result_is_shown_as_differing(tmp_path):
     write(tmp_path / it.SERIES_FILE, "year,index,source\n2040,55,made-up\n")
-    checks = it.check_series(it.yearly_series(load_intensity_series(tmp_path), it.published_intensity(H)), it.published_intensity(H))
+    checks = itc.check_series(it.yearly_series(load_intensity_series(tmp_path), it.published_intensity(H)),
+                              it.published_intensity(H))
     assert checks["verdict"].tolist() == ["differs"]
     assert checks["difference"].iloc[0] == pytest.approx(5)
 
@@ -176,7 +178,8 @@ def test_decomposition_falls_back_to_table6_and_needs_the_external_baseline():
     h = H[~H["key"].isin(["emissions_2040", "target_emissions_2040"])]
     t6 = pd.DataFrame({"year": [2040], "target_mt_co2e": [120.0], "actual_mt_co2e": [100.0]})
     d = it.decomposition(it.published_intensity(h), facts(), h, t6).set_index("reading")
-    assert d.at["plan", "emissions_end_mt_co2e"] == 120 and d.at["plan", "emissions_end_source"] == "表6 (target_mt_co2e)"
+    assert d.at["plan", "emissions_end_mt_co2e"] == 120 and d.at["plan",
+                                                                 "emissions_end_source"] == "表6 (target_mt_co2e)"
     # the source line names Table 6 once, without the column
     line = plots.decomposition_source_line(2041, d.reset_index())
     assert line == "資料來源：130年執行成果報告 A、B、表6；外部資料：A paper"
@@ -239,7 +242,7 @@ def test_2021_decomposition():
     assert d.at["result", "output_change_pct"] == pytest.approx(100 * (141.905 / 142.276 / 0.51 - 1))
     assert d.at["plan", "output_change_pct"] == pytest.approx(100 * (146.544 / 142.276 / 0.57 - 1))
     assert d.at["result", "output_index_low"] < d.at["result", "output_index"] < d.at["result", "output_index_high"]
-    checks = it.external_checks(f, h)
+    checks = itc.external_checks(f, h)
     assert checks["verdict"].tolist() == ["equal"]
 
 

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import time
+import types
 
 import nbformat
 import papermill as pm
@@ -14,16 +15,13 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from mfgghg import KERNEL_NAME
-from mfgghg.runner.fast.kernelfork import (
-    KernelForkServer,
-    forking_kernel_manager,
-    forking_kernel_manager_class,
-    kernelspec_argv,
-    launcher_prefix,
-    notebook_imports,
-    wait_for_exit,
-    wait_or_kill,
-)
+from mfgghg.runner.fast.kernelfork import KernelForkServer
+from mfgghg.runner.fast.kernelmanager import forking_kernel_manager, forking_kernel_manager_class
+from mfgghg.runner.fast.kernelspec import kernelspec_argv, launcher_prefix
+from mfgghg.runner.fast.processes import wait_for_exit, wait_or_kill
+from mfgghg.runner.fast.validated import content_keys
+from mfgghg.runner.notebooks import notebook_imports
+from mfgghg.runner.preflight import PREFLIGHT_FUNCTION
 
 # Prints what a kernel knows about its start, draws with the project's style and saves a figure.
 BODY = """\
@@ -95,14 +93,15 @@ def test_the_server_preflight_raises_the_runners_error(fork_server, data_copy):
     from conftest import set_cell
     from mfgghg.errors import DataError
     from mfgghg.data.paths import YearPaths
-    from mfgghg.runner.pipeline import preflight
+    from mfgghg.runner.preflight import preflight
 
     raw = data_copy / "raw"
     set_cell(raw / "2021" / "annex_funding.csv", 3, "amount_10k_twd", "12,3x")
     with pytest.raises(DataError) as here:
         preflight(YearPaths.for_year(2021, raw), False)
     with pytest.raises(DataError) as there:
-        fork_server.preflight(2021, raw, data_copy / "processed", data_copy / "figures", "zh-TW", False)
+        fork_server.call(PREFLIGHT_FUNCTION, year=2021, raw_root=str(raw), processed_root=str(data_copy / "processed"),
+                         figures_root=str(data_copy / "figures"), lang="zh-TW", strict=False)
     assert (there.value.file, there.value.row, there.value.column, str(there.value)) == (
         here.value.file, here.value.row, here.value.column, str(here.value))
     assert there.value.row == 3 and there.value.column == "amount_10k_twd"
@@ -127,8 +126,10 @@ def test_forked_kernel_gives_the_outputs_and_files_of_a_standard_kernel(tmp_path
 
     raw = REPO / "data" / "raw" / "2021"
     pillars = next(r for r in datapackage.load_descriptor(raw)["resources"] if r["name"] == "pillars")
-    key = datapackage._content_key(raw / pillars["path"], pillars, None)
-    fork_server.preflight(2021, raw.parent, tmp_path / "processed", tmp_path / "figures", "zh-TW", False)
+    key = content_keys(raw / pillars["path"], pillars, None)[0]
+    fork_server.call(PREFLIGHT_FUNCTION, year=2021, raw_root=str(raw.parent),
+                     processed_root=str(tmp_path / "processed"), figures_root=str(tmp_path / "figures"),
+                     lang="zh-TW", strict=False)
     launched = []
     launch = fork_server.launch
     monkeypatch.setattr(fork_server, "launch", lambda *a, **k: launched.append(launch(*a, **k)) or launched[-1])
@@ -255,7 +256,7 @@ class FakeClient:
 
     def __init__(self, connect_after=1, welcome=False, status=True, alive=True, answers=True):
         self.shell_channel, self.iopub_channel = FakeChannel(), FakeChannel()
-        self.requests, self.handled = 0, []
+        self.requests, self.session = 0, types.SimpleNamespace(adapt_version=None)
         self.connect_after, self.welcome, self.status, self.alive, self.answers = (
             connect_after, welcome, status, alive, answers)
 
@@ -263,7 +264,9 @@ class FakeClient:
         self.requests += 1
         msg_id = f"k{self.requests}"
         if self.answers:
-            self.shell_channel.queue.append({"msg_type": "kernel_info_reply", "parent_header": {"msg_id": msg_id}})
+            # protocol version 100 + n: the session then talks the version of the reply it took
+            self.shell_channel.queue.append({"msg_type": "kernel_info_reply", "parent_header": {"msg_id": msg_id},
+                                             "content": {"protocol_version": f"{100 + self.requests}.0"}})
         if self.requests > self.connect_after:
             if self.welcome and self.requests == self.connect_after + 1:
                 self.iopub_channel.queue.append({"msg_type": "iopub_welcome", "parent_header": {}, "content": {}})
@@ -272,17 +275,18 @@ class FakeClient:
                                                  "content": {"execution_state": state}})
         return msg_id
 
-    async def _async_is_alive(self):
+    async def is_alive(self):
         return self.alive
 
-    def _handle_kernel_info_reply(self, msg):
-        self.handled.append(msg["parent_header"]["msg_id"])
+    @property
+    def handled(self):
+        return [f"k{self.session.adapt_version - 100}"] if self.session.adapt_version else []
 
 
 def test_client_is_ready_once_iopub_shows_it_is_connected():
     import asyncio
 
-    from mfgghg.runner.fast.kernelfork import wait_until_ready
+    from mfgghg.runner.fast.kernelmanager import wait_until_ready
 
     connected_at_once = FakeClient(connect_after=0)
     asyncio.run(wait_until_ready(connected_at_once, timeout=5))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from mfgghg.analysis.netzero import companies_check, netzero_facts, strategy_figure_data
+from mfgghg.analysis.netzero import netzero_facts, strategy_figure_data
+from mfgghg.checks.netzero import companies_check
 
 DIRECTIONS = pd.DataFrame([
     [2, "能源轉換", "long_term", 1, "百分百使用綠電", "百分百使用綠電等", True],
@@ -15,13 +16,15 @@ DIRECTIONS = pd.DataFrame([
 ], columns=["strategy_no", "strategy_zh", "horizon", "item_no", "item_zh", "direction_zh", "list_open"]).assign(
     section_zh="貳 二(二)", quote_zh="q", note="")
 HEADLINES = pd.DataFrame([
-    {"key": "net_zero_companies", "value_printed": "3", "value_base": 3.0, "unit_zh": "家企業", "section_zh": "貳 二(二)"},
+    {"key": "net_zero_companies", "value_printed": "3", "value_base": 3.0, "unit_zh": "家企業",
+     "section_zh": "貳 二(二)"},
     {"key": "net_zero_companies_share_of_sector", "value_printed": "51", "value_base": 51.0, "unit_zh": "%",
      "section_zh": "貳 二(二)"},
     {"key": "second_period_aspect_strategies", "value_printed": "11", "value_base": 11.0, "unit_zh": "項",
      "section_zh": "貳 二(二)"},
 ])
-COMPANIES = pd.DataFrame({"list_no": [1, 2], "company_zh": ["中鋼", "友達"], "section_zh": "貳 二(二)", "quote_zh": "q"})
+COMPANIES = pd.DataFrame({"list_no": [1, 2], "company_zh": ["中鋼", "友達"], "section_zh": "貳 二(二)",
+                          "quote_zh": "q"})
 
 
 def test_grid_places_strategies_in_columns_and_short_term_above_long_term():
@@ -39,7 +42,8 @@ def test_unknown_horizon_is_refused():
 
 def test_facts_keep_report_and_derived_apart():
     f = netzero_facts(HEADLINES, COMPANIES, DIRECTIONS).set_index("key")
-    assert f.at["second_period_aspect_strategies", "value"] == 11 and f.at["second_period_aspect_strategies", "origin"] == "report"
+    assert f.at["second_period_aspect_strategies", "value"] == 11 and f.at["second_period_aspect_strategies",
+                                                                           "origin"] == "report"
     assert f.at["net_zero_companies_listed", "value"] == 2 and f.at["net_zero_companies_listed", "origin"] == "derived"
     assert f.at["text_direction_items", "value"] == 4
 

@@ -63,7 +63,8 @@ def test_messy_files_read_like_clean_ones(data_copy, clean_tables):
     # Big5/CP950 with thousands separators and full-width digits
     def money(df):
         df["amount_10k_twd"] = [
-            f"{float(v):,.4f}".rstrip("0").rstrip(".") if i % 2 else _fullwidth(v) for i, v in enumerate(df["amount_10k_twd"])
+            f"{float(v):,.4f}".rstrip("0").rstrip(".") if i % 2 else _fullwidth(v)
+            for i, v in enumerate(df["amount_10k_twd"])
         ]
         df["measure_id"] = [" " + m + " " for m in df["measure_id"]]
         return df

@@ -48,7 +48,8 @@ def test_unknown_unit_is_refused():
         to_base(1, "噸")
 
 
-@pytest.mark.parametrize("text, decimals, tol", [("734.0", 1, 0.05), ("62030", 0, 0.5), ("1.85", 2, 0.005), ("-49", 0, 0.5)])
+@pytest.mark.parametrize("text, decimals, tol", [("734.0", 1, 0.05), ("62030", 0, 0.5), ("1.85", 2, 0.005), ("-49", 0,
+                                                                                                             0.5)])
 def test_printed_precision(text, decimals, tol):
     assert printed_decimals(text) == decimals
     assert rounding_tolerance(text) == pytest.approx(tol)

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 
 import nbformat
 import pytest
@@ -63,7 +64,8 @@ def test_success_replaces_the_year_outputs(roots, tmp_path, run):
     nb = make_notebook(tmp_path / "01_ok.ipynb", WRITE_FIGURE)
     result = run(roots, [nb])
     # the old figure is gone: the folder was replaced, not merged; the page and notebook copies are new
-    assert sorted(p.name for p in (roots / "figures" / "2021").iterdir()) == ["data", "index.html", "new.txt", "notebooks"]
+    assert sorted(p.name for p in (roots / "figures" / "2021").iterdir()) == ["data", "index.html", "new.txt",
+                                                                              "notebooks"]
     assert (roots / "figures" / "2021" / "notebooks" / "01_ok.html").is_file()
     # the year's processed tables go with the figure set
     assert (roots / "figures" / "2021" / "data" / "table.csv").read_text() == "x\n2\n"
@@ -89,15 +91,30 @@ def test_failing_notebook_names_notebook_cell_and_error_and_keeps_outputs(roots,
 def test_a_failing_ingest_stops_the_kernels_started_ahead_for_the_others(roots, tmp_path, fork_server, monkeypatch):
     """The analysis notebooks' kernels start while the first notebook runs; when it fails, none of
     the others runs a cell, and every kernel started is stopped."""
+    # The ingest fails only once the other two kernels have been launched: it waits on a FIFO, which
+    # the third launch opens for writing (no sleep, no race).
+    go = tmp_path / "go"
+    os.mkfifo(go)
     launched = []
     launch = fork_server.launch
-    monkeypatch.setattr(fork_server, "launch", lambda *a, **k: launched.append(launch(*a, **k)) or launched[-1])
-    bad = make_notebook(tmp_path / "01_fail.ipynb", "import time; time.sleep(0.5); raise ValueError('bad ingest')")
+
+    def launch_and_count(*a, **k):
+        launched.append(launch(*a, **k))
+        if len(launched) == 3:
+            threading.Thread(target=lambda: go.write_text("go"), daemon=True).start()
+        return launched[-1]
+
+    monkeypatch.setattr(fork_server, "launch", launch_and_count)
+    never_hang = threading.Timer(120, lambda: go.write_text("go"))  # (then the count below fails)
+    never_hang.daemon = True
+    never_hang.start()
+    bad = make_notebook(tmp_path / "01_fail.ipynb", f"open({str(go)!r}).read(); raise ValueError('bad ingest')")
     others = [make_notebook(tmp_path / f"0{i}_ok.ipynb", f"open({str(tmp_path / f'ran{i}')!r}, 'w').close()")
               for i in (2, 3)]
     with pytest.raises(RunError, match=r"^01_fail\.ipynb: cell .*ValueError: bad ingest"):
         run_year(2021, roots / "raw", roots / "processed", roots / "figures", roots / "build", notebooks=[bad, *others],
                  jobs=2, log=lambda *_: None, fork_server=fork_server)
+    never_hang.cancel()
     assert not list(tmp_path.glob("ran*"))
     assert len(launched) == 3  # the ingest's kernel, and one started ahead for each of the others
     assert all(kernel.poll() is not None for kernel in launched)
@@ -192,6 +209,7 @@ sys.meta_path.insert(0, RefuseHeavy())
 from mfgghg.runner import cli
 from mfgghg.runner.fast import kernelfork
 from mfgghg.runner.fast import pagewriter
+from mfgghg.runner.fast import kernelmanager
 from mfgghg.runner import pipeline
 from mfgghg.i18n import check_lang
 from mfgghg.data.paths import YearPaths

@@ -7,12 +7,12 @@ import io
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from PIL import Image  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from PIL import Image
 
-from mfgghg.runner.fast.pngfile import BACKEND, filter_rows_rgb, filter_rows_rgba, png_bytes  # noqa: E402
+from mfgghg.runner.fast.pngfile import BACKEND, filter_rows_rgb, filter_rows_rgba, png_bytes
 
 
 def pixels(seed: int, opaque: bool) -> np.ndarray:

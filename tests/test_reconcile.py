@@ -3,7 +3,9 @@ import math
 import pandas as pd
 import pytest
 
-from mfgghg.checks.reconcile import check_row, funding_by_pillar, reduction_total, status_counts, verdict
+from mfgghg.checks.budget import funding_by_pillar
+from mfgghg.checks.status import status_counts
+from mfgghg.checks.verdict import check_row, reduction_total, verdict
 
 
 @pytest.mark.parametrize("published, recomputed, decimals, expected", [

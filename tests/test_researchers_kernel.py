@@ -1,6 +1,7 @@
 """A researcher's kernel is theirs: ``nb.setup()`` and saving a figure replace no function or method
 of matplotlib, pandas or IPython, set no environment variable, leave the backend the user chose and
-the saved figure open, and keep the project's fixed title height out of the user's own figures."""
+the saved figure open, and keep the project's look (its theme, dpi and fixed title height) out of the
+user's own figures."""
 
 from __future__ import annotations
 
@@ -59,7 +60,10 @@ import matplotlib.pyplot as plt
 from mfgghg import nb
 from mfgghg.plots.style import save_figure
 from mfgghg.analysis import status
-nb.setup(2021)
+paths = nb.setup(2021)
+from mfgghg.data import package
+from mfgghg.data.ingest import ingest
+ingest(paths)  # the researcher's ingest: no cache machinery
 fig, ax = plt.subplots()
 ax.set_title("減碳量")
 ax.plot([1, 2], [3, 4])
@@ -75,6 +79,12 @@ print(json.dumps({
     "files": sorted(os.listdir(out)),
     "titley": matplotlib.rcParams["axes.titley"],
     "users_title_auto": mine_ax._autotitlepos,
+    "users_size": list(mine.canvas.get_width_height()),
+    # (matplotlib.use above is the user's: it sets the backend keys)
+    "changed_rc": sorted(k for k, v in matplotlib.rcParams.items()
+                         if k not in ("backend", "backend_fallback") and v != matplotlib.rcParamsDefault[k]),
+    "sans_serif_first": matplotlib.rcParams["font.sans-serif"][0],
+    "validation_cache": package.VALIDATION_CACHE is not None,
 }))
 '''
 
@@ -92,6 +102,12 @@ def test_setup_and_saving_leave_the_kernel_as_installed():
     assert found["figure_open"] is True
     assert found["files"] == ["probe.csv", "probe.meta.json", "probe.png", "probe.svg"]
     assert found["titley"] is None and found["users_title_auto"] is True
+    # the project's look stays in the project's figures: what the researcher's own figures get is
+    # the CJK font (first of their sans-serif fonts) and the ASCII minus sign, nothing else
+    assert found["changed_rc"] == ["axes.unicode_minus", "font.sans-serif"]
+    assert found["sans_serif_first"] == "Noto Sans CJK TC"
+    assert found["users_size"] == [640, 480]
+    assert found["validation_cache"] is False  # kept validations are the runner's fork server's only
 
 
 def test_the_projects_own_figures_keep_a_fixed_title_height():
@@ -112,8 +128,6 @@ def test_the_projects_own_figures_keep_a_fixed_title_height():
 
 
 def test_translations_are_read_again_when_their_file_changes(data_copy):
-    import time
-
     import pytest
 
     from mfgghg.i18n import MissingTranslation, _, set_lang
@@ -123,7 +137,7 @@ def test_translations_are_read_again_when_their_file_changes(data_copy):
     try:
         with pytest.raises(MissingTranslation):
             _("測試用詞")
-        time.sleep(0.01)
+        # (the cache is keyed by the file's mtime and size: the appended row changes the size)
         with open(reference / "translations.csv", "a", encoding="utf-8") as fh:
             fh.write("測試用詞,test term,label,added by a test\n")
         assert _("測試用詞") == "test term"

@@ -1,4 +1,5 @@
-"""Notebook pages: the exporter that skips nbconvert's BeautifulSoup pass writes the same page."""
+"""Notebook pages: the batch run's exporter (runner/fast/pageexporter.py), which skips nbconvert's
+BeautifulSoup pass, writes the same page as nbconvert's own."""
 
 from pathlib import Path
 
@@ -6,7 +7,7 @@ import nbformat
 from bs4 import BeautifulSoup
 from nbconvert import HTMLExporter
 
-from mfgghg.runner.site import NO_ALT, _exporter, accessible_markup
+from mfgghg.runner.fast.pageexporter import NO_ALT, accessible_markup, page_exporter
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
@@ -18,7 +19,7 @@ def test_page_is_nbconverts_page():
     reference = HTMLExporter(template_name="lab")
     reference.log.setLevel("ERROR")
     expected, _ = reference.from_notebook_node(nb)
-    page, _ = _exporter().from_notebook_node(nb)
+    page, _ = page_exporter().from_notebook_node(nb)
     assert page.count(f'alt="{NO_ALT}"') == sum(
         "image/png" in out.get("data", {}) for cell in nb.cells for out in cell.get("outputs", []))
     # nbconvert's page is BeautifulSoup's serialisation; ours, parsed and serialised the same way, is equal
@@ -38,7 +39,7 @@ def test_accessible_markup():
 
 
 def test_only_highlighted_code_skips_the_html_cleaner():
-    from mfgghg.runner.site import HIGHLIGHTED, clean_html_unless_highlighted
+    from mfgghg.runner.fast.pageexporter import HIGHLIGHTED, clean_html_unless_highlighted
 
     highlighted = HIGHLIGHTED + 'python"><pre><span class="n">x</span></pre></div>'
     assert clean_html_unless_highlighted(highlighted) == highlighted

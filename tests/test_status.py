@@ -14,11 +14,14 @@ from conftest import REPO, line_of_value, set_cell
 from mfgghg.analysis import status as st
 from mfgghg.errors import DataError
 from mfgghg.plots import status as plots
-from mfgghg.plots.style import apply_style, cjk_texts
+from mfgghg.plots.style import use_cjk_font, cjk_texts
 from mfgghg.i18n import CJK, MissingTranslation, _, set_lang
 from mfgghg.data.ingest import load_processed
 from mfgghg.data.paths import YearPaths
-from mfgghg.checks.reconcile import attach_notes, REDUCTION_KIND_SETS, status_counts
+from mfgghg.checks import status as stc
+from mfgghg.checks.notes import attach_notes
+from mfgghg.checks.status import status_counts
+from mfgghg.checks.verdict import REDUCTION_KIND_SETS
 
 matplotlib.use("Agg")
 RAW = REPO / "data" / "raw" / "2021"
@@ -255,28 +258,44 @@ def test_strategy_table_real_data_adds_up(real):
 # Tables 2 and 3
 
 
-def test_published_status_text():
-    pub = pd.DataFrame({"table": ["table2", "table2"], "group": ["3", "total"], "measure_type": ["substantive"] * 2,
-                        "achieved": [float("nan"), 17.0], "not_achieved": [float("nan"), 0.0],
-                        "subtotal": [float("nan"), 17.0], "rate_pct": [float("nan"), 100.0]})
-    text = st.published_status_text(pub)["table2"]
-    assert text[("3", "substantive", "achieved")] == ""
-    assert text[("total", "substantive", "rate_pct")] == "100"
-    assert text[("total", "substantive", "achieved")] == "17"
+def printed_status(counts: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Status counts (long, as status_counts gives them) as a printed Table 2 or 3: one row per group,
+    the columns of the report, every cell as text ('' for a rate of no measures: the report's '-')."""
+    rows = []
+    for group, g in counts.groupby("group", sort=False):
+        row = {"row_zh": group, by: group}
+        for letter, mtype in (("a", "substantive"), ("b", "capacity"), ("c", "all")):
+            r = g.set_index("measure_type").loc[mtype]
+            for col, printed_col in stc.status_cells(letter).items():
+                row[printed_col] = "" if pd.isna(r[col]) else f"{r[col]:g}"
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def test_compare_status_flags_a_wrong_cell():
     m = make_measures()
-    rec = status_counts(m, "pillar")
-    pub = rec.assign(table="table2")
-    pub = pd.concat([pub, status_counts(m, "ministry_zh").assign(table="table3")], ignore_index=True)
-    table = st.compare_status(m, pub)
+    t2, t3 = printed_status(status_counts(m, "pillar"), "pillar"), printed_status(status_counts(m, "ministry_zh"),
+                                                                                   "ministry_zh")
+    table = stc.compare_status(m, t2, t3)
     assert table["agrees"].all()
-    wrong = pub.copy()
-    i = wrong.index[(wrong["table"] == "table2") & (wrong["group"] == "1") & (wrong["measure_type"] == "all")][0]
-    wrong.loc[i, "achieved"] = 3  # recomputed: 2 of 3 achieved in pillar 1
-    table = st.compare_status(m, wrong)
+    assert len(table) == 4 * 3 * (len(t2) + len(t3))
+    wrong = t2.copy()
+    wrong.loc[wrong["pillar"] == "1", "c1_achieved"] = "3"  # recomputed: 2 of 3 achieved in pillar 1
+    table = stc.compare_status(m, wrong, t3)
     assert list(table.loc[~table["agrees"], "check_id"]) == ["table2.1.all.achieved"]
+
+
+def test_status_cells_are_judged_at_the_decimals_printed():
+    """Pillar 1 achieved 2 of 3 (66.666... %): printed '66.7' rounds to published, '66.70' differs
+    (two decimals printed), and '-' (empty text) is 'not printed' only where nothing is recomputed."""
+    m = make_measures()
+    t2, t3 = printed_status(status_counts(m, "pillar"), "pillar"), printed_status(status_counts(m, "ministry_zh"),
+                                                                                   "ministry_zh")
+    for shown, expected in (("66.7", "rounds to published"), ("66.70", "differs"), ("67", "rounds to published"),
+                            ("", "differs")):
+        t2.loc[t2["pillar"] == "1", "c_rate_pct"] = shown
+        verdicts = stc.compare_status(m, t2, t3).set_index("check_id")["verdict"]
+        assert verdicts["table2.1.all.rate_pct"] == expected, shown
 
 
 def test_status_wide_layout():
@@ -300,7 +319,7 @@ def test_status_with_flags():
 
 
 def test_status_tables_reproduce_the_published_ones(real):
-    table = st.compare_status(real["measures"], real["published_status"])
+    table = stc.compare_status(real["measures"], real["published_table2_printed"], real["published_table3_printed"])
     assert len(table) == 4 * len(real["published_status"])
     counts = table[~table["check_id"].str.endswith("rate_pct")]
     assert counts["agrees"].all()
@@ -341,7 +360,7 @@ def test_measure_reductions():
 
 
 def test_real_headline_counts_actual_and_expected(real):
-    checks = st.reduction_checks(real["measures"], real["measure_funding"], real["published_budget"],
+    checks = stc.reduction_checks(real["measures"], real["measure_funding"], real["published_budget"],
                                  real["published_headlines"])
     assert st.counted_kind_set(checks) == "actual_expected"
 
@@ -363,8 +382,9 @@ def test_attach_notes_refuses_only_in_the_namespaces_owned():
 
 def test_real_table4_differs_from_the_measures_and_is_explained(real):
     printed = real["published_table4_printed"]
-    assert (printed["reduction_10k_t_co2e"].map(type) == str).all()  # as printed, '' when empty
-    table = attach_notes(st.compare_table4(real["measures"], printed), real["notes"])  # (a subset of the table4 checks: notebook 01 owns them)
+    assert printed["reduction_10k_t_co2e"].map(lambda v: isinstance(v, str)).all()  # as printed, '' when empty
+    # (a subset of the table4 checks: notebook 01 owns them)
+    table = attach_notes(stc.compare_table4(real["measures"], printed), real["notes"])
     assert table["check_id"].tolist() == ["table4.1.reduction", "table4.2.reduction", "table4.3.reduction",
                                           "table4.total.reduction"]
     assert table.set_index("check_id").at["table4.total.reduction", "published"] == pytest.approx(174.05)
@@ -394,12 +414,12 @@ def lang():
 
 def real_figures(real) -> dict:
     """The notebook's four figures of 2021, drawn in the current edition, each with its own source line."""
-    apply_style()
+    use_cjk_font()
     m = real["measures"]
     pillar_names = dict(zip(real["pillars"]["pillar"].astype(str), real["pillars"]["name_zh"]))
     progress = st.goal_progress(real["goals"], m, 2021)
     flags = st.flag_measures(m, progress, 2021)
-    checks = st.reduction_checks(m, real["measure_funding"], real["published_budget"], real["published_headlines"])
+    checks = stc.reduction_checks(m, real["measure_funding"], real["published_budget"], real["published_headlines"])
     counted = REDUCTION_KIND_SETS[st.counted_kind_set(checks)]
     by_pillar = st.reductions_by_pillar(m, real["published_results_summary"], counted)
     status_data = st.status_chart_data(m, flags["measure_id"])
@@ -463,7 +483,7 @@ def test_english_figure_fails_on_a_name_without_translation(lang):
 
 
 def test_no_flags_and_no_goals_still_give_tables_and_figures(lang):
-    apply_style()
+    use_cjk_font()
     m = make_measures()
     flags = st.flag_measures(m.assign(period_start=2021), st.goal_progress(make_goals().iloc[:1], m, 2021), 2021)
     assert flags.empty
@@ -476,7 +496,8 @@ def test_no_flags_and_no_goals_still_give_tables_and_figures(lang):
         lang(edition)
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            source = {"zh-TW": "資料來源：110年執行成果報告 ", "en": "Source: 2021 (ROC 110) execution report, "}[edition]
+            source = {"zh-TW": "資料來源：110年執行成果報告 ",
+                      "en": "Source: 2021 (ROC 110) execution report, "}[edition]
             fig = plots.plot_goals(progress, year=2021)
             fig.draw_without_rendering()
             assert placeholder in texts(fig)
@@ -490,7 +511,7 @@ def test_no_flags_and_no_goals_still_give_tables_and_figures(lang):
 
 def test_status_figure_in_english_from_small_frames(lang):
     """Ministry names (the groups of Table 3) and measure types are translated; pillar numbers stay."""
-    apply_style()
+    use_cjk_font()
     lang("en")
     m = make_measures()
     fig = plots.plot_status(st.status_chart_data(m, ["2.1.2"]), {}, year=2021)
@@ -514,7 +535,8 @@ def test_long_names_are_cut_with_an_ellipsis(lang):
 
 
 def test_reduction_totals_data():
-    checks = pd.DataFrame({"check_id": ["headline.reduction_report_year.actual", "headline.reduction_report_year.actual_expected",
+    checks = pd.DataFrame({"check_id": ["headline.reduction_report_year.actual",
+                                        "headline.reduction_report_year.actual_expected",
                                         "headline.reduction_heading_report_year"],
                            "published": [1.7, 1.7, 6.0], "recomputed": [1.6, 1.73, 1.73], "unit": ["百萬公噸CO2e"] * 3})
     by_pillar = st.reductions_by_pillar(make_measures(), pd.DataFrame({"pillar": [1], "reduction_t_co2e": [3e4]}),
@@ -529,8 +551,8 @@ def test_reduction_totals_data():
 
 
 def test_headline_checks_for_table1(real):
-    checks = st.headline_checks(real["measures"], real["measure_funding"], real["published_budget"],
-                                real["published_headlines"], st.TABLE1_HEADLINES)
+    checks = stc.headline_checks(real["measures"], real["measure_funding"], real["published_budget"],
+                                real["published_headlines"], stc.TABLE1_HEADLINES)
     assert {"headline.strategies", "headline.measures"} <= set(checks["check_id"])
     assert not checks["check_id"].str.startswith("headline.reduction").any()
     counts = checks[~checks["check_id"].str.contains("budget")]

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from mfgghg.checks.reconcile import CHECK_COLUMNS
+from mfgghg.checks.verdict import CHECK_COLUMNS
 from mfgghg.checks.table4_trace import (check_mapping, mapped_counts, mapped_reductions, trace_figure_data,
                                         trace_table4, unmapped_measures)
 from mfgghg.errors import DataError
@@ -24,7 +24,8 @@ def table4(rows):
 
 def mapping(rows):
     return pd.DataFrame([r + [False, "q", "iq", s, ""] for *r, s in rows],
-                        columns=MAP_COLUMNS[:7] + ["count_inferred", "quote_zh", "item_quote_zh", "mapping_status", "note"])
+                        columns=MAP_COLUMNS[:7] + ["count_inferred", "quote_zh", "item_quote_zh", "mapping_status",
+                                                   "note"])
 
 
 def measures(rows):

@@ -50,5 +50,6 @@ def test_synthetic_year_traces_one_item_and_leaves_one_unmapped():
                      build_measures(raw, reference)).set_index("check_id")
     assert c.at["table4.item.1.1.count", "verdict"] == "equal"
     assert c.at["table4.item.1.1.reduction", "verdict"] == "differs"  # 10 against the printed 12.5, on purpose
-    assert c.at["table4.item.2.1.reduction", "verdict"] == "differs" and pd.isna(c.at["table4.item.2.1.reduction", "recomputed"])
+    assert c.at["table4.item.2.1.reduction", "verdict"] == "differs" and pd.isna(c.at["table4.item.2.1.reduction",
+                                                                                      "recomputed"])
     assert c.at["table4.item.2.1.count", "verdict"] == "not printed"

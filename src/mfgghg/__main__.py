@@ -1,5 +1,5 @@
 from mfgghg.runner.cli import main
-from mfgghg.runner.fast.kernelfork import exit_without_teardown
+from mfgghg.runner.fast.processes import exit_without_teardown
 
 code = main()
 # The command's work is done and written: its exit handlers run (the page writer's close among them),

@@ -12,10 +12,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # pandas is imported where used: the runner checks the language without it
-    import pandas as pd
 
 # CJK ideographs, CJK punctuation and full-width forms: what an English figure must not show.
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
@@ -98,8 +95,3 @@ def _(text: str) -> str:
         return translations()[text]
     except KeyError:
         raise MissingTranslation(text) from None
-
-
-def tr_series(values: pd.Series) -> pd.Series:
-    """A column of names (agencies, pillars, measures) in the current edition."""
-    return values.map(_)

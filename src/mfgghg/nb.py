@@ -1,4 +1,5 @@
-"""What every notebook does first: resolve its folders, set display options and the figure style."""
+"""What every notebook does first: resolve its folders, set pandas' display options and what a
+researcher's own figures need to show Chinese (the project's look stays in the project's figures)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ from mfgghg.data.paths import YearPaths, relative_to_repo
 def setup(report_year, raw_root="data/raw", processed_root="data/processed", figures_root="figures",
           lang: str = "zh-TW", figures: bool = True) -> YearPaths:
     """Folders of the report year (relative roots resolve against the repository), the figures'
-    language (``zh-TW`` or ``en``) and one look.
+    language (``zh-TW`` or ``en``), pandas' display options, and the CJK font with the ASCII minus
+    sign (:func:`mfgghg.plots.style.use_cjk_font`), so that the researcher's own figures show
+    Chinese. Nothing else global: the project's look is applied inside its plot functions.
 
     ``figures=False`` is for a notebook that draws none (the ingest): matplotlib is then not even
     imported, which saves its kernel most of a second. To plot in such a notebook after all, call
-    :func:`mfgghg.plots.style.apply_style` first (it sets the CJK font)."""
+    :func:`mfgghg.plots.style.use_cjk_font` first."""
     from mfgghg.data.provenance import use_year
     from mfgghg.i18n import set_lang
 
@@ -28,9 +31,9 @@ def setup(report_year, raw_root="data/raw", processed_root="data/processed", fig
     # Up to 4 decimals, trailing zeros dropped: 146.544 stays 146.544, 1194000.0 shows as 1,194,000.
     pd.set_option("display.float_format", lambda v: f"{v:,.4f}".rstrip("0").rstrip("."))
     if figures:
-        from mfgghg.plots.style import apply_style
+        from mfgghg.plots.style import use_cjk_font
 
-        apply_style()
+        use_cjk_font()
     return paths
 
 

@@ -6,26 +6,18 @@ sources, private investment (民間投資) among them; Table 5 prints planned (m
 money per pillar. Planned money per measure is not printed, so Table 5's planned column can only be
 compared with its own total and the text's planned headline.
 
-Comparisons reuse :func:`mfgghg.checks.reconcile.reconcile_budget` and :func:`mfgghg.checks.reconcile.check_row`;
-their check ids carry the prefix ``budget.`` so the explanations in ``budget_notes.csv`` never clash
-with those of ``reconciliation_notes.csv``.
+The comparisons with Table 5 and the text's money figures are checks: :mod:`mfgghg.checks.budget`.
 """
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 import pandas as pd
 
 from mfgghg.errors import DataError
-from mfgghg.checks.reconcile import (AGREES, REDUCTION_KIND_SETS, attach_notes, check_row, funding_by_pillar,
-                        reconcile_budget, unexplained_differences)
-from mfgghg.data.units import from_base, unit
-
-CHECK_PREFIX = "budget."
-NOTE_NAMESPACES = ("budget",)  # the check ids of this notebook: its notes are in budget_notes.csv
-MONEY_UNIT = "萬元"  # the unit Table 5 and the annex print money in
+from mfgghg.checks.budget import MONEY_UNIT, funding_by_pillar
+from mfgghg.checks.verdict import REDUCTION_KIND_SETS
+from mfgghg.data.units import from_base
 SOURCE_CATEGORY_ORDER = ("government_budget", "special_fund", "soe_budget", "private_investment")
 # The reductions the text's headline counts (shown by the reconciliation of the reduction headline);
 # potentials are kept apart everywhere.
@@ -33,17 +25,6 @@ COUNTED_KINDS = REDUCTION_KIND_SETS["actual_expected"]
 KIND_ZH = {"actual": "實質", "expected": "預期", "potential": "潛力"}
 # Legend entries of the kinds (texts of translations.csv).
 KIND_LEGEND_ZH = {"actual": "實質減碳", "expected": "預期減碳", "potential": "減碳潛力"}
-
-# Candidate readings of "what Table 5's actual column counts", as masks over measure_funding rows.
-SOURCE_CANDIDATES = {
-    "all_sources": ("all sources (公務預算, funds, 國營事業預算, 民間投資)",
-                    lambda f: pd.Series(True, index=f.index)),
-    "public_only": ("public sources only (no 民間投資)", lambda f: f["is_public"].astype(bool)),
-    "public_without_soe": ("public sources without 國營事業預算",
-                           lambda f: f["is_public"].astype(bool) & (f["source_category"] != "soe_budget")),
-    "government_budget_only": ("公務預算 only", lambda f: f["source_category"] == "government_budget"),
-}
-
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
@@ -61,27 +42,6 @@ def money_in(df: pd.DataFrame, unit_name: str = MONEY_UNIT) -> pd.DataFrame:
         out[col] = from_base(out[col], unit_name)
         out = out.rename(columns={col: f"{col[:-len('_twd')]} [{unit_name}]"})
     return out
-
-
-def table5_printed_text(published_budget: pd.DataFrame) -> dict:
-    """Table 5 as printed, keyed like :func:`mfgghg.checks.reconcile.reconcile_budget` wants it:
-    ``{(pillar, "actual" | "planned" | "rate"): text}``.
-
-    published_budget.csv holds TWD. Table 5 prints whole 萬元 and whole percentages, so the printed
-    text (whose decimals set check_row's precision) is the value converted back to 萬元 (or %) and
-    written as an integer string. A value that is not whole in the printed unit breaks that
-    assumption and is an error rather than a silently changed precision."""
-    text = {}
-    for row_no, r in enumerate(published_budget.itertuples(index=False), start=2):
-        for key, col, unit_name in (("planned", "planned_twd", MONEY_UNIT),
-                                    ("actual", "actual_twd", MONEY_UNIT),
-                                    ("rate", "execution_rate_pct", "%")):
-            v = from_base(float(getattr(r, col)), unit_name)
-            if not math.isfinite(v) or abs(v - round(v)) > 1e-6:
-                raise DataError("published_budget.csv", f"{v!r} {unit_name} is not a whole number as Table 5 prints it",
-                                row=row_no, column=col)
-            text[(str(r.pillar), key)] = str(int(round(v)))
-    return text
 
 
 # ---------------------------------------------------------------------------------------------
@@ -122,99 +82,8 @@ def table5_rebuilt(measures: pd.DataFrame, funding: pd.DataFrame, published_budg
     return out
 
 
-def reconcile_table5(measures: pd.DataFrame, funding: pd.DataFrame, published_budget: pd.DataFrame) -> pd.DataFrame:
-    """Table 5 cell by cell: :func:`mfgghg.checks.reconcile.reconcile_budget` (report-year column against the annex,
-    all sources and public only; totals against the sums of their printed rows; rates from the
-    printed A and B), plus each execution rate from the recomputed actual over the printed plan."""
-    text = table5_printed_text(published_budget)
-    rows = reconcile_budget(measures, funding, published_budget, text)
-    all_sources = funding_by_pillar(measures, funding)
-    pub = published_budget.set_index(published_budget["pillar"].astype(str))
-    extra = []
-    for pillar in pub.index:
-        actual = all_sources.sum() if pillar == "total" else all_sources.get(pillar, 0.0)
-        extra.append(check_row(
-            f"table5.{pillar}.rate.recomputed_actual", "表 5",
-            f"pillar {pillar}: execution rate from the annex's actual (all sources) over the printed plan",
-            text[(pillar, "rate")], 100 * actual / pub.at[pillar, "planned_twd"], "%"))
-    out = pd.concat([rows, pd.DataFrame(extra)], ignore_index=True)
-    out["check_id"] = CHECK_PREFIX + out["check_id"]
-    return out
-
-
-def reconcile_budget_headlines(measures: pd.DataFrame, funding: pd.DataFrame, published_budget: pd.DataFrame,
-                               headlines: pd.DataFrame) -> pd.DataFrame:
-    """Every money figure of the text (headline keys ``actual_budget*`` and ``planned_budget*``)
-    against the annex (all sources, public only) and against Table 5's printed totals."""
-    pub = published_budget.set_index(published_budget["pillar"].astype(str))
-    body = pub.drop(index="total")
-    total_all = float(funding["amount_twd"].sum())
-    total_public = float(funding.loc[funding["is_public"].astype(bool), "amount_twd"].sum())
-    rows = []
-    for h in headlines.itertuples(index=False):
-        key = str(h.key)
-        factor = unit(h.unit_zh).factor
-        add = lambda suffix, desc, value: rows.append(check_row(  # noqa: E731
-            f"{CHECK_PREFIX}headline.{key}.{suffix}", h.section_zh, desc, h.value_printed, value, h.unit_zh, factor))
-        if key.startswith("actual_budget"):
-            add("all_sources", f"{key}: vs the annex's funding, all sources", total_all)
-            add("public_only", f"{key}: vs the annex's funding, public sources only", total_public)
-            add("table5_total", f"{key}: vs Table 5's printed total (B)", pub.at["total", "actual_twd"])
-        elif key.startswith("planned_budget"):
-            add("table5_total", f"{key}: vs Table 5's printed total (A) (per-measure plans are not printed)",
-                pub.at["total", "planned_twd"])
-            add("table5_sum_of_rows", f"{key}: vs the sum of Table 5's printed rows (A)",
-                body["planned_twd"].sum())
-    return pd.DataFrame(rows)
-
-
-def budget_comparison(measures, funding, published_budget, headlines, notes=None) -> pd.DataFrame:
-    """All of this notebook's comparisons with published figures: Table 5 and the text's money
-    figures, with verdict, whether it agrees at printed precision, and the explanation."""
-    table = pd.concat([reconcile_table5(measures, funding, published_budget),
-                       reconcile_budget_headlines(measures, funding, published_budget, headlines)],
-                      ignore_index=True)
-    return attach_notes(table, notes, owns=NOTE_NAMESPACES)
-
-
-def differences(comparison: pd.DataFrame) -> pd.DataFrame:
-    """Every comparison that is not an exact match (rounding included), with its explanation."""
-    cols = ["check_id", "published", "recomputed", "difference", "unit", "verdict", "explanation"]
-    return comparison.loc[comparison["verdict"] != "equal", cols].reset_index(drop=True)
-
-
-def unexplained(comparison: pd.DataFrame) -> pd.DataFrame:
-    """Comparisons that disagree at printed precision and have no explanation yet
-    (:func:`mfgghg.checks.reconcile.unexplained_differences`), in short."""
-    short = ["check_id", "published", "recomputed", "verdict"]
-    return unexplained_differences(comparison)[short].reset_index(drop=True)
-
-
 # ---------------------------------------------------------------------------------------------
 # 2. Where the money came from
-
-
-def source_inclusion(measures: pd.DataFrame, funding: pd.DataFrame, published_budget: pd.DataFrame) -> pd.DataFrame:
-    """Which funding sources Table 5's actual column counts, shown rather than asserted: for each
-    candidate set of sources, the annex summed per pillar and in total against Table 5 at printed
-    precision. One row per candidate: rows agreeing, rows compared, and whether all agree."""
-    text = table5_printed_text(published_budget)
-    pub = published_budget.set_index(published_budget["pillar"].astype(str))
-    rows = []
-    for name, (label, mask) in SOURCE_CANDIDATES.items():
-        sums = funding_by_pillar(measures, funding[mask(funding)])
-        checks = [check_row(name, "表 5", label, text[(p, "actual")],
-                            sums.sum() if p == "total" else sums.get(p, 0.0), MONEY_UNIT, unit(MONEY_UNIT).factor)
-                  for p in pub.index]
-        verdicts = [c["verdict"] for c in checks]
-        rows.append({
-            "candidate": name, "sources": label,
-            "recomputed_total_twd": float(sums.sum()),
-            "published_total_twd": float(pub.at["total", "actual_twd"]),
-            "rows_agreeing": sum(v in AGREES for v in verdicts), "rows": len(verdicts),
-            "reproduces_table5": all(v in AGREES for v in verdicts),
-        })
-    return pd.DataFrame(rows)
 
 
 def source_order(funding: pd.DataFrame) -> list[str]:

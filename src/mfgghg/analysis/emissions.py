@@ -18,11 +18,8 @@ import pandas as pd
 from mfgghg.errors import DataError
 from mfgghg.data.external import EXTERNAL
 from mfgghg.i18n import _
-from mfgghg.checks.reconcile import CHECK_COLUMNS, check_row
-from mfgghg.data.units import from_base, printed_decimals, unit
-
-MT = "百萬公噸CO2e"  # the unit Table 6 and the text print emissions in
-NO_SERIES = "no series in the report"
+from mfgghg.checks.emissions import MT, NO_SERIES, precise_keys, source_label  # noqa: F401 - MT: the plots take it from here
+from mfgghg.data.units import unit
 REPORT, DERIVED = "report", "derived"
 
 # What the text's stated 2016-2020 changes are changes of (the 摘要 三 / 貳 二(一) paragraph).
@@ -57,37 +54,6 @@ def section_parts(sections) -> list[str]:
     return list(dict.fromkeys(parts))
 
 
-def source_label(row, translate: bool = False) -> str:
-    """'Title, date' of an external fact. In tables the title stays as recorded; in figures
-    (``translate=True``) it is in the current edition."""
-    date = row.get("source_date")
-    title = _(row["source_title"]) if translate else str(row["source_title"])
-    return f"{title}, {date}" if isinstance(date, str) and date else title
-
-
-def external_vs_report(facts: pd.DataFrame, headlines: pd.DataFrame, prefix: str, keys=None) -> pd.DataFrame:
-    """External facts that the report also prints: the report's figure beside the outside source's.
-
-    ``published`` is the report's value, ``recomputed`` the external one (same unit)."""
-    h = headlines.set_index("key")
-    rows = []
-    for _i, f in facts.iterrows():
-        if f["key"] not in h.index or (keys is not None and f["key"] not in keys):
-            continue
-        r = h.loc[f["key"]]
-        recomputed = from_base(f["value_base"], r["unit_zh"])
-        rows.append(check_row(f"{prefix}.external.{f['key']}", f"{r['section_zh']} vs external",
-                              f"report's {f['key']} against {source_label(f)} (external)",
-                              r["value_printed"], recomputed, r["unit_zh"]))
-    return pd.DataFrame(rows, columns=CHECK_COLUMNS)
-
-
-def external_checks(facts: pd.DataFrame, headlines: pd.DataFrame) -> pd.DataFrame:
-    """Notebook 03's cross-checks: external emission figures the report also prints (intensity is 04's)."""
-    keys = [k for k in facts["key"] if not k.startswith("intensity")]
-    return external_vs_report(facts, headlines, "emissions", keys)
-
-
 # ---------------------------------------------------------------------------------------------
 # Table 6
 
@@ -118,57 +84,8 @@ def over_target_years(table: pd.DataFrame) -> list[int]:
     return [int(y) for y in table.loc[table["over_target"], "year"]]
 
 
-def reconcile_margins(table: pd.DataFrame, printed: pd.DataFrame) -> pd.DataFrame:
-    """Cumulative margin from Table 6's printed cumulative columns against the running sum of
-    the annual margins: do the two halves of the table tell the same story?"""
-    decimals = max(printed_decimals(s) for col in printed.columns if col != "year" for s in printed[col]
-                   if str(s) and col.endswith("t_co2e"))
-    running = table["margin_mt_co2e"].cumsum()
-    rows = []
-    for i, year in enumerate(table["year"]):
-        n = i + 1
-        rows.append(check_row(
-            f"emissions.table6.{year}.cumulative_margin", "表 6",
-            f"{year}: cumulative target minus cumulative emissions (printed columns) vs sum of annual margins",
-            f"{table['cumulative_margin_mt_co2e'].iloc[i]:.{decimals}f}", running.iloc[i], MT,
-            tolerance=0.1 * n))  # each annual margin holds two values rounded to half a unit
-    return pd.DataFrame(rows, columns=CHECK_COLUMNS)
-
-
 def period_of(table: pd.DataFrame) -> tuple[int, int]:
     return int(table["year"].min()), int(table["year"].max())
-
-
-def precise_keys(start: int, end: int) -> dict[str, str]:
-    """Headline keys of the precisely printed figures → Table 6 column (final row) they round to."""
-    return {
-        f"target_emissions_{end}": "annual_target_million_t_co2e",
-        f"emissions_{end}": "annual_emissions_million_t_co2e",
-        f"target_period_{start}_{end}": "cumulative_target_million_t_co2e",
-        f"emissions_period_{start}_{end}": "cumulative_emissions_million_t_co2e",
-    }
-
-
-def precise_vs_rounded(headlines: pd.DataFrame, printed: pd.DataFrame) -> pd.DataFrame:
-    """The text's precise figures (e.g. 3 decimals in 貳 二) against Table 6's and the text's rounded ones."""
-    h = headlines.set_index("key")
-    start, end = int(printed["year"].min()), int(printed["year"].max())
-    last = printed[printed["year"] == end].iloc[0]
-    rows = []
-    for key, column in precise_keys(start, end).items():
-        if key not in h.index:
-            continue
-        precise = float(h.at[key, "value_base"])
-        factor = unit(h.at[key, "unit_zh"]).factor
-        rows.append(check_row(f"emissions.precise.{key}.table6", "表 6",
-                              f"{key} ({h.at[key, 'section_zh']}, as printed precisely) vs Table 6, {end}",
-                              last[column], precise, MT, factor))
-        if f"{key}_rounded" in h.index:
-            r = h.loc[f"{key}_rounded"]
-            rows.append(check_row(f"emissions.precise.{key}.text", r["section_zh"],
-                                  f"{key} (as printed precisely) vs the text's rounded figure",
-                                  r["value_printed"], precise, r["unit_zh"], factor))
-    return pd.DataFrame(rows, columns=CHECK_COLUMNS)
 
 
 def first_period_verdicts(table: pd.DataFrame, headlines: pd.DataFrame) -> pd.DataFrame:
@@ -229,68 +146,6 @@ def stated_changes(headlines: pd.DataFrame) -> pd.DataFrame:
     cols = ["key", "driver", "label_zh", "from_year", "to_year", "unit_zh", "value_printed", "stated",
             "value_base", "section_zh", "origin"]
     return pd.DataFrame(rows, columns=cols)
-
-
-def _change(start_value: float, end_value: float, unit_zh: str) -> float:
-    """A change in the stated unit: percent of the start value, or a difference in base units."""
-    if unit(unit_zh).base == "pct":
-        return 100 * (end_value / start_value - 1)
-    return end_value - start_value
-
-
-def check_stated_changes(changes: pd.DataFrame, emissions: pd.DataFrame) -> pd.DataFrame:
-    """Each stated change against the report's own yearly emissions (Table 6), where it can be.
-
-    Only emissions have a yearly series in the report; GDP, fuel, coal and electricity get the
-    verdict ``no series in the report`` rather than an invented comparison."""
-    by_year = emissions.set_index("year")["actual_mt_co2e"]
-    rows = []
-    for _i, c in changes.iterrows():
-        check_id = f"emissions.stated_change.{c['key']}"
-        desc = f"{c['label_zh']} {c['from_year']}-{c['to_year']}"
-        if c["driver"] == "emissions" and c["from_year"] in by_year.index and c["to_year"] in by_year.index:
-            recomputed = _change(by_year[c["from_year"]], by_year[c["to_year"]], c["unit_zh"])
-            rows.append(check_row(check_id, c["section_zh"], f"{desc}: stated vs Table 6 emissions",
-                                  c["value_printed"], recomputed, c["unit_zh"], unit(c["unit_zh"]).factor))
-        else:
-            rows.append({"check_id": check_id, "source": c["section_zh"],
-                         "description": f"{desc}: stated; the report prints no yearly series to check it against",
-                         "unit": c["unit_zh"], "published": c["stated"], "recomputed": float("nan"),
-                         "difference": float("nan"), "verdict": NO_SERIES})
-    return pd.DataFrame(rows, columns=CHECK_COLUMNS)
-
-
-def readings_of_stated_change(changes: pd.DataFrame, emissions: pd.DataFrame) -> pd.DataFrame:
-    """Which pair of Table 6 cells reproduces the stated emissions change?
-
-    For the stated span, every combination of start (target or emissions) and end (target or
-    emissions) in the stated unit, with the verdict at the printed precision. Helps explain a
-    stated change that the emissions columns alone do not give."""
-    e = emissions.set_index("year")
-    cells = {"emissions": "actual_mt_co2e", "target": "target_mt_co2e"}
-    rows = []
-    for _i, c in changes[changes["driver"] == "emissions"].iterrows():
-        if c["from_year"] not in e.index or c["to_year"] not in e.index:
-            continue
-        for start_kind, start_col in cells.items():
-            for end_kind, end_col in cells.items():
-                a, b = e.at[c["from_year"], start_col], e.at[c["to_year"], end_col]
-                r = check_row(c["key"], "表 6", "", c["value_printed"], _change(a, b, c["unit_zh"]),
-                              c["unit_zh"], unit(c["unit_zh"]).factor)
-                rows.append({"key": c["key"], "unit": c["unit_zh"],
-                             "reading": f"{c['from_year']} {start_kind} -> {c['to_year']} {end_kind}",
-                             "start_mt_co2e": a, "end_mt_co2e": b, "stated": r["published"],
-                             "from_table6": r["recomputed"], "verdict": r["verdict"]})
-    return pd.DataFrame(rows, columns=["key", "unit", "reading", "start_mt_co2e", "end_mt_co2e", "stated",
-                                       "from_table6", "verdict"])
-
-
-def mismatches(checks: pd.DataFrame) -> pd.DataFrame:
-    """Comparisons whose numbers disagree (not those that cannot be made), both numbers shown."""
-    out = checks[~checks["agrees"] & (checks["verdict"] != NO_SERIES)]
-    return out[["check_id", "description", "unit", "published", "recomputed", "difference", "verdict",
-                "explanation"]].reset_index(drop=True)
-
 
 
 def driver_label(label_zh: str, from_year: int, to_year: int, against_base: bool) -> str:

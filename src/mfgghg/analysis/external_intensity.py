@@ -125,12 +125,14 @@ def comparison_table(points: pd.DataFrame, published: pd.DataFrame) -> pd.DataFr
     rows = []
     for _i, p in points.iloc[1:].iterrows():
         rows.append({"what": "Table 6 emissions / ETD value added", "year": p["year"], "base_year": p["base_year"],
-                     "change_vs_base_pct": p["change_vs_base_pct"], "average_annual_change_pct": p["average_annual_change_pct"],
+                     "change_vs_base_pct": p["change_vs_base_pct"],
+                     "average_annual_change_pct": p["average_annual_change_pct"],
                      "origin": p["origin"], "source": f"{p['emissions_source']}; {p['value_added_source']}; "
                                                       f"base year: external"})
     for _i, r in published.iterrows():
         rows.append({"what": r["kind"], "year": r["year"], "base_year": r["base_year"],
-                     "change_vs_base_pct": r["change_vs_base_pct"], "average_annual_change_pct": r["average_annual_change_pct"],
+                     "change_vs_base_pct": r["change_vs_base_pct"],
+                     "average_annual_change_pct": r["average_annual_change_pct"],
                      "origin": r["origin"], "source": r["source"]})
     out = pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
     out["base_year"] = out["base_year"].astype("Int64")

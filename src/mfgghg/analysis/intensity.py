@@ -19,9 +19,9 @@ import re
 import numpy as np
 import pandas as pd
 
-from mfgghg.analysis.emissions import (DERIVED, EXTERNAL, REPORT, external_vs_report, fact, source_label)
+from mfgghg.analysis.emissions import DERIVED, EXTERNAL, REPORT, fact
+from mfgghg.checks.emissions import source_label
 from mfgghg.errors import DataError
-from mfgghg.checks.reconcile import CHECK_COLUMNS, check_row
 from mfgghg.data.units import rounding_tolerance
 
 SERIES_FILE = "intensity_series.csv"
@@ -69,12 +69,6 @@ def index_points(published: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def external_checks(facts: pd.DataFrame, headlines: pd.DataFrame) -> pd.DataFrame:
-    """Notebook 04's cross-checks: external intensity figures the report also prints."""
-    keys = [k for k in facts["key"] if k.startswith("intensity")]
-    return external_vs_report(facts, headlines, "intensity", keys)
-
-
 # ---------------------------------------------------------------------------------------------
 # An optional yearly series supplied by a user
 
@@ -115,25 +109,6 @@ def describe_series(series: pd.DataFrame | None) -> str:
     years = f"{int(series['year'].min())}-{int(series['year'].max())}"
     return (f"yearly series from {SERIES_FILE}: {len(series)} rows, {years}, "
             f"sources: {'; '.join(dict.fromkeys(series['source']))}")
-
-
-def check_series(indexed: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
-    """A supplied series against the printed figures: its base year must be 100 and its result-year
-    change must be the printed one (at the printed precision). Empty without a series."""
-    rows = []
-    if indexed is None or published.empty:
-        return pd.DataFrame(rows, columns=CHECK_COLUMNS)
-    by_year = indexed.set_index("year")["index"]
-    base = int(published["base_year"].iloc[0])
-    if base in by_year.index:
-        rows.append(check_row(f"intensity.series.{base}.base", "definition", f"supplied series: {base} index = 100",
-                              "100", by_year[base], "index"))
-    for _i, r in published[published["kind"] == "result"].iterrows():
-        if r["year"] in by_year.index:
-            rows.append(check_row(f"intensity.series.{r['year']}.result", r["section_zh"],
-                                  f"supplied series: {r['year']} change vs {base} against the printed result",
-                                  r["value_printed"], by_year[r["year"]] - 100, "%"))
-    return pd.DataFrame(rows, columns=CHECK_COLUMNS)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -210,7 +185,8 @@ def decomposition(published: pd.DataFrame, facts: pd.DataFrame, headlines: pd.Da
 
 DECOMPOSITION_COLUMNS = [
     "reading", "label_zh", "base_year", "year", "emissions_base_mt_co2e", "emissions_base_origin",
-    "emissions_base_source", "emissions_base_source_title", "emissions_base_source_date", "emissions_end_mt_co2e", "emissions_end_origin", "emissions_end_source",
+    "emissions_base_source", "emissions_base_source_title", "emissions_base_source_date", "emissions_end_mt_co2e",
+    "emissions_end_origin", "emissions_end_source",
     "intensity_change_pct", "intensity_kind", "intensity_source", "emissions_index", "intensity_index",
     "output_index", "output_index_low", "output_index_high", "output_change_pct", "output_cagr_pct", "origin",
 ]
@@ -228,7 +204,8 @@ def decomposition_inputs(decomp: pd.DataFrame) -> pd.DataFrame:
         rows.append({"quantity": f"intensity change {d['year']} vs {d['base_year']} ({d['intensity_kind']})",
                      "value": d["intensity_change_pct"], "unit": "pct", "origin": REPORT,
                      "source": d["intensity_source"]})
-    return pd.DataFrame(rows, columns=["quantity", "value", "unit", "origin", "source"]).drop_duplicates(subset=["quantity", "value"]).reset_index(drop=True)
+    return pd.DataFrame(rows, columns=["quantity", "value", "unit", "origin",
+                                       "source"]).drop_duplicates(subset=["quantity", "value"]).reset_index(drop=True)
 
 
 

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from mfgghg.checks.reconcile import CHECK_COLUMNS, check_row, with_agreement
-
 HORIZONS = ("short_term", "long_term")
 HORIZON_ZH = {"short_term": "短期", "long_term": "長期"}
 FIGURE_COLUMNS = ["strategy_no", "strategy_zh", "horizon", "horizon_zh", "row", "column", "item_no", "item_zh",
@@ -45,21 +43,9 @@ def netzero_facts(headlines: pd.DataFrame, companies: pd.DataFrame, directions: 
     rows = [{"key": k, "value": float(h.at[k, "value_base"]), "value_printed": h.at[k, "value_printed"],
              "unit_zh": h.at[k, "unit_zh"], "origin": "report", "source": h.at[k, "section_zh"]}
             for k in FACT_KEYS if k in h.index]
-    rows.append({"key": "net_zero_companies_listed", "value": float(len(companies)), "value_printed": str(len(companies)),
+    rows.append({"key": "net_zero_companies_listed", "value": float(len(companies)),
+                 "value_printed": str(len(companies)),
                  "unit_zh": "家企業", "origin": "derived", "source": "netzero_companies.csv"})
     rows.append({"key": "text_direction_items", "value": float(len(directions)), "value_printed": str(len(directions)),
                  "unit_zh": "項", "origin": "derived", "source": "netzero_strategy_directions.csv"})
     return pd.DataFrame(rows, columns=["key", "value", "value_printed", "unit_zh", "origin", "source"])
-
-
-def companies_check(headlines: pd.DataFrame, companies: pd.DataFrame) -> pd.DataFrame:
-    """The printed number of net-zero companies against the names the text lists
-    (``headline.net_zero_companies.listed``); empty where the headline is not printed."""
-    h = headlines.set_index("key")
-    rows = []
-    if "net_zero_companies" in h.index:
-        rows.append(check_row("headline.net_zero_companies.listed", h.at["net_zero_companies", "section_zh"],
-                              "companies responding with 2050 net-zero targets vs the names listed",
-                              h.at["net_zero_companies", "value_printed"], len(companies),
-                              h.at["net_zero_companies", "unit_zh"]))
-    return with_agreement(pd.DataFrame(rows, columns=CHECK_COLUMNS))

@@ -1,9 +1,9 @@
 """Execution status (notebook 02): the report's Tables 1-4 and Figure 1 rebuilt from the
 measures, and the annex's numeric goals set beside the report year's results.
 
-The comparisons with published figures reuse :mod:`mfgghg.checks.reconcile` (``reconcile_status``,
-``reconcile_table4``, ``reconcile_headlines``); this module adds what the summary tables do not
-show: per-strategy totals (Table 1 is an image in the report), the measures' reductions by kind,
+The comparisons with published figures are checks (:mod:`mfgghg.checks.status`); this module adds
+what the summary tables do not show: per-strategy totals (Table 1 is an image in the report), the
+measures' reductions by kind,
 and the goals of the annex against the year's results (``measure_goals.csv``).
 """
 
@@ -15,8 +15,8 @@ import re
 import pandas as pd
 
 from mfgghg.data.ingest import measure_id_key
-from mfgghg.checks.reconcile import (with_agreement, AGREES, REDUCTION_KIND_SETS, reconcile_headlines,
-                        reconcile_status, reconcile_table4, status_counts)
+from mfgghg.checks.status import status_counts
+from mfgghg.checks.verdict import AGREES, REDUCTION_KIND_SETS
 from mfgghg.data.units import UNITS, from_base, to_base
 
 GOAL_GROUPS = {  # how a goal's basis is read against one year's result
@@ -170,7 +170,8 @@ def flag_measures(measures: pd.DataFrame, progress: pd.DataFrame, report_year: i
     for measure_id in no_result[no_result].index:
         if status[measure_id] == "achieved":
             n = int(by_measure.size()[measure_id])
-            add(measure_id, "achieved_without_result", f"counted achieved; none of its {n} goals has a result for {report_year}")
+            add(measure_id, "achieved_without_result",
+                f"counted achieved; none of its {n} goals has a result for {report_year}")
     late = measures[measures["period_start"] > report_year]
     for r in late.itertuples():
         period = f"{r.period_start}" if r.period_start == r.period_end else f"{r.period_start}-{r.period_end}"
@@ -261,27 +262,6 @@ def display_units(df: pd.DataFrame, units: dict[str, str] | None = None) -> pd.D
 # Tables 2 and 3
 
 
-def published_status_text(published_status: pd.DataFrame) -> dict:
-    """The published Tables 2 and 3 as printed text per cell, as ``reconcile_status`` takes them
-    ('' where the report prints '-')."""
-    text = {}
-    for table, g in published_status.groupby("table"):
-        d = {}
-        for r in g.itertuples():
-            for col in ("achieved", "not_achieved", "subtotal", "rate_pct"):
-                v = getattr(r, col)
-                d[(str(r.group), r.measure_type, col)] = "" if pd.isna(v) else f"{float(v):g}"
-        text[table] = d
-    return text
-
-
-def compare_status(measures: pd.DataFrame, published_status: pd.DataFrame) -> pd.DataFrame:
-    """Tables 2 and 3 cell by cell (``reconcile.reconcile_status``), with ``agrees``."""
-    table = reconcile_status(measures, published_status, published_status_text(published_status))
-    table = with_agreement(table)
-    return table
-
-
 def status_wide(long: pd.DataFrame, group_labels: dict | None = None) -> pd.DataFrame:
     """Long status counts (``status_counts`` or one published table) in the report's layout:
     one row per group, columns (measure type, count)."""
@@ -328,25 +308,8 @@ def counted_kind_set(headline_checks: pd.DataFrame, key: str = "reduction_report
     return None
 
 
-TABLE1_HEADLINES = ("headline.strategies", "headline.measures", "headline.substantive_measures",
-                    "headline.capacity_measures", "headline.actual_budget_report_year.")
-REDUCTION_HEADLINES = ("headline.reduction_report_year.", "headline.reduction_heading_report_year")
-
-
-def headline_checks(measures, funding, published_budget, headlines, prefixes: tuple) -> pd.DataFrame:
-    """The text's headline figures whose check_id starts with one of ``prefixes``, against the
-    measures (``reconcile.reconcile_headlines``), with ``agrees``."""
-    checks = reconcile_headlines(measures, funding, published_budget, headlines)
-    checks = checks[checks["check_id"].str.startswith(prefixes)]
-    return with_agreement(checks).reset_index(drop=True)
-
-
-def reduction_checks(measures, funding, published_budget, headlines) -> pd.DataFrame:
-    """The headline reduction(s) against the measures' sums per kind set."""
-    return headline_checks(measures, funding, published_budget, headlines, REDUCTION_HEADLINES)
-
-
-def reduction_totals_data(checks: pd.DataFrame, by_pillar: pd.DataFrame, key: str = "reduction_report_year") -> pd.DataFrame:
+def reduction_totals_data(checks: pd.DataFrame, by_pillar: pd.DataFrame,
+                          key: str = "reduction_report_year") -> pd.DataFrame:
     """The data behind the totals figure, long: panel, group, series, value, unit, printed or derived."""
     rows = []
     for r in checks[checks["check_id"].str.startswith(f"headline.{key}.")].itertuples():
@@ -395,12 +358,6 @@ def reductions_by_pillar(measures: pd.DataFrame, table4: pd.DataFrame, counted: 
     out["counted_t_co2e"] = out[[f"{k}_t_co2e" for k in counted]].sum(axis=1)
     out["table4_minus_counted_t_co2e"] = out["table4_t_co2e"] - out["counted_t_co2e"]
     return out
-
-
-def compare_table4(measures: pd.DataFrame, table4_printed: pd.DataFrame) -> pd.DataFrame:
-    """Table 4's reductions per pillar against the measures (``reconcile.reconcile_table4``), at the
-    precision Table 4 prints (``published_table4_printed``)."""
-    return with_agreement(reconcile_table4(measures, table4_printed))
 
 
 def results_summary(table4: pd.DataFrame, pillars: pd.DataFrame) -> pd.DataFrame:

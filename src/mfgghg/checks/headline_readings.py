@@ -1,6 +1,6 @@
 """The report-year reduction headline (1.7 百萬公噸CO2e) read two ways.
 
-By kind (:data:`mfgghg.checks.reconcile.REDUCTION_KIND_SETS`): the sum of the measures' reductions
+By kind (:data:`mfgghg.checks.verdict.REDUCTION_KIND_SETS`): the sum of the measures' reductions
 of the kinds printed beside them (actual, expected, potential). By measure type: the sum over the
 measures that Tables 2 and 3 count as substantive (實質減量), whatever kind their reduction has.
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from mfgghg.checks.reconcile import CHECK_COLUMNS, REDUCTION_KIND_SETS, check_row, reduction_total, with_agreement
+from mfgghg.checks.verdict import CHECK_COLUMNS, REDUCTION_KIND_SETS, check_row, reduction_total, with_agreement
 
 HEADLINE_KEY = "reduction_report_year"
 T_PER_MT = 1e6  # the headline is printed in 百萬公噸CO2e
@@ -47,7 +47,7 @@ def by_type_checks(measures: pd.DataFrame, headlines: pd.DataFrame, key: str = H
 
 
 def by_kind_checks(measures: pd.DataFrame, headlines: pd.DataFrame, key: str = HEADLINE_KEY) -> pd.DataFrame:
-    """The by-kind readings, with the same check ids as :func:`mfgghg.checks.reconcile.reconcile_headlines`
+    """The by-kind readings, with the same check ids as :func:`mfgghg.checks.status.reconcile_headlines`
     (``headline.<key>.<kind set>``), for showing beside the by-type ones."""
     h = _headline(headlines, key)
     rows = []
@@ -69,7 +69,8 @@ def type_alternatives(measures: pd.DataFrame) -> list[tuple[str, str]]:
     pairs = []
     for _i, c in chosen.iterrows():
         same = inferred[(inferred["measure_type"] == "capacity") & (inferred["pillar"] == c["pillar"])
-                        & (inferred["ministry_zh"] == c["ministry_zh"]) & (inferred["reduction_kind"] == c["reduction_kind"])]
+                        & (inferred["ministry_zh"] == c["ministry_zh"])
+                        & (inferred["reduction_kind"] == c["reduction_kind"])]
         pairs += [(c["measure_id"], a) for a in same["measure_id"]]
     return pairs
 
@@ -87,7 +88,8 @@ def type_choice_readings(measures: pd.DataFrame, headlines: pd.DataFrame, key: s
         rows += by_type_checks(measures, headlines, key)[CHECK_COLUMNS].to_dict("records")
         for chosen, alternative in type_alternatives(measures):
             swapped = measures.assign(measure_type=measures["measure_type"].mask(
-                measures["measure_id"] == chosen, "capacity").mask(measures["measure_id"] == alternative, "substantive"))
+                measures["measure_id"] == chosen, "capacity").mask(measures["measure_id"] == alternative,
+                                                                   "substantive"))
             rows.append(check_row(f"headline.{key}.by_type.substantive_{_id_part(alternative)}_for_{_id_part(chosen)}",
                                   h["section_zh"],
                                   f"report-year reduction vs sum over the substantive measures if {alternative} "

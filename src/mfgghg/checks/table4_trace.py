@@ -11,7 +11,7 @@ item's text names in another unit (role ``named``). This module checks both sums
   measures' reductions of the counted kinds (default actual + expected, as the headline counts them).
 
 An item that no set of measures adds up to (mapping_status ``no_set_adds_up``) still gets both rows:
-the recomputed value is NaN, so :func:`mfgghg.checks.reconcile.check_row` gives ``differs`` where
+the recomputed value is NaN, so :func:`mfgghg.checks.verdict.check_row` gives ``differs`` where
 Table 4 prints a value.
 """
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from mfgghg.checks.reconcile import CHECK_COLUMNS, REDUCTION_KIND_SETS, check_row, with_agreement
+from mfgghg.checks.verdict import CHECK_COLUMNS, REDUCTION_KIND_SETS, check_row, with_agreement
 from mfgghg.errors import DataError
 
 MAP_FILE = "table4_measure_map.csv"

@@ -115,7 +115,8 @@ def build_funding(raw: dict[str, RawTable], reference: dict[str, RawTable]) -> p
         "is_public": f.data["source_zh"].map(src["is_public"]).astype(bool),
         "amount_twd": to_base(f.data["amount_10k_twd"], f.unit("amount_10k_twd")).round(2),
     })
-    return out.sort_values(["measure_id", "source_zh"], key=lambda s: _id_sort_key(s) if s.name == "measure_id" else s) \
+    return out.sort_values(["measure_id", "source_zh"], key=lambda s: _id_sort_key(s) if s.name == "measure_id"
+                           else s) \
         .reset_index(drop=True)
 
 
@@ -210,9 +211,20 @@ def build_measure_goals(raw: dict[str, RawTable], measures: pd.DataFrame) -> pd.
     return g.copy()
 
 
-def build_table4_printed(raw: dict[str, RawTable]) -> pd.DataFrame:
-    """Table 4 as printed (every cell as text): its printed decimals set the checks' precision."""
-    return raw["published_table4_results_summary"].text.copy()
+# The published tables whose cells ship as printed (every cell as text, '' where the report prints
+# '-'): processed name -> raw name. Their printed decimals set the precision every check of them is
+# judged at (mfgghg.checks); the typed tables beside them hold the values.
+PRINTED_TABLES = {
+    "published_table2_printed": "published_table2_by_pillar",
+    "published_table3_printed": "published_table3_by_ministry",
+    "published_table4_printed": "published_table4_results_summary",
+    "published_table5_printed": "published_table5_budget",
+}
+
+
+def build_printed(raw: dict[str, RawTable], name: str) -> pd.DataFrame:
+    """A published table as printed (every cell as text)."""
+    return raw[name].text.copy()
 
 
 def build_table6_printed(raw: dict[str, RawTable]) -> pd.DataFrame:
@@ -252,7 +264,7 @@ def ingest(paths: YearPaths) -> Ingested:
         "highlight_cases": raw["highlight_cases"].data.copy(),
         "notes": build_notes(raw),
         "measure_goals": build_measure_goals(raw, measures),
-        "published_table4_printed": build_table4_printed(raw),
+        **{printed: build_printed(raw, name) for printed, name in PRINTED_TABLES.items()},
         "published_table6_printed": build_table6_printed(raw),
         "external_facts": facts_table(external["facts"]),
     }

@@ -8,7 +8,7 @@ import pandas as pd
 def raw_inventory(ingested) -> pd.DataFrame:
     """One row per raw file: rows, columns, the report section it comes from and its title."""
     rows = []
-    for name, t in ingested.raw.items():
+    for t in ingested.raw.values():
         rows.append({
             "file": t.path.name,
             "rows": len(t.data),

@@ -30,13 +30,11 @@ The pre-Frictionless spellings (``constraints.enum_from``, ``constraints.foreign
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import re
-import threading
-from collections import OrderedDict
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -64,7 +62,7 @@ class RawTable:
     data: pd.DataFrame
     text: pd.DataFrame
     resource: dict
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = dataclasses.field(default_factory=list)
 
     def describe(self, name: str) -> dict:
         return next(f for f in self.resource["schema"]["fields"] if f["name"] == name)
@@ -242,50 +240,15 @@ def check_units(folder: Path, resource: dict) -> None:
                                        f"not {unit!r}", column=name)
 
 
-# Tables already validated in this process, by content: the same bytes under the same description
-# (and the same reference values) always give the same table. Re-running the ingest in a kernel, and
-# the tests (which read unchanged copies of the raw files many times), skip the work; a changed byte
-# is a new key. Only successful reads are kept; callers get copies.
-_VALIDATED: OrderedDict[str, tuple[pd.DataFrame, pd.DataFrame, list[str]]] = OrderedDict()
-MAX_VALIDATED = 256
-_VALIDATED_LOCK = threading.Lock()  # a multi-year run reads in threads
+# Where a batch run keeps the tables it has validated (the runner's fork server and its kernels:
+# mfgghg.runner.fast.validated installs it); None everywhere else, where every read validates.
+VALIDATION_CACHE = None
 
 
-def _content_keys(path: Path, resource: dict, reference: dict[str, RawTable] | None) -> tuple[str | None, str | None]:
-    """Digests of everything a table's reading depends on: read with ``reference`` and read without
-    reference values (the same when ``reference`` is None). None where a key cannot be formed (the
-    file unreadable, a reference table missing): such reads are not kept. The file is read once."""
-    try:
-        base = hashlib.sha256(path.read_bytes())
-    except OSError:
-        return None, None
-    base.update(json.dumps(resource, sort_keys=True, ensure_ascii=False).encode("utf-8"))
-    without = base.copy()
-    without.update(b"no reference")
-    if reference is None:
-        return without.hexdigest(), without.hexdigest()
-    digest = base.copy()
-    digest.update(b"reference")
-    for f in resource["schema"]["fields"]:
-        spec = values_from(f)
-        if spec:
-            try:
-                digest.update(repr((spec, _allowed_values(spec, reference))).encode("utf-8"))
-            except (KeyError, AttributeError):
-                return None, without.hexdigest()
-    return digest.hexdigest(), without.hexdigest()
-
-
-def _content_key(path: Path, resource: dict, reference: dict[str, RawTable] | None) -> str | None:
-    """The key of a read of ``path`` with ``reference`` (see :func:`_content_keys`)."""
-    return _content_keys(path, resource, reference)[0]
-
-
-def validated_tables() -> dict[str, tuple[pd.DataFrame, pd.DataFrame, list[str]]]:
-    """What this process has validated (content key → typed data, text, notes). The runner's
-    preflight runs in the kernel fork server, so the kernels forked from it start with these."""
-    with _VALIDATED_LOCK:
-        return dict(_VALIDATED)
+def validated_tables() -> dict:
+    """What this process keeps validated (content key → typed data, text, notes); empty without a cache."""
+    cache = VALIDATION_CACHE
+    return {} if cache is None else cache.tables()
 
 
 def _validated_table(resource: dict, path: Path, data: pd.DataFrame, text: pd.DataFrame,
@@ -300,11 +263,9 @@ def read_resource(folder: Path, resource: dict, reference: dict[str, RawTable] |
     check_descriptor(folder, resource)
     check_units(folder, resource)
     path = Path(folder) / resource["path"]
-    key, weaker = _content_keys(path, resource, reference)
-    with _VALIDATED_LOCK:
-        kept = _VALIDATED.get(key) if key is not None else None
-        if kept is not None:
-            _VALIDATED.move_to_end(key)
+    cache = VALIDATION_CACHE
+    key, weaker = cache.keys(path, resource, reference) if cache is not None else (None, None)
+    kept = cache.get(key) if key is not None else None
     if kept is not None:
         return _validated_table(resource, path, *kept)
     text, notes = read_text_table(path)
@@ -336,13 +297,7 @@ def read_resource(folder: Path, resource: dict, reference: dict[str, RawTable] |
             raise DataError(path, f"duplicate key {tuple(data.loc[i, key_columns])} (must be unique)", line_of(i),
                             key_columns[-1])
     if key is not None:
-        # Checked against reference values, the table also passes the checks made without them (the
-        # same checks but those), with the same typed values: a read without them finds it too.
-        with _VALIDATED_LOCK:
-            for kept_key in dict.fromkeys(filter(None, (weaker, key))):
-                _VALIDATED[kept_key] = (data, text, list(notes))  # nothing else holds these; callers get copies
-            while len(_VALIDATED) > MAX_VALIDATED:
-                _VALIDATED.popitem(last=False)
+        cache.put((weaker, key), (data, text, list(notes)))  # nothing else holds these; callers get copies
     return _validated_table(resource, path, data, text, notes)
 
 

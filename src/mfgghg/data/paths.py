@@ -11,6 +11,8 @@ from pathlib import Path
 from mfgghg.errors import ParameterError
 
 ROC_OFFSET = 1911  # ROC year + 1911 = Gregorian year
+# The one range of report years accepted anywhere (Gregorian, inclusive).
+FIRST_YEAR, LAST_YEAR = 1990, 2200
 
 
 def repo_root() -> Path:
@@ -71,8 +73,9 @@ def normalize_year(value) -> int:
         raise ParameterError(f"report year {value!r} is not a number (give e.g. 2021 or ROC 110)")
     if year < ROC_OFFSET:
         year += ROC_OFFSET
-    if not 1990 <= year <= 2200:
-        raise ParameterError(f"report year {value!r} is out of range (1990-2200 or ROC 79-289)")
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ParameterError(f"report year {value!r} is out of range ({FIRST_YEAR}-{LAST_YEAR} "
+                             f"or ROC {roc_year(FIRST_YEAR)}-{roc_year(LAST_YEAR)})")
     return year
 
 

@@ -58,7 +58,8 @@ def load_intensity_series(raw_dir, schema: dict | None = None) -> pd.DataFrame |
     if not present:
         raise DataError(path, f"needs a column {' or '.join(one_of)}", HEADER_ROW)
     resource = copy.deepcopy(schema)
-    resource["schema"]["fields"] = [f for f in schema["schema"]["fields"] if f["name"] not in one_of or f["name"] in present]
+    resource["schema"]["fields"] = [f for f in schema["schema"]["fields"] if f["name"] not in one_of
+                                    or f["name"] in present]
     data = read_resource(raw_dir, resource).data
     empty = data[present].isna().all(axis=1)
     if empty.any():

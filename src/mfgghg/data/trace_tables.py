@@ -34,7 +34,8 @@ def build_table4_measure_map(raw: dict[str, RawTable]) -> pd.DataFrame | None:
     """``table4_measure_map.csv`` as validated (counts are counts: no unit to convert)."""
     out = _copy(raw, "table4_measure_map")
     if out is not None:
-        out = out.sort_values(["pillar", "item_no", "measure_id", "figure_no"], na_position="last").reset_index(drop=True)
+        out = out.sort_values(["pillar", "item_no", "measure_id", "figure_no"],
+                              na_position="last").reset_index(drop=True)
     return out
 
 

@@ -17,6 +17,7 @@ from mfgghg.plots.style import PALETTE, figure_style, omit_unseen_minor_ticks, s
 from matplotlib.collections import LineCollection
 
 from mfgghg.analysis.budget import KIND_LEGEND_ZH, KIND_ZH, MONEY_UNIT
+from mfgghg.data.paths import roc_year
 from mfgghg.data.units import from_base
 
 
@@ -41,7 +42,7 @@ CAPTIONS = {
 def cost_ratio_caption(year: int) -> str:
     """What the cost-per-tonne ratio is, for the figure, in the current edition (ROC year computed,
     never typed)."""
-    return _(CAPTIONS["plot_cost_per_tonne"]).format(roc=year - 1911, year=year)
+    return _(CAPTIONS["plot_cost_per_tonne"]).format(roc=roc_year(year), year=year)
 
 
 def figure_source(year: int, report_parts, note: str | None = None) -> str:
@@ -114,7 +115,7 @@ def plot_table5(rebuilt: pd.DataFrame, *, year: int):
     ax2.legend(fontsize=8, loc="upper right")
     ax2.margins(y=0.2)
     fig.tight_layout()
-    fig.suptitle(_("{roc}年行動方案經費：表5公布值與附件逐項加總").format(roc=year - 1911, year=year), y=1.02)
+    fig.suptitle(_("{roc}年行動方案經費：表5公布值與附件逐項加總").format(roc=roc_year(year), year=year), y=1.02)
     source_note(fig, figure_source(year, ["表5", "附件（實際經費）"], "實心＝公布值；斜線／點狀＝由附件推算。"))
     return fig
 

@@ -21,8 +21,9 @@ from mfgghg.i18n import CJK, _, get_lang
 from mfgghg.plots.style import (PALETTE, figure_style, omit_unseen_minor_ticks, source_line, source_note,
                                  wrap_label)
 from mfgghg.analysis.status import GOAL_BASIS_LABELS, GOAL_GROUP_LABELS, KIND_LABELS, TYPE_LABELS
-from mfgghg.checks.reconcile import REDUCTION_KIND_SETS
+from mfgghg.checks.verdict import REDUCTION_KIND_SETS
 from mfgghg.data.ingest import measure_id_key
+from mfgghg.data.paths import roc_year
 from mfgghg.data.units import from_base
 
 
@@ -244,7 +245,7 @@ def plot_goals(progress: pd.DataFrame, *, year: int):
     without a comparable result named at the left. ``year`` (Gregorian) names the results
     ("110年成果"); indicators and units are shown in the current edition."""
     source = source_line(year, ["附件 (預期效益、執行成果)"])
-    result_label = _("{roc}年成果").format(roc=year - 1911, year=year)
+    result_label = _("{roc}年成果").format(roc=roc_year(year), year=year)
     groups = [g for g in GOAL_GROUP_LABELS if (progress["goal_group"] == g).any()]
     if not groups:
         fig, ax = plt.subplots(figsize=(6, 2))

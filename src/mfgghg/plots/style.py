@@ -1,12 +1,16 @@
 """One look for every figure, Chinese that renders, and files that are the same bytes on re-run.
 
-Notebooks call :func:`apply_style` once and :func:`save_figure` for every figure; each
-figure is written as ``figures/<year>/<name>.png`` and ``.svg`` beside the data behind
-it, ``<name>.csv``.
+The project's look (seaborn's whitegrid, the palette, the dpi, a fixed title height: :func:`project_rc`)
+holds only inside the project's plotting functions (:func:`figure_style`) and while
+:func:`save_figure` writes: nothing here changes it process-wide. What a researcher's own figures
+need to show Chinese, the CJK font and the ASCII minus sign, is :func:`use_cjk_font`, which
+``nb.setup()`` calls. Each figure is written as ``figures/<year>/<name>.png`` and ``.svg`` beside the
+data behind it, ``<name>.csv``.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import textwrap
@@ -17,6 +21,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
+from cycler import cycler
 from matplotlib import font_manager
 
 
@@ -26,12 +31,6 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F
 SVG_HASH_SALT = "mfgghg"
 DPI = 150  # of the PNG files, and of figures while they are laid out
 DISPLAY_DPI = 100  # the size a figure is shown at in a notebook
-
-# Filled in only in the runner's batch kernels (mfgghg.runner.fast.install): a PNG writer to use
-# instead of matplotlib's own, and what to do with a figure once saved. Empty in a researcher's
-# kernel, where a saved figure stays open, to change and show.
-BATCH = {"png_backend": None, "after_save": None}
-
 
 def register_cjk_font() -> str:
     """Make "Noto Sans CJK TC" known to matplotlib from the ``noto-cjk-sans-otc`` wheel
@@ -53,25 +52,20 @@ def register_cjk_font() -> str:
     return CJK_FAMILY
 
 
-def apply_style() -> None:
-    """The project's look, through matplotlib's public settings only: seaborn's theme (which resets
-    the font list, so the CJK font is set after it), the CJK font, and files without timestamps.
-    Settings that only the project's own figures need (a fixed title height) are in
-    :func:`figure_style`, not here: they would change a figure the researcher draws."""
-    sns.set_theme(context="notebook", style="whitegrid", palette=PALETTE)
+def cjk_font_rc(family: str) -> dict:
+    """The settings that make text in ``family`` (the CJK font) render: it first, and the ASCII minus
+    sign (the CJK font has no U+2212)."""
+    return {"font.family": "sans-serif", "font.sans-serif": [family, "DejaVu Sans"], "axes.unicode_minus": False}
+
+
+def use_cjk_font() -> None:
+    """What a researcher's own figures need to show Chinese, and nothing else: the CJK font first in
+    the sans-serif list (their other fonts kept after it) and the ASCII minus sign. ``nb.setup()``
+    calls it; the project's look stays inside the project's figures (:func:`figure_style`)."""
     family = register_cjk_font()
-    matplotlib.rcParams.update({
-        "font.family": "sans-serif",
-        "font.sans-serif": [family, "DejaVu Sans"],
-        "axes.unicode_minus": False,  # the CJK font has no U+2212 minus sign
-        # laid out at the PNG's dpi, so that saving it reuses the layout's text sizes
-        "figure.dpi": DPI,
-        "savefig.dpi": DPI,
-        "savefig.bbox": "tight",
-        "svg.hashsalt": SVG_HASH_SALT,
-        "svg.fonttype": "path",
-        "figure.autolayout": False,
-    })
+    rc = cjk_font_rc(family)
+    rc["font.sans-serif"] = [family] + [f for f in matplotlib.rcParams["font.sans-serif"] if f != family]
+    matplotlib.rcParams.update(rc)
 
 
 # Inside the project's own plotting functions only (see figure_style).
@@ -82,15 +76,42 @@ FIGURE_RC = {
 }
 
 
+@functools.cache
+def _theme_rc() -> dict:
+    # seaborn's theme as set_theme(context="notebook", style="whitegrid", palette=PALETTE) would set
+    # it, as a dict for rc_context (set_theme changes the process's rcParams)
+    rc = dict(sns.plotting_context("notebook"))
+    rc.update(sns.axes_style("whitegrid", rc={"font.family": "sans-serif"}))
+    rc["axes.prop_cycle"] = cycler("color", sns.color_palette(PALETTE))
+    return rc
+
+
+def project_rc() -> dict:
+    """The project's look, for ``rc_context``: seaborn's whitegrid theme (whose font list is replaced
+    by the CJK font's), the palette, figures laid out at the PNG's dpi (so that saving reuses the
+    layout's text sizes), files without hash salt drift, and :data:`FIGURE_RC`."""
+    rc = dict(_theme_rc())
+    rc.update(cjk_font_rc(register_cjk_font()))
+    rc.update({
+        "figure.dpi": DPI,
+        "savefig.dpi": DPI,
+        "savefig.bbox": "tight",
+        "svg.hashsalt": SVG_HASH_SALT,
+        "svg.fonttype": "path",
+        "figure.autolayout": False,
+    })
+    rc.update(FIGURE_RC)
+    return rc
+
+
 def figure_style(function):
     """Decorator for the project's plotting functions: the figure they make is built within
-    :data:`FIGURE_RC` (a matplotlib ``rc_context``), so those settings hold for that figure and
-    nowhere else."""
-    import functools
+    :func:`project_rc` (a matplotlib ``rc_context``), so the project's look holds for that figure and
+    nowhere else (rdtools' way: the plot functions make no global change)."""
 
     @functools.wraps(function)
     def styled(*args, **kwargs):
-        with matplotlib.rc_context(FIGURE_RC):
+        with matplotlib.rc_context(project_rc()):
             return function(*args, **kwargs)
 
     return styled
@@ -118,7 +139,7 @@ def omit_unseen_minor_ticks(axis) -> bool:
     low, high = sorted(axis.get_view_interval())
     if low <= 0:
         return False
-    base = formatter._base
+    base = axis.get_transform().base  # the log scale's base, which its default formatter labels
     powers = math.floor(math.log(high, base)) - math.floor(math.nextafter(math.log(low, base), -math.inf))
     if not (formatter.labelOnlyBase or powers > formatter.minor_thresholds[0]):  # (inf: labels every tick)
         return False
@@ -128,36 +149,41 @@ def omit_unseen_minor_ticks(axis) -> bool:
 
 def figure_title(fig) -> str:
     """The figure's suptitle, else its axes' titles joined."""
-    if getattr(fig, "_suptitle", None) is not None and fig._suptitle.get_text():
-        return fig._suptitle.get_text()
+    if fig.get_suptitle():
+        return fig.get_suptitle()
     titles = (ax.get_title(loc=loc) for ax in fig.axes for loc in ("left", "center", "right"))
     return " / ".join(t for t in titles if t)
 
 
 def save_figure(fig, name: str, figures_dir: str | os.PathLike, data: pd.DataFrame,
-                caption: str | None = None, sources: list[dict] | None = None) -> list[Path]:
+                caption: str | None = None, sources: list[dict] | None = None, *,
+                png_backend: str | None = None, after_save=None) -> list[Path]:
     """Write ``<name>.png``, ``<name>.svg``, the data behind the figure ``<name>.csv``, and
     ``<name>.meta.json``: title and caption (for the yearly index page), and what made the figure and
     on what terms it may be reused (:func:`mfgghg.data.provenance.figure_meta`: the project's version
     and commit, the licence, and ``sources``, by default those of the year :func:`mfgghg.nb.setup` set up).
+    It is written within the project's look (:func:`project_rc`: what matplotlib reads only as it
+    draws, the fonts among it). The figure is left open, the caller's to change and show.
 
     PNG and SVG carry no timestamps or software versions, so re-runs give identical bytes; they carry no
     version or commit either (a figure drawn again at another commit has the same pixels).
+    ``png_backend`` (a matplotlib backend to write the PNG with) and ``after_save(fig, png_path)``
+    are for the runner's batch kernels (:mod:`mfgghg.runner.fast.batch`).
     """
     import json
 
     out = Path(figures_dir)
     out.mkdir(parents=True, exist_ok=True)
-    bbox = tight_bbox(fig)
     # After tight_layout a figure keeps a placeholder layout engine, and savefig then lays the whole
     # figure out once more (a draw with drawing switched off) before each file. The layout is done:
     # without the engine while saving, that pass is skipped (about a sixth of the cost of saving).
     engine = fig.get_layout_engine()
     fig.set_layout_engine(None)
     try:
-        with matplotlib.rc_context({"svg.hashsalt": SVG_HASH_SALT}):
+        with matplotlib.rc_context(project_rc()):
+            bbox = tight_bbox(fig)
             fig.savefig(out / f"{name}.png", metadata={"Software": None}, bbox_inches=bbox,
-                        **({"backend": BATCH["png_backend"]} if BATCH["png_backend"] else {}))
+                        **({"backend": png_backend} if png_backend else {}))
             fig.savefig(out / f"{name}.svg", metadata={"Date": None, "Creator": None}, bbox_inches=bbox)
     finally:
         fig.set_layout_engine(engine)
@@ -166,8 +192,8 @@ def save_figure(fig, name: str, figures_dir: str | os.PathLike, data: pd.DataFra
 
     meta = {"name": name, "title": figure_title(fig), "caption": caption or "", **figure_meta(sources)}
     (out / f"{name}.meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    if BATCH["after_save"] is not None:
-        BATCH["after_save"](fig, out / f"{name}.png")
+    if after_save is not None:
+        after_save(fig, out / f"{name}.png")
     return [out / f"{name}.{ext}" for ext in ("png", "svg", "csv")]
 
 
@@ -197,7 +223,9 @@ def source_line(year: int, report_parts=(), external_parts=()) -> str:
     Parts are texts of translations.csv (e.g. ``表6``, ``附件``)."""
     from mfgghg.i18n import _, get_lang
 
-    roc = year - 1911
+    from mfgghg.data.paths import roc_year
+
+    roc = roc_year(year)
     parts = [_(p) for p in dict.fromkeys(report_parts)]
     external = [_(p) for p in dict.fromkeys(external_parts)]
     if get_lang() == "en":

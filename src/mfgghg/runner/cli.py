@@ -1,5 +1,5 @@
-"""Command line: ``python -m mfgghg run --year 2021``, ``python -m mfgghg extract REPORT --year Y --out DIR``
-and ``python -m mfgghg refresh-notebooks``."""
+"""Command line: ``mfgghg run --year 2021``, ``mfgghg extract REPORT --year Y --out DIR`` and
+``mfgghg refresh-notebooks`` (the installed script, or ``python -m mfgghg``)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from mfgghg.errors import MfgGhgError, ParameterError
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m mfgghg", description=__doc__)
+    # the installed script (.venv/bin/mfgghg) or python -m mfgghg: the usage names what was run
+    prog = "mfgghg" if os.path.basename(sys.argv[0]) == "mfgghg" else "python -m mfgghg"
+    p = argparse.ArgumentParser(prog=prog, description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="run the notebook pipeline for a report year")

@@ -39,7 +39,7 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict, kernel: str
                      fork_server=None, km=None, on_kernel_ready=None, before_launch=None) -> None:
     """Execute one notebook under papermill; its kernel is forked from ``fork_server`` when given
     (see :mod:`mfgghg.runner.fast.kernelfork`), or is the one ``km`` has started already (left running: see
-    ``kernelfork.prestart_kernel``). ``on_kernel_ready()`` is called once the kernel answers;
+    ``kernelmanager.prestart_kernel``). ``on_kernel_ready()`` is called once the kernel answers;
     ``before_launch()`` before a kernel of the fork server's manager is launched (it may refuse)."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
@@ -47,7 +47,7 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict, kernel: str
     use_inline_backend_in_kernels()
     extra = {}
     if fork_server is not None:
-        from mfgghg.runner.fast.kernelfork import forking_kernel_manager_class
+        from mfgghg.runner.fast.kernelmanager import forking_kernel_manager_class
 
         extra["kernel_manager_class"] = forking_kernel_manager_class(fork_server, before_launch)
     if km is not None:
@@ -127,6 +127,8 @@ def kernel_fork_server(notebooks: list[Path], kernel: str, server=None):
 INGEST_PRELOAD = [
     "import pandas", "import pandera.pandas", "import mfgghg.nb", "import mfgghg.data.ingest",
     "import mfgghg.data.overview", "import mfgghg.data.translations", "import mfgghg.checks.reconcile",
+    # before the preflight the server is handed: what it validates stays for the kernels (a batch speed-up)
+    "from mfgghg.runner.fast.validated import install as _install_validated; _install_validated()",
 ]
 
 
@@ -146,7 +148,7 @@ BATCH_WARM_UP = "from mfgghg.runner.fast.batch import warm_up as _warm_up; _warm
 
 
 # nbval's kernels (tests): the same imports, the style's first-use work, no batch speed-up.
-STANDARD_WARM_UP = "from mfgghg.plots.style import apply_style as _apply_style; _apply_style()"
+STANDARD_WARM_UP = "from mfgghg.plots.style import use_cjk_font as _use_cjk_font; _use_cjk_font()"
 
 
 def fork_server_preload(staged: bool = True, batch: bool = True) -> tuple[list[str], list[str]]:
@@ -185,12 +187,12 @@ def close_thread_event_loop() -> None:
 
 
 def prestarted_kernel(server, kernel: str, notebook: Path, log=print):
-    """A kernel started ahead for ``notebook`` (``kernelfork.prestart_kernel``), or None if that
+    """A kernel started ahead for ``notebook`` (``kernelmanager.prestart_kernel``), or None if that
     failed: the notebook then starts its own, as it would have."""
-    from mfgghg.runner.fast.kernelfork import prestart_kernel
+    from mfgghg.runner.fast.kernelmanager import prestart_kernel
 
     try:
         return prestart_kernel(server, kernel)
-    except Exception as err:  # noqa: BLE001 - its own start will meet (and report) the same error
+    except Exception as err:  # its own start will meet (and report) the same error
         log(f"{notebook.name}: could not start its kernel ahead ({type(err).__name__}: {err}); starting it later")
         return None

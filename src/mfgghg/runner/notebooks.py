@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import nbformat
@@ -39,3 +40,23 @@ def refresh_notebooks(paths: list[Path] | None = None) -> None:
     for path in paths or discover_notebooks():
         print(f"refreshing {path.name}")
         refresh_notebook(Path(path))
+
+
+def notebook_imports(paths) -> list[str]:
+    """The top-level import statements of the notebooks' code cells, in order, without repeats."""
+    import ast
+
+    found = []
+    for path in paths:
+        # plain JSON: nbformat would validate every stored output, for nothing but the sources
+        nb = json.loads(Path(path).read_text(encoding="utf-8"))
+        for cell in nb.get("cells", []):
+            if cell.get("cell_type") != "code":
+                continue
+            source = cell.get("source", "")
+            try:
+                tree = ast.parse(source if isinstance(source, str) else "".join(source))
+            except SyntaxError:
+                continue
+            found += [ast.unparse(n) for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
+    return list(dict.fromkeys(found))

@@ -18,14 +18,15 @@ from pathlib import Path
 from mfgghg import KERNEL_NAME
 from mfgghg.errors import MfgGhgError, ParameterError
 from mfgghg.data.paths import YearPaths, normalize_year, relative_to_repo, resolve
-from mfgghg.errors import RunError  # noqa: F401 - part of this module's API
+from mfgghg.errors import RunError  # (re-exported: part of this module's API)
 # The run's three steps, each in its own module (re-exported: the yearly run's API is this module).
 from mfgghg.runner.execute import (  # noqa: F401
-                                   ANALYSIS_PRELOAD, BATCH_WARM_UP, INGEST_PRELOAD, INLINE_BACKEND,  # noqa: F401
+                                   ANALYSIS_PRELOAD, BATCH_WARM_UP, INGEST_PRELOAD, INLINE_BACKEND,
                                    STANDARD_WARM_UP, close_thread_event_loop, execute_with_retry,
                                    fork_server_preload, import_run_dependencies, kernel_fork_server,
                                    parameters_for, prestarted_kernel, use_inline_backend_in_kernels)
-from mfgghg.runner.publish import publish, ship_processed_data, show_published_paths  # noqa: F401
+from mfgghg.runner.preflight import PREFLIGHT_FUNCTION, preflight
+from mfgghg.runner.publish import publish, ship_processed_data, show_published_paths
 from mfgghg.runner.stage import open_staging, year_lock
 
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
@@ -57,19 +58,6 @@ def default_jobs() -> int:
     kernel per core the last one runs alone while a core idles; one more kernel keeps every core busy
     until the end (on 2 cores it won 5 of 5 alternating runs against one per core, by ~0.45 s)."""
     return (os.cpu_count() or 1) + 1
-
-
-def preflight(paths: YearPaths, strict: bool) -> None:
-    """Validate the year's raw data, the reference tables and the external facts (and, with
-    ``strict``, the reconciliation) before any kernel starts: bad input stops the run with one line
-    naming file, row and column, and nothing is written. A run with a kernel fork server has it done
-    there (``KernelForkServer.preflight``), so that its kernels start with the tables validated."""
-    from mfgghg.data.ingest import ingest
-    from mfgghg.checks.reconcile import enforce, reconciliation_table
-
-    ingested = ingest(paths)  # (reads and validates the external package too)
-    if strict:
-        enforce(reconciliation_table(ingested), strict=True)
 
 
 def run_year(
@@ -110,8 +98,9 @@ def run_year(
         # imports and gets the ingest ready. No kernel is launched before it has passed.
         validated = None
         if server is not None:
-            validated = server.start_preflight(y, resolve(raw_root), resolve(processed_root), resolve(figures_root),
-                                               lang, strict)
+            validated = server.start_call(PREFLIGHT_FUNCTION, year=y, raw_root=str(resolve(raw_root)),
+                                          processed_root=str(resolve(processed_root)),
+                                          figures_root=str(resolve(figures_root)), lang=lang, strict=strict)
         try:
             import_run_dependencies()
             return _run_year(y, final, notebooks, kernel, strict, lang, jobs, build_root, figures_root, log,
@@ -126,7 +115,7 @@ def _run_year(y, final, notebooks, kernel, strict, lang, jobs, build_root, figur
               server, before_first_launch=None) -> RunResult:
     from concurrent.futures import ThreadPoolExecutor
 
-    from mfgghg.runner.fast.kernelfork import stop_kernel_and_clients
+    from mfgghg.runner.fast.kernelmanager import stop_kernel_and_clients
 
     jobs = jobs or default_jobs()
     build_dir = resolve(build_root) / str(y) / ("" if lang == "zh-TW" else lang)
@@ -218,7 +207,8 @@ def _run_year(y, final, notebooks, kernel, strict, lang, jobs, build_root, figur
             build_index(staged.figures, y, [pages / f"{nb.stem}.html" for nb in result.executed], lang)
             publish(staged.processed, final.processed)
             # the English set lives inside the Chinese year folder: carry it over when replacing that folder
-            publish(staged.figures, final.figures, keep=["en"] if lang == "zh-TW" and (final.figures / "en").is_dir() else [])
+            keep = ["en"] if lang == "zh-TW" and (final.figures / "en").is_dir() else []
+            publish(staged.figures, final.figures, keep=keep)
             result.processed, result.figures = final.processed, final.figures
         finally:
             shutil.rmtree(staging, ignore_errors=True)

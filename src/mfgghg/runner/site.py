@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import html
 import json
-import re
 import threading
 from pathlib import Path
+
+from mfgghg.data.paths import roc_year
 
 PAGE = """<!DOCTYPE html>
 <html lang="{lang}">
@@ -20,7 +21,8 @@ PAGE = """<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <style>
-body {{ font-family: "Noto Sans CJK TC", "Noto Sans TC", sans-serif; margin: 2rem auto; max-width: 72rem; padding: 0 1rem; color: #222; }}
+body {{ font-family: "Noto Sans CJK TC", "Noto Sans TC", sans-serif; margin: 2rem auto; max-width: 72rem;
+  padding: 0 1rem; color: #222; }}
 figure {{ margin: 2rem 0; border-top: 1px solid #ddd; padding-top: 1rem; }}
 img {{ max-width: 100%; height: auto; }}
 figcaption {{ font-size: 0.95rem; }}
@@ -172,117 +174,27 @@ def read_executed(path: Path):
     return JSONReader().to_notebook(nb)  # what nbformat.read does, but for its validation
 
 
-def render_notebooks(executed: list[Path], out_dir: Path) -> list[Path]:
-    """Executed notebooks as standalone HTML files in ``out_dir``."""
-    return [render_notebook(path, out_dir) for path in executed]
-
-
 _exporters = threading.local()
 
 
 def _exporter():
     # One exporter per thread: building one (templates, filters) costs a third of a page, and
-    # threads must not share one.
+    # threads must not share one. In a batch run, nbconvert's exporter without its BeautifulSoup pass
+    # (mfgghg.runner.fast.pageexporter, behind the batch switch); else nbconvert's own.
     exporter = getattr(_exporters, "html", None)
     if exporter is None:
-        # optimistic_validation: validate the notebook once, after all preprocessors, instead of after
-        # each of the dozen (most of them do nothing to these notebooks); nbconvert's own option
-        exporter = _page_exporter_class()(template_name="lab", optimistic_validation=True)
+        from mfgghg.runner.fast import speedup_enabled
+
+        if speedup_enabled("page-exporter"):
+            from mfgghg.runner.fast.pageexporter import page_exporter
+
+            exporter = page_exporter()
+        else:
+            from nbconvert import HTMLExporter
+
+            exporter = HTMLExporter(template_name="lab")
         _exporters.html = exporter
     return exporter
-
-
-def _page_exporter_class():
-    from nbconvert import HTMLExporter
-    from nbconvert.exporters.templateexporter import TemplateExporter
-    from nbconvert.filters.highlight import Highlight2HTML
-    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
-
-    class PageExporter(HTMLExporter):
-        """nbconvert's HTML exporter without its final BeautifulSoup pass, which parses and re-writes
-        the whole page (embedded images included) to add alt texts and tab stops: more than half of
-        the cost of a page. :func:`accessible_markup` adds the same attributes to the template's
-        output directly. Code cells' highlighted source skips bleach (see
-        :func:`clean_html_unless_highlighted`)."""
-
-        def default_filters(self):
-            for name, function in super().default_filters():
-                yield name, (clean_html_unless_highlighted if name == "clean_html" else function)
-
-        def from_notebook_node(self, nb, resources=None, **kw):
-            # the body of HTMLExporter.from_notebook_node (nbconvert 7.17) up to the soup
-            langinfo = nb.metadata.get("language_info", {})
-            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
-            self.register_filter("highlight_code", self.filters.get(
-                "highlight_code", highlighter_class(Highlight2HTML)(pygments_lexer=lexer, parent=self)))
-            resources = self._init_resources(resources)
-            self.register_filter("filter_data_type",
-                                 WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self,
-                                                       resources=resources))
-            body, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
-            return accessible_markup(body), resources
-
-    return PageExporter
-
-
-def highlighter_class(Highlight2HTML):
-    """nbconvert's ``Highlight2HTML`` with one pygments ``HtmlFormatter`` per language and options,
-    kept: nbconvert builds a new one for every code cell, and building one (its whole style sheet)
-    was a fifth of a page. A formatter keeps nothing from one text to the next but caches of its
-    style, so the output is the same (``test_site``)."""
-    from html import escape
-
-    from nbconvert.filters.highlight import _pygments_highlight
-    from pygments.formatters import HtmlFormatter
-
-    class KeptFormatterHighlight2HTML(Highlight2HTML):
-        def __call__(self, source, language=None, metadata=None):
-            language = language or self.pygments_lexer
-            options = dict(cssclass=escape(f" highlight hl-{language}"), **self.extra_formatter_options)
-            key = repr(sorted(options.items()))
-            formatters = self.__dict__.setdefault("_formatters", {})
-            if key not in formatters:
-                formatters[key] = HtmlFormatter(**options)
-            return _pygments_highlight(source if len(source) > 0 else " ", formatters[key], language, metadata)
-
-    return KeptFormatterHighlight2HTML
-
-
-HIGHLIGHTED = '<div class=" highlight hl-'  # how nbconvert's Highlight2HTML output starts
-
-
-def clean_html_unless_highlighted(element):
-    """nbconvert's ``clean_html`` (bleach), except on source code that pygments has highlighted: the
-    template cleans every code cell's highlighted source, which changes nothing (pygments escapes
-    every character of the source and adds only its own spans) and costs half of the rest of a page."""
-    from nbconvert.filters.strings import clean_html
-
-    if str(element).startswith(HIGHLIGHTED):
-        return element
-    return clean_html(element)
-
-
-NO_ALT = "No description has been provided for this image"  # nbconvert's own wording
-# The template's cell wrappers and outputs (nbconvert's soup selects ".jp-Notebook div.jp-Cell-inputWrapper"
-# and ".jp-Notebook div.jp-OutputArea-output"); outputs' own HTML (pandas tables) never uses these classes.
-_FOCUSABLE_DIV = re.compile(r'<div class="(?:[^"]*\s)?(?:jp-Cell-inputWrapper|jp-OutputArea-output)(?:\s[^"]*)?"[^>]*')
-_IMG = re.compile(r"<img\b[^>]*")
-
-
-def accessible_markup(page: str) -> str:
-    """What nbconvert's HTML exporter adds with BeautifulSoup: ``tabindex="0"`` on cell inputs and
-    outputs, an ``alt`` text on images without one (each added as the tag's last attribute, as
-    BeautifulSoup does)."""
-
-    def with_alt(match: re.Match) -> str:
-        tag = match.group(0)
-        if re.search(r"\salt=", tag):
-            return tag
-        closing = "/" if tag.endswith("/") else ""
-        return f'{tag[:len(tag) - len(closing)].rstrip()} alt="{NO_ALT}"{closing}'
-
-    page = _FOCUSABLE_DIV.sub(lambda m: m.group(0) + ' tabindex="0"', page)
-    return _IMG.sub(with_alt, page)
 
 
 def build_index(figures_dir: Path, year: int, notebook_pages: list[Path], lang: str = "zh-TW") -> Path:
@@ -307,7 +219,7 @@ def build_index(figures_dir: Path, year: int, notebook_pages: list[Path], lang: 
         for p in notebook_pages
     ]
     page = PAGE.format(
-        lang=lang, title=html.escape(t["title"].format(year=year, roc=year - 1911)), intro=html.escape(t["intro"]),
+        lang=lang, title=html.escape(t["title"].format(year=year, roc=roc_year(year))), intro=html.escape(t["intro"]),
         notebooks_heading=t["notebooks"], figures_heading=t["figures"],
         notebook_items="\n".join(notebook_items), figure_items="\n".join(items),
         data_link=(f'<p><a href="{DATA_DIR}/datapackage.json">{html.escape(t["tables"])}</a></p>'
@@ -321,9 +233,3 @@ def build_index(figures_dir: Path, year: int, notebook_pages: list[Path], lang: 
 
 def notebook_pages_dir(figures_dir: Path) -> Path:
     return Path(figures_dir) / "notebooks"
-
-
-def build_site(figures_dir: Path, year: int, executed: list[Path], lang: str = "zh-TW") -> Path:
-    """Notebook pages and the index for one year's figure set."""
-    pages = render_notebooks(executed, notebook_pages_dir(figures_dir))
-    return build_index(figures_dir, year, pages, lang)

@@ -1,24 +1,23 @@
 """Speed-ups for the runner's batch kernels only: never in JupyterLab, nbval or the plain papermill CLI.
 
 What makes the yearly figure set fast here writes PNG files without Pillow and changes what happens
-to a figure once it is saved. That is
-acceptable only in a process the runner owns: :func:`install` is called by the runner's kernel fork
-server (``runner.pipeline.fork_server_preload``) before it forks the analysis kernels, behind one
-switch, ``MFGGHG_FAST`` (on by default for the runner; ``MFGGHG_FAST=0`` turns every speed-up off).
-A researcher's kernel calls ``nb.setup()``, which uses public APIs only (tested).
+to a figure once it is saved: :data:`SAVE_OPTIONS` (the PNG backend, what to do after saving) are
+given to :func:`mfgghg.plots.style.save_figure`, which :func:`install` replaces in this process with
+itself bound to them. That is acceptable only in a process the runner owns: :func:`install` is called
+by the runner's kernel fork server (``runner.execute.fork_server_preload``) before it forks the
+analysis kernels, which then import the bound one, behind one switch, ``MFGGHG_FAST`` (on by default
+for the runner; ``MFGGHG_FAST=0`` turns every speed-up off). A researcher's kernel calls
+``nb.setup()``, which uses public APIs only (tested).
 
 Each speed-up has a name (:data:`SPEEDUPS`); ``MFGGHG_FAST_SKIP=name,name`` leaves those out, which
 ``benchmarks/bench.py --speedups`` uses to measure each one's gain on the figure set; one that gains
-less than 5% goes. Measured (2026-12-03, 3 runs each, CPU of the run's processes): the PNG writer
-+10%, showing the saved PNG +30%. Four replacements of matplotlib internals that earlier stops had
-added (text metrics shared by dpi, fonts read from memory, Agg's glyph loop and text-to-path, axes
-reusing their tick labels) measured +0.4%, +5.1% (wall −5.8%), −13% and −4% and were removed.
-The PNG writer gives the same pixels as matplotlib's own PNG (tested), not the same bytes.
+less than 5% goes (see the README's Speed section for the last measurements). The PNG writer gives
+the same pixels as matplotlib's own PNG (tested), not the same bytes.
 """
 
 from __future__ import annotations
 
-import os
+import functools
 from pathlib import Path
 
 import matplotlib
@@ -26,12 +25,7 @@ import matplotlib
 from mfgghg.plots import style
 from mfgghg.plots.style import DISPLAY_DPI, DPI
 
-SWITCH = "MFGGHG_FAST"
-SKIP = "MFGGHG_FAST_SKIP"
-
-
-def enabled() -> bool:
-    return os.environ.get(SWITCH, "1").strip().lower() not in ("0", "false", "no", "off")
+from mfgghg.runner.fast import SKIP, SWITCH, fast_enabled as enabled, skipped  # noqa: F401 - SKIP, SWITCH: here too
 
 
 def show_saved_and_close(fig, png: Path) -> None:
@@ -59,16 +53,20 @@ def use_png_writer() -> bool:
     Pillow's adaptive row filters."""
     from mfgghg.runner.fast.pngfile import BACKEND
 
-    style.BATCH["png_backend"] = BACKEND
+    SAVE_OPTIONS["png_backend"] = BACKEND
     return True
 
 
 def show_saved_png() -> bool:
     """In a batch kernel, a saved figure is shown as the PNG just written and closed, instead of being
     drawn once more for the inline display (which costs as much as saving it)."""
-    style.BATCH["after_save"] = show_saved_and_close
+    SAVE_OPTIONS["after_save"] = show_saved_and_close
     return True
 
+
+# What save_figure is given in a batch kernel (keyword arguments), filled in by the speed-ups below.
+SAVE_OPTIONS: dict = {}
+PLAIN_SAVE_FIGURE = style.save_figure
 
 # name -> what installs it; measured one by one by benchmarks/bench.py --speedups
 SPEEDUPS = {
@@ -84,27 +82,29 @@ def install(skip=None) -> list[str]:
     if not enabled():
         return []
     if skip is None:
-        skip = {s.strip() for s in os.environ.get(SKIP, "").split(",") if s.strip()}
-    unknown = set(skip) - set(SPEEDUPS)
-    if unknown:
-        raise ValueError(f"unknown speed-up(s) in {SKIP}: {', '.join(sorted(unknown))}; known: {', '.join(SPEEDUPS)}")
-    return [name for name, put in SPEEDUPS.items() if name not in skip and put()]
+        skip = skipped()
+    installed = [name for name, put in SPEEDUPS.items() if name not in skip and put()]
+    if SAVE_OPTIONS:
+        style.save_figure = functools.partial(PLAIN_SAVE_FIGURE, **SAVE_OPTIONS)
+    return installed
 
 
 def warm_up() -> None:
     """Do here, once, the first-use work that every kernel would otherwise repeat before its first
-    figure: the style set and the CJK font registered and read, fonts looked up, and matplotlib's
-    math-text parser built (about 0.1 s alone; log axes label their ticks with it). The runner's kernel fork
-    server calls this before it forks the analysis kernels (see ``runner.pipeline.fork_server_preload``), with :func:`install`.
+    figure: seaborn's theme built and the CJK font registered and read, fonts looked up, and matplotlib's
+    math-text parser built (about 0.1 s alone; log axes label their ticks with it). The runner's kernel
+    fork server calls this before it forks the analysis kernels (see ``runner.execute.fork_server_preload``),
+    with :func:`install`.
     It measures two texts and draws nothing; what it leaves behind are caches, so figures drawn
     after it are the same bytes (``test_kernelfork``: a kernel forked from a server that ran it
     saves the same figure files as a standard kernel)."""
     from matplotlib.backends.backend_agg import RendererAgg
     from matplotlib.font_manager import FontProperties
 
-    style.apply_style()
+    style.use_cjk_font()
     install()
-    renderer = RendererAgg(1, 1, DPI)
-    prop = FontProperties(size=matplotlib.rcParams["font.size"])
-    renderer.get_text_width_height_descent("減碳量 CO2e 2021", prop, ismath=False)
-    renderer.get_text_width_height_descent(r"$\mathdefault{10^{2}}$", prop, ismath=True)
+    with matplotlib.rc_context(style.project_rc()):  # (the project's figures are drawn in its look)
+        renderer = RendererAgg(1, 1, DPI)
+        prop = FontProperties(size=matplotlib.rcParams["font.size"])
+        renderer.get_text_width_height_descent("減碳量 CO2e 2021", prop, ismath=False)
+        renderer.get_text_width_height_descent(r"$\mathdefault{10^{2}}$", prop, ismath=True)

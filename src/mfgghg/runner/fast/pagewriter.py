@@ -6,9 +6,9 @@ first page (compiling the templates, loading the highlighter) would land on the 
 path. So a run starts a page writer (one per process, kept for later runs): a plain
 ``python -m mfgghg.runner.fast.pagewriter`` process that gets ready at once and then renders the pages it is
 sent, one at a time. It runs at a lower priority (``nice``): it only has to be done by the end of the
-run, so it takes the time a core would otherwise idle, and never slows a kernel or the fork server. Protocol: JSON lines over a socket
-pair, ``{"executed": path, "out_dir": path}`` → ``{"page": path}`` or ``{"error": "..."}``; the
-process ends when the runner's end closes.
+run, so it takes the time a core would otherwise idle, and never slows a kernel or the fork server.
+Protocol: JSON lines over a socket pair, ``{"executed": path, "out_dir": path}`` → ``{"page": path}``
+or ``{"error": "..."}``; the process ends when the runner's end closes.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ class PageWriter:
     def close(self) -> None:
         """Wait for the pages submitted, then let the process end (stopped at once if it was never
         sent a page: a run stopped by bad input need not wait for it to finish getting ready)."""
-        from mfgghg.runner.fast.kernelfork import close_quietly, wait_or_kill
+        from mfgghg.runner.fast.processes import close_quietly, wait_or_kill
 
         self._waiting.shutdown(wait=True)
         close_quietly(self._io, self._sock)
@@ -104,14 +104,14 @@ def serve(fd: int) -> None:
         request = json.loads(line)
         try:
             reply = {"page": str(render_notebook(Path(request["executed"]), Path(request["out_dir"])))}
-        except Exception as exc:  # noqa: BLE001 - the runner raises it
+        except Exception as exc:  # the runner raises it
             reply = {"error": f"{type(exc).__name__}: {exc}"}
         io.write(json.dumps(reply).encode() + b"\n")
         io.flush()
 
 
 if __name__ == "__main__":
-    from mfgghg.runner.fast.kernelfork import exit_without_teardown
+    from mfgghg.runner.fast.processes import exit_without_teardown
 
     serve(int(sys.argv[1]))
     exit_without_teardown(0, exit_handlers=False)  # every page is written; the runner waits for this end
