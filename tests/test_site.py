@@ -87,3 +87,24 @@ def test_the_index_links_the_years_processed_data_package(tmp_path):
     (figures / DATA_DIR / "datapackage.json").write_text("{}", encoding="utf-8")
     page = build_index(figures, 2021, [], "en").read_text(encoding="utf-8")
     assert f'<a href="{DATA_DIR}/datapackage.json">' in page and "Frictionless Data Package" in page
+
+
+def test_each_editions_page_links_to_the_other(tmp_path):
+    """The Chinese page links to en/index.html and the English one back, each link resolving to the
+    other edition's page where the runner puts them (figures/<year>/ and figures/<year>/en/)."""
+    import re
+
+    from mfgghg.runner.site import build_index
+
+    zh_dir, en_dir = tmp_path / "2021", tmp_path / "2021" / "en"
+    en_dir.mkdir(parents=True)
+    pages = {"zh-TW": build_index(zh_dir, 2021, [], "zh-TW"), "en": build_index(en_dir, 2021, [], "en")}
+    for lang, other in (("zh-TW", "en"), ("en", "zh-TW")):
+        text = pages[lang].read_text(encoding="utf-8")
+        links = re.findall(r'<a href="([^"]+)" hreflang="([^"]+)"', text)
+        assert len(links) == 1, links
+        href, hreflang = links[0]
+        assert hreflang == other
+        assert (pages[lang].parent / href).resolve() == pages[other].resolve()
+    assert "English edition" in pages["zh-TW"].read_text(encoding="utf-8")
+    assert "中文版" in pages["en"].read_text(encoding="utf-8")

@@ -29,6 +29,7 @@ figcaption {{ font-size: 0.95rem; }}
 </head>
 <body>
 <h1>{title}</h1>
+{edition_link}
 <p>{intro}</p>
 {data_link}
 <h2>{notebooks_heading}</h2>
@@ -41,6 +42,9 @@ figcaption {{ font-size: 0.95rem; }}
 </html>
 """
 
+# Where each edition's page finds the other's: the English set lives in the Chinese year folder's en/.
+OTHER_EDITION = {"zh-TW": ("en/index.html", "en"), "en": ("../index.html", "zh-TW")}
+
 DATA_DIR = "data"  # the year's processed tables inside a figure set (see runner.pipeline.ship_processed_data)
 
 TEXT = {
@@ -51,6 +55,7 @@ TEXT = {
         "figures": "圖表",
         "data": "資料 (CSV)",
         "tables": "本年度處理後資料表（CSV 與 Frictionless 資料包描述 datapackage.json）",
+        "other_edition": "English edition",
     },
     "en": {
         "title": "Manufacturing-sector GHG action plan, {year} execution report: figures",
@@ -59,6 +64,7 @@ TEXT = {
         "figures": "Figures",
         "data": "data (CSV)",
         "tables": "This year's processed tables (CSV, described by a Frictionless Data Package, datapackage.json)",
+        "other_edition": "中文版",
     },
 }
 
@@ -231,7 +237,11 @@ def build_index(figures_dir: Path, year: int, notebook_pages: list[Path], lang: 
         f'<li><a href="{html.escape(p.relative_to(figures_dir).as_posix())}">{html.escape(p.stem)}</a></li>'
         for p in notebook_pages
     ]
+    other_href, other_lang = OTHER_EDITION[lang]
+    edition_link = (f'<p class="edition"><a href="{other_href}" hreflang="{other_lang}" lang="{other_lang}">'
+                    f'{html.escape(t["other_edition"])}</a></p>')
     page = PAGE.format(
+        edition_link=edition_link,
         lang=lang, title=html.escape(t["title"].format(year=year, roc=year - 1911)), intro=html.escape(t["intro"]),
         notebooks_heading=t["notebooks"], figures_heading=t["figures"],
         notebook_items="\n".join(notebook_items), figure_items="\n".join(items),
