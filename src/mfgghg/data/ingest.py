@@ -18,7 +18,7 @@ from mfgghg.data.package import RawTable, line_of, read_package
 from mfgghg.data.supplied import load_intensity_series
 from mfgghg.data.trace_tables import build_trace_tables
 from mfgghg.errors import DataError
-from mfgghg.data.paths import YearPaths, normalize_year, swap_in
+from mfgghg.data.paths import YearPaths, follow_umask, normalize_year, swap_in
 from mfgghg.data.units import to_base
 
 MEASURE_COLUMNS = [
@@ -280,6 +280,7 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path, year: int | Non
 
             write_processed_descriptor(tmp, tables, year)
         if not same_files(tmp, out_dir):
+            follow_umask(tmp)  # (mkdtemp made it private)
             swap_in(tmp, out_dir)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

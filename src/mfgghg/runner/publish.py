@@ -8,7 +8,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from mfgghg.data.paths import swap_in
+from mfgghg.data.paths import follow_umask, swap_in
 
 def show_published_paths(executed: Path, replacements: dict[str, str]) -> None:
     """The executed copy shows where its outputs were published, not the staging folder it wrote to,
@@ -52,4 +52,6 @@ def publish(new: Path, target: Path, keep: list[str] = ()) -> None:
     for name in keep:
         if not (new / name).exists():
             shutil.copytree(target / name, new / name)
+    # Readable as the user's own files are (a temporary folder made anywhere on the way is private).
+    follow_umask(new)
     swap_in(new, target)
