@@ -17,7 +17,7 @@ import pandas as pd
 
 from mfgghg.errors import DataError
 from mfgghg.data.external import EXTERNAL
-from mfgghg.i18n import _
+from mfgghg.i18n import _, outside_title
 from mfgghg.checks.reconcile import CHECK_COLUMNS, check_row
 from mfgghg.data.units import from_base, printed_decimals, unit
 
@@ -61,7 +61,7 @@ def source_label(row, translate: bool = False) -> str:
     """'Title, date' of an external fact. In tables the title stays as recorded; in figures
     (``translate=True``) it is in the current edition."""
     date = row.get("source_date")
-    title = _(row["source_title"]) if translate else str(row["source_title"])
+    title = outside_title(row["source_title"]) if translate else str(row["source_title"])
     return f"{title}, {date}" if isinstance(date, str) and date else title
 
 

@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from mfgghg.i18n import _, get_lang
-from mfgghg.plots.style import PALETTE, figure_style, omit_unseen_minor_ticks, source_line, source_note, wrap_label
+from mfgghg.plots.style import (PALETTE, figure_style, fit_texts_in_axes, omit_unseen_minor_ticks, source_line,
+                                 source_note, wrap_label)
 from matplotlib.collections import LineCollection
 
 from mfgghg.analysis.budget import KIND_LEGEND_ZH, KIND_ZH, MONEY_UNIT
@@ -83,7 +84,7 @@ def plot_table5(rebuilt: pd.DataFrame, *, year: int):
     body = rebuilt[rebuilt["pillar"] != "total"]
     x = np.arange(len(body))
     w = 0.38
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.8), gridspec_kw={"width_ratios": [3, 2]})
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11.2, 4.8), gridspec_kw={"width_ratios": [3, 2]})
     pub = from_base(body["actual_published_twd"], MONEY_UNIT)
     public = from_base(body["actual_public_twd"], MONEY_UNIT)
     private = from_base(body["actual_private_twd"], MONEY_UNIT)
@@ -146,6 +147,8 @@ def plot_spending_by_source(by_pillar: pd.DataFrame, by_ministry: pd.DataFrame, 
     axes[0].legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.suptitle(_("實際經費來源（附件逐項加總）"))
     fig.tight_layout()
+    for ax in axes:
+        fit_texts_in_axes(ax)
     source_note(fig, figure_source(year, ["附件（實際經費，依經費來源）"], "各值由附件逐項加總（推算）；點狀＝民間投資。"))
     return fig
 

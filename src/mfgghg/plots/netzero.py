@@ -7,7 +7,7 @@ import pandas as pd
 from matplotlib.patches import FancyBboxPatch
 
 from mfgghg.i18n import _
-from mfgghg.plots.style import PALETTE, figure_style, source_line, source_note, wrap_label
+from mfgghg.plots.style import PALETTE, bold_text, figure_style, source_line, source_note, wrap_label
 
 CAPTIONS = {
     "plot_netzero_strategies": "報告圖3（圖片）依貳 二(二)文字重建：三大策略之短期與長期方向；圖中所稱11項策略文字未逐項列出。",
@@ -31,12 +31,13 @@ def plot_netzero_strategies(cells: pd.DataFrame, facts: pd.DataFrame, *, year: i
     ax.set_ylim(-0.15, 2.75)
     ax.axis("off")
     for row, label in ((0, "短期"), (1, "長期")):
-        ax.text(0.15, 1.95 - row * 1.0, _(label), ha="center", va="center", fontsize=11, rotation=90, weight="bold")
+        ax.text(0.15, 1.95 - row * 1.0, _(label), ha="center", va="center", fontsize=11, rotation=90, **bold_text())
     for _i, s in strategies.iterrows():
         x0 = 0.35 + s["column"]
         color = PALETTE[int(s["column"]) % len(PALETTE)]
         ax.add_patch(FancyBboxPatch((x0 + 0.04, 2.45), 0.92, 0.25, boxstyle="round,pad=0.02", color=color))
-        ax.text(x0 + 0.5, 2.575, _(s["strategy_zh"]), ha="center", va="center", fontsize=12, color="white", weight="bold")
+        ax.text(x0 + 0.5, 2.575, _(s["strategy_zh"]), ha="center", va="center", fontsize=12, color="white",
+                **bold_text())
         for row in (0, 1):
             items = cells[(cells["column"] == s["column"]) & (cells["row"] == row)].sort_values("item_no")
             top = 2.35 - row * 1.0

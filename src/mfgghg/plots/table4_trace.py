@@ -19,6 +19,8 @@ VERDICT_ZH = {
     "within tolerance": "容許誤差內", "not printed": "報告未列", "differs": "不符",
 }
 UNIT_ZH = "萬公噸CO2e"
+# the measures of an item, one segment each: light tints (dark text reads on them), alternating
+MEASURE_COLORS = ["#9CC9E6", "#F3CB80", "#8FD3BE", "#EDA77F"]
 
 
 @figure_style
@@ -48,8 +50,9 @@ def plot_table4_items(data: pd.DataFrame, *, year: int):
         parts = rows[rows["bar"] == "measures"]
         for k, (_j, p) in enumerate(parts.iterrows()):
             v = float(p["reduction_10k_t_co2e"])
-            ax.barh(yi - h / 2, v, left=left, height=h, color=PALETTE[(k % 6) + 1], hatch="//", edgecolor="white",
-                    linewidth=0.5)
+            # plain fills, told apart by white edges: a hatch would run over the measure ids written on them
+            ax.barh(yi - h / 2, v, left=left, height=h, color=MEASURE_COLORS[k % len(MEASURE_COLORS)],
+                    edgecolor="white", linewidth=1)
             if v > 0.06 * xmax_all:
                 ax.text(left + v / 2, yi - h / 2, p["measure_id"], ha="center", va="center", fontsize=7)
             left += v
@@ -57,7 +60,7 @@ def plot_table4_items(data: pd.DataFrame, *, year: int):
                     xytext=(3, 0), textcoords="offset points", va="center", fontsize=8, color="#333333")
         labels.append(f"{item['pillar']}.{item['item_no']} {_(item['title_zh'])}")
     handles, names = ax.get_legend_handles_labels()
-    handles.append(Patch(facecolor=PALETTE[2], hatch="//", edgecolor="white"))
+    handles.append(Patch(facecolor=MEASURE_COLORS[0], edgecolor="white"))
     names.append(_("對應措施減碳量加總 (推算)"))
     ax.set_yticks(y)
     ax.set_yticklabels(labels, fontsize=9)
