@@ -31,7 +31,7 @@ SHOWN_UNIT = "萬公噸CO2e"  # Figure 1's totals, both panels
 
 # The caption of each figure (Chinese; the caller translates it with mfgghg.i18n._).
 CAPTIONS = {
-    "plot_measure_reductions": "附件各措施當年之減碳量，依附件所列類別（實質、預期、潛力）；標題列出摘要總計所計入之類別。",
+    "plot_measure_reductions": "附件各措施當年之減碳量，依附件所列類別（實質、預期、潛力）；標題列出其和與摘要總計相符之類別，為符合總計的讀法之一（報告未說明總計如何加總）。",
     "plot_reduction_totals": "摘要之減碳總量與各措施依類別之加總，及表4各面向減碳量與該面向措施之加總。",
     "plot_goals": "附件各項數字目標與當年成果之比較：每年目標對目標值，多年目標對線性進度，水準目標對目標水準。",
     "plot_status": "由各措施重算之表2、表3；斜線：計為達成但經目標分析標示者。",
@@ -151,7 +151,7 @@ def plot_measure_reductions(reductions: pd.DataFrame, counted: tuple, *, year: i
     omit_unseen_minor_ticks(ax.xaxis)
     ax.set_ylabel(wrap_label(_("具體措施 (依政策內涵、推動策略排列；灰底區隔策略)"), int(rows_height * 72 / 13)))
     counted_txt = _joined(_(KIND_LABELS[k]) for k in counted) if counted else _("無")
-    ax.set_title(_("各措施減碳量；報告總減碳量計入：{kinds}").format(kinds=counted_txt), fontsize=10)
+    ax.set_title(_("各措施減碳量；其和與報告總減碳量相符之類別：{kinds} (讀法之一，報告未說明)").format(kinds=counted_txt), fontsize=10)
     handles = [Patch(facecolor=s["color"] if not s["hatch"] else "white", edgecolor=s["color"], hatch=s["hatch"],
                      label=_(KIND_LABELS[k])) for k, s in KIND_STYLE.items()]
     fig.tight_layout()
