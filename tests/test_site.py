@@ -91,14 +91,20 @@ def test_the_index_links_the_years_processed_data_package(tmp_path):
 
 def test_each_editions_page_links_to_the_other(tmp_path):
     """The Chinese page links to en/index.html and the English one back, each link resolving to the
-    other edition's page where the runner puts them (figures/<year>/ and figures/<year>/en/)."""
+    other edition's page where the runner puts them (figures/<year>/ and figures/<year>/en/), once both
+    are published; with one edition only, its page links to nothing that is not there."""
     import re
 
-    from mfgghg.runner.site import build_index
+    from mfgghg.runner.site import build_index, link_editions
 
     zh_dir, en_dir = tmp_path / "2021", tmp_path / "2021" / "en"
+    zh_dir.mkdir(parents=True)
+    zh = build_index(zh_dir, 2021, [], "zh-TW")
+    assert link_editions(zh_dir) == [] and "hreflang" not in zh.read_text(encoding="utf-8")
     en_dir.mkdir(parents=True)
-    pages = {"zh-TW": build_index(zh_dir, 2021, [], "zh-TW"), "en": build_index(en_dir, 2021, [], "en")}
+    pages = {"zh-TW": zh, "en": build_index(en_dir, 2021, [], "en")}
+    assert sorted(link_editions(zh_dir)) == sorted(pages.values())
+    assert link_editions(zh_dir) == []  # (linked once)
     for lang, other in (("zh-TW", "en"), ("en", "zh-TW")):
         text = pages[lang].read_text(encoding="utf-8")
         links = re.findall(r'<a href="([^"]+)" hreflang="([^"]+)"', text)

@@ -44,6 +44,7 @@ figcaption {{ font-size: 0.95rem; }}
 
 # Where each edition's page finds the other's: the English set lives in the Chinese year folder's en/.
 OTHER_EDITION = {"zh-TW": ("en/index.html", "en"), "en": ("../index.html", "zh-TW")}
+EDITION_MARK = "<!-- the other edition's link -->"  # replaced by link_editions once both pages are published
 
 DATA_DIR = "data"  # the year's processed tables inside a figure set (see runner.pipeline.ship_processed_data)
 
@@ -237,11 +238,8 @@ def build_index(figures_dir: Path, year: int, notebook_pages: list[Path], lang: 
         f'<li><a href="{html.escape(p.relative_to(figures_dir).as_posix())}">{html.escape(p.stem)}</a></li>'
         for p in notebook_pages
     ]
-    other_href, other_lang = OTHER_EDITION[lang]
-    edition_link = (f'<p class="edition"><a href="{other_href}" hreflang="{other_lang}" lang="{other_lang}">'
-                    f'{html.escape(t["other_edition"])}</a></p>')
     page = PAGE.format(
-        edition_link=edition_link,
+        edition_link=EDITION_MARK,
         lang=lang, title=html.escape(t["title"].format(year=year, roc=year - 1911)), intro=html.escape(t["intro"]),
         notebooks_heading=t["notebooks"], figures_heading=t["figures"],
         notebook_items="\n".join(notebook_items), figure_items="\n".join(items),
@@ -251,6 +249,32 @@ def build_index(figures_dir: Path, year: int, notebook_pages: list[Path], lang: 
     index = figures_dir / "index.html"
     index.write_text(page, encoding="utf-8")
     return index
+
+
+def link_editions(year_dir: Path) -> list[Path]:
+    """Link each published edition's page of a year (``<year>/index.html``, ``<year>/en/index.html``) to
+    the other's, once both exist: a page is built before the other edition may be published (one
+    language per run), so the link is added then, never to a page that is not there. Each page is
+    replaced whole (written beside it, then renamed). Returns the pages changed."""
+    import os
+
+    year_dir = Path(year_dir)
+    pages = {"zh-TW": year_dir / "index.html", "en": year_dir / "en" / "index.html"}
+    changed = []
+    if not all(p.is_file() for p in pages.values()):
+        return changed
+    for lang, page in pages.items():
+        text = page.read_text(encoding="utf-8")
+        if EDITION_MARK not in text:
+            continue
+        href, other = OTHER_EDITION[lang]
+        link = (f'<p class="edition"><a href="{href}" hreflang="{other}" lang="{other}">'
+                f'{html.escape(TEXT[lang]["other_edition"])}</a></p>')
+        tmp = page.with_name(f".{page.name}.tmp-{os.getpid()}")
+        tmp.write_text(text.replace(EDITION_MARK, link), encoding="utf-8")
+        os.replace(tmp, page)
+        changed.append(page)
+    return changed
 
 
 def notebook_pages_dir(figures_dir: Path) -> Path:
