@@ -73,7 +73,6 @@ def plot_annual(table: pd.DataFrame, *, year: int, unit_zh: str = MT):
     ax.set_ylabel(f"{_('排放量')} ({_(unit_zh)})")
     ax.set_title(_("當年度目標值與排放值"))
     ax.set_ylim(lo - 0.25 * span, hi + 0.1 * span)
-    fig.tight_layout()
     fig.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=9, frameon=False)
     source_note(fig, source_line(year, ["表6"]))
     return fig
@@ -191,7 +190,6 @@ def plot_context(data: pd.DataFrame, *, year: int, unit_zh: str = MT):
     ax.set_ylabel(f"{_('排放量')} ({_(unit_zh)})")
     ax.set_title(_("第一期排放值與前後期目標 (灰色空心為外部資料)"))
     ax.legend(loc="lower left", fontsize=8, ncol=2)
-    fig.tight_layout()
-    fit_texts_in_axes(ax)
+    fit_texts_in_axes(ax)  # (no layout engine: the axes are where they will be saved)
     source_note(fig, source_line(year, ["表6"], external_titles(data)))
     return fig
