@@ -294,7 +294,7 @@ def test_figures_draw_report_and_derived_distinctly(styled):
     t = em.margins(e)
     fig = plots.plot_annual(t, year=2030)
     fig.draw_without_rendering()  # a missing glyph would warn, and warnings from matplotlib fail the tests
-    labels = [x.get_text() for x in fig.axes[0].get_legend().get_texts()]
+    labels = [x.get_text() for x in fig.legends[0].get_texts()]  # (above the plot, clear of the lines)
     assert any("報告" in x for x in labels) and any("推算" in x for x in labels)
     assert "百萬公噸CO2e" in fig.axes[0].get_ylabel()
     assert fig.texts[-1].get_text() == "資料來源：119年執行成果報告 表6"  # drawn by the figure itself

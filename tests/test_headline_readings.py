@@ -80,3 +80,19 @@ def test_2021_readings_that_round_to_the_headline():
     r = reduction_readings(m, headlines)
     assert readings_that_round(r) == ["actual_expected", "by_type.substantive"]
     assert sorted(a for _c, a in type_alternatives(m)) == ["2.1.3", "2.2.2"]
+
+
+def test_table4_items_are_a_reading_of_the_headline_too():
+    """Table 4's items print their own reductions (萬公噸): their sum is another sum the headline may be."""
+    import pandas as pd
+
+    from mfgghg.checks.headline_readings import table4_items_check
+
+    headlines = pd.DataFrame({"key": ["reduction_report_year"], "value_printed": ["1.7"], "unit_zh": ["百萬公噸CO2e"],
+                              "value_base": [1.7], "section_zh": ["摘要"]})
+    table4 = pd.DataFrame({"reduction_10k_t_co2e": ["100.05", None, "74.0"]})  # (kept as printed text)
+    check = table4_items_check(table4, headlines)
+    assert check["check_id"].tolist() == ["headline.reduction_report_year.table4_items"]
+    assert abs(check["recomputed"].iloc[0] - 1.7405) < 1e-9 and bool(check["agrees"].iloc[0])
+    assert table4_items_check(None, headlines).empty
+    assert table4_items_check(table4.assign(reduction_10k_t_co2e=None), headlines).empty

@@ -94,3 +94,42 @@ def test_figure_draws_in_both_editions_and_saves(styled, tmp_path, lang):
         assert all(p.exists() for p in paths)
     finally:
         set_lang("zh-TW")
+
+
+def test_a_direction_whose_items_share_a_word_gives_a_second_count():
+    """擴大使用天然氣及生質燃料 split as 擴大使用天然氣 + 擴大使用生質燃料 reads a shared verb into the second
+    item: counted as one, the text has one item fewer; a direction whose items are printed as such does not."""
+    import pandas as pd
+
+    from mfgghg.analysis.netzero import netzero_facts, shared_word_directions
+
+    directions = pd.DataFrame({
+        "direction_zh": ["設備汰舊更新及導入智慧節能管理"] * 2 + ["擴大使用天然氣及生質燃料"] * 2,
+        "item_zh": ["設備汰舊更新", "導入智慧節能管理", "擴大使用天然氣", "擴大使用生質燃料"]})
+    assert shared_word_directions(directions) == {"擴大使用天然氣及生質燃料": 2}
+    headlines = pd.DataFrame({"key": ["second_period_aspect_strategies"], "value_base": [3.0], "value_printed": ["3"],
+                              "unit_zh": ["項"], "section_zh": ["貳 二(二)"]})
+    facts = netzero_facts(headlines, pd.DataFrame({"company_zh": []}), directions).set_index("key")
+    assert facts.at["text_direction_items", "value"] == 4
+    assert facts.at["text_direction_items_if_joined", "value"] == 3
+    assert facts.at["text_direction_items_if_joined", "joined_zh"] == "擴大使用天然氣及生質燃料"
+    plain = directions.iloc[:2]
+    assert shared_word_directions(plain) == {}
+    assert "text_direction_items_if_joined" not in set(netzero_facts(headlines, pd.DataFrame(), plain)["key"])
+
+
+def test_the_groups_are_ordered_as_the_text_and_unknown_roles_refused():
+    import pandas as pd
+    import pytest
+
+    from mfgghg.analysis.netzero import netzero_groups_figure_data
+
+    groups = pd.DataFrame({"group_no": [1, 1, 2], "group_zh": ["甲", "甲", "乙"],
+                           "role": ["industry", "started", "members"],
+                           "item_no": [1, 1, 1], "item_zh": ["鋼鐵", "110年2月", "30個產業公會"],
+                           "list_open": [True, False, False], "section_zh": ["s"] * 3, "quote_zh": ["q"] * 3})
+    out = netzero_groups_figure_data(groups)
+    assert out["role"].tolist() == ["started", "industry", "members"]
+    assert netzero_groups_figure_data(None).empty
+    with pytest.raises(ValueError, match="unknown role 'chair'"):
+        netzero_groups_figure_data(groups.assign(role="chair"))

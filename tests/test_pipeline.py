@@ -240,3 +240,41 @@ def test_the_runner_itself_imports_no_analysis_library():
     p = subprocess.run([sys.executable, "-c", RUNNER_SIDE], capture_output=True, text=True, cwd=REPO, env=env)
     assert p.returncode == 0, p.stderr[-2000:]
     assert p.stdout.strip() == "[]"
+
+
+def test_a_notebook_that_prints_a_warning_stops_the_run_naming_notebook_and_cell(roots, tmp_path, run):
+    """A warning in a stored output would be published on the notebook's page: the run fails instead,
+    and publishes nothing."""
+    ok = make_notebook(tmp_path / "01_ok.ipynb", WRITE_FIGURE)
+    warns = make_notebook(tmp_path / "02_warns.ipynb",
+                          "import warnings\nwarnings.warn('findfont: Failed to find font weight bold')")
+    with pytest.raises(RunError) as info:
+        run(roots, [ok, warns])
+    message = str(info.value)
+    assert "\n" not in message
+    assert message.startswith("02_warns.ipynb: cell ") and "warning" in message
+    assert "findfont: Failed to find font weight bold" in message
+    assert sorted(p.name for p in (roots / "figures" / "2021").iterdir()) == ["old.txt"]
+
+
+def test_published_folders_and_files_follow_the_users_umask(roots, tmp_path, run):
+    """Under umask 022 every published folder is 755 and every file 644, the processed tables (written
+    through a temporary folder, private when made) and their copy beside the figures included; under
+    027, 750 and 640."""
+    import stat
+
+    ingest_like = make_notebook(tmp_path / "01_ingest_like.ipynb", (
+        "from mfgghg.data.ingest import write_tables\nimport pandas as pd\nfrom pathlib import Path\n"
+        "write_tables({'table': pd.DataFrame({'x': [2]})}, Path(processed_root) / str(report_year))\n" + WRITE_FIGURE))
+    for mask, folder_mode, file_mode in ((0o022, 0o755, 0o644), (0o027, 0o750, 0o640)):
+        old = os.umask(mask)
+        try:
+            run(roots, [ingest_like])
+        finally:
+            os.umask(old)
+        published = [roots / "processed" / "2021", roots / "figures" / "2021"]
+        paths = [p for root in published for p in [root, *root.rglob("*")]]
+        assert roots / "figures" / "2021" / "data" / "table.csv" in paths
+        wrong = [(str(p.relative_to(roots)), oct(stat.S_IMODE(p.stat().st_mode))) for p in paths
+                 if stat.S_IMODE(p.stat().st_mode) != (folder_mode if p.is_dir() else file_mode)]
+        assert not wrong, (oct(mask), wrong)

@@ -126,3 +126,30 @@ def test_without_the_years_data_the_page_still_names_version_commit_licence_and_
     page = build_index(tmp_path, 2099, [], "en").read_text(encoding="utf-8")
     assert f"mfgghg {project_version()}" in page and current_commit().text in page and "CC BY 4.0" in page
     assert html.escape(citation(2099, current_commit())) in page and "Source report" not in page
+
+
+def test_each_editions_page_links_to_the_other(tmp_path):
+    """The Chinese page links to en/index.html and the English one back, each link resolving to the
+    other edition's page where the runner puts them (figures/<year>/ and figures/<year>/en/), once both
+    are published; with one edition only, its page links to nothing that is not there."""
+    import re
+
+    from mfgghg.runner.site import build_index, link_editions
+
+    zh_dir, en_dir = tmp_path / "2021", tmp_path / "2021" / "en"
+    zh_dir.mkdir(parents=True)
+    zh = build_index(zh_dir, 2021, [], "zh-TW")
+    assert link_editions(zh_dir) == [] and "hreflang" not in zh.read_text(encoding="utf-8")
+    en_dir.mkdir(parents=True)
+    pages = {"zh-TW": zh, "en": build_index(en_dir, 2021, [], "en")}
+    assert sorted(link_editions(zh_dir)) == sorted(pages.values())
+    assert link_editions(zh_dir) == []  # (linked once)
+    for lang, other in (("zh-TW", "en"), ("en", "zh-TW")):
+        text = pages[lang].read_text(encoding="utf-8")
+        links = re.findall(r'<a href="([^"]+)" hreflang="([^"]+)"', text)
+        assert len(links) == 1, links
+        href, hreflang = links[0]
+        assert hreflang == other
+        assert (pages[lang].parent / href).resolve() == pages[other].resolve()
+    assert "English edition" in pages["zh-TW"].read_text(encoding="utf-8")
+    assert "中文版" in pages["en"].read_text(encoding="utf-8")

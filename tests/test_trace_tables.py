@@ -21,7 +21,8 @@ def test_2021_tables_and_their_processed_package(tmp_path):
     raw = read_package(REPO / "data" / "raw" / "2021", reference)
     tables = build_trace_tables(raw, EXTERNAL)
     assert set(tables) == {"table4_measure_map", "netzero_strategy_directions", "netzero_companies",
-                           "external_value_added", "external_intensity_caveats"}
+                           "netzero_groups", "external_value_added", "external_intensity_caveats"}
+    assert tables["netzero_groups"]["group_zh"].drop_duplicates().tolist() == ["產業淨零工作小組", "產業碳中和聯盟"]
     assert tables["external_value_added"]["origin"].eq("external").all()
     assert tables["netzero_strategy_directions"]["horizon"].tolist()[:3] == ["short_term", "short_term", "long_term"]
     from mfgghg.data.ingest import ingest
@@ -37,7 +38,7 @@ def test_2021_tables_and_their_processed_package(tmp_path):
 def test_a_year_without_the_files_gets_no_tables():
     reference = read_package(FIXTURE_DATA / "reference")
     raw = read_package(FIXTURE_DATA / "raw" / "2099", reference)
-    without = {k: v for k, v in raw.items() if k not in ("table4_measure_map", "netzero_companies")}
+    without = {k: v for k, v in raw.items() if k not in ("table4_measure_map", "netzero_companies", "netzero_groups")}
     tables = build_trace_tables(without, {})
     assert set(tables) == {"netzero_strategy_directions"}
 

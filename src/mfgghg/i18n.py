@@ -95,3 +95,16 @@ def _(text: str) -> str:
         return translations()[text]
     except KeyError:
         raise MissingTranslation(text) from None
+
+
+def outside_title(title: str) -> str:
+    """The title of an outside source in the current edition. Titles are recorded as the source gives
+    them; an English title keeps its name in the Chinese edition, but its description is translated
+    there too, from the row of ``translations.csv`` whose English is that title and whose Chinese
+    (``zh_tw``) is the Chinese edition's form, e.g. ``Taipei Times（官方說法之新聞報導）``."""
+    if title is None or title == "" or CJK.search(str(title)):
+        return _(title)
+    if _current["lang"] == "en":
+        return translations().get(title, title)
+    forms = [zh for zh, en in translations().items() if en == title and CJK.search(zh)]
+    return forms[0] if forms else title

@@ -20,6 +20,8 @@ from mfgghg.data.external import EXTERNAL
 from mfgghg.i18n import _
 from mfgghg.checks.emissions import MT, NO_SERIES, precise_keys, source_label  # noqa: F401 - MT: the plots take it from here
 from mfgghg.data.units import unit
+
+
 REPORT, DERIVED = "report", "derived"
 
 # What the text's stated 2016-2020 changes are changes of (the 摘要 三 / 貳 二(一) paragraph).

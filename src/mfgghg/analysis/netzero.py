@@ -5,7 +5,9 @@ short-term and a long-term direction and their items (``netzero_strategy_directi
 also names 11 strategies which the text does not list: that count (headline
 ``second_period_aspect_strategies``) is said beside the rebuilt figure, never filled in. The 25
 companies with 2050 net-zero targets (``netzero_companies.csv``) and their share of the sector's
-emissions are headline data.
+emissions are headline data. The text's directions come to a number of items that depends on how a
+direction with a shared word is split (:func:`shared_word_directions`): both counts are said. The two
+groups the section names (產業淨零工作小組, 產業碳中和聯盟: ``netzero_groups.csv``) are shown with it.
 """
 
 from __future__ import annotations
@@ -48,4 +50,38 @@ def netzero_facts(headlines: pd.DataFrame, companies: pd.DataFrame, directions: 
                  "unit_zh": "家企業", "origin": "derived", "source": "netzero_companies.csv"})
     rows.append({"key": "text_direction_items", "value": float(len(directions)), "value_printed": str(len(directions)),
                  "unit_zh": "項", "origin": "derived", "source": "netzero_strategy_directions.csv"})
-    return pd.DataFrame(rows, columns=["key", "value", "value_printed", "unit_zh", "origin", "source"])
+    joined = shared_word_directions(directions)
+    if joined:
+        fewer = len(directions) - sum(n - 1 for n in joined.values())
+        rows.append({"key": "text_direction_items_if_joined", "value": float(fewer), "value_printed": str(fewer),
+                     "unit_zh": "項", "origin": "derived", "source": "netzero_strategy_directions.csv",
+                     "joined_zh": "、".join(joined)})
+    return pd.DataFrame(rows, columns=["key", "value", "value_printed", "unit_zh", "origin", "source", "joined_zh"])
+
+
+def shared_word_directions(directions: pd.DataFrame) -> dict[str, int]:
+    """The printed directions whose split into items is a reading, with their number of items: those in
+    which an item is not printed as such, because a word of the direction governs several items
+    (擴大使用天然氣及生質燃料 as 擴大使用天然氣 + 擴大使用生質燃料). Counted as one item each, the text
+    has fewer items; the report does not say which count its figure's strategies are."""
+    out = {}
+    for direction, items in directions.groupby("direction_zh", sort=False)["item_zh"]:
+        if len(items) > 1 and any(str(item) not in str(direction) for item in items):
+            out[str(direction)] = len(items)
+    return out
+
+
+GROUP_ROLES = ("started", "partner", "industry", "members", "strategy")
+
+
+def netzero_groups_figure_data(groups: pd.DataFrame | None) -> pd.DataFrame:
+    """The groups that 貳 二(二) names beside Figure 3 (``netzero_groups.csv``), one row per printed item,
+    in the text's order; empty without the file."""
+    columns = ["group_no", "group_zh", "role", "item_no", "item_zh", "list_open", "section_zh", "quote_zh"]
+    if groups is None or groups.empty:
+        return pd.DataFrame(columns=columns)
+    unknown = sorted(set(groups["role"]) - set(GROUP_ROLES))
+    if unknown:
+        raise ValueError(f"unknown role {unknown[0]!r} in netzero_groups; known: {', '.join(GROUP_ROLES)}")
+    g = groups.assign(_r=groups["role"].map({r: i for i, r in enumerate(GROUP_ROLES)}))
+    return g.sort_values(["group_no", "_r", "item_no"])[columns].reset_index(drop=True)

@@ -342,13 +342,14 @@ def measure_reductions(measures: pd.DataFrame, counted: tuple = ()) -> pd.DataFr
 
 def reductions_by_pillar(measures: pd.DataFrame, table4: pd.DataFrame, counted: tuple) -> pd.DataFrame:
     """Per pillar (and total): Table 4's reductions beside the measures' reductions by kind, the
-    counted kinds' sum and the difference Table 4 - counted (t CO2e)."""
+    counted kinds' sum and the difference Table 4 - counted (t CO2e). A pillar for which Table 4 prints no
+    reduction has none (NaN, not 0), and no difference."""
     pillars = sorted(set(measures["pillar"].astype(int)) | set(table4["pillar"].astype(int)))
-    t4 = table4.groupby(table4["pillar"].astype(int))["reduction_t_co2e"].sum()
+    t4 = table4.groupby(table4["pillar"].astype(int))["reduction_t_co2e"].sum(min_count=1)
     rows = []
     for p in pillars:
         g = measures[measures["pillar"].astype(int) == p]
-        row = {"pillar": str(p), "table4_t_co2e": float(t4.get(p, 0.0))}
+        row = {"pillar": str(p), "table4_t_co2e": float(t4.get(p, float("nan")))}
         for kind in KIND_LABELS:
             row[f"{kind}_t_co2e"] = float(g.loc[g["reduction_kind"] == kind, "reduction_t_co2e"].sum())
         rows.append(row)

@@ -8,7 +8,7 @@ import pandas as pd
 
 from mfgghg.checks.verdict import CHECK_COLUMNS, check_row
 from mfgghg.data.units import from_base, printed_decimals, unit
-from mfgghg.i18n import _
+from mfgghg.i18n import outside_title
 
 MT = "百萬公噸CO2e"  # the unit Table 6 and the text print emissions in
 NO_SERIES = "no series in the report"  # the verdict of a stated change with nothing to check it against
@@ -18,7 +18,7 @@ def source_label(row, translate: bool = False) -> str:
     """'Title, date' of an external fact. In tables the title stays as recorded; in figures
     (``translate=True``) it is in the current edition."""
     date = row.get("source_date")
-    title = _(row["source_title"]) if translate else str(row["source_title"])
+    title = outside_title(row["source_title"]) if translate else str(row["source_title"])
     return f"{title}, {date}" if isinstance(date, str) and date else title
 
 

@@ -102,11 +102,33 @@ READING_COLUMNS = ["check_id", "reading", "basis", "published", "recomputed", "d
                    "rounds_to_headline"]
 
 
-def reduction_readings(measures: pd.DataFrame, headlines: pd.DataFrame, key: str = HEADLINE_KEY) -> pd.DataFrame:
-    """Every reading of the headline side by side: by kind, by type, and by type under the
-    alternative choices; ``rounds_to_headline`` is the project's verdict (equal / rounds / truncates)."""
+T_PER_10K_T = 1e4  # Table 4 prints its items' reductions in 萬公噸CO2e
+
+
+def table4_items_check(table4: pd.DataFrame | None, headlines: pd.DataFrame, key: str = HEADLINE_KEY) -> pd.DataFrame:
+    """The headline against the sum of the reductions Table 4 prints for its items
+    (``headline.<key>.table4_items``): another sum the headline may be. Empty without Table 4 or the headline."""
+    h = _headline(headlines, key)
+    rows = []
+    printed = (pd.Series(dtype=float) if table4 is None else  # (kept as printed text)
+               pd.to_numeric(table4["reduction_10k_t_co2e"], errors="coerce").dropna())
+    if h is not None and len(printed):
+        rows.append(check_row(f"headline.{key}.table4_items", h["section_zh"],
+                              f"report-year reduction vs sum of the reductions Table 4 prints for its "
+                              f"{len(printed)} items",
+                              h["value_printed"], float(printed.sum()) * T_PER_10K_T, h["unit_zh"], T_PER_MT))
+    return with_agreement(pd.DataFrame(rows, columns=CHECK_COLUMNS))
+
+
+def reduction_readings(measures: pd.DataFrame, headlines: pd.DataFrame, key: str = HEADLINE_KEY,
+                       table4: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every reading of the headline side by side: by kind, by type, by type under the alternative
+    choices, and (with ``table4``, Table 4 as printed) the sum of Table 4's items; ``rounds_to_headline``
+    is the project's verdict (equal / rounds / truncates). Several may round to the headline: the report
+    does not say which sum it is."""
     parts = [by_kind_checks(measures, headlines, key).assign(basis="kind"),
-             type_choice_readings(measures, headlines, key)]
+             type_choice_readings(measures, headlines, key),
+             table4_items_check(table4, headlines, key).assign(basis="Table 4")]
     parts[1] = parts[1].assign(basis=["type" if c.endswith(".by_type.substantive") else "type, alternative choice"
                                       for c in parts[1]["check_id"]])
     out = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else \

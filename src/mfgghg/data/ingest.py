@@ -19,7 +19,7 @@ from mfgghg.data.provenance import merge_sources, package_sources
 from mfgghg.data.supplied import load_intensity_series
 from mfgghg.data.trace_tables import build_trace_tables
 from mfgghg.errors import DataError
-from mfgghg.data.paths import YearPaths, normalize_year, swap_in
+from mfgghg.data.paths import YearPaths, follow_umask, normalize_year, swap_in
 from mfgghg.data.units import to_base
 
 MEASURE_COLUMNS = [
@@ -299,6 +299,7 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path, year: int | Non
 
             write_processed_descriptor(tmp, tables, year, sources)
         if not same_files(tmp, out_dir):
+            follow_umask(tmp)  # (mkdtemp made it private)
             swap_in(tmp, out_dir)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -148,3 +148,39 @@ def swap_in(new: Path, target: Path) -> None:
             os.replace(old, target)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+def current_umask() -> int:
+    """The process's umask, read without changing it (``os.umask`` can only be read by setting it,
+    which would race with other threads creating files): from ``/proc/self/status`` on Linux, else
+    from the mode a fresh temporary folder gets."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except OSError:
+        pass
+    import tempfile
+
+    probe = Path(tempfile.mkdtemp())
+    try:
+        inner = probe / "d"
+        inner.mkdir(0o777)
+        return 0o777 & ~inner.stat().st_mode
+    finally:
+        shutil.rmtree(probe, ignore_errors=True)
+
+
+def follow_umask(root: Path) -> None:
+    """Give ``root`` and everything under it the modes a folder or file made by the user gets (755 and
+    644 under umask 022): a folder made by ``tempfile.mkdtemp`` is 700 whatever the umask, and a copy
+    keeps that, so published folders would be private."""
+    mask = current_umask()
+    root = Path(root)
+    if not root.exists():
+        return
+    for path in [root, *root.rglob("*")]:
+        if path.is_symlink():
+            continue
+        executable = path.is_dir() or path.stat().st_mode & 0o111
+        path.chmod((0o777 if executable else 0o666) & ~mask)

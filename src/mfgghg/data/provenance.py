@@ -24,7 +24,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from mfgghg.data.paths import repo_root
+from mfgghg.data.paths import repo_root, roc_year
 
 DISTRIBUTION = "mfgghg"
 DATA_LICENSE = {
@@ -212,7 +212,7 @@ def citation(year: int, commit: Commit | None = None, root: Path | None = None) 
     """The citation of a year's figure set: authors, title, version (and commit, when given),
     the figure set, the licence. ``commit=None`` leaves the commit out (README's worked example)."""
     cff = read_citation(root)
-    roc = year - 1911
+    roc = roc_year(year)
     commit_part = f", commit {commit.short}" if commit is not None else ""
     return (f"{_names(cff['authors'])}. {cff['title']} (version {cff['version']}{commit_part}): "
             f"figure set for the {year} (ROC {roc}) execution report. Licensed under CC BY 4.0.")

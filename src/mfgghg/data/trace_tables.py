@@ -18,6 +18,7 @@ TRACE_TABLES = {  # processed table -> raw resource it is built from
     "table4_measure_map": "table4_measure_map",
     "netzero_strategy_directions": "netzero_strategy_directions",
     "netzero_companies": "netzero_companies",
+    "netzero_groups": "netzero_groups",
 }
 EXTERNAL_TABLES = {
     "external_value_added": "manufacturing_value_added",
@@ -55,6 +56,12 @@ def build_netzero_companies(raw: dict[str, RawTable]) -> pd.DataFrame | None:
     return None if out is None else out.sort_values("list_no").reset_index(drop=True)
 
 
+def build_netzero_groups(raw: dict[str, RawTable]) -> pd.DataFrame | None:
+    """``netzero_groups.csv`` as validated, in the text's order."""
+    out = _copy(raw, "netzero_groups")
+    return None if out is None else out.sort_values(["group_no", "role", "item_no"]).reset_index(drop=True)
+
+
 VALUE_ADDED_COLUMNS = {"manufacturing_value_added": "manufacturing_value_added_twd",
                        "total_economy_value_added": "total_economy_value_added_twd"}
 
@@ -87,6 +94,7 @@ def build_trace_tables(raw: dict[str, RawTable], external: dict[str, RawTable]) 
         "table4_measure_map": build_table4_measure_map(raw),
         "netzero_strategy_directions": build_netzero_strategy_directions(raw),
         "netzero_companies": build_netzero_companies(raw),
+        "netzero_groups": build_netzero_groups(raw),
         "external_value_added": build_external_value_added(external),
         "external_intensity_caveats": build_external_intensity_caveats(external),
     }

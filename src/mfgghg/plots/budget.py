@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from mfgghg.i18n import _, get_lang
-from mfgghg.plots.style import PALETTE, figure_style, omit_unseen_minor_ticks, source_line, source_note, wrap_label
+from mfgghg.plots.style import (PALETTE, figure_style, fit_texts_in_axes, omit_unseen_minor_ticks, source_line,
+                                 source_note, wrap_label)
 from matplotlib.collections import LineCollection
 
 from mfgghg.analysis.budget import KIND_LEGEND_ZH, KIND_ZH, MONEY_UNIT
@@ -34,7 +35,8 @@ CAPTIONS = {
     "plot_table5": "表5各面向實際經費（公布值）與附件逐項加總（公部門經費與民間投資）之比較，及執行率。",
     "plot_spending_by_source": "實際經費依經費來源（公務預算、各基金、國營事業預算、民間投資），依面向及部會。",
     "plot_spending_per_measure": "各措施實際經費，公部門經費與民間投資分列；附件未列經費者標示。",
-    "plot_cost_per_tonne": "比值＝{roc}年單一年度經費 ÷ {roc}年該措施所報單一年度減碳量；非全期或設備壽命期間之減碳成本，潛力值與實際/預期值分開列示",
+    "plot_cost_per_tonne": ("比值＝{roc}年單一年度經費 ÷ {roc}年該措施所報單一年度減碳量；"
+                            "非全期或設備壽命期間之減碳成本，潛力值與實際/預期值分開列示"),
     "plot_shares": "各面向、部會之經費占比與實質＋預期減碳量占比；減碳潛力不計入。",
 }
 
@@ -84,7 +86,7 @@ def plot_table5(rebuilt: pd.DataFrame, *, year: int):
     body = rebuilt[rebuilt["pillar"] != "total"]
     x = np.arange(len(body))
     w = 0.38
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.8), gridspec_kw={"width_ratios": [3, 2]})
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11.2, 4.8), gridspec_kw={"width_ratios": [3, 2]})
     pub = from_base(body["actual_published_twd"], MONEY_UNIT)
     public = from_base(body["actual_public_twd"], MONEY_UNIT)
     private = from_base(body["actual_private_twd"], MONEY_UNIT)
@@ -126,7 +128,8 @@ def plot_spending_by_source(by_pillar: pd.DataFrame, by_ministry: pd.DataFrame, 
     """Stacked horizontal bars of the year's money by source, per pillar and per ministry (億元)."""
     fig, axes = plt.subplots(2, 1, figsize=(11, 6.5), gridspec_kw={"height_ratios": [
         max(1, len(by_pillar) - 1), max(1, len(by_ministry) - 1)]})
-    for ax, table, by, title in ((axes[0], by_pillar, "pillar", "依面向"), (axes[1], by_ministry, "ministry_zh", "依部會（主辦機關所屬）")):
+    panels = ((axes[0], by_pillar, "pillar", "依面向"), (axes[1], by_ministry, "ministry_zh", "依部會（主辦機關所屬）"))
+    for ax, table, by, title in panels:
         t = table[table[by] != "total"].iloc[::-1]
         labels = [pillar_label(g) if by == "pillar" else ministry_label(g) for g in t[by]]
         left = np.zeros(len(t))
@@ -147,7 +150,10 @@ def plot_spending_by_source(by_pillar: pd.DataFrame, by_ministry: pd.DataFrame, 
     axes[0].legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.suptitle(_("實際經費來源（附件逐項加總）"))
     fig.tight_layout()
-    source_note(fig, figure_source(year, ["附件（實際經費，依經費來源）"], "各值由附件逐項加總（推算）；點狀＝民間投資。"))
+    for ax in axes:
+        fit_texts_in_axes(ax)
+    source_note(fig, figure_source(year, ["附件（實際經費，依經費來源）"],
+                                   "各值由附件逐項加總（推算）；點狀＝民間投資。"))
     return fig
 
 
@@ -249,11 +255,13 @@ def plot_shares(by_pillar: pd.DataFrame, by_ministry: pd.DataFrame, *, year: int
               ("public_money_share_pct", _("公部門經費占比"), PALETTE[5], None),
               ("reduction_share_pct", _("實質＋預期減碳量占比"), PALETTE[2], HATCH_DERIVED))
     w = 0.27
-    for ax, table, by, title in ((axes[0], by_pillar, "pillar", "依面向"), (axes[1], by_ministry, "ministry_zh", "依部會（主辦機關所屬）")):
+    panels = ((axes[0], by_pillar, "pillar", "依面向"), (axes[1], by_ministry, "ministry_zh", "依部會（主辦機關所屬）"))
+    for ax, table, by, title in panels:
         x = np.arange(len(table))
         for i, (col, label, colour, hatch) in enumerate(series):
             v = table[col].fillna(0.0).to_numpy()
-            ax.bar(x + (i - 1) * w, v, w, color="white" if hatch else colour, edgecolor=colour, hatch=hatch, label=label)
+            ax.bar(x + (i - 1) * w, v, w, color="white" if hatch else colour, edgecolor=colour, hatch=hatch,
+                   label=label)
             for xi, vi in zip(x, v):
                 ax.annotate(f"{vi:.1f}", (xi + (i - 1) * w, vi), ha="center", va="bottom", fontsize=7)
         # Long (English) ministry names wrap so neighbouring ticks do not run into each other.

@@ -13,7 +13,7 @@ import pandas as pd
 from matplotlib.patches import Patch
 
 from mfgghg.i18n import _
-from mfgghg.plots.style import PALETTE, figure_style, source_line, source_note
+from mfgghg.plots.style import PALETTE, figure_style, fit_texts_in_axes, source_line, source_note
 from mfgghg.analysis.emissions import DERIVED, EXTERNAL, MT, REPORT, driver_label, external_titles, section_parts
 from mfgghg.data.units import from_base, unit
 
@@ -58,20 +58,22 @@ def plot_annual(table: pd.DataFrame, *, year: int, unit_zh: str = MT):
     over = table["over_target"]
     ax.scatter(years[over], actual[over], s=160, facecolors="none", edgecolors=PALETTE[3], linewidths=2,
                zorder=5, label=_("超過當年度目標 (推算)"))
+    lo, hi = min(target.min(), actual.min()), max(target.max(), actual.max())
+    span = (hi - lo) or 1.0
+    # the margins in a row of their own under the lines, each under its year: between the points a
+    # label would sit on the lines
+    row = lo - 0.16 * span
     for y, t, a, m in zip(years, target, actual, from_base(table["margin_mt_co2e"], unit_zh)):
         ax.plot([y, y], [t, a], linestyle=STYLE[DERIVED]["linestyle"], color="#555555", linewidth=1)
-        ax.annotate(f"{m:+.1f}", (y, (t + a) / 2), xytext=(6, 0), textcoords="offset points",
-                    va="center", fontsize=9, color=PALETTE[3] if m < 0 else "#333333",
-                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
-    ax.plot([], [], linestyle="--", color="#555555", label=_("差距 = 目標 - 排放 (推算)"))
+        ax.text(y, row, f"{m:+.1f}", ha="center", va="center", fontsize=9, color=PALETTE[3] if m < 0 else "#333333")
+    ax.plot([], [], linestyle="--", color="#555555", label=_("差距 = 目標 - 排放 (推算；數值列於下方)"))
     ax.set_xticks(years)
-    ax.set_xlim(years.min() - 0.4, years.max() + 0.6)
+    ax.set_xlim(years.min() - 0.4, years.max() + 0.4)
     ax.set_xlabel(_("年 (西元)"))
     ax.set_ylabel(f"{_('排放量')} ({_(unit_zh)})")
     ax.set_title(_("當年度目標值與排放值"))
-    lo, hi = min(target.min(), actual.min()), max(target.max(), actual.max())
-    ax.set_ylim(lo - 0.25 * (hi - lo), hi + 0.2 * (hi - lo))
-    ax.legend(loc="lower left", fontsize=9)
+    ax.set_ylim(lo - 0.25 * span, hi + 0.1 * span)
+    fig.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=9, frameon=False)
     source_note(fig, source_line(year, ["表6"]))
     return fig
 
@@ -92,24 +94,28 @@ def plot_cumulative(table: pd.DataFrame, *, year: int, unit_zh: str = MT):
     ax.set_ylabel(f"{_('累計排放量')}\n({_(unit_zh)})")
     ax.set_title(_("第一期累計目標值與累計排放值"))
     ax.set_ylim(0, ct.max() * 1.12)
-    ax.legend(loc="lower right", fontsize=9)
     cm = from_base(table["cumulative_margin_mt_co2e"], unit_zh)
     am = from_base(table["margin_mt_co2e"], unit_zh)
     ax2.bar(years, cm, width=0.5, color="white", edgecolor=PALETTE[2], hatch=STYLE[DERIVED]["hatch"],
             linewidth=1.2, label=_("累計差距 = 累計目標 - 累計排放 (推算)"))
     ax2.plot(years, am, linestyle=STYLE[DERIVED]["linestyle"], marker="x", color="#555555",
              label=_("當年度差距 (推算)"))
-    for y, m in zip(years, cm):
-        ax2.annotate(f"{m:+.1f}", (y, m), xytext=(0, 3 if m >= 0 else -10), textcoords="offset points",
-                     ha="center", fontsize=8)
+    for y, m, a in zip(years, cm, am):
+        # above (below) both the bar and the year's own margin point, which the dashed line joins
+        ax2.annotate(f"{m:+.1f}", (y, max(m, a) if m >= 0 else min(m, a)), xytext=(0, 6 if m >= 0 else -6),
+                     textcoords="offset points", ha="center", va="bottom" if m >= 0 else "top", fontsize=8)
     ax2.axhline(0, color="#333333", linewidth=0.8)
     lo, hi = min(cm.min(), am.min(), 0), max(cm.max(), am.max())
     ax2.set_ylim(lo - 0.3 * (hi - lo), hi + 0.45 * (hi - lo))
     ax2.set_ylabel(f"{_('差距')}\n({_(unit_zh)})")
     ax2.set_xticks(years)
     ax2.set_xlabel(_("年 (西元)"))
-    ax2.legend(loc="upper left", fontsize=8, ncol=2)
+    # one legend for both panels, in the upper one's empty corner: in the lower one it would cover
+    # the margins' labels
+    handles = ax.get_legend_handles_labels()[0] + ax2.get_legend_handles_labels()[0]
+    ax.legend(handles=handles, loc="lower right", fontsize=8)
     fig.tight_layout()
+    fit_texts_in_axes(ax2)
     source_note(fig, source_line(year, ["表6"]))
     return fig
 
@@ -153,6 +159,8 @@ def plot_drivers(data: pd.DataFrame, *, year: int):
                Patch(facecolor="white", edgecolor="#555555", hatch="//", label=_("由表6逐年排放值推算 (推算)"))]
     fig.legend(handles=handles, loc="upper center", ncol=2, fontsize=9, bbox_to_anchor=(0.5, 1.04))
     fig.tight_layout()
+    for ax in axes[0]:
+        fit_texts_in_axes(ax)
     source_note(fig, source_line(year, section_parts([*data.loc[data["origin"] == REPORT, "source"], "表6"])))
     return fig
 
@@ -177,10 +185,12 @@ def plot_context(data: pd.DataFrame, *, year: int, unit_zh: str = MT):
         ax.scatter(d["year"], values, marker=marker, s=70, facecolors="white", edgecolors=grey, linewidths=1.8,
                    label=label, zorder=4)
         for y, v in zip(d["year"], values):
-            ax.annotate(f"{v:g}", (y, v), xytext=(7, 0), textcoords="offset points", va="center", fontsize=8, color="#555555")
+            ax.annotate(f"{v:g}", (y, v), xytext=(7, 0), textcoords="offset points", va="center", fontsize=8,
+                        color="#555555")
     ax.set_xlabel(_("年 (西元)"))
     ax.set_ylabel(f"{_('排放量')} ({_(unit_zh)})")
     ax.set_title(_("第一期排放值與前後期目標 (灰色空心為外部資料)"))
     ax.legend(loc="lower left", fontsize=8, ncol=2)
+    fit_texts_in_axes(ax)  # (no layout engine: the axes are where they will be saved)
     source_note(fig, source_line(year, ["表6"], external_titles(data)))
     return fig

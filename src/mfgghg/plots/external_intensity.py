@@ -7,10 +7,11 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from mfgghg.i18n import _
-from mfgghg.plots.style import PALETTE, figure_style, source_line, source_note
+from mfgghg.plots.style import PALETTE, figure_style, fit_texts_in_axes, source_line, source_note
 
 CAPTIONS = {
-    "plot_intensity_vs_external": "碳密集度指數（基準年＝100）：報告所列成果與目標，及以表6排放量除以外部實質附加價值推算之點（外部資料），與外部文章所述年均降幅。",
+    "plot_intensity_vs_external": ("碳密集度指數（基準年＝100）：報告所列成果與目標，"
+                                   "及以表6排放量除以外部實質附加價值推算之點（外部資料），與外部文章所述年均降幅。"),
 }
 
 EXTERNAL_STYLE = {"marker": "D", "facecolors": "none", "edgecolors": "#555555"}
@@ -32,9 +33,12 @@ def plot_intensity_vs_external(data: pd.DataFrame, *, year: int, external_source
         ax.plot(rate["year"], rate["index"], linestyle=":", color="#888888", linewidth=2,
                 label=_("外部文章所述年均降幅之路徑 (外部資料)"))
     if len(target):
+        # a target for its year: a point, not a line across the years before it (no path is printed)
         t = target.iloc[0]
-        ax.hlines(t["index"], base_year or t["year"] - 15, t["year"], colors=PALETTE[1], linestyles="--", linewidth=2,
-                  label=_("{year}年目標 (報告)").format(year=int(t["year"])))
+        ax.scatter([t["year"]], [t["index"]], marker="s", s=80, facecolors="white", edgecolors=PALETTE[1],
+                   linewidths=2, zorder=5, label=_("{year}年目標 (報告)").format(year=int(t["year"])))
+        ax.annotate(f"{t['index']:g}", (t["year"], t["index"]), xytext=(-9, 0), textcoords="offset points",
+                    ha="right", va="center", fontsize=9, color=PALETTE[1])
     if len(worked):
         ax.scatter(worked["year"], worked["index"], s=70, zorder=5, **EXTERNAL_STYLE,
                    label=_("表6排放量 / 外部實質附加價值 (外部資料)"))
@@ -58,4 +62,5 @@ def plot_intensity_vs_external(data: pd.DataFrame, *, year: int, external_source
     ax.legend(loc="lower left", fontsize=9)
     source_note(fig, source_line(year, ("表6", "摘要 二"), external_sources))
     fig.tight_layout()
+    fit_texts_in_axes(ax)
     return fig

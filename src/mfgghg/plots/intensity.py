@@ -106,11 +106,14 @@ def plot_decomposition(decomp: pd.DataFrame, *, year: int):
         pos = x + (k - 1) * w
         ax.bar(pos, values, width=w, color="white" if hatch else color, edgecolor=color, hatch=hatch,
                linewidth=1.3, label=label)
+        tops = values
         if col == "output_index":
             err = np.vstack([values - decomp["output_index_low"], decomp["output_index_high"] - values])
             ax.errorbar(pos, values, yerr=err, fmt="none", ecolor="#333333", capsize=4, linewidth=1)
-        for p, v in zip(pos, values):
-            ax.annotate(f"{v:.1f}", (p, v), xytext=(0, 3), textcoords="offset points", ha="center", fontsize=8)
+            tops = decomp["output_index_high"]  # the value above its error bar, not under its cap
+        for p, v, top in zip(pos, values, tops):
+            ax.annotate(f"{v:.1f}", (p, max(v, top)), xytext=(0, 4), textcoords="offset points", ha="center",
+                        va="bottom", fontsize=8)
     ax.axhline(100, color="#333333", linewidth=0.8)
     ax.set_xticks(x, [f"{_(lab)}\n" + _("(產出 {change}%，年均 {cagr}%)").format(change=f"{c:+.1f}", cagr=f"{g:+.2f}")
                       for lab, c, g in zip(decomp["label_zh"], decomp["output_change_pct"], decomp["output_cagr_pct"])],

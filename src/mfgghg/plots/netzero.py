@@ -7,10 +7,11 @@ import pandas as pd
 from matplotlib.patches import FancyBboxPatch
 
 from mfgghg.i18n import _
-from mfgghg.plots.style import PALETTE, figure_style, source_line, source_note, wrap_label
+from mfgghg.plots.style import PALETTE, bold_text, figure_style, source_line, source_note, wrap_label, wrap_to_width
 
 CAPTIONS = {
-    "plot_netzero_strategies": "報告圖3（圖片）依貳 二(二)文字重建：三大策略之短期與長期方向；圖中所稱11項策略文字未逐項列出。",
+    "plot_netzero_strategies": "報告圖3（圖片）依貳 二(二)文字重建：三大策略之短期與長期方向，及該節所述之產業團體；"
+                               "圖片所稱之策略文字未逐項列出，項數之兩種讀法見圖下說明。",
 }
 
 
@@ -20,23 +21,34 @@ def _fact(facts: pd.DataFrame, key: str):
 
 
 @figure_style
-def plot_netzero_strategies(cells: pd.DataFrame, facts: pd.DataFrame, *, year: int):
+def plot_netzero_strategies(cells: pd.DataFrame, facts: pd.DataFrame, *, year: int,
+                            groups: pd.DataFrame | None = None):
     """A grid: one column per strategy, short term above long term, the items listed in each cell;
-    a list that ends with 等 says so. Under it the net-zero companies and the note that the image's
-    11 strategies are not listed in the text (values from ``facts``: see analysis.netzero.netzero_facts)."""
+    a list that ends with 等 says so. Under it the net-zero companies, the groups the section names
+    (``groups``: :func:`mfgghg.analysis.netzero.netzero_groups_figure_data`) and what is known of the image's
+    strategies: how many it names, and how many items the text's directions come to under each reading
+    (values from ``facts``: see analysis.netzero.netzero_facts)."""
     strategies = cells.drop_duplicates("column").sort_values("column")
     ncol = max(len(strategies), 1)
-    fig, ax = plt.subplots(figsize=(3.4 * ncol + 1.2, 5.6))
+    width = 3.4 * ncol + 1.2
+    notes = _notes(facts, groups, width)
+    lines = sum(n.count("\n") + 1 for n in notes)
+    fig, (ax, below) = plt.subplots(2, 1, figsize=(width, 4.9 + 0.2 * lines),
+                                    height_ratios=[4.4, 0.2 * max(lines, 1)])
+    below.axis("off")
+    below.text(0.0, 1.0, "\n".join(notes), ha="left", va="top", fontsize=9, color="#333333", linespacing=1.4,
+               transform=below.transAxes)
     ax.set_xlim(0, ncol + 0.35)
-    ax.set_ylim(-0.15, 2.75)
+    ax.set_ylim(0.4, 2.75)
     ax.axis("off")
     for row, label in ((0, "短期"), (1, "長期")):
-        ax.text(0.15, 1.95 - row * 1.0, _(label), ha="center", va="center", fontsize=11, rotation=90, weight="bold")
+        ax.text(0.15, 1.95 - row * 1.0, _(label), ha="center", va="center", fontsize=11, rotation=90, **bold_text())
     for _i, s in strategies.iterrows():
         x0 = 0.35 + s["column"]
         color = PALETTE[int(s["column"]) % len(PALETTE)]
         ax.add_patch(FancyBboxPatch((x0 + 0.04, 2.45), 0.92, 0.25, boxstyle="round,pad=0.02", color=color))
-        ax.text(x0 + 0.5, 2.575, _(s["strategy_zh"]), ha="center", va="center", fontsize=12, color="white", weight="bold")
+        ax.text(x0 + 0.5, 2.575, _(s["strategy_zh"]), ha="center", va="center", fontsize=12, color="white",
+                **bold_text())
         for row in (0, 1):
             items = cells[(cells["column"] == s["column"]) & (cells["row"] == row)].sort_values("item_no")
             top = 2.35 - row * 1.0
@@ -46,6 +58,27 @@ def plot_netzero_strategies(cells: pd.DataFrame, facts: pd.DataFrame, *, year: i
             if len(items) and bool(items["list_open"].iloc[0]):
                 lines.append(_("（原文列舉以「等」結尾）"))
             ax.text(x0 + 0.1, top - 0.06, "\n".join(lines), ha="left", va="top", fontsize=9.5, linespacing=1.5)
+    ax.set_title(_("製造部門淨零轉型策略 (報告圖3，依文字重建)"))
+    source_note(fig, source_line(year, ("貳 二(二)", "圖3")))
+    fig.tight_layout()
+    return fig
+
+
+def _joined(items, open_list: bool = False) -> str:
+    from mfgghg.i18n import get_lang
+
+    text = (", " if get_lang() == "en" else "、").join(_(str(i)) for i in items)
+    return _("{items}等").format(items=text) if open_list else text
+
+
+GROUP_PARTS = {  # how each role of netzero_groups is said (Chinese; translated with _)
+    "started": "{items}啟動", "partner": "結合{items}", "industry": "與{items}產業展開討論",
+    "members": "成員：{items}", "strategy": "重點策略：{items}",
+}
+
+
+def _notes(facts: pd.DataFrame, groups: pd.DataFrame | None, width_in: float) -> list[str]:
+    """The lines under the grid, each wrapped to the figure's width: companies, groups, the image's strategies."""
     notes = []
     companies, share = _fact(facts, "net_zero_companies"), _fact(facts, "net_zero_companies_share_of_sector")
     if companies is not None:
@@ -54,12 +87,29 @@ def plot_netzero_strategies(cells: pd.DataFrame, facts: pd.DataFrame, *, year: i
                 n=companies["value_printed"], pct=share["value_printed"]))
         else:
             notes.append(_("{n}家企業已提出2050年淨零目標 (報告)").format(n=companies["value_printed"]))
-    strategies_11 = _fact(facts, "second_period_aspect_strategies")
-    if strategies_11 is not None:
-        notes.append(_("報告圖3為圖片，所稱三大面向{n}項策略於文字中未逐項列出；此處僅重建文字所述方向").format(
-            n=strategies_11["value_printed"]))
-    ax.text(0.02, -0.1, "\n".join(notes), ha="left", va="bottom", fontsize=9, color="#333333")
-    ax.set_title(_("製造部門淨零轉型策略 (報告圖3，依文字重建)"))
-    source_note(fig, source_line(year, ("貳 二(二)", "圖3")))
-    fig.tight_layout()
-    return fig
+    if groups is not None and len(groups):
+        for _no, g in groups.groupby("group_no", sort=False):
+            parts = []
+            for role, items in g.groupby("role", sort=False):
+                listed = _joined(items["item_zh"], bool(items["list_open"].any()))
+                parts.append(_(GROUP_PARTS[role]).format(items=listed))
+            notes.append(_("{group}：{parts} (報告)").format(group=_(g["group_zh"].iloc[0]),
+                                                          parts=("; " if _is_en() else "；").join(parts)))
+    image, items = _fact(facts, "second_period_aspect_strategies"), _fact(facts, "text_direction_items")
+    joined = _fact(facts, "text_direction_items_if_joined")
+    if image is not None and items is not None:
+        if joined is not None:
+            notes.append(_("報告圖3為圖片，稱{n}項策略，文字未逐項列出；文字所述方向依此處拆分為{items}項，若「{direction}」"
+                           "視為一項則為{fewer}項；報告未說明圖中各項為何，此處僅重建文字所述方向").format(
+                n=image["value_printed"], items=items["value_printed"], fewer=joined["value_printed"],
+                direction=_joined(str(joined["joined_zh"]).split("、"))))
+        else:
+            notes.append(_("報告圖3為圖片，稱{n}項策略，文字未逐項列出；文字所述方向共{items}項；報告未說明圖中各項為何，"
+                           "此處僅重建文字所述方向").format(n=image["value_printed"], items=items["value_printed"]))
+    return [wrap_to_width(n, 0.98 * width_in, 9) for n in notes]
+
+
+def _is_en() -> bool:
+    from mfgghg.i18n import get_lang
+
+    return get_lang() == "en"

@@ -18,18 +18,22 @@ import pandas as pd
 from matplotlib.patches import Patch
 
 from mfgghg.i18n import CJK, _, get_lang
-from mfgghg.plots.style import (PALETTE, figure_style, omit_unseen_minor_ticks, source_line, source_note,
-                                 wrap_label)
+from mfgghg.plots.style import (PALETTE, figure_style, fit_texts_in_axes, omit_unseen_minor_ticks, source_line,
+                                 source_note, wrap_label)
 from mfgghg.analysis.status import GOAL_BASIS_LABELS, GOAL_GROUP_LABELS, KIND_LABELS, TYPE_LABELS
 from mfgghg.checks.verdict import REDUCTION_KIND_SETS
 from mfgghg.data.ingest import measure_id_key
 from mfgghg.data.paths import roc_year
-from mfgghg.data.units import from_base
+from mfgghg.data.units import from_base, to_base
+from mfgghg.data.units import unit as unit_of
+
+SHOWN_UNIT = "萬公噸CO2e"  # Figure 1's totals, both panels
 
 
 # The caption of each figure (Chinese; the caller translates it with mfgghg.i18n._).
 CAPTIONS = {
-    "plot_measure_reductions": "附件各措施當年之減碳量，依附件所列類別（實質、預期、潛力）；標題列出摘要總計所計入之類別。",
+    "plot_measure_reductions": ("附件各措施當年之減碳量，依附件所列類別（實質、預期、潛力）；"
+                                "標題列出其和與摘要總計相符之類別，為符合總計的讀法之一（報告未說明總計如何加總）。"),
     "plot_reduction_totals": "摘要之減碳總量與各措施依類別之加總，及表4各面向減碳量與該面向措施之加總。",
     "plot_goals": "附件各項數字目標與當年成果之比較：每年目標對目標值，多年目標對線性進度，水準目標對目標水準。",
     "plot_status": "由各措施重算之表2、表3；斜線：計為達成但經目標分析標示者。",
@@ -44,7 +48,8 @@ def _name(text) -> str:
 
 
 def _first_lines(text: str, width: int, max_lines: int = 1) -> str:
-    """The first ``max_lines`` lines of :func:`~mfgghg.plots.style.wrap_label`, with an ellipsis where the text goes on."""
+    """The first ``max_lines`` lines of :func:`~mfgghg.plots.style.wrap_label`, with an ellipsis where the text
+    goes on."""
     lines = wrap_label(text, width).splitlines()
     return "\n".join(lines[:max_lines]) + ("…" if len(lines) > max_lines else "")
 
@@ -68,11 +73,11 @@ def plot_status(status_data: pd.DataFrame, pillar_names: dict, *, year: int):
     :func:`mfgghg.analysis.status.status_chart_data`: bars per measure type, split into achieved,
     achieved-but-flagged (hatched: derived from the goals analysis) and not achieved. Pillar
     ``pillar_names`` (pillar → Chinese name) and ministries are shown in the current edition."""
+    groups = (("依政策內涵 (表2)", "pillar", pillar_names), ("依主辦機關 (表3)", "ministry_zh", {}))
     panels = [(title, status_data[status_data["by"] == by], labels)
-              for title, by, labels in (("依政策內涵 (表2)", "pillar", pillar_names), ("依主辦機關 (表3)", "ministry_zh", {}))
-              if (status_data["by"] == by).any()]
+              for title, by, labels in groups if (status_data["by"] == by).any()]
     source = source_line(year, ["表2", "表3", "附件"])
-    fig, axes = plt.subplots(1, len(panels), figsize=(6.5 * len(panels), 4.8), sharey=True)
+    fig, axes = plt.subplots(1, len(panels), figsize=(5.6 * len(panels), 4.8), sharey=True)
     axes = list(axes) if len(panels) > 1 else [axes]
     width = 0.38
     for ax, (title, counts, labels) in zip(axes, panels):
@@ -88,9 +93,10 @@ def plot_status(status_data: pd.DataFrame, pillar_names: dict, *, year: int):
             ax.bar(x, flagged, width, bottom=unflagged, color="white", edgecolor=color, hatch=HATCH_FLAGGED)
             ax.bar(x, failed, width, bottom=unflagged + flagged, color=NOT_ACHIEVED_COLOR, edgecolor="white")
             for xi, sub, rate in zip(x, c["subtotal"].fillna(0), c["rate_pct"]):
-                label = _("無措施") if sub == 0 else f"{rate:.0f}%"
+                # (upright, "no measures" would reach over the neighbouring bar)
+                label, turn = (_("無措施"), 90) if sub == 0 else (f"{rate:.0f}%", 0)
                 ax.annotate(label, (xi, sub), xytext=(0, 3), textcoords="offset points", ha="center", va="bottom",
-                            fontsize=8)
+                            fontsize=8, rotation=turn)
         ax.set_xticks(range(len(groups)), [wrap_label(_name(labels.get(g, g)), 9) for g in groups], fontsize=9)
         ax.set_ylim(0, max(c["subtotal"].max() for _title, c, _labels in panels) * 1.15)  # room for the rates
         ax.set_title(_("{title}；柱上數字為執行率 (達成/小計)").format(title=_(title)), fontsize=10)
@@ -125,7 +131,7 @@ def plot_measure_reductions(reductions: pd.DataFrame, counted: tuple, *, year: i
     fig, ax = plt.subplots(figsize=(8.5, rows_height + 1.6))
     y = list(range(len(r)))[::-1]
     strategies = list(dict.fromkeys(r["strategy_id"]))
-    for i, (yi, row, v) in enumerate(zip(y, r.itertuples(), values)):
+    for yi, row, v in zip(y, r.itertuples(), values):
         if strategies.index(row.strategy_id) % 2:
             ax.axhspan(yi - 0.5, yi + 0.5, color="#F2F2F2", zorder=0)
         style = KIND_STYLE[row.reduction_kind]
@@ -148,13 +154,15 @@ def plot_measure_reductions(reductions: pd.DataFrame, counted: tuple, *, year: i
     omit_unseen_minor_ticks(ax.xaxis)
     ax.set_ylabel(wrap_label(_("具體措施 (依政策內涵、推動策略排列；灰底區隔策略)"), int(rows_height * 72 / 13)))
     counted_txt = _joined(_(KIND_LABELS[k]) for k in counted) if counted else _("無")
-    ax.set_title(_("各措施減碳量；報告總減碳量計入：{kinds}").format(kinds=counted_txt), fontsize=10)
+    title = _("各措施減碳量；其和與報告總減碳量相符之類別：{kinds} (讀法之一，報告未說明)")
+    ax.set_title(title.format(kinds=counted_txt), fontsize=10)
     handles = [Patch(facecolor=s["color"] if not s["hatch"] else "white", edgecolor=s["color"], hatch=s["hatch"],
                      label=_(KIND_LABELS[k])) for k, s in KIND_STYLE.items()]
-    ax.legend(handles=handles, loc="lower right", fontsize=8,
-              title=_("附件標示之減碳類別") + "\n" + _("(皆為附件所列數值)"), title_fontsize=8, framealpha=1)
-    source_note(fig, source)
     fig.tight_layout()
+    # above the plot: inside it, the lines between pillars would run through the legend
+    fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, fontsize=8, frameon=False,
+               title=_("附件標示之減碳類別") + " " + _("(皆為附件所列數值)"), title_fontsize=8)
+    source_note(fig, source)
     return fig
 
 
@@ -171,29 +179,37 @@ def plot_reduction_totals(checks: pd.DataFrame, by_pillar: pd.DataFrame, counted
             if f"headline.{key}.{name}" in c.index}
     if not sums:  # the year's text prints no total reduction
         left.text(0.5, 0.5, _("報告未列總減碳量"), ha="center", va="center", transform=left.transAxes)
-        unit = "百萬公噸CO2e"
     else:
         first = f"headline.{key}.{next(iter(sums))}"
         headline, unit = c.at[first, "published"], c.at[first, "unit"]
+        # in the right panel's unit, so that the two panels are read on one scale
+        to_shown = float(from_base(to_base(1.0, unit) * (1e6 if unit_of(unit).base == "mt_co2e" else 1.0),
+                                   SHOWN_UNIT))  # (Mt are a base of their own: 1 Mt = 10^6 t)
+        headline_shown = headline * to_shown
         previous = 0.0
         for name, total in sums.items():  # kind sets are nested: actual, + expected, + potential
             s = KIND_STYLE[REDUCTION_KIND_SETS[name][-1]]
+            total = total * to_shown
             left.bar(1, total - previous, 0.6, bottom=previous, color=s["color"] if not s["hatch"] else "white",
                      edgecolor=s["color"], hatch=s["hatch"])
-            left.text(1.33, total, f"{total:.3f}", va="center", fontsize=7)
+            if total > previous or previous == 0.0:  # (a kind that adds nothing adds no label on top of the last)
+                left.text(1.33, total, f"{total:.4g}", va="center", fontsize=7)
             previous = total
-        left.bar(0, headline, 0.6, color=PALETTE[7])
-        left.text(0, headline, f"{headline:g}", ha="center", va="bottom", fontsize=8)
+        left.bar(0, headline_shown, 0.6, color=PALETTE[7])
+        left.text(0, headline_shown, f"{headline_shown:.4g}\n({headline:g} {_(unit)})", ha="center", va="bottom",
+                  fontsize=7)
     left.set_xticks([0, 1], [wrap_label(_("報告總減碳量"), 9) + "\n" + _("(報告所列)"),
                              wrap_label(_("各措施加總"), 9) + "\n" + _("(本分析推導)")], fontsize=9)
     left.set_xlim(-0.6, 1.9)
-    left.set_ylabel(_("減碳量 ({unit})").format(unit=_(unit)))
-    left.set_title(_("總減碳量 vs 措施加總"), fontsize=10)
+    left.set_ylabel(_("減碳量 ({unit})").format(unit=_(SHOWN_UNIT)))
+    left.set_title(_("總減碳量與措施加總"), fontsize=10)
 
     body = by_pillar[by_pillar["pillar"] != "total"]
     x = range(len(body))
-    t4 = from_base(body["table4_t_co2e"], "萬公噸CO2e")
-    right.bar([i - 0.2 for i in x], t4, 0.38, color=PALETTE[7])
+    t4 = from_base(body["table4_t_co2e"], SHOWN_UNIT)
+    printed = t4.notna().to_numpy()
+    # a pillar for which Table 4 prints no reduction gets no bar (not a bar of 0)
+    right.bar([i - 0.2 for i, p in zip(x, printed) if p], t4[printed], 0.38, color=PALETTE[7])
     bottom = pd.Series(0.0, index=body.index)
     for kind, s in KIND_STYLE.items():
         v = from_base(body[f"{kind}_t_co2e"], "萬公噸CO2e")
@@ -202,13 +218,17 @@ def plot_reduction_totals(checks: pd.DataFrame, by_pillar: pd.DataFrame, counted
         bottom = bottom + v
     counted_v = from_base(body["counted_t_co2e"], "萬公噸CO2e")
     for i, a, b, top in zip(x, t4, counted_v, bottom):
-        right.text(i - 0.2, a, f"{a:g}", ha="center", va="bottom", fontsize=7)
+        if pd.isna(a):
+            right.text(i - 0.2, 0, wrap_label(_("表4未列減碳量"), 4), ha="center", va="bottom", fontsize=7,
+                       color="#555555")
+        else:
+            right.text(i - 0.2, a, f"{a:g}", ha="center", va="bottom", fontsize=7)
         right.text(i + 0.2, top, _("計入 {value}").format(value=f"{b:.4g}"), ha="center", va="bottom", fontsize=7)
     right.set_xticks(list(x), [wrap_label(_name(pillar_labels.get(p, p)), 12) for p in body["pillar"]], fontsize=8)
-    right.set_ylabel(_("減碳量 ({unit})").format(unit=_("萬公噸CO2e")))
+    right.set_ylabel(_("減碳量 ({unit})").format(unit=_(SHOWN_UNIT)))
     top = pd.concat([pd.Series(t4, dtype=float), bottom]).max()
     right.set_ylim(0, 1.1 * top if pd.notna(top) and top > 0 else 1.0)  # room for the value labels
-    right.set_title(_("表4 各政策內涵減碳量 vs 該政策內涵措施加總"), fontsize=10)
+    right.set_title(_("表4 各政策內涵減碳量與該政策內涵措施加總"), fontsize=10)
     handles = [Patch(color=PALETTE[7], label=_("報告所列 (總減碳量、表4)"))]
     handles += [Patch(facecolor=s["color"] if not s["hatch"] else "white", edgecolor=s["color"], hatch=s["hatch"],
                       label=_("措施 {kind} (本分析加總)").format(kind=_(KIND_LABELS[k])))
@@ -216,6 +236,8 @@ def plot_reduction_totals(checks: pd.DataFrame, by_pillar: pd.DataFrame, counted
     right.legend(handles=handles, loc="upper right", fontsize=8)
     source_note(fig, source)
     fig.tight_layout()
+    fit_texts_in_axes(left)
+    fit_texts_in_axes(right)
     return fig
 
 
@@ -258,22 +280,27 @@ def plot_goals(progress: pd.DataFrame, *, year: int):
                              gridspec_kw={"height_ratios": sizes}, sharex=True)
     axes = list(axes) if len(groups) > 1 else [axes]
     xmax = max(100.0, float((100 * progress["ratio"]).max()) * 1.15)
+    label_rows = []
     for ax, group in zip(axes, groups):
         g = progress[progress["goal_group"] == group].reset_index(drop=True)
         y = list(range(len(g)))[::-1]
+        row_labels = []  # (text, the vertical marks of its row that it must not cross)
         for yi, r in zip(y, g.itertuples()):
+            marks = [100.0] + ([100 * r.elapsed_share] if group == "multi_year" and pd.notna(r.ratio) else [])
             if pd.isna(r.ratio):
                 text = (_("無{result}").format(result=result_label) if r.assessment == "no result" else
                         _("單位不同 ({goal} / {result})").format(goal=_name(r.unit_zh), result=_name(r.result_unit_zh)))
-                ax.text(xmax * 0.01, yi, text, va="center", fontsize=7, color=PALETTE[3])
+                row_labels.append((ax.text(xmax * 0.01, yi, text, va="center", fontsize=7, color=PALETTE[3]), marks))
                 continue
             color = ASSESSMENT_COLORS[r.assessment]
             hatch = "//" if r.value_inferred else None
             ax.barh(yi, 100 * r.ratio, color="white" if hatch else color, edgecolor=color, hatch=hatch)
-            ax.text(100 * r.ratio + xmax * 0.01, yi, _pct_label(100 * r.ratio), va="center", fontsize=6.5)
+            row_labels.append((ax.text(100 * r.ratio + xmax * 0.01, yi, _pct_label(100 * r.ratio), va="center",
+                                       fontsize=6.5), marks))
             if group == "multi_year":
                 ax.plot([100 * r.elapsed_share] * 2, [yi - 0.42, yi + 0.42], color="black", lw=1.2)
         ax.axvline(100, color="black", ls="--", lw=0.9)
+        label_rows.append((ax, row_labels))
         not_started = _("[期程未開始]") + " "
         labels = [f"{'' if r.period_started else not_started}{r.measure_id}-{r.goal_no} "
                   f"{_first_lines(_name(r.indicator_zh), 16)}"
@@ -288,6 +315,26 @@ def plot_goals(progress: pd.DataFrame, *, year: int):
                 plt.Line2D([], [], color="black", lw=1.2, label=_("線性進度 (期程已過比例)")),
                 plt.Line2D([], [], color="black", ls="--", lw=0.9, label=_("100% 目標"))]
     fig.tight_layout()
+    for ax, row_labels in label_rows:
+        _clear_of_marks(ax, row_labels)
     fig.legend(handles=handles, loc="lower center", ncol=3, bbox_to_anchor=(0.5, 1.0), fontsize=8, frameon=False)
     source_note(fig, source)
     return fig
+
+
+def _clear_of_marks(ax, row_labels, pad_px: float = 3.0) -> None:
+    """Move each row's label to the right of any vertical mark of its row (the 100% line, the linear
+    pace) that it would cross, measured with the canvas's renderer once the figure is laid out; then
+    widen the axis if a label now ends beyond the frame."""
+    renderer = ax.figure.canvas.get_renderer()
+    to_data = ax.transData.inverted()
+    for text, marks in row_labels:
+        for _round in range(len(marks)):
+            box = text.get_window_extent(renderer)
+            x0, x1 = to_data.transform([(box.x0, 0), (box.x1, 0)])[:, 0]
+            crossed = [m for m in marks if x0 - 1e-9 <= m <= x1]
+            if not crossed:
+                break
+            edge = ax.transData.transform((max(crossed), 0))[0] + pad_px
+            text.set_x(to_data.transform((edge, 0))[0])
+    fit_texts_in_axes(ax, [t for t, _marks in row_labels])

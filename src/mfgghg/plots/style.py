@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import math
 import os
+import re
 import textwrap
 from pathlib import Path
 
@@ -50,6 +51,34 @@ def register_cjk_font() -> str:
             f"font {CJK_FAMILY!r} not found: install the 'noto-cjk-sans-otc' package or Debian's fonts-noto-cjk"
         )
     return CJK_FAMILY
+
+
+def _has_bold(family: str) -> bool:
+    return any(f.name == family and f.weight >= 600 for f in font_manager.fontManager.ttflist)
+
+
+def register_cjk_bold(family: str = CJK_FAMILY) -> bool:
+    """Whether ``family`` has a bold face, adding the system's (Debian's fonts-noto-cjk,
+    ``NotoSansCJK-Bold.ttc``) when matplotlib's font list, cached before it was installed, lacks it.
+    The ``noto-cjk-sans-otc`` wheel has the regular face only."""
+    if _has_bold(family):
+        return True
+    for path in font_manager.findSystemFonts(fontext="ttc") + font_manager.findSystemFonts(fontext="otf"):
+        if Path(path).name.startswith("NotoSansCJK-Bold"):
+            font_manager.fontManager.addfont(path)
+    return _has_bold(family)
+
+
+def bold_text() -> dict:
+    """Text properties that make a heading bold in every edition without a warning: the bold face where
+    there is one, else the regular face drawn with a thin stroke of its own colour (asking matplotlib
+    for a weight the font lacks prints ``findfont: Failed to find font weight bold`` and draws it regular)."""
+    family = matplotlib.rcParams["font.sans-serif"][0] if matplotlib.rcParams["font.sans-serif"] else CJK_FAMILY
+    if family != CJK_FAMILY or register_cjk_bold(family):
+        return {"weight": "bold"}
+    from matplotlib import patheffects
+
+    return {"path_effects": [patheffects.Stroke(linewidth=0.7), patheffects.Normal()]}
 
 
 def cjk_font_rc(family: str) -> dict:
@@ -187,7 +216,8 @@ def save_figure(fig, name: str, figures_dir: str | os.PathLike, data: pd.DataFra
             fig.savefig(out / f"{name}.svg", metadata={"Date": None, "Creator": None}, bbox_inches=bbox)
     finally:
         fig.set_layout_engine(engine)
-    data.to_csv(out / f"{name}.csv", index=False, encoding="utf-8", lineterminator="\n", float_format="%.10g")
+    edition_data(data).to_csv(out / f"{name}.csv", index=False, encoding="utf-8", lineterminator="\n",
+                              float_format="%.10g")
     from mfgghg.data.provenance import figure_meta
 
     meta = {"name": name, "title": figure_title(fig), "caption": caption or "", **figure_meta(sources)}
@@ -195,6 +225,63 @@ def save_figure(fig, name: str, figures_dir: str | os.PathLike, data: pd.DataFra
     if after_save is not None:
         after_save(fig, out / f"{name}.png")
     return [out / f"{name}.{ext}" for ext in ("png", "svg", "csv")]
+
+
+def edition_data(data: pd.DataFrame) -> pd.DataFrame:
+    """The data behind a figure in the current edition. In English every label, unit and source is in
+    English: a column whose name ends in ``_zh`` keeps the Chinese that identifies a thing (a measure's,
+    an agency's name; a quote) and gets its English beside it (``<name>_en``) where every value has one;
+    any other text is translated (through ``translations.csv``; a unit without a row there by its
+    English label) and one that has no English fails, as a figure's text does. Chinese: as it is."""
+    from mfgghg.i18n import CJK, _, get_lang, outside_title, translations
+    from mfgghg.data.units import UNITS
+
+    if get_lang() != "en":
+        return data
+    english = translations()
+
+    def has_cjk(value) -> bool:
+        return isinstance(value, str) and bool(CJK.search(value))
+
+    def one(text: str) -> str:
+        for candidate in (text, re.sub(r"(?<=[\u3400-\u9fff]) (?=\d)", "", text)):  # (表 6 is 表6)
+            if candidate in english:
+                return english[candidate]
+            if candidate in UNITS:
+                return UNITS[candidate].label_en
+        return _(text)  # (fails, naming the text)
+
+    def translated(value):
+        if not has_cjk(value):
+            return outside_title(value) if isinstance(value, str) and value in english else value
+        if value in english or value in UNITS:
+            return one(value)
+        dated = re.fullmatch(r"(.+), (\d{4}-\d{2}-\d{2})", value)  # an outside source's "title, date"
+        if dated:
+            return f"{translated(dated.group(1))}, {dated.group(2)}"
+        if not re.search(r"; |_| \(", value):
+            return one(value)
+        # a list of sections ("摘要 三; 貳 二(一)"), a name with a suffix ("公務預算_twd"), a name with
+        # its unit ("reduction (萬公噸CO2e)"): each part
+        for separator in ("; ", "_"):
+            if separator in value:
+                return separator.join(translated(p) for p in value.split(separator))
+        head, tail = value.split(" (", 1)
+        return f"{translated(head)} ({translated(tail[:-1]) + ')' if tail.endswith(')') else translated(tail)}"
+
+    out = pd.DataFrame(index=data.index)
+    for column in data.columns:
+        values = data[column]
+        name = translated(column) if has_cjk(column) else column
+        if str(column).endswith("_zh"):
+            out[name] = values
+            texts = [v for v in values.dropna().unique() if has_cjk(v)]
+            if texts and all(v in english for v in texts):
+                out[f"{str(column)[:-3]}_en"] = values.map(lambda v: english.get(v, v) if has_cjk(v) else v)
+            continue
+        textual = pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)
+        out[name] = values.map(translated) if textual else values
+    return out
 
 
 def tight_bbox(fig):
@@ -210,24 +297,94 @@ def tight_bbox(fig):
 
 def wrap_label(text: str, width: int) -> str:
     """A label broken into lines of ``width`` CJK characters; Latin letters are about half as wide,
-    so the English edition gets twice as many (at spaces, not at hyphens)."""
+    so the English edition gets twice as many (at spaces, not at hyphens). Lines are evened out so that
+    the last is never a lone character (「業」 or 「施」 on a line of its own)."""
     from mfgghg.i18n import get_lang
 
+    text = str(text)
     width = 2 * width if get_lang() == "en" else width
-    return "\n".join(textwrap.wrap(str(text), width, break_on_hyphens=False)) or str(text)
+    lines = textwrap.wrap(text, width, break_on_hyphens=False)
+    if len(lines) > 1 and len(lines[-1]) <= 1:
+        even = math.ceil(len(text) / len(lines))
+        for w in range(even, width + 1):  # the narrowest width that keeps the number of lines
+            candidate = textwrap.wrap(text, w, break_on_hyphens=False)
+            if len(candidate) == len(lines) and len(candidate[-1]) > 1:
+                lines = candidate
+                break
+    return "\n".join(lines) or text
+
+
+def text_width_em(text: str) -> float:
+    """About how wide ``text`` is, in ems: a CJK character is one em, other characters about 0.55."""
+    from mfgghg.i18n import CJK
+
+    return sum(1.0 if CJK.match(ch) else 0.55 for ch in text)
+
+
+def wrap_to_width(text: str, width_in: float, fontsize: float) -> str:
+    """``text`` broken into lines no wider than ``width_in`` inches at ``fontsize`` points: at spaces
+    between Latin words, after 、；，。 or between CJK characters."""
+    import re
+
+    limit = width_in * 72 / fontsize  # in ems
+    out = []
+    for paragraph in str(text).split("\n"):
+        tokens = re.findall(r"[^\s\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+\s*|.\s*", paragraph)
+        line = ""
+        for token in tokens:
+            if line and text_width_em((line + token).rstrip()) > limit:
+                out.append(line.rstrip())
+                line = token.lstrip()
+            else:
+                line += token
+        out.append(line.rstrip())
+    return "\n".join(out)
+
+
+def fit_texts_in_axes(ax, texts=None, pad_px: float = 4.0) -> None:
+    """Widen ``ax``'s (linear) limits just enough that each of ``texts`` (default: the axes' own texts
+    and annotations) lies inside its frame: a value written beside the longest bar must not cross the
+    frame. Call it once the figure is laid out (after ``tight_layout``); it measures the texts with the
+    canvas's renderer, a few times, since the texts move as the limits widen."""
+    renderer = ax.figure.canvas.get_renderer()
+    texts = [t for t in (ax.texts if texts is None else texts) if t.get_visible() and t.get_text().strip()]
+    for _round in range(6):
+        if not texts:
+            return
+        boxes = [t.get_window_extent(renderer) for t in texts]
+        frame = ax.bbox
+        done = True
+        for axis in ("x", "y"):
+            if (ax.get_xscale() if axis == "x" else ax.get_yscale()) != "linear":
+                continue
+            low, high = (frame.x0, frame.x1) if axis == "x" else (frame.y0, frame.y1)
+            lo_px = min(b.x0 if axis == "x" else b.y0 for b in boxes) - pad_px
+            hi_px = max(b.x1 if axis == "x" else b.y1 for b in boxes) + pad_px
+            over_low, over_high = max(0.0, low - lo_px), max(0.0, hi_px - high)
+            if over_low < 0.5 and over_high < 0.5:
+                continue
+            get, set_ = (ax.get_xlim, ax.set_xlim) if axis == "x" else (ax.get_ylim, ax.set_ylim)
+            a, b = get()
+            if a >= b:  # (an inverted axis is left as it is)
+                continue
+            done = False
+            per_px = (b - a) / (high - low)
+            set_(a - over_low * per_px * 1.1, b + over_high * per_px * 1.1)
+        if done:
+            return
 
 
 def source_line(year: int, report_parts=(), external_parts=()) -> str:
     """The source line of a figure in the current edition, e.g. ``資料來源：110年執行成果報告 表6`` /
     ``Source: 2021 (ROC 110) execution report, Table 6``; external sources are named after it.
     Parts are texts of translations.csv (e.g. ``表6``, ``附件``)."""
-    from mfgghg.i18n import _, get_lang
+    from mfgghg.i18n import _, get_lang, outside_title
 
     from mfgghg.data.paths import roc_year
 
     roc = roc_year(year)
     parts = [_(p) for p in dict.fromkeys(report_parts)]
-    external = [_(p) for p in dict.fromkeys(external_parts)]
+    external = [outside_title(p) for p in dict.fromkeys(external_parts)]
     if get_lang() == "en":
         text = f"Source: {year} (ROC {roc}) execution report" + (", " + ", ".join(parts) if parts else "")
         return text + ("; external: " + "; ".join(external) if external else "")
@@ -248,6 +405,7 @@ def cjk_texts(fig) -> list[str]:
 
 
 def source_note(ax_or_fig, text: str) -> None:
-    """A source line under the figure (e.g. 資料來源：110年執行成果報告 表6)."""
+    """A source line under the figure (e.g. 資料來源：110年執行成果報告 表6), wrapped to the figure's width."""
     fig = ax_or_fig.figure if hasattr(ax_or_fig, "figure") and not isinstance(ax_or_fig, plt.Figure) else ax_or_fig
-    fig.text(0.01, -0.02, text, ha="left", va="top", fontsize=8, color="#555555")
+    fig.text(0.01, -0.02, wrap_to_width(text, 0.97 * fig.get_figwidth(), 8), ha="left", va="top", fontsize=8,
+             color="#555555")

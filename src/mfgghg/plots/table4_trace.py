@@ -11,7 +11,8 @@ from mfgghg.i18n import _
 from mfgghg.plots.style import PALETTE, figure_style, source_line, source_note
 
 CAPTIONS = {
-    "plot_table4_items": "表4各項目之減碳量（報告）與對應附件措施減碳量之加總（推算；措施依件數對應，實質＋預期減碳）。",
+    "plot_table4_items": ("表4各項目之減碳量（報告）與對應附件措施減碳量之加總"
+                          "（推算；措施依件數對應，實質＋預期減碳）。"),
 }
 
 VERDICT_ZH = {
@@ -19,6 +20,8 @@ VERDICT_ZH = {
     "within tolerance": "容許誤差內", "not printed": "報告未列", "differs": "不符",
 }
 UNIT_ZH = "萬公噸CO2e"
+# the measures of an item, one segment each: light tints (dark text reads on them), alternating
+MEASURE_COLORS = ["#9CC9E6", "#F3CB80", "#8FD3BE", "#EDA77F"]
 
 
 @figure_style
@@ -40,7 +43,8 @@ def plot_table4_items(data: pd.DataFrame, *, year: int):
         pub = float(published.iloc[0]) if len(published) and pd.notna(published.iloc[0]) else None
         if pub is not None:
             ax.barh(yi + h / 2, pub, height=h, color=PALETTE[0], label=_("表4所列 (報告)") if yi == y[0] else None)
-            ax.annotate(f"{pub:g}", (pub, yi + h / 2), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
+            ax.annotate(f"{pub:g}", (pub, yi + h / 2), xytext=(3, 0), textcoords="offset points", va="center",
+                        fontsize=8)
         else:
             ax.annotate(_("表4未列減碳量"), (0, yi + h / 2), xytext=(3, 0), textcoords="offset points", va="center",
                         fontsize=8, color="#555555")
@@ -48,8 +52,9 @@ def plot_table4_items(data: pd.DataFrame, *, year: int):
         parts = rows[rows["bar"] == "measures"]
         for k, (_j, p) in enumerate(parts.iterrows()):
             v = float(p["reduction_10k_t_co2e"])
-            ax.barh(yi - h / 2, v, left=left, height=h, color=PALETTE[(k % 6) + 1], hatch="//", edgecolor="white",
-                    linewidth=0.5)
+            # plain fills, told apart by white edges: a hatch would run over the measure ids written on them
+            ax.barh(yi - h / 2, v, left=left, height=h, color=MEASURE_COLORS[k % len(MEASURE_COLORS)],
+                    edgecolor="white", linewidth=1)
             if v > 0.06 * xmax_all:
                 ax.text(left + v / 2, yi - h / 2, p["measure_id"], ha="center", va="center", fontsize=7)
             left += v
@@ -57,7 +62,7 @@ def plot_table4_items(data: pd.DataFrame, *, year: int):
                     xytext=(3, 0), textcoords="offset points", va="center", fontsize=8, color="#333333")
         labels.append(f"{item['pillar']}.{item['item_no']} {_(item['title_zh'])}")
     handles, names = ax.get_legend_handles_labels()
-    handles.append(Patch(facecolor=PALETTE[2], hatch="//", edgecolor="white"))
+    handles.append(Patch(facecolor=MEASURE_COLORS[0], edgecolor="white"))
     names.append(_("對應措施減碳量加總 (推算)"))
     ax.set_yticks(y)
     ax.set_yticklabels(labels, fontsize=9)

@@ -135,7 +135,7 @@ def _run_year(y, final, notebooks, kernel, strict, lang, jobs, build_root, figur
                                str(staging / "figures"): str(resolve(figures_root))}
 
             from mfgghg.runner.fast.pagewriter import shared_page_writer
-            from mfgghg.runner.site import build_index, notebook_pages_dir
+            from mfgghg.runner.site import build_index, link_editions, notebook_pages_dir
 
             pages = notebook_pages_dir(staged.figures)
             # Pages are rendered by a process of their own (mfgghg.runner.fast.pagewriter) as each notebook finishes,
@@ -209,6 +209,7 @@ def _run_year(y, final, notebooks, kernel, strict, lang, jobs, build_root, figur
             # the English set lives inside the Chinese year folder: carry it over when replacing that folder
             keep = ["en"] if lang == "zh-TW" and (final.figures / "en").is_dir() else []
             publish(staged.figures, final.figures, keep=keep)
+            link_editions(final.figures if lang == "zh-TW" else final.figures.parent)  # once both are there
             result.processed, result.figures = final.processed, final.figures
         finally:
             shutil.rmtree(staging, ignore_errors=True)

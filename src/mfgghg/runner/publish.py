@@ -1,6 +1,7 @@
 """Publish: a finished year's staging folder replaces ``data/processed/<year>`` and
 ``figures/<year>`` by renames (all or nothing), with the processed data shipped beside the figures
-and the executed notebooks' paths shown as the published ones.
+and the executed notebooks' paths shown as the published ones. A notebook whose outputs hold a warning
+is not published: the run stops, naming it and the cell.
 """
 
 from __future__ import annotations
@@ -8,7 +9,32 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from mfgghg.data.paths import swap_in
+from mfgghg.data.paths import follow_umask, swap_in
+
+def stored_warnings(nb) -> list[tuple[int, str]]:
+    """(execution count, or cell index, and first line) of every warning a notebook's outputs hold: a
+    stored output on stderr is a warning (Python's, a library's log) that a reader of the page and of
+    the notebook would see; notebooks of this project write nothing there."""
+    found = []
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                text = "".join(output.get("text", "")).strip()
+                if text:
+                    found.append((cell.get("execution_count") or index, text.splitlines()[0]))
+    return found
+
+
+def refuse_warnings(nb, name: str) -> None:
+    """Stop the run, in one line naming the notebook and the cell, if ``nb``'s outputs hold a warning."""
+    from mfgghg.errors import RunError
+
+    found = stored_warnings(nb)
+    if found:
+        cell, text = found[0]
+        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        raise RunError(f"{name}: cell {cell} printed a warning: {text}{more}")
+
 
 def show_published_paths(executed: Path, replacements: dict[str, str]) -> None:
     """The executed copy shows where its outputs were published, not the staging folder it wrote to,
@@ -20,6 +46,7 @@ def show_published_paths(executed: Path, replacements: dict[str, str]) -> None:
     from mfgghg.runner.site import read_executed
 
     nb = read_executed(executed)
+    refuse_warnings(nb, executed.name)  # (a warning would be published on the notebook's page)
     for cell in nb.cells:
         if "injected-parameters" in cell.metadata.get("tags", []):
             cell.id = "injected-parameters"  # papermill gives it a random id; pages must not change per run
@@ -62,4 +89,6 @@ def publish(new: Path, target: Path, keep: list[str] = ()) -> None:
     for name in keep:
         if not (new / name).exists():
             shutil.copytree(target / name, new / name)
+    # Readable as the user's own files are (a temporary folder made anywhere on the way is private).
+    follow_umask(new)
     swap_in(new, target)

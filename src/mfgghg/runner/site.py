@@ -34,6 +34,7 @@ figcaption {{ font-size: 0.95rem; }}
 </head>
 <body>
 <h1>{title}</h1>
+{edition_link}
 <p>{intro}</p>
 {data_link}
 <h2>{notebooks_heading}</h2>
@@ -47,6 +48,10 @@ figcaption {{ font-size: 0.95rem; }}
 </html>
 """
 
+# Where each edition's page finds the other's: the English set lives in the Chinese year folder's en/.
+OTHER_EDITION = {"zh-TW": ("en/index.html", "en"), "en": ("../index.html", "zh-TW")}
+EDITION_MARK = "<!-- the other edition's link -->"  # replaced by link_editions once both pages are published
+
 DATA_DIR = "data"  # the year's processed tables inside a figure set (see runner.pipeline.ship_processed_data)
 
 TEXT = {
@@ -57,6 +62,7 @@ TEXT = {
         "figures": "圖表",
         "data": "資料 (CSV)",
         "tables": "本年度處理後資料表（CSV 與 Frictionless 資料包描述 datapackage.json）",
+        "other_edition": "English edition",
     },
     "en": {
         "title": "Manufacturing-sector GHG action plan, {year} execution report: figures",
@@ -65,6 +71,7 @@ TEXT = {
         "figures": "Figures",
         "data": "data (CSV)",
         "tables": "This year's processed tables (CSV, described by a Frictionless Data Package, datapackage.json)",
+        "other_edition": "中文版",
     },
 }
 
@@ -120,7 +127,7 @@ def provenance_section(figures_dir: Path, year: int, lang: str = "zh-TW") -> str
     if sources:
         report, others = sources[0], sources[1:]
         rows.append((t["report"], e(t["report_line"].format(
-            title=report["title"], year=year, roc=year - 1911, publisher=report.get(PUBLISHER_KEY, "?")))))
+            title=report["title"], year=year, roc=roc_year(year), publisher=report.get(PUBLISHER_KEY, "?")))))
         if others:
             items = "".join(
                 f"<li>{e(s['title'])}; {t['publisher']}: {e(s.get(PUBLISHER_KEY, '?'))}"
@@ -219,6 +226,7 @@ def build_index(figures_dir: Path, year: int, notebook_pages: list[Path], lang: 
         for p in notebook_pages
     ]
     page = PAGE.format(
+        edition_link=EDITION_MARK,
         lang=lang, title=html.escape(t["title"].format(year=year, roc=roc_year(year))), intro=html.escape(t["intro"]),
         notebooks_heading=t["notebooks"], figures_heading=t["figures"],
         notebook_items="\n".join(notebook_items), figure_items="\n".join(items),
@@ -229,6 +237,32 @@ def build_index(figures_dir: Path, year: int, notebook_pages: list[Path], lang: 
     index = figures_dir / "index.html"
     index.write_text(page, encoding="utf-8")
     return index
+
+
+def link_editions(year_dir: Path) -> list[Path]:
+    """Link each published edition's page of a year (``<year>/index.html``, ``<year>/en/index.html``) to
+    the other's, once both exist: a page is built before the other edition may be published (one
+    language per run), so the link is added then, never to a page that is not there. Each page is
+    replaced whole (written beside it, then renamed). Returns the pages changed."""
+    import os
+
+    year_dir = Path(year_dir)
+    pages = {"zh-TW": year_dir / "index.html", "en": year_dir / "en" / "index.html"}
+    changed = []
+    if not all(p.is_file() for p in pages.values()):
+        return changed
+    for lang, page in pages.items():
+        text = page.read_text(encoding="utf-8")
+        if EDITION_MARK not in text:
+            continue
+        href, other = OTHER_EDITION[lang]
+        link = (f'<p class="edition"><a href="{href}" hreflang="{other}" lang="{other}">'
+                f'{html.escape(TEXT[lang]["other_edition"])}</a></p>')
+        tmp = page.with_name(f".{page.name}.tmp-{os.getpid()}")
+        tmp.write_text(text.replace(EDITION_MARK, link), encoding="utf-8")
+        os.replace(tmp, page)
+        changed.append(page)
+    return changed
 
 
 def notebook_pages_dir(figures_dir: Path) -> Path:

@@ -1,0 +1,286 @@
+"""A figure's layout as a reader sees it, checked through matplotlib's renderer.
+
+:func:`layout_problems` draws a figure (without writing a file) and measures every artist's window
+extent at the figure's dpi, then lists what a reader would trip over:
+
+- ``overlap``: a text on another text;
+- ``frame``: a text that straddles an axes frame (part inside, part outside);
+- ``line``: a data line, an error bar or a marker through a text, or a hatched area under it;
+- ``canvas``: anything drawn outside the saved image (the region :func:`mfgghg.plots.style.save_figure`
+  writes: the figure's tight bounding box, padded);
+- ``width``: an image wider than :data:`MAX_WIDTH_PX` at the saved dpi.
+
+It is a check for tests and for a researcher who wants one (``check_layout(fig)``); nothing calls it
+while a figure is drawn or saved, and it changes neither the figure nor matplotlib's settings.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import matplotlib
+from matplotlib.collections import Collection, LineCollection, PathCollection
+from matplotlib.legend import Legend
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.text import Text
+from matplotlib.transforms import Bbox
+
+MAX_WIDTH_PX = 1800
+TOLERANCE_PX = 1.0  # extents are measured to the pixel; touching is not overlapping
+
+
+class LayoutError(AssertionError):
+    """A figure whose layout a reader would trip over; the message names the figure and the artists."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str  # overlap, frame, line, canvas, width
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.detail}"
+
+
+def _describe(artist) -> str:
+    if isinstance(artist, Text):
+        text = artist.get_text().replace("\n", " ")
+        return f"text {text[:60]!r}" + ("…" if len(text) > 60 else "")
+    label = artist.get_label() if hasattr(artist, "get_label") else ""
+    name = type(artist).__name__
+    return f"{name} {label!r}" if label and not str(label).startswith("_") else name
+
+
+def _axes_name(ax) -> str:
+    title = next((ax.get_title(loc=loc) for loc in ("left", "center", "right") if ax.get_title(loc=loc)), "")
+    return f"axes {title[:40]!r}" if title else "axes"
+
+
+def _shrunk(bbox: Bbox, by: float) -> Bbox:
+    return Bbox.from_extents(bbox.x0 + by, bbox.y0 + by, bbox.x1 - by, bbox.y1 - by)
+
+
+def _overlap(a: Bbox, b: Bbox, tol: float = TOLERANCE_PX) -> bool:
+    return (min(a.x1, b.x1) - max(a.x0, b.x0) > tol) and (min(a.y1, b.y1) - max(a.y0, b.y0) > tol)
+
+
+def _inside(inner: Bbox, outer: Bbox, tol: float = TOLERANCE_PX) -> bool:
+    return (inner.x0 >= outer.x0 - tol and inner.y0 >= outer.y0 - tol
+            and inner.x1 <= outer.x1 + tol and inner.y1 <= outer.y1 + tol)
+
+
+def _drawn_tick_labels(fig) -> set[int]:
+    """ids of the tick labels matplotlib draws: those of ticks inside the view (the others exist as
+    artists but are never drawn)."""
+    drawn = set()
+    for ax in fig.axes:
+        if not (ax.get_visible() and ax.axison):  # an axes turned off draws no axis
+            continue
+        for axis in ax._axis_map.values():
+            if not axis.get_visible():
+                continue
+            for tick in axis._update_ticks():  # the ticks Axis.draw draws
+                drawn.update(id(label) for label in (tick.label1, tick.label2) if label.get_visible())
+    return drawn
+
+
+def drawn_texts(fig, renderer) -> list[tuple[Text, Bbox]]:
+    """Every text the figure draws that shows something, with its extent (a boxed text's box included)."""
+    tick_labels = {id(t) for ax in fig.axes for axis in ax._axis_map.values()
+                   for tick in axis.get_major_ticks() + axis.get_minor_ticks() for t in (tick.label1, tick.label2)}
+    drawn = _drawn_tick_labels(fig)
+    legends = [a for a in fig.findobj(Legend)]
+    hidden_legend_texts = {id(t) for lg in legends if not lg.get_visible() for t in lg.findobj(Text)}
+    out = []
+    for text in fig.findobj(Text):
+        if not text.get_visible() or not text.get_text().strip() or id(text) in hidden_legend_texts:
+            continue
+        if id(text) in tick_labels and id(text) not in drawn:
+            continue
+        if text.axes is not None and not text.axes.get_visible():
+            continue
+        extent = text.get_window_extent(renderer)
+        patch = text.get_bbox_patch()
+        if patch is not None:
+            extent = Bbox.union([extent, patch.get_window_extent(renderer)])
+        if extent.width <= 0 or extent.height <= 0:
+            continue
+        out.append((text, extent))
+    return out
+
+
+def _frames(fig) -> list:
+    """Axes whose frame is drawn (an axes turned off has none)."""
+    return [ax for ax in fig.axes if ax.get_visible() and ax.axison and ax.get_frame_on()
+            and any(s.get_visible() for s in ax.spines.values())]
+
+
+def _data_artists(ax) -> list:
+    return [a for a in (*ax.lines, *ax.collections, *ax.patches) if a.get_visible()]
+
+
+def _reach(mark, fig, renderer) -> Bbox | None:
+    """A box that holds all of ``mark`` as drawn (line widths and markers included), or None when it
+    draws nothing that :func:`_crosses` looks at."""
+    if isinstance(mark, Patch):
+        if not mark.get_hatch():
+            return None
+        return mark.get_window_extent(renderer)
+    if isinstance(mark, Line2D):
+        path = mark.get_transform().transform_path(mark.get_path())
+        if not len(path.vertices):
+            return None
+        has_marker = mark.get_marker() not in (None, "None", "none", "", " ")
+        widest = max(mark.get_linewidth(), mark.get_markersize() or 0) if has_marker else mark.get_linewidth()
+        return Bbox([path.vertices.min(axis=0), path.vertices.max(axis=0)]).padded(_pixels(fig, widest) + 2)
+    if isinstance(mark, PathCollection):
+        if not len(mark.get_offsets()):
+            return None
+        points = mark.get_offset_transform().transform(mark.get_offsets())
+        pad = _pixels(fig, float(max(mark.get_sizes())) ** 0.5) if len(mark.get_sizes()) else 0.0
+        return Bbox([points.min(axis=0), points.max(axis=0)]).padded(pad + 2)
+    if isinstance(mark, LineCollection):
+        transform = mark.get_transform()
+        vertices = [transform.transform(p.vertices) for p in mark.get_paths() if len(p.vertices)]
+        if not vertices:
+            return None
+        import numpy as np
+
+        points = np.vstack(vertices)
+        pad = _pixels(fig, float(max(mark.get_linewidths()))) if len(mark.get_linewidths()) else 0.0
+        return Bbox([points.min(axis=0), points.max(axis=0)]).padded(pad + 2)
+    return None
+
+
+def _pixels(fig, points: float) -> float:
+    return points * fig.dpi / 72.0
+
+
+def _line_hits(line: Line2D, box: Bbox, fig) -> bool:
+    ls = line.get_linestyle()
+    path = line.get_transform().transform_path(line.get_path())
+    if ls not in ("None", "none", "", " ") and line.get_linewidth() > 0 and len(path.vertices) > 1:
+        widened = box.expanded(1, 1).padded(_pixels(fig, line.get_linewidth()) / 2)
+        if path.intersects_bbox(_shrunk(widened, TOLERANCE_PX), filled=False):
+            return True
+    marker = line.get_marker()
+    if marker not in (None, "None", "none", "", " ") and line.get_markersize() > 0:
+        r = _pixels(fig, line.get_markersize()) / 2
+        for x, y in path.vertices:
+            if _overlap(Bbox.from_extents(x - r, y - r, x + r, y + r), box):
+                return True
+    return False
+
+
+def _collection_hits(coll: Collection, box: Bbox, fig) -> bool:
+    if isinstance(coll, PathCollection) and len(coll.get_offsets()):
+        offsets = coll.get_offset_transform().transform(coll.get_offsets())
+        sizes = coll.get_sizes()
+        for i, (x, y) in enumerate(offsets):
+            r = _pixels(fig, float(sizes[i % len(sizes)]) ** 0.5) / 2 if len(sizes) else 0
+            if _overlap(Bbox.from_extents(x - r, y - r, x + r, y + r), box):
+                return True
+        return False
+    if isinstance(coll, LineCollection):
+        widths = coll.get_linewidths()
+        transform = coll.get_transform()
+        for i, path in enumerate(coll.get_paths()):
+            p = transform.transform_path(path)
+            w = _pixels(fig, float(widths[i % len(widths)])) / 2 if len(widths) else 0
+            if len(p.vertices) > 1 and p.intersects_bbox(_shrunk(box.padded(w), TOLERANCE_PX), filled=False):
+                return True
+    return False
+
+
+def _hatched_hits(patch: Patch, box: Bbox, renderer) -> bool:
+    if not patch.get_hatch():
+        return False
+    extent = patch.get_window_extent(renderer)
+    return extent.width > 0 and extent.height > 0 and _overlap(extent, box)
+
+
+def _crosses(mark, box: Bbox, fig, renderer) -> bool:
+    if isinstance(mark, Line2D):
+        return _line_hits(mark, box, fig)
+    if isinstance(mark, Collection):
+        return _collection_hits(mark, box, fig)
+    if isinstance(mark, Patch):
+        return _hatched_hits(mark, box, renderer)
+    return False
+
+
+def saved_region(fig, renderer) -> Bbox:
+    """The part of the figure a saved file shows, in display pixels: the tight bounding box padded as
+    save_figure does (``savefig.bbox = "tight"``), else the whole figure."""
+    if matplotlib.rcParams["savefig.bbox"] != "tight":
+        return fig.bbox
+    from mfgghg.plots.style import tight_bbox
+
+    inches = tight_bbox(fig)
+    return Bbox(inches.get_points() * fig.dpi) if isinstance(inches, Bbox) else fig.bbox
+
+
+def layout_problems(fig, max_width_px: int = MAX_WIDTH_PX, saved_dpi: float | None = None) -> list[Problem]:
+    """Every layout problem of ``fig`` (see the module's docstring), measured once it is drawn.
+    ``saved_dpi``: the dpi of the saved image (default ``savefig.dpi``, or the figure's own)."""
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    texts = drawn_texts(fig, renderer)
+    problems: list[Problem] = []
+
+    for (a, box_a), (b, box_b) in itertools.combinations(texts, 2):
+        if _overlap(box_a, box_b):
+            problems.append(Problem("overlap", f"{_describe(a)} overlaps {_describe(b)}"))
+
+    for ax in _frames(fig):
+        frame = ax.bbox
+        for text, box in texts:
+            if _overlap(box, frame) and not _inside(box, frame):
+                problems.append(Problem("frame", f"{_describe(text)} straddles the frame of {_axes_name(ax)}"))
+
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        for mark in _data_artists(ax):
+            reach = _reach(mark, fig, renderer)  # where the mark can be at all: texts elsewhere are skipped
+            if reach is None:
+                continue
+            clip = mark.get_clip_box() if mark.get_clip_on() else None
+            for text, box in texts:
+                if not _overlap(box, reach, 0):
+                    continue
+                clipped = box if clip is None else Bbox.intersection(box, clip)
+                if clipped is None or clipped.width <= 0 or clipped.height <= 0:
+                    continue
+                if _crosses(mark, clipped, fig, renderer):
+                    problems.append(Problem("line", f"{_describe(mark)} of {_axes_name(ax)} passes through "
+                                                    f"{_describe(text)}"))
+
+    region = saved_region(fig, renderer)
+    extents = [(text, box) for text, box in texts]
+    for legend in fig.findobj(Legend):
+        if legend.get_visible():
+            extents.append((legend, legend.get_window_extent(renderer)))
+    for ax in fig.axes:  # (their tick labels and titles are among the texts)
+        if ax.get_visible():
+            extents.append((ax, ax.bbox))
+    for artist, box in extents:
+        if not _inside(box, region):
+            what = _axes_name(artist) if artist in fig.axes else _describe(artist)
+            problems.append(Problem("canvas", f"{what} is drawn outside the saved image"))
+
+    dpi = saved_dpi or (fig.dpi if matplotlib.rcParams["savefig.dpi"] == "figure"
+                        else float(matplotlib.rcParams["savefig.dpi"]))
+    width = region.width / fig.dpi * dpi
+    if round(width) > max_width_px:
+        problems.append(Problem("width", f"{round(width)} px wide at {dpi:g} dpi (at most {max_width_px})"))
+    return problems
+
+
+def check_layout(fig, name: str = "figure", **kwargs) -> None:
+    """Raise :class:`LayoutError` naming ``name`` and every problem :func:`layout_problems` finds."""
+    problems = layout_problems(fig, **kwargs)
+    if problems:
+        raise LayoutError(f"{name}: {len(problems)} layout problem(s):\n" + "\n".join(f"  {p}" for p in problems))

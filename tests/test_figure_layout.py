@@ -1,0 +1,279 @@
+"""The layout check (mfgghg.plots.layout): that it catches each kind of fault on tiny bad figures, and
+that every figure the notebooks save passes it, in both editions, for 2021 and for the made-up 2099.
+
+The notebooks' figures are obtained by running the notebooks' own code in this process, with
+``save_figure`` replaced by one that keeps the Figure (only here, in the test's process): the figures
+checked are the ones the notebooks draw, with the notebooks' own calls and data.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import matplotlib
+import matplotlib.pyplot as plt
+import pytest
+
+from mfgghg.plots.layout import LayoutError, check_layout, layout_problems
+
+from conftest import FIXTURE_DATA, REPO
+
+
+def kinds(fig) -> list[str]:
+    return sorted({p.kind for p in layout_problems(fig)})
+
+
+@pytest.fixture
+def small(styled):
+    def make(figsize=(4, 3)):
+        fig, ax = plt.subplots(figsize=figsize)
+        ax.set_xlim(0, 10)
+        ax.set_ylim(0, 10)
+        return fig, ax
+
+    return make
+
+
+def test_a_clean_figure_passes(small):
+    fig, ax = small()
+    ax.plot([0, 10], [1, 2], marker="o")
+    ax.text(5, 8, "label")
+    ax.set_title("title")
+    ax.set_xlabel("x")
+    fig.tight_layout()
+    assert layout_problems(fig) == []
+    check_layout(fig, "clean")
+
+
+def test_text_on_text_is_caught(small):
+    fig, ax = small()
+    ax.text(5, 5, "first label")
+    ax.text(5.3, 5.1, "second label")
+    fig.tight_layout()
+    problems = layout_problems(fig)
+    assert [p.kind for p in problems] == ["overlap"]
+    assert "'first label'" in problems[0].detail and "'second label'" in problems[0].detail
+
+
+def test_a_text_across_the_axes_frame_is_caught(small):
+    fig, ax = small()
+    ax.text(9.5, 5, "117.4 over the edge", clip_on=False)
+    fig.tight_layout()
+    assert "frame" in kinds(fig)
+    with pytest.raises(LayoutError, match=r"straddle.*117.4|117.4.*straddles"):
+        check_layout(fig, "straddling")
+
+
+def test_a_data_line_through_a_label_is_caught(small):
+    fig, ax = small()
+    ax.axvline(5, ls="--", color="black")
+    ax.text(5, 5, "83%", ha="center", va="center")
+    fig.tight_layout()
+    problems = layout_problems(fig)
+    assert [p.kind for p in problems] == ["line"] and "'83%'" in problems[0].detail
+
+
+def test_a_line_beside_a_label_is_not_a_fault(small):
+    fig, ax = small()
+    ax.axvline(5, ls="--", color="black")
+    ax.text(5.3, 5, "83%", ha="left", va="center")
+    fig.tight_layout()
+    assert layout_problems(fig) == []
+
+
+def test_a_marker_and_an_error_cap_on_a_label_are_caught(small):
+    fig, ax = small()
+    ax.scatter([2], [2], s=200)
+    ax.text(2, 2, "dot", ha="center", va="center")
+    fig.tight_layout()
+    assert kinds(fig) == ["line"]
+    fig, ax = small()
+    ax.errorbar([5], [5], yerr=[[1], [1]], fmt="none", capsize=8)
+    ax.annotate("195.6", (5, 6), ha="center", va="center")
+    fig.tight_layout()
+    assert kinds(fig) == ["line"]
+
+
+def test_hatching_under_a_label_is_caught(small):
+    fig, ax = small()
+    ax.barh(5, 8, height=2, hatch="//", color="white", edgecolor="C0")
+    ax.text(4, 5, "2.1.3", ha="center", va="center")
+    fig.tight_layout()
+    assert kinds(fig) == ["line"]
+
+
+def test_a_boxed_label_hides_no_line(small):
+    """A white box does not excuse a line through the label: it only hides the data."""
+    fig, ax = small()
+    ax.plot([0, 10], [5, 5])
+    ax.text(5, 5, "+1.2", ha="center", va="center", bbox={"facecolor": "white", "edgecolor": "none"})
+    fig.tight_layout()
+    assert kinds(fig) == ["line"]
+
+
+def test_something_outside_the_saved_image_is_caught(small):
+    fig, ax = small()
+    label = fig.text(1.2, 0.5, "off the canvas")
+    label.set_in_layout(False)  # (the tight bounding box does not grow to include it)
+    fig.tight_layout()
+    assert "canvas" in kinds(fig)
+
+
+def test_a_figure_wider_than_the_page_is_caught(small):
+    fig, ax = small(figsize=(4, 3))
+    fig.text(0.0, -0.05, "Source: " + "a very long source line " * 12, ha="left", va="top", fontsize=8)
+    fig.tight_layout()
+    problems = layout_problems(fig)
+    assert [p.kind for p in problems] == ["width"]
+    assert "px wide" in problems[0].detail
+    assert layout_problems(fig, max_width_px=10_000) == []
+
+
+def test_tick_labels_outside_the_view_are_not_counted(small):
+    fig, ax = small()
+    ax.set_xticks(range(0, 30, 2))  # ticks beyond the limits exist as artists but are not drawn
+    ax.set_xlim(0, 10)
+    fig.tight_layout()
+    assert layout_problems(fig) == []
+
+
+# --- every figure the notebooks save ----------------------------------------------------------------
+
+FIGURE_NOTEBOOKS = ["02_execution_status", "03_emissions_vs_target", "04_carbon_intensity", "05_budget"]
+
+
+def _code_cells(name: str) -> list[tuple[list[str], str]]:
+    nb = json.loads((REPO / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8"))
+    return [(c["metadata"].get("tags", []), "".join(c["source"])) for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def run_notebook_code(name: str, parameters: dict) -> None:
+    """A notebook's code cells in this process, its parameters cell replaced by ``parameters``."""
+    namespace = {"__name__": "__main__", "display": lambda *a, **k: None}
+    for tags, source in _code_cells(name):
+        if "parameters" in tags:
+            namespace.update(parameters)
+            continue
+        exec(compile(source, f"{name}.ipynb", "exec"), namespace)
+
+
+def notebook_figures(year: int, lang: str, tmp_path, monkeypatch) -> list[dict]:
+    """Every figure the notebooks save for ``year`` in ``lang``: its name, its layout problems, the texts
+    it shows and the table its CSV holds (in the edition's language), measured as each is saved."""
+    import mfgghg.plots.style as style
+    from matplotlib.text import Text
+
+    from mfgghg.i18n import set_lang
+
+    saved = []
+
+    def keep(fig, name, figures_dir, data, caption=None):
+        saved.append({"name": name, "problems": layout_problems(fig), "table": style.edition_data(data),
+                      "texts": [t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text()]})
+        return []
+
+    monkeypatch.setattr(style, "save_figure", keep)
+    monkeypatch.setattr(plt, "show", lambda *a, **k: plt.close("all"))
+    if year == 2021:
+        raw_root, processed_root = REPO / "data" / "raw", REPO / "data" / "processed"
+    else:  # the made-up year has no processed tables committed: the ingest's code writes them first
+        raw_root, processed_root = FIXTURE_DATA / "raw", tmp_path / "processed"
+    parameters = {"report_year": year, "raw_root": str(raw_root), "processed_root": str(processed_root),
+                  "figures_root": str(tmp_path / "figures"), "lang": lang}
+    with matplotlib.rc_context():
+        try:
+            if year != 2021:
+                run_notebook_code("01_ingest", {**parameters, "strict": False})
+            for name in FIGURE_NOTEBOOKS:
+                run_notebook_code(name, parameters)
+            return saved
+        finally:
+            set_lang("zh-TW")
+            plt.close("all")
+
+
+EDITIONS = [(2021, "zh-TW"), (2021, "en"), (2099, "zh-TW"), (2099, "en")]
+
+
+@pytest.fixture(scope="module")
+def saved_figures(tmp_path_factory):
+    """(year, lang) → the notebooks' figures, each edition run once for the tests below."""
+    cache = {}
+
+    def get(year, lang):
+        if (year, lang) not in cache:
+            with pytest.MonkeyPatch.context() as monkeypatch:
+                cache[year, lang] = notebook_figures(year, lang, tmp_path_factory.mktemp(f"{year}-{lang}"),
+                                                     monkeypatch)
+        return cache[year, lang]
+
+    return get
+
+
+@pytest.mark.parametrize("year,lang", EDITIONS)
+def test_every_saved_figure_passes_the_layout_check(year, lang, saved_figures):
+    checked = saved_figures(year, lang)
+    assert len(checked) >= 15, [f["name"] for f in checked]
+    failures = [f"{year} {lang} {f['name']}:\n" + "\n".join(f"  {p}" for p in f["problems"])
+                for f in checked if f["problems"]]
+    assert not failures, "\n".join(failures)
+
+
+# --- one language per edition ------------------------------------------------------------------------
+
+# An English word in lower case is prose (a description, "vs"); names of outside sources and acronyms
+# (Taipei Times, GGDC/UNU-WIDER ..., CO2e, GDP, ISO) are capitalised. e-info is a source's own name.
+ENGLISH_PROSE = re.compile(r"(?<![A-Za-z\\{-])[a-z]{2,}(?![A-Za-z])")
+
+
+def english_prose(text: str) -> list[str]:
+    if text.startswith("$"):  # (matplotlib's math text: tick labels such as $\\mathdefault{10^{2}}$)
+        return []
+    return ENGLISH_PROSE.findall(text)
+
+
+def test_english_prose_is_found():
+    assert english_prose("總減碳量 vs 措施加總") == ["vs"]
+    assert english_prose("外部資料：Taipei Times (news report of official statements)") == [
+        "news", "report", "of", "official", "statements"]
+    assert english_prose("外部資料：Taipei Times（官方說法之新聞報導）；環境資訊中心 (e-info)；CO2e；GDP") == []
+
+
+@pytest.mark.parametrize("year,lang", EDITIONS)
+def test_each_edition_speaks_one_language(year, lang, saved_figures):
+    """Chinese figures show no English prose; English figures, and the CSV beside each, no Chinese
+    (but in a ``*_zh`` column, which keeps the Chinese name that identifies a thing)."""
+    from mfgghg.i18n import CJK
+
+    found = []
+    for f in saved_figures(year, lang):
+        if lang == "zh-TW":
+            found += [f"{f['name']}: {t!r}" for t in f["texts"] if english_prose(t)]
+            continue
+        found += [f"{f['name']}: {t!r}" for t in f["texts"] if CJK.search(t)]
+        table = f["table"]
+        found += [f"{f['name']}.csv: column {c!r}" for c in table.columns if CJK.search(str(c))]
+        for column in table.columns:
+            if not str(column).endswith("_zh"):
+                found += [f"{f['name']}.csv: {column} = {v!r}" for v in table[column].dropna().unique()
+                          if isinstance(v, str) and CJK.search(v)]
+    assert not found, "\n".join(found)
+
+
+def test_the_english_csv_keeps_identifying_chinese_names_beside_their_english(english):
+    import pandas as pd
+
+    from mfgghg.plots.style import edition_data
+
+    data = pd.DataFrame({"ministry_zh": ["經濟部"], "unit": ["萬公噸CO2e"], "source": ["摘要 三; 表 6"],
+                         "公務預算_twd": [1.0], "value": [2.5]})
+    table = edition_data(data)
+    assert list(table.columns) == ["ministry_zh", "ministry_en", "unit", "source", "Government budget_twd", "value"]
+    row = table.iloc[0]
+    assert row["ministry_zh"] == "經濟部" and row["ministry_en"] == "Ministry of Economic Affairs (MOEA)"
+    assert row["unit"] == "10,000 t CO2e" and row["source"] == "Summary item 3; Table 6" and row["value"] == 2.5
+    from mfgghg.i18n import MissingTranslation
+
+    with pytest.raises(MissingTranslation):
+        edition_data(pd.DataFrame({"label": ["沒有翻譯的文字"]}))
