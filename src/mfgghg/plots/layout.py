@@ -223,8 +223,17 @@ def saved_region(fig, renderer) -> Bbox:
 
 
 def layout_problems(fig, max_width_px: int = MAX_WIDTH_PX, saved_dpi: float | None = None) -> list[Problem]:
-    """Every layout problem of ``fig`` (see the module's docstring), measured once it is drawn.
-    ``saved_dpi``: the dpi of the saved image (default ``savefig.dpi``, or the figure's own)."""
+    """Every layout problem of ``fig`` (see the module's docstring), measured once it is drawn, as
+    :func:`~mfgghg.plots.style.save_figure` draws and saves it: within the project's look
+    (:func:`~mfgghg.plots.style.project_rc`: a tight bounding box, the PNG's dpi), whatever the
+    caller's own settings. ``saved_dpi``: the dpi of the saved image (default: the PNG's)."""
+    from mfgghg.plots.style import project_rc
+
+    with matplotlib.rc_context(project_rc()):
+        return _layout_problems(fig, max_width_px, saved_dpi)
+
+
+def _layout_problems(fig, max_width_px: int, saved_dpi: float | None) -> list[Problem]:
     fig.draw_without_rendering()
     renderer = fig.canvas.get_renderer()
     texts = drawn_texts(fig, renderer)
