@@ -140,8 +140,10 @@ def test_forked_kernel_gives_the_outputs_and_files_of_a_standard_kernel(tmp_path
         out = tmp_path / kind
         source = make_notebook(tmp_path / f"{kind}.ipynb", out, os.getcwd())
         extra = {"kernel_manager_class": managers, "shutdown_kernel": "immediate"} if kind == "forked" else {}
+        # start_timeout: under make test this kernel starts beside the background figure sets, nbval and
+        # LibreOffice; nbclient's default of 60 s for a kernel to answer was seen to run out on a fresh clone
         pm.execute_notebook(str(source), str(tmp_path / f"{kind}-run.ipynb"), kernel_name=KERNEL_NAME,
-                            progress_bar=False, **extra)
+                            progress_bar=False, start_timeout=300, **extra)
         if kind == "forked":
             assert len(launched) == 1 and launched[0].poll() is not None  # forked, and gone
         files = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.iterdir())}
