@@ -63,10 +63,18 @@ def register_cjk_bold(family: str = CJK_FAMILY) -> bool:
     The ``noto-cjk-sans-otc`` wheel has the regular face only."""
     if _has_bold(family):
         return True
-    for path in font_manager.findSystemFonts(fontext="ttc") + font_manager.findSystemFonts(fontext="otf"):
-        if Path(path).name.startswith("NotoSansCJK-Bold"):
+    known = {f.fname for f in font_manager.fontManager.ttflist}
+    for path in _system_cjk_bold_files():
+        if path not in known:
             font_manager.fontManager.addfont(path)
     return _has_bold(family)
+
+
+@functools.cache
+def _system_cjk_bold_files() -> tuple[str, ...]:
+    # the system's font folders read once per process: bold_text() asks for every heading it draws
+    found = font_manager.findSystemFonts(fontext="ttc") + font_manager.findSystemFonts(fontext="otf")
+    return tuple(path for path in found if Path(path).name.startswith("NotoSansCJK-Bold"))
 
 
 def bold_text() -> dict:
