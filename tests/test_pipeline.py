@@ -214,6 +214,7 @@ from mfgghg.runner import pipeline
 from mfgghg.i18n import check_lang
 from mfgghg.data.paths import YearPaths
 from mfgghg.runner.site import build_index
+from mfgghg.runner.publish import ship_processed_data
 
 check_lang("en")
 pipeline.import_run_dependencies()
@@ -225,6 +226,9 @@ shutil.copy(notebooks[1], executed)
 pipeline.parameters_for(executed, {"report_year": 2021}, lang="en")
 pipeline.show_published_paths(executed, {"staging": "final"})
 (tmp / "new").mkdir()
+(tmp / "processed").mkdir()
+(tmp / "processed" / "datapackage.json").write_text('{"name": "p", "resources": []}', encoding="utf-8")
+ship_processed_data(tmp / "processed", tmp / "new")
 build_index(tmp / "new", 2021, [], "en")
 pipeline.publish(tmp / "new", tmp / "figures")
 assert (tmp / "figures" / "index.html").is_file() and not (tmp / "new").exists()

@@ -24,10 +24,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from mfgghg.errors import DataError
+
+if TYPE_CHECKING:  # (annotations only: the runner writes descriptors without importing pandas)
+    import pandas as pd
 
 METADATA_PATH = Path(__file__).with_name("processed_tables.json")
 DESCRIPTOR_NAME = "datapackage.json"
