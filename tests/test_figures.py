@@ -51,6 +51,29 @@ def test_saving_twice_gives_identical_bytes(tmp_path):
     assert b"Software" not in digests[0]["t.png"] and b"<dc:date>" not in digests[0]["t.svg"]
 
 
+def test_the_svg_keeps_its_text_as_text_in_the_cjk_font_with_a_fallback(tmp_path):
+    """A reader can search and edit the SVG's words: each text is a <text> element (not glyph outlines),
+    its font the CJK one first and a generic sans-serif last, for a viewer without it."""
+    import xml.etree.ElementTree as ET
+
+    from mfgghg.plots.style import CJK_FAMILY
+
+    use_cjk_font()
+    fig, ax = plt.subplots()
+    ax.bar(["能源局", "工業局"], [1.5, 2.5])
+    ax.set_title("減碳量 2021")
+    save_figure(fig, "t", tmp_path, pd.DataFrame({"v": [1.5, 2.5]}))
+    plt.close(fig)
+    svg = ET.parse(tmp_path / "t.svg").getroot()
+    texts = [t for t in svg.iter("{http://www.w3.org/2000/svg}text")]
+    shown = {"".join(t.itertext()).strip() for t in texts}
+    assert {"減碳量 2021", "能源局", "工業局"} <= shown, shown
+    families = {style.split("font-family:")[1].split(";")[0].strip() for style in (t.get("style") for t in texts)}
+    assert all(f.startswith(f"'{CJK_FAMILY}'") and f.endswith(", sans-serif") for f in families), families
+    glyphs = [e.get("id") for e in svg.iter() if any(f in (e.get("id") or "") for f in ("NotoSansCJK", "DejaVuSans"))]
+    assert glyphs == []  # (outlines of characters would be defined under their font's name)
+
+
 def test_saving_lays_a_tight_figure_out_once_per_file_and_keeps_its_pixels(tmp_path, monkeypatch):
     """After tight_layout, savefig would lay the figure out again before each file; save_figure skips
     that pass (two draws, not four), writes a PNG of the same pixels as savefig with it, and puts the
