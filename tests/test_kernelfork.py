@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
+import socket
 import subprocess
-import time
 import types
+import uuid
 
 import nbformat
 import papermill as pm
+import psutil
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
@@ -157,7 +159,7 @@ def test_forked_kernel_gives_the_outputs_and_files_of_a_standard_kernel(tmp_path
     assert set(results["forked"][1]) == {"probe.png", "probe.svg", "probe.csv", "probe.meta.json"}
 
 
-def test_kernel_exit_code_comes_from_the_server_and_closing_it_ends_running_kernels(tmp_path):
+def test_kernel_exit_code_comes_from_the_server_and_closing_it_ends_running_kernels():
     """Also: the server's second stage of imports comes after its first kernel is forked; that kernel
     lacks those modules (and exits with a code saying so), the next one has them. And the first
     kernel's exit code is known while the server is still busy with that second stage."""
@@ -179,20 +181,32 @@ def test_kernel_exit_code_comes_from_the_server_and_closing_it_ends_running_kern
         client.stop_channels()
         return km
 
-    # The second stage ends only once `go` exists (or after 20 s, so that a failure does not hang).
-    go = tmp_path / "go"
-    busy = f"import os, time\nwhile not os.path.exists({str(go)!r}): time.sleep(0.01)"
+    # The second stage ends only once the gate is open: it connects to a socket this test listens on
+    # and waits for an answer, which comes when the test closes that socket (the connection is then
+    # reset; or refused, if the server comes to it later). After 60 s the gate opens anyway, so that
+    # a failure does not hang (and the assertion below then fails).
+    gate = socket.socket(socket.AF_UNIX)
+    gate.bind(f"\0mfgghg-test-gate-{os.getpid()}-{uuid.uuid4().hex}")  # (Linux's abstract namespace)
+    gate.listen(1)
+    busy = (f"import socket\nwith socket.socket(socket.AF_UNIX) as gate:\n    try:\n"
+            f"        gate.connect({gate.getsockname()!r})\n        gate.recv(1)\n    except OSError:\n        pass")
     server = KernelForkServer(KERNEL_NAME, ["import json"], preload_later=["import xml.dom.minidom", busy])
-    release = threading.Timer(20, go.touch)
-    release.start()
+    timed_out = threading.Event()
+
+    def open_the_gate_anyway():
+        timed_out.set()
+        gate.close()
+
+    safety = threading.Timer(60, open_the_gate_anyway)
+    safety.start()
     # The kernel ends itself with its own exit code. (Not a shutdown request: ipykernel 7 may hang in
     # its shutdown when that comes right after start-up, cf. posit-dev/positron#7142, and be killed.)
     try:
         done = asyncio.run(start(server, "import os, sys; os._exit(4 if 'xml.dom.minidom' in sys.modules else 3)"))
-        assert not go.exists(), "the exit code came only once the server had finished its imports"
+        assert not timed_out.is_set(), "the exit code came only once the server had finished its imports"
     finally:
-        go.touch()
-        release.cancel()
+        safety.cancel()
+        gate.close()
     printed = []
     # (and what it inherited from the server is out of its garbage collector's sight, which is on)
     running = asyncio.run(start(server, "import gc, sys; print('xml.dom.minidom' in sys.modules, "
@@ -210,17 +224,14 @@ def test_kernel_exit_code_comes_from_the_server_and_closing_it_ends_running_kern
     asyncio.run(killed.shutdown_kernel(now=True))  # what is left: the manager's own sockets
     kernel = running.provisioner.process
     assert kernel.poll() is None
-    os.kill(kernel.pid, 0)  # alive
+    watched = psutil.Process(kernel.pid)  # alive
     server.close()
-    deadline = time.time() + 10
-    while time.time() < deadline:
-        try:
-            os.kill(kernel.pid, 0)
-        except ProcessLookupError:
-            break
-        time.sleep(0.05)
-    else:
-        pytest.fail(f"kernel {kernel.pid} still running after its fork server closed")
+    # The server's child, not ours: psutil wakes on its pidfd when it exits, then waits for it to be
+    # reaped (by init, its parent being gone), after which its pid is free (what poll below looks at)
+    try:
+        watched.wait(timeout=60)
+    except psutil.TimeoutExpired:
+        pytest.fail(f"kernel {kernel.pid} still running 60 s after its fork server closed")
     assert server.process.returncode is not None
     assert kernel.poll() is not None  # seen ended, with the server gone (not an error, which hid it)
 

@@ -71,6 +71,10 @@ out = tempfile.mkdtemp()
 save_figure(fig, "probe", out, pd.DataFrame({"x": [1]}))
 after = census(mods)
 mine, mine_ax = plt.subplots()
+# (see title_y_over_top_tick_labels below)
+mine_ax.set_title("mine")
+mine_ax.xaxis.tick_top()
+mine.canvas.draw()
 print(json.dumps({
     "replaced": sorted(k for k in before if k in after and after[k] is not before[k]),
     "env_changed": sorted(k for k in set(env_before) | set(os.environ) if env_before.get(k) != os.environ.get(k)),
@@ -78,7 +82,7 @@ print(json.dumps({
     "figure_open": plt.fignum_exists(fig.number),
     "files": sorted(os.listdir(out)),
     "titley": matplotlib.rcParams["axes.titley"],
-    "users_title_auto": mine_ax._autotitlepos,
+    "users_title_y": float(mine_ax.title.get_position()[1]),
     "users_size": list(mine.canvas.get_width_height()),
     # (matplotlib.use above is the user's: it sets the backend keys)
     "changed_rc": sorted(k for k, v in matplotlib.rcParams.items()
@@ -101,7 +105,7 @@ def test_setup_and_saving_leave_the_kernel_as_installed():
     assert found["backend"] == "agg"
     assert found["figure_open"] is True
     assert found["files"] == ["probe.csv", "probe.meta.json", "probe.png", "probe.svg"]
-    assert found["titley"] is None and found["users_title_auto"] is True
+    assert found["titley"] is None and found["users_title_y"] > 1  # placed by matplotlib, over the tick labels
     # the project's look stays in the project's figures: what the researcher's own figures get is
     # the CJK font (first of their sans-serif fonts) and the ASCII minus sign, nothing else
     assert found["changed_rc"] == ["axes.unicode_minus", "font.sans-serif"]
@@ -110,19 +114,34 @@ def test_setup_and_saving_leave_the_kernel_as_installed():
     assert found["validation_cache"] is False  # kept validations are the runner's fork server's only
 
 
+def title_y_over_top_tick_labels(ax) -> float:
+    """The height of ``ax``'s title (axes coordinates) once drawn with the x tick labels on top. Where
+    ``rcParams["axes.titley"]`` was None when the axes was made, matplotlib places the title itself:
+    a draw lifts it above those tick labels (above 1). A fixed title height is kept (the project's 1),
+    the labels under the title."""
+    ax.set_title("title")
+    ax.xaxis.tick_top()
+    ax.figure.canvas.draw()
+    return float(ax.title.get_position()[1])
+
+
 def test_the_projects_own_figures_keep_a_fixed_title_height():
     import matplotlib
     import matplotlib.pyplot as plt
 
-    from mfgghg.plots.style import figure_style
+    from mfgghg.plots.style import figure_style, project_rc
 
     @figure_style
     def ours():
         return plt.subplots()[1]
 
     try:
-        assert ours()._autotitlepos is False
-        assert plt.subplots()[1]._autotitlepos is (matplotlib.rcParams["axes.titley"] is None)
+        assert title_y_over_top_tick_labels(ours()) == project_rc()["axes.titley"] == 1
+        users = title_y_over_top_tick_labels(plt.subplots()[1])
+        if matplotlib.rcParams["axes.titley"] is None:
+            assert users > 1
+        else:
+            assert users == matplotlib.rcParams["axes.titley"]
     finally:
         plt.close("all")
 
