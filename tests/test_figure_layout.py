@@ -9,7 +9,6 @@ checked are the ones the notebooks draw, with the notebooks' own calls and data.
 from __future__ import annotations
 
 import json
-import re
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -18,6 +17,7 @@ import pytest
 from mfgghg.plots.layout import LayoutError, check_layout, layout_problems
 
 from conftest import FIXTURE_DATA, REPO
+from language_helpers import english_prose
 
 
 def kinds(fig) -> list[str]:
@@ -221,17 +221,6 @@ def test_every_saved_figure_passes_the_layout_check(year, lang, saved_figures):
 
 
 # --- one language per edition ------------------------------------------------------------------------
-
-# An English word in lower case is prose (a description, "vs"); names of outside sources and acronyms
-# (Taipei Times, GGDC/UNU-WIDER ..., CO2e, GDP, ISO) are capitalised. e-info is a source's own name.
-ENGLISH_PROSE = re.compile(r"(?<![A-Za-z\\{-])[a-z]{2,}(?![A-Za-z])")
-
-
-def english_prose(text: str) -> list[str]:
-    if text.startswith("$"):  # (matplotlib's math text: tick labels such as $\\mathdefault{10^{2}}$)
-        return []
-    return ENGLISH_PROSE.findall(text)
-
 
 def test_english_prose_is_found():
     assert english_prose("總減碳量 vs 措施加總") == ["vs"]

@@ -222,7 +222,8 @@ def test_every_published_output_names_version_commit_licence_and_sources(figure_
         page = (figures / "index.html").read_text(encoding="utf-8")
         footer = page.split('<section id="provenance">', 1)[1]
         assert f"mfgghg {project_version()}" in footer and f"<code>{commit.text}</code>" in footer, (year, edition)
-        assert "CC BY 4.0" in footer and html.escape(citation(year, commit)) in footer, (year, edition)
+        lang = edition or "zh-TW"
+        assert "CC BY 4.0" in footer and html.escape(citation(year, commit, lang=lang)) in footer, (year, edition)
         metas = sorted(figures.glob("*.meta.json"))
         assert metas
         for path in metas:

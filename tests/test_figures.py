@@ -210,6 +210,7 @@ def test_translations_come_from_the_reference_table_and_a_draft_overrides_it(tmp
 
     table = read_translations(REPO / "data" / "reference")
     assert table["經濟部工業局"] == "Industrial Development Bureau, MOEA"
+    assert read_translations(REPO / "data" / "reference", validate=False) == table  # (the runner's read)
     draft = tmp_path / "draft.csv"
     draft.write_text("zh_tw,en\n經濟部工業局,IDB\n新名詞,New term\n", encoding="utf-8")
     drafted = read_translations(REPO / "data" / "reference", [draft])

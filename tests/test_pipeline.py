@@ -195,7 +195,7 @@ def test_notebooks_are_numbered_and_follow_the_conventions():
 
 
 RUNNER_SIDE = '''
-import importlib.abc, shutil, sys, tempfile
+import importlib.abc, json, shutil, sys, tempfile
 from pathlib import Path
 
 HEAVY = ("pandas", "pandera", "matplotlib", "seaborn", "numpy")
@@ -227,11 +227,15 @@ pipeline.parameters_for(executed, {"report_year": 2021}, lang="en")
 pipeline.show_published_paths(executed, {"staging": "final"})
 (tmp / "new").mkdir()
 (tmp / "processed").mkdir()
-(tmp / "processed" / "datapackage.json").write_text('{"name": "p", "resources": []}', encoding="utf-8")
+# the real sources, so that the English page translates their titles and publishers
+sources = json.loads(Path("data/processed/2021/datapackage.json").read_text(encoding="utf-8"))["sources"]
+(tmp / "processed" / "datapackage.json").write_text(json.dumps({"name": "p", "resources": [], "sources": sources}),
+                                                    encoding="utf-8")
 ship_processed_data(tmp / "processed", tmp / "new")
 build_index(tmp / "new", 2021, [], "en")
 pipeline.publish(tmp / "new", tmp / "figures")
 assert (tmp / "figures" / "index.html").is_file() and not (tmp / "new").exists()
+assert "Ministry of Economic Affairs" in (tmp / "figures" / "index.html").read_text(encoding="utf-8")
 print(sorted(m for m in sys.modules if m.split(".")[0] in HEAVY))
 '''
 

@@ -209,6 +209,21 @@ def test_a_saved_figures_meta_names_version_commit_licence_and_the_years_sources
         assert project_version().encode() not in raw and provenance.current_commit().text.encode() not in raw
 
 
+def test_the_citation_in_each_edition_names_the_commit_and_what_is_known_of_it():
+    """English: the commit as Commit.short gives it. Chinese: the same in Chinese; the authors and the
+    title as CITATION.cff gives them (a citation keeps a work's title)."""
+    cff = provenance.read_citation()
+    sha = "0123456789abcdef" * 2 + "01234567"
+    clean, changed, unknown = Commit(sha), Commit(sha, local_changes=True), Commit(None, note="no git here")
+    for commit in (clean, changed, unknown):
+        assert f"(version {project_version()}, commit {commit.short}): " in citation(2021, commit)
+    chinese = {commit: citation(2021, commit, lang="zh-TW") for commit in (clean, changed, unknown)}
+    assert all(text.startswith(f"{cff['authors'][0]['name']}。{cff['title']}（版本 {project_version()}")
+               and "2021 年（民國 110 年）執行成果報告之圖表集" in text for text in chinese.values())
+    assert f"，提交 {sha[:12]}）" in chinese[clean] and f"，提交 {sha[:12]}，含未提交的修改）" in chinese[changed]
+    assert "，提交不明）" in chinese[unknown] and "no git here" not in chinese[unknown]
+
+
 def test_readme_has_the_worked_citation_of_the_2021_figure_set():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     section = readme.split("## How to cite", 1)[1].split("\n## ", 1)[0]

@@ -1,6 +1,10 @@
 """Notebook pages: the batch run's exporter (runner/fast/pageexporter.py), which skips nbconvert's
-BeautifulSoup pass, writes the same page as nbconvert's own."""
+BeautifulSoup pass, writes the same page as nbconvert's own. The yearly page (runner/site.py): its
+links, its provenance footer, and one language in each edition."""
 
+import html
+import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -8,6 +12,8 @@ from bs4 import BeautifulSoup
 from nbconvert import HTMLExporter
 
 from mfgghg.runner.fast.pageexporter import NO_ALT, accessible_markup, page_exporter
+
+from language_helpers import english_prose
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
@@ -92,7 +98,6 @@ def test_the_index_links_the_years_processed_data_package(tmp_path):
 
 def test_the_page_names_version_commit_source_report_licence_and_citation_in_both_editions(tmp_path):
     """The footer of the yearly page, from the year's data package in the figure set."""
-    import html
     import shutil
 
     from mfgghg.data.provenance import DATA_LICENSE, citation, current_commit, project_version
@@ -102,24 +107,105 @@ def test_the_page_names_version_commit_source_report_licence_and_citation_in_bot
     figures = tmp_path / "figures"
     shutil.copytree(repo / "data" / "processed" / "2021", figures / DATA_DIR)
     commit = current_commit()
-    for lang, words in (("zh-TW", ("專案版本", "提交", "來源報告", "發行者：經濟部", "授權", "引用方式", "不重新授權")),
-                        ("en", ("Project version", "Commit", "Source report", "publisher: 經濟部", "Licence",
-                                "How to cite", "does not relicense"))):
+    for lang, words in (("zh-TW", ("專案版本", "提交", "來源報告", "發行者：經濟部", "授權", "引用方式", "不重新授權",
+                                   "製造部門溫室氣體排放管制行動方案110年執行成果報告")),
+                        ("en", ("Project version", "Commit", "Source report", "publisher: Ministry of Economic Affairs",
+                                "Licence", "How to cite", "does not relicense", "Execution report of the"))):
         page = build_index(figures, 2021, [], lang).read_text(encoding="utf-8")
         footer = page.split('<section id="provenance">', 1)[1].split("</section>", 1)[0]
         for word in words:
             assert word in footer, (lang, word)
         assert f"mfgghg {project_version()}" in footer and f"<code>{commit.text}</code>" in footer
-        assert "製造部門溫室氣體排放管制行動方案110年執行成果報告" in footer and "2021" in footer
+        assert "2021" in footer
         assert "CC BY 4.0" in footer and DATA_LICENSE["path"] in footer and "MIT" in footer
-        assert html.escape(citation(2021, commit)) in footer
+        assert html.escape(citation(2021, commit, lang=lang)) in footer
         assert "Taipei Times" in footer  # the outside sources, with their addresses as text, not links
         assert "<a " not in footer
 
 
-def test_without_the_years_data_the_page_still_names_version_commit_licence_and_citation(tmp_path):
-    import html
+# Names that identify a thing, which either edition shows as they are: addresses, file, folder and
+# repository names, commits and versions (a run of ASCII holding a /, an _, a digit, or a dot inside a word).
+IDENTIFIER = re.compile(r"[!-~]*(?:[/_\d]|\.\w)[!-~]*")
 
+
+def shown_text(markup: str) -> str:
+    """What a reader of ``markup`` reads: tags (and comments) left out, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]+>", " ", markup))
+
+
+def english_prose_beside(text: str, names) -> list[str]:
+    """English prose in ``text`` once ``names`` and identifiers are taken out."""
+    for name in names:
+        text = text.replace(name, " ")
+    return english_prose(IDENTIFIER.sub(" ", text))
+
+
+def test_each_edition_of_the_page_speaks_one_language(tmp_path):
+    """The yearly page built from the real 2021 data package: the Chinese edition shows no English
+    prose (names of outside sources, acronyms, the names above and what is shown as code stay as they
+    are, and so do the figure set's own name, title and authors, as CITATION.cff gives them: a citation
+    keeps a work's title) and the English edition no Chinese at all. The provenance section names every
+    source's title and publisher as mfgghg.i18n.outside_title gives them in that edition."""
+    import shutil
+
+    from mfgghg.data.provenance import DISTRIBUTION, PUBLISHER_KEY, read_citation
+    from mfgghg.i18n import CJK
+    from mfgghg.runner.pipeline import discover_notebooks
+    from mfgghg.runner.site import DATA_DIR, build_index, notebook_pages_dir
+
+    repo = Path(__file__).resolve().parent.parent
+    cff = read_citation()
+    names = [cff["title"], *(a["name"] for a in cff["authors"]), DISTRIBUTION]
+    pages = {}
+    for lang, folder in (("zh-TW", tmp_path / "2021"), ("en", tmp_path / "2021" / "en")):
+        shutil.copytree(repo / "data" / "processed" / "2021", folder / DATA_DIR)
+        notebooks = [notebook_pages_dir(folder) / f"{nb.stem}.html" for nb in discover_notebooks()]
+        pages[lang] = build_index(folder, 2021, notebooks, lang).read_text(encoding="utf-8")
+
+    # (what is shown as code is shown as recorded: addresses, and the commit as the metadata name it)
+    chinese = shown_text(re.sub(r"<code>.*?</code>", " ", pages["zh-TW"].split("<body>", 1)[1]))
+    prose = [line.strip() for line in chinese.splitlines() if english_prose_beside(line, names)]
+    assert not prose, "\n".join(prose)
+    english = shown_text(pages["en"].split("<body>", 1)[1])
+    assert not CJK.search(english), [line.strip() for line in english.splitlines() if CJK.search(line)]
+
+    from mfgghg.i18n import outside_title, translations
+
+    table = translations(validate=False)
+    sources = json.loads((repo / "data" / "processed" / "2021" / "datapackage.json").read_text(encoding="utf-8"))
+    for lang, page in pages.items():
+        footer = page.split('<section id="provenance">', 1)[1]
+        for source in sources["sources"]:
+            for text in (source["title"], source[PUBLISHER_KEY]):
+                assert html.escape(outside_title(text, lang, table)) in footer, (lang, text)
+
+
+def test_an_outside_title_in_each_edition():
+    """English: a Chinese title translated (an error without a row), an English one kept. Chinese: the
+    most Chinese of the title and the rows with its English (fewest Latin letters; the title when tied)."""
+    import pytest
+
+    from mfgghg.i18n import MissingTranslation, outside_title
+
+    table = {"經濟部": "Ministry of Economic Affairs (MOEA)",
+             "經濟部 (Ministry of Economic Affairs)": "Ministry of Economic Affairs (MOEA)",
+             "自由時報 (LTN)": "Liberty Times (LTN)", "自由時報 (Liberty Times, LTN)": "Liberty Times (LTN)",
+             "Taipei Times（官方說法之新聞報導）": "Taipei Times (news report of official statements)"}
+
+    def chinese(title):
+        return outside_title(title, "zh-TW", table)
+
+    assert chinese("經濟部 (Ministry of Economic Affairs)") == "經濟部"  # recorded in both languages
+    assert chinese("自由時報 (Liberty Times, LTN)") == chinese("自由時報 (LTN)") == "自由時報 (LTN)"
+    assert chinese("Taipei Times (news report of official statements)") == "Taipei Times（官方說法之新聞報導）"
+    assert chinese("沒有翻譯的標題") == "沒有翻譯的標題" and chinese("Some Journal") == "Some Journal"
+    assert outside_title("經濟部 (Ministry of Economic Affairs)", "en", table) == "Ministry of Economic Affairs (MOEA)"
+    assert outside_title("Some Journal", "en", table) == "Some Journal"
+    with pytest.raises(MissingTranslation):
+        outside_title("沒有翻譯的標題", "en", table)
+
+
+def test_without_the_years_data_the_page_still_names_version_commit_licence_and_citation(tmp_path):
     from mfgghg.data.provenance import citation, current_commit, project_version
     from mfgghg.runner.site import build_index
 

@@ -16,6 +16,7 @@ from functools import lru_cache
 
 # CJK ideographs, CJK punctuation and full-width forms: what an English figure must not show.
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+LATIN = re.compile(r"[A-Za-z]")  # (how English a form of an outside title is: see outside_title)
 
 LANGS = ("zh-TW", "en")
 DEFAULT_LANG = "zh-TW"
@@ -50,20 +51,23 @@ def get_lang() -> str:
     return _current["lang"]
 
 
-def translations() -> dict[str, str]:
-    """zh_tw → en from the current reference folder's table (validated by its description), read
-    again whenever the table (or a draft named in ``MFGGHG_EXTRA_TRANSLATIONS``) has changed on
-    disk: a row added after an error is found by the same kernel."""
+def translations(reference=None, validate: bool = True) -> dict[str, str]:
+    """zh_tw → en from the table of the reference folder ``reference`` (default: the current one),
+    validated by its description, read again whenever the table (or a draft named in
+    ``MFGGHG_EXTRA_TRANSLATIONS``) has changed on disk: a row added after an error is found by the
+    same kernel. ``validate=False`` reads the same rows without pandas (see
+    :func:`mfgghg.data.translations.read_translations`)."""
     import os
     from pathlib import Path
 
     from mfgghg.data.paths import resolve
 
-    folder = Path(_current["reference"]) if _current["reference"] else resolve("data/reference")
+    reference = reference if reference is not None else _current["reference"]
+    folder = Path(reference) if reference else resolve("data/reference")
     files = [folder / "translations.csv", folder / "datapackage.json",
              *map(Path, filter(None, os.environ.get("MFGGHG_EXTRA_TRANSLATIONS", "").split(",")))]
     stamps = tuple((str(f), *_stamp(f)) for f in files)
-    return _translations(str(folder), stamps)
+    return _translations(str(folder), stamps, validate)
 
 
 def _stamp(path) -> tuple:
@@ -75,12 +79,12 @@ def _stamp(path) -> tuple:
 
 
 @lru_cache(maxsize=4)
-def _translations(reference: str, stamps: tuple) -> dict[str, str]:
+def _translations(reference: str, stamps: tuple, validate: bool) -> dict[str, str]:
     """(``stamps``: the files' modification times and sizes, part of the cache key only)"""
     from mfgghg.data.translations import read_translations
 
     # Drafts being written (rows not yet merged into the table), named in MFGGHG_EXTRA_TRANSLATIONS.
-    return read_translations(reference, [s[0] for s in stamps[2:]])
+    return read_translations(reference, [s[0] for s in stamps[2:]], validate)
 
 
 def _(text: str) -> str:
@@ -97,14 +101,29 @@ def _(text: str) -> str:
         raise MissingTranslation(text) from None
 
 
-def outside_title(title: str) -> str:
-    """The title of an outside source in the current edition. Titles are recorded as the source gives
-    them; an English title keeps its name in the Chinese edition, but its description is translated
-    there too, from the row of ``translations.csv`` whose English is that title and whose Chinese
-    (``zh_tw``) is the Chinese edition's form, e.g. ``Taipei Times（官方說法之新聞報導）``."""
-    if title is None or title == "" or CJK.search(str(title)):
-        return _(title)
-    if _current["lang"] == "en":
-        return translations().get(title, title)
-    forms = [zh for zh, en in translations().items() if en == title and CJK.search(zh)]
-    return forms[0] if forms else title
+def outside_title(title: str, lang: str | None = None, table: dict[str, str] | None = None) -> str:
+    """The title of an outside source, or the name of its publisher, in the edition ``lang``
+    (default: the current one), from ``table`` (zh_tw → en; default: :func:`translations`).
+
+    Titles are recorded as the source gives them, in either language or in both. English: a
+    Chinese title is translated (and fails without a row, as :func:`_` does); an English one is
+    kept. Chinese: a title is shown in its most Chinese form, of itself and the rows with the same
+    English the one with the fewest Latin letters (itself, when tied). So an English title keeps
+    its name and has its description translated (the row ``Taipei Times（官方說法之新聞報導）``
+    for ``Taipei Times (news report of official statements)``), and a title recorded in both
+    languages shows its Chinese (``經濟部 (Ministry of Economic Affairs)`` is ``經濟部``)."""
+    if title is None or title == "":
+        return title
+    lang = lang or _current["lang"]
+    table = translations() if table is None else table
+    chinese = bool(CJK.search(str(title)))
+    if lang == "en":
+        if not chinese:
+            return table.get(title, title)
+        if title not in table:
+            raise MissingTranslation(title)
+        return table[title]
+    english, forms = (table.get(title), [title]) if chinese else (title, [])
+    forms += [zh for zh, en in table.items() if en == english and zh != title and CJK.search(zh)]
+    # (min keeps the first of equals: the title as recorded)
+    return min(forms, key=lambda form: len(LATIN.findall(form))) if forms else title

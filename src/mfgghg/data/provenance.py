@@ -208,11 +208,31 @@ def _names(people: list[dict]) -> str:
     return ", ".join(out)
 
 
-def citation(year: int, commit: Commit | None = None, root: Path | None = None) -> str:
+# The figure set's citation in each edition (README's "How to cite" gives the English). The authors and
+# the title are names, as CITATION.cff gives them; what is said of them is in the edition's language.
+CITATION_FORMS = {
+    "en": {"text": ("{authors}. {title} (version {version}{commit}): figure set for the {year} (ROC {roc}) "
+                    "execution report. Licensed under CC BY 4.0."),
+           "commit": ", commit {sha}", "local_changes": f" {LOCAL_CHANGES}", "no_commit": ", commit unknown: {note}"},
+    "zh-TW": {"text": ("{authors}。{title}（版本 {version}{commit}）：{year} 年（民國 {roc} 年）執行成果報告之圖表集。"
+                       "以 CC BY 4.0 授權。"),
+              "commit": "，提交 {sha}", "local_changes": "，含未提交的修改", "no_commit": "，提交不明"},
+}
+
+
+def citation(year: int, commit: Commit | None = None, root: Path | None = None, lang: str = "en") -> str:
     """The citation of a year's figure set: authors, title, version (and commit, when given),
-    the figure set, the licence. ``commit=None`` leaves the commit out (README's worked example)."""
+    the figure set, the licence, in the edition ``lang``. ``commit=None`` leaves the commit out
+    (README's worked example)."""
+    form = CITATION_FORMS[lang]
     cff = read_citation(root)
-    roc = roc_year(year)
-    commit_part = f", commit {commit.short}" if commit is not None else ""
-    return (f"{_names(cff['authors'])}. {cff['title']} (version {cff['version']}{commit_part}): "
-            f"figure set for the {year} (ROC {roc}) execution report. Licensed under CC BY 4.0.")
+    if commit is None:
+        commit_part = ""
+    elif commit.sha is None:
+        commit_part = form["no_commit"].format(note=commit.note)
+    else:
+        commit_part = form["commit"].format(sha=commit.sha[:12])
+        if commit.local_changes:
+            commit_part += form["local_changes"]
+    return form["text"].format(authors=_names(cff["authors"]), title=cff["title"], version=cff["version"],
+                               commit=commit_part, year=year, roc=roc_year(year))

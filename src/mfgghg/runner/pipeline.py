@@ -204,7 +204,8 @@ def _run_year(y, final, notebooks, kernel, strict, lang, jobs, build_root, figur
             if before_first_launch is not None:  # (passed already, when the ingest's kernel was launched)
                 before_first_launch()  # nothing is published unless the preflight passed
             ship_processed_data(staged.processed, staged.figures)
-            build_index(staged.figures, y, [pages / f"{nb.stem}.html" for nb in result.executed], lang)
+            build_index(staged.figures, y, [pages / f"{nb.stem}.html" for nb in result.executed], lang,
+                        staged.reference)
             publish(staged.processed, final.processed)
             # the English set lives inside the Chinese year folder: carry it over when replacing that folder
             keep = ["en"] if lang == "zh-TW" and (final.figures / "en").is_dir() else []

@@ -81,17 +81,19 @@ PROVENANCE_TEXT = {
     "zh-TW": {
         "heading": "出處、授權與引用",
         "version": "專案版本",
-        "commit": "提交（commit）",
+        "commit": "提交",
         "report": "來源報告",
         "report_line": "{title}；報告年度 {year}（民國 {roc} 年）；發行者：{publisher}",
         "others": "其他來源（外部資料）",
-        "publisher": "發行者",
+        "other_line": "{title}；發行者：{publisher}",
+        "separator": "；",
         "licence": "授權",
         "licence_text": ("本專案產製的圖表與資料以 CC BY 4.0（創用 CC 姓名標示 4.0 國際，{url}）授權，"
                          "見 LICENSE-DATA.md；程式碼以 MIT 授權（LICENSE）。來源報告及外部資料不在此授權之內："
                          "其內容依各發行者自身之條款，本專案不重新授權。"),
         "cite": "引用方式",
         "cite_text": "請引用本圖表集（含版本與提交）並同時引用來源報告：",
+        "report_citation": "{publisher}。{title}。",
     },
     "en": {
         "heading": "Provenance, licence and how to cite",
@@ -100,7 +102,8 @@ PROVENANCE_TEXT = {
         "report": "Source report",
         "report_line": "{title}; report year {year} (ROC {roc}); publisher: {publisher}",
         "others": "Other sources (external)",
-        "publisher": "publisher",
+        "other_line": "{title}; publisher: {publisher}",
+        "separator": "; ",
         "licence": "Licence",
         "licence_text": ("The figures and data this project derives are licensed under CC BY 4.0 (Creative Commons "
                          "Attribution 4.0 International, {url}), see LICENSE-DATA.md; the code is under the MIT "
@@ -108,43 +111,58 @@ PROVENANCE_TEXT = {
                          "content stays under each publisher's own terms, and this project does not relicense it."),
         "cite": "How to cite",
         "cite_text": "Cite the figure set (with its version and commit) and the source report:",
+        "report_citation": "{publisher}. {title}.",
     },
 }
 
 
-def provenance_section(figures_dir: Path, year: int, lang: str = "zh-TW") -> str:
+def provenance_section(figures_dir: Path, year: int, lang: str = "zh-TW", reference: Path | None = None) -> str:
     """The footer of a year's page: project version and commit, the source report (title, year,
     publisher) and the other sources as the year's data package names them, the licence, and the
-    citation. Addresses are shown as text, not links: the page links only files of the figure set."""
-    from mfgghg.data.provenance import DATA_LICENSE, PUBLISHER_KEY, citation, current_commit, project_version
+    citation. Addresses are shown as text, not links: the page links only files of the figure set.
+
+    Titles and publishers are shown in the page's language by :func:`mfgghg.i18n.outside_title`,
+    from the translations of the reference folder ``reference`` (default: as for
+    :func:`mfgghg.i18n.translations`), read without pandas: the run's preflight has validated them."""
+    from mfgghg.data.provenance import DATA_LICENSE, citation, current_commit, project_version
+    from mfgghg.i18n import translations
 
     t = PROVENANCE_TEXT[lang]
     e = html.escape
     commit = current_commit()
     package = Path(figures_dir) / DATA_DIR / "datapackage.json"
     sources = json.loads(package.read_text(encoding="utf-8")).get("sources", []) if package.is_file() else []
+    table = translations(reference, validate=False) if sources else {}
     rows = [(t["version"], f"mfgghg {e(project_version())}"), (t["commit"], f"<code>{e(commit.text)}</code>")]
     if sources:
         report, others = sources[0], sources[1:]
         rows.append((t["report"], e(t["report_line"].format(
-            title=report["title"], year=year, roc=roc_year(year), publisher=report.get(PUBLISHER_KEY, "?")))))
+            year=year, roc=roc_year(year), **shown_source(report, lang, table)))))
         if others:
             items = "".join(
-                f"<li>{e(s['title'])}; {t['publisher']}: {e(s.get(PUBLISHER_KEY, '?'))}"
-                f"{'; <code>' + e(s['path']) + '</code>' if s.get('path') else ''}</li>" for s in others)
+                f"<li>{e(t['other_line'].format(**shown_source(s, lang, table)))}"
+                f"{t['separator'] + '<code>' + e(s['path']) + '</code>' if s.get('path') else ''}</li>" for s in others)
             rows.append((t["others"], f"<ul>{items}</ul>"))
     rows.append((t["licence"], e(t["licence_text"].format(url=DATA_LICENSE["path"]))))
-    rows.append((t["cite"], f"{e(t['cite_text'])}<br>\n<span class=\"citation\">{e(citation(year, commit))}</span>"
-                 + (f"<br>\n{e(report_citation(sources[0]))}" if sources else "")))
+    rows.append((t["cite"], f"{e(t['cite_text'])}<br>\n"
+                            f"<span class=\"citation\">{e(citation(year, commit, lang=lang))}</span>"
+                 + (f"<br>\n{e(report_citation(sources[0], lang, table))}" if sources else "")))
     body = "\n".join(f"<dt>{name}</dt>\n<dd>{value}</dd>" for name, value in rows)
     return f'<section id="provenance">\n<h2>{e(t["heading"])}</h2>\n<dl>\n{body}\n</dl>\n</section>'
 
 
-def report_citation(source: dict) -> str:
-    """The source report as a reference: publisher, title."""
+def shown_source(source: dict, lang: str, table: dict[str, str]) -> dict[str, str]:
+    """A source's title and publisher as the edition ``lang`` shows them (``table``: zh_tw → en)."""
     from mfgghg.data.provenance import PUBLISHER_KEY
+    from mfgghg.i18n import outside_title
 
-    return f"{source.get(PUBLISHER_KEY, '?')}. {source['title']}."
+    return {"title": outside_title(source["title"], lang, table),
+            "publisher": outside_title(source.get(PUBLISHER_KEY, "?"), lang, table)}
+
+
+def report_citation(source: dict, lang: str, table: dict[str, str]) -> str:
+    """The source report as a reference, in the edition ``lang``: publisher, title."""
+    return PROVENANCE_TEXT[lang]["report_citation"].format(**shown_source(source, lang, table))
 
 
 def render_notebook(executed: Path, out_dir: Path) -> Path:
@@ -204,8 +222,10 @@ def _exporter():
     return exporter
 
 
-def build_index(figures_dir: Path, year: int, notebook_pages: list[Path], lang: str = "zh-TW") -> Path:
-    """Write ``index.html`` for the figures in ``figures_dir`` (those with a ``.meta.json``)."""
+def build_index(figures_dir: Path, year: int, notebook_pages: list[Path], lang: str = "zh-TW",
+                reference: Path | None = None) -> Path:
+    """Write ``index.html`` for the figures in ``figures_dir`` (those with a ``.meta.json``);
+    ``reference``: the run's reference folder, whose translations name the sources."""
     t = TEXT[lang]
     figures_dir = Path(figures_dir)
     items = []
@@ -232,7 +252,7 @@ def build_index(figures_dir: Path, year: int, notebook_pages: list[Path], lang: 
         notebook_items="\n".join(notebook_items), figure_items="\n".join(items),
         data_link=(f'<p><a href="{DATA_DIR}/datapackage.json">{html.escape(t["tables"])}</a></p>'
                    if (figures_dir / DATA_DIR / "datapackage.json").is_file() else ""),
-        provenance=provenance_section(figures_dir, year, lang),
+        provenance=provenance_section(figures_dir, year, lang, reference),
     )
     index = figures_dir / "index.html"
     index.write_text(page, encoding="utf-8")

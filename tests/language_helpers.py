@@ -1,0 +1,16 @@
+"""What the tests take for the other language in an edition: English prose in the Chinese edition's
+figures (tests/test_figure_layout.py) and pages (tests/test_site.py)."""
+
+from __future__ import annotations
+
+import re
+
+# An English word in lower case is prose (a description, "vs"); names of outside sources and acronyms
+# (Taipei Times, GGDC/UNU-WIDER ..., CO2e, GDP, ISO) are capitalised. e-info is a source's own name.
+ENGLISH_PROSE = re.compile(r"(?<![A-Za-z\\{-])[a-z]{2,}(?![A-Za-z])")
+
+
+def english_prose(text: str) -> list[str]:
+    if text.startswith("$"):  # (matplotlib's math text: tick labels such as $\\mathdefault{10^{2}}$)
+        return []
+    return ENGLISH_PROSE.findall(text)
