@@ -142,6 +142,30 @@ def test_bad_raw_data_stops_the_run_with_the_preflights_error_before_any_kernel(
     assert (roots / "processed" / "2021" / "table.csv").read_text() == "x\n1\n"
 
 
+def test_an_english_run_needs_every_sources_english_before_any_kernel(roots, tmp_path, fork_server, monkeypatch):
+    """A new year's report title (or an outside source) without its row in translations.csv stops an
+    English run in the preflight, naming the title and the file to add it to, not once every notebook
+    has run; the Chinese edition needs no such row."""
+    from mfgghg.data.paths import YearPaths
+    from mfgghg.runner.preflight import preflight
+
+    launched = []
+    launch = fork_server.launch
+    monkeypatch.setattr(fork_server, "launch", lambda *a, **k: launched.append(launch(*a, **k)) or launched[-1])
+    package = roots / "raw" / "2021" / "datapackage.json"
+    descriptor = json.loads(package.read_text(encoding="utf-8"))
+    descriptor["sources"][0]["title"] = "製造部門溫室氣體排放管制行動方案999年執行成果報告"
+    package.write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    nb = make_notebook(tmp_path / "01_ok.ipynb", WRITE_FIGURE)
+    with pytest.raises(Exception, match=r"no English for '製造部門溫室氣體排放管制行動方案999年執行成果報告'.*"
+                                        r"translations\.csv"):
+        run_year(2021, roots / "raw", roots / "processed", roots / "figures", roots / "build", notebooks=[nb],
+                 lang="en", log=lambda *_: None, fork_server=fork_server)
+    assert launched == []
+    assert (roots / "figures" / "2021" / "old.txt").is_file()
+    preflight(YearPaths.for_year(2021, roots / "raw", lang="zh-TW"), False)  # (the Chinese run goes on)
+
+
 def test_second_run_of_the_same_year_is_refused(roots, tmp_path, run):
     nb = make_notebook(tmp_path / "01_ok.ipynb", WRITE_FIGURE)
     with year_lock(roots / "build", 2021):

@@ -19,8 +19,23 @@ def preflight(paths: YearPaths, strict: bool) -> None:
     from mfgghg.data.ingest import ingest
 
     ingested = ingest(paths)  # (reads and validates the external package too)
+    if paths.lang == "en":
+        check_sources_translated(ingested.sources, paths.reference)
     if strict:
         enforce(reconciliation_table(ingested), strict=True)
+
+
+def check_sources_translated(sources: list[dict], reference) -> None:
+    """Every title and publisher the English page and figures will name has its English (a new year's
+    report title needs its row in translations.csv): otherwise the English run would stop only once
+    every notebook had run. The error is the one line :class:`mfgghg.i18n.MissingTranslation` gives."""
+    from mfgghg.data.provenance import PUBLISHER_KEY
+    from mfgghg.i18n import outside_title, translations
+
+    table = translations(reference)
+    for source in sources:
+        for name in (source.get("title"), source.get(PUBLISHER_KEY)):
+            outside_title(name, "en", table)
 
 
 # What the yearly run hands the fork server (KernelForkServer.call) for its preflight.
