@@ -76,12 +76,12 @@ def drawn(fig, line=None):
     return fig
 
 
-# --- work done in background processes: whole figure sets, nbval ---------------------------------
+# --- work done in background processes: whole figure sets, nbval, the notebooks' figures ---------
 
 _background: dict = {}
 
 
-BACKGROUND_FIXTURES = ("figure_sets", "nbval_run")
+BACKGROUND_FIXTURES = ("figure_sets", "nbval_run", "notebook_figures")
 
 
 def pytest_configure(config):
@@ -107,9 +107,10 @@ def _whole_suite(config) -> bool:
 
 @pytest.hookimpl(trylast=True)  # after -k / -m / --deselect: only for the tests that will run
 def pytest_collection_modifyitems(session, config, items):
-    """Two slow parts of the suite run in background processes beside the unit tests (which use one
-    core): the whole figure sets (``figure_sets_driver.py``) and nbval over the notebooks
-    (``test_notebooks.py``). They start now if ``pytest_configure`` did not start them already, and
+    """Three slow parts of the suite run in background processes beside the unit tests (which use one
+    core): the whole figure sets (``figure_sets_driver.py``), nbval over the notebooks
+    (``test_notebooks.py``) and the notebooks' figures measured for the layout check
+    (``notebook_figures_driver.py``). They start now if ``pytest_configure`` did not start them already, and
     stop if no test needs them. Tests that wait for them go last."""
     if config.option.collectonly:
         return
@@ -131,7 +132,8 @@ def _start_background(fixture: str) -> None:
     import tempfile
     import time
 
-    start = {"figure_sets": _start_figure_sets, "nbval_run": _start_nbval}[fixture]
+    start = {"figure_sets": _start_figure_sets, "nbval_run": _start_nbval,
+             "notebook_figures": _start_notebook_figures}[fixture]
     root = Path(tempfile.mkdtemp(prefix=f"mfgghg-{fixture.replace('_', '-')}-"))
     log = open(root / "output.log", "w")
     # At the lowest priority, so that the unit tests (one process, one core) are not slowed by the
@@ -173,6 +175,10 @@ def _start_figure_sets(root: Path, python: str) -> list[str]:
     return [python, str(REPO / "tests" / "figure_sets_driver.py"), str(root)]
 
 
+def _start_notebook_figures(root: Path, python: str) -> list[str]:
+    return [python, str(REPO / "tests" / "notebook_figures_driver.py"), str(root)]
+
+
 def _start_nbval(root: Path, python: str) -> list[str]:
     # pyproject's addopts give nbval its options; nbval_forked forks its kernels like the runner's
     return [python, "-m", "pytest", "notebooks", "-p", "no:cacheprovider", "-p", "nbval_forked", "-q",
@@ -212,6 +218,17 @@ def figure_sets():
     report = json.loads((root / "report.json").read_text(encoding="utf-8"))
     assert "error" not in report, f"{report['error']}\n{log}"
     return {"multi": root / "multi", "single": root / "single", "report": report}
+
+
+@pytest.fixture(scope="session")
+def notebook_figures():
+    """The notebooks' figures of both editions of 2021 and 2099, measured by notebook_figures_driver.py:
+    ``{"<year> <lang>": [{name, problems, texts, table: {columns, rows}}]}``."""
+    import json
+
+    returncode, root, log = background_result("notebook_figures")
+    assert returncode == 0 and (root / "figures.json").is_file(), log
+    return json.loads((root / "figures.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")

@@ -1,22 +1,20 @@
 """The layout check (mfgghg.plots.layout): that it catches each kind of fault on tiny bad figures, and
 that every figure the notebooks save passes it, in both editions, for 2021 and for the made-up 2099.
 
-The notebooks' figures are obtained by running the notebooks' own code in this process, with
-``save_figure`` replaced by one that keeps the Figure (only here, in the test's process): the figures
-checked are the ones the notebooks draw, with the notebooks' own calls and data.
+The notebooks' figures are obtained by running the notebooks' own code in a background process
+(``notebook_figures_driver.py``, started by ``conftest.py`` beside the unit tests), with ``save_figure``
+replaced there by one that measures the figure as it would be saved: the figures checked are the ones
+the notebooks draw, with the notebooks' own calls and data.
 """
 
 from __future__ import annotations
 
-import json
 
-import matplotlib
 import matplotlib.pyplot as plt
 import pytest
 
 from mfgghg.plots.layout import LayoutError, check_layout, layout_problems
 
-from conftest import FIXTURE_DATA, REPO
 from language_helpers import english_prose
 
 
@@ -140,73 +138,18 @@ def test_tick_labels_outside_the_view_are_not_counted(small):
 
 # --- every figure the notebooks save ----------------------------------------------------------------
 
-FIGURE_NOTEBOOKS = ["02_execution_status", "03_emissions_vs_target", "04_carbon_intensity", "05_budget"]
-
-
-def _code_cells(name: str) -> list[tuple[list[str], str]]:
-    nb = json.loads((REPO / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8"))
-    return [(c["metadata"].get("tags", []), "".join(c["source"])) for c in nb["cells"] if c["cell_type"] == "code"]
-
-
-def run_notebook_code(name: str, parameters: dict) -> None:
-    """A notebook's code cells in this process, its parameters cell replaced by ``parameters``."""
-    namespace = {"__name__": "__main__", "display": lambda *a, **k: None}
-    for tags, source in _code_cells(name):
-        if "parameters" in tags:
-            namespace.update(parameters)
-            continue
-        exec(compile(source, f"{name}.ipynb", "exec"), namespace)
-
-
-def notebook_figures(year: int, lang: str, tmp_path, monkeypatch) -> list[dict]:
-    """Every figure the notebooks save for ``year`` in ``lang``: its name, its layout problems, the texts
-    it shows and the table its CSV holds (in the edition's language), measured as each is saved."""
-    import mfgghg.plots.style as style
-    from matplotlib.text import Text
-
-    from mfgghg.i18n import set_lang
-
-    saved = []
-
-    def keep(fig, name, figures_dir, data, caption=None):
-        saved.append({"name": name, "problems": layout_problems(fig), "table": style.edition_data(data),
-                      "texts": [t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text()]})
-        return []
-
-    monkeypatch.setattr(style, "save_figure", keep)
-    monkeypatch.setattr(plt, "show", lambda *a, **k: plt.close("all"))
-    if year == 2021:
-        raw_root, processed_root = REPO / "data" / "raw", REPO / "data" / "processed"
-    else:  # the made-up year has no processed tables committed: the ingest's code writes them first
-        raw_root, processed_root = FIXTURE_DATA / "raw", tmp_path / "processed"
-    parameters = {"report_year": year, "raw_root": str(raw_root), "processed_root": str(processed_root),
-                  "figures_root": str(tmp_path / "figures"), "lang": lang}
-    with matplotlib.rc_context():
-        try:
-            if year != 2021:
-                run_notebook_code("01_ingest", {**parameters, "strict": False})
-            for name in FIGURE_NOTEBOOKS:
-                run_notebook_code(name, parameters)
-            return saved
-        finally:
-            set_lang("zh-TW")
-            plt.close("all")
-
-
+# The notebooks' figures are drawn and checked by tests/notebook_figures_driver.py, in the background.
 EDITIONS = [(2021, "zh-TW"), (2021, "en"), (2099, "zh-TW"), (2099, "en")]
 
 
 @pytest.fixture(scope="module")
-def saved_figures(tmp_path_factory):
-    """(year, lang) → the notebooks' figures, each edition run once for the tests below."""
-    cache = {}
+def saved_figures(notebook_figures):
+    """(year, lang) → the notebooks' figures, each with its name, layout problems, texts and table."""
+    import pandas as pd
 
     def get(year, lang):
-        if (year, lang) not in cache:
-            with pytest.MonkeyPatch.context() as monkeypatch:
-                cache[year, lang] = notebook_figures(year, lang, tmp_path_factory.mktemp(f"{year}-{lang}"),
-                                                     monkeypatch)
-        return cache[year, lang]
+        figures = notebook_figures[f"{year} {lang}"]
+        return [{**f, "table": pd.DataFrame(f["table"]["rows"], columns=f["table"]["columns"])} for f in figures]
 
     return get
 
