@@ -26,16 +26,16 @@ def preflight(paths: YearPaths, strict: bool) -> None:
 
 
 def check_sources_translated(sources: list[dict], reference) -> None:
-    """Every title and publisher the English page and figures will name has its English (a new year's
-    report title needs its row in translations.csv): otherwise the English run would stop only once
-    every notebook had run. The error is the one line :class:`mfgghg.i18n.MissingTranslation` gives."""
-    from mfgghg.data.provenance import PUBLISHER_KEY
-    from mfgghg.i18n import outside_title, translations
+    """Every source the English page will name can be shown in English, as the page shows it
+    (:func:`mfgghg.runner.site.shown_source`; a new year's report title needs its row in
+    translations.csv): otherwise the English run would stop only once every notebook had run. The
+    error is the one line :class:`mfgghg.i18n.MissingTranslation` gives."""
+    from mfgghg.i18n import translations
+    from mfgghg.runner.site import shown_source
 
     table = translations(reference)
     for source in sources:
-        for name in (source.get("title"), source.get(PUBLISHER_KEY)):
-            outside_title(name, "en", table)
+        shown_source(source, "en", table)
 
 
 # What the yearly run hands the fork server (KernelForkServer.call) for its preflight.
