@@ -10,7 +10,7 @@ The notebooks' own code cells run in this process, their parameters cell replace
 ``save_figure`` replaced by one that records the figure as it would be saved: its name, its layout
 problems, the texts it shows and the table its CSV would hold (in the edition's language). For 2099,
 which has no processed tables committed, the ingest's code writes them under ``ROOT/<year>-<lang>`` first. Written
-to ``ROOT/figures.json``: ``{"<year> <lang>": [figure, ...]}``; each year is drawn in a process of its own.
+to ``ROOT/figures.json``: ``{"<year> <lang>": [figure, ...]}``; each year is drawn in a process of its own, forked from this one.
 """
 
 from __future__ import annotations
@@ -98,16 +98,33 @@ def record_year(root: Path, year: int) -> Path:
 
 
 def main(root: Path) -> int:
-    """Each year in a process of its own (this one and a child, in its process group), so that the two
-    share the cores the unit tests leave; then ``ROOT/figures.json`` with every edition."""
-    import subprocess
+    """Each year in a process of its own (this one, and children forked from it once the analysis
+    and plotting libraries are imported, which they then share), so that the years share the cores
+    the unit tests leave; then ``ROOT/figures.json`` with every edition."""
+    import mfgghg.plots.layout  # noqa: F401  (what every year needs, imported once before forking)
+    import mfgghg.plots.style  # noqa: F401
 
     first, *others = sorted({year for year, _ in EDITIONS})
-    children = [subprocess.Popen([sys.executable, __file__, str(root), str(year)]) for year in others]
+    children = {}
+    for year in others:
+        pid = os.fork()
+        if pid == 0:  # (the child: one year, then out, without this process's exit handlers)
+            code = 1
+            try:
+                record_year(root, year)
+                code = 0
+            except BaseException:
+                import traceback
+
+                traceback.print_exc()  # (into the background's log, which the test shows)
+            finally:
+                os._exit(code)
+        children[year] = pid
     paths = [record_year(root, first)]
-    for year, child in zip(others, children):
-        if child.wait() != 0:
-            print(f"the figures of {year} failed (exit code {child.returncode})", file=sys.stderr)
+    for year, pid in children.items():
+        code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+        if code != 0:
+            print(f"the figures of {year} failed (exit code {code})", file=sys.stderr)
             return 1
         paths.append(root / f"{year}.json")
     out = {key: figures for path in paths for key, figures in json.loads(path.read_text(encoding="utf-8")).items()}
@@ -117,7 +134,4 @@ def main(root: Path) -> int:
 
 if __name__ == "__main__":
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    if len(sys.argv) > 2:  # (a child: one year)
-        record_year(Path(sys.argv[1]), int(sys.argv[2]))
-        sys.exit(0)
     sys.exit(main(Path(sys.argv[1])))
