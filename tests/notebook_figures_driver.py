@@ -9,8 +9,9 @@ and ``test_figure_layout.py`` reads what it wrote. Usage::
 The notebooks' own code cells run in this process, their parameters cell replaced, with
 ``save_figure`` replaced by one that records the figure as it would be saved: its name, its layout
 problems, the texts it shows and the table its CSV would hold (in the edition's language). For 2099,
-which has no processed tables committed, the ingest's code writes them under ``ROOT/<year>-<lang>`` first. Written
-to ``ROOT/figures.json``: ``{"<year> <lang>": [figure, ...]}``; each year is drawn in a process of its own, forked from this one.
+which has no processed tables committed, the ingest's code writes them under ``ROOT/<year>-<lang>`` first.
+Written to ``ROOT/figures.json``: ``{"<year> <lang>": [figure, ...]}``; each year is drawn in a process of
+its own, forked from this one.
 """
 
 from __future__ import annotations
