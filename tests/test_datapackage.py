@@ -1,5 +1,6 @@
-"""Reading raw files: a table already validated in this process is not validated again, unless
-anything it depends on changed (its bytes, its description, the reference values it is checked against)."""
+"""The test session's memo of validated raw tables (``tests/validated_memo.py``) never hides a change:
+a table is validated again whenever anything its reading depends on changed (its bytes, its
+description, the reference values it is checked against), and what it returns is what a read returns."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ import pytest
 
 from conftest import REPO, line_of_value, set_cell
 from mfgghg.data import package as datapackage
-from mfgghg.data.package import load_descriptor, read_package, read_resource
+from mfgghg.data.package import load_descriptor, read_package
 from mfgghg.errors import DataError
+from validated_memo import PLAIN_READ_RESOURCE, ValidatedTables, install
 
 RAW = REPO / "data" / "raw" / "2021"
 REFERENCE = REPO / "data" / "reference"
@@ -19,10 +21,9 @@ REFERENCE = REPO / "data" / "reference"
 
 @pytest.fixture
 def validations(monkeypatch):
-    """Count the pandera validations (the work the kept tables save), starting from an empty store."""
-    from mfgghg.runner.fast.validated import ValidatedTables
-
-    monkeypatch.setattr(datapackage, "VALIDATION_CACHE", ValidatedTables())  # (the batch run's store)
+    """Count the pandera validations (the work the memo saves), starting from an empty memo."""
+    monkeypatch.setattr(datapackage, "read_resource", datapackage.read_resource)  # (put back afterwards)
+    install()
     counted = []
     build = datapackage.build_schema
 
@@ -41,34 +42,38 @@ def resource(folder, name):
 def test_same_bytes_elsewhere_are_not_validated_again_and_name_their_own_path(tmp_path, validations):
     copy = tmp_path / "2021"
     shutil.copytree(RAW, copy)
-    first = read_resource(RAW, resource(RAW, "pillars"))
-    second = read_resource(copy, resource(copy, "pillars"))
+    first = datapackage.read_resource(RAW, resource(RAW, "pillars"))
+    second = datapackage.read_resource(copy, resource(copy, "pillars"))
     assert validations == ["pillars"]
     assert second.path == copy / "pillars.csv" and first.path == RAW / "pillars.csv"
     pd.testing.assert_frame_equal(first.data, second.data)
     pd.testing.assert_frame_equal(first.text, second.text)
     assert first.notes == second.notes
+    plain = PLAIN_READ_RESOURCE(copy, resource(copy, "pillars"))  # what the package itself returns
+    pd.testing.assert_frame_equal(plain.data, second.data)
+    pd.testing.assert_frame_equal(plain.text, second.text)
+    assert (plain.path, plain.notes, plain.resource) == (second.path, second.notes, second.resource)
 
 
 def test_a_changed_byte_is_read_and_checked_again(tmp_path, validations):
     copy = tmp_path / "2021"
     shutil.copytree(RAW, copy)
-    read_resource(copy, resource(copy, "annex_funding"))
+    datapackage.read_resource(copy, resource(copy, "annex_funding"))
     path = copy / "annex_funding.csv"
     set_cell(path, 2, "amount_10k_twd", "12,3x")
     with pytest.raises(DataError, match="expected a number") as info:
-        read_resource(copy, resource(copy, "annex_funding"))
+        datapackage.read_resource(copy, resource(copy, "annex_funding"))
     assert (info.value.row, info.value.column) == (2, "amount_10k_twd")
     # a failed read is not kept: the same bad bytes fail again
     with pytest.raises(DataError, match="expected a number"):
-        read_resource(copy, resource(copy, "annex_funding"))
+        datapackage.read_resource(copy, resource(copy, "annex_funding"))
 
 
 def test_a_changed_description_is_checked_again(tmp_path, validations):
     described = resource(RAW, "pillars")
-    read_resource(RAW, described)
+    datapackage.read_resource(RAW, described)
     changed = {**described, "title": described.get("title", "") + " (edited)"}
-    read_resource(RAW, changed)
+    datapackage.read_resource(RAW, changed)
     assert validations == ["pillars", "pillars"]
 
 
@@ -77,31 +82,31 @@ def test_changed_reference_values_are_checked_again(tmp_path, validations):
     the kept table must not hide that."""
     reference = read_package(REFERENCE)
     measures = resource(RAW, "annex_measures")
-    read_resource(RAW, measures, reference)
+    datapackage.read_resource(RAW, measures, reference)
     ref_copy = tmp_path / "reference"
     shutil.copytree(REFERENCE, ref_copy)
     agencies = ref_copy / "agencies.csv"
-    named = read_resource(RAW, measures, reference).data["lead_agency_zh"].dropna().iloc[0]
+    named = datapackage.read_resource(RAW, measures, reference).data["lead_agency_zh"].dropna().iloc[0]
     set_cell(agencies, line_of_value(agencies, "agency_zh", named), "agency_zh", "某機關")
     with pytest.raises(DataError, match="lead_agency_zh"):
-        read_resource(RAW, measures, read_package(ref_copy))
+        datapackage.read_resource(RAW, measures, read_package(ref_copy))
 
 
 def test_callers_get_copies(validations):
-    first = read_resource(RAW, resource(RAW, "pillars"))
+    first = datapackage.read_resource(RAW, resource(RAW, "pillars"))
     first.data.iloc[0, 0] = None
     first.notes.append("changed by a caller")
-    again = read_resource(RAW, resource(RAW, "pillars"))
+    again = datapackage.read_resource(RAW, resource(RAW, "pillars"))
     assert again.data.iloc[0, 0] is not None and "changed by a caller" not in again.notes
     assert validations == ["pillars"]
 
 
-def test_the_store_is_bounded(monkeypatch, tmp_path, validations):
-    datapackage.VALIDATION_CACHE.max_tables = 2
+def test_the_memo_is_bounded(validations):
+    store = install(ValidatedTables(max_tables=2))
     for name in ("pillars", "status_notes", "budget_notes"):
-        read_resource(RAW, resource(RAW, name))
-    assert len(datapackage.VALIDATION_CACHE) == 2
-    read_resource(RAW, resource(RAW, "pillars"))  # the oldest went first: read again
+        datapackage.read_resource(RAW, resource(RAW, name))
+    assert len(store) == 2
+    datapackage.read_resource(RAW, resource(RAW, "pillars"))  # the oldest went first: read again
     assert validations == ["pillars", "status_notes", "budget_notes", "pillars"]
 
 
@@ -111,13 +116,13 @@ def test_a_table_checked_against_reference_values_is_not_validated_again_without
     reference = read_package(REFERENCE)
     funding = resource(RAW, "annex_funding")  # checked against the reference's funding sources
     assert any("mfgghg:foreignKey" in f for f in funding["schema"]["fields"])
-    checked = read_resource(RAW, funding, reference)
+    checked = datapackage.read_resource(RAW, funding, reference)
     validated = list(validations)
-    again = read_resource(RAW, funding)
+    again = datapackage.read_resource(RAW, funding)
     assert validations == validated
     pd.testing.assert_frame_equal(again.data, checked.data)
     # the other way round is not the same checks: read without them first, with them it is validated
-    datapackage.VALIDATION_CACHE = type(datapackage.VALIDATION_CACHE)()
-    read_resource(RAW, funding)
-    read_resource(RAW, funding, reference)
+    install()  # (an empty memo)
+    datapackage.read_resource(RAW, funding)
+    datapackage.read_resource(RAW, funding, reference)
     assert validations[len(validated):] == ["annex_funding", "annex_funding"]

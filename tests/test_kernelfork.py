@@ -21,7 +21,6 @@ from mfgghg.runner.fast.kernelfork import KernelForkServer
 from mfgghg.runner.fast.kernelmanager import forking_kernel_manager, forking_kernel_manager_class
 from mfgghg.runner.fast.kernelspec import kernelspec_argv, launcher_prefix
 from mfgghg.runner.fast.processes import wait_for_exit, wait_or_kill
-from mfgghg.runner.fast.validated import content_keys
 from mfgghg.runner.notebooks import notebook_imports
 from mfgghg.runner.preflight import PREFLIGHT_FUNCTION
 
@@ -50,12 +49,11 @@ def make_notebook(path, out, cwd):
     nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "Python 3 (mfgghg)", "language": "python"}
     params = new_code_cell(f"out = {str(out)!r}\ncwd = {str(cwd)!r}")
     params.metadata["tags"] = ["parameters"]
-    nb.cells = [new_markdown_cell("probe"), params, new_code_cell(BODY), new_code_cell(STORE), new_code_cell(BLAS)]
+    nb.cells = [new_markdown_cell("probe"), params, new_code_cell(BODY), new_code_cell(BLAS)]
     nbformat.write(nb, path)
     return path
 
 
-STORE = "from mfgghg.data import package as datapackage\nprint('validated:', *datapackage.validated_tables())"
 # The size of numpy's OpenBLAS thread pool (numpy's wheels bundle scipy-openblas, with its symbol prefix)
 BLAS = """\
 import ctypes, numpy
@@ -120,15 +118,12 @@ def test_notebook_imports_are_the_top_level_imports_in_order(tmp_path):
 
 def test_forked_kernel_gives_the_outputs_and_files_of_a_standard_kernel(tmp_path, fork_server, monkeypatch):
     """Same printed outputs, same figure bytes (the server's figure warm-up leaves caches only); the
-    kernel starts in the caller's working folder, and is stopped when its notebook is done. It has
-    the raw tables the server's preflight validated (so it reads them without validating them
-    again); a standard kernel has none. Its BLAS pool has one thread (kernels run one per core)."""
+    kernel starts in the caller's working folder, and is stopped when its notebook is done, forked
+    after the server has run the runner's preflight (as in a run). Its BLAS pool has one thread
+    (kernels run one per core)."""
     from conftest import REPO
-    from mfgghg.data import package as datapackage
 
     raw = REPO / "data" / "raw" / "2021"
-    pillars = next(r for r in datapackage.load_descriptor(raw)["resources"] if r["name"] == "pillars")
-    key = content_keys(raw / pillars["path"], pillars, None)[0]
     fork_server.call(PREFLIGHT_FUNCTION, year=2021, raw_root=str(raw.parent),
                      processed_root=str(tmp_path / "processed"), figures_root=str(tmp_path / "figures"),
                      lang="zh-TW", strict=False)
@@ -150,9 +145,8 @@ def test_forked_kernel_gives_the_outputs_and_files_of_a_standard_kernel(tmp_path
             assert len(launched) == 1 and launched[0].poll() is not None  # forked, and gone
         files = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.iterdir())}
         printed = outputs(tmp_path / f"{kind}-run.ipynb")
-        results[kind] = (printed[:-2], files, printed[-2][1].split(), printed[-1][1])
-    assert results["standard"][2] == ["validated:"] and key in results["forked"][2]
-    assert results["forked"][3] == "blas threads: 1\n"
+        results[kind] = (printed[:-1], files, printed[-1][1])
+    assert results["forked"][2] == "blas threads: 1\n"
     assert results["forked"][:2] == results["standard"][:2]
     printed = results["forked"][0][0][1]
     assert printed.startswith("module://matplotlib_inline.backend_inline module://matplotlib_inline.backend_inline")

@@ -240,34 +240,11 @@ def check_units(folder: Path, resource: dict) -> None:
                                        f"not {unit!r}", column=name)
 
 
-# Where a batch run keeps the tables it has validated (the runner's fork server and its kernels:
-# mfgghg.runner.fast.validated installs it); None everywhere else, where every read validates.
-VALIDATION_CACHE = None
-
-
-def validated_tables() -> dict:
-    """What this process keeps validated (content key → typed data, text, notes); empty without a cache."""
-    cache = VALIDATION_CACHE
-    return {} if cache is None else cache.tables()
-
-
-def _validated_table(resource: dict, path: Path, data: pd.DataFrame, text: pd.DataFrame,
-                     notes: list[str]) -> RawTable:
-    for note in notes:
-        log.info("%s: %s", path.name, note)
-    return RawTable(resource["name"], path, data.copy(), text.copy(), resource, list(notes))
-
-
 def read_resource(folder: Path, resource: dict, reference: dict[str, RawTable] | None = None) -> RawTable:
     """Read, type and validate one file of a data package."""
     check_descriptor(folder, resource)
     check_units(folder, resource)
     path = Path(folder) / resource["path"]
-    cache = VALIDATION_CACHE
-    key, weaker = cache.keys(path, resource, reference) if cache is not None else (None, None)
-    kept = cache.get(key) if key is not None else None
-    if kept is not None:
-        return _validated_table(resource, path, *kept)
     text, notes = read_text_table(path)
     fields = resource["schema"]["fields"]
     names = [f["name"] for f in fields]
@@ -296,9 +273,9 @@ def read_resource(folder: Path, resource: dict, reference: dict[str, RawTable] |
             i = dup.idxmax()
             raise DataError(path, f"duplicate key {tuple(data.loc[i, key_columns])} (must be unique)", line_of(i),
                             key_columns[-1])
-    if key is not None:
-        cache.put((weaker, key), (data, text, list(notes)))  # nothing else holds these; callers get copies
-    return _validated_table(resource, path, data, text, notes)
+    for note in notes:
+        log.info("%s: %s", path.name, note)
+    return RawTable(resource["name"], path, data, text, resource, notes)
 
 
 def read_package(folder: Path, reference: dict[str, RawTable] | None = None) -> dict[str, RawTable]:

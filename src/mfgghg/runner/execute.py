@@ -127,8 +127,6 @@ def kernel_fork_server(notebooks: list[Path], kernel: str, server=None):
 INGEST_PRELOAD = [
     "import pandas", "import pandera.pandas", "import mfgghg.nb", "import mfgghg.data.ingest",
     "import mfgghg.data.overview", "import mfgghg.data.translations", "import mfgghg.checks.reconcile",
-    # before the preflight the server is handed: what it validates stays for the kernels (a batch speed-up)
-    "from mfgghg.runner.fast.validated import install as _install_validated; _install_validated()",
 ]
 
 

@@ -93,9 +93,9 @@ def run_year(
         # its server first, and has the preflight done there only)
         preflight(final, strict)
     with kernel_fork_server(notebooks, kernel, fork_server) as server:
-        # The preflight is done in the server, so that its kernels start with the tables validated. It
-        # is sent first and answered in the background: the server validates while this process
-        # imports and gets the ingest ready. No kernel is launched before it has passed.
+        # The preflight is done in the server, which has the analysis libraries this process never
+        # imports. It is sent first and answered in the background: the server validates while this
+        # process imports and gets the ingest ready. No kernel is launched before it has passed.
         validated = None
         if server is not None:
             validated = server.start_call(PREFLIGHT_FUNCTION, year=y, raw_root=str(resolve(raw_root)),

@@ -14,7 +14,7 @@ def preflight(paths: YearPaths, strict: bool) -> None:
     """Validate the year's raw data, the reference tables and the external facts (and, with
     ``strict``, the reconciliation) before any kernel starts: bad input stops the run with one line
     naming file, row and column, and nothing is written. A run with a kernel fork server has it done
-    there (:func:`preflight_year`), so that its kernels start with the tables validated."""
+    there (:func:`preflight_year`), while the runner itself imports and gets the first notebook ready."""
     from mfgghg.checks.reconcile import enforce, reconciliation_table
     from mfgghg.data.ingest import ingest
 

@@ -9,7 +9,6 @@ like the runner's (``tests/nbval_forked.py``), without the batch speed-ups.
 - :mod:`.processes`: ending, closing and waiting for the helper processes;
 - :mod:`.pagewriter`: the notebooks' HTML pages rendered in a process of their own, by
   :mod:`.pageexporter` (nbconvert's exporter without its BeautifulSoup pass);
-- :mod:`.validated`: tables validated once in the fork server, found by the kernels forked from it;
 - :mod:`.batch`: the speed-ups installed in the runner's forked kernels only (``MFGGHG_FAST``): PNG
   files written without Pillow (:mod:`.pngfile`), a saved figure shown as its PNG and closed. Each
   one's gain is measured by ``benchmarks/bench.py --speedups``; one under 5% does not belong here.
@@ -22,7 +21,7 @@ import os
 SWITCH = "MFGGHG_FAST"  # 0, false, no or off: no batch speed-up at all
 SKIP = "MFGGHG_FAST_SKIP"  # name,name: those left out (benchmarks/bench.py --speedups measures each)
 # Every speed-up by name (benchmarks/bench.py --speedups measures each one's gain).
-NAMES = ("png-writer", "show-saved-png", "validation-cache", "page-exporter")
+NAMES = ("png-writer", "show-saved-png", "page-exporter")
 
 
 def fast_enabled() -> bool:

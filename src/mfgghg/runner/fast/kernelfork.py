@@ -25,9 +25,7 @@ Protocol (JSON lines over a socket pair): the client sends ``{"preload": [...], 
 [...]}``, the server answers ``{"ready": ...}`` once the first stage is imported; then ``{"op":
 "launch", ...}`` → ``{"pid": N}``, ``{"op": "poll", "pid": N}`` → ``{"code": None | int}`` and
 ``{"op": "call", "function": "module:name", "kwargs": {...}}`` → ``{"ok": true}`` or ``{"raised": ...}``
-(the runner hands it its validation of a year's raw data this way: the tables it validated stay in
-the server, and every kernel forked after it finds them in its store instead of validating them
-again). Besides, the server writes
+(the runner hands it its validation of a year's raw data this way). Besides, the server writes
 ``"<pid> <exit code>\n"`` to a pipe as it reaps each kernel, so that a kernel's end is known at once,
 even while the server is busy importing (and answers nothing). When the client's end closes
 (the runner ended or died), the server terminates the kernels still running and exits; kernels also
@@ -187,8 +185,7 @@ class KernelForkServer:
     def call(self, function: str, **kwargs) -> None:
         """Call ``function`` (``"package.module:name"``) with ``kwargs`` (JSON values) in the server,
         which imports it by that name: the runner hands it its preflight this way
-        (:func:`mfgghg.runner.preflight.preflight_year`), so that the tables it validates stay in the
-        server's store, where every kernel forked from then on finds them. A project error raises
+        (:func:`mfgghg.runner.preflight.preflight_year`). A project error raises
         the same error, with the same one line, as the function would here."""
         import base64
         import pickle
