@@ -217,13 +217,13 @@ def figure_sets():
     assert returncode == 0 and (root / "report.json").is_file(), log
     report = json.loads((root / "report.json").read_text(encoding="utf-8"))
     assert "error" not in report, f"{report['error']}\n{log}"
-    return {"multi": root / "multi", "single": root / "single", "report": report}
+    return {"multi": root / "multi", "single": root / "single", "report": report, "layout": root / "layout"}
 
 
 @pytest.fixture(scope="session")
 def notebook_figures():
-    """The notebooks' figures of both editions of 2021 and 2099, measured by notebook_figures_driver.py:
-    ``{"<year> <lang>": [{name, problems, texts, table: {columns, rows}}]}``."""
+    """The notebooks' figures of the editions the figure sets do not run, measured by
+    notebook_figures_driver.py: ``{"<year> <lang>": [{name, problems, texts, table: {columns, rows}}]}``."""
     import json
 
     returncode, root, log = background_result("notebook_figures")

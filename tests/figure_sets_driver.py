@@ -16,7 +16,9 @@ Two strands run at once:
 - ``multi/``: one multi-year run of 2021 and 2099 (concurrent), then the English edition of 2099
   next to its Chinese one;
 - ``report.json``: the return codes and error output of the command-line runs and the outcome
-  of the others.
+  of the others;
+- ``layout/``: every figure the ``multi/`` runs save, recorded by their kernels as it is saved
+  (``layout_record.py``: its layout problems, texts and table), for ``test_figure_layout.py``.
 
 The single-year execution of 2021 that the multi-year run is compared with is nbval's (it runs the
 notebooks one by one with their defaults, writing ``data/processed/2021`` and ``figures/2021``).
@@ -36,7 +38,11 @@ from pathlib import Path
 
 from mfgghg import KERNEL_NAME
 from mfgghg.data.paths import repo_root
-from mfgghg.runner.pipeline import discover_notebooks, import_run_dependencies, kernel_fork_server, run_year, run_years
+from mfgghg.runner.execute import fork_server_preload, use_inline_backend_in_kernels
+from mfgghg.runner.fast.kernelfork import KernelForkServer
+from mfgghg.runner.pipeline import discover_notebooks, import_run_dependencies, run_year, run_years
+
+import layout_record
 
 REPO = repo_root()
 FIXTURE_DATA = REPO / "tests" / "fixtures" / "data"
@@ -67,6 +73,7 @@ def killed_then_complete(root: Path, report: dict) -> None:
         d.mkdir(parents=True)
         (d / "previous.csv").write_bytes(PREVIOUS)
     env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1")
+    env.pop(layout_record.RECORD_DIR, None)  # (these runs record nothing)
     proc = subprocess.Popen(cli_args(root, "single", 2099), cwd=REPO, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, start_new_session=True)
     first_done = r["build_root"] / "2099" / discover_notebooks()[0].name
@@ -96,7 +103,13 @@ def main(root: Path) -> int:
 
     import_run_dependencies()  # before the threads (see its docstring)
 
-    with kernel_fork_server(discover_notebooks(), KERNEL_NAME) as server:  # one for the in-process runs
+    # One fork server for the in-process runs, as the runner starts it, whose kernels also record
+    # every figure they save (the command-line runs record nothing).
+    os.environ[layout_record.RECORD_DIR] = str(root / "layout")
+    use_inline_backend_in_kernels()
+    first, later = fork_server_preload()
+    with KernelForkServer(KERNEL_NAME, first, preload_later=[*later, "import layout_record; layout_record.install()"]) \
+            as server:
 
         def multi_then_english():
             outcomes = run_years([2021, 2099], jobs=2, progress=False, lang="zh-TW", fork_server=server,

@@ -1,5 +1,5 @@
-"""Every figure the notebooks save, in both editions of 2021 and of the made-up 2099, measured by the
-layout check (mfgghg.plots.layout), in a process of its own.
+"""The notebooks' figures of the editions the figure sets do not run (the English edition of 2021),
+recorded for the layout tests (``layout_record.figure_record``) in a process of their own.
 
 The test session starts this script in the background (see ``conftest.py``), beside the unit tests,
 and ``test_figure_layout.py`` reads what it wrote. Usage::
@@ -7,11 +7,10 @@ and ``test_figure_layout.py`` reads what it wrote. Usage::
     python tests/notebook_figures_driver.py ROOT
 
 The notebooks' own code cells run in this process, their parameters cell replaced, with
-``save_figure`` replaced by one that records the figure as it would be saved: its name, its layout
-problems, the texts it shows and the table its CSV would hold (in the edition's language). For 2099,
-which has no processed tables committed, the ingest's code writes them under ``ROOT/<year>-<lang>`` first.
-Written to ``ROOT/figures.json``: ``{"<year> <lang>": [figure, ...]}``; each year is drawn in a process of
-its own, forked from this one.
+``save_figure`` replaced by one that records the figure as it would be saved. For a year without
+processed tables committed (2099), the ingest's code writes them under ``ROOT/<year>-<lang>`` first.
+Written to ``ROOT/figures.json``: ``{"<year> <lang>": [figure, ...]}``. The other editions are
+recorded in the figure sets' own kernels (``figure_sets_driver.py``).
 """
 
 from __future__ import annotations
@@ -32,7 +31,7 @@ from mfgghg.data.paths import repo_root  # noqa: E402
 REPO = repo_root()
 FIXTURE_DATA = REPO / "tests" / "fixtures" / "data"
 FIGURE_NOTEBOOKS = ["02_execution_status", "03_emissions_vs_target", "04_carbon_intensity", "05_budget"]
-EDITIONS = [(2021, "zh-TW"), (2021, "en"), (2099, "zh-TW"), (2099, "en")]
+EDITIONS = [(2021, "en")]  # (the figure sets record 2021 and 2099 in Chinese, and 2099 in English)
 
 
 def _code_cells(name: str) -> list[tuple[list[str], str]]:
@@ -51,22 +50,16 @@ def run_notebook_code(name: str, parameters: dict) -> None:
 
 
 def notebook_figures(year: int, lang: str, work: Path) -> list[dict]:
-    """Every figure the notebooks save for ``year`` in ``lang``, recorded as each is saved (plain JSON:
-    the problems as the check words them, the table as columns and rows)."""
+    """Every figure the notebooks save for ``year`` in ``lang``, recorded as each is saved."""
     import mfgghg.plots.style as style
-    from matplotlib.text import Text
 
+    from layout_record import figure_record
     from mfgghg.i18n import set_lang
-    from mfgghg.plots.layout import layout_problems
 
     saved = []
 
     def record(fig, name, figures_dir, data, caption=None):
-        table = style.edition_data(data)
-        saved.append({"name": name, "problems": [str(p) for p in layout_problems(fig)],
-                      "texts": [t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text()],
-                      "table": {"columns": [str(c) for c in table.columns],
-                                "rows": table.astype(object).where(table.notna(), None).values.tolist()}})
+        saved.append(figure_record(fig, name, data))
         return []
 
     if year == 2021:
@@ -90,45 +83,8 @@ def notebook_figures(year: int, lang: str, work: Path) -> list[dict]:
         plt.close("all")
 
 
-def record_year(root: Path, year: int) -> Path:
-    """Both editions of ``year``, written to ``ROOT/<year>.json``."""
-    out = {f"{y} {lang}": notebook_figures(y, lang, root / f"{y}-{lang}") for y, lang in EDITIONS if y == year}
-    path = root / f"{year}.json"
-    path.write_text(json.dumps(out, ensure_ascii=False), encoding="utf-8")
-    return path
-
-
 def main(root: Path) -> int:
-    """Each year in a process of its own (this one, and children forked from it once the analysis
-    and plotting libraries are imported, which they then share), so that the years share the cores
-    the unit tests leave; then ``ROOT/figures.json`` with every edition."""
-    import mfgghg.plots.layout  # noqa: F401  (what every year needs, imported once before forking)
-    import mfgghg.plots.style  # noqa: F401
-
-    first, *others = sorted({year for year, _ in EDITIONS})
-    children = {}
-    for year in others:
-        pid = os.fork()
-        if pid == 0:  # (the child: one year, then out, without this process's exit handlers)
-            code = 1
-            try:
-                record_year(root, year)
-                code = 0
-            except BaseException:
-                import traceback
-
-                traceback.print_exc()  # (into the background's log, which the test shows)
-            finally:
-                os._exit(code)
-        children[year] = pid
-    paths = [record_year(root, first)]
-    for year, pid in children.items():
-        code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
-        if code != 0:
-            print(f"the figures of {year} failed (exit code {code})", file=sys.stderr)
-            return 1
-        paths.append(root / f"{year}.json")
-    out = {key: figures for path in paths for key, figures in json.loads(path.read_text(encoding="utf-8")).items()}
+    out = {f"{year} {lang}": notebook_figures(year, lang, root / f"{year}-{lang}") for year, lang in EDITIONS}
     (root / "figures.json").write_text(json.dumps(out, ensure_ascii=False), encoding="utf-8")
     return 0
 

@@ -1,10 +1,11 @@
 """The layout check (mfgghg.plots.layout): that it catches each kind of fault on tiny bad figures, and
 that every figure the notebooks save passes it, in both editions, for 2021 and for the made-up 2099.
 
-The notebooks' figures are obtained by running the notebooks' own code in a background process
-(``notebook_figures_driver.py``, started by ``conftest.py`` beside the unit tests), with ``save_figure``
-replaced there by one that measures the figure as it would be saved: the figures checked are the ones
-the notebooks draw, with the notebooks' own calls and data.
+The notebooks' figures are measured as they are saved (``layout_record.py``): in the kernels of the
+figure sets' runs (``figure_sets_driver.py``: 2021 and 2099 in Chinese, 2099 in English), and, for the
+edition those do not run, by the notebooks' own code run in a background process
+(``notebook_figures_driver.py``). Either way the figures checked are the ones the notebooks draw, with
+the notebooks' own calls and data.
 """
 
 from __future__ import annotations
@@ -138,17 +139,23 @@ def test_tick_labels_outside_the_view_are_not_counted(small):
 
 # --- every figure the notebooks save ----------------------------------------------------------------
 
-# The notebooks' figures are drawn and checked by tests/notebook_figures_driver.py, in the background.
+# The notebooks' figures, recorded in the background (see the module's docstring).
 EDITIONS = [(2021, "zh-TW"), (2021, "en"), (2099, "zh-TW"), (2099, "en")]
 
 
 @pytest.fixture(scope="module")
-def saved_figures(notebook_figures):
+def saved_figures(notebook_figures, figure_sets):
     """(year, lang) → the notebooks' figures, each with its name, layout problems, texts and table."""
     import pandas as pd
 
+    from layout_record import read_records
+
+    recorded = read_records(figure_sets["layout"])
+    assert not set(recorded) & set(notebook_figures), sorted(recorded)  # (each edition recorded once)
+    recorded.update(notebook_figures)
+
     def get(year, lang):
-        figures = notebook_figures[f"{year} {lang}"]
+        figures = recorded[f"{year} {lang}"]
         return [{**f, "table": pd.DataFrame(f["table"]["rows"], columns=f["table"]["columns"])} for f in figures]
 
     return get
