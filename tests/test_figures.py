@@ -216,3 +216,40 @@ def test_translations_come_from_the_reference_table_and_a_draft_overrides_it(tmp
     drafted = read_translations(REPO / "data" / "reference", [draft])
     assert drafted["經濟部工業局"] == "IDB" and drafted["新名詞"] == "New term"
     assert len(drafted) == len(table) + 1
+
+
+def test_translations_are_decoded_as_every_data_file_and_a_table_without_its_columns_is_one_line(tmp_path):
+    """A translations table or draft saved by Excel on a Traditional Chinese Windows (Big5, or UTF-8
+    with a byte-order mark) reads as the validated read reads it, in the runner's pandas-free read too."""
+    import shutil
+
+    from conftest import REPO
+    from mfgghg.data.translations import TABLE_FILE, read_translations
+    from mfgghg.errors import DataError
+
+    reference = tmp_path / "reference"
+    shutil.copytree(REPO / "data" / "reference", reference)
+    table = reference / TABLE_FILE
+    def big5(line: str) -> bool:
+        try:
+            return bool(line.encode("cp950"))
+        except UnicodeEncodeError:
+            return False
+
+    lines = table.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if big5(line)]  # (the rows Big5 can hold)
+    assert len(kept) > len(lines) / 2
+    table.write_text("".join(kept), encoding="utf-8")
+    plain = read_translations(reference, validate=False)
+    table.write_bytes("".join(kept).encode("cp950"))
+    assert read_translations(reference) == read_translations(reference, validate=False) == plain
+    draft = tmp_path / "draft.csv"
+    draft.write_bytes("\ufeffzh_tw,en\r\n新名詞,New term\r\n,\r\n".encode("utf-8"))
+    assert read_translations(reference, [draft], validate=False)["新名詞"] == "New term"
+    draft.write_bytes("zh_tw,en\n經濟部,MOEA\n".encode("cp950"))
+    assert read_translations(reference, [draft])["經濟部"] == "MOEA"
+    draft.write_text("zh_tw,english\n經濟部,MOEA\n", encoding="utf-8")
+    with pytest.raises(DataError, match="missing column") as info:
+        read_translations(reference, [draft], validate=False)
+    assert (info.value.file, info.value.row, info.value.column) == (str(draft), 1, "en")
+    assert len(str(info.value).splitlines()) == 1

@@ -13,32 +13,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from mfgghg.errors import DataError
+from mfgghg.data.encoding import decode
 
-BOM = b"\xef\xbb\xbf"
 # Full-width ASCII (U+FF01..U+FF5E) and the ideographic space fold to plain ASCII.
 _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20
 _DASHES = re.compile(r"\s*(?:~|～|至|–|—|－|-)\s*")
-
-
-def decode(path: Path) -> tuple[str, list[str]]:
-    """The file's text: UTF-8 (with or without BOM), else CP950 (Big5)."""
-    data = path.read_bytes()
-    notes = []
-    if data.startswith(BOM):
-        notes.append("removed the UTF-8 byte-order mark")
-        data = data[len(BOM):]
-    try:
-        return data.decode("utf-8"), notes
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("cp950")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        raise DataError(path, "neither UTF-8 nor Big5/CP950 text", line) from None
-    return text, notes + ["decoded as Big5/CP950 (not UTF-8)"]
 
 
 def fold_fullwidth(text: str) -> str:

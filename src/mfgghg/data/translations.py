@@ -5,7 +5,11 @@ columns). :mod:`mfgghg.i18n` asks for it, and caches it while the files stay as 
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
+
+from mfgghg.data.encoding import decode
+from mfgghg.errors import DataError
 
 TABLE_FILE = "translations.csv"
 
@@ -30,5 +34,12 @@ def read_translations(reference: Path, drafts=(), validate: bool = True) -> dict
 
 
 def _rows(path) -> list[dict]:
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        return list(csv.DictReader(fh))
+    """A table's rows, decoded as the validated read decodes a file (UTF-8 with or without BOM, or
+    Big5/CP950); a file without the ``zh_tw`` and ``en`` columns is a one-line error naming it."""
+    text, _ = decode(Path(path))
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    missing = [c for c in ("zh_tw", "en") if c not in (reader.fieldnames or [])]
+    if missing:
+        raise DataError(path, f"missing column(s) {', '.join(missing)} (a translations table has zh_tw and en)", 1,
+                        missing[0])
+    return [row for row in reader if any(isinstance(v, str) and v.strip() for v in row.values())]
