@@ -96,6 +96,27 @@ def test_committed_processed_tables_are_what_the_ingest_writes(ingested_2021, tm
     assert b"mfgghg:commit" not in committed_descriptor
 
 
+def test_the_committed_synthetic_year_is_what_its_script_writes(tmp_path):
+    """The made-up year 2099 and its reference lists are written by tests/fixtures/make_synthetic_year.py,
+    never edited by hand: the script regenerates them byte for byte (run it after changing the raw
+    layout or data/reference, which the fixture copies)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_synthetic_year", REPO / "tests" / "fixtures" /
+                                                  "make_synthetic_year.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    script.main(tmp_path / "data")
+    committed = REPO / "tests" / "fixtures" / "data"
+
+    def files(root):
+        return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+    written, kept = files(tmp_path / "data"), files(committed)
+    assert sorted(written) == sorted(kept)
+    assert [name for name in written if written[name] != kept[name]] == []
+
+
 def test_write_tables_leaves_an_identical_folder_untouched_and_replaces_a_different_one(tmp_path):
     out = tmp_path / "2021"
     write_tables({"a": pd.DataFrame({"x": [1]})}, out)
