@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import nbformat
+import pytest
 from bs4 import BeautifulSoup
 from nbconvert import HTMLExporter
 
@@ -115,7 +116,9 @@ def test_the_page_names_version_commit_source_report_licence_and_citation_in_bot
         footer = page.split('<section id="provenance">', 1)[1].split("</section>", 1)[0]
         for word in words:
             assert word in footer, (lang, word)
-        assert f"mfgghg {project_version()}" in footer and f"<code>{commit.text}</code>" in footer
+        sha, beside = commit.shown(lang)  # (the sha as code, and the words beside it in the edition's language)
+        assert f"mfgghg {project_version()}" in footer and (sha is None or f"<code>{sha}</code>" in footer)
+        assert beside in footer
         assert "2021" in footer
         assert "CC BY 4.0" in footer and DATA_LICENSE["path"] in footer and "MIT" in footer
         assert html.escape(citation(2021, commit, lang=lang)) in footer
@@ -140,15 +143,22 @@ def english_prose_beside(text: str, names) -> list[str]:
     return english_prose(IDENTIFIER.sub(" ", text))
 
 
-def test_each_edition_of_the_page_speaks_one_language(tmp_path):
+@pytest.mark.parametrize("commit", ["clean", "local changes", "unknown"])
+def test_each_edition_of_the_page_speaks_one_language(tmp_path, monkeypatch, commit):
     """The yearly page built from the real 2021 data package: the Chinese edition shows no English
     prose (names of outside sources, acronyms, the names above and what is shown as code stay as they
     are, and so do the figure set's own name, title and authors, as CITATION.cff gives them: a citation
-    keeps a work's title) and the English edition no Chinese at all. The provenance section names every
-    source's title and publisher as mfgghg.i18n.outside_title gives them in that edition."""
+    keeps a work's title) and the English edition no Chinese at all, whatever state the checkout is in
+    (a commit with local changes, or none known). The provenance section names every source's title and
+    publisher as mfgghg.i18n.outside_title gives them in that edition."""
     import shutil
 
-    from mfgghg.data.provenance import DISTRIBUTION, PUBLISHER_KEY, read_citation
+    from mfgghg.data import provenance
+    from mfgghg.data.provenance import DISTRIBUTION, PUBLISHER_KEY, Commit, read_citation
+
+    state = {"clean": Commit("0" * 40), "local changes": Commit("0" * 40, local_changes=True),
+             "unknown": Commit(None, note=provenance.NOT_A_CHECKOUT)}[commit]
+    monkeypatch.setattr(provenance, "current_commit", lambda: state)
     from mfgghg.i18n import CJK
     from mfgghg.runner.pipeline import discover_notebooks
     from mfgghg.runner.site import DATA_DIR, build_index, notebook_pages_dir
@@ -168,6 +178,10 @@ def test_each_edition_of_the_page_speaks_one_language(tmp_path):
     assert not prose, "\n".join(prose)
     english = shown_text(pages["en"].split("<body>", 1)[1])
     assert not CJK.search(english), [line.strip() for line in english.splitlines() if CJK.search(line)]
+    for lang, page in pages.items():  # the commit's row says the state, in the edition's language
+        sha, beside = state.shown(lang)
+        assert (f"<code>{sha}</code>" in page) == (sha is not None) and beside in page
+    assert ("with local changes" in english) == (commit == "local changes")
 
     from mfgghg.i18n import outside_title, translations
 
@@ -210,7 +224,8 @@ def test_without_the_years_data_the_page_still_names_version_commit_licence_and_
     from mfgghg.runner.site import build_index
 
     page = build_index(tmp_path, 2099, [], "en").read_text(encoding="utf-8")
-    assert f"mfgghg {project_version()}" in page and current_commit().text in page and "CC BY 4.0" in page
+    sha, beside = current_commit().shown("en")
+    assert f"mfgghg {project_version()}" in page and (sha or "") in page and beside in page and "CC BY 4.0" in page
     assert html.escape(citation(2099, current_commit())) in page and "Source report" not in page
 
 

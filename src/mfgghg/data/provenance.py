@@ -39,6 +39,12 @@ CITATION_FILE = "CITATION.cff"
 PUBLISHER_KEY = "mfgghg:publisher"  # a source's publisher (the spec's sources have title, path, email only)
 COMMIT_KEY = "mfgghg:commit"  # in the figure set's copy of a year's data package only (see module docstring)
 LOCAL_CHANGES = "with local changes"
+# Why a commit is unknown (Commit.note), and how the yearly page's Chinese edition says it.
+NO_GIT = "git is not installed, so the commit cannot be read"
+NOT_A_CHECKOUT = "not a git checkout (e.g. an unpacked archive)"
+NO_COMMIT = "a git repository without any commit"
+COMMIT_NOTES_ZH = {NO_GIT: "未安裝 Git，無法讀取", NOT_A_CHECKOUT: "不是 Git 儲存庫的檢出（例如解開的封存檔）",
+                   NO_COMMIT: "Git 儲存庫尚無任何提交"}
 
 
 @functools.lru_cache(maxsize=None)
@@ -72,6 +78,17 @@ class Commit:
             return f"unknown: {self.note}"
         return f"{self.sha} {LOCAL_CHANGES}" if self.local_changes else self.sha
 
+    def shown(self, lang: str) -> tuple[str | None, str]:
+        """The commit as the yearly page's edition ``lang`` shows it: the sha (None when unknown) and
+        the words beside it (local changes, or why it is unknown), in that edition's language. The
+        metadata records :attr:`text`, in English."""
+        if lang == "en":
+            return (None, self.text) if self.sha is None else (self.sha, LOCAL_CHANGES if self.local_changes else "")
+        if self.sha is None:
+            reason = COMMIT_NOTES_ZH.get(self.note)
+            return None, f"不明：{reason}" if reason else "不明"
+        return self.sha, "（含未提交的修改）" if self.local_changes else ""
+
     @property
     def short(self) -> str:
         if self.sha is None:
@@ -98,15 +115,15 @@ def git_commit(root: Path | None = None) -> Commit:
     try:
         top = _git(root, "rev-parse", "--show-toplevel").strip()
     except FileNotFoundError:
-        return Commit(None, note="git is not installed, so the commit cannot be read")
+        return Commit(None, note=NO_GIT)
     except subprocess.CalledProcessError:
-        return Commit(None, note="not a git checkout (e.g. an unpacked archive)")
+        return Commit(None, note=NOT_A_CHECKOUT)
     if Path(top).resolve() != root.resolve():
-        return Commit(None, note="not a git checkout (e.g. an unpacked archive)")
+        return Commit(None, note=NOT_A_CHECKOUT)
     try:
         sha = _git(root, "rev-parse", "--verify", "HEAD").strip()
     except subprocess.CalledProcessError:
-        return Commit(None, note="a git repository without any commit")
+        return Commit(None, note=NO_COMMIT)
     try:
         # --no-optional-locks: kernels of one run ask at once; none may take the index lock from another
         changes = _git(root, "--no-optional-locks", "status", "--porcelain", "--untracked-files=no").strip()

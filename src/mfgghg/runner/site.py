@@ -133,7 +133,10 @@ def provenance_section(figures_dir: Path, year: int, lang: str = "zh-TW", refere
     package = Path(figures_dir) / DATA_DIR / "datapackage.json"
     sources = json.loads(package.read_text(encoding="utf-8")).get("sources", []) if package.is_file() else []
     table = translations(reference, validate=False) if sources else {}
-    rows = [(t["version"], f"mfgghg {e(project_version())}"), (t["commit"], f"<code>{e(commit.text)}</code>")]
+    sha, beside = commit.shown(lang)
+    shown_commit = "".join([f"<code>{e(sha)}</code>" if sha else "", " " if sha and beside and lang == "en" else "",
+                            e(beside)])
+    rows = [(t["version"], f"mfgghg {e(project_version())}"), (t["commit"], shown_commit)]
     if sources:
         report, others = sources[0], sources[1:]
         rows.append((t["report"], e(t["report_line"].format(
