@@ -81,6 +81,10 @@ def forking_kernel_manager_class(server: KernelForkServer | None, before_launch=
         def __init__(self, **kwargs):
             kwargs.setdefault("client_class", f"{__name__}.PromptKernelClient")
             kwargs.setdefault("kernel_spec_manager", shared_kernel_spec_manager())
+            if "transport" not in kwargs:
+                # The runner and its kernels share one machine: local sockets (over TCP, ipykernel warns at
+                # every start that its traffic is unencrypted), each kernel's under a name of its own
+                kwargs.update(transport="ipc", ip=local_socket_prefix())
             super().__init__(**kwargs)
             use_fork_server(self, server, before_launch)
             self.clients_made = []
@@ -91,6 +95,17 @@ def forking_kernel_manager_class(server: KernelForkServer | None, before_launch=
             return made
 
     return ForkingKernelManager
+
+
+def local_socket_prefix() -> str:
+    """Where one kernel's IPC sockets go: ``<temp dir>/mfgghg-kernel-<random>-ipc-<n>``, beside the
+    connection files jupyter_client writes there (its own default, ``kernel-ipc`` in the working folder,
+    is the same for every kernel); jupyter_client removes them when it shuts the kernel down."""
+    import os
+    import tempfile
+    import uuid
+
+    return os.path.join(tempfile.gettempdir(), f"mfgghg-kernel-{uuid.uuid4().hex[:12]}-ipc")
 
 
 @functools.cache
