@@ -7,6 +7,7 @@ its documented extension points, and the clients override the public ``wait_for_
 from __future__ import annotations
 
 import functools
+import os
 import time
 from pathlib import Path
 
@@ -81,7 +82,7 @@ def forking_kernel_manager_class(server: KernelForkServer | None, before_launch=
         def __init__(self, **kwargs):
             kwargs.setdefault("client_class", f"{__name__}.PromptKernelClient")
             kwargs.setdefault("kernel_spec_manager", shared_kernel_spec_manager())
-            if "transport" not in kwargs:
+            if "transport" not in kwargs and os.name == "posix":
                 # The runner and its kernels share one machine: local sockets (over TCP, ipykernel warns at
                 # every start that its traffic is unencrypted), each kernel's under a name of its own
                 kwargs.update(transport="ipc", ip=local_socket_prefix())
@@ -101,7 +102,6 @@ def local_socket_prefix() -> str:
     """Where one kernel's IPC sockets go: ``<temp dir>/mfgghg-kernel-<random>-ipc-<n>``, beside the
     connection files jupyter_client writes there (its own default, ``kernel-ipc`` in the working folder,
     is the same for every kernel); jupyter_client removes them when it shuts the kernel down."""
-    import os
     import tempfile
     import uuid
 
