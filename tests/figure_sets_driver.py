@@ -33,7 +33,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from mfgghg import KERNEL_NAME
@@ -72,17 +71,19 @@ def killed_then_complete(root: Path, report: dict) -> None:
         d = r[key] / "2099"
         d.mkdir(parents=True)
         (d / "previous.csv").write_bytes(PREVIOUS)
-    env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1")
+    env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1", PYTHONUNBUFFERED="1")
     env.pop(layout_record.RECORD_DIR, None)  # (these runs record nothing)
-    proc = subprocess.Popen(cli_args(root, "single", 2099), cwd=REPO, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
-    first_done = r["build_root"] / "2099" / discover_notebooks()[0].name
-    deadline = time.time() + 120
-    while not first_done.exists() and time.time() < deadline and proc.poll() is None:
-        time.sleep(0.05)
+    proc = subprocess.Popen(cli_args(root, "single", 2099), cwd=REPO, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True, start_new_session=True)
+    first = discover_notebooks()[0].name
+    for line in proc.stdout:  # the runner says each notebook is done as it is (or the run ends: no more lines)
+        if f"{first} done" in line:
+            break
+    first_done = r["build_root"] / "2099" / first
     report["kill"] = {"running_when_killed": proc.poll() is None, "first_notebook_done": first_done.exists()}
     os.killpg(proc.pid, signal.SIGKILL)  # the runner, its fork server (kernels notice their parent is gone)
     proc.wait()
+    proc.stdout.close()
     report["kill"]["after"] = {key: snapshot(r[key] / "2099") for key in ("processed_root", "figures_root")}
     report["kill"]["previous"] = hashlib.sha256(PREVIOUS).hexdigest()
     # the next run is not blocked by the dead one; sequential: the reference for the concurrent runs
