@@ -71,7 +71,10 @@ def killed_then_complete(root: Path, report: dict) -> None:
         d = r[key] / "2099"
         d.mkdir(parents=True)
         (d / "previous.csv").write_bytes(PREVIOUS)
-    env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1", PYTHONUNBUFFERED="1")
+    # (its own temp folder: the kernels killed with it leave their connection files and sockets there)
+    temp = root / "single" / "tmp"
+    temp.mkdir(parents=True)
+    env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1", PYTHONUNBUFFERED="1", TMPDIR=str(temp))
     env.pop(layout_record.RECORD_DIR, None)  # (these runs record nothing)
     proc = subprocess.Popen(cli_args(root, "single", 2099), cwd=REPO, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, text=True, start_new_session=True)

@@ -228,6 +228,8 @@ def test_kernel_exit_code_comes_from_the_server_and_closing_it_ends_running_kern
         pytest.fail(f"kernel {kernel.pid} still running 60 s after its fork server closed")
     assert server.process.returncode is not None
     assert kernel.poll() is not None  # seen ended, with the server gone (not an error, which hid it)
+    for ended in (done, running):  # (their connection files and sockets: no manager shut these kernels down)
+        asyncio.run(ended.cleanup_resources())
 
 
 def test_waiting_for_a_helper_ends_when_it_ends_else_it_is_killed_at_the_timeout():
