@@ -71,24 +71,36 @@ def _inside(inner: Bbox, outer: Bbox, tol: float = TOLERANCE_PX) -> bool:
             and inner.x1 <= outer.x1 + tol and inner.y1 <= outer.y1 + tol)
 
 
+def _axes_axis(ax) -> tuple:
+    """The axes' x and y axis (the project draws no 3D axes)."""
+    return ax.xaxis, ax.yaxis
+
+
 def _drawn_tick_labels(fig) -> set[int]:
-    """ids of the tick labels matplotlib draws: those of ticks inside the view (the others exist as
-    artists but are never drawn)."""
+    """ids of the tick labels matplotlib draws: those of ticks whose location is inside the view, as
+    ``Axis.draw`` picks them (the others exist as artists but are never drawn). The locations are the
+    axis's own (its minor ones without those under a major tick), the i-th tick showing the i-th."""
     drawn = set()
     for ax in fig.axes:
         if not (ax.get_visible() and ax.axison):  # an axes turned off draws no axis
             continue
-        for axis in ax._axis_map.values():
+        for axis in _axes_axis(ax):
             if not axis.get_visible():
                 continue
-            for tick in axis._update_ticks():  # the ticks Axis.draw draws
-                drawn.update(id(label) for label in (tick.label1, tick.label2) if label.get_visible())
+            transform = axis.get_transform()
+            low, high = sorted(transform.transform(axis.get_view_interval()))
+            close = 1e-10 * (high - low)  # (matplotlib's own tolerance at the view's ends)
+            for locs, ticks in ((axis.get_majorticklocs(), axis.get_major_ticks),
+                                (axis.get_minorticklocs(), axis.get_minor_ticks)):
+                for tick, loc in zip(ticks(len(locs)), transform.transform(locs)):
+                    if low - close <= loc <= high + close:
+                        drawn.update(id(label) for label in (tick.label1, tick.label2) if label.get_visible())
     return drawn
 
 
 def drawn_texts(fig, renderer) -> list[tuple[Text, Bbox]]:
     """Every text the figure draws that shows something, with its extent (a boxed text's box included)."""
-    tick_labels = {id(t) for ax in fig.axes for axis in ax._axis_map.values()
+    tick_labels = {id(t) for ax in fig.axes for axis in _axes_axis(ax)
                    for tick in axis.get_major_ticks() + axis.get_minor_ticks() for t in (tick.label1, tick.label2)}
     drawn = _drawn_tick_labels(fig)
     legends = [a for a in fig.findobj(Legend)]
