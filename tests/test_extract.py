@@ -223,9 +223,16 @@ def assert_structured_fields_equal(out):
     return got, want
 
 
-def test_pdf_route(tmp_path):
-    text = report_text()
-    pdf = make_pdf(text, tmp_path / "report.pdf", cjk_ttf(tmp_path, pdf_chars()))
+@pytest.fixture(scope="module")
+def report_pdf(tmp_path_factory):
+    """The 2021 report's text as a PDF, a page per page of the text (made once: fpdf2 subsets the font
+    each time)."""
+    folder = tmp_path_factory.mktemp("report-pdf")
+    return make_pdf(report_text(), folder / "report.pdf", cjk_ttf(folder, pdf_chars()))
+
+
+def test_pdf_route(tmp_path, report_pdf):
+    pdf = report_pdf
     out = tmp_path / "pdfout"
     assert cli([str(pdf), "--year", "2021", "--out", str(out)]) == 0
     got, want = assert_structured_fields_equal(out)
@@ -652,7 +659,8 @@ def test_a_page_break_between_two_money_lines_keeps_both_amounts_and_the_text_in
     assert {"funding/reduction", "expected_benefits_zh/results_zh"} <= flagged
 
 
-def test_a_pdf_table_the_layout_cannot_read_falls_back_to_the_heuristic_and_says_so(tmp_path, monkeypatch, capsys):
+def test_a_pdf_table_the_layout_cannot_read_falls_back_to_the_heuristic_and_says_so(tmp_path, monkeypatch, capsys,
+                                                                                      report_pdf):
     """Where a cell read by position is unusable, the text heuristic is tried (flagged in review.csv); where
     that fails too, the cell's own error is the one line shown."""
     import mfgghg.data.extract.pipeline as pipeline
@@ -663,7 +671,7 @@ def test_a_pdf_table_the_layout_cannot_read_falls_back_to_the_heuristic_and_says
 
     monkeypatch.setattr(pipeline, "annex_rows", lambda pages, first: ([object()], "positions", [], [], {}))
     monkeypatch.setattr(pipeline, "measures_from_rows", unreadable)
-    pdf = make_pdf(report_text(), tmp_path / "report.pdf", cjk_ttf(tmp_path, pdf_chars()))
+    pdf = report_pdf
     assert cli([str(pdf), "--out", str(tmp_path / "o")]) == 0  # the text layer reads by the heuristic
     flagged = [r for r in rows(tmp_path / "o" / "review.csv") if "could not be read by position" in r["reason"]]
     assert len(flagged) == 1 and "no period (推動期程) cell" in flagged[0]["reason"]
