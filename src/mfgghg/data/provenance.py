@@ -39,6 +39,7 @@ CITATION_FILE = "CITATION.cff"
 PUBLISHER_KEY = "mfgghg:publisher"  # a source's publisher (the spec's sources have title, path, email only)
 COMMIT_KEY = "mfgghg:commit"  # in the figure set's copy of a year's data package only (see module docstring)
 LOCAL_CHANGES = "with local changes"
+LOCAL_CHANGES_ZH = "含未提交的修改"
 # Why a commit is unknown (Commit.note), and how the yearly page's Chinese edition says it.
 NO_GIT = "git is not installed, so the commit cannot be read"
 NOT_A_CHECKOUT = "not a git checkout (e.g. an unpacked archive)"
@@ -87,7 +88,7 @@ class Commit:
         if self.sha is None:
             reason = COMMIT_NOTES_ZH.get(self.note)
             return None, f"不明：{reason}" if reason else "不明"
-        return self.sha, "（含未提交的修改）" if self.local_changes else ""
+        return self.sha, f"（{LOCAL_CHANGES_ZH}）" if self.local_changes else ""
 
     @property
     def short(self) -> str:
@@ -233,7 +234,7 @@ CITATION_FORMS = {
            "commit": ", commit {sha}", "local_changes": f" {LOCAL_CHANGES}", "no_commit": ", commit unknown: {note}"},
     "zh-TW": {"text": ("{authors}。{title}（版本 {version}{commit}）：{year} 年（民國 {roc} 年）執行成果報告之圖表集。"
                        "以 CC BY 4.0 授權。"),
-              "commit": "，提交 {sha}", "local_changes": "，含未提交的修改", "no_commit": "，提交不明"},
+              "commit": "，提交 {sha}", "local_changes": f"，{LOCAL_CHANGES_ZH}", "no_commit": "，提交不明"},
 }
 
 
