@@ -81,10 +81,12 @@ class Commit:
 
     def shown(self, lang: str) -> tuple[str | None, str]:
         """The commit as the yearly page's edition ``lang`` shows it: the sha (None when unknown) and
-        the words beside it (local changes, or why it is unknown), in that edition's language. The
-        metadata records :attr:`text`, in English."""
+        the words that follow it (local changes, or why it is unknown; with their own separator), in
+        that edition's language. The metadata records :attr:`text`, in English."""
         if lang == "en":
-            return (None, self.text) if self.sha is None else (self.sha, LOCAL_CHANGES if self.local_changes else "")
+            if self.sha is None:
+                return None, self.text
+            return self.sha, f" {LOCAL_CHANGES}" if self.local_changes else ""
         if self.sha is None:
             reason = COMMIT_NOTES_ZH.get(self.note)
             return None, f"不明：{reason}" if reason else "不明"

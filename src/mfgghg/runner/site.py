@@ -134,8 +134,7 @@ def provenance_section(figures_dir: Path, year: int, lang: str = "zh-TW", refere
     sources = json.loads(package.read_text(encoding="utf-8")).get("sources", []) if package.is_file() else []
     table = translations(reference, validate=False) if sources else {}
     sha, beside = commit.shown(lang)
-    shown_commit = "".join([f"<code>{e(sha)}</code>" if sha else "", " " if sha and beside and lang == "en" else "",
-                            e(beside)])
+    shown_commit = (f"<code>{e(sha)}</code>" if sha else "") + e(beside)
     rows = [(t["version"], f"mfgghg {e(project_version())}"), (t["commit"], shown_commit)]
     if sources:
         report, others = sources[0], sources[1:]
