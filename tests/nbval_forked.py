@@ -4,27 +4,33 @@ nbval starts a kernel per notebook; here they are forked from one server that ha
 the notebooks import (mfgghg.runner.fast.kernelfork), saving about two seconds a notebook. The stored outputs
 were made with standard kernels (``make refresh-notebooks``), so nbval passing also shows that a
 forked kernel prints what a standard one does. Without the plugin nbval uses standard kernels.
+
+nbval compares a figure's ``text/plain`` and never its PNG (without ``--nbdime`` it skips
+``image/png``), so these kernels show figures without drawing them inline once more
+(``InlineBackend.figure_formats`` empty): a figure's output is its ``<Figure size …>`` text alone.
+Every figure is still drawn, and its warnings printed, as ``save_figure`` writes its PNG and SVG.
+
+The server is put in place when the session starts, not by a fixture: nbval starts a notebook's
+kernel as its file is set up, and nbval's items use no fixtures (an autouse fixture never ran).
 """
 
 from __future__ import annotations
 
-import pytest
+_state: dict = {}
 
 
-@pytest.fixture(scope="session", autouse=True)
-def nbval_kernels_forked(request):
+def pytest_sessionstart(session):
     from mfgghg import KERNEL_NAME
     from mfgghg.runner.fast import kernelfork, kernelmanager
     from mfgghg.runner.pipeline import fork_server_preload
 
-    if not request.config.pluginmanager.hasplugin("nbval") or not kernelfork.enabled():
-        yield None
+    if not session.config.pluginmanager.hasplugin("nbval") or not kernelfork.enabled():
         return
     import ipykernel.kernelspec
     import nbval.kernel
 
     # --nbval-current-env: nbval starts this interpreter's ipykernel command, not the kernelspec's
-    argv = ipykernel.kernelspec.get_kernel_dict()["argv"] if request.config.option.nbval_current_env else None
+    argv = ipykernel.kernelspec.get_kernel_dict()["argv"] if session.config.option.nbval_current_env else None
     server = kernelfork.KernelForkServer(KERNEL_NAME, fork_server_preload(staged=False, batch=False)[0],
                                          argv=argv)
     standard = nbval.kernel.KernelManager
@@ -35,9 +41,20 @@ def nbval_kernels_forked(request):
             super().__init__(*args, client_class=client_class, **kwargs)
             kernelmanager.use_fork_server(self, server)
 
+        def start_kernel(self, **kwargs):
+            # (run by IPython at start-up, before the inline backend is set up with the formats)
+            no_inline_png = "--IPKernelApp.exec_lines=%config InlineBackend.figure_formats = set()"
+            kwargs["extra_arguments"] = [*kwargs.get("extra_arguments", []), no_inline_png]
+            return super().start_kernel(**kwargs)
+
     nbval.kernel.KernelManager = ForkingKernelManager
-    try:
-        yield server
-    finally:
-        nbval.kernel.KernelManager = standard
-        server.close()
+    _state.update(server=server, standard=standard)
+
+
+def pytest_sessionfinish(session):
+    if "server" not in _state:
+        return
+    import nbval.kernel
+
+    nbval.kernel.KernelManager = _state.pop("standard")
+    _state.pop("server").close()

@@ -167,39 +167,48 @@ def test_no_glyph_missing_warning_in_any_executed_notebook(figure_sets):
                 assert "Glyph" not in text and "missing from font" not in text, (path.name, text[:200])
 
 
-@pytest.mark.parametrize("year, edition", [(2021, ""), (2099, "en")])
-def test_index_page_loads_every_image_in_chromium(figure_sets, year, edition, tmp_path):
+@pytest.fixture(scope="module")
+def chromium(tmp_path_factory):
+    """One headless Chromium for the pages of this module (each page loaded afresh in it)."""
     assert CHROMIUM and CHROMEDRIVER, (
         "the page test needs Debian's chromium and chromium-driver: apt-get install chromium chromium-driver "
         "(.ci/run installs them)")
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
-    page = figure_sets["multi"] / "figures" / str(year) / edition / "index.html"
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--no-first-run", "--allow-file-access-from-files", f"--user-data-dir={tmp_path / 'profile'}"):
+                 "--no-first-run", "--allow-file-access-from-files",
+                 f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_window_size(1280, 2000)
     try:
-        driver.set_window_size(1280, 2000)
-        driver.get(page.as_uri())
-        driver.execute_async_script(
-            "const done = arguments[0];"
-            "Promise.all([...document.images].map(i => i.complete ? 0 : new Promise(r => {i.onload = i.onerror = r;})))"
-            ".then(() => done());")
-        images = driver.execute_script(
-            "return [...document.images].map(i => [i.getAttribute('src'), i.naturalWidth]);")
-        links = driver.execute_script("return [...document.links].map(a => a.getAttribute('href'));")
-        errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
-        shots = REPO / "build" / "screenshots"
-        shots.mkdir(parents=True, exist_ok=True)
-        driver.save_screenshot(str(shots / f"index-{year}{'-' + edition if edition else ''}.png"))
+        yield driver
     finally:
         driver.quit()
+
+
+@pytest.mark.parametrize("year, edition", [(2021, ""), (2099, "en")])
+def test_index_page_loads_every_image_in_chromium(figure_sets, chromium, year, edition):
+    page = figure_sets["multi"] / "figures" / str(year) / edition / "index.html"
+    driver = chromium
+    driver.get_log("browser")  # (what an earlier page logged is not this page's)
+    driver.get(page.as_uri())
+    driver.execute_async_script(
+        "const done = arguments[0];"
+        "Promise.all([...document.images].map(i => i.complete ? 0 : new Promise(r => {i.onload = i.onerror = r;})))"
+        ".then(() => done());")
+    images = driver.execute_script(
+        "return [...document.images].map(i => [i.getAttribute('src'), i.naturalWidth]);")
+    links = driver.execute_script("return [...document.links].map(a => a.getAttribute('href'));")
+    errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+    shots = REPO / "build" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(shots / f"index-{year}{'-' + edition if edition else ''}.png"))
     assert len(images) == len(list(page.parent.glob("*.png"))) > 0
     assert all(width > 0 for _, width in images), [src for src, w in images if not w]
     assert not errors, errors
