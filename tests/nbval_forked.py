@@ -24,7 +24,10 @@ def pytest_sessionstart(session):
     from mfgghg.runner.fast import kernelfork, kernelmanager
     from mfgghg.runner.pipeline import fork_server_preload
 
-    if not session.config.pluginmanager.hasplugin("nbval") or not kernelfork.enabled():
+    if not session.config.pluginmanager.hasplugin("nbval"):
+        return
+    if not kernelfork.enabled():
+        _state["off"] = True
         return
     import ipykernel.kernelspec
     import nbval.kernel
@@ -48,7 +51,22 @@ def pytest_sessionstart(session):
             return super().start_kernel(**kwargs)
 
     nbval.kernel.KernelManager = ForkingKernelManager
-    _state.update(server=server, standard=standard)
+    # (counted for the summary line: a kernel the server cannot fork would start as a standard one)
+    launch, forked = server.launch, []
+    server.launch = lambda *args, **kwargs: forked.append(launch(*args, **kwargs)) or forked[-1]
+    _state.update(server=server, standard=standard, forked=forked)
+
+
+FORKED_LINE = "nbval_forked: {} kernels forked from one server"
+OFF_LINE = "nbval_forked: off (MFGGHG_FORK_KERNELS), standard kernels"
+
+
+def pytest_terminal_summary(terminalreporter):
+    """One line the suite's test_notebooks.py reads: how many of nbval's kernels were forked."""
+    if "forked" in _state:
+        terminalreporter.write_line(FORKED_LINE.format(len(_state["forked"])))
+    elif _state.get("off"):
+        terminalreporter.write_line(OFF_LINE)
 
 
 def pytest_sessionfinish(session):
@@ -57,4 +75,4 @@ def pytest_sessionfinish(session):
     import nbval.kernel
 
     nbval.kernel.KernelManager = _state.pop("standard")
-    _state.pop("server").close()
+    _state["server"].close()

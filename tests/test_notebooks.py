@@ -10,6 +10,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from mfgghg.runner.pipeline import discover_notebooks
+from mfgghg.runner.fast import kernelfork
+from nbval_forked import FORKED_LINE, OFF_LINE
 
 
 def test_stored_notebook_outputs_reproduce_under_nbval(nbval_run):
@@ -19,3 +21,7 @@ def test_stored_notebook_outputs_reproduce_under_nbval(nbval_run):
         assert sum(nb.stem in (c.get("classname", "") + c.get("file", "")) for c in cells) > 1, nb.name
     assert not [c.get("name") for c in cells for tag in ("failure", "error", "skipped") if c.find(tag) is not None], \
         nbval_run["log"]
+    # every notebook's kernel was forked (nbval_forked.py), none started as a standard one; unless
+    # forking is switched off
+    expected = FORKED_LINE.format(len(discover_notebooks())) if kernelfork.enabled() else OFF_LINE
+    assert expected in nbval_run["log"], nbval_run["log"]
