@@ -310,3 +310,40 @@ def test_published_folders_and_files_follow_the_users_umask(roots, tmp_path, run
         wrong = [(str(p.relative_to(roots)), oct(stat.S_IMODE(p.stat().st_mode))) for p in paths
                  if stat.S_IMODE(p.stat().st_mode) != (folder_mode if p.is_dir() else file_mode)]
         assert not wrong, (oct(mask), wrong)
+
+
+SPLIT_PRINT = (
+    "import sys\n"
+    "from IPython.display import display\n"
+    "print('a', end=''); sys.stdout.flush(); print('b')  # two stream messages, as a busy machine can make\n"
+    "print('warned', file=sys.stderr)\n"
+    "display('shown')\n"
+    "print('after')"
+)
+
+
+def test_a_print_the_kernel_sends_in_pieces_is_stored_as_one_output_in_order(tmp_path, fork_server):
+    from mfgghg.runner.execute import execute_notebook
+
+    source = make_notebook(tmp_path / "split.ipynb", SPLIT_PRINT)
+    execute_notebook(source, tmp_path / "run.ipynb", {}, fork_server=fork_server)
+    cell = nbformat.read(tmp_path / "run.ipynb", as_version=4).cells[-1]
+    assert [(o.output_type, o.get("name"), o.get("text", o.get("data", {}).get("text/plain"))) for o in cell.outputs] \
+        == [("stream", "stdout", "ab\n"), ("stream", "stderr", "warned\n"), ("display_data", None, "'shown'"),
+            ("stream", "stdout", "after\n")]
+
+
+def test_only_adjacent_outputs_of_one_stream_are_joined():
+    from mfgghg.runner.execute import merge_adjacent_streams
+
+    def stream(name, text):
+        return {"output_type": "stream", "name": name, "text": text}
+
+    cell = {"outputs": [stream("stdout", "a"), stream("stdout", ["b", "\n"]), stream("stderr", "x\n"),
+                        stream("stdout", "c\n"), {"output_type": "display_data", "data": {}}, stream("stdout", "d\n")]}
+    merge_adjacent_streams(cell)
+    assert cell["outputs"] == [stream("stdout", "ab\n"), stream("stderr", "x\n"), stream("stdout", "c\n"),
+                               {"output_type": "display_data", "data": {}}, stream("stdout", "d\n")]
+    empty = {"cell_type": "markdown"}
+    merge_adjacent_streams(empty)
+    assert empty == {"cell_type": "markdown"}

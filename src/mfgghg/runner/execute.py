@@ -25,6 +25,24 @@ def use_inline_backend_in_kernels() -> None:
     os.environ["MPLBACKEND"] = INLINE_BACKEND
 
 
+def merge_adjacent_streams(cell, **_) -> None:
+    """Join the stream outputs of ``cell`` that follow one another on the same stream (nbclient's
+    ``on_cell_executed`` hook), as JupyterLab joins them as they arrive. ipykernel sends what a cell
+    prints in pieces, as its flush timer fires: a busy machine can split one ``print`` into its text and
+    its newline, and the stored notebook and its page would then differ from run to run. Unlike
+    nbclient's ``coalesce_streams``, a stream printed after a figure or a table stays after it."""
+    merged = []
+    for output in cell.get("outputs", []):
+        previous = merged[-1] if merged else None
+        if output.get("output_type") == "stream" and previous is not None \
+                and previous.get("output_type") == "stream" and previous.get("name") == output.get("name"):
+            previous["text"] = "".join(previous["text"]) + "".join(output["text"])
+        else:
+            merged.append(output)
+    if "outputs" in cell:
+        cell["outputs"] = merged
+
+
 def describe_failure(notebook: Path, err: Exception) -> str:
     """One line: notebook, cell and error."""
     cell = getattr(err, "exec_count", None)
@@ -66,6 +84,7 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict, kernel: str
             # one write at the end: saving after every cell re-serialises (and validates) the whole
             # notebook with its images each time, for a copy in the build folder nobody reads midway
             request_save_on_cell_execute=False,
+            on_cell_executed=merge_adjacent_streams,
         )
     except PapermillExecutionError as err:
         raise RunError(describe_failure(notebook, err)) from None

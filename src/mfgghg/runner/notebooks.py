@@ -29,9 +29,12 @@ def refresh_notebook(path: Path, kernel: str = KERNEL_NAME) -> None:
     """Execute a notebook in place with its default parameters and store its outputs."""
     from nbclient import NotebookClient
 
+    from mfgghg.runner.execute import merge_adjacent_streams
+
     use_inline_backend_in_kernels()
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, kernel_name=kernel, timeout=600, resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(nb, kernel_name=kernel, timeout=600, resources={"metadata": {"path": str(path.parent)}},
+                   on_cell_executed=merge_adjacent_streams).execute()
     clean_metadata(nb)
     nbformat.write(nb, path)
 
