@@ -316,6 +316,7 @@ SPLIT_PRINT = (
     "import sys\n"
     "from IPython.display import display\n"
     "print('a', end=''); sys.stdout.flush(); print('b')  # two stream messages, as a busy machine can make\n"
+    "sys.stdout.flush()  # (sent before what goes to stderr, whichever stream's flush timer fires first)\n"
     "print('warned', file=sys.stderr)\n"
     "display('shown')\n"
     "print('after')"
