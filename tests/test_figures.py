@@ -204,6 +204,44 @@ def test_unseen_minor_ticks_of_a_log_axis_are_left_out_and_the_png_is_the_same(t
     plt.close(fig)
 
 
+@pytest.mark.parametrize("value, label", [(0.01, "0.01"), (0.05, "0.05"), (0.1, "0.1"), (2, "2"), (10, "10"),
+                                          (1000, "1,000"), (300000, "300,000"), (0, ""), (-1, "")])
+def test_plain_number_writes_a_log_ticks_value_in_full(value, label):
+    from mfgghg.plots.style import plain_number
+
+    assert plain_number(value) == label
+
+
+def test_log_ticks_are_labelled_as_plain_numbers_and_drawn_without_math_text():
+    """Over several decades only the powers of ten carry a label, within one decade the minor ticks as
+    well, as matplotlib's own log labels do; every label is a plain number, none math text."""
+    from mfgghg.plots.style import label_log_ticks_plainly, omit_unseen_minor_ticks, project_rc
+
+    def shown(left, right):
+        with matplotlib.rc_context(project_rc()):
+            fig, ax = plt.subplots(figsize=(6, 2))
+            ax.set_xscale("log")
+            ax.set_xlim(left, right)
+            label_log_ticks_plainly(ax.xaxis)
+            omit_unseen_minor_ticks(ax.xaxis)
+            fig.draw_without_rendering()
+        labels = [t.get_text() for t in ax.xaxis.get_majorticklabels() + ax.xaxis.get_minorticklabels()
+                  if t.get_text()]
+        plt.close(fig)
+        return labels
+
+    wide = shown(0.05, 2e5)
+    assert {"0.1", "1", "10", "100", "1,000", "10,000", "100,000"} <= set(wide)
+    assert "2" not in wide and "20" not in wide  # minor ticks unlabelled over many decades
+    narrow = shown(15, 90)
+    assert {"20", "30"} <= set(narrow)  # (matplotlib picks which minor ticks to label)
+    assert not any("$" in label for label in wide + narrow)
+    fig, ax = plt.subplots()
+    label_log_ticks_plainly(ax.xaxis)  # a linear axis keeps its own labels
+    assert not isinstance(ax.xaxis.get_major_formatter(), matplotlib.ticker.LogFormatter)
+    plt.close(fig)
+
+
 def test_translations_come_from_the_reference_table_and_a_draft_overrides_it(tmp_path):
     from conftest import REPO
     from mfgghg.data.translations import read_translations

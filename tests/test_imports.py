@@ -8,6 +8,8 @@ import ast
 import json
 from pathlib import Path
 
+import pytest
+
 from conftest import REPO
 
 SRC = REPO / "src"
@@ -114,8 +116,14 @@ def test_the_graph_sees_function_level_imports_and_finds_a_circle(tmp_path):
     assert cycles(graph) == [["mfgghg.checks.a", "mfgghg.checks.b"]]
 
 
-def test_no_import_circle_in_the_package():
-    graph = import_graph()
+@pytest.fixture(scope="module")
+def package_graph() -> dict[str, set[str]]:
+    """The package's import graph, read once for the tests below."""
+    return import_graph()
+
+
+def test_no_import_circle_in_the_package(package_graph):
+    graph = package_graph
     assert {"mfgghg.runner.execute", "mfgghg.checks.reconcile", "mfgghg.runner.fast.forkserver"} <= set(graph)
     assert cycles(graph) == []
     # the verdict core is below every other check module; the fork server imports nothing of the runner's
@@ -124,15 +132,15 @@ def test_no_import_circle_in_the_package():
         "mfgghg", "mfgghg.errors", "mfgghg.runner", "mfgghg.runner.fast", "mfgghg.runner.fast.processes"}
 
 
-def test_the_rooms_import_one_way():
+def test_the_rooms_import_one_way(package_graph):
     """runner → plots → analysis → checks → data: a room imports only those after it."""
-    upward = [(m, d) for m, deps in import_graph().items() for d in deps
+    upward = [(m, d) for m, deps in package_graph.items() for d in deps
               if room(m) and room(d) and ROOMS.index(room(d)) < ROOMS.index(room(m))]
     assert upward == []
 
 
-def test_only_the_runner_and_the_command_import_the_runner():
-    outside = [(m, d) for m, deps in import_graph().items() for d in deps
+def test_only_the_runner_and_the_command_import_the_runner(package_graph):
+    outside = [(m, d) for m, deps in package_graph.items() for d in deps
                if room(d) == "runner" and room(m) != "runner" and m != "mfgghg.__main__"]
     assert outside == []
 

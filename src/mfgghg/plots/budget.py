@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 
 from mfgghg.i18n import _, get_lang
-from mfgghg.plots.style import (PALETTE, figure_style, fit_texts_in_axes, omit_unseen_minor_ticks, source_line,
-                                 source_note, wrap_label)
+from mfgghg.plots.style import (PALETTE, figure_style, fit_texts_in_axes, label_log_ticks_plainly,
+                                 omit_unseen_minor_ticks, source_line, source_note, wrap_label)
 from matplotlib.collections import LineCollection
 
 from mfgghg.analysis.budget import KIND_LEGEND_ZH, KIND_ZH, MONEY_UNIT
@@ -233,6 +233,7 @@ def plot_cost_per_tonne(cost: pd.DataFrame, n_without: int, *, year: int):
     else:
         axes[0, 0].legend(handles=handles, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     axes[-1, 0].set_xlabel(_("元／公噸CO2e（對數尺度）"))
+    label_log_ticks_plainly(axes[-1, 0].xaxis)
     omit_unseen_minor_ticks(axes[-1, 0].xaxis)  # (the panels share it)
     height = fig.get_figheight()
     # Layout first, then title and caption in margins given in inches (tight_layout would reserve

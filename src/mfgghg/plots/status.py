@@ -18,8 +18,8 @@ import pandas as pd
 from matplotlib.patches import Patch
 
 from mfgghg.i18n import CJK, _, get_lang
-from mfgghg.plots.style import (PALETTE, figure_style, fit_texts_in_axes, omit_unseen_minor_ticks, source_line,
-                                 source_note, wrap_label)
+from mfgghg.plots.style import (PALETTE, figure_style, fit_texts_in_axes, label_log_ticks_plainly,
+                                 omit_unseen_minor_ticks, source_line, source_note, wrap_label)
 from mfgghg.analysis.status import GOAL_BASIS_LABELS, GOAL_GROUP_LABELS, KIND_LABELS, TYPE_LABELS
 from mfgghg.checks.verdict import REDUCTION_KIND_SETS
 from mfgghg.data.ingest import measure_id_key
@@ -151,6 +151,7 @@ def plot_measure_reductions(reductions: pd.DataFrame, counted: tuple, *, year: i
     if len(positive):  # bars start at 0, which a log axis cannot show: start a power of ten below the smallest
         ax.set_xlim(10 ** math.floor(math.log10(positive.min() / 1.2)), positive.max() * 3)
     ax.set_xlabel(_("減碳量 ({unit}，對數刻度)").format(unit=_("萬公噸CO2e")))
+    label_log_ticks_plainly(ax.xaxis)
     omit_unseen_minor_ticks(ax.xaxis)
     ax.set_ylabel(wrap_label(_("具體措施 (依政策內涵、推動策略排列；灰底區隔策略)"), int(rows_height * 72 / 13)))
     counted_txt = _joined(_(KIND_LABELS[k]) for k in counted) if counted else _("無")

@@ -21,6 +21,7 @@ from pathlib import Path
 import matplotlib
 
 import matplotlib.pyplot as plt
+import matplotlib.ticker
 import pandas as pd
 import seaborn as sns
 from cycler import cycler
@@ -159,6 +160,34 @@ def figure_style(function):
             return function(*args, **kwargs)
 
     return styled
+
+
+def plain_number(value: float) -> str:
+    """A tick value of a log axis as the report prints numbers: 0.05, 2, 1,000 (a power of ten, or a
+    whole multiple of one, shown in full)."""
+    if not value > 0:
+        return ""
+    decimals = max(0, -math.floor(math.log10(value) + 1e-9))
+    return f"{value:,.{decimals}f}"
+
+
+class PlainLogFormatter(matplotlib.ticker.LogFormatter):
+    """matplotlib's own choice of which ticks of a log axis carry a label, each label a plain number
+    (:func:`plain_number`) instead of a power of ten: a reader of the report reads 1,000 元 at once,
+    and a plain label is plain text, where ``10^3`` is math text parsed for every label and file."""
+
+    def __call__(self, x, pos=None):
+        return plain_number(x) if super().__call__(x, pos) else ""
+
+
+def label_log_ticks_plainly(axis) -> None:
+    """Label a log ``axis``'s major and minor ticks as plain numbers (:class:`PlainLogFormatter`),
+    its minor ones only where matplotlib's log formatter would label them."""
+    if axis.get_scale() != "log":
+        return
+    base = axis.get_transform().base
+    axis.set_major_formatter(PlainLogFormatter(base))
+    axis.set_minor_formatter(PlainLogFormatter(base, labelOnlyBase=False))
 
 
 def omit_unseen_minor_ticks(axis) -> bool:

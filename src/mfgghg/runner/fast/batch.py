@@ -91,11 +91,11 @@ def install(skip=None) -> list[str]:
 
 def warm_up() -> None:
     """Do here, once, the first-use work that every kernel would otherwise repeat before its first
-    figure: seaborn's theme built and the CJK font registered and read, fonts looked up, and matplotlib's
-    math-text parser built (about 0.1 s alone; log axes label their ticks with it). The runner's kernel
+    figure: seaborn's theme built and the CJK font registered and read, and fonts looked up (the
+    project's figures draw no math text: log axes are labelled in plain numbers). The runner's kernel
     fork server calls this before it forks the analysis kernels (see ``runner.execute.fork_server_preload``),
     with :func:`install`.
-    It measures two texts and draws nothing; what it leaves behind are caches, so figures drawn
+    It measures one text and draws nothing; what it leaves behind are caches, so figures drawn
     after it are the same bytes (``test_kernelfork``: a kernel forked from a server that ran it
     saves the same figure files as a standard kernel)."""
     from matplotlib.backends.backend_agg import RendererAgg
@@ -107,4 +107,3 @@ def warm_up() -> None:
         renderer = RendererAgg(1, 1, DPI)
         prop = FontProperties(size=matplotlib.rcParams["font.size"])
         renderer.get_text_width_height_descent("減碳量 CO2e 2021", prop, ismath=False)
-        renderer.get_text_width_height_descent(r"$\mathdefault{10^{2}}$", prop, ismath=True)
