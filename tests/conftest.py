@@ -233,10 +233,14 @@ def notebook_figures():
 
 @pytest.fixture(scope="session")
 def fork_server():
-    """One kernel fork server (mfgghg.runner.fast.kernelfork) for the tests that run notebooks in this process."""
+    """One kernel fork server (mfgghg.runner.fast.kernelfork) for the tests that run notebooks in this process.
+    It keeps the session's memo of validated raw tables too (``validated_memo.py``, as this process
+    does): its preflights, and the kernels it forks, read unchanged copies of 2021's raw files."""
     from mfgghg import KERNEL_NAME
     from mfgghg.runner.fast import kernelfork
     from mfgghg.runner.pipeline import fork_server_preload
 
-    with kernelfork.KernelForkServer(KERNEL_NAME, fork_server_preload(staged=False, batch=False)[0]) as server:
+    memo = f"import sys; sys.path.insert(0, {str(REPO / 'tests')!r}); import validated_memo; validated_memo.install()"
+    preload = fork_server_preload(staged=False, batch=False)[0] + [memo]
+    with kernelfork.KernelForkServer(KERNEL_NAME, preload) as server:
         yield server

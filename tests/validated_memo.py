@@ -2,12 +2,14 @@
 
 The tests read unchanged copies of the same raw files hundreds of times (most copy a year's folder
 and change one cell), and validating a year's package costs about 0.3 s. ``conftest.py`` installs
-this memo in the test process only: it keeps what :func:`mfgghg.data.package.read_resource` returned,
-under a digest of everything that reading depends on (the file's bytes, its description, and the
-reference values it is checked against), so a changed byte is a new key and is validated again. Only
-successful reads are kept; callers get copies. The package itself keeps nothing: every read of a
-researcher's kernel or of the runner validates (a cache in the runner's fork server saved nothing
-measurable on the yearly run, ``benchmarks/bench.py --speedups``, and went).
+this memo in the test process and in the session's kernel fork server (whose preflights and kernels
+read those copies too; the background runs keep nothing): it keeps what
+:func:`mfgghg.data.package.read_resource` returned, under a digest of everything that reading
+depends on (the file's bytes, its description, and the reference values it is checked against), so a
+changed byte is a new key and is validated again. Only successful reads are kept; callers get
+copies. The package itself keeps nothing: every read of a researcher's kernel or of the runner
+validates (a cache in the runner's fork server saved nothing measurable on the yearly run,
+``benchmarks/bench.py --speedups``, and went).
 
 ``tests/test_datapackage.py`` checks that the memo never hides a change.
 """
