@@ -91,10 +91,11 @@ def pytest_configure(config):
         for fixture in BACKGROUND_FIXTURES:
             _start_background(fixture)
     # The tests read unchanged copies of the raw files many times: this process keeps what it has
-    # validated (tests/validated_memo.py; the package itself keeps nothing).
-    import validated_memo
+    # validated (mfgghg.runner.fast.validated, as the runner's fork server does; a researcher's
+    # kernel keeps nothing).
+    from mfgghg.runner.fast import validated
 
-    validated_memo.install()
+    validated.install()
 
 
 def _whole_suite(config) -> bool:
@@ -234,13 +235,13 @@ def notebook_figures():
 @pytest.fixture(scope="session")
 def fork_server():
     """One kernel fork server (mfgghg.runner.fast.kernelfork) for the tests that run notebooks in this process.
-    It keeps the session's memo of validated raw tables too (``validated_memo.py``, as this process
+    It keeps the memo of validated raw tables too (:mod:`mfgghg.runner.fast.validated`, as this process
     does): its preflights, and the kernels it forks, read unchanged copies of 2021's raw files."""
     from mfgghg import KERNEL_NAME
     from mfgghg.runner.fast import kernelfork
     from mfgghg.runner.pipeline import fork_server_preload
 
-    memo = f"import sys; sys.path.insert(0, {str(REPO / 'tests')!r}); import validated_memo; validated_memo.install()"
+    memo = "from mfgghg.runner.fast.validated import install as _keep; _keep()"
     preload = fork_server_preload(staged=False, batch=False)[0] + [memo]
     with kernelfork.KernelForkServer(KERNEL_NAME, preload) as server:
         yield server

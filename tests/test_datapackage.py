@@ -1,4 +1,4 @@
-"""The test session's memo of validated raw tables (``tests/validated_memo.py``) never hides a change:
+"""The memo of validated raw tables (``mfgghg.runner.fast.validated``) never hides a change:
 a table is validated again whenever anything its reading depends on changed (its bytes, its
 description, the reference values it is checked against), and what it returns is what a read returns."""
 
@@ -13,7 +13,7 @@ from conftest import REPO, line_of_value, set_cell
 from mfgghg.data import package as datapackage
 from mfgghg.data.package import load_descriptor, read_package
 from mfgghg.errors import DataError
-from validated_memo import PLAIN_READ_RESOURCE, ValidatedTables, install
+from mfgghg.runner.fast.validated import PLAIN_READ_RESOURCE, ValidatedTables, install
 
 RAW = REPO / "data" / "raw" / "2021"
 REFERENCE = REPO / "data" / "reference"
@@ -126,3 +126,23 @@ def test_a_table_checked_against_reference_values_is_not_validated_again_without
     datapackage.read_resource(RAW, funding)
     datapackage.read_resource(RAW, funding, reference)
     assert validations[len(validated):] == ["annex_funding", "annex_funding"]
+
+
+def test_a_runners_fork_server_keeps_tables_only_with_the_batch_speed_up_on(monkeypatch):
+    """The fork server's first stage installs the memo (before its preflight) when the batch speed-ups
+    are on and this one is not skipped; nbval's and the tests' servers (``batch=False``) do not."""
+    from mfgghg.runner.execute import VALIDATED_TABLES, fork_server_preload
+    from mfgghg.runner.fast.validated import NAME, install_for_batch
+
+    monkeypatch.setattr(datapackage, "read_resource", PLAIN_READ_RESOURCE)
+    monkeypatch.delenv("MFGGHG_FAST_SKIP", raising=False)
+    monkeypatch.setenv("MFGGHG_FAST", "0")
+    assert install_for_batch() == [] and datapackage.read_resource is PLAIN_READ_RESOURCE
+    monkeypatch.setenv("MFGGHG_FAST", "1")
+    monkeypatch.setenv("MFGGHG_FAST_SKIP", NAME)
+    assert install_for_batch() == [] and datapackage.read_resource is PLAIN_READ_RESOURCE
+    monkeypatch.delenv("MFGGHG_FAST_SKIP")
+    assert install_for_batch() == [NAME] and datapackage.read_resource is not PLAIN_READ_RESOURCE
+    first, later = fork_server_preload()
+    assert first[-1] == VALIDATED_TABLES and VALIDATED_TABLES not in later
+    assert VALIDATED_TABLES not in sum(fork_server_preload(batch=False), [])

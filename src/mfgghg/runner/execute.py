@@ -164,17 +164,23 @@ ANALYSIS_PRELOAD = [
 BATCH_WARM_UP = "from mfgghg.runner.fast.batch import warm_up as _warm_up; _warm_up()"
 
 
+# Before the preflight (batch only): the raw tables it validates are kept for the ingest kernel.
+VALIDATED_TABLES = "from mfgghg.runner.fast.validated import install_for_batch as _keep; _keep()"
+
+
 # nbval's kernels (tests): the same imports, the style's first-use work, no batch speed-up.
 STANDARD_WARM_UP = "from mfgghg.plots.style import use_cjk_font as _use_cjk_font; _use_cjk_font()"
 
 
 def fork_server_preload(staged: bool = True, batch: bool = True) -> tuple[list[str], list[str]]:
-    """What a kernel fork server runs before forking kernels: :data:`INGEST_PRELOAD`, then
-    :data:`ANALYSIS_PRELOAD` and the warm-up (with ``batch``, the runner's batch speed-ups, see
-    :mod:`mfgghg.runner.fast.batch`). ``staged``: the analysis stage after the server has forked its
-    first kernel (the ingest's, see :mod:`mfgghg.runner.fast.kernelfork`); else everything before."""
+    """What a kernel fork server runs before forking kernels: :data:`INGEST_PRELOAD` (with ``batch``,
+    and :data:`VALIDATED_TABLES`), then :data:`ANALYSIS_PRELOAD` and the warm-up (with ``batch``, the
+    runner's batch speed-ups, see :mod:`mfgghg.runner.fast.batch`). ``staged``: the analysis stage
+    after the server has forked its first kernel (the ingest's, see :mod:`mfgghg.runner.fast.kernelfork`);
+    else everything before."""
+    first = INGEST_PRELOAD + ([VALIDATED_TABLES] if batch else [])
     later = ANALYSIS_PRELOAD + [BATCH_WARM_UP if batch else STANDARD_WARM_UP]
-    return (list(INGEST_PRELOAD), later) if staged else (INGEST_PRELOAD + later, [])
+    return (first, later) if staged else (first + later, [])
 
 
 def import_run_dependencies() -> None:

@@ -10,7 +10,9 @@ like the runner's (``tests/nbval_forked.py``), without the batch speed-ups.
 - :mod:`.pagewriter`: the notebooks' HTML pages rendered in a process of their own, by
   :mod:`.pageexporter` (nbconvert's exporter without its BeautifulSoup pass);
 - :mod:`.batch`: the speed-ups installed in the runner's forked kernels only (``MFGGHG_FAST``): PNG
-  files written without Pillow (:mod:`.pngfile`), a saved figure shown as its PNG and closed. Each
+  files written without Pillow (:mod:`.pngfile`), a saved figure shown as its PNG and closed;
+- :mod:`.validated`: raw tables the fork server's preflight validated, not validated again by the
+  ingest kernel forked after it. Each
   one's gain is measured by ``benchmarks/bench.py --speedups``; one under 5% does not belong here.
 
 Importing this package imports nothing but :mod:`os` (the runner's own process never loads matplotlib).
@@ -21,7 +23,7 @@ import os
 SWITCH = "MFGGHG_FAST"  # 0, false, no or off: no batch speed-up at all
 SKIP = "MFGGHG_FAST_SKIP"  # name,name: those left out (benchmarks/bench.py --speedups measures each)
 # Every speed-up by name (benchmarks/bench.py --speedups measures each one's gain).
-NAMES = ("png-writer", "show-saved-png", "page-exporter")
+NAMES = ("png-writer", "show-saved-png", "page-exporter", "validated-tables")
 
 
 def fast_enabled() -> bool:

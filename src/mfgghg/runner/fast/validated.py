@@ -1,17 +1,18 @@
-"""The test session's memo of validated raw tables.
+"""Raw tables validated once per fork server: the runner's batch speed-up ``validated-tables``.
 
-The tests read unchanged copies of the same raw files hundreds of times (most copy a year's folder
-and change one cell), and validating a year's package costs about 0.3 s. ``conftest.py`` installs
-this memo in the test process and in the session's kernel fork server (whose preflights and kernels
-read those copies too; the background runs keep nothing): it keeps what
-:func:`mfgghg.data.package.read_resource` returned, under a digest of everything that reading
-depends on (the file's bytes, its description, and the reference values it is checked against), so a
-changed byte is a new key and is validated again. Only successful reads are kept; callers get
-copies. The package itself keeps nothing: every read of a researcher's kernel or of the runner
-validates (a cache in the runner's fork server saved nothing measurable on the yearly run,
-``benchmarks/bench.py --speedups``, and went).
+A yearly run validates its raw files twice: the preflight does it in the kernel fork server before any
+kernel is launched, and the ingest notebook does it again in its kernel. :func:`install_for_batch`
+(run by the fork server before its preflight, ``runner.execute.fork_server_preload``) puts a memo in
+front of :func:`mfgghg.data.package.read_resource` in that process, so the ingest kernel, forked
+after the preflight, finds the tables the preflight validated (the ingest is the one notebook every
+other waits for). It keeps what ``read_resource`` returned under a digest of everything that reading
+depends on (the file's bytes, its description, and the reference values it is checked against): a
+changed byte is a new key and is validated again. Only successful reads are kept; callers get copies.
+A researcher's kernel, nbval's and the plain papermill CLI keep nothing.
 
-``tests/test_datapackage.py`` checks that the memo never hides a change.
+The test session installs the same memo (:func:`install`) in its own process and its fork server:
+the tests read unchanged copies of the same raw files hundreds of times. ``tests/test_datapackage.py``
+checks that the memo never hides a change.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pathlib import Path
 from mfgghg.data import package
 from mfgghg.data.package import _allowed_values, values_from
 
+NAME = "validated-tables"  # (the speed-up's name: mfgghg.runner.fast.NAMES)
 PLAIN_READ_RESOURCE = package.read_resource
 MAX_TABLES = 256
 
@@ -105,3 +107,14 @@ def install(store: ValidatedTables | None = None) -> ValidatedTables:
 
     package.read_resource = read_resource
     return store
+
+
+def install_for_batch() -> list[str]:
+    """:func:`install`, in a runner's fork server, unless the batch speed-ups are off or this one is
+    skipped (``MFGGHG_FAST``, ``MFGGHG_FAST_SKIP``); returns the name installed, if any."""
+    from mfgghg.runner.fast import speedup_enabled
+
+    if not speedup_enabled(NAME):
+        return []
+    install()
+    return [NAME]
