@@ -87,6 +87,9 @@ print(json.dumps({
     "changed_rc": sorted(k for k, v in matplotlib.rcParams.items()
                          if k not in ("backend", "backend_fallback") and v != matplotlib.rcParamsDefault[k]),
     "sans_serif_first": matplotlib.rcParams["font.sans-serif"][0],
+    # (the runner's kept raw tables, mfgghg.runner.fast.validated, are never in a researcher's kernel)
+    "read_resource": os.path.basename(sys.modules["mfgghg.data.package"].read_resource.__code__.co_filename),
+    "runner_loaded": sorted(m for m in sys.modules if m.startswith("mfgghg.runner")),
 }))
 '''
 
@@ -109,6 +112,7 @@ def test_setup_and_saving_leave_the_kernel_as_installed():
     assert found["changed_rc"] == ["axes.unicode_minus", "font.sans-serif"]
     assert found["sans_serif_first"] == "Noto Sans CJK TC"
     assert found["users_size"] == [640, 480]
+    assert found["read_resource"] == "package.py" and found["runner_loaded"] == []
 
 
 def title_y_over_top_tick_labels(ax) -> float:
