@@ -233,6 +233,26 @@ def notebook_figures():
 
 
 @pytest.fixture(scope="session")
+def saved_figures(notebook_figures, figure_sets):
+    """``saved_figures(year, lang)``: every figure the notebooks save in that edition, as it was saved
+    (``layout_record.figure_record``: its name, layout problems, texts, axes and table), recorded in the
+    figure sets' kernels or, for the edition those do not run, by ``notebook_figures_driver.py``."""
+    import pandas as pd
+
+    from layout_record import read_records
+
+    recorded = read_records(figure_sets["layout"])
+    assert not set(recorded) & set(notebook_figures), sorted(recorded)  # (each edition recorded once)
+    recorded.update(notebook_figures)
+
+    def get(year, lang):
+        figures = recorded[f"{year} {lang}"]
+        return [{**f, "table": pd.DataFrame(f["table"]["rows"], columns=f["table"]["columns"])} for f in figures]
+
+    return get
+
+
+@pytest.fixture(scope="session")
 def fork_server():
     """One kernel fork server (mfgghg.runner.fast.kernelfork) for the tests that run notebooks in this process.
     It keeps the memo of validated raw tables too (:mod:`mfgghg.runner.fast.validated`, as this process

@@ -18,7 +18,8 @@ Two strands run at once:
 - ``report.json``: the return codes and error output of the command-line runs and the outcome
   of the others;
 - ``layout/``: every figure the ``multi/`` runs save, recorded by their kernels as it is saved
-  (``layout_record.py``: its layout problems, texts and table), for ``test_figure_layout.py``.
+  (``layout_record.py``: its layout problems, texts and table), for ``test_figure_layout.py`` and
+  ``test_notebook_figures.py``.
 
 The single-year execution of 2021 that the multi-year run is compared with is nbval's (it runs the
 notebooks one by one with their defaults, writing ``data/processed/2021`` and ``figures/2021``).

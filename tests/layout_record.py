@@ -1,8 +1,9 @@
 """What the layout tests know of a figure the notebooks save, recorded as it is saved.
 
 :func:`figure_record` measures a figure with the layout check (:func:`mfgghg.plots.layout.layout_problems`)
-and keeps what the one-language tests read: the texts it shows and the table its CSV holds, in the
-edition's language. Two places record figures this way (``tests/test_figure_layout.py`` reads both):
+and keeps what the tests of the notebooks' figures read: the texts it shows (each axes' by role), and the
+table its CSV holds, in the edition's language. Two places record figures this way
+(``tests/test_figure_layout.py`` and ``tests/test_notebook_figures.py`` read both):
 
 - ``notebook_figures_driver.py`` runs the notebooks' code in its own process, for the editions the
   figure sets do not run;
@@ -23,18 +24,33 @@ RECORD_DIR = "MFGGHG_TEST_LAYOUT_RECORD"  # where install() writes: <dir>/<year>
 
 
 def figure_record(fig, name: str, data) -> dict:
-    """The figure's name, its layout problems (as the check words them), the texts it shows and the
-    table its CSV would hold, as plain JSON."""
+    """The figure's name, its layout problems (as the check words them), the texts it shows (all of
+    them; the figure's own, such as its source line; and each axes' labels, ticks, legend and
+    texts), the scales of its axes and the table its CSV would hold, as plain JSON."""
     from matplotlib.text import Text
 
     from mfgghg.plots.layout import layout_problems
     from mfgghg.plots.style import edition_data
 
+    problems = [str(p) for p in layout_problems(fig)]  # (drawn: the tick labels are set)
     table = edition_data(data)
-    return {"name": name, "problems": [str(p) for p in layout_problems(fig)],
+    return {"name": name, "problems": problems,
             "texts": [t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text()],
+            "figure_texts": [t.get_text() for t in fig.texts],
+            "axes": [axes_record(ax) for ax in fig.axes],
             "table": {"columns": [str(c) for c in table.columns],
                       "rows": table.astype(object).where(table.notna(), None).values.tolist()}}
+
+
+def axes_record(ax) -> dict:
+    """What one axes shows, by the role of each text."""
+    legend = ax.get_legend()
+    return {"title": ax.get_title(), "xlabel": ax.get_xlabel(), "ylabel": ax.get_ylabel(),
+            "xscale": ax.get_xscale(), "yscale": ax.get_yscale(),
+            "xticklabels": [t.get_text() for t in ax.get_xticklabels()],
+            "yticklabels": [t.get_text() for t in ax.get_yticklabels()],
+            "legend": [t.get_text() for t in legend.get_texts()] if legend is not None else [],
+            "texts": [t.get_text() for t in ax.texts]}
 
 
 def edition_of(figures_dir) -> str:

@@ -2,12 +2,13 @@
 recorded for the layout tests (``layout_record.figure_record``) in a process of their own.
 
 The test session starts this script in the background (see ``conftest.py``), beside the unit tests,
-and ``test_figure_layout.py`` reads what it wrote. Usage::
+and ``test_figure_layout.py`` and ``test_notebook_figures.py`` read what it wrote. Usage::
 
     python tests/notebook_figures_driver.py ROOT
 
 The notebooks' own code cells run in this process, their parameters cell replaced, with
-``save_figure`` replaced by one that records the figure as it would be saved. For a year without
+``save_figure`` replaced by one that records the figure as it would be saved; a warning (such as a
+glyph missing from the fonts) is an error, as it is in a run's notebook. For a year without
 processed tables committed (2099), the ingest's code writes them under ``ROOT/<year>-<lang>`` first.
 Written to ``ROOT/figures.json``: ``{"<year> <lang>": [figure, ...]}``. The other editions are
 recorded in the figure sets' own kernels (``figure_sets_driver.py``).
@@ -18,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import warnings
 from pathlib import Path
 
 import matplotlib
@@ -71,7 +73,9 @@ def notebook_figures(year: int, lang: str, work: Path) -> list[dict]:
     plain_save, plain_show = style.save_figure, plt.show
     style.save_figure, plt.show = record, (lambda *a, **k: plt.close("all"))
     try:
-        with matplotlib.rc_context():
+        # A warning (a glyph missing from the fonts, among others) fails, as it would a run's notebook
+        with matplotlib.rc_context(), warnings.catch_warnings():
+            warnings.simplefilter("error", UserWarning)
             if year != 2021:
                 run_notebook_code("01_ingest", {**parameters, "strict": False})
             for name in FIGURE_NOTEBOOKS:

@@ -12,7 +12,7 @@ from mfgghg.checks.notes import attach_notes
 from mfgghg.checks.verdict import AGREES
 from mfgghg.errors import DataError
 from mfgghg.plots import budget as plots
-from mfgghg.plots.style import use_cjk_font, cjk_texts
+from mfgghg.plots.style import use_cjk_font
 from mfgghg.i18n import CJK, MissingTranslation, _, set_lang
 from mfgghg.data.ingest import ingest
 from mfgghg.data.paths import YearPaths, roc_year
@@ -384,59 +384,7 @@ def test_2021_per_measure_money_and_cost(tables_2021):
     assert len(cost) + len(budget.measures_without_reduction(m, f)) == len(m)
 
 
-# Every plotting function on the 2021 data, as the notebook draws it (its source line included).
-PLOTS_2021 = {
-    "table5": lambda t, m, f: plots.plot_table5(budget.table5_rebuilt(m, f, t["published_budget"], t["pillars"]),
-                                                year=2021),
-    "spending_by_source": lambda t, m, f: plots.plot_spending_by_source(
-        budget.spending_by_group_and_source(m, f, "pillar"), budget.spending_by_group_and_source(m, f, "ministry_zh"),
-        budget.source_order(f), set(f.loc[~f["is_public"].astype(bool), "source_zh"]), year=2021),
-    "spending_per_measure": lambda t, m, f: plots.plot_spending_per_measure(budget.spending_per_measure(m, f),
-                                                                            year=2021),
-    "cost_per_tonne": lambda t, m, f: plots.plot_cost_per_tonne(
-        budget.cost_per_tonne(m, f), len(budget.measures_without_reduction(m, f)), year=2021),
-    "shares": lambda t, m, f: plots.plot_shares(budget.money_and_reduction_shares(m, f, "pillar"),
-                                                budget.money_and_reduction_shares(m, f, "ministry_zh"), year=2021),
-}
-
-
-def draw_2021(tables, plot):
-    use_cjk_font()
-    fig = PLOTS_2021[plot](tables, tables["measures"], tables["measure_funding"])
-    fig.draw_without_rendering()  # a missing glyph is a UserWarning, an error under pytest's settings
-    return fig
-
-
-def source_texts(fig, start):
-    """The source lines the figure drew itself (under the plot, with fig.text)."""
-    return [t.get_text() for t in fig.texts if t.get_text().startswith(start)]
-
-
-@pytest.mark.parametrize("plot", sorted(PLOTS_2021))
-def test_2021_figures_in_english_show_no_chinese(tables_2021, lang, plot):
-    lang("en")
-    fig = draw_2021(tables_2021, plot)
-    try:
-        texts = [a.get_text() for a in fig.findobj(lambda a: hasattr(a, "get_text"))]
-        assert cjk_texts(fig) == []
-        assert len(source_texts(fig, "Source: 2021 (ROC 110) execution report, ")) == 1
-        # Pillars, ministries or kinds of reduction are labelled, in English.
-        assert any(word in t for t in texts for word in ("Pillar 1", "(MOEA)", "[actual]"))
-    finally:
-        plt.close(fig)
-
-
-@pytest.mark.parametrize("plot", sorted(PLOTS_2021))
-def test_2021_figures_in_chinese_keep_chinese(tables_2021, lang, plot):
-    lang("zh-TW")
-    fig = draw_2021(tables_2021, plot)
-    try:
-        texts = [a.get_text() for a in fig.findobj(lambda a: hasattr(a, "get_text"))]
-        assert len(source_texts(fig, "資料來源：110年執行成果報告 ")) == 1
-        assert any(word in t for t in texts for word in ("面向1", "經濟部", "［實質］"))
-        assert len(cjk_texts(fig)) >= 5
-    finally:
-        plt.close(fig)
+# (The notebooks' own 2021 figures, in each edition: tests/test_notebook_figures.py.)
 
 
 def test_every_figure_caption_has_an_english_edition(lang):

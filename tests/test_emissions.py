@@ -19,7 +19,7 @@ from mfgghg.data.external import external_dir, read_external_facts
 from mfgghg.errors import DataError
 from mfgghg.plots import emissions as plots
 from mfgghg.plots.style import cjk_texts, source_line
-from mfgghg.i18n import CJK, MissingTranslation, _, get_lang, set_lang
+from mfgghg.i18n import CJK, MissingTranslation, _, set_lang
 from mfgghg.data.ingest import build_table6_printed, load_processed
 from mfgghg.data.paths import YearPaths, repo_root
 
@@ -338,47 +338,7 @@ def real():
 # ------------------------------------------------------------------------------------------- English edition
 
 
-def real_2021_figures(tables, facts, paths):
-    """Every figure of notebook 03 on the real 2021 data, each with the source line it draws itself."""
-    t = em.margins(tables["emissions"])
-    changes = em.stated_changes(tables["published_headlines"])
-    drivers = em.drivers_figure_data(changes, emc.check_stated_changes(changes, tables["emissions"]))
-    context = em.context_figure_data(t, facts)
-    return {
-        "annual": drawn(plots.plot_annual(t, year=paths.year)),
-        "cumulative": drawn(plots.plot_cumulative(t, year=paths.year)),
-        "drivers": drawn(plots.plot_drivers(drivers, year=paths.year)),
-        "context": drawn(plots.plot_context(context, year=paths.year)),
-    }
-
-
-def test_2021_english_figures_show_no_chinese(real, english):
-    paths, tables = real
-    facts = read_external_facts(external_dir(paths))
-    figures = real_2021_figures(tables, facts, paths)
-    for name, fig in figures.items():
-        assert cjk_texts(fig) == [], name
-    annual = figures["annual"].axes[0]
-    assert annual.get_ylabel() == "Emissions (Mt CO2e)" and annual.get_xlabel() == "Year"
-    assert figures["annual"].texts[-1].get_text() == "Source: 2021 (ROC 110) execution report, Table 6"
-    ticks = [t.get_text() for t in figures["drivers"].axes[0].get_yticklabels()]
-    assert "Fuel oil consumption (2020 vs 2005)" in ticks and "GDP (2016-2020)" in ticks
-    legend = [t.get_text() for t in figures["context"].axes[0].get_legend().get_texts()]
-    assert "Base-year emissions (external)" in legend
-    assert "Liberty Times (LTN)" in figures["context"].texts[-1].get_text()
-
-
-def test_2021_chinese_figures_still_show_chinese(real, styled):
-    paths, tables = real
-    assert get_lang() == "zh-TW"
-    facts = read_external_facts(external_dir(paths))
-    figures = real_2021_figures(tables, facts, paths)
-    for name, fig in figures.items():
-        assert cjk_texts(fig), name
-    assert figures["annual"].axes[0].get_ylabel() == "排放量 (百萬公噸CO2e)"
-    assert figures["context"].texts[-1].get_text().startswith("資料來源：110年執行成果報告 表6；外部資料：")
-    ticks = [t.get_text() for t in figures["drivers"].axes[0].get_yticklabels()]
-    assert "燃料油消費量 (2020 較 2005)" in ticks
+# (The notebooks' own 2021 figures, in each edition: tests/test_notebook_figures.py.)
 
 
 def test_english_small_frames_placeholder_and_fallback_labels(english):

@@ -143,24 +143,6 @@ def test_tick_labels_outside_the_view_are_not_counted(small):
 EDITIONS = [(2021, "zh-TW"), (2021, "en"), (2099, "zh-TW"), (2099, "en")]
 
 
-@pytest.fixture(scope="module")
-def saved_figures(notebook_figures, figure_sets):
-    """(year, lang) → the notebooks' figures, each with its name, layout problems, texts and table."""
-    import pandas as pd
-
-    from layout_record import read_records
-
-    recorded = read_records(figure_sets["layout"])
-    assert not set(recorded) & set(notebook_figures), sorted(recorded)  # (each edition recorded once)
-    recorded.update(notebook_figures)
-
-    def get(year, lang):
-        figures = recorded[f"{year} {lang}"]
-        return [{**f, "table": pd.DataFrame(f["table"]["rows"], columns=f["table"]["columns"])} for f in figures]
-
-    return get
-
-
 @pytest.mark.parametrize("year,lang", EDITIONS)
 def test_every_saved_figure_passes_the_layout_check(year, lang, saved_figures):
     checked = saved_figures(year, lang)

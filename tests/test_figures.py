@@ -90,7 +90,7 @@ def test_saving_lays_a_tight_figure_out_once_per_file_and_keeps_its_pixels(tmp_p
     def tight_figure():
         fig, ax = plt.subplots(figsize=(5, 3))
         ax.barh(["製造部門", "能源部門"], [3.5, 1.25])
-        ax.set_title("減碳量（萬公噸CO$_2$e）")
+        ax.set_title("減碳量（萬公噸CO2e）")
         fig.tight_layout()
         return fig
 
@@ -171,16 +171,17 @@ def test_unseen_minor_ticks_of_a_log_axis_are_left_out_and_the_png_is_the_same(t
     labels), a minor grid, tick marks, and a linear axis."""
     from matplotlib.ticker import NullLocator
 
-    from mfgghg.plots.style import omit_unseen_minor_ticks, project_rc
+    from mfgghg.plots.style import label_log_ticks_plainly, omit_unseen_minor_ticks, project_rc
 
     use_cjk_font()
 
-    def figure(left, right, omit, rc=None):  # in the project's look (and ``rc`` over it)
+    def figure(left, right, omit, rc=None):  # in the project's look (and ``rc`` over it), labelled as its figures are
         with matplotlib.rc_context(project_rc()), matplotlib.rc_context(rc or {}):
             fig, ax = plt.subplots(figsize=(4, 2))
             ax.barh(["製造", "能源"], [left, right])
             ax.set_xscale("log")
             ax.set_xlim(left * 0.75, right * 1.25)
+            label_log_ticks_plainly(ax.xaxis)
             fig.tight_layout()
             return fig, ax, (omit_unseen_minor_ticks(ax.xaxis) if omit else None)
 

@@ -14,7 +14,7 @@ from mfgghg.data.supplied import load_intensity_series
 from mfgghg.errors import DataError
 from mfgghg.plots import intensity as plots
 from mfgghg.plots.style import cjk_texts
-from mfgghg.i18n import CJK, _, get_lang
+from mfgghg.i18n import CJK, _
 from mfgghg.data.ingest import load_processed
 from mfgghg.data.paths import YearPaths, repo_root
 from mfgghg.data.units import to_base, unit
@@ -249,47 +249,7 @@ def test_2021_decomposition():
 # ------------------------------------------------------------------------------------------- English edition
 
 
-def real_2021_figures():
-    """Notebook 04's figures on the real 2021 data, each with the source line it draws itself."""
-    paths = YearPaths.for_year(2021)
-    tables = load_processed(paths.processed)
-    h = tables["published_headlines"]
-    pub = it.published_intensity(h)
-    d = it.decomposition(pub, read_external_facts(external_dir(paths)), h, tables["emissions"])
-    pts = it.index_points(pub)
-    return {
-        "index": drawn(plots.plot_index(pts, year=paths.year)),
-        "decomposition": drawn(plots.plot_decomposition(d, year=paths.year)),
-    }
-
-
-def test_2021_english_figures_show_no_chinese(english):
-    figures = real_2021_figures()
-    for name, fig in figures.items():
-        assert cjk_texts(fig) == [], name
-    index = figures["index"].axes[0]
-    assert index.get_ylabel() == "Carbon intensity index (2005 = 100)"
-    legend = [t.get_text() for t in index.get_legend().get_texts()]
-    assert "2020 result: 49% below the base year (report)" in legend
-    assert figures["index"].texts[-1].get_text().endswith("Figure 2")
-    decomp = figures["decomposition"]
-    ticks = [t.get_text() for t in decomp.axes[0].get_xticklabels()]
-    assert ticks[0].startswith("Reported fall × actual emissions\n(output +")
-    notes = decomp.texts[0].get_text()
-    assert notes.startswith("External data: 2005 emissions (Taipei Times")  # the external source, with its date
-    assert "2018-10-20" in notes
-    # (the source line wraps to the figure's width)
-    source = decomp.texts[-1].get_text().replace("\n", " ")
-    assert source.endswith("; external: Taipei Times (news report of official statements)")
-
-
-def test_2021_chinese_figures_still_show_chinese(styled):
-    assert get_lang() == "zh-TW"
-    figures = real_2021_figures()
-    for name, fig in figures.items():
-        assert cjk_texts(fig), name
-    assert figures["index"].axes[0].get_ylabel() == "碳密集度指數 (2005年 = 100)"
-    assert figures["decomposition"].texts[-1].get_text().startswith("資料來源：110年執行成果報告 摘要 二、")
+# (The notebooks' own 2021 figures, in each edition: tests/test_notebook_figures.py.)
 
 
 def test_english_small_frames_series_and_empty_years(english, tmp_path):

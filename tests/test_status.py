@@ -412,66 +412,11 @@ def lang():
     set_lang("zh-TW")
 
 
-def real_figures(real) -> dict:
-    """The notebook's four figures of 2021, drawn in the current edition, each with its own source line."""
-    use_cjk_font()
-    m = real["measures"]
-    pillar_names = dict(zip(real["pillars"]["pillar"].astype(str), real["pillars"]["name_zh"]))
-    progress = st.goal_progress(real["goals"], m, 2021)
-    flags = st.flag_measures(m, progress, 2021)
-    checks = stc.reduction_checks(m, real["measure_funding"], real["published_budget"], real["published_headlines"])
-    counted = REDUCTION_KIND_SETS[st.counted_kind_set(checks)]
-    by_pillar = st.reductions_by_pillar(m, real["published_results_summary"], counted)
-    status_data = st.status_chart_data(m, flags["measure_id"])
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        figs = {
-            "status": plots.plot_status(status_data, pillar_names, year=2021),
-            "measures": plots.plot_measure_reductions(st.measure_reductions(m, counted), counted, year=2021),
-            "totals": plots.plot_reduction_totals(checks, by_pillar, counted, pillar_names, year=2021),
-            "goals": plots.plot_goals(progress, year=2021),
-        }
-        for fig in figs.values():
-            fig.draw_without_rendering()
-    return figs
+# (The notebooks' own 2021 figures, in each edition: tests/test_notebook_figures.py.)
 
 
 def texts(fig) -> list[str]:
     return [a.get_text() for a in fig.findobj(lambda a: hasattr(a, "get_text")) if a.get_text()]
-
-
-def test_figures_draw_in_chinese(real, lang):
-    figs = real_figures(real)
-    assert [len(f.axes) for f in figs.values()] == [2, 1, 2, 3]
-    for name, fig in figs.items():
-        assert cjk_texts(fig), name
-    assert "資料來源：110年執行成果報告 表2、表3、附件" in texts(figs["status"])
-    assert "資料來源：110年執行成果報告 附件 (各措施減碳量)" in texts(figs["measures"])
-    assert "資料來源：110年執行成果報告 摘要、表4、附件" in texts(figs["totals"])
-    assert "資料來源：110年執行成果報告 附件 (預期效益、執行成果)" in texts(figs["goals"])
-    title = "各措施減碳量；其和與報告總減碳量相符之類別：實質減碳、預期減碳"
-    assert any(t.startswith(title) for t in texts(figs["measures"]))
-    assert "110年成果 / 目標 (%)，依附件數字計算" in texts(figs["goals"])
-    plt.close("all")
-
-
-def test_figures_draw_in_english(real, lang):
-    lang("en")
-    figs = real_figures(real)
-    assert [len(f.axes) for f in figs.values()] == [2, 1, 2, 3]
-    for name, fig in figs.items():
-        assert cjk_texts(fig) == [], name
-    status_texts = texts(figs["status"])
-    assert "Source: 2021 (ROC 110) execution report, Table 2, Table 3, Annex" in status_texts
-    for name in ("measures", "totals", "goals"):
-        assert any(t.startswith("Source: 2021 (ROC 110) execution report, ") for t in texts(figs[name])), name
-    assert any("Ministry of Economic Affairs" in t.replace("\n", " ") for t in status_texts)  # ministry names
-    assert any("actual reduction, expected reduction (one reading" in t for t in texts(figs["measures"]))
-    goal_texts = texts(figs["goals"])
-    assert "2021 result / goal (%), from the annex's figures" in goal_texts
-    assert "units differ (firms / firm visits)" in goal_texts  # a goal in firms, its result in visits
-    assert "no 2021 result" in goal_texts
-    plt.close("all")
 
 
 def test_english_figure_fails_on_a_name_without_translation(lang):
