@@ -69,31 +69,7 @@ def test_2021_lists_the_25_companies_and_12_text_items():
     assert len(cells) == 12 and "11 strategies" in raw["netzero_strategy_directions"].data.loc[0, "note"]
 
 
-@pytest.mark.parametrize("lang", ["zh-TW", "en"])
-def test_figure_draws_in_both_editions_and_saves(styled, tmp_path, lang):
-    from conftest import REPO
-    from mfgghg.data.package import read_package
-    from mfgghg.i18n import _, set_lang
-    from mfgghg.plots.netzero import CAPTIONS, plot_netzero_strategies
-    from mfgghg.plots.style import cjk_texts, save_figure
-
-    raw = read_package(REPO / "data" / "raw" / "2021", read_package(REPO / "data" / "reference"))
-    cells = strategy_figure_data(raw["netzero_strategy_directions"].data)
-    facts = netzero_facts(HEADLINES, COMPANIES, raw["netzero_strategy_directions"].data)
-    set_lang(lang)
-    try:
-        fig = plot_netzero_strategies(cells, facts, year=2021)
-        fig.draw_without_rendering()
-        texts = [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
-        if lang == "en":
-            assert cjk_texts(fig) == []
-            assert any("11 strategies" in t for t in texts)
-        else:
-            assert any("11項策略" in t for t in texts)
-        paths = save_figure(fig, "03_fig3_netzero_strategies", tmp_path, cells, _(CAPTIONS["plot_netzero_strategies"]))
-        assert all(p.exists() for p in paths)
-    finally:
-        set_lang("zh-TW")
+# (The notebook's own 2021 figure, in each edition: tests/test_notebook_figures.py.)
 
 
 def test_a_direction_whose_items_share_a_word_gives_a_second_count():
