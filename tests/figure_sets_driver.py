@@ -12,12 +12,15 @@ Two strands run at once:
 
 - ``single/``: the synthetic year's run killed midway (after the first notebook), a snapshot of
   its year folders then (in the report), and the run repeated to the end **sequentially**
-  (``--jobs 1``), through the command line;
-- ``multi/``: one multi-year run of 2021 and 2099 (concurrent), then the English edition of 2099
-  next to its Chinese one;
+  (``--jobs 1``), through the command line; then the English edition of 2099 next to that Chinese one;
+- ``multi/``: one multi-year run of 2021 and 2099 (concurrent).
+
+(The English edition comes after the sequential run, not after the multi-year run, so that the two
+strands take about as long: neither is left running alone, on part of the machine, at the end.)
 - ``report.json``: the return codes and error output of the command-line runs and the outcome
   of the others;
-- ``layout/``: every figure the ``multi/`` runs save, recorded by their kernels as it is saved
+- ``layout/``: every figure the in-process runs save (the multi-year run and the English edition),
+  recorded by their kernels as it is saved
   (``layout_record.py``: its layout problems, texts and table), for ``test_figure_layout.py`` and
   ``test_notebook_figures.py``.
 
@@ -65,8 +68,9 @@ def snapshot(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
-def killed_then_complete(root: Path, report: dict) -> None:
-    """Kill a real run of the synthetic year once its first notebook is done; snapshot; run again."""
+def killed_then_complete(root: Path, report: dict, server) -> None:
+    """Kill a real run of the synthetic year once its first notebook is done; snapshot; run again; then
+    its English edition (on ``server``, whose kernels record the figures)."""
     r = roots(root, "single")
     for key in ("processed_root", "figures_root"):
         d = r[key] / "2099"
@@ -94,6 +98,9 @@ def killed_then_complete(root: Path, report: dict) -> None:
     done = subprocess.run(cli_args(root, "single", 2099, "--jobs", "1"), cwd=REPO, capture_output=True, text=True,
                           env=env)
     report["complete"] = {"returncode": done.returncode, "stderr": done.stderr[-2000:]}
+    if done.returncode == 0:
+        run_year(2099, jobs=2, lang="en", fork_server=server, **roots(root, "single"), log=lambda *_: None)
+        report["english"] = "ok"
 
 
 def main(root: Path) -> int:
@@ -116,15 +123,13 @@ def main(root: Path) -> int:
     with KernelForkServer(KERNEL_NAME, first, preload_later=[*later, "import layout_record; layout_record.install()"]) \
             as server:
 
-        def multi_then_english():
+        def multi():
             outcomes = run_years([2021, 2099], jobs=2, progress=False, lang="zh-TW", fork_server=server,
                                  **roots(root, "multi"), **quiet)
             report["multi"] = {str(y): (str(o) if isinstance(o, Exception) else "ok") for y, o in outcomes.items()}
-            run_year(2099, jobs=2, lang="en", fork_server=server, **roots(root, "multi"), **quiet)
-            report["english"] = "ok"
 
         with ThreadPoolExecutor(max_workers=3) as pool:
-            strands = [pool.submit(killed_then_complete, root, report), pool.submit(multi_then_english)]
+            strands = [pool.submit(killed_then_complete, root, report, server), pool.submit(multi)]
             errors = []
             for strand in strands:
                 try:

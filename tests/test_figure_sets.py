@@ -68,20 +68,20 @@ def test_multi_year_run_equals_single_year_runs_byte_for_byte_2099(figure_sets):
         multi = digest(figure_sets["multi"] / kind / "2099", figure_sets["multi"])
         single = digest(figure_sets["single"] / kind / "2099", figure_sets["single"])
         if kind == "figures":
-            multi = {k: v for k, v in multi.items() if not k.startswith("en/")}  # the single run is Chinese only
-            # The multi-year set has the English edition too, so its page links to it (and the single
-            # one's does not): that link is the one difference, and it is checked, then taken out.
-            page = figure_sets["multi"] / kind / "2099" / "index.html"
+            single = {k: v for k, v in single.items() if not k.startswith("en/")}  # the multi-year run is Chinese only
+            # The single-year set has the English edition too (made after it), so its page links to it (and
+            # the multi-year one's does not): that link is the one difference, and it is checked, then taken out.
+            page = figure_sets["single"] / kind / "2099" / "index.html"
             text = page.read_text(encoding="utf-8")
             assert 'href="en/index.html" hreflang="en"' in text
-            assert "hreflang" not in (figure_sets["single"] / kind / "2099" / "index.html").read_text(encoding="utf-8")
+            assert "hreflang" not in (figure_sets["multi"] / kind / "2099" / "index.html").read_text(encoding="utf-8")
             from mfgghg.runner.site import EDITION_MARK
 
-            unlinked = re.sub(r'<p class="edition">.*?</p>', EDITION_MARK, text).replace(str(figure_sets["multi"]),
+            unlinked = re.sub(r'<p class="edition">.*?</p>', EDITION_MARK, text).replace(str(figure_sets["single"]),
                                                                                         "<run root>")
-            multi["index.html"] = hashlib.sha256(unlinked.encode()).hexdigest()
-            assert any(k.endswith(".png") for k in multi) and any(k.endswith(".svg") for k in multi)
-            assert "index.html" in multi and any(k.startswith("notebooks/") for k in multi)
+            single["index.html"] = hashlib.sha256(unlinked.encode()).hexdigest()
+            assert any(k.endswith(".png") for k in single) and any(k.endswith(".svg") for k in single)
+            assert "index.html" in single and any(k.startswith("notebooks/") for k in single)
         assert multi == single, (kind, text_differences(figure_sets["multi"], figure_sets["single"], kind, 2099,
                                                         multi, single))
 
@@ -147,7 +147,7 @@ def test_killed_run_leaves_the_previous_outputs_byte_for_byte(figure_sets):
 
 
 def test_english_edition_sits_next_to_the_chinese_one(figure_sets):
-    figures = figure_sets["multi"] / "figures" / "2099"
+    figures = figure_sets["single"] / "figures" / "2099"
     zh = sorted(p.name for p in figures.glob("*.png"))
     en = sorted(p.name for p in (figures / "en").glob("*.png"))
     assert zh and zh == en
@@ -157,8 +157,9 @@ def test_english_edition_sits_next_to_the_chinese_one(figure_sets):
 
 
 def test_no_glyph_missing_warning_in_any_executed_notebook(figure_sets):
-    executed = list((figure_sets["multi"] / "build").rglob("*.ipynb"))
-    assert len(executed) == 3 * 5  # 2021 and 2099 in Chinese, 2099 in English; five notebooks each
+    executed = [*(figure_sets["multi"] / "build").rglob("*.ipynb"), *(figure_sets["single"] / "build").rglob("*.ipynb")]
+    # 2021 and 2099 in Chinese (multi-year), 2099 in Chinese (command line) and English; five notebooks each
+    assert len(executed) == 4 * 5
     for path in executed:
         nb = json.loads(path.read_text(encoding="utf-8"))
         for cell in nb["cells"]:
@@ -192,9 +193,9 @@ def chromium(tmp_path_factory):
         driver.quit()
 
 
-@pytest.mark.parametrize("year, edition", [(2021, ""), (2099, "en")])
-def test_index_page_loads_every_image_in_chromium(figure_sets, chromium, year, edition):
-    page = figure_sets["multi"] / "figures" / str(year) / edition / "index.html"
+@pytest.mark.parametrize("year, edition, strand", [(2021, "", "multi"), (2099, "en", "single")])
+def test_index_page_loads_every_image_in_chromium(figure_sets, chromium, year, edition, strand):
+    page = figure_sets[strand] / "figures" / str(year) / edition / "index.html"
     driver = chromium
     driver.get_log("browser")  # (what an earlier page logged is not this page's)
     driver.get(page.as_uri())
@@ -228,8 +229,8 @@ def test_every_published_output_names_version_commit_licence_and_sources(figure_
                                         project_version)
 
     commit = current_commit()
-    for year, edition in ((2021, ""), (2099, ""), (2099, "en")):
-        figures = figure_sets["multi"] / "figures" / str(year) / edition
+    for year, edition, strand in ((2021, "", "multi"), (2099, "", "multi"), (2099, "en", "single")):
+        figures = figure_sets[strand] / "figures" / str(year) / edition
         page = (figures / "index.html").read_text(encoding="utf-8")
         footer = page.split('<section id="provenance">', 1)[1]
         lang = edition or "zh-TW"
