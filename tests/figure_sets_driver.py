@@ -13,16 +13,16 @@ Two strands run at once:
 - ``single/``: the synthetic year's run killed midway (after the first notebook), a snapshot of
   its year folders then (in the report), and the run repeated to the end **sequentially**
   (``--jobs 1``), through the command line; then the English edition of 2099 next to that Chinese one;
-- ``multi/``: one multi-year run of 2021 and 2099 (concurrent).
-
-(The English edition comes after the sequential run, not after the multi-year run, so that the two
-strands take about as long: neither is left running alone, on part of the machine, at the end.)
+- ``multi/``: one multi-year run of 2021 and 2099 (concurrent);
 - ``report.json``: the return codes and error output of the command-line runs and the outcome
   of the others;
 - ``layout/``: every figure the in-process runs save (the multi-year run and the English edition),
   recorded by their kernels as it is saved
   (``layout_record.py``: its layout problems, texts and table), for ``test_figure_layout.py`` and
   ``test_notebook_figures.py``.
+
+The English edition comes after the sequential run, not after the multi-year run, so that the two
+strands take about as long: neither is left running alone, on part of the machine, at the end.
 
 The single-year execution of 2021 that the multi-year run is compared with is nbval's (it runs the
 notebooks one by one with their defaults, writing ``data/processed/2021`` and ``figures/2021``).
@@ -50,6 +50,7 @@ import layout_record
 REPO = repo_root()
 FIXTURE_DATA = REPO / "tests" / "fixtures" / "data"
 PREVIOUS = b"previous run\n"
+QUIET = dict(log=lambda *_: None)  # (the in-process runs' progress lines)
 
 
 def roots(root: Path, name: str) -> dict:
@@ -99,7 +100,7 @@ def killed_then_complete(root: Path, report: dict, server) -> None:
                           env=env)
     report["complete"] = {"returncode": done.returncode, "stderr": done.stderr[-2000:]}
     if done.returncode == 0:
-        run_year(2099, jobs=2, lang="en", fork_server=server, **roots(root, "single"), log=lambda *_: None)
+        run_year(2099, jobs=2, lang="en", fork_server=server, **roots(root, "single"), **QUIET)
         report["english"] = "ok"
 
 
@@ -109,7 +110,6 @@ def main(root: Path) -> int:
     shutil.copytree(FIXTURE_DATA / "reference", root / "reference")
     shutil.copytree(REPO / "data" / "raw" / "2021", raw / "2021")
     report: dict = {}
-    quiet = dict(log=lambda *_: None)
     # Two independent strands at once, so that none of them is left running alone at the end.
     from concurrent.futures import ThreadPoolExecutor
 
@@ -125,7 +125,7 @@ def main(root: Path) -> int:
 
         def multi():
             outcomes = run_years([2021, 2099], jobs=2, progress=False, lang="zh-TW", fork_server=server,
-                                 **roots(root, "multi"), **quiet)
+                                 **roots(root, "multi"), **QUIET)
             report["multi"] = {str(y): (str(o) if isinstance(o, Exception) else "ok") for y, o in outcomes.items()}
 
         with ThreadPoolExecutor(max_workers=3) as pool:
