@@ -34,6 +34,21 @@ def test_cjk_font_survives_seaborn_theme_and_draws_without_missing_glyphs(tmp_pa
     plt.close(fig)
 
 
+def test_a_png_written_by_pillow_is_deflated_at_the_projects_zlib_level(tmp_path):
+    """Outside the runner's batch kernels Pillow writes the PNG: at zlib level 3 (quicker and, for these
+    charts, smaller than its default 6), which the zlib header's level bits say (01: levels 2-5)."""
+    use_cjk_font()
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.bar(["實質", "預期"], [1, 2])
+    try:
+        save_figure(fig, "zlib", tmp_path, pd.DataFrame({"x": [1]}))
+    finally:
+        plt.close(fig)
+    data = (tmp_path / "zlib.png").read_bytes()
+    start = data.index(b"IDAT") + 4
+    assert data[start] == 0x78 and data[start + 1] >> 6 == 1, data[start:start + 2].hex()
+
+
 def test_saving_twice_gives_identical_bytes(tmp_path):
     use_cjk_font()
     data = pd.DataFrame({"year": [2016, 2017], "value": [1.5, 2.5]})
