@@ -70,7 +70,6 @@ def test_status_figures_in_english(figures_2021):
     assert "no 2021 result" in goal_texts
 
 
-
 @pytest.mark.parametrize("lang", ["zh-TW", "en"])
 def test_table4_figure_in_each_edition(figures_2021, lang):
     fig = figures_2021(lang)["02_table4_items_vs_measures"]
@@ -79,6 +78,7 @@ def test_table4_figure_in_each_edition(figures_2021, lang):
         assert sources(fig, EN_SOURCE)
     else:
         assert any("表4" in t for t in cjk(fig))
+
 
 # --- notebook 03: emissions against the target ----------------------------------------------------------
 
@@ -108,7 +108,6 @@ def test_emissions_figures_in_chinese(figures_2021):
     assert "燃料油消費量 (2020 較 2005)" in figs["drivers"]["axes"][0]["yticklabels"]
 
 
-
 @pytest.mark.parametrize("lang", ["zh-TW", "en"])
 def test_netzero_figure_in_each_edition(figures_2021, lang):
     fig = figures_2021(lang)["03_fig3_netzero_strategies"]
@@ -117,6 +116,7 @@ def test_netzero_figure_in_each_edition(figures_2021, lang):
         assert any("11 strategies" in t for t in fig["texts"])
     else:
         assert any("11項策略" in t for t in fig["texts"])
+
 
 # --- notebook 04: carbon intensity ---------------------------------------------------------------------
 

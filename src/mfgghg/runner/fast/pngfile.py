@@ -21,15 +21,14 @@ import numpy as np
 from matplotlib import cbook
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from mfgghg.plots.style import PNG_ZLIB_LEVEL
+from mfgghg.plots.style import PNG_ZLIB_LEVEL  # (Pillow writes a researcher's PNG at it too)
 
 BACKEND = f"module://{__name__}"
-ZLIB_LEVEL = PNG_ZLIB_LEVEL  # the project's PNG files' (Pillow writes a researcher's at it too)
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def png_bytes(rgba: np.ndarray, dpi: float | None = None, text: dict | None = None,
-              level: int = ZLIB_LEVEL) -> bytes:
+              level: int = PNG_ZLIB_LEVEL) -> bytes:
     """A PNG file of an (height, width, 4) uint8 RGBA array."""
     if rgba.ndim != 3 or rgba.shape[2] != 4 or rgba.dtype != np.uint8:
         raise ValueError(f"expected an RGBA uint8 image, not {rgba.dtype} {rgba.shape}")
