@@ -61,3 +61,21 @@ def test_figure_3_headers_are_bold_whichever_faces_are_installed(styled, monkeyp
         assert style.bold_text() == {"weight": "bold"}
         face = font_manager.findfont(font_manager.FontProperties(family=style.CJK_FAMILY, weight="bold"))
         assert "Bold" in face
+
+
+def test_refresh_stores_a_notebooks_outputs_in_place_and_its_kernel_says_nothing(tmp_path, capfd):
+    """``make refresh-notebooks``: the notebook is executed in place, its outputs stored with run-to-run
+    metadata dropped and the project's kernel named; the kernel listens on local sockets, so it does
+    not warn (on its stderr, this process's) that TCP traffic is unencrypted."""
+    from mfgghg import KERNEL_NAME
+    from mfgghg.runner.notebooks import refresh_notebook
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("print('refreshed', 6 * 7)")]
+    path = tmp_path / "a.ipynb"
+    nbformat.write(nb, path)
+    refresh_notebook(path)
+    stored = nbformat.read(path, as_version=4)
+    assert [(o.name, o.text) for o in stored.cells[0].outputs] == [("stdout", "refreshed 42\n")]
+    assert stored.metadata.kernelspec.name == KERNEL_NAME and "execution" not in stored.cells[0].metadata
+    assert capfd.readouterr().err == ""

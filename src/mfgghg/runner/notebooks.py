@@ -30,11 +30,12 @@ def refresh_notebook(path: Path, kernel: str = KERNEL_NAME) -> None:
     from nbclient import NotebookClient
 
     from mfgghg.runner.execute import merge_adjacent_streams
+    from mfgghg.runner.kernels import local_kernel_manager_class
 
     use_inline_backend_in_kernels()
     nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, kernel_name=kernel, timeout=600, resources={"metadata": {"path": str(path.parent)}},
-                   on_cell_executed=merge_adjacent_streams).execute()
+                   kernel_manager_class=local_kernel_manager_class(), on_cell_executed=merge_adjacent_streams).execute()
     clean_metadata(nb)
     nbformat.write(nb, path)
 

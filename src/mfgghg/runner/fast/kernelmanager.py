@@ -7,7 +7,6 @@ its documented extension points, and the clients override the public ``wait_for_
 from __future__ import annotations
 
 import functools
-import os
 import time
 from pathlib import Path
 
@@ -76,16 +75,12 @@ def forking_kernel_manager_class(server: KernelForkServer | None, before_launch=
     kernel is (:func:`wait_until_ready`). Given the class rather than a manager, nbclient owns the
     manager: it shuts the kernel down and closes its channels when the notebook is done.
     ``before_launch``: see :func:`use_fork_server`."""
-    from jupyter_client import AsyncKernelManager
+    from mfgghg.runner.kernels import local_kernel_manager_class
 
-    class ForkingKernelManager(AsyncKernelManager):
+    class ForkingKernelManager(local_kernel_manager_class()):  # (its kernels on local sockets)
         def __init__(self, **kwargs):
             kwargs.setdefault("client_class", f"{__name__}.PromptKernelClient")
             kwargs.setdefault("kernel_spec_manager", shared_kernel_spec_manager())
-            if "transport" not in kwargs and os.name == "posix":
-                # The runner and its kernels share one machine: local sockets (over TCP, ipykernel warns at
-                # every start that its traffic is unencrypted), each kernel's under a name of its own
-                kwargs.update(transport="ipc", ip=local_socket_prefix())
             super().__init__(**kwargs)
             use_fork_server(self, server, before_launch)
             self.clients_made = []
@@ -96,16 +91,6 @@ def forking_kernel_manager_class(server: KernelForkServer | None, before_launch=
             return made
 
     return ForkingKernelManager
-
-
-def local_socket_prefix() -> str:
-    """Where one kernel's IPC sockets go: ``<temp dir>/mfgghg-kernel-<random>-ipc-<n>``, beside the
-    connection files jupyter_client writes there (its own default, ``kernel-ipc`` in the working folder,
-    is the same for every kernel); jupyter_client removes them when it shuts the kernel down."""
-    import tempfile
-    import uuid
-
-    return os.path.join(tempfile.gettempdir(), f"mfgghg-kernel-{uuid.uuid4().hex[:12]}-ipc")
 
 
 @functools.cache
