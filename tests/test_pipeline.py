@@ -117,7 +117,10 @@ def test_a_failing_ingest_stops_the_kernels_started_ahead_for_the_others(roots, 
     never_hang.cancel()
     assert not list(tmp_path.glob("ran*"))
     assert len(launched) == 3  # the ingest's kernel, and one started ahead for each of the others
-    assert all(kernel.poll() is not None for kernel in launched)
+    # Stopped: each ends (a kernel left running would not: its parent, the server, lives on). Waited for,
+    # not polled: jupyter_client's wait after the kill is bounded (5 s), not a promise it was reaped.
+    for kernel in launched:
+        kernel.wait(timeout=60)
 
 
 def test_bad_raw_data_stops_the_run_with_the_preflights_error_before_any_kernel(roots, tmp_path, fork_server,
