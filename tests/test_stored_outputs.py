@@ -1,5 +1,6 @@
 """No stored output holds a warning: the committed notebooks (whose outputs nbval compares and whose
-pages readers see) and, in the runner, every notebook it executes (tests/test_pipeline.py)."""
+pages readers see) and, in the runner, every notebook it executes (tests/test_pipeline.py). And
+``refresh-notebooks``, which stores the committed notebooks' outputs, stores them without one."""
 
 from __future__ import annotations
 
