@@ -35,6 +35,38 @@ def test_grid_places_strategies_in_columns_and_short_term_above_long_term():
     assert cells["list_open"].tolist() == [False, False, False, True]
 
 
+def test_a_year_without_figure_3s_files_counts_nothing_of_them_and_the_figure_says_so(styled):
+    """The three files are optional: what the headlines print is still said, nothing is counted from a
+    file the year lacks, and the figure says there is nothing to draw, in each edition."""
+    from matplotlib.text import Text
+
+    from mfgghg.analysis.netzero import netzero_groups_figure_data
+    from mfgghg.i18n import set_lang
+    from mfgghg.plots.layout import layout_problems
+    from mfgghg.plots.netzero import plot_netzero_strategies
+    from mfgghg.plots.style import cjk_texts
+
+    cells = strategy_figure_data(None)
+    assert cells.empty
+    facts = netzero_facts(HEADLINES, None, None)
+    assert facts["key"].tolist() == HEADLINES["key"].tolist() and set(facts["origin"]) == {"report"}
+    assert netzero_facts(HEADLINES, COMPANIES, None)["key"].tolist()[-1] == "net_zero_companies_listed"
+    assert companies_check(HEADLINES, None).empty
+    said = {"zh-TW": ("本年無淨零轉型策略方向資料", "3家企業已提出2050年淨零目標"),
+            "en": ("No data on net-zero strategy directions for this year", "3 companies have set 2050 net-zero")}
+    try:
+        for edition, (placeholder, companies) in said.items():
+            set_lang(edition)
+            fig = plot_netzero_strategies(cells, facts, year=2021, groups=netzero_groups_figure_data(None))
+            assert layout_problems(fig) == []
+            shown = [t.get_text() for t in fig.findobj(Text) if t.get_text()]
+            assert placeholder in shown and any(companies in t for t in shown), shown
+            assert not any(t in ("短期", "長期", "Short term", "Long term") for t in shown)
+            assert bool(cjk_texts(fig)) == (edition == "zh-TW")
+    finally:
+        set_lang("zh-TW")
+
+
 def test_unknown_horizon_is_refused():
     with pytest.raises(ValueError, match="unknown horizon 'mid_term'"):
         strategy_figure_data(DIRECTIONS.assign(horizon="mid_term"))

@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 
 from mfgghg.checks.verdict import CHECK_COLUMNS
-from mfgghg.checks.table4_trace import (check_mapping, mapped_counts, mapped_reductions, trace_figure_data,
-                                        trace_table4, unmapped_measures)
+from mfgghg.checks.table4_trace import (EVIDENCE_COLUMNS, check_mapping, describe_mapping, mapped_counts,
+                                        mapped_reductions, mapping_evidence, trace_figure_data, trace_table4,
+                                        unmapped_measures)
 from mfgghg.errors import DataError
 
 MAP_COLUMNS = ["pillar", "item_no", "measure_id", "figure_no", "role", "measure_count", "measure_count_unit_zh",
@@ -133,6 +134,43 @@ def test_figure_data_has_a_published_bar_and_measure_parts_per_item():
     assert parts["measure_id"].tolist() == ["1.1.1", "1.1.2"] and parts["reduction_10k_t_co2e"].sum() == 5.0
     assert set(item["origin"]) == {"report", "derived"}
     assert not ((d["pillar"] == 2) & (d["item_no"] == 1)).any()  # nothing printed, nothing to draw
+
+
+def test_a_year_without_a_mapping_traces_nothing_and_says_so():
+    """The mapping file is optional (the extractor does not draft it): no item is traced, nothing is
+    listed as uncovered (which measures an item covers is then not known), and one line says why."""
+    checks = trace_table4(T4, None, M)
+    assert checks.empty and list(checks.columns) == CHECK_COLUMNS + ["agrees"]
+    assert unmapped_measures(None, M).empty and trace_figure_data(T4, None, M).empty
+    assert mapping_evidence(None).empty and list(mapping_evidence(None).columns) == EVIDENCE_COLUMNS
+    assert describe_mapping(None).startswith("no table4_measure_map.csv in the year's raw data")
+    assert describe_mapping(MAP) == ("table4_measure_map.csv: 4 items, 3 traced to measures whose counts add up, "
+                                     "1 to none")
+    assert mapping_evidence(MAP)["mapping_status"].tolist() == MAP["mapping_status"].tolist()
+
+
+def test_the_figure_without_items_says_why_in_each_edition(styled):
+    from matplotlib.text import Text
+
+    from mfgghg.i18n import set_lang
+    from mfgghg.plots.layout import layout_problems
+    from mfgghg.plots.style import cjk_texts
+    from mfgghg.plots.table4_trace import plot_table4_items
+
+    empty = trace_figure_data(T4, None, M)
+    said = {("zh-TW", False): "表4項目未對應至附件措施 (無對應表)", ("zh-TW", True): "表4項目及其對應措施皆無減碳量",
+            ("en", False): "Table 4's items are not mapped to the annex measures (no mapping file)",
+            ("en", True): "Neither Table 4's items nor their measures have a reduction"}
+    try:
+        for (edition, mapped), text in said.items():
+            set_lang(edition)
+            fig = plot_table4_items(empty, year=2021, mapped=mapped)
+            assert layout_problems(fig) == []
+            shown = [t.get_text() for t in fig.findobj(Text) if t.get_text()]
+            assert text in shown and any(t.startswith(("資料來源", "Source:")) for t in shown), shown
+            assert bool(cjk_texts(fig)) == (edition == "zh-TW")
+    finally:
+        set_lang("zh-TW")
 
 
 # (The notebook's own 2021 figure, in each edition: tests/test_notebook_figures.py.)

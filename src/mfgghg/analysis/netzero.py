@@ -8,6 +8,9 @@ companies with 2050 net-zero targets (``netzero_companies.csv``) and their share
 emissions are headline data. The text's directions come to a number of items that depends on how a
 direction with a shared word is split (:func:`shared_word_directions`): both counts are said. The two
 groups the section names (產業淨零工作小組, 產業碳中和聯盟: ``netzero_groups.csv``) are shown with it.
+
+The three files are optional: a year without one (None) has nothing of it to draw or count, and
+what the headlines print is still said.
 """
 
 from __future__ import annotations
@@ -21,9 +24,11 @@ FIGURE_COLUMNS = ["strategy_no", "strategy_zh", "horizon", "horizon_zh", "row", 
 FACT_KEYS = ("net_zero_companies", "net_zero_companies_share_of_sector", "second_period_aspect_strategies")
 
 
-def strategy_figure_data(directions: pd.DataFrame) -> pd.DataFrame:
+def strategy_figure_data(directions: pd.DataFrame | None) -> pd.DataFrame:
     """One row per item, placed in the figure's grid: a column per strategy (in the text's order),
-    a row per horizon (short term above long term)."""
+    a row per horizon (short term above long term); empty without the file."""
+    if directions is None:
+        return pd.DataFrame(columns=FIGURE_COLUMNS)
     d = directions.copy()
     unknown = sorted(set(d["horizon"]) - set(HORIZONS))
     if unknown:
@@ -38,16 +43,22 @@ def strategy_figure_data(directions: pd.DataFrame) -> pd.DataFrame:
     return d.sort_values(["column", "row", "item_no"])[FIGURE_COLUMNS].reset_index(drop=True)
 
 
-def netzero_facts(headlines: pd.DataFrame, companies: pd.DataFrame, directions: pd.DataFrame) -> pd.DataFrame:
+def netzero_facts(headlines: pd.DataFrame, companies: pd.DataFrame | None,
+                  directions: pd.DataFrame | None) -> pd.DataFrame:
     """The figures said beside Figure 3: the headline values (as printed, origin report) and what the
-    rebuilt data count (companies listed, items in the text; origin derived)."""
+    rebuilt data count (companies listed, items in the text; origin derived; not counted where the year
+    lacks the file)."""
     h = headlines.set_index("key")
     rows = [{"key": k, "value": float(h.at[k, "value_base"]), "value_printed": h.at[k, "value_printed"],
              "unit_zh": h.at[k, "unit_zh"], "origin": "report", "source": h.at[k, "section_zh"]}
             for k in FACT_KEYS if k in h.index]
-    rows.append({"key": "net_zero_companies_listed", "value": float(len(companies)),
-                 "value_printed": str(len(companies)),
-                 "unit_zh": "家企業", "origin": "derived", "source": "netzero_companies.csv"})
+    columns = ["key", "value", "value_printed", "unit_zh", "origin", "source", "joined_zh"]
+    if companies is not None:
+        rows.append({"key": "net_zero_companies_listed", "value": float(len(companies)),
+                     "value_printed": str(len(companies)),
+                     "unit_zh": "家企業", "origin": "derived", "source": "netzero_companies.csv"})
+    if directions is None:
+        return pd.DataFrame(rows, columns=columns)
     rows.append({"key": "text_direction_items", "value": float(len(directions)), "value_printed": str(len(directions)),
                  "unit_zh": "項", "origin": "derived", "source": "netzero_strategy_directions.csv"})
     joined = shared_word_directions(directions)
@@ -56,7 +67,7 @@ def netzero_facts(headlines: pd.DataFrame, companies: pd.DataFrame, directions: 
         rows.append({"key": "text_direction_items_if_joined", "value": float(fewer), "value_printed": str(fewer),
                      "unit_zh": "項", "origin": "derived", "source": "netzero_strategy_directions.csv",
                      "joined_zh": "、".join(joined)})
-    return pd.DataFrame(rows, columns=["key", "value", "value_printed", "unit_zh", "origin", "source", "joined_zh"])
+    return pd.DataFrame(rows, columns=columns)
 
 
 def shared_word_directions(directions: pd.DataFrame) -> dict[str, int]:

@@ -13,6 +13,10 @@ item's text names in another unit (role ``named``). This module checks both sums
 An item that no set of measures adds up to (mapping_status ``no_set_adds_up``) still gets both rows:
 the recomputed value is NaN, so :func:`mfgghg.checks.verdict.check_row` gives ``differs`` where
 Table 4 prints a value.
+
+The mapping file is optional (the extractor does not draft it: which measures an item covers is a
+judgment). A year without it (``mapping`` None) has no item traced: no check rows, no evidence, no
+figure data, and :func:`describe_mapping` says so, as the reconciliation table leaves those rows out.
 """
 
 from __future__ import annotations
@@ -111,13 +115,38 @@ def mapped_reductions(mapping: pd.DataFrame, measures: pd.DataFrame,
     return c.groupby(ITEM_KEY)["reduction_t_co2e"].sum()
 
 
-def trace_table4(table4: pd.DataFrame, mapping: pd.DataFrame, measures: pd.DataFrame,
+def describe_mapping(mapping: pd.DataFrame | None) -> str:
+    """One line saying whether the year has a mapping file and how many Table 4 items it traces."""
+    if mapping is None:
+        return (f"no {MAP_FILE} in the year's raw data: Table 4's items are not traced to the measures "
+                "(which measures an item covers is read by hand; data/README.md)")
+    m = _mapping(mapping)
+    status = m.drop_duplicates(subset=ITEM_KEY)["mapping_status"]
+    return (f"{MAP_FILE}: {len(status)} items, {int((status == ADDS_UP).sum())} traced to measures whose counts "
+            f"add up, {int((status == NO_SET).sum())} to none")
+
+
+EVIDENCE_COLUMNS = ["pillar", "item_no", "measure_id", "role", "measure_count", "measure_count_unit_zh", "quote_zh",
+                    "mapping_status"]
+
+
+def mapping_evidence(mapping: pd.DataFrame | None) -> pd.DataFrame:
+    """The mapping's evidence: per item, which measures, which counts, which words (empty without it)."""
+    if mapping is None:
+        return pd.DataFrame(columns=EVIDENCE_COLUMNS)
+    return mapping[EVIDENCE_COLUMNS]
+
+
+def trace_table4(table4: pd.DataFrame, mapping: pd.DataFrame | None, measures: pd.DataFrame,
                  kinds=REDUCTION_KIND_SETS["actual_expected"]) -> pd.DataFrame:
     """One count row and one reduction row per Table 4 item (check table columns + ``agrees``).
 
     ``table4``: Table 4 as printed (text cells: pillar, item_no, title_zh, count_value, count_unit_zh,
-    reduction_10k_t_co2e; the printed decimals set the precision); ``mapping``: the mapping file;
-    ``measures``: the processed measures (measure_id, reduction_t_co2e, reduction_kind)."""
+    reduction_10k_t_co2e; the printed decimals set the precision); ``mapping``: the mapping file (None:
+    the year has none, and no item is traced); ``measures``: the processed measures (measure_id,
+    reduction_t_co2e, reduction_kind)."""
+    if mapping is None:
+        return with_agreement(pd.DataFrame(columns=CHECK_COLUMNS))
     check_mapping(mapping, table4)
     t = _items(table4)
     m = _mapping(mapping)
@@ -151,25 +180,30 @@ def trace_table4(table4: pd.DataFrame, mapping: pd.DataFrame, measures: pd.DataF
     return with_agreement(pd.DataFrame(rows, columns=CHECK_COLUMNS))
 
 
-def unmapped_measures(mapping: pd.DataFrame, measures: pd.DataFrame,
+def unmapped_measures(mapping: pd.DataFrame | None, measures: pd.DataFrame,
                       kinds=REDUCTION_KIND_SETS["actual_expected"]) -> pd.DataFrame:
-    """Measures with a reduction of the counted kinds that no Table 4 item covers."""
+    """Measures with a reduction of the counted kinds that no Table 4 item covers (none listed without a
+    mapping: which ones an item covers is then not known)."""
+    columns = ["measure_id", "name_zh", "reduction_t_co2e", "reduction_kind"]
+    if mapping is None:
+        return measures.loc[[], columns].reset_index(drop=True)
     mapped = set(mapped_measures(mapping)["measure_id"])
     m = measures[measures["reduction_kind"].isin(kinds) & measures["reduction_t_co2e"].notna()]
-    return m.loc[~m["measure_id"].isin(mapped), ["measure_id", "name_zh", "reduction_t_co2e", "reduction_kind"]] \
-        .reset_index(drop=True)
+    return m.loc[~m["measure_id"].isin(mapped), columns].reset_index(drop=True)
 
 
 FIGURE_COLUMNS = ["pillar", "item_no", "title_zh", "bar", "measure_id", "reduction_10k_t_co2e", "origin",
                   "mapping_status", "verdict"]
 
 
-def trace_figure_data(table4: pd.DataFrame, mapping: pd.DataFrame, measures: pd.DataFrame,
+def trace_figure_data(table4: pd.DataFrame, mapping: pd.DataFrame | None, measures: pd.DataFrame,
                       kinds=REDUCTION_KIND_SETS["actual_expected"]) -> pd.DataFrame:
     """The data of the figure "Table 4 item against its measures": per item that prints a reduction or
     whose measures have one, a ``published`` bar (Table 4, origin report) and its measures' stacked
     parts (bar ``measures``, one row per measure with a counted reduction, origin derived), in 萬公噸CO2e,
-    with the item's reduction verdict."""
+    with the item's reduction verdict. Empty without a mapping."""
+    if mapping is None:
+        return pd.DataFrame(columns=FIGURE_COLUMNS)
     checks = trace_table4(table4, mapping, measures, kinds).set_index("check_id")
     t = _items(table4)
     contrib = measure_contributions(mapping, measures, kinds)

@@ -27,21 +27,27 @@ def plot_netzero_strategies(cells: pd.DataFrame, facts: pd.DataFrame, *, year: i
     a list that ends with 等 says so. Under it the net-zero companies, the groups the section names
     (``groups``: :func:`mfgghg.analysis.netzero.netzero_groups_figure_data`) and what is known of the image's
     strategies: how many it names, and how many items the text's directions come to under each reading
-    (values from ``facts``: see analysis.netzero.netzero_facts)."""
+    (values from ``facts``: see analysis.netzero.netzero_facts). Without strategies (``cells`` empty) the
+    grid says so."""
     strategies = cells.drop_duplicates("column").sort_values("column")
     ncol = max(len(strategies), 1)
-    width = 3.4 * ncol + 1.2
+    width = 3.4 * ncol + 1.2 if len(strategies) else 8.0
     notes = _notes(facts, groups, width)
     lines = sum(n.count("\n") + 1 for n in notes)
-    fig, (ax, below) = plt.subplots(2, 1, figsize=(width, 4.9 + 0.2 * lines),
-                                    height_ratios=[4.4, 0.2 * max(lines, 1)])
+    grid = 4.4 if len(strategies) else 1.0  # (no strategies: one line says so)
+    fig, (ax, below) = plt.subplots(2, 1, figsize=(width, grid + 0.5 + 0.2 * lines),
+                                    height_ratios=[grid, 0.2 * max(lines, 1)])
     below.axis("off")
     below.text(0.0, 1.0, "\n".join(notes), ha="left", va="top", fontsize=9, color="#333333", linespacing=1.4,
                transform=below.transAxes)
     ax.set_xlim(0, ncol + 0.35)
     ax.set_ylim(0.4, 2.75)
     ax.axis("off")
-    for row, label in ((0, "短期"), (1, "長期")):
+    if strategies.empty:  # (a year without netzero_strategy_directions.csv)
+        ax.text(0.5, 0.5, _("本年無淨零轉型策略方向資料"), ha="center", va="center",
+                transform=ax.transAxes)
+    horizon_labels = ((0, "短期"), (1, "長期")) if len(strategies) else ()
+    for row, label in horizon_labels:
         ax.text(0.15, 1.95 - row * 1.0, _(label), ha="center", va="center", fontsize=11, rotation=90, **bold_text())
     for _i, s in strategies.iterrows():
         x0 = 0.35 + s["column"]

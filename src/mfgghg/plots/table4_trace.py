@@ -25,9 +25,18 @@ MEASURE_COLORS = ["#9CC9E6", "#F3CB80", "#8FD3BE", "#EDA77F"]
 
 
 @figure_style
-def plot_table4_items(data: pd.DataFrame, *, year: int):
+def plot_table4_items(data: pd.DataFrame, *, year: int, mapped: bool = True):
     """Per item two bars: Table 4's printed reduction (solid) and its measures' reductions stacked
-    (hatched, one segment per measure, labelled by measure id), with the item's verdict."""
+    (hatched, one segment per measure, labelled by measure id), with the item's verdict. Without items
+    to show, a figure that says why: the year has no mapping file (``mapped`` False), or neither an
+    item nor its measures have a reduction."""
+    if data.empty:
+        fig, ax = plt.subplots(figsize=(6, 2))
+        text = _("表4項目未對應至附件措施 (無對應表)") if not mapped else _("表4項目及其對應措施皆無減碳量")
+        ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        source_note(fig, source_line(year, ("表4", "附件")))
+        return fig
     items = data[["pillar", "item_no", "title_zh", "verdict"]].drop_duplicates(subset=["pillar", "item_no"])
     n = max(len(items), 1)
     fig, ax = plt.subplots(figsize=(9.5, 0.75 * n + 1.8))
