@@ -185,6 +185,19 @@ def test_ingest_and_run_refuse_bad_input_with_the_same_line(data_copy):
     assert _expect(data_copy, "annex_funding.csv", 2, "amount_10k_twd", "") == str(direct.value)
 
 
+def test_a_missing_required_file_is_refused_in_one_line_naming_the_package(data_copy):
+    """A year's package without a file every year needs stops the run before any kernel, naming the
+    package and the file (not a KeyError deep in a build function)."""
+    import json
+
+    p = data_copy / "raw" / "2021" / "datapackage.json"
+    d = json.loads(p.read_text(encoding="utf-8"))
+    d["resources"] = [r for r in d["resources"] if r["name"] not in ("annex_funding", "highlight_cases")]
+    p.write_text(json.dumps(d, ensure_ascii=False), encoding="utf-8")
+    text = _expect(data_copy, "datapackage.json", None, None, "no resource 'annex_funding' (annex_funding.csv)")
+    assert text.endswith("every year needs it (also missing: highlight_cases)")
+
+
 def test_valid_copy_ingests(data_copy):
     assert len(_ingest(data_copy).tables["measures"]) == 37
 

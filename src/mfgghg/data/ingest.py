@@ -27,6 +27,13 @@ MEASURE_COLUMNS = [
     "period_start", "period_end", "is_new", "measure_type", "measure_type_basis", "status",
     "reduction_t_co2e", "reduction_kind", "expected_benefits_zh", "results_zh",
 ]
+# The raw files every year needs: the ingest builds its tables from them. The others are optional: the
+# notes (``*_notes``), the Table 4 map and Figure 3's text (data.trace_tables), the yearly intensity series.
+REQUIRED_RESOURCES = (
+    "annex_measures", "annex_funding", "measure_attributes", "pillars", "measure_goals", "highlight_cases",
+    "published_table2_by_pillar", "published_table3_by_ministry", "published_table4_results_summary",
+    "published_table5_budget", "published_table6_emissions", "published_headlines",
+)
 
 
 @dataclass
@@ -246,6 +253,7 @@ def build_notes(raw: dict[str, RawTable]) -> pd.DataFrame:
 def ingest(paths: YearPaths) -> Ingested:
     """Read and validate a report year's raw data and build every processed table."""
     raw_dir = paths.require_raw()
+    require_resources(raw_dir)
     reference = read_package(paths.reference)
     raw = read_package(raw_dir, reference)
     external = read_package(external_dir(paths), reference={})  # read once: facts and the outside series
@@ -274,6 +282,17 @@ def ingest(paths: YearPaths) -> Ingested:
     if series is not None:
         result.tables["intensity_series"] = series
     return result
+
+
+def require_resources(raw_dir: Path) -> None:
+    """The year's ``datapackage.json`` lists every file of :data:`REQUIRED_RESOURCES`; a DataError names
+    the first it lacks."""
+    listed = {r["name"] for r in load_descriptor(raw_dir)["resources"]}
+    missing = [name for name in REQUIRED_RESOURCES if name not in listed]
+    if missing:
+        raise DataError(Path(raw_dir) / "datapackage.json",
+                        f"no resource {missing[0]!r} ({missing[0]}.csv): every year needs it"
+                        + (f" (also missing: {', '.join(missing[1:])})" if len(missing) > 1 else ""))
 
 
 def write_csv(df: pd.DataFrame, path: Path) -> None:
