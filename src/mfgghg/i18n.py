@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from mfgghg.errors import MfgGhgError
+
 
 # CJK ideographs, CJK punctuation and full-width forms: what an English figure must not show.
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
@@ -23,7 +25,10 @@ DEFAULT_LANG = "zh-TW"
 _current = {"lang": DEFAULT_LANG, "reference": None}
 
 
-class MissingTranslation(KeyError):
+class MissingTranslation(MfgGhgError, KeyError):
+    """A text the English edition shows has no row in translations.csv: bad input, so one line (the
+    runner prints it as it prints a DataError); a KeyError too, as a lookup that failed."""
+
     def __str__(self) -> str:
         return (f"no English for {self.args[0]!r}: add a row to data/reference/translations.csv "
                 f"(zh_tw,en,kind,note)")
