@@ -455,6 +455,25 @@ def test_no_flags_and_no_goals_still_give_tables_and_figures(lang):
     plt.close("all")
 
 
+def test_sums_of_nearly_equal_height_are_written_apart():
+    """A headline far above its measures' sums (parts much smaller than the axis): the sums of the
+    nested kind sets, written beside one stack, do not overlap (plots.style.keep_texts_apart)."""
+    from mfgghg.plots.layout import layout_problems
+
+    use_cjk_font()
+    checks = pd.DataFrame([
+        {"check_id": f"headline.reduction_report_year.{name}", "published": 1.7, "recomputed": value,
+         "unit": "百萬公噸CO2e"} for name, value in [("actual", 0.002126), ("actual_expected", 0.002254),
+                                                   ("all_kinds", 0.002407)]])
+    by_pillar = st.reductions_by_pillar(make_measures(), pd.DataFrame({"pillar": [1], "reduction_t_co2e": [1.0]}), ())
+    fig = plots.plot_reduction_totals(checks, by_pillar, (), {}, year=2021)
+    try:
+        assert {"0.2126", "0.2254", "0.2407"} <= set(texts(fig))
+        assert [str(p) for p in layout_problems(fig)] == []
+    finally:
+        plt.close(fig)
+
+
 def test_status_figure_in_english_from_small_frames(lang):
     """Ministry names (the groups of Table 3) and measure types are translated; pillar numbers stay."""
     use_cjk_font()

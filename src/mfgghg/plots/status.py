@@ -18,7 +18,7 @@ import pandas as pd
 from matplotlib.patches import Patch
 
 from mfgghg.i18n import CJK, _, get_lang
-from mfgghg.plots.style import (PALETTE, figure_style, fit_texts_in_axes, label_log_ticks_plainly,
+from mfgghg.plots.style import (PALETTE, figure_style, fit_texts_in_axes, keep_texts_apart, label_log_ticks_plainly,
                                  omit_unseen_minor_ticks, source_line, source_note, wrap_label)
 from mfgghg.analysis.status import GOAL_BASIS_LABELS, GOAL_GROUP_LABELS, KIND_LABELS, TYPE_LABELS
 from mfgghg.checks.verdict import REDUCTION_KIND_SETS
@@ -178,6 +178,7 @@ def plot_reduction_totals(checks: pd.DataFrame, by_pillar: pd.DataFrame, counted
     c = checks.set_index("check_id")
     sums = {name: c.at[f"headline.{key}.{name}", "recomputed"] for name in REDUCTION_KIND_SETS
             if f"headline.{key}.{name}" in c.index}
+    sum_labels = []  # the kind sets' sums, written beside their stack
     if not sums:  # the year's text prints no total reduction
         left.text(0.5, 0.5, _("報告未列總減碳量"), ha="center", va="center", transform=left.transAxes)
     else:
@@ -194,7 +195,7 @@ def plot_reduction_totals(checks: pd.DataFrame, by_pillar: pd.DataFrame, counted
             left.bar(1, total - previous, 0.6, bottom=previous, color=s["color"] if not s["hatch"] else "white",
                      edgecolor=s["color"], hatch=s["hatch"])
             if total > previous or previous == 0.0:  # (a kind that adds nothing adds no label on top of the last)
-                left.text(1.33, total, f"{total:.4g}", va="center", fontsize=7)
+                sum_labels.append(left.text(1.33, total, f"{total:.4g}", va="center", fontsize=7))
             previous = total
         left.bar(0, headline_shown, 0.6, color=PALETTE[7])
         left.text(0, headline_shown, f"{headline_shown:.4g}\n({headline:g} {_(unit)})", ha="center", va="bottom",
@@ -237,7 +238,9 @@ def plot_reduction_totals(checks: pd.DataFrame, by_pillar: pd.DataFrame, counted
     right.legend(handles=handles, loc="upper right", fontsize=8)
     source_note(fig, source)
     fig.tight_layout()
-    fit_texts_in_axes(left)
+    for _round in range(3):  # (widening the axis for a label moved up brings the labels closer again)
+        keep_texts_apart(left, sum_labels)
+        fit_texts_in_axes(left)
     fit_texts_in_axes(right)
     return fig
 

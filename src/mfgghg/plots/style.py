@@ -422,6 +422,23 @@ def fit_texts_in_axes(ax, texts=None, pad_px: float = 4.0) -> None:
             return
 
 
+def keep_texts_apart(ax, texts, pad_px: float = 2.0) -> None:
+    """Move each of ``texts`` (labels of one column, placed at data heights) up, from the lowest, just
+    enough that none overlaps the one below it: values of nearly equal height (stacked parts much
+    smaller than the axis) would otherwise be written on each other. Call it once the figure is laid
+    out, before :func:`fit_texts_in_axes`, which then makes room for a label moved past the frame."""
+    renderer = ax.figure.canvas.get_renderer()
+    to_data = ax.transData.inverted()
+    top = None
+    for text in sorted(texts, key=lambda t: t.get_position()[1]):
+        box = text.get_window_extent(renderer)
+        if top is not None and box.y0 < top + pad_px:
+            x, y = ax.transData.transform(text.get_position())
+            text.set_y(to_data.transform((x, y + top + pad_px - box.y0))[1])
+            box = text.get_window_extent(renderer)
+        top = box.y1
+
+
 def source_line(year: int, report_parts=(), external_parts=()) -> str:
     """The source line of a figure in the current edition, e.g. ``資料來源：110年執行成果報告 表6`` /
     ``Source: 2021 (ROC 110) execution report, Table 6``; external sources are named after it.
