@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import shutil
 
 import pandas as pd
@@ -196,6 +197,22 @@ def test_a_missing_required_file_is_refused_in_one_line_naming_the_package(data_
     p.write_text(json.dumps(d, ensure_ascii=False), encoding="utf-8")
     text = _expect(data_copy, "datapackage.json", None, None, "no resource 'annex_funding' (annex_funding.csv)")
     assert text.endswith("every year needs it (also missing: highlight_cases)")
+
+
+def test_a_measure_numbered_with_two_digits_is_read_and_sorted_by_number(data_copy):
+    """Next year's annex may number a strategy's tenth measure 2.1.10 (the extractor drafts it): the
+    descriptions accept it, and the measures sort by number (2.1.10 after 2.1.8, not after 2.1.1)."""
+    raw = data_copy / "raw" / "2021"
+    for name in ("annex_measures.csv", "measure_attributes.csv", "annex_funding.csv"):
+        with open(raw / name, encoding="utf-8", newline="") as fh:
+            rows = list(csv.reader(fh))
+        col = rows[0].index("measure_id")
+        added = [[*r[:col], "2.1.10", *r[col + 1:]] for r in rows[1:] if r[col] == "2.1.8"]
+        assert added, name
+        with open(raw / name, "a", encoding="utf-8", newline="") as fh:
+            csv.writer(fh, lineterminator="\n").writerows(added)
+    ids = _ingest(data_copy).tables["measures"]["measure_id"].tolist()
+    assert ids.index("2.1.10") == ids.index("2.1.8") + 1 and len(ids) == 38
 
 
 def test_valid_copy_ingests(data_copy):
