@@ -11,10 +11,10 @@ STAMP := $(VENV)/.setup-done
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup figures extract test test-fast refresh-notebooks lab lock clean
+.PHONY: help setup figures extract translations-needed test test-fast refresh-notebooks lab lock clean
 
 help: ## List the targets
-	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
 	@echo "  Variables: YEAR=$(YEAR) (report year, Gregorian or ROC), FIG_LANG=$(FIG_LANG) (zh-TW, en or all), PYTHON=$(PYTHON)"
 
 setup: $(STAMP) ## Create .venv with the pinned stack, install the package, register the kernel
@@ -35,6 +35,9 @@ figures: $(STAMP) ## Run the pipeline for YEAR: both editions (FIG_LANG=zh-TW or
 extract: $(STAMP) ## Draft YEAR's raw data from REPORT (text or PDF) into OUT (default data/raw/YEAR), with review.md
 	@test -n "$(REPORT)" || { echo "usage: make extract REPORT=path/to/report.pdf YEAR=2022 [OUT=folder] [FORCE=1]"; exit 2; }
 	$(PY) -m mfgghg extract "$(REPORT)" --year $(YEAR) --out "$(or $(OUT),data/raw/$(YEAR))" $(if $(FORCE),--force,)
+
+translations-needed: $(STAMP) ## List every text YEAR's English edition shows without English (build/YEAR/translations_needed.csv)
+	$(PY) -m mfgghg translations-needed --year $(YEAR)
 
 test: $(STAMP) ## Every test: ruff, package unit tests, pipeline tests and nbval over notebooks/
 	$(VENV)/bin/ruff check src tests benchmarks

@@ -36,19 +36,11 @@ FIGURE_NOTEBOOKS = ["02_execution_status", "03_emissions_vs_target", "04_carbon_
 EDITIONS = [(2021, "en")]  # (the figure sets record 2021 and 2099 in Chinese, and 2099 in English)
 
 
-def _code_cells(name: str) -> list[tuple[list[str], str]]:
-    nb = json.loads((REPO / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8"))
-    return [(c["metadata"].get("tags", []), "".join(c["source"])) for c in nb["cells"] if c["cell_type"] == "code"]
-
-
 def run_notebook_code(name: str, parameters: dict) -> None:
-    """A notebook's code cells in this process, its parameters cell replaced by ``parameters``."""
-    namespace = {"__name__": "__main__", "display": lambda *a, **k: None}
-    for tags, source in _code_cells(name):
-        if "parameters" in tags:
-            namespace.update(parameters)
-            continue
-        exec(compile(source, f"{name}.ipynb", "exec"), namespace)
+    """A notebook's code cells in this process (``mfgghg.runner.notebooks.run_code_cells``)."""
+    from mfgghg.runner.notebooks import run_code_cells
+
+    run_code_cells(REPO / "notebooks" / f"{name}.ipynb", parameters)
 
 
 def notebook_figures(year: int, lang: str, work: Path) -> list[dict]:

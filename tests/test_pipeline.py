@@ -165,7 +165,7 @@ def test_an_english_run_needs_every_sources_english_before_any_kernel(roots, tmp
 
     # (the fork server's preflight sends the error back as it is: the command line prints it in one line)
     title = "製造部門溫室氣體排放管制行動方案999年執行成果報告"
-    line = rf"^no English for '{title}'.*translations\.csv \(zh_tw,en,kind,note\)$"
+    line = rf"^no English for '{title}'.*translations\.csv \(zh_tw,en,kind,note\); `mfgghg translations-needed"
     with pytest.raises(MissingTranslation, match=line) as err:
         run_year(2021, roots / "raw", roots / "processed", roots / "figures", roots / "build", notebooks=[nb],
                  lang="en", log=lambda *_: None, fork_server=fork_server)

@@ -11,6 +11,7 @@ show Chinese. Templates keep their placeholders: ``_("資料來源：{roc}年執
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from functools import lru_cache
 
 from mfgghg.errors import MfgGhgError
@@ -22,7 +23,7 @@ LATIN = re.compile(r"[A-Za-z]")  # (how English a form of an outside title is: s
 
 LANGS = ("zh-TW", "en")
 DEFAULT_LANG = "zh-TW"
-_current = {"lang": DEFAULT_LANG, "reference": None}
+_current = {"lang": DEFAULT_LANG, "reference": None, "missing": None}
 
 
 class MissingTranslation(MfgGhgError, KeyError):
@@ -31,7 +32,28 @@ class MissingTranslation(MfgGhgError, KeyError):
 
     def __str__(self) -> str:
         return (f"no English for {self.args[0]!r}: add a row to data/reference/translations.csv "
-                f"(zh_tw,en,kind,note)")
+                f"(zh_tw,en,kind,note); `mfgghg translations-needed --year <year>` lists every text the "
+                f"English edition lacks")
+
+
+@contextmanager
+def listing_missing():
+    """Within it, a text without English is written down instead of failing, and shown as it is: the
+    dict yielded maps each such text to None, in the order met. For ``mfgghg translations-needed``
+    (:mod:`mfgghg.runner.translations_needed`), which runs the notebooks' code in its own process to
+    list them all at once; everywhere else a missing translation fails at once."""
+    previous, _current["missing"] = _current["missing"], {}
+    try:
+        yield _current["missing"]
+    finally:
+        _current["missing"] = previous
+
+
+def _missing(text: str) -> str:
+    if _current["missing"] is None:
+        raise MissingTranslation(text) from None
+    _current["missing"].setdefault(text, None)
+    return text
 
 
 def check_lang(lang: str) -> str:
@@ -103,7 +125,7 @@ def _(text: str) -> str:
     try:
         return translations()[text]
     except KeyError:
-        raise MissingTranslation(text) from None
+        return _missing(text)
 
 
 def outside_title(title: str, lang: str | None = None, table: dict[str, str] | None = None) -> str:
@@ -125,9 +147,7 @@ def outside_title(title: str, lang: str | None = None, table: dict[str, str] | N
     if lang == "en":
         if not chinese:
             return table.get(title, title)
-        if title not in table:
-            raise MissingTranslation(title)
-        return table[title]
+        return table[title] if title in table else _missing(title)
     english, forms = (table.get(title), [title]) if chinese else (title, [])
     forms += [zh for zh, en in table.items() if en == english and zh != title and CJK.search(zh)]
     # (min keeps the first of equals: the title as recorded)

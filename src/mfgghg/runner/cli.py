@@ -1,5 +1,6 @@
-"""Command line: ``mfgghg run --year 2021``, ``mfgghg extract REPORT --year Y --out DIR`` and
-``mfgghg refresh-notebooks`` (the installed script, or ``python -m mfgghg``)."""
+"""Command line: ``mfgghg run --year 2021``, ``mfgghg extract REPORT --year Y --out DIR``,
+``mfgghg translations-needed --year Y`` and ``mfgghg refresh-notebooks`` (the installed script, or
+``python -m mfgghg``)."""
 
 from __future__ import annotations
 
@@ -42,6 +43,14 @@ def build_parser() -> argparse.ArgumentParser:
                          help="the previous year's raw folder to compare with"
                               " (default: the newest data/raw/<year> before it)")
 
+    needed = sub.add_parser("translations-needed",
+                            help="list every text a year's English edition shows that has no English yet, "
+                                 "as rows to fill in for data/reference/translations.csv")
+    needed.add_argument("--year", required=True, help="report year, Gregorian (2022) or ROC (111)")
+    needed.add_argument("--raw-root", default="data/raw", help="folder holding <year>/ raw data (default data/raw)")
+    needed.add_argument("--out", default=None,
+                        help="CSV to write the rows into (default build/<year>/translations_needed.csv)")
+
     refresh = sub.add_parser("refresh-notebooks", help="re-execute notebooks/ in place to refresh stored outputs")
     refresh.add_argument("notebooks", nargs="*", help="notebook files (default: all numbered notebooks)")
     return p
@@ -73,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
 
             n, out = draft(args.report, args.out, year=args.year, force=args.force, previous=args.previous)
             print(f"wrote {n} files to {out}; see {out / 'review.md'}")
+        elif args.command == "translations-needed":
+            return translations_needed_command(args)
         elif args.command == "refresh-notebooks":
             from pathlib import Path
 
@@ -103,3 +114,20 @@ def run_command(args, server) -> int:
             print(f"error: {len(failed)} of {len(outcomes)} report years failed ({lang})", file=sys.stderr)
             return 1
     return 0
+
+
+def translations_needed_command(args) -> int:
+    from mfgghg.data.paths import YearPaths, normalize_year, relative_to_repo, resolve
+    from mfgghg.runner.translations_needed import translations_needed, write_rows
+
+    year = normalize_year(args.year)
+    YearPaths.for_year(year, raw_root=args.raw_root).require_raw()
+    rows = translations_needed(year, args.raw_root)
+    if not rows:
+        print(f"every text the English edition of {year} shows has its English")
+        return 0
+    out = write_rows(rows, args.out or resolve("build") / str(year) / "translations_needed.csv")
+    print(f"{len(rows)} texts of the English edition of {year} have no English: listed in "
+          f"{relative_to_repo(out, 'full')} (fill in en, check kind and note, then add the rows to "
+          f"data/reference/translations.csv)")
+    return 1

@@ -1,4 +1,6 @@
-"""Keeping the committed notebooks' stored outputs in step with the data (for nbval)."""
+"""The notebooks as files: keeping the committed ones' stored outputs in step with the data (for nbval),
+their imports (for the fork server's preload) and their code cells run in this process (for
+``mfgghg translations-needed``)."""
 
 from __future__ import annotations
 
@@ -64,3 +66,25 @@ def notebook_imports(paths) -> list[str]:
                 continue
             found += [ast.unparse(n) for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
     return list(dict.fromkeys(found))
+
+
+def code_cells(path) -> list[tuple[list[str], str]]:
+    """Each code cell of a notebook: its tags and its source (plain JSON, as above)."""
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    return [(cell.get("metadata", {}).get("tags", []), "".join(cell.get("source", "")))
+            for cell in nb.get("cells", []) if cell.get("cell_type") == "code"]
+
+
+def run_code_cells(path, parameters: dict) -> None:
+    """A notebook's code cells in this process, one after another, its ``parameters`` cell replaced by
+    ``parameters`` (as papermill would inject them); figures are closed after each cell. No kernel, no
+    stored output: for a tool that needs what the code does, not what it shows."""
+    import matplotlib.pyplot as plt
+
+    namespace = {"__name__": "__main__", "display": lambda *a, **k: None}
+    for tags, source in code_cells(path):
+        if "parameters" in tags:
+            namespace.update(parameters)
+            continue
+        exec(compile(source, Path(path).name, "exec"), namespace)
+        plt.close("all")
