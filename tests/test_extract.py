@@ -369,6 +369,9 @@ def test_previous_defaults_to_newest_earlier_year(tmp_path):
     assert "Previous folder: `" in review and review.split("Previous folder: `")[1].startswith(str(RAW))
     assert "gone measures: none" in review
     assert len(rows(out / "measure_attributes.csv")) == len(rows(RAW / "measure_attributes.csv"))
+    # the English edition's names are the next step, and the command that lists them is named
+    assert review.endswith("lists every text the English edition lacks, as rows to fill in.\n")
+    assert "`make translations-needed YEAR=2022`" in review.split("## English edition")[1]
 
 
 def test_the_command_line_drafts_a_year_and_refuses_bad_input_in_one_line(tmp_path):

@@ -116,7 +116,11 @@ def render(res, prev, year) -> dict:
     files["review.md"] = text + (
         f"\n## datapackage.json\n\nCopied from `{desc_src}` for the files written; year-specific text replaced"
         f" ({old_year} -> {year}, ROC {old_roc} -> {roc}); check descriptions that name plan periods, and the"
-        f" report's `sources` (title, publisher `mfgghg:publisher`: an agency may have been renamed).\n")
+        f" report's `sources` (title, publisher `mfgghg:publisher`: an agency may have been renamed).\n"
+        f"\n## English edition\n\nNew names (measures, agencies, goal indicators, sections, the report's title)"
+        f" need their English in data/reference/translations.csv before an English run. Once this folder"
+        f" ingests, `make translations-needed YEAR={year}` lists every text the English edition lacks, as rows"
+        f" to fill in.\n")
     return files
 
 
