@@ -196,6 +196,9 @@ def test_reports_shaped_like_next_year(drafted, pdfs, text_route, name, year):
     review = rows(out / "review.csv")
     reasons = {(r["row"], r["field"]): r["reason"] for r in review}
     assert "not in the reference list" in reasons[("2.8.2", "lead_agency_zh")]  # 勞動部: another ministry
+    # a funding source new to the reference list is named too (the ingest would refuse it)
+    assert reasons[("2.8.2", "source_zh")].startswith("source '就業安定基金' not in the reference list")
+    assert [k for k, why in reasons.items() if k[1] == "source_zh"] == [("2.8.2", "source_zh")]
     assert reasons[("2.8.2", "measure_id")] == "new measure" and reasons[("1.5.3", "measure_id")] == "new measure"
     if name == "next_a":
         assert reasons[("2.1.10", "period_roc")] == "printed '111年-114年', written '111-114'"

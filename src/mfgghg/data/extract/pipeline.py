@@ -47,6 +47,16 @@ def agencies(prev) -> list[str]:
     return sorted({a for a in out if a})
 
 
+def funding_sources(prev) -> list[str]:
+    """The funding sources known: the shared reference list and the previous year's annex."""
+    from mfgghg.data.package import read_package
+
+    out = list(read_package(_root() / "data" / "reference")["funding_sources"].data["source_zh"].dropna())
+    if prev:
+        out += [r["source_zh"] for r in read_rows(prev / "annex_funding.csv")]
+    return sorted({s for s in out if s})
+
+
 TITLE_YEAR = re.compile(r"(\d{2,3})\s*年\s*(?:度\s*)?[^\n]{0,40}?執\s*行\s*成\s*果\s*報\s*告")
 ANNEX_YEAR = re.compile(r"^\s*附\s*件\s*[、，,:：]\s*(\d{2,3})\s*年")
 
@@ -203,7 +213,8 @@ def extract(report: Report, year: int, prev) -> dict:
     return {"measures": measures, "annex_how": how, "review_items": items, "t4": t4, "t2": t2, "t3": t3, "t5": t5,
             "t6": t6, "pillars": pillars, "headlines": keyed, "headline_candidates": candidates,
             "cases": highlight_cases(paras), "goals": goal_candidates(measures), "netzero_directions": directions,
-            "netzero_companies": listed, "netzero_companies_remark": listed_remark}
+            "netzero_companies": listed, "netzero_companies_remark": listed_remark,
+            "known_sources": funding_sources(prev)}
 
 
 def draft(report, out, year=None, force: bool = False, previous=None) -> tuple[int, Path]:

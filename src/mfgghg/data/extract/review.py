@@ -78,6 +78,10 @@ def review(res, prev, year) -> tuple[str, list[dict]]:
         for s_, a, note in m.funding:
             if note:
                 L.append(item("annex_funding.csv", m.measure_id, "note", f"{s_} {a}: {note}", m.line))
+            if s_ and s_ not in res["known_sources"]:
+                L.append(item("annex_funding.csv", m.measure_id, "source_zh",
+                              f"source '{s_}' not in the reference list (add it to data/reference/funding_sources.csv,"
+                              " with its category and whether it is public money)", m.line))
     if res.get("annex_how", "text") == "text":
         L.append("- all measures: the split between 預期效益 and 執行成果 is heuristic (columns are flattened into one"
                  " stream of lines); check both columns against the PDF.")
