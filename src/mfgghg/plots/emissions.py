@@ -13,7 +13,8 @@ import pandas as pd
 from matplotlib.patches import Patch
 
 from mfgghg.i18n import _
-from mfgghg.plots.style import PALETTE, figure_style, fit_texts_in_axes, source_line, source_note
+from mfgghg.plots.style import (PALETTE, figure_style, fit_texts_in_axes, placeholder_figure, source_line,
+                                 source_note)
 from mfgghg.analysis.emissions import DERIVED, EXTERNAL, MT, REPORT, driver_label, external_titles, section_parts
 from mfgghg.data.units import from_base, unit
 
@@ -32,18 +33,6 @@ CAPTIONS = {
     "plot_drivers": "報告所述排放量、能源消費與GDP之變化（實心），及由表6逐年排放值推算者（斜線）。",
     "plot_context": "第一期排放值與目標值，及外部資料之基準年排放量與後續各期目標（灰色空心，外部資料）。",
 }
-
-
-@figure_style
-def placeholder_figure(title: str, message: str):
-    """A figure that says there is nothing to draw (a report year without these figures), so the
-    notebook still writes every figure file and the reader sees why it is empty. ``title`` and
-    ``message`` are shown as given: callers pass them through ``_``."""
-    fig, ax = plt.subplots(figsize=(8, 3))
-    ax.axis("off")
-    ax.set_title(title)
-    ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=11, color="#555555", transform=ax.transAxes)
-    return fig
 
 
 @figure_style

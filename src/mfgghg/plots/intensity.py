@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 
 from mfgghg.i18n import _
-from mfgghg.plots.style import PALETTE, figure_style, source_line, source_note
+from mfgghg.plots.style import PALETTE, figure_style, placeholder_figure, source_line, source_note
 from mfgghg.analysis.emissions import DERIVED, EXTERNAL, REPORT, section_parts, source_label
-from mfgghg.plots.emissions import STYLE, placeholder_figure
+from mfgghg.plots.emissions import STYLE
 
 
 # The caption of each figure (Chinese; the caller translates it with mfgghg.i18n._).

@@ -469,6 +469,18 @@ def cjk_texts(fig) -> list[str]:
     return found
 
 
+@figure_style
+def placeholder_figure(title: str, message: str):
+    """A figure that says there is nothing to draw (a report year without these figures), so the
+    notebook still writes every figure file and the reader sees why it is empty. ``title`` and
+    ``message`` are shown as given: callers pass them through ``_``."""
+    fig, ax = plt.subplots(figsize=(8, 3))
+    ax.axis("off")
+    ax.set_title(title)
+    ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=11, color="#555555", transform=ax.transAxes)
+    return fig
+
+
 def source_note(ax_or_fig, text: str) -> None:
     """A source line under the figure (e.g. 資料來源：110年執行成果報告 表6), wrapped to the figure's width."""
     fig = ax_or_fig.figure if hasattr(ax_or_fig, "figure") and not isinstance(ax_or_fig, plt.Figure) else ax_or_fig

@@ -8,7 +8,7 @@ import pandas as pd
 from matplotlib.patches import Patch
 
 from mfgghg.i18n import _
-from mfgghg.plots.style import PALETTE, figure_style, source_line, source_note
+from mfgghg.plots.style import PALETTE, figure_style, placeholder_figure, source_line, source_note
 
 CAPTIONS = {
     "plot_table4_items": ("表4各項目之減碳量（報告）與對應附件措施減碳量之加總"
@@ -31,10 +31,8 @@ def plot_table4_items(data: pd.DataFrame, *, year: int, mapped: bool = True):
     to show, a figure that says why: the year has no mapping file (``mapped`` False), or neither an
     item nor its measures have a reduction."""
     if data.empty:
-        fig, ax = plt.subplots(figsize=(6, 2))
-        text = _("表4項目未對應至附件措施 (無對應表)") if not mapped else _("表4項目及其對應措施皆無減碳量")
-        ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes)
-        ax.set_axis_off()
+        why = _("表4項目未對應至附件措施 (無對應表)") if not mapped else _("表4項目及其對應措施皆無減碳量")
+        fig = placeholder_figure(_("表4各項目減碳量與其對應措施之加總"), why)
         source_note(fig, source_line(year, ("表4", "附件")))
         return fig
     items = data[["pillar", "item_no", "title_zh", "verdict"]].drop_duplicates(subset=["pillar", "item_no"])

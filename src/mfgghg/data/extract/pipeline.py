@@ -35,26 +35,19 @@ def previous_folder(year: int, given):
     return raw / str(years[-1]) if years else None
 
 
-def agencies(prev) -> list[str]:
-    """The agencies known: the shared reference list (read as a data package) and the previous year's annex."""
+def known_names(prev) -> dict[str, list[str]]:
+    """The agencies and the funding sources known: the shared reference lists (read once, as a data
+    package) and the previous year's annex."""
     from mfgghg.data.package import read_package
 
     ref = read_package(_root() / "data" / "reference")
-    out = list(ref["agencies"].data["agency_zh"].dropna())
+    agencies = list(ref["agencies"].data["agency_zh"].dropna())
+    sources = list(ref["funding_sources"].data["source_zh"].dropna())
     if prev:
         for r in read_rows(prev / "annex_measures.csv"):
-            out += [r["lead_agency_zh"], r["co_agency_zh"]]
-    return sorted({a for a in out if a})
-
-
-def funding_sources(prev) -> list[str]:
-    """The funding sources known: the shared reference list and the previous year's annex."""
-    from mfgghg.data.package import read_package
-
-    out = list(read_package(_root() / "data" / "reference")["funding_sources"].data["source_zh"].dropna())
-    if prev:
-        out += [r["source_zh"] for r in read_rows(prev / "annex_funding.csv")]
-    return sorted({s for s in out if s})
+            agencies += [r["lead_agency_zh"], r["co_agency_zh"]]
+        sources += [r["source_zh"] for r in read_rows(prev / "annex_funding.csv")]
+    return {"agencies": sorted({a for a in agencies if a}), "sources": sorted({s for s in sources if s})}
 
 
 TITLE_YEAR = re.compile(r"(\d{2,3})\s*年\s*(?:度\s*)?[^\n]{0,40}?執\s*行\s*成\s*果\s*報\s*告")
@@ -185,7 +178,8 @@ def extract(report: Report, year: int, prev) -> dict:
     """Everything to write, as rows per table; raises DataError on unusable input."""
     text, file = report.text, report.file
     lines = text.splitlines()
-    measures, how, items = read_annex(report, agencies(prev))
+    known = known_names(prev)
+    measures, how, items = read_annex(report, known["agencies"])
     t2 = counts_table(lines, 2, "pillar")
     t3 = counts_table(lines, 3, "ministry_zh")
     t5 = budget_table(lines)
@@ -214,7 +208,7 @@ def extract(report: Report, year: int, prev) -> dict:
             "t6": t6, "pillars": pillars, "headlines": keyed, "headline_candidates": candidates,
             "cases": highlight_cases(paras), "goals": goal_candidates(measures), "netzero_directions": directions,
             "netzero_companies": listed, "netzero_companies_remark": listed_remark,
-            "known_sources": funding_sources(prev)}
+            "known_sources": known["sources"]}
 
 
 def draft(report, out, year=None, force: bool = False, previous=None) -> tuple[int, Path]:
