@@ -14,7 +14,7 @@ from conftest import REPO, line_of_value, set_cell
 from mfgghg.analysis import status as st
 from mfgghg.errors import DataError
 from mfgghg.plots import status as plots
-from mfgghg.plots.style import use_cjk_font, cjk_texts
+from mfgghg.plots.style import cjk_texts, figure_title, use_cjk_font
 from mfgghg.i18n import CJK, MissingTranslation, _, set_lang
 from mfgghg.data.ingest import load_processed
 from mfgghg.data.paths import YearPaths
@@ -448,6 +448,8 @@ def test_no_flags_and_no_goals_still_give_tables_and_figures(lang):
             fig.draw_without_rendering()
             assert placeholder in texts(fig)
             assert any(t.startswith(source) for t in texts(fig))  # the placeholder keeps its source line
+            titled = {"zh-TW": "附件數字目標與成果", "en": "The annex's numeric goals and the results"}
+            assert figure_title(fig) == titled[edition]  # (the yearly page names it)
             fig = plots.plot_reduction_totals(no_checks, by_pillar, (), {}, year=2021)
             fig.draw_without_rendering()
             assert bool(cjk_texts(fig)) == (edition == "zh-TW")

@@ -19,7 +19,7 @@ from matplotlib.patches import Patch
 
 from mfgghg.i18n import CJK, _, get_lang
 from mfgghg.plots.style import (PALETTE, figure_style, fit_texts_in_axes, keep_texts_apart, label_log_ticks_plainly,
-                                 omit_unseen_minor_ticks, source_line, source_note, wrap_label)
+                                 omit_unseen_minor_ticks, placeholder_figure, source_line, source_note, wrap_label)
 from mfgghg.analysis.status import GOAL_BASIS_LABELS, GOAL_GROUP_LABELS, KIND_LABELS, TYPE_LABELS
 from mfgghg.checks.verdict import REDUCTION_KIND_SETS
 from mfgghg.data.ingest import measure_id_key
@@ -274,9 +274,7 @@ def plot_goals(progress: pd.DataFrame, *, year: int):
     result_label = _("{roc}年成果").format(roc=roc_year(year), year=year)
     groups = [g for g in GOAL_GROUP_LABELS if (progress["goal_group"] == g).any()]
     if not groups:
-        fig, ax = plt.subplots(figsize=(6, 2))
-        ax.text(0.5, 0.5, _("附件未列數字目標"), ha="center", va="center", transform=ax.transAxes)
-        ax.set_axis_off()
+        fig = placeholder_figure(_("附件數字目標與成果"), _("附件未列數字目標"))
         source_note(fig, source)
         return fig
     sizes = [int((progress["goal_group"] == g).sum()) for g in groups]
