@@ -242,3 +242,36 @@ def test_a_wrong_year_is_refused_naming_both(pdfs, tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "2021" in err and "2022" in err and "ROC 111" in err
     assert not out.exists()
+
+
+def test_a_drafted_next_year_ingests_once_what_its_review_names_is_added(drafted, pdfs, tmp_path):
+    """The review names everything the ingest would refuse in a drafted year: with the agencies and the
+    funding source it names added to the reference lists, and the measure attributes it asks for written,
+    the folder of next year's report (a measure numbered 2.1.10, another ministry's agency, a new fund)
+    ingests as it was drafted."""
+    import re
+
+    from mfgghg.data.ingest import ingest
+    from mfgghg.data.paths import YearPaths
+
+    raw = tmp_path / "raw" / "2022"
+    shutil.copytree(drafted["next_a"], raw)
+    reference = tmp_path / "reference"
+    shutil.copytree(RAW.parents[1] / "reference", reference)
+    review = rows(raw / "review.csv")
+    named = lambda field: [re.search(r"'([^']+)' not in the reference list", r["reason"]).group(1)  # noqa: E731
+                           for r in review if r["field"] == field and "not in the reference list" in r["reason"]]
+    with open(reference / "agencies.csv", "a", encoding="utf-8", newline="") as fh:
+        for agency in named("lead_agency_zh") + named("co_agency_zh"):  # (its ministry: the name up to 部)
+            csv.writer(fh, lineterminator="\n").writerow([agency, agency[: agency.index("部") + 1]])
+    with open(reference / "funding_sources.csv", "a", encoding="utf-8", newline="") as fh:
+        for source in named("source_zh"):
+            csv.writer(fh, lineterminator="\n").writerow([source, "special_fund", "true", "a fund"])
+    attributes = rows(raw / "measure_attributes.csv")
+    new = [r["row"] for r in review if r["file"] == "measure_attributes.csv" and r["reason"].startswith("new measure")]
+    with open(raw / "measure_attributes.csv", "a", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows([[m, *list(attributes[0].values())[1:]] for m in new])
+    assert sorted(new) == ["1.5.3", "2.1.10", "2.8.2"] and named("source_zh") == ["就業安定基金"]
+    ids = ingest(YearPaths.for_year(2022, raw_root=tmp_path / "raw")).tables["measures"]["measure_id"].tolist()
+    printed = [r["measure_id"] for r in pdfs["next_a"][1][0]]
+    assert ids == sorted(printed, key=lambda m: tuple(map(int, m.split("."))))
