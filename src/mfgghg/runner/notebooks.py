@@ -54,14 +54,9 @@ def notebook_imports(paths) -> list[str]:
 
     found = []
     for path in paths:
-        # plain JSON: nbformat would validate every stored output, for nothing but the sources
-        nb = json.loads(Path(path).read_text(encoding="utf-8"))
-        for cell in nb.get("cells", []):
-            if cell.get("cell_type") != "code":
-                continue
-            source = cell.get("source", "")
+        for _tags, source in code_cells(path):
             try:
-                tree = ast.parse(source if isinstance(source, str) else "".join(source))
+                tree = ast.parse(source)
             except SyntaxError:
                 continue
             found += [ast.unparse(n) for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
@@ -69,7 +64,8 @@ def notebook_imports(paths) -> list[str]:
 
 
 def code_cells(path) -> list[tuple[list[str], str]]:
-    """Each code cell of a notebook: its tags and its source (plain JSON, as above)."""
+    """Each code cell of a notebook: its tags and its source. Read as plain JSON: nbformat would validate
+    every stored output, for nothing but the sources."""
     nb = json.loads(Path(path).read_text(encoding="utf-8"))
     return [(cell.get("metadata", {}).get("tags", []), "".join(cell.get("source", "")))
             for cell in nb.get("cells", []) if cell.get("cell_type") == "code"]
