@@ -56,7 +56,7 @@ lock: ## Re-resolve the pinned set from pyproject's dependencies into requiremen
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
 	# jsonschema 4.25+ imports rfc3987-syntax, which builds a Lark grammar at import: 2.4 s in every
 	# process that validates a notebook (python-jsonschema/jsonschema#1428)
-	.venv-lock/bin/pip install --quiet -e . pytest nbval jupyterlab jupyter_client "selenium<4.52" "jsonschema<4.25" frictionless pdfplumber fpdf2 pykwalify ruff==0.17.6
+	.venv-lock/bin/pip install --quiet -e . pytest nbval jupyterlab jupyter_client "selenium<4.52" "jsonschema<4.25" frictionless pdfplumber pykwalify ruff==0.17.6
 	# cffconvert (validates CITATION.cff in the tests): its last release declares jsonschema<4, which the
 	# notebook stack cannot take; its other requirements (pykwalify, ruamel.yaml, click, requests) are above
 	.venv-lock/bin/pip install --quiet --no-deps cffconvert

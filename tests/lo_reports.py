@@ -102,10 +102,11 @@ def _p(text: str, style: str = "P", subscript: bool = False) -> str:
     return f'<text:p text:style-name="{style}">{body}</text:p>'
 
 
-def fodt(head_text: str, annex_title: str, rows: list[list[str]], layout: Layout) -> str:
+def fodt(head_text: str, annex_title: str | None, rows: list[list[str]], layout: Layout) -> str:
     """The document: ``head_text`` (the report before its annex, as text-export lines) then the annex.
 
     ``rows``: each measure's seven cells, a cell's printed lines separated by newlines (each a paragraph).
+    ``annex_title`` None: no annex table (the whole report as its text-export lines, see :func:`text_fodt`).
     """
     w, h = ("29.7cm", "21cm") if layout.landscape else ("21cm", "29.7cm")
     line = "0.5pt solid #000000"
@@ -162,6 +163,8 @@ def fodt(head_text: str, annex_title: str, rows: list[list[str]], layout: Layout
     for pg in text_pages(head_text):
         for k, ln in enumerate(pg):
             parts.append(_p(ln, "PB" if k == 0 and len(parts) > 9 else "P"))
+    if annex_title is None:
+        return "\n".join(parts + ["</office:text></office:body></office:document>\n"])
     parts.append(_p(annex_title, "PB"))
     parts.append('<table:table table:name="Annex" table:style-name="Tbl">')
     widths = [layout.widths[i] for i in layout.order] + ([1.2] if layout.extra else [])
@@ -195,6 +198,21 @@ def fodt(head_text: str, annex_title: str, rows: list[list[str]], layout: Layout
     parts.append("</table:table>")
     parts.append("</office:text></office:body></office:document>\n")
     return "\n".join(parts)
+
+
+def text_fodt(text: str, font_pt: float = 6.0) -> str:
+    """The whole report as its text export prints it: each line a paragraph, a page per page of the export,
+    the annex too (no table, no column header on its pages: what the extractor reads by its text heuristic)."""
+    return fodt(text, None, [], Layout("text", font_pt=font_pt, page_numbers=False))
+
+
+def scan_fodt() -> str:
+    """A page with a drawn shape and no text at all, as a scanned page reaches a PDF without OCR."""
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document {NS} '
+            'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" office:version="1.3" '
+            'office:mimetype="application/vnd.oasis.opendocument.text"><office:body><office:text>'
+            '<text:p><draw:rect text:anchor-type="paragraph" svg:width="5cm" svg:height="5cm" svg:x="0cm" '
+            'svg:y="0cm"/></text:p></office:text></office:body></office:document>\n')
 
 
 class Conversion:

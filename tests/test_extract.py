@@ -13,8 +13,9 @@ import pytest
 from mfgghg.data.extract.annex import nows
 from mfgghg.runner.cli import main
 
-from extract_helpers import (RAW, REPORT, cjk_ttf, insert_page_break, make_pdf, make_table_pdf, pdf_chars,
-                             find_line, page_header, remove_measure, replace_line, report_text, retitle)
+from extract_helpers import (RAW, REPORT, find_line, insert_page_break, page_header, remove_measure, replace_line,
+                             report_text, retitle)
+from lo_session import session_pdfs
 
 TEXT_COLUMNS = ("name_zh", "expected_benefits_zh", "results_zh", "reduction_note_zh")
 STRUCT = ["measure_id", "lead_agency_zh", "co_agency_zh", "period_roc", "is_new", "reduction_kind_zh"]
@@ -224,11 +225,10 @@ def assert_structured_fields_equal(out):
 
 
 @pytest.fixture(scope="module")
-def report_pdf(tmp_path_factory):
-    """The 2021 report's text as a PDF, a page per page of the text (made once: fpdf2 subsets the font
-    each time)."""
-    folder = tmp_path_factory.mktemp("report-pdf")
-    return make_pdf(report_text(), folder / "report.pdf", cjk_ttf(folder, pdf_chars()))
+def report_pdf():
+    """The 2021 report's text as LibreOffice prints it, a page per page of the text export and each line a
+    paragraph: its annex pages carry no column header (``lo_session.py``, made with the other test PDFs)."""
+    return session_pdfs()["report_text"][0]
 
 
 def test_pdf_route(tmp_path, report_pdf):
@@ -242,29 +242,11 @@ def test_pdf_route(tmp_path, report_pdf):
     assert any("heuristic" in r["reason"] and r["field"] == "all" for r in rows(out / "review.csv"))
 
 
-def test_pdf_laid_out_as_a_table_is_split_into_columns_by_word_positions(tmp_path):
-    """The annex printed with its columns side by side: the x positions of pdfplumber's words tell
-    預期效益 from 執行成果 (and the other cells), instead of the text route's heuristic."""
-    pdf = make_table_pdf(report_text(), tmp_path / "table.pdf", cjk_ttf(tmp_path, pdf_chars()))
-    out = tmp_path / "pdfout"
-    assert cli([str(pdf), "--year", "2021", "--out", str(out)]) == 0
-    got, want = assert_structured_fields_equal(out)
-    for g, w in zip(got, want):
-        for c in ("name_zh", "expected_benefits_zh", "results_zh"):
-            assert nows(g[c]) == nows(w[c]), (w["measure_id"], c)
-    assert funding(out / "annex_funding.csv") == funding(RAW / "annex_funding.csv")
-    review = (out / "review.md").read_text(encoding="utf-8")
-    assert "執行成果 taken to start" not in review  # no heuristic split was needed
-
-
 def test_pdf_without_text_layer(tmp_path, capsys):
-    from fpdf import FPDF
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.rect(10, 10, 50, 50, style="F")
-    pdf.output(str(tmp_path / "scan.pdf"))
+    """A page LibreOffice prints with a drawn shape and no text, as a scan without OCR reaches a PDF."""
+    scan = session_pdfs()["scan"][0]
     out = tmp_path / "o"
-    assert cli([str(tmp_path / "scan.pdf"), "--year", "2021", "--out", str(out)]) != 0
+    assert cli([str(scan), "--year", "2021", "--out", str(out)]) != 0
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "no text layer" in err and "scan.pdf" in err
     assert not out.exists()

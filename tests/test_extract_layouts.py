@@ -1,35 +1,29 @@
 """The extractor on reports as a ministry prints them: word-processor documents converted to PDF by
 LibreOffice, in several layouts, for the 2021 report and for reports shaped like next year's.
 
-All PDFs are made by one soffice call per session (:func:`pdfs`), each drafted once (:func:`drafted`).
+All PDFs are made by one soffice call per session (``lo_session.py``), each drafted once (:func:`drafted`).
 Exactness as issue 26 measures it: structured fields exact; the four text fields at least 98% exact by
 content (whitespace and punctuation aside); goal candidates at least as good as the text route's.
 """
 
 from __future__ import annotations
 
-import atexit
 import csv
 import shutil
-import tempfile
 import unicodedata
-from pathlib import Path
 
 import pytest
 
 from mfgghg.runner.cli import main
 
 import lo_reports as lo
-from extract_helpers import RAW, REPORT, report_text
+from extract_helpers import RAW, REPORT
+from lo_session import LAYOUT_DOCUMENTS, LAYOUTS_2021, session_pdfs
 
 TEXT_FIELDS = ("name_zh", "expected_benefits_zh", "results_zh", "reduction_note_zh")
 STRUCT = ("measure_id", "lead_agency_zh", "co_agency_zh", "period_roc", "is_new", "reduction_kind_zh")
 TABLES = ("published_table2_by_pillar", "published_table3_by_ministry", "published_table5_budget",
           "published_table6_emissions", "pillars")
-LAYOUTS_2021 = ("portrait_ruled_wrapped", "landscape_unruled_oneline", "portrait_unruled_selfwrapped",
-                "landscape_unruled_reordered", "landscape_ruled_huge")
-
-
 def rows(path):
     with open(path, encoding="utf-8-sig", newline="") as fh:
         return list(csv.DictReader(fh))
@@ -41,66 +35,10 @@ def content(text: str) -> str:
                    if not ch.isspace() and not unicodedata.category(ch).startswith("P"))
 
 
-def documents():
-    """{name: (document, year) } of every report the session converts."""
-    text = report_text()
-    measures, funding = lo.transcription()
-    head21, title21 = text[: text.index("附件、")], "附件、110 年製造部門行動方案執行情形"
-    docs = {f"r2021_{name}": (lo.fodt(head21, title21, lo.cells(measures, funding), lo.LAYOUTS[name]), None)
-            for name in LAYOUTS_2021}
-    ms, fs = lo.next_year(measures, funding)
-    head, title = lo.head_for(text, 111)
-    printed = lo.cells(ms, fs)
-    for c, r in zip(printed, ms):
-        if r["measure_id"] == "2.1.10":  # the period with 年, the amount and the reduction with their units
-            c[2], c[5], c[6] = "111年-114年", "1,250.5 萬元\n(能源基金)", "0.42萬公噸\n(實質減碳)"
-    docs["next_a"] = (lo.fodt(head, title, printed, lo.LAYOUTS["landscape_ruled_wrapped_large"]), (ms, fs))
-    # next year B: another measure gone (the tables still count 37: the report contradicts itself), ROC 112
-    # stated in the annex heading only, an amount in full-width digits and an agency with a Kangxi radical
-    msb = [r for r in ms if r["measure_id"] not in ("3.1.2", "2.1.10")]
-    fsb = [dict(r) for r in fs if r["measure_id"] not in ("3.1.2", "2.1.10")]
-    for r in fsb:
-        if r["measure_id"] == "1.4.1":
-            r["amount_10k_twd"] = "1350"
-    printed = lo.cells(msb, fsb, {"1.4.1": "１，３５０\n(能源基金)"})
-    for c, r in zip(printed, msb):
-        if r["measure_id"] == "2.2.2":
-            c[1] = c[1].replace("工業局", "⼯業局")
-    head, title = lo.head_for(text, 112, title=False)
-    docs["next_b"] = (lo.fodt(head, title, printed, lo.LAYOUTS["portrait_ruled_otherforms"]), (msb, fsb))
-    # cut off inside its last measure: the annex alone, its fourth measure without money and reduction cells
-    cut = lo.cells(measures, funding)[:4]
-    cut[-1][5] = cut[-1][6] = ""
-    docs["cut"] = (lo.fodt("", title21, cut, lo.LAYOUTS["portrait_unruled_selfwrapped"]), None)
-    return docs
-
-
-def _start_conversion():
-    """Written and converted as this module is collected: soffice (seconds of waiting, little CPU) works
-    while the tests before these run. One soffice call for the whole session."""
-    tmp = Path(tempfile.mkdtemp(prefix="mfgghg-lo-"))
-    docs = documents()
-    paths = []
-    for name, (xml, _) in docs.items():
-        (tmp / f"{name}.fodt").write_text(xml, encoding="utf-8")
-        paths.append(tmp / f"{name}.fodt")
-    return tmp, docs, lo.Conversion(paths, tmp)
-
-
-_TMP, _DOCS, _CONVERSION = _start_conversion()
-
-
-@atexit.register
-def _cleanup():
-    _CONVERSION.stop()
-    shutil.rmtree(_TMP, ignore_errors=True)
-
-
 @pytest.fixture(scope="session")
 def pdfs():
-    """{name: (pdf, expected (measures, funding) or None for 2021's transcription)}."""
-    made = _CONVERSION.wait()
-    return {name: (pdf, _DOCS[name][1]) for name, pdf in zip(_DOCS, made)}
+    """{name: (pdf, expected (measures, funding) or None for 2021's transcription)} of the annex layouts."""
+    return {name: made for name, made in session_pdfs().items() if name in LAYOUT_DOCUMENTS}
 
 
 @pytest.fixture(scope="session")
