@@ -90,7 +90,8 @@ def assert_exact(out, measures, funding):
 def test_2021_report_as_libreoffice_prints_it(drafted, text_route, layout):
     out = drafted[f"r2021_{layout}"]
     measures, funding = lo.transcription()
-    assert_exact(out, measures, funding)
+    # read by position, every text cell of 2021 is the hand transcription's by content (the README says so)
+    assert set(assert_exact(out, measures, funding).values()) == {1.0}
     for t in TABLES:
         assert rows(out / f"{t}.csv") == rows(RAW / f"{t}.csv"), t
     want = rows(RAW / "measure_goals.csv")
