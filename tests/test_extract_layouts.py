@@ -198,8 +198,11 @@ def test_a_drafted_next_year_ingests_once_what_its_review_names_is_added(drafted
     reference = tmp_path / "reference"
     shutil.copytree(RAW.parents[1] / "reference", reference)
     review = rows(raw / "review.csv")
-    named = lambda field: [re.search(r"'([^']+)' not in the reference list", r["reason"]).group(1)  # noqa: E731
-                           for r in review if r["field"] == field and "not in the reference list" in r["reason"]]
+
+    def named(field):
+        return [re.search(r"'([^']+)' not in the reference list", r["reason"]).group(1)
+                for r in review if r["field"] == field and "not in the reference list" in r["reason"]]
+
     with open(reference / "agencies.csv", "a", encoding="utf-8", newline="") as fh:
         for agency in named("lead_agency_zh") + named("co_agency_zh"):  # (its ministry: the name up to 部)
             csv.writer(fh, lineterminator="\n").writerow([agency, agency[: agency.index("部") + 1]])
