@@ -8,7 +8,7 @@ import pytest
 
 from mfgghg.analysis import budget
 from mfgghg.checks import budget as budget_checks
-from mfgghg.checks.notes import attach_notes
+from mfgghg.checks.notes import attach_notes, differences
 from mfgghg.checks.verdict import AGREES
 from mfgghg.errors import DataError
 from mfgghg.plots import budget as plots
@@ -168,7 +168,7 @@ def test_differences_and_unexplained():
         "difference": [0, 0.2, 2, 3], "unit": ["萬元"] * 4,
         "verdict": ["equal", "rounds to published", "differs", "differs"],
         "agrees": [True, True, False, False], "explanation": ["", "", "known", ""]})
-    assert budget_checks.differences(table)["check_id"].tolist() == ["b", "c", "d"]
+    assert differences(table)["check_id"].tolist() == ["b", "c", "d"]
     u = budget_checks.unexplained(table.set_index(pd.Index([10, 11, 12, 13])))
     assert u["check_id"].tolist() == ["d"]
     assert u.columns.tolist() == ["check_id", "published", "recomputed", "verdict"] and u.index.tolist() == [0]

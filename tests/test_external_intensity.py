@@ -7,8 +7,9 @@ import math
 import pandas as pd
 import pytest
 
-from mfgghg.analysis.external_intensity import (average_annual_change, comparison_table, figure_data,
-                                                intensity_points, published_readings)
+from mfgghg.analysis.external_intensity import (average_annual_change, base_year, comparison_table,
+                                                external_sources, figure_data, intensity_points,
+                                                published_readings)
 from mfgghg.errors import DataError
 
 EMISSIONS = pd.DataFrame({"year": [2016, 2017, 2020], "actual_mt_co2e": [110.0, 120.0, 100.0]})
@@ -29,7 +30,7 @@ HEADLINES = pd.DataFrame([
 
 
 def test_points_are_intensity_ratios_against_the_external_base_year():
-    p = intensity_points(EMISSIONS, VALUE_ADDED, FACTS).set_index("year")
+    p = intensity_points(EMISSIONS, VALUE_ADDED, FACTS, 2005).set_index("year")
     assert list(p.index) == [2005, 2016, 2017]  # 2020 has no value added: no point
     assert p.at[2005, "index"] == 100 and p.at[2005, "change_vs_base_pct"] == 0
     # (110 / 2200) / (100 / 1000) = 0.5; (120 / 2000) / 0.1 = 0.6
@@ -42,9 +43,27 @@ def test_points_are_intensity_ratios_against_the_external_base_year():
 
 def test_missing_inputs_are_data_errors():
     with pytest.raises(DataError, match="no value added for the base year 2005"):
-        intensity_points(EMISSIONS, VALUE_ADDED[VALUE_ADDED["year"] != 2005], FACTS)
+        intensity_points(EMISSIONS, VALUE_ADDED[VALUE_ADDED["year"] != 2005], FACTS, 2005)
     with pytest.raises(DataError, match="emissions_baseline_2005"):
-        intensity_points(EMISSIONS, VALUE_ADDED, FACTS.iloc[1:])
+        intensity_points(EMISSIONS, VALUE_ADDED, FACTS.iloc[1:], 2005)
+
+
+def test_the_base_year_is_the_reports_or_else_the_outside_baselines():
+    assert base_year(HEADLINES, FACTS) == 2005
+    later = HEADLINES.assign(key=HEADLINES["key"].str.replace("2005", "2010"))
+    assert base_year(later, FACTS) == 2010  # the report's, whatever the outside data hold (then refused there)
+    assert base_year(HEADLINES.iloc[2:], FACTS.assign(key=FACTS["key"].str.replace("2005", "2008"))) == 2008
+    with pytest.raises(DataError, match="published_headlines.csv, column 'key': two base years.*2005, 2010"):
+        base_year(pd.concat([HEADLINES, later.iloc[:1]]), FACTS)
+    with pytest.raises(DataError, match="facts.csv, column 'key': no base year"):
+        base_year(HEADLINES.iloc[2:], FACTS.iloc[1:])
+
+
+def test_the_figures_outside_sources_are_those_of_the_facts_it_uses_each_once():
+    facts = pd.concat([FACTS, FACTS.iloc[:1].assign(key="emissions_baseline_2010", source_title="Other"),
+                       FACTS.iloc[:1].assign(key="target_2030", source_title="Unused")])
+    points = intensity_points(EMISSIONS, VALUE_ADDED, facts, 2005)
+    assert external_sources(points, VALUE_ADDED, facts) == ["ETD", "Paper", "Article"]
 
 
 def test_average_annual_change():
@@ -62,7 +81,7 @@ def test_published_readings_label_report_and_external():
 
 
 def test_comparison_and_figure_data():
-    p = intensity_points(EMISSIONS, VALUE_ADDED, FACTS)
+    p = intensity_points(EMISSIONS, VALUE_ADDED, FACTS, 2005)
     r = published_readings(HEADLINES, FACTS)
     c = comparison_table(p, r)
     assert c["what"].tolist() == ["Table 6 emissions / ETD value added"] * 2 + [
@@ -84,7 +103,7 @@ def test_2021_points_2016_to_2018():
     facts = read_external_facts(REPO / "data" / "external")
     emissions = pd.DataFrame({"year": [2016, 2017, 2018, 2019, 2020],
                               "actual_mt_co2e": [147.8, 148.8, 150.8, 144.7, 141.9]})  # Table 6, as printed
-    p = intensity_points(emissions, build_external_value_added(ext), facts)
+    p = intensity_points(emissions, build_external_value_added(ext), facts, 2005)
     assert p["year"].tolist() == [2005, 2016, 2017, 2018]
     assert (p["change_vs_base_pct"].iloc[1:] < -49).all()  # already below the report's 2020 -49% by 2016
     assert len(ext["intensity_comparison_caveats"].data) == 4
@@ -96,7 +115,7 @@ def test_figure_draws_in_both_editions_and_saves(styled, tmp_path, lang):
     from mfgghg.plots.external_intensity import CAPTIONS, EXTERNAL_STYLE, plot_intensity_vs_external
     from mfgghg.plots.style import cjk_texts, save_figure
 
-    d = figure_data(intensity_points(EMISSIONS, VALUE_ADDED, FACTS), published_readings(HEADLINES, FACTS))
+    d = figure_data(intensity_points(EMISSIONS, VALUE_ADDED, FACTS, 2005), published_readings(HEADLINES, FACTS))
     set_lang(lang)
     try:
         fig = plot_intensity_vs_external(d, year=2021,

@@ -2,7 +2,7 @@ import pytest
 
 from mfgghg.errors import ParameterError
 from mfgghg.data.paths import YearPaths, normalize_year, roc_year
-from mfgghg.data.units import from_base, printed_decimals, rounding_tolerance, to_base, unit
+from mfgghg.data.units import from_base, printed_decimals, rounding_tolerance, size_in, to_base, unit
 
 
 @pytest.mark.parametrize("given", [2021, "2021", 110, "110", "110年", " 110 ", "１１０", 2021.0])
@@ -41,6 +41,14 @@ def test_unit_conversions_to_base_units():
     assert from_base(1_194_000, "萬公噸CO2e") == pytest.approx(119.4)
     assert unit("萬公噸CO2e").base == "t_co2e"
     assert unit("萬元").base == "twd"
+
+
+def test_a_printed_unit_in_the_base_unit_of_a_recomputed_value():
+    assert size_in("萬公噸CO2e", "t_co2e") == 1e4 and size_in("公噸CO2e", "t_co2e") == 1
+    assert size_in("百萬公噸CO2e", "t_co2e") == 1e6  # (Mt are a base of their own)
+    assert size_in("百萬公噸CO2e", "mt_co2e") == 1 and size_in("億元", "twd") == 1e8 and size_in("項", "count") == 1
+    with pytest.raises(ValueError, match="億元 is not a unit of t_co2e"):
+        size_in("億元", "t_co2e")
 
 
 def test_unknown_unit_is_refused():

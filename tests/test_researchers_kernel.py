@@ -53,8 +53,8 @@ import matplotlib
 matplotlib.use("agg")  # the user's choice
 mods = modules()
 before = census(mods)
-import pandera.pandas  # (sets PYARROW_IGNORE_TIMEZONE and SPARK_LOCAL_IP when imported: pandera's doing)
-env_before = dict(os.environ)
+env_before = dict(os.environ)  # (before pandera, which the ingest uses: it sets two variables when imported)
+import decimal
 import pandas as pd
 import matplotlib.pyplot as plt
 from mfgghg import nb
@@ -87,6 +87,8 @@ print(json.dumps({
     "changed_rc": sorted(k for k, v in matplotlib.rcParams.items()
                          if k not in ("backend", "backend_fallback") and v != matplotlib.rcParamsDefault[k]),
     "sans_serif_first": matplotlib.rcParams["font.sans-serif"][0],
+    # (the verdicts round with decimal: in a context of their own)
+    "decimal_flags": sorted(k.__name__ for k, v in decimal.getcontext().flags.items() if v),
     # (the runner's kept raw tables, mfgghg.runner.fast.validated, are never in a researcher's kernel)
     "read_resource": os.path.basename(sys.modules["mfgghg.data.package"].read_resource.__code__.co_filename),
     "runner_loaded": sorted(m for m in sys.modules if m.startswith("mfgghg.runner")),
@@ -96,7 +98,8 @@ print(json.dumps({
 
 def test_setup_and_saving_leave_the_kernel_as_installed():
     env = dict(os.environ, MFGGHG_FAST="1")  # even with the batch switch on: only the runner installs speed-ups
-    env.pop("MPLBACKEND", None)
+    for key in ("MPLBACKEND", "SPARK_LOCAL_IP", "PYARROW_IGNORE_TIMEZONE"):  # (as a fresh kernel starts)
+        env.pop(key, None)
     done = subprocess.run([sys.executable, "-c", PROBE], cwd=REPO, env=env, capture_output=True, text=True,
                           timeout=300)
     assert done.returncode == 0, done.stderr
@@ -111,8 +114,32 @@ def test_setup_and_saving_leave_the_kernel_as_installed():
     # the CJK font (first of their sans-serif fonts) and the ASCII minus sign, nothing else
     assert found["changed_rc"] == ["axes.unicode_minus", "font.sans-serif"]
     assert found["sans_serif_first"] == "Noto Sans CJK TC"
+    assert found["decimal_flags"] == []
     assert found["users_size"] == [640, 480]
     assert found["read_resource"] == "package.py" and found["runner_loaded"] == []
+
+
+def test_the_users_font_family_is_kept_and_chinese_still_shows():
+    """A researcher who chose a serif font keeps it: the CJK font comes after it, for the glyphs it lacks."""
+    import warnings
+
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    from mfgghg.plots.style import CJK_FAMILY, use_cjk_font
+
+    with matplotlib.rc_context({"font.family": ["serif"]}):
+        use_cjk_font()
+        assert list(matplotlib.rcParams["font.family"]) == ["serif", CJK_FAMILY]
+        fig, ax = plt.subplots()
+        ax.set_title("減碳量 reduction")
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # (a glyph missing from the fonts warns)
+            fig.canvas.draw()
+        plt.close(fig)
+    with matplotlib.rc_context({"font.family": ["sans-serif"]}):
+        use_cjk_font()
+        assert list(matplotlib.rcParams["font.family"]) == ["sans-serif"]
 
 
 def title_y_over_top_tick_labels(ax) -> float:

@@ -21,7 +21,7 @@ from mfgghg.data.paths import YearPaths
 from mfgghg.checks import status as stc
 from mfgghg.checks.notes import attach_notes
 from mfgghg.checks.status import status_counts
-from mfgghg.checks.verdict import REDUCTION_KIND_SETS
+from mfgghg.checks.verdict import AGREES, REDUCTION_KIND_SETS
 
 matplotlib.use("Agg")
 RAW = REPO / "data" / "raw" / "2021"
@@ -363,6 +363,28 @@ def test_real_headline_counts_actual_and_expected(real):
     checks = stc.reduction_checks(real["measures"], real["measure_funding"], real["published_budget"],
                                  real["published_headlines"])
     assert st.counted_kind_set(checks) == "actual_expected"
+
+
+def test_headlines_are_read_in_the_unit_the_text_prints_them_in(real):
+    """A reduction printed in 萬公噸 (not 百萬公噸), money in 萬元 (not 億元), and the plan period's money
+    for another period are each judged in the unit printed."""
+    from mfgghg.checks.verdict import REDUCTION_KIND_SETS, reduction_total
+
+    m, f = real["measures"], real["measure_funding"]
+    h = real["published_headlines"].set_index("key")
+    other = h.loc[["reduction_report_year", "actual_budget_report_year", "planned_budget_2021_2025"]].reset_index()
+    reduction = reduction_total(m, REDUCTION_KIND_SETS["actual_expected"])
+    other.loc[0, ["value_printed", "unit_zh"]] = [f"{reduction / 1e4:.0f}", "萬公噸CO2e"]
+    other.loc[1, ["value_printed", "unit_zh"]] = [f"{f['amount_twd'].sum() / 1e4:,.0f}", "萬元"]
+    other.loc[2, "key"] = "planned_budget_2026_2030"
+    checks = stc.reconcile_headlines(m, f, real["published_budget"], other).set_index("check_id")
+    assert checks.at["headline.reduction_report_year.actual_expected", "verdict"] in AGREES
+    assert checks.at["headline.reduction_report_year.actual_expected", "unit"] == "萬公噸CO2e"
+    assert checks.at["headline.actual_budget_report_year.all_sources", "verdict"] in AGREES
+    assert checks.at["headline.planned_budget_2026_2030", "verdict"] in AGREES  # (the same printed 85.7 億元)
+    other.loc[0, "unit_zh"] = "億元"
+    with pytest.raises(DataError, match="published_headlines.csv.*headline reduction_report_year: 億元 is not a unit"):
+        stc.reconcile_headlines(m, f, real["published_budget"], other)
 
 
 # ---------------------------------------------------------------------------------------------

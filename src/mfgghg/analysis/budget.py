@@ -103,6 +103,11 @@ def spending_by_source(funding: pd.DataFrame) -> pd.DataFrame:
     return g
 
 
+def private_sources(funding: pd.DataFrame) -> set[str]:
+    """The funding sources that are not public money (民間投資)."""
+    return set(funding.loc[~funding["is_public"].astype(bool), "source_zh"])
+
+
 def spending_by_group_and_source(measures: pd.DataFrame, funding: pd.DataFrame, by: str = "pillar") -> pd.DataFrame:
     """Money per group (pillar or ministry) and source, with public, private, total and the private
     share; a final 'total' row. Columns of sources are in :func:`source_order`."""

@@ -50,9 +50,26 @@ def average_annual_change(ratio: float, years: int) -> float:
     return 100 * (ratio ** (1 / years) - 1)
 
 
+def base_year(headlines: pd.DataFrame, facts: pd.DataFrame) -> int:
+    """The base year to work intensity out against: the one the report states for its intensity change
+    (headline keys ``intensity_change_<end>_vs_<base>``, ``intensity_target_change_<end>_vs_<base>``) or,
+    where it states none, the year of the external base-year emissions (``emissions_baseline_<year>``).
+    Two different base years are refused in one line."""
+    keys = headlines["key"].astype(str)
+    stated = {int(m["base"]) for m in map(_RESULT_KEY.match, keys) if m}
+    stated |= {int(m["base"]) for m in map(_TARGET_KEY.match, keys) if m}
+    baseline = re.compile("^" + BASELINE_KEY.format(year=r"(?P<year>\d{4})") + "$")
+    held = {int(m["year"]) for m in map(baseline.match, facts["key"].astype(str)) if m}
+    years, file = (stated, "published_headlines.csv") if stated else (held, "data/external/facts.csv")
+    if len(years) != 1:
+        raise DataError(file, f"{'two base years' if years else 'no base year'} for the intensity change"
+                              f"{': ' + ', '.join(map(str, sorted(years))) if years else ''}", column="key")
+    return years.pop()
+
+
 def intensity_points(emissions: pd.DataFrame, value_added: pd.DataFrame, facts: pd.DataFrame,
-                     base_year: int = 2005) -> pd.DataFrame:
-    """Intensity against the base year, for the base year and every Table 6 year with value added.
+                     base_year: int) -> pd.DataFrame:
+    """Intensity against ``base_year`` (:func:`base_year`), for it and every Table 6 year with value added.
 
     ``emissions``: processed emissions (year, actual_mt_co2e; origin report, 表 6); ``value_added``:
     the processed external series (year, manufacturing_value_added_twd, source_title); ``facts``: the
@@ -85,6 +102,15 @@ def intensity_points(emissions: pd.DataFrame, value_added: pd.DataFrame, facts: 
     out = pd.DataFrame(rows, columns=POINT_COLUMNS)
     out.loc[out["year"] == base_year, "average_annual_change_pct"] = float("nan")
     return out
+
+
+def external_sources(points: pd.DataFrame, value_added: pd.DataFrame, facts: pd.DataFrame) -> list[str]:
+    """The outside sources the intensity figure draws on, each once, in order: the value-added series'
+    and those of the facts it uses (the base year's emissions, the published average rate)."""
+    keys = facts["key"].astype(str)
+    used = keys.str.startswith(AVERAGE_RATE_PREFIX) | keys.isin(
+        [BASELINE_KEY.format(year=y) for y in points["base_year"].unique()])
+    return list(dict.fromkeys([*value_added["source_title"], *facts.loc[used, "source_title"]]))
 
 
 PUBLISHED_COLUMNS = ["kind", "key", "year", "base_year", "change_vs_base_pct", "index", "average_annual_change_pct",

@@ -308,6 +308,24 @@ def counted_kind_set(headline_checks: pd.DataFrame, key: str = "reduction_report
     return None
 
 
+def counted_kinds(headline_checks: pd.DataFrame, key: str = "reduction_report_year") -> tuple[str, ...]:
+    """The kinds of :func:`counted_kind_set` (empty when no kind set's sum agrees with the headline)."""
+    name = counted_kind_set(headline_checks, key)
+    return REDUCTION_KIND_SETS[name] if name else ()
+
+
+def pillar_names(pillars: pd.DataFrame) -> dict[str, str]:
+    """Pillar number (as text) → its Chinese name, from ``pillars``."""
+    return dict(zip(pillars["pillar"].astype(str), pillars["name_zh"]))
+
+
+def with_pillar_names(frame: pd.DataFrame, names: dict[str, str], position: int) -> pd.DataFrame:
+    """A copy of ``frame`` with ``pillar_zh`` (the pillar's name, empty for a total row) at ``position``."""
+    out = frame.copy()
+    out.insert(position, "pillar_zh", out["pillar"].astype(str).map(names).fillna(""))
+    return out
+
+
 def reduction_totals_data(checks: pd.DataFrame, by_pillar: pd.DataFrame,
                           key: str = "reduction_report_year") -> pd.DataFrame:
     """The data behind the totals figure, long: panel, group, series, value, unit, printed or derived."""

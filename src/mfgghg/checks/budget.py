@@ -16,6 +16,7 @@ from mfgghg.data.units import unit
 CHECK_PREFIX = "budget."
 BUDGET_NAMESPACES = ("budget",)  # the namespace of this module's budget.* checks (notes: budget_notes.csv)
 MONEY_UNIT = "萬元"  # the unit Table 5 and the annex print money in
+MONEY_PRINTED = (MONEY_UNIT, unit(MONEY_UNIT).factor)  # check_row's unit and factor: the unit, NT$ in one of it
 
 # Candidate readings of "what Table 5's actual column counts", as masks over measure_funding rows.
 SOURCE_CANDIDATES = {
@@ -59,19 +60,19 @@ def reconcile_budget(measures, funding, published_budget, table5_printed: pd.Dat
     for pillar in [p for p in pub.index if p != "total"]:
         rows.append(check_row(f"table5.{pillar}.actual.all_sources", "表 5",
                               f"pillar {pillar}: report-year actual vs annex funding, all sources",
-                              budget_text[(pillar, "actual")], all_sources.get(pillar), "萬元", 1e4))
+                              budget_text[(pillar, "actual")], all_sources.get(pillar), *MONEY_PRINTED))
         rows.append(check_row(f"table5.{pillar}.actual.public_only", "表 5",
                               f"pillar {pillar}: report-year actual vs annex funding, public sources only",
-                              budget_text[(pillar, "actual")], public.get(pillar), "萬元", 1e4))
+                              budget_text[(pillar, "actual")], public.get(pillar), *MONEY_PRINTED))
     rows.append(check_row("table5.total.actual.all_sources", "表 5",
                           "total: report-year actual vs annex funding, all sources",
-                          budget_text[("total", "actual")], all_sources.sum(), "萬元", 1e4))
+                          budget_text[("total", "actual")], all_sources.sum(), *MONEY_PRINTED))
     body = pub.drop(index="total")
     n = len(body)
     for col, label in (("actual_twd", "actual"), ("planned_twd", "planned")):
         rows.append(check_row(f"table5.total.{label}.sum_of_rows", "表 5",
                               f"total {label} vs the sum of the printed rows",
-                              budget_text[("total", label)], body[col].sum(), "萬元", 1e4,
+                              budget_text[("total", label)], body[col].sum(), *MONEY_PRINTED,
                               tolerance=0.5 * n))  # each row may be off by half a unit
     for pillar in pub.index:
         rate = 100 * pub.at[pillar, "actual_twd"] / pub.at[pillar, "planned_twd"]
@@ -102,6 +103,15 @@ def reconcile_table5(measures: pd.DataFrame, funding: pd.DataFrame, published_bu
     return out
 
 
+PLANNED_BUDGET_PREFIX = "planned_budget_"
+
+
+def plan_period_keys(headlines: pd.DataFrame) -> list[str]:
+    """The headline keys of the plan period's money (``planned_budget_<first year>_<last year>``)."""
+    keys = headlines["key"].astype(str)
+    return keys[keys.str.startswith(PLANNED_BUDGET_PREFIX)].tolist()
+
+
 def reconcile_budget_headlines(measures: pd.DataFrame, funding: pd.DataFrame, published_budget: pd.DataFrame,
                                headlines: pd.DataFrame) -> pd.DataFrame:
     """Every money figure of the text (headline keys ``actual_budget*`` and ``planned_budget*``)
@@ -123,7 +133,7 @@ def reconcile_budget_headlines(measures: pd.DataFrame, funding: pd.DataFrame, pu
             add("all_sources", f"{key}: vs the annex's funding, all sources", total_all)
             add("public_only", f"{key}: vs the annex's funding, public sources only", total_public)
             add("table5_total", f"{key}: vs Table 5's printed total (B)", pub.at["total", "actual_twd"])
-        elif key.startswith("planned_budget"):
+        elif key.startswith(PLANNED_BUDGET_PREFIX):
             add("table5_total", f"{key}: vs Table 5's printed total (A) (per-measure plans are not printed)",
                 pub.at["total", "planned_twd"])
             add("table5_sum_of_rows", f"{key}: vs the sum of Table 5's printed rows (A)",
@@ -140,17 +150,23 @@ def budget_comparison(measures, funding, published_budget, table5_printed, headl
     return attach_notes(table, notes, owns=BUDGET_NAMESPACES)
 
 
-def differences(comparison: pd.DataFrame) -> pd.DataFrame:
-    """Every comparison that is not an exact match (rounding included), with its explanation."""
-    cols = ["check_id", "published", "recomputed", "difference", "unit", "verdict", "explanation"]
-    return comparison.loc[comparison["verdict"] != "equal", cols].reset_index(drop=True)
-
-
 def unexplained(comparison: pd.DataFrame) -> pd.DataFrame:
     """Comparisons that disagree at printed precision and have no explanation yet
     (:func:`mfgghg.checks.notes.unexplained_differences`), in short."""
     short = ["check_id", "published", "recomputed", "verdict"]
     return unexplained_differences(comparison)[short].reset_index(drop=True)
+
+
+def reproducing_sources(inclusion: pd.DataFrame) -> list[str]:
+    """The candidate sets of sources (:func:`source_inclusion`) that reproduce every row of Table 5's
+    actual column: the sources it counts, as far as the data decide (none, one, or several that fit)."""
+    return inclusion.loc[inclusion["reproduces_table5"], "sources"].tolist()
+
+
+def plan_period_headlines(headlines: pd.DataFrame) -> pd.DataFrame:
+    """The text's figures of the plan period's money, as printed, with where."""
+    return headlines.loc[headlines["key"].isin(plan_period_keys(headlines)),
+                         ["key", "value_printed", "unit_zh", "section_zh"]]
 
 
 def source_inclusion(measures: pd.DataFrame, funding: pd.DataFrame, published_budget: pd.DataFrame,
@@ -164,7 +180,7 @@ def source_inclusion(measures: pd.DataFrame, funding: pd.DataFrame, published_bu
     for name, (label, mask) in SOURCE_CANDIDATES.items():
         sums = funding_by_pillar(measures, funding[mask(funding)])
         checks = [check_row(name, "表 5", label, text[(p, "actual")],
-                            sums.sum() if p == "total" else sums.get(p, 0.0), MONEY_UNIT, unit(MONEY_UNIT).factor)
+                            sums.sum() if p == "total" else sums.get(p, 0.0), *MONEY_PRINTED)
                   for p in pub.index]
         verdicts = [c["verdict"] for c in checks]
         rows.append({

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from mfgghg.checks.table4_trace import REDUCTION_UNIT as TABLE4_UNIT
 from mfgghg.checks.verdict import CHECK_COLUMNS, REDUCTION_KIND_SETS, check_row, reduction_total, with_agreement
+from mfgghg.data.units import size_in
 
 HEADLINE_KEY = "reduction_report_year"
-T_PER_MT = 1e6  # the headline is printed in 百萬公噸CO2e
 TYPE_SETS = {"substantive": ("substantive",)}
 
 
@@ -24,6 +25,11 @@ def reduction_by_type(measures: pd.DataFrame, types=("substantive",)) -> float:
     """Sum of the reductions (t CO2e, any kind) of the measures of the given measure types."""
     m = measures[measures["measure_type"].isin(types)]
     return float(m["reduction_t_co2e"].fillna(0).sum())
+
+
+def tonnes_per(h: pd.Series) -> float:
+    """Tonnes CO2e in one unit of the headline ``h`` as printed (百萬公噸CO2e: 1e6; 萬公噸CO2e: 1e4)."""
+    return size_in(h["unit_zh"], "t_co2e")
 
 
 def _headline(headlines: pd.DataFrame, key: str):
@@ -42,7 +48,7 @@ def by_type_checks(measures: pd.DataFrame, headlines: pd.DataFrame, key: str = H
             rows.append(check_row(f"headline.{key}.by_type.{name}", h["section_zh"],
                                   f"report-year reduction vs sum of the reductions of the {n} measures typed "
                                   f"{' + '.join(types)} (any kind)",
-                                  h["value_printed"], reduction_by_type(measures, types), h["unit_zh"], T_PER_MT))
+                                  h["value_printed"], reduction_by_type(measures, types), h["unit_zh"], tonnes_per(h)))
     return with_agreement(pd.DataFrame(rows, columns=CHECK_COLUMNS))
 
 
@@ -55,7 +61,7 @@ def by_kind_checks(measures: pd.DataFrame, headlines: pd.DataFrame, key: str = H
         for name, kinds in REDUCTION_KIND_SETS.items():
             rows.append(check_row(f"headline.{key}.{name}", h["section_zh"],
                                   f"report-year reduction vs sum of measure reductions of kind {' + '.join(kinds)}",
-                                  h["value_printed"], reduction_total(measures, kinds), h["unit_zh"], T_PER_MT))
+                                  h["value_printed"], reduction_total(measures, kinds), h["unit_zh"], tonnes_per(h)))
     return with_agreement(pd.DataFrame(rows, columns=CHECK_COLUMNS))
 
 
@@ -94,15 +100,12 @@ def type_choice_readings(measures: pd.DataFrame, headlines: pd.DataFrame, key: s
                                   h["section_zh"],
                                   f"report-year reduction vs sum over the substantive measures if {alternative} "
                                   f"were substantive instead of {chosen} (Tables 2 and 3 unchanged)",
-                                  h["value_printed"], reduction_by_type(swapped), h["unit_zh"], T_PER_MT))
+                                  h["value_printed"], reduction_by_type(swapped), h["unit_zh"], tonnes_per(h)))
     return with_agreement(pd.DataFrame(rows, columns=CHECK_COLUMNS))
 
 
 READING_COLUMNS = ["check_id", "reading", "basis", "published", "recomputed", "difference", "unit", "verdict",
                    "rounds_to_headline"]
-
-
-T_PER_10K_T = 1e4  # Table 4 prints its items' reductions in 萬公噸CO2e
 
 
 def table4_items_check(table4: pd.DataFrame | None, headlines: pd.DataFrame, key: str = HEADLINE_KEY) -> pd.DataFrame:
@@ -116,7 +119,8 @@ def table4_items_check(table4: pd.DataFrame | None, headlines: pd.DataFrame, key
         rows.append(check_row(f"headline.{key}.table4_items", h["section_zh"],
                               f"report-year reduction vs sum of the reductions Table 4 prints for its "
                               f"{len(printed)} items",
-                              h["value_printed"], float(printed.sum()) * T_PER_10K_T, h["unit_zh"], T_PER_MT))
+                              h["value_printed"], float(printed.sum()) * size_in(TABLE4_UNIT, "t_co2e"), h["unit_zh"],
+                              tonnes_per(h)))
     return with_agreement(pd.DataFrame(rows, columns=CHECK_COLUMNS))
 
 

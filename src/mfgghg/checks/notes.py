@@ -91,3 +91,11 @@ def attach_notes(table: pd.DataFrame, notes: pd.DataFrame | None, owns=()) -> pd
 def unexplained_differences(table: pd.DataFrame) -> pd.DataFrame:
     """Checks whose published and recomputed values differ and that no note explains."""
     return table[~table["agrees"] & (table["explanation"].fillna("") == "")]
+
+
+DIFFERENCE_COLUMNS = ["check_id", "published", "recomputed", "difference", "unit", "verdict", "explanation"]
+
+
+def differences(checks: pd.DataFrame) -> pd.DataFrame:
+    """Every check that is not an exact match (rounding included), with its explanation."""
+    return checks.loc[checks["verdict"] != "equal", DIFFERENCE_COLUMNS].reset_index(drop=True)

@@ -8,7 +8,10 @@ import pandas as pd
 
 from mfgghg.checks.verdict import CHECK_COLUMNS, REDUCTION_KIND_SETS, check_row, reduction_total, with_agreement
 from mfgghg.data.ingest import STATUS_GROUPS
-from mfgghg.data.units import printed_decimals
+from mfgghg.checks.budget import plan_period_keys
+from mfgghg.checks.table4_trace import REDUCTION_UNIT as TABLE4_UNIT
+from mfgghg.data.units import printed_decimals, size_in
+from mfgghg.errors import DataError
 
 
 def status_counts(measures: pd.DataFrame, by: str) -> pd.DataFrame:
@@ -70,14 +73,15 @@ def compare_status(measures: pd.DataFrame, table2_printed: pd.DataFrame, table3_
 
 
 def reconcile_headlines(measures, funding, published_budget, headlines: pd.DataFrame) -> pd.DataFrame:
-    """Headline figures of the text that measure-level data can recompute."""
+    """Headline figures of the text that measure-level data can recompute, each read in the unit the
+    text prints it in (its ``unit_zh``: a reduction in 百萬公噸 or in 萬公噸, money in 億元 or in 萬元)."""
     h = headlines.set_index("key")
     rows = []
 
-    def add(key, check_id, description, recomputed, factor=1.0, tolerance=None):
+    def add(key, check_id, description, recomputed, base="count", tolerance=None):
         if key in h.index:
             rows.append(check_row(check_id, h.at[key, "section_zh"], description, h.at[key, "value_printed"],
-                                  recomputed, h.at[key, "unit_zh"], factor, tolerance))
+                                  recomputed, h.at[key, "unit_zh"], headline_size(h, key, base), tolerance))
 
     add("measures", "headline.measures", "number of measures in the annex", len(measures))
     add("strategies", "headline.strategies", "number of strategies (distinct x.y of the measure ids)",
@@ -89,22 +93,33 @@ def reconcile_headlines(measures, funding, published_budget, headlines: pd.DataF
     for name, kinds in REDUCTION_KIND_SETS.items():
         add("reduction_report_year", f"headline.reduction_report_year.{name}",
             f"report-year reduction vs sum of measure reductions of kind {' + '.join(kinds)}",
-            reduction_total(measures, kinds), 1e6)
+            reduction_total(measures, kinds), "t_co2e")
     add("reduction_heading_report_year", "headline.reduction_heading_report_year",
         "section heading's reduction vs sum of actual + expected measure reductions",
-        reduction_total(measures, REDUCTION_KIND_SETS["actual_expected"]), 1e6)
+        reduction_total(measures, REDUCTION_KIND_SETS["actual_expected"]), "t_co2e")
     total = funding["amount_twd"].sum()
     public = funding.loc[funding["is_public"], "amount_twd"].sum()
     add("actual_budget_report_year", "headline.actual_budget_report_year.all_sources",
-        "report-year spending vs annex funding, all sources", total, 1e8)
+        "report-year spending vs annex funding, all sources", total, "twd")
     add("actual_budget_report_year", "headline.actual_budget_report_year.public_only",
-        "report-year spending vs annex funding, public only", public, 1e8)
+        "report-year spending vs annex funding, public only", public, "twd")
     add("actual_budget_report_year_section_2", "headline.actual_budget_report_year_section_2",
-        "report-year spending (second mention) vs annex funding, all sources", total, 1e8)
+        "report-year spending (second mention) vs annex funding, all sources", total, "twd")
     planned = published_budget.set_index("pillar").at["total", "planned_twd"]
-    add("planned_budget_2021_2025", "headline.planned_budget_2021_2025",
-        "planned money of the plan period vs Table 5's printed total (per-measure plans are not printed)", planned, 1e8)
+    for key in plan_period_keys(headlines):  # planned_budget_<first>_<last>: the plan period is the report's
+        add(key, f"headline.{key}", "planned money of the plan period vs Table 5's printed total "
+            "(per-measure plans are not printed)", planned, "twd")
     return pd.DataFrame(rows)
+
+
+def headline_size(h: pd.DataFrame, key: str, base: str) -> float:
+    """How many ``base`` units (``t_co2e``, ``twd``, ``count``) one unit of headline ``key`` is, from the
+    unit the text prints it in (``h``: the headlines indexed by key); a unit of another quantity is
+    refused in one line naming the headline."""
+    try:
+        return size_in(h.at[key, "unit_zh"], base)
+    except ValueError as err:
+        raise DataError("published_headlines.csv", f"headline {key}: {err}", column="unit_zh") from None
 
 
 def reconcile_table4(measures: pd.DataFrame, printed: pd.DataFrame) -> pd.DataFrame:
@@ -114,6 +129,7 @@ def reconcile_table4(measures: pd.DataFrame, printed: pd.DataFrame) -> pd.DataFr
     pillar's printed reductions is compared at the most decimals its cells print."""
     rows = []
     kinds = REDUCTION_KIND_SETS["actual_expected"]
+    table4_unit = (TABLE4_UNIT, size_in(TABLE4_UNIT, "t_co2e"))  # (the printed unit, and tonnes in one of it)
     m = measures[measures["reduction_kind"].isin(kinds)]
     by_pillar = m.groupby(m["pillar"].astype(int))["reduction_t_co2e"].sum()
     text = printed["reduction_10k_t_co2e"].fillna("").astype(str).str.strip()
@@ -123,11 +139,11 @@ def reconcile_table4(measures: pd.DataFrame, printed: pd.DataFrame) -> pd.DataFr
         decimals = max((printed_decimals(s) for s in g["printed"] if s), default=0)
         rows.append(check_row(f"table4.{pillar}.reduction", "表 4",
                               f"pillar {pillar}: sum of Table 4 reductions vs measures' actual + expected",
-                              f"{g['value'].sum():.{decimals}f}", by_pillar.get(int(pillar), 0.0), "萬公噸CO2e", 1e4))
+                              f"{g['value'].sum():.{decimals}f}", by_pillar.get(int(pillar), 0.0), *table4_unit))
     decimals = max((printed_decimals(s) for s in t4["printed"] if s), default=0)
     rows.append(check_row("table4.total.reduction", "表 4",
                           "all pillars: sum of Table 4 reductions vs measures' actual + expected",
-                          f"{t4['value'].sum():.{decimals}f}", by_pillar.sum(), "萬公噸CO2e", 1e4))
+                          f"{t4['value'].sum():.{decimals}f}", by_pillar.sum(), *table4_unit))
     return pd.DataFrame(rows)
 
 

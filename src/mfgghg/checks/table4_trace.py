@@ -24,13 +24,14 @@ from __future__ import annotations
 import pandas as pd
 
 from mfgghg.checks.verdict import CHECK_COLUMNS, REDUCTION_KIND_SETS, check_row, with_agreement
+from mfgghg.data.units import size_in
 from mfgghg.errors import DataError
 
 MAP_FILE = "table4_measure_map.csv"
 COUNTED, NAMED = "counted", "named"
 ADDS_UP, NO_SET = "adds_up", "no_set_adds_up"
 REDUCTION_UNIT = "萬公噸CO2e"  # Table 4 prints its reductions in 萬公噸CO2e
-T_PER_10K = 1e4
+T_PER_10K = size_in(REDUCTION_UNIT, "t_co2e")
 SOURCE = "表 4; 附件"
 ITEM_KEY = ["pillar", "item_no"]
 

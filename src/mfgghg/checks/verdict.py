@@ -16,7 +16,7 @@ A published number is printed at some precision, so "equal" is too strict and
 from __future__ import annotations
 
 import math
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import Decimal, ROUND_DOWN, ROUND_HALF_UP, localcontext
 
 import pandas as pd
 
@@ -41,9 +41,11 @@ def verdict(published, recomputed, decimals: int, tolerance: float | None = None
         return "equal"
     q = Decimal(1).scaleb(-decimals)
     rd = Decimal(repr(r))
-    if float(rd.quantize(q, rounding=ROUND_HALF_UP)) == p:
+    with localcontext():  # (rounding sets the context's flags: the caller's context keeps its own)
+        rounded, truncated = float(rd.quantize(q, rounding=ROUND_HALF_UP)), float(rd.quantize(q, rounding=ROUND_DOWN))
+    if rounded == p:
         return "rounds to published"
-    if float(rd.quantize(q, rounding=ROUND_DOWN)) == p:
+    if truncated == p:
         return "truncates to published"
     if tolerance is not None and abs(p - r) <= tolerance + REL_EPS * max(1.0, abs(p)):
         return "within tolerance"

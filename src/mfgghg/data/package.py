@@ -32,17 +32,32 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import pandera.pandas as pa
 
 from mfgghg.errors import DataError
 from mfgghg.data.normalise import normalise_column, read_csv_text
 from mfgghg.data.units import UNITS
+
+
+def _import_pandera():
+    """``pandera.pandas``, without what importing it leaves in ``os.environ``: pandera sets
+    SPARK_LOCAL_IP and PYARROW_IGNORE_TIMEZONE for pyspark (``pandera.external_config``), which this
+    project does not use; a researcher's kernel, and every process it starts, keeps its environment."""
+    set_by_pandera = [k for k in ("SPARK_LOCAL_IP", "PYARROW_IGNORE_TIMEZONE") if k not in os.environ]
+    import pandera.pandas
+
+    for key in set_by_pandera:
+        os.environ.pop(key, None)
+    return pandera.pandas
+
+
+pa = _import_pandera()
 
 log = logging.getLogger("mfgghg")
 

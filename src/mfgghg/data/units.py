@@ -60,6 +60,23 @@ def from_base(value, unit_name: str):
     return value / unit(unit_name).factor
 
 
+# A base unit that is a multiple of another base: million tonnes are 10^6 tonnes.
+BASE_MULTIPLES = {"mt_co2e": ("t_co2e", 1e6)}
+
+
+def size_in(unit_name: str, base: str) -> float:
+    """How many ``base`` units one ``unit_name`` is: what a value recomputed in ``base`` is divided by to
+    be read in the printed unit (萬公噸CO2e in ``t_co2e``: 1e4; 百萬公噸CO2e: 1e6; 億元 in ``twd``: 1e8;
+    項 in ``count``: 1). A unit of another quantity is refused (ValueError)."""
+    u = unit(unit_name)
+    if u.base == base:
+        return u.factor
+    other, multiple = BASE_MULTIPLES.get(u.base, (None, 1.0))
+    if other == base:
+        return u.factor * multiple
+    raise ValueError(f"{unit_name} is not a unit of {base} (it is one of {u.base})")
+
+
 def printed_decimals(text: str) -> int:
     """Decimal places of a number as printed: ``'734.0'`` → 1, ``'62,030'`` → 0."""
     text = str(text).strip()

@@ -24,8 +24,7 @@ from mfgghg.analysis.status import GOAL_BASIS_LABELS, GOAL_GROUP_LABELS, KIND_LA
 from mfgghg.checks.verdict import REDUCTION_KIND_SETS
 from mfgghg.data.ingest import measure_id_key
 from mfgghg.data.paths import roc_year
-from mfgghg.data.units import from_base, to_base
-from mfgghg.data.units import unit as unit_of
+from mfgghg.data.units import from_base, size_in
 
 SHOWN_UNIT = "萬公噸CO2e"  # Figure 1's totals, both panels
 
@@ -185,8 +184,7 @@ def plot_reduction_totals(checks: pd.DataFrame, by_pillar: pd.DataFrame, counted
         first = f"headline.{key}.{next(iter(sums))}"
         headline, unit = c.at[first, "published"], c.at[first, "unit"]
         # in the right panel's unit, so that the two panels are read on one scale
-        to_shown = float(from_base(to_base(1.0, unit) * (1e6 if unit_of(unit).base == "mt_co2e" else 1.0),
-                                   SHOWN_UNIT))  # (Mt are a base of their own: 1 Mt = 10^6 t)
+        to_shown = size_in(unit, "t_co2e") / size_in(SHOWN_UNIT, "t_co2e")
         headline_shown = headline * to_shown
         previous = 0.0
         for name, total in sums.items():  # kind sets are nested: actual, + expected, + potential

@@ -102,11 +102,15 @@ def cjk_font_rc(family: str) -> dict:
 
 def use_cjk_font() -> None:
     """What a researcher's own figures need to show Chinese, and nothing else: the CJK font first in
-    the sans-serif list (their other fonts kept after it) and the ASCII minus sign. ``nb.setup()``
-    calls it; the project's look stays inside the project's figures (:func:`figure_style`)."""
+    the sans-serif list (their other fonts kept after it) and the ASCII minus sign. Their font family
+    is kept: where it is not sans-serif (a serif family, a named font), the CJK font is added after it,
+    as the fallback for the glyphs their fonts lack. ``nb.setup()`` calls it; the project's look stays
+    inside the project's figures (:func:`figure_style`)."""
     family = register_cjk_font()
     rc = cjk_font_rc(family)
     rc["font.sans-serif"] = [family] + [f for f in matplotlib.rcParams["font.sans-serif"] if f != family]
+    users = list(matplotlib.rcParams["font.family"])
+    rc["font.family"] = users if "sans-serif" in users or family in users else users + [family]
     matplotlib.rcParams.update(rc)
 
 

@@ -144,7 +144,7 @@ def kernel_fork_server(notebooks: list[Path], kernel: str, server=None):
 # notebooks' source). The ingest's stage has no plotting library; the analysis stage adds them, this
 # package's analysis and plotting modules, and the batch speed-ups (mfgghg.runner.fast.batch).
 INGEST_PRELOAD = [
-    "import pandas", "import pandera.pandas", "import mfgghg.nb", "import mfgghg.data.ingest",
+    "import pandas", "import mfgghg.data.package", "import mfgghg.nb", "import mfgghg.data.ingest",
     "import mfgghg.data.overview", "import mfgghg.data.translations", "import mfgghg.checks.reconcile",
 ]
 
