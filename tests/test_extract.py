@@ -201,6 +201,50 @@ def test_page_break_moved_into_cells(tmp_path, after, start, out2021):
     assert "1.1.1 (line" in (out / "review.md").read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("footer", ["- {n} -", "第 {n} 頁", "{n}"])
+def test_a_running_title_and_page_numbers_at_the_annex_page_breaks_are_left_out(tmp_path, footer, out2021):
+    """Each annex page after the first opens with the report's title and the page before ends with its
+    number (as many PDFs' text exports print them, the last page's too): the cells are the same."""
+    ls = report_text().split("\n")
+    first, heading = page_header(ls)[0], find_line(ls, r"^\s*附件、")
+    text, page, seen = [], 40, 0
+    for i, ln in enumerate(ls):
+        if i > heading and ln.strip() == first.strip():
+            seen += 1
+            if seen > 1:  # (the first header follows the annex heading on its page)
+                text += [footer.format(n=page), "", " 110 年製造部門溫室氣體排放管制行動方案執行成果報告", ""]
+                page += 1
+        text.append(ln)
+    assert seen > 3
+    code, out = run_text(tmp_path, "\n".join(text + ["", footer.format(n=page), ""]))
+    assert code == 0
+    assert rows(out / "annex_measures.csv") == rows(out2021 / "annex_measures.csv")
+    assert funding(out / "annex_funding.csv") == funding(out2021 / "annex_funding.csv")
+
+
+@pytest.mark.parametrize("title, field", [("(公噸 CO2e)", "reduction_10k_t_co2e"), ("(千元)", "amount_10k_twd")])
+def test_an_annex_column_in_another_unit_is_written_as_printed_and_named_for_review(tmp_path, title, field):
+    """The text route reads the annex's column titles for their units as the PDF route does."""
+    ls = report_text().split("\n")
+    hdr = page_header(ls)
+    unit = "(萬公噸" if field.startswith("reduction") else "(萬元)"
+    old = next(h for h in hdr if h.strip().startswith(unit))
+    text = "\n".join(title if ln == old else ln for ln in ls)
+    code, out = run_text(tmp_path, text)
+    assert code == 0
+    items = [r for r in rows(out / "review.csv") if r["field"] == field and "titled" in r["reason"]]
+    assert len(items) == 1 and "convert them" in items[0]["reason"], items
+
+
+def test_full_width_percent_signs_are_read(tmp_path, out2021):
+    text = re.sub(r"(\d)%", r"\1％", report_text())
+    assert "％" in text
+    code, out = run_text(tmp_path, text)
+    assert code == 0
+    for name in ("published_table2_by_pillar.csv", "published_table5_budget.csv", "pillars.csv"):
+        assert rows(out / name) == rows(out2021 / name), name
+
+
 # ---------------------------------------------------------------- encodings and PDF
 
 def test_big5_and_bom(tmp_path):

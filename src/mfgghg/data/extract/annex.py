@@ -78,7 +78,8 @@ def page_header(lines: list[str], start: int, file) -> list[str]:
 
 
 def strip_headers(lines, start, hdr):
-    """Return [(line_no, text)] of the annex body, page headers replaced by PB markers."""
+    """Return [(line_no, text)] of the annex body, page headers replaced by PB markers, and the lines a
+    page prints around them left out: a running title or footer, a page number (:func:`strip_page_lines`)."""
     body = [(i + 1, lines[i].strip()) for i in range(start + 1, len(lines)) if lines[i].strip()]
     out, k, n = [], 0, len(hdr)
     while k < len(body):
@@ -88,7 +89,43 @@ def strip_headers(lines, start, hdr):
             continue
         out.append(body[k])
         k += 1
-    return out
+    return strip_page_lines(out)
+
+
+# A page number as a page prints it: "- 44 -", "第 44 頁", "第 44 頁，共 80 頁", "44 / 80", "Page 44", "p. 44".
+PAGE_NUMBER = re.compile(r"^(?:[-–—‒~]\s*\d{1,4}\s*[-–—‒~]|第\s*\d{1,4}\s*頁(?:\s*[,，/／]?\s*共\s*\d{1,4}\s*頁)?"
+                         r"|\d{1,4}\s*[/／]\s*\d{1,4}|(?:[Pp]age|[Pp]\.)\s*\d{1,4})$")
+BARE_NUMBER = re.compile(r"^\d{1,4}$")
+
+
+def strip_page_lines(body: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """``body`` without what a page prints beside the table: a line printed next to (nearly) every page
+    break and nowhere else (a running title or footer: as long as a word, at half of the breaks or more);
+    a page number in a page number's form; and bare numbers next to the breaks that count up by one from
+    page to page (a number in a cell does not)."""
+    breaks = [i for i, (_, t) in enumerate(body) if t == PB]
+    if len(breaks) >= 2:
+        near, every = {}, {}
+        for i in breaks:
+            around = [body[j][1] for j in (i - 2, i - 1, i + 1, i + 2) if 0 <= j < len(body)]
+            for t in {nows(t) for t in around if t != PB}:
+                near[t] = near.get(t, 0) + 1
+        for _, t in body:
+            every[nows(t)] = every.get(nows(t), 0) + 1
+        running = {t for t, c in near.items()
+                   if c >= max(2, (len(breaks) + 1) // 2) and every[t] <= len(breaks) + 1 and len(t) >= 4}
+        body = [(ln, t) for ln, t in body if nows(t) not in running]
+    body = [(ln, t) for ln, t in body if not PAGE_NUMBER.match(t)]
+    breaks = [i for i, (_, t) in enumerate(body) if t == PB] + [len(body)]
+    beside = []  # per break (and the end): the bare number just before it or just after it
+    for i in breaks:
+        at = next((j for j in (i - 1, i + 1) if 0 <= j < len(body) and BARE_NUMBER.match(body[j][1])), None)
+        beside.append((at, int(body[at][1]) if at is not None else None))
+    pages = set()
+    for (a, x), (b, y) in zip(beside, beside[1:]):
+        if x is not None and y is not None and y == x + 1:
+            pages |= {a, b}
+    return [row for j, row in enumerate(body) if j not in pages]
 
 
 def split_agency(pre: str, agencies: list[str]):

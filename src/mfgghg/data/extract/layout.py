@@ -355,7 +355,12 @@ def annex_rows(pages, first: int):
             starts = sorted({round(c[1], 1) for c in table if c[0] <= c0 <= c[2] and c[1] > header.bottom - 1})
             inner = []
             for a, b in zip(starts, starts[1:] + [float("inf")]):
-                inner += [t for t in ids if a <= t < b][1:]
+                inside = [t for t in ids if a <= t < b]
+                # the band opens with its first id, unless it holds several (no rules between the rows) and a row
+                # broken at the page's foot continues above the first
+                if len(inside) < 2 or not any(a <= w.top < inside[0] - 2 for w in words):
+                    inside = inside[1:]
+                inner += inside
             starts = sorted(set(starts) | set(inner))
         if not starts:
             starts = ids

@@ -8,7 +8,7 @@ from pathlib import Path
 from mfgghg.data.paths import normalize_year, roc_year
 from mfgghg.errors import DataError, MfgGhgError, ParameterError
 
-from .annex import MEASURE_ID, find_annex, measures_from_rows, parse_annex
+from .annex import MEASURE_ID, find_annex, measures_from_rows, page_header, parse_annex
 from .layout import annex_rows
 from .netzero import companies, strategy_directions
 from .read import Report, read_report, read_rows
@@ -75,6 +75,26 @@ def report_year(text: str, file) -> tuple[int | None, str]:
     return (found[0] if found else (None, ""))
 
 
+# The annex's money and reduction columns: the file, the field, the file's unit, and other units a title may name.
+ANNEX_UNITS = {"funding": ("annex_funding.csv", "amount_10k_twd", "萬元", r"千元|百萬元|億元|\(元\)|（元）"),
+               "reduction": ("annex_measures.csv", "reduction_10k_t_co2e", "萬公噸CO2e",
+                             r"(?<!萬)公噸|(?<![萬公])噸|tCO2e|千公噸|百萬公噸")}
+
+
+def unit_notes(titles: dict[str, str], line: int) -> list[dict]:
+    """A review item for each of the annex's money and reduction columns whose title (``titles``: by
+    column, or the whole header for each when the columns are not told apart) names another unit than
+    the file's: the amounts are written as printed, to be converted."""
+    notes = []
+    for col, (fname, fld, unit, other) in ANNEX_UNITS.items():
+        title = re.sub(r"\s+", " ", titles.get(col, ""))
+        if re.search(other, title.replace(" ", "")) or re.search(other, title):
+            notes.append({"file": fname, "row": "", "field": fld, "line": line,
+                          "reason": f"the annex column is titled '{title}': its amounts are written as"
+                                    f" printed, the file's unit is {unit}: convert them"})
+    return notes
+
+
 def read_annex(report: Report, known: list[str]) -> tuple[list, str, list[dict]]:
     """The measures, how they were read ('ruled', 'positions' or 'text') and review items."""
     lines = report.text.split("\n")
@@ -93,14 +113,7 @@ def read_annex(report: Report, known: list[str]) -> tuple[list, str, list[dict]]
                        "reason": f"a heading or a line across the annex's columns on page {page} is not a cell,"
                                  f" left out: '{t}'"}
                       for page, t in spanning]
-            units = {"funding": ("annex_funding.csv", "amount_10k_twd", "萬元", r"千元|百萬元|億元|\(元\)|（元）"),
-                     "reduction": ("annex_measures.csv", "reduction_10k_t_co2e", "萬公噸CO2e",
-                                   r"(?<!萬)公噸|tCO2e|千公噸|百萬公噸")}
-            for col, (fname, fld, unit, other) in units.items():
-                if re.search(other, titles.get(col, "")):
-                    notes.append({"file": fname, "row": "", "field": fld, "line": start + 1,
-                                  "reason": f"the annex column is titled '{titles[col]}': its amounts are written as"
-                                            f" printed, the file's unit is {unit}: convert them"})
+            notes += unit_notes(titles, start + 1)
             at = {}
             for i in range(start, len(lines)):
                 m = re.match(rf"^\s*({MEASURE_ID})(?![\d.])", lines[i])
@@ -124,7 +137,10 @@ def read_annex(report: Report, known: list[str]) -> tuple[list, str, list[dict]]
                  "reason": "no annex column header found on the PDF's pages: the annex was read from its text by the"
                            " heuristic; check every text cell against the PDF", "line": start + 1}]
         return parse_annex(report.text, report.file, known), "text", note
-    return parse_annex(report.text, report.file, known), "text", []
+    start, _ = find_annex(lines, report.file)
+    header = " ".join(page_header(lines, start, report.file))  # (the text does not tell its columns apart)
+    return parse_annex(report.text, report.file, known), "text", unit_notes(
+        {"funding": header, "reduction": header}, start + 1)
 
 
 def count_items(res: dict, file) -> list[dict]:

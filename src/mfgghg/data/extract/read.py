@@ -60,7 +60,8 @@ def _compat(ch: str) -> bool:
 
 
 def normalise_line(line: str) -> tuple[str, list[tuple[str, str]]]:
-    """One line with its numbers in ASCII digits and its compatibility ideographs unified; the changes made."""
+    """One line with its numbers in ASCII digits (a full-width percent sign after one in ASCII too) and its
+    compatibility ideographs unified; the changes made."""
     changes = []
 
     def num(m):
@@ -72,6 +73,12 @@ def normalise_line(line: str) -> tuple[str, list[tuple[str, str]]]:
         return t
 
     out = _FW_NUMBER.sub(num, line)
+
+    def percent(m):  # a full-width percent sign after a number (１００％, 100％)
+        changes.append((m.group(0), m.group(1) + "%"))
+        return m.group(1) + "%"
+
+    out = re.sub(r"(\d+(?:\.\d+)?)\s*％", percent, out)
     if any(_compat(ch) for ch in out):
         fixed = "".join(unicodedata.normalize("NFKC", ch) if _compat(ch) else ch for ch in out)
         words = [w for w in re.findall(r"[^\s，。、；：()（）]+", out) if any(_compat(c) for c in w)]
