@@ -207,19 +207,27 @@ def test_a_running_title_and_page_numbers_at_the_annex_page_breaks_are_left_out(
     number (as many PDFs' text exports print them, the last page's too): the cells are the same."""
     ls = report_text().split("\n")
     first, heading = page_header(ls)[0], find_line(ls, r"^\s*附件、")
+    title = " 110 年製造部門溫室氣體排放管制行動方案執行成果報告 "
     text, page, seen = [], 40, 0
     for i, ln in enumerate(ls):
         if i > heading and ln.strip() == first.strip():
             seen += 1
             if seen > 1:  # (the first header follows the annex heading on its page)
-                text += [footer.format(n=page), "", " 110 年製造部門溫室氣體排放管制行動方案執行成果報告", ""]
+                text += [footer.format(n=page), "", title, ""]
                 page += 1
         text.append(ln)
     assert seen > 3
-    code, out = run_text(tmp_path, "\n".join(text + ["", footer.format(n=page), ""]))
+    # (pages before the annex too: the title and the number between the lines of Tables 5 and 6)
+    body = "\n".join(text + ["", footer.format(n=page), ""])
+    for row in ("輔導產業轉型為綠色低碳企業 158,613 62,030 39% ", "106 年 150.4 148.8 299.8 296.6 "):
+        assert row in body
+        body = body.replace(row, f"{row}\n\n{footer.format(n=9)}\n\n{title}")
+    code, out = run_text(tmp_path, body)
     assert code == 0
     assert rows(out / "annex_measures.csv") == rows(out2021 / "annex_measures.csv")
     assert funding(out / "annex_funding.csv") == funding(out2021 / "annex_funding.csv")
+    for name in ("published_table5_budget.csv", "published_table6_emissions.csv", "published_headlines.csv"):
+        assert rows(out / name) == rows(out2021 / name), name
 
 
 @pytest.mark.parametrize("title, field", [("(公噸 CO2e)", "reduction_10k_t_co2e"), ("(千元)", "amount_10k_twd")])
@@ -243,6 +251,33 @@ def test_full_width_percent_signs_are_read(tmp_path, out2021):
     assert code == 0
     for name in ("published_table2_by_pillar.csv", "published_table5_budget.csv", "pillars.csv"):
         assert rows(out / name) == rows(out2021 / name), name
+
+
+def test_a_table6_row_printed_with_dashes_is_kept_empty_and_named_for_review(tmp_path, out2021):
+    """A year not yet reported (a second period's table) prints '-' where its emissions would be."""
+    last = "109 年 146.5 141.9 741.5 734.0 "
+    text = report_text().replace(last, last + "\n\n110 年 143.1 - 884.6 - ")
+    code, out = run_text(tmp_path, text)
+    assert code == 0
+    t6 = rows(out / "published_table6_emissions.csv")
+    assert t6[:-1] == rows(out2021 / "published_table6_emissions.csv")
+    assert t6[-1]["roc_year"] == "110" and t6[-1]["annual_target_million_t_co2e"] == "143.1"
+    assert t6[-1]["annual_emissions_million_t_co2e"] == t6[-1]["cumulative_emissions_million_t_co2e"] == ""
+    named = [(r["row"], r["field"]) for r in rows(out / "review.csv") if "prints '-'" in r["reason"]]
+    assert named == [("110年", "annual_emissions_million_t_co2e"), ("110年", "cumulative_emissions_million_t_co2e")]
+
+
+@pytest.mark.parametrize("old, new, file", [
+    ("單位:百萬公噸 CO2e ", "單位:萬公噸 CO2e ", "published_table6_emissions.csv"),
+    ("萬元(A) ", "千元(A) ", "published_table5_budget.csv")])
+def test_a_table_printed_in_another_unit_is_named_for_review(tmp_path, old, new, file, out2021):
+    text = report_text()
+    assert old in text
+    code, out = run_text(tmp_path, text.replace(old, new))
+    assert code == 0
+    items = [r for r in rows(out / "review.csv") if r["file"] == file and "convert them" in r["reason"]]
+    assert len(items) == 1 and new.split("(")[0].strip()[-3:] in items[0]["reason"], items
+    assert not [r for r in rows(out2021 / "review.csv") if "convert them" in r["reason"]]  # (as 2021 prints it)
 
 
 # ---------------------------------------------------------------- encodings and PDF

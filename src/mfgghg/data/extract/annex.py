@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from mfgghg.data.paths import roc_year
 from mfgghg.errors import DataError
 
+from .read import PAGE_NUMBER
+
 CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
 MEASURE_ID = r"[1-9]\d?\.[1-9]\d?\.[1-9]\d?"  # pillar.strategy.measure, 2.1.10 too
 ID_RE = re.compile(rf"^\s*({MEASURE_ID})(?![\d.])\s*([^\d\s].*)$")
@@ -92,9 +94,6 @@ def strip_headers(lines, start, hdr):
     return strip_page_lines(out)
 
 
-# A page number as a page prints it: "- 44 -", "第 44 頁", "第 44 頁，共 80 頁", "44 / 80", "Page 44", "p. 44".
-PAGE_NUMBER = re.compile(r"^(?:[-–—‒~]\s*\d{1,4}\s*[-–—‒~]|第\s*\d{1,4}\s*頁(?:\s*[,，/／]?\s*共\s*\d{1,4}\s*頁)?"
-                         r"|\d{1,4}\s*[/／]\s*\d{1,4}|(?:[Pp]age|[Pp]\.)\s*\d{1,4})$")
 BARE_NUMBER = re.compile(r"^\d{1,4}$")
 
 

@@ -12,7 +12,8 @@ from .annex import MEASURE_ID, find_annex, measures_from_rows, page_header, pars
 from .layout import annex_rows
 from .netzero import companies, strategy_directions
 from .read import Report, read_report, read_rows
-from .tables import budget_table, counts_table, emissions_table, goal_candidates, results_table
+from .tables import (budget_table, counts_table, emissions_table, goal_candidates, results_table,
+                     table_unit_items)
 from .text import headlines, highlight_cases, paragraphs
 from .write import render, write_folder
 
@@ -202,6 +203,10 @@ def extract(report: Report, year: int, prev) -> dict:
     t6 = emissions_table(lines)
     res = {"measures": measures, "t2": t2, "t3": t3}
     items += count_items(res, file)
+    items += table_unit_items(lines)
+    items += [{"file": "published_table6_emissions.csv", "row": r["row_zh"], "field": col, "line": r["_line"],
+               "reason": "表 6 prints '-' here (no value): left empty; the file requires a value, so the ingest"
+                         " refuses the row until it has one or is removed"} for r in t6 for col in r["_dashes"]]
     items += change_items(report, measures)
     pillars = []
     for r in t2:

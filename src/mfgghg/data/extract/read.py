@@ -113,10 +113,26 @@ def read_report(path: Path) -> Report:
         strip_footers(pages)
         text = "\n".join(" " + p.text for p in pages)  # a page break is a line starting with a space
     else:
-        text = decode_text(path, data)
+        text = blank_page_lines(decode_text(path, data))
         pages = None
     text, changes = normalise(text)
     return Report(path, text, pages, changes)
+
+
+# A page number as a page prints it: "- 44 -", "第 44 頁", "第 44 頁，共 80 頁", "44 / 80", "Page 44", "p. 44".
+PAGE_NUMBER = re.compile(r"^(?:[-–—‒~]\s*\d{1,4}\s*[-–—‒~]|第\s*\d{1,4}\s*頁(?:\s*[,，/／]?\s*共\s*\d{1,4}\s*頁)?"
+                         r"|\d{1,4}\s*[/／]\s*\d{1,4}|(?:[Pp]age|[Pp]\.)\s*\d{1,4})$")
+
+def blank_page_lines(text: str) -> str:
+    """A text export with what its pages print beside the text blanked (the lines kept, so that line
+    numbers stay the file's): a line in a page number's form (``- 44 -``, ``第 44 頁``), and the report's
+    title (its first line naming 執行成果報告) printed again as a running head. The annex's own running
+    lines and bare page numbers are left out where its pages break (:func:`.annex.strip_page_lines`)."""
+    lines = text.split("\n")
+    squashed = [re.sub(r"\s", "", ln) for ln in lines]
+    at = next((i for i, ln in enumerate(squashed[:60]) if "執行成果報告" in ln), None)
+    return "\n".join("" if PAGE_NUMBER.match(ln.strip()) or (at is not None and i != at and sq == squashed[at]) else ln
+                     for i, (ln, sq) in enumerate(zip(lines, squashed)))
 
 
 def decode_text(path: Path, data: bytes) -> str:

@@ -83,19 +83,53 @@ def budget_table(lines):
     return rows
 
 
+EMISSION_COLUMNS = ("annual_target_million_t_co2e", "annual_emissions_million_t_co2e",
+                    "cumulative_target_million_t_co2e", "cumulative_emissions_million_t_co2e")
+NOT_PRINTED = "-－—–"  # a cell the report prints as a dash: no value (a year not yet reported)
+
+
 def emissions_table(lines):
+    """Table 6's rows; a cell printed as a dash is left empty (``_dashes`` names its columns)."""
     cap, block = _table_lines(lines, 6)
-    rx = re.compile(r"^(\d{2,3})\s*年\s+([\d.,]+)\s+([\d.,]+)\s+([\d.,]+)\s+([\d.,]+)\s*$")
+    cell = rf"([\d.,]+|[{NOT_PRINTED}])"
+    rx = re.compile(rf"^(\d{{2,3}})\s*年\s+{cell}\s+{cell}\s+{cell}\s+{cell}\s*$")
     out = []
     for ln, raw in block:
         m = rx.match(raw.strip())
         if m:
-            out.append({"row_zh": f"{m.group(1)}年", "roc_year": m.group(1),
-                        "annual_target_million_t_co2e": number(m.group(2)),
-                        "annual_emissions_million_t_co2e": number(m.group(3)),
-                        "cumulative_target_million_t_co2e": number(m.group(4)),
-                        "cumulative_emissions_million_t_co2e": number(m.group(5)), "_line": ln})
+            values = [("" if v in NOT_PRINTED else number(v)) for v in m.groups()[1:]]
+            out.append({"row_zh": f"{m.group(1)}年", "roc_year": m.group(1), **dict(zip(EMISSION_COLUMNS, values)),
+                        "_dashes": [c for c, v in zip(EMISSION_COLUMNS, values) if v == ""], "_line": ln})
     return out
+
+
+# The unit each table's file holds, and the other units its caption or unit line may name.
+TABLE_UNITS = {5: ("published_table5_budget.csv", "萬元", r"千元|百萬元|億元|(?<![萬千億])元"),
+               6: ("published_table6_emissions.csv", "百萬公噸CO2e",
+                   r"(?<![百萬])萬公噸|(?<![萬百千])公噸|(?<!百)萬噸|tCO2e")}
+
+
+def table_unit_items(lines) -> list[dict]:
+    """A review item for Tables 5 and 6 where the lines above their first row (caption, unit line, column
+    titles) name another unit than their file's: the cells are written as printed, to be converted."""
+    items = []
+    for label, (fname, unit, other) in TABLE_UNITS.items():
+        cap, block = _table_lines(lines, label)
+        if cap is None:
+            continue
+        head = [(cap, lines[cap - 1])]
+        for ln, raw in block:
+            if re.search(r"\d[\d,.]*%?\s+[-－\d]", raw.strip()):  # the first row of numbers: the head ends
+                break
+            head.append((ln, raw))
+        for ln, raw in head:
+            found = re.search(other, nows(raw))
+            if found:
+                items.append({"file": fname, "row": "", "field": "all", "line": ln,
+                              "reason": f"表 {label} is printed in {found.group(0)} ('{raw.strip()}'): its cells are"
+                                        f" written as printed, the file's unit is {unit}: convert them"})
+                break
+    return items
 
 
 UNIT = (r"(萬公噸\s*CO2\s*e|萬噸\s*CO2\s*e|公噸\s*CO2\s*e|tCO2e|萬公噸|萬噸|公噸|萬度|億度|度|公秉油當量|公秉|"
