@@ -11,6 +11,7 @@ prints them, on one line, or left to LibreOffice to wrap), ruling lines and font
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -47,6 +48,7 @@ class Layout:
     running_head: str = ""  # a line at every page's top
     subscript: bool = False  # CO2e printed with a subscript 2
     group_rows: bool = False  # a row spanning the table before each pillar's measures, naming the pillar
+    strategy_rows: str = ""  # a row before each strategy's measures, its first cell "策略1.2" or "1.2 推動策略"
 
 
 OTHER_FORM_TITLES = [["措施名稱"], ["主辦機關", "(協辦機關)"], ["執行", "期程"], ["預期", "效益"], ["執行", "成果"],
@@ -54,7 +56,7 @@ OTHER_FORM_TITLES = [["措施名稱"], ["主辦機關", "(協辦機關)"], ["執
 
 LAYOUTS = {
     # the report's own look: portrait, ruled, titles wrapped as printed, page numbers
-    "portrait_ruled_wrapped": Layout("portrait_ruled_wrapped"),
+    "portrait_ruled_wrapped": Layout("portrait_ruled_wrapped", strategy_rows="numbered"),
     # landscape, no ruling lines at all, one-line titles, a footer line with the page number
     "landscape_unruled_oneline": Layout("landscape_unruled_oneline", landscape=True,
                                         titles=tuple(tuple(t) for t in ONE_LINE_TITLES), ruled=False, font_pt=9.0,
@@ -63,7 +65,8 @@ LAYOUTS = {
     # portrait, unruled, titles wrapped by LibreOffice, a smaller font (rows break elsewhere)
     "portrait_unruled_selfwrapped": Layout("portrait_unruled_selfwrapped",
                                            titles=tuple(tuple(t) for t in SELF_WRAPPED_TITLES), ruled=False,
-                                           font_pt=7.5, widths=(3.0, 1.6, 1.5, 4.6, 4.9, 1.7, 1.7)),
+                                           font_pt=7.5, widths=(3.0, 1.6, 1.5, 4.6, 4.9, 1.7, 1.7),
+                                           strategy_rows="short"),
     # landscape, ruled, titles as printed, a larger font: many rows break across pages; a row naming each
     # pillar spans the table before its measures
     "landscape_ruled_wrapped_large": Layout("landscape_ruled_wrapped_large", landscape=True, font_pt=10.5,
@@ -185,7 +188,7 @@ def fodt(head_text: str, annex_title: str | None, rows: list[list[str]], layout:
         with open(RAW / "pillars.csv", encoding="utf-8-sig") as fh:
             pillars = {ln.split(",")[0]: ln.split(",")[1].strip() for ln in fh.read().splitlines()[1:]}
     span = len(widths)
-    last = None
+    last = last_strategy = None
     for r in rows:
         pillar = r[0].split(".")[0]
         if layout.group_rows and pillar != last and pillar in pillars:
@@ -194,10 +197,19 @@ def fodt(head_text: str, annex_title: str | None, rows: list[list[str]], layout:
                          + _p("一二三四五六七八九"[int(pillar) - 1] + "、" + pillars[pillar]) + "</table:table-cell>"
                          + "<table:covered-table-cell/>" * (span - 1) + "</table:table-row>")
         last = pillar
+        strategy = re.match(r"[1-9]\d?\.[1-9]\d?", r[0]).group(0)
+        if layout.strategy_rows and strategy != last_strategy:
+            parts.append(row([strategy_heading(strategy, layout)] + [""] * (len(r) - 1), ""))
+        last_strategy = strategy
         parts.append(row(r, "無"))
     parts.append("</table:table>")
     parts.append("</office:text></office:body></office:document>\n")
     return "\n".join(parts)
+
+
+def strategy_heading(strategy: str, layout: Layout) -> str:
+    """A strategy's heading row text (1.2 → 策略1.2 or 1.2 推動策略)."""
+    return f"策略{strategy}" if layout.strategy_rows == "short" else f"{strategy} 推動策略"
 
 
 def text_fodt(text: str, font_pt: float = 6.0) -> str:
