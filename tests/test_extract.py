@@ -280,6 +280,22 @@ def test_a_table_printed_in_another_unit_is_named_for_review(tmp_path, old, new,
     assert not [r for r in rows(out2021 / "review.csv") if "convert them" in r["reason"]]  # (as 2021 prints it)
 
 
+@pytest.mark.parametrize("heading", ["策略{s}", "{s} 推動策略"])
+def test_a_strategys_heading_line_in_the_annex_is_no_cell(tmp_path, heading, out2021):
+    ls, text, last = report_text().split("\n"), [], None
+    annex = find_line(ls, r"^\s*附件、")
+    for i, ln in enumerate(ls):
+        m = re.match(r"^([1-9]\.[1-9])\.[1-9]\s*\S", ln)
+        if i > annex and m and m.group(1) != last:
+            text += [heading.format(s=m.group(1)), ""]
+            last = m.group(1)
+        text.append(ln)
+    code, out = run_text(tmp_path, "\n".join(text))
+    assert code == 0
+    assert rows(out / "annex_measures.csv") == rows(out2021 / "annex_measures.csv")
+    assert funding(out / "annex_funding.csv") == funding(out2021 / "annex_funding.csv")
+
+
 # ---------------------------------------------------------------- encodings and PDF
 
 def test_big5_and_bom(tmp_path):

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from mfgghg.data.paths import roc_year
 from mfgghg.errors import DataError
 
+from .layout import STRATEGY_HEADING
 from .read import PAGE_NUMBER
 
 CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
@@ -74,7 +75,7 @@ def page_header(lines: list[str], start: int, file) -> list[str]:
     for i in range(start + 1, len(lines)):
         if ID_RE.match(lines[i]):
             return hdr
-        if lines[i].strip():
+        if lines[i].strip() and not STRATEGY_HEADING.match(lines[i].strip()):  # (the first strategy's heading)
             hdr.append(lines[i].strip())
     raise DataError(file, f"annex starting at line {start + 1} holds no measure (no line 'N.N.N name')", row=start + 1)
 
@@ -98,7 +99,8 @@ BARE_NUMBER = re.compile(r"^\d{1,4}$")
 
 
 def strip_page_lines(body: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """``body`` without what a page prints beside the table: a line printed next to (nearly) every page
+    """``body`` without what a page prints beside the table, and without a strategy's heading line
+    (:data:`STRATEGY_HEADING`): a line printed next to (nearly) every page
     break and nowhere else (a running title or footer: as long as a word, at half of the breaks or more);
     a page number in a page number's form; and bare numbers next to the breaks that count up by one from
     page to page (a number in a cell does not)."""
@@ -114,7 +116,7 @@ def strip_page_lines(body: list[tuple[int, str]]) -> list[tuple[int, str]]:
         running = {t for t, c in near.items()
                    if c >= max(2, (len(breaks) + 1) // 2) and every[t] <= len(breaks) + 1 and len(t) >= 4}
         body = [(ln, t) for ln, t in body if nows(t) not in running]
-    body = [(ln, t) for ln, t in body if not PAGE_NUMBER.match(t)]
+    body = [(ln, t) for ln, t in body if not PAGE_NUMBER.match(t) and not STRATEGY_HEADING.match(t)]
     breaks = [i for i, (_, t) in enumerate(body) if t == PB] + [len(body)]
     beside = []  # per break (and the end): the bare number just before it or just after it
     for i in breaks:

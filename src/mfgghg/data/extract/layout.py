@@ -43,8 +43,9 @@ COLUMNS = (
 NCOL = len(COLUMNS)
 HEADING = re.compile(r"^(?:[一二三四五六七八九十]+|[壹貳參肆伍陸柒捌玖拾]+)\s*[、.．]"
                      r"|^[(（][一二三四五六七八九十]+[)）]")
-# A strategy's heading row (策略1.2, 推動策略 1.2, 1.2 推動策略…): its two-part number, no measure id
-STRATEGY_HEADING = re.compile(r"^(?:推動)?策略\s*[1-9]\d?\.[1-9]\d?(?![.\d])|^[1-9]\d?\.[1-9]\d?(?![.\d])\s*\D")
+# A strategy's heading row (策略1.2, 推動策略 1.2, 1.2 推動策略…): its two-part number beside the word, no measure id
+STRATEGY_HEADING = re.compile(r"^(?:推動)?策略\s*[1-9]\d?\.[1-9]\d?(?![.\d])"
+                              r"|^[1-9]\d?\.[1-9]\d?(?![.\d])\s*(?:推動)?策略")
 PAGE_NO = re.compile(r"^(?:[-–—]\s*)?(?:第\s*)?[0-9ivxlcIVXLC]{1,4}(?:\s*頁)?(?:\s*[-–—])?(?:\s*/\s*\d{1,4})?$")
 
 
