@@ -296,6 +296,19 @@ def test_a_strategys_heading_line_in_the_annex_is_no_cell(tmp_path, heading, out
     assert funding(out / "annex_funding.csv") == funding(out2021 / "annex_funding.csv")
 
 
+def test_a_label_set_around_its_numbers_is_read_with_the_previous_years_names(tmp_path):
+    """Table 2's second pillar with its numbers printed beside the middle of its name (a cell centred
+    vertically): the lines after the numbers end its name, as the previous year's pillars show."""
+    centred = "加強推動產業\n\n執行溫室氣體 11 0 11 100% 6 0 6 100% 17 0 17 100% \n\n排放減量之措\n\n施 \n\n"
+    printed = "加強推動產業\n\n執行溫室氣體\n\n排放減量之措\n\n施 \n\n11 0 11 100% 6 0 6 100% 17 0 17 100% \n\n"
+    text = report_text()
+    assert text.count(printed) == 1
+    code, out = run_text(tmp_path, text.replace(printed, centred), year="2022", extra=("--previous", str(RAW)))
+    assert code == 0
+    assert [r["name_zh"] for r in rows(out / "pillars.csv")] == [r["name_zh"] for r in rows(RAW / "pillars.csv")]
+    assert [r["pillar"] for r in rows(out / "published_table5_budget.csv")] == ["1", "2", "3", "total"]
+
+
 # ---------------------------------------------------------------- encodings and PDF
 
 def test_big5_and_bom(tmp_path):

@@ -8,7 +8,7 @@ from pathlib import Path
 from mfgghg.data.paths import normalize_year, roc_year
 from mfgghg.errors import DataError, MfgGhgError, ParameterError
 
-from .annex import MEASURE_ID, find_annex, measures_from_rows, page_header, parse_annex
+from .annex import MEASURE_ID, find_annex, measures_from_rows, nows, page_header, parse_annex
 from .layout import annex_rows
 from .netzero import companies, strategy_directions
 from .read import Report, read_report, read_rows
@@ -37,8 +37,8 @@ def previous_folder(year: int, given):
 
 
 def known_names(prev) -> dict[str, list[str]]:
-    """The agencies and the funding sources known: the shared reference lists (read once, as a data
-    package) and the previous year's annex."""
+    """The agencies, funding sources, pillars and ministries known: the shared reference lists (read once,
+    as a data package) and the previous year's files."""
     from mfgghg.data.package import read_package
 
     ref = read_package(_root() / "data" / "reference")
@@ -48,7 +48,13 @@ def known_names(prev) -> dict[str, list[str]]:
         for r in read_rows(prev / "annex_measures.csv"):
             agencies += [r["lead_agency_zh"], r["co_agency_zh"]]
         sources += [r["source_zh"] for r in read_rows(prev / "annex_funding.csv")]
-    return {"agencies": sorted({a for a in agencies if a}), "sources": sorted({s for s in sources if s})}
+    pillars, ministries = [], list(ref["agencies"].data["ministry_zh"].dropna())
+    if prev and (prev / "pillars.csv").exists():
+        pillars = [r["name_zh"] for r in read_rows(prev / "pillars.csv")]
+    if prev and (prev / "published_table3_by_ministry.csv").exists():
+        ministries += [r["row_zh"] for r in read_rows(prev / "published_table3_by_ministry.csv")]
+    return {"agencies": sorted({a for a in agencies if a}), "sources": sorted({s for s in sources if s}),
+            "pillars": [nows(p) for p in pillars], "ministries": sorted({nows(m) for m in ministries if m})}
 
 
 TITLE_YEAR = re.compile(r"(\d{2,3})\s*年\s*(?:度\s*)?[^\n]{0,40}?執\s*行\s*成\s*果\s*報\s*告")
@@ -197,9 +203,9 @@ def extract(report: Report, year: int, prev) -> dict:
     lines = text.splitlines()
     known = known_names(prev)
     measures, how, items = read_annex(report, known["agencies"])
-    t2 = counts_table(lines, 2, "pillar")
-    t3 = counts_table(lines, 3, "ministry_zh")
-    t5 = budget_table(lines)
+    t2 = counts_table(lines, 2, "pillar", known["pillars"] + ["總計"])
+    t3 = counts_table(lines, 3, "ministry_zh", known["ministries"] + ["總計"])
+    t5 = budget_table(lines, known["pillars"] + [r["row_zh"] for r in t2])
     t6 = emissions_table(lines)
     res = {"measures": measures, "t2": t2, "t3": t3}
     items += count_items(res, file)

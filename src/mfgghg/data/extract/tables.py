@@ -28,7 +28,7 @@ def _table_lines(lines, label):
     return start + 1, out
 
 
-def _rows(block, ncells):
+def _rows(block, ncells, known=()):
     rx = re.compile(rf"^(.*?)\s*((?:{CELL}\s+){{{ncells - 1}}}{CELL})\s*$")
     rows, label = [], []
     for ln, raw in block:
@@ -37,14 +37,31 @@ def _rows(block, ncells):
             continue
         m = rx.match(s)
         if m and (m.group(1) == "" or re.fullmatch(rf"[{chr(0x4e00)}-{chr(0x9fff)}\s]+", m.group(1))):
-            lab = "".join(label) + nows(m.group(1))
-            rows.append((ln, lab, m.group(2).split()))
+            rows.append([ln, label, nows(m.group(1)), m.group(2).split()])
             label = []
         elif re.fullmatch(r"[\u4e00-\u9fff\s]+", s):
             label.append(nows(s))
         else:
             label = []
-    return rows
+    return [(ln, lab, cells) for ln, lab, cells in _labels(rows, known)]
+
+
+def _labels(rows, known):
+    """Each row's label from the words printed before its numbers, on their line and after them. The lines
+    between two rows' numbers open the second row's label, unless names ``known`` (the previous year's, say)
+    show that some of them end the first row's: a label set in the middle of its cell, around its numbers."""
+    known = set(known)
+    out = []
+    for k, (ln, before, on_line, cells) in enumerate(rows):
+        out.append([ln, "".join(before) + on_line, cells])
+        if k and known:
+            prev, lead = out[k - 1], before
+            best = max(range(len(lead) + 1), key=lambda j: ((prev[1] + "".join(lead[:j])) in known)
+                       + (("".join(lead[j:]) + on_line) in known) - 0.001 * j)
+            if best:
+                prev[1] += "".join(lead[:best])
+                out[k][1] = "".join(lead[best:]) + on_line
+    return [tuple(r) for r in out]
 
 
 def _val(c):
@@ -53,10 +70,11 @@ def _val(c):
     return number(c.rstrip("%"))
 
 
-def counts_table(lines, label, key):
+def counts_table(lines, label, key, known=()):
+    """Table 2 or 3 (``label``): a row per group; ``known`` row names help to read a label set around its numbers."""
     cap, block = _table_lines(lines, label)
     out = []
-    for ln, lab, cells in _rows(block, 12):
+    for ln, lab, cells in _rows(block, 12, known):
         out.append({"row_zh": lab, key: "", **dict(zip(
             ["a1_achieved", "a2_not_achieved", "a_subtotal", "a_rate_pct", "b1_achieved", "b2_not_achieved",
              "b_subtotal", "b_rate_pct", "c1_achieved", "c2_not_achieved", "c_total", "c_rate_pct"],
@@ -64,7 +82,8 @@ def counts_table(lines, label, key):
     return out
 
 
-def budget_table(lines):
+def budget_table(lines, known=()):
+    """Table 5: a row per pillar and the total; ``known`` row names help to read a label set around its numbers."""
     cap, block = _table_lines(lines, 5)
     rx = re.compile(rf"^(.*?)\s*({CELL})\s+({CELL})\s+({CELL}%)\s*$")
     rows, label = [], []
@@ -72,15 +91,15 @@ def budget_table(lines):
         s = raw.strip()
         m = rx.match(s)
         if m and re.search(r"[\u4e00-\u9fff]", m.group(1) + "".join(label)):
-            rows.append({"row_zh": "".join(label) + nows(m.group(1)), "pillar": "",
-                         "planned_10k_twd": _val(m.group(2)), "actual_10k_twd": _val(m.group(3)),
-                         "execution_rate_pct": _val(m.group(4)), "_line": ln})
+            rows.append([ln, label, nows(m.group(1)), [m.group(2), m.group(3), m.group(4)]])
             label = []
         elif s and re.fullmatch(r"[\u4e00-\u9fff\s]+", s):
             label.append(nows(s))
         elif s:
             label = []
-    return rows
+    return [{"row_zh": lab, "pillar": "", "planned_10k_twd": _val(planned), "actual_10k_twd": _val(actual),
+             "execution_rate_pct": _val(rate), "_line": ln}
+            for ln, lab, (planned, actual, rate) in _labels(rows, known)]
 
 
 EMISSION_COLUMNS = ("annual_target_million_t_co2e", "annual_emissions_million_t_co2e",
