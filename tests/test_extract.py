@@ -429,6 +429,19 @@ def test_table4_items_and_reductions(out2021):
     assert "表 4 pillar 2 item 1" in (out2021 / "review.md").read_text(encoding="utf-8")
 
 
+def test_a_renamed_agency_is_split_off_at_the_previous_years_name(tmp_path):
+    """環保署 became 環境部 (2023): an agency the reference lists do not know yet. The measure's name, as the
+    previous year printed it, says where the agency starts; the review names the agency to add."""
+    text = report_text()
+    assert text.count("採購(新增) \n\n環保署 110-114") == 1
+    text = text.replace("採購(新增) \n\n環保署 110-114", "採購(新增) \n\n環境部 110-114")
+    code, out = run_text(tmp_path, text, year="2022", extra=["--previous", str(RAW)])
+    assert code == 0
+    m = {r["measure_id"]: r for r in rows(out / "annex_measures.csv")}["3.1.3"]
+    assert (m["name_zh"], m["lead_agency_zh"]) == ("推廣企業實施綠色採購", "環境部")
+    assert "agency '環境部' not in the reference list" in (out / "review.md").read_text(encoding="utf-8")
+
+
 def test_new_agency_and_added_measure(tmp_path):
     text = report_text().replace("經 濟 部\n\n工業局 \n\n110-114 1. 每年輔導 80家",
                                  "經 濟 部\n\n產業發展署 \n\n111-115 1. 每年輔導 80家")
@@ -769,7 +782,8 @@ def test_a_pdf_table_the_layout_cannot_read_falls_back_to_the_heuristic_and_says
     flagged = [r for r in rows(tmp_path / "o" / "review.csv") if "could not be read by position" in r["reason"]]
     assert len(flagged) == 1 and "no period (推動期程) cell" in flagged[0]["reason"]
     assert funding(tmp_path / "o" / "annex_funding.csv") == funding(RAW / "annex_funding.csv")
-    monkeypatch.setattr(pipeline, "parse_annex", lambda text, file, known: unreadable(None, file, None, None))
+    monkeypatch.setattr(pipeline, "parse_annex",
+                        lambda text, file, known, names=None: unreadable(None, file, None, None))
     capsys.readouterr()
     assert cli([str(pdf), "--out", str(tmp_path / "o2")]) != 0
     err = capsys.readouterr().err.strip()

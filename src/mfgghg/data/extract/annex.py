@@ -129,8 +129,9 @@ def strip_page_lines(body: list[tuple[int, str]]) -> list[tuple[int, str]]:
     return [row for j, row in enumerate(body) if j not in pages]
 
 
-def split_agency(pre: str, agencies: list[str]):
-    """pre = name + agency text (spaces removed). Return name, lead, co, ok."""
+def split_agency(pre: str, agencies: list[str], previous_name: str = ""):
+    """pre = name + agency text (spaces removed). Return name, lead, co, ok. An agency not in ``agencies``
+    (renamed, say) is split off the measure's name the previous year printed, where ``pre`` starts with it."""
     co = ""
     m = re.search(r"[（(]([^()（）]+)[)）]$", pre)
     if m and any(m.group(1) == a for a in agencies):
@@ -139,6 +140,9 @@ def split_agency(pre: str, agencies: list[str]):
     for a in sorted(agencies, key=len, reverse=True):
         if pre.endswith(a):
             return pre[: -len(a)], a, co, True
+    known = nows(previous_name)
+    if known and pre.startswith(known) and re.fullmatch(r"[\u4e00-\u9fff]{2,16}", pre[len(known):]):
+        return known, pre[len(known):], co, False
     # an agency not in the list: the rightmost known ministry followed by a short unit name
     ministry = re.compile(r"^.*?(?:部|署|會|院)")
     heads = sorted({ministry.match(a).group(0) for a in agencies if ministry.match(a)},
@@ -324,7 +328,9 @@ def parse_text_cells(items, m: Measure, first: str):
         m.unsure.append(("results_zh", "no 執行成果 text separated from 預期效益"))
 
 
-def parse_annex(text: str, file, agencies: list[str]) -> list[Measure]:
+def parse_annex(text: str, file, agencies: list[str], names: dict[str, str] | None = None) -> list[Measure]:
+    """The measures of the annex's text; ``names``: the previous year's measure names by id (see
+    :func:`split_agency`)."""
     lines = text.splitlines()
     start, _ = find_annex(lines, file)
     hdr = page_header(lines, start, file)
@@ -342,7 +348,7 @@ def parse_annex(text: str, file, agencies: list[str]) -> list[Measure]:
     seen = set()
     for k, (ln, mid, items) in enumerate(blocks):
         try:
-            measures.append(_measure(ln, mid, items, file, agencies, seen))
+            measures.append(_measure(ln, mid, items, file, agencies, seen, (names or {}).get(mid, "")))
         except DataError as err:
             if k + 1 < len(blocks):
                 raise
@@ -353,7 +359,7 @@ def parse_annex(text: str, file, agencies: list[str]) -> list[Measure]:
     return measures
 
 
-def _measure(ln, mid, items, file, agencies, seen) -> Measure:
+def _measure(ln, mid, items, file, agencies, seen, previous_name="") -> Measure:
     m = Measure(mid, ln)
     if mid in seen:
         raise DataError(file, f"measure {mid} printed twice", row=ln)
@@ -378,7 +384,7 @@ def _measure(ln, mid, items, file, agencies, seen) -> Measure:
     if re.search(r"[（(]新增[)）]", pre):
         m.is_new = True
         pre = re.sub(r"[（(]新增[)）]", "", pre)
-    name, lead, co, ok = split_agency(pre, agencies)
+    name, lead, co, ok = split_agency(pre, agencies, previous_name)
     if not lead:
         raise DataError(file, f"measure {mid}: no lead agency (主辦機關) found", row=ln)
     if not ok:

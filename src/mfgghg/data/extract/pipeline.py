@@ -37,8 +37,8 @@ def previous_folder(year: int, given):
 
 
 def known_names(prev) -> dict[str, list[str]]:
-    """The agencies, funding sources, pillars and ministries known: the shared reference lists (read once,
-    as a data package) and the previous year's files."""
+    """The agencies, funding sources, pillars, ministries and measure names (by id) known: the shared
+    reference lists (read once, as a data package) and the previous year's files."""
     from mfgghg.data.package import read_package
 
     ref = read_package(_root() / "data" / "reference")
@@ -48,13 +48,15 @@ def known_names(prev) -> dict[str, list[str]]:
         for r in read_rows(prev / "annex_measures.csv"):
             agencies += [r["lead_agency_zh"], r["co_agency_zh"]]
         sources += [r["source_zh"] for r in read_rows(prev / "annex_funding.csv")]
+    names = {r["measure_id"]: r["name_zh"] for r in read_rows(prev / "annex_measures.csv")} if prev else {}
     pillars, ministries = [], list(ref["agencies"].data["ministry_zh"].dropna())
     if prev and (prev / "pillars.csv").exists():
         pillars = [r["name_zh"] for r in read_rows(prev / "pillars.csv")]
     if prev and (prev / "published_table3_by_ministry.csv").exists():
         ministries += [r["row_zh"] for r in read_rows(prev / "published_table3_by_ministry.csv")]
     return {"agencies": sorted({a for a in agencies if a}), "sources": sorted({s for s in sources if s}),
-            "pillars": [nows(p) for p in pillars], "ministries": sorted({nows(m) for m in ministries if m})}
+            "pillars": [nows(p) for p in pillars], "ministries": sorted({nows(m) for m in ministries if m}),
+            "names": names}
 
 
 TITLE_YEAR = re.compile(r"(\d{2,3})\s*年\s*(?:度\s*)?[^\n]{0,40}?執\s*行\s*成\s*果\s*報\s*告")
@@ -102,7 +104,7 @@ def unit_notes(titles: dict[str, str], line: int) -> list[dict]:
     return notes
 
 
-def read_annex(report: Report, known: list[str]) -> tuple[list, str, list[dict]]:
+def read_annex(report: Report, known: list[str], names: dict[str, str] | None = None) -> tuple[list, str, list[dict]]:
     """The measures, how they were read ('ruled', 'positions' or 'text') and review items."""
     lines = report.text.split("\n")
     if report.pages is not None:
@@ -133,7 +135,7 @@ def read_annex(report: Report, known: list[str]) -> tuple[list, str, list[dict]]
                     raise
                 # a cell the layout could not read: the text heuristic may; if it cannot either, the cell's error
                 try:
-                    measures = parse_annex(report.text, report.file, known)
+                    measures = parse_annex(report.text, report.file, known, names)
                 except DataError:
                     raise err from None
                 return measures, "text", [{"file": "annex_measures.csv", "row": "", "field": "all", "line": start + 1,
@@ -143,10 +145,10 @@ def read_annex(report: Report, known: list[str]) -> tuple[list, str, list[dict]]
         note = [{"file": "annex_measures.csv", "row": "", "field": "all",
                  "reason": "no annex column header found on the PDF's pages: the annex was read from its text by the"
                            " heuristic; check every text cell against the PDF", "line": start + 1}]
-        return parse_annex(report.text, report.file, known), "text", note
+        return parse_annex(report.text, report.file, known, names), "text", note
     start, _ = find_annex(lines, report.file)
     header = " ".join(page_header(lines, start, report.file))  # (the text does not tell its columns apart)
-    return parse_annex(report.text, report.file, known), "text", unit_notes(
+    return parse_annex(report.text, report.file, known, names), "text", unit_notes(
         {"funding": header, "reduction": header}, start + 1)
 
 
@@ -202,7 +204,7 @@ def extract(report: Report, year: int, prev) -> dict:
     text, file = report.text, report.file
     lines = text.splitlines()
     known = known_names(prev)
-    measures, how, items = read_annex(report, known["agencies"])
+    measures, how, items = read_annex(report, known["agencies"], known["names"])
     t2 = counts_table(lines, 2, "pillar", known["pillars"] + ["總計"])
     t3 = counts_table(lines, 3, "ministry_zh", known["ministries"] + ["總計"])
     t5 = budget_table(lines, known["pillars"] + [r["row_zh"] for r in t2])
