@@ -309,6 +309,23 @@ def test_a_label_set_around_its_numbers_is_read_with_the_previous_years_names(tm
     assert [r["pillar"] for r in rows(out / "published_table5_budget.csv")] == ["1", "2", "3", "total"]
 
 
+def test_a_unit_printed_in_the_money_or_reduction_cell_is_read_and_another_unit_named(tmp_path, out2021):
+    """0.915 萬公噸 CO2e is 0.915 in the file's unit; 1,280 公噸 CO2e is written as printed, for review."""
+    text = report_text()
+    for old in ("\n3,677.2 \n", "\n0.915 \n", "\n0.128  \n"):
+        assert text.count(old) == 1, old
+    text = (text.replace("\n3,677.2 \n", "\n3,677.2 萬元 \n").replace("\n0.915 \n", "\n0.915 萬公噸 CO2e \n")
+            .replace("\n0.128  \n", "\n1,280 公噸 CO2e \n"))
+    code, out = run_text(tmp_path, text)
+    assert code == 0
+    got, want = rows(out / "annex_measures.csv"), rows(out2021 / "annex_measures.csv")
+    changed = [(g["measure_id"], g["reduction_10k_t_co2e"]) for g, w in zip(got, want) if g != w]
+    assert changed == [("1.1.4", "1280")]
+    assert funding(out / "annex_funding.csv") == funding(out2021 / "annex_funding.csv")
+    items = [(r["row"], r["reason"]) for r in rows(out / "review.csv") if "convert it" in r["reason"]]
+    assert items == [("1.1.4", "printed in 公噸CO2e, written as printed (the file is in 萬公噸CO2e): convert it")]
+
+
 # ---------------------------------------------------------------- encodings and PDF
 
 def test_big5_and_bom(tmp_path):

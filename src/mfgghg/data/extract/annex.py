@@ -160,14 +160,27 @@ def split_agency(pre: str, agencies: list[str], previous_name: str = ""):
     return pre, "", co, False
 
 
-def _amount_at(items, j) -> bool:
-    """items[j] opens a money entry: an amount alone (its source on the next line) or followed by '('."""
-    t = items[j][1]
+# A unit printed after an amount in the money or reduction cell (0.42 萬公噸 CO2e, 3,813 tCO2e, 1,250.5 萬元)
+UNIT_AFTER_AMOUNT = re.compile(r"^(萬公噸\s*CO\s*2\s*e|萬噸\s*CO\s*2\s*e|公噸\s*CO\s*2\s*e|t\s*CO\s*2\s*e"
+                               r"|萬公噸|萬噸|公噸|千元|萬元|元)\s*")
+
+
+def _amount_line(t: str):
+    """A line opening with an amount: (the amount, the unit printed after it or '', the text after both), or None."""
     am = re.match(r"^([\d,]+(?:\.\d+)?)\s*(.*)$", t)
     if not am or not AMOUNT_RE.match(am.group(1)):
+        return None
+    um = UNIT_AFTER_AMOUNT.match(am.group(2))
+    return am.group(1), nows(um.group(1)) if um else "", am.group(2)[um.end():] if um else am.group(2)
+
+
+def _amount_at(items, j) -> bool:
+    """items[j] opens a money entry: an amount (and its unit) alone, its source on the next line, or followed by '('."""
+    found = _amount_line(items[j][1])
+    if found is None:
         return False
-    if am.group(2):
-        return am.group(2).startswith(("(", "（"))
+    if found[2]:
+        return found[2].startswith(("(", "（"))
     return j + 1 < len(items) and items[j + 1][1].startswith(("(", "（"))
 
 
@@ -179,6 +192,7 @@ def parse_tail(items, m: Measure, file):
     break and them are handed back, after the break marker, for the text cells."""
     k = 0
     pairs = []  # (amount, [parens], line)
+    units = {}  # pair index -> the unit printed after its amount
     rest = []
     cont = []  # a page break and the text cells' continuation before the money continues
     while k < len(items):
@@ -198,9 +212,11 @@ def parse_tail(items, m: Measure, file):
             pairs.append(("-", [], ln))
             k += 1
             continue
-        am = re.match(r"^([\d,]+(?:\.\d+)?)\s*(.*)$", t)
-        if am and (AMOUNT_RE.match(am.group(1))) and (not am.group(2) or am.group(2).startswith(("(", "（"))):
-            parens, tail = [], am.group(2)
+        found = _amount_line(t)  # (a unit may be printed in the cell: 0.42 萬公噸 CO2e)
+        if found and (not found[2] or found[2].startswith(("(", "（"))):
+            if found[1]:
+                units[len(pairs)] = found[1]
+            parens, tail = [], found[2]
             k += 1
             while True:
                 if not tail:
@@ -217,7 +233,7 @@ def parse_tail(items, m: Measure, file):
                 for p in re.findall(r"[（(]([^()（）]*)[)）]", tail):
                     parens.append(nows(p))
                 tail = ""
-            pairs.append((am.group(1), parens, ln))
+            pairs.append((found[0], parens, ln))
             continue
         rest = items[k:]
         break
@@ -228,10 +244,18 @@ def parse_tail(items, m: Measure, file):
         raise DataError(file, f"measure {m.measure_id}: no funding cell (實際經費) found before its reduction",
                         row=m.line)
     record_funding(m, pairs)
+    for i, (amount, _, ln) in enumerate(pairs):
+        if units.get(i, "萬元") != "萬元":
+            m.unsure.append(("funding", f"amount {amount} at line {ln} printed in {units[i]}, written as printed"
+                                        " (the file is in 萬元): convert it"))
     after = []
     if red:
         m.reduction_10k_t_co2e = number(red[0])
         m.reduction_kind_zh = red[1][-1]
+        unit = units.get(len(pairs), "")
+        if unit and not unit.startswith("萬"):
+            m.unsure.append(("reduction_10k_t_co2e", f"printed in {unit}, written as printed (the file is in"
+                                                     " 萬公噸CO2e): convert it"))
         after = rest
     else:
         note_lines = []
@@ -398,11 +422,7 @@ def _measure(ln, mid, items, file, agencies, seen, previous_name="") -> Measure:
     for j, (_, t) in enumerate(rest):
         if t == PB:
             continue
-        am = re.match(r"^([\d,]+(?:\.\d+)?)\s*(.*)$", t)
-        nxt = rest[j + 1][1] if j + 1 < len(rest) else ""
-        opens = ("(", "（")
-        if am and AMOUNT_RE.match(am.group(1)) and (am.group(2).startswith(opens)
-                                                    or (not am.group(2) and nxt.startswith(opens))):
+        if _amount_at(rest, j):
             ti = j
             break
         if re.fullmatch(r"-(\s+-)+", t):
