@@ -49,6 +49,7 @@ class Layout:
     subscript: bool = False  # CO2e printed with a subscript 2
     group_rows: bool = False  # a row spanning the table before each pillar's measures, naming the pillar
     strategy_rows: str = ""  # a row before each strategy's measures, its first cell "策略1.2" or "1.2 推動策略"
+    merged_agency: bool = False  # one agency cell merged over a strategy's measures of that agency
 
 
 OTHER_FORM_TITLES = [["措施名稱"], ["主辦機關", "(協辦機關)"], ["執行", "期程"], ["預期", "效益"], ["執行", "成果"],
@@ -56,7 +57,7 @@ OTHER_FORM_TITLES = [["措施名稱"], ["主辦機關", "(協辦機關)"], ["執
 
 LAYOUTS = {
     # the report's own look: portrait, ruled, titles wrapped as printed, page numbers
-    "portrait_ruled_wrapped": Layout("portrait_ruled_wrapped", strategy_rows="numbered"),
+    "portrait_ruled_wrapped": Layout("portrait_ruled_wrapped", strategy_rows="numbered", merged_agency=True),
     # landscape, no ruling lines at all, one-line titles, a footer line with the page number
     "landscape_unruled_oneline": Layout("landscape_unruled_oneline", landscape=True,
                                         titles=tuple(tuple(t) for t in ONE_LINE_TITLES), ruled=False, font_pt=9.0,
@@ -173,10 +174,17 @@ def fodt(head_text: str, annex_title: str | None, rows: list[list[str]], layout:
     widths = [layout.widths[i] for i in layout.order] + ([1.2] if layout.extra else [])
     parts += [f'<table:table-column table:style-name="C{i}"/>' for i in range(len(widths))]
 
-    def row(cells, extra, style="Cell"):
+    def row(cells, extra, style="Cell", spans=None):
+        """A table row; ``spans``: by column (of ``cells``), 0 for a cell covered by the merged cell above, n > 1
+        for a cell merged over n rows."""
         out = ['<table:table-row table:style-name="Row">']
-        for c in [cells[i] for i in layout.order] + ([extra] if layout.extra else []):
-            out.append(f'<table:table-cell table:style-name="{style}" office:value-type="string">'
+        for i, c in [(i, cells[i]) for i in layout.order] + ([(None, extra)] if layout.extra else []):
+            rows_spanned = (spans or {}).get(i, 1)
+            if rows_spanned == 0:
+                out.append("<table:covered-table-cell/>")
+                continue
+            merged = f' table:number-rows-spanned="{rows_spanned}"' if rows_spanned > 1 else ""
+            out.append(f'<table:table-cell table:style-name="{style}"{merged} office:value-type="string">'
                        + "".join(_p(x, subscript=layout.subscript) for x in (c.split("\n") if c else [""]))
                        + "</table:table-cell>")
         return "".join(out) + "</table:table-row>"
@@ -189,7 +197,8 @@ def fodt(head_text: str, annex_title: str | None, rows: list[list[str]], layout:
             pillars = {ln.split(",")[0]: ln.split(",")[1].strip() for ln in fh.read().splitlines()[1:]}
     span = len(widths)
     last = last_strategy = None
-    for r in rows:
+    agency_spans = merged_agency_spans(rows) if layout.merged_agency else [None] * len(rows)
+    for r, spans in zip(rows, agency_spans):
         pillar = r[0].split(".")[0]
         if layout.group_rows and pillar != last and pillar in pillars:
             parts.append(f'<table:table-row table:style-name="Row"><table:table-cell table:style-name="Cell" '
@@ -201,10 +210,26 @@ def fodt(head_text: str, annex_title: str | None, rows: list[list[str]], layout:
         if layout.strategy_rows and strategy != last_strategy:
             parts.append(row([strategy_heading(strategy, layout)] + [""] * (len(r) - 1), ""))
         last_strategy = strategy
-        parts.append(row(r, "無"))
+        parts.append(row(r, "無", spans=spans))
     parts.append("</table:table>")
     parts.append("</office:text></office:body></office:document>\n")
     return "\n".join(parts)
+
+
+def merged_agency_spans(rows) -> list[dict]:
+    """Per row, the agency column's span: the measures of one strategy with one agency in a row share one cell
+    (merged over them, the agency printed once at its top), as word processors' tables often print them."""
+    def strategy(r):
+        return re.match(r"[1-9]\d?\.[1-9]\d?", r[0]).group(0)
+
+    out, k = [], 0
+    while k < len(rows):
+        n = 1
+        while k + n < len(rows) and rows[k + n][1] == rows[k][1] and strategy(rows[k + n]) == strategy(rows[k]):
+            n += 1
+        out += [{1: n}] + [{1: 0}] * (n - 1)
+        k += n
+    return out
 
 
 def strategy_heading(strategy: str, layout: Layout) -> str:

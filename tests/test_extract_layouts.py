@@ -118,6 +118,10 @@ def test_2021_report_as_libreoffice_prints_it(drafted, text_route, layout):
     # (the PDF's text may put a space between 策略 and its number: compared without spaces)
     headings = [r["reason"].split("left out: ")[1].replace(" ", "") for r in review if "is not a cell" in r["reason"]]
     assert headings == [h.replace(" ", "") for h in headings_printed(lo.LAYOUTS[layout], measures)]
+    # a merged agency cell prints once: each measure under its top is named for review, with the agency above
+    covered = [s for s in lo.merged_agency_spans(lo.cells(measures, funding)) if s[1] == 0]
+    taken = [r for r in review if "agency cell empty: taken from" in r["reason"]]
+    assert covered and len(taken) == (len(covered) if lo.LAYOUTS[layout].merged_agency else 0)
     not_read = [r["reason"] for r in review if "is not one the extractor reads" in r["reason"]]
     assert not_read == (["annex column '備註' is not one the extractor reads: its cells were not drafted"]
                         if lo.LAYOUTS[layout].extra else [])

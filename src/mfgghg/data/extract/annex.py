@@ -495,7 +495,7 @@ def measures_from_rows(rows, file, agencies: list[str], line_of) -> list[Measure
     measures, seen = [], set()
     for k, row in enumerate(rows):
         try:
-            measures.append(_measure_from_cells(row, file, agencies, line_of, seen))
+            measures.append(_measure_from_cells(row, file, agencies, line_of, seen, measures[-1] if measures else None))
         except DataError as err:
             if k + 1 < len(rows):
                 raise
@@ -505,7 +505,7 @@ def measures_from_rows(rows, file, agencies: list[str], line_of) -> list[Measure
     return measures
 
 
-def _measure_from_cells(row, file, agencies, line_of, seen) -> Measure:
+def _measure_from_cells(row, file, agencies, line_of, seen, above: Measure | None = None) -> Measure:
     from .read import normalise_line  # the same characters as the text (whose changes the review lists)
 
     row.cells = [[normalise_line(t)[0] for t in cell] for cell in row.cells]
@@ -530,6 +530,11 @@ def _measure_from_cells(row, file, agencies, line_of, seen) -> Measure:
         name = re.sub(r"\s*[（(]新增[)）]\s*", "", name)
     m.name_zh = name
     agency = nows(" ".join(row.cells[1]))
+    if not agency and above is not None and row.cells[2]:
+        # an agency cell merged over several measures prints once: the measure above's, for review
+        agency = above.lead_agency_zh + (f"({above.co_agency_zh})" if above.co_agency_zh else "")
+        m.unsure.append(("lead_agency_zh", f"agency cell empty: taken from {above.measure_id} above (a cell merged"
+                                           " over several measures?); check it against the PDF"))
     if not agency:
         raise DataError(file, f"measure {mid}: no lead agency (主辦機關) cell", row=m.line)
     co = re.search(r"[（(]([^()（）]+)[)）]$", agency)
