@@ -459,6 +459,21 @@ def test_a_renamed_agency_is_split_off_at_the_previous_years_name(tmp_path):
     assert "agency '環境部' not in the reference list" in (out / "review.md").read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("printed, value, unit", [("減碳 5.0 萬噸 CO2e", "5.0", ""),
+                                                  ("減碳 50,000 公噸 CO2e", "50000", "公噸CO2e")])
+def test_a_table4_reduction_in_another_unit_is_read_and_named_for_review(tmp_path, printed, value, unit):
+    text = report_text()
+    assert text.count("減碳 5.0 萬公噸 CO2e。") == 1
+    code, out = run_text(tmp_path, text.replace("減碳 5.0 萬公噸 CO2e。", printed + "。"))
+    assert code == 0
+    item = {(r["pillar"], r["item_no"]): r for r in rows(out / "published_table4_results_summary.csv")}[("1", "2")]
+    assert item["reduction_10k_t_co2e"] == value
+    named = [r["reason"] for r in rows(out / "review.csv") if r["file"] == "published_table4_results_summary.csv"
+             and r["field"] == "reduction_10k_t_co2e"]
+    assert named == ([f"表 4 prints this reduction in {unit}: written as printed (the file is in 萬公噸CO2e):"
+                      " convert it"] if unit else [])
+
+
 def test_new_agency_and_added_measure(tmp_path):
     text = report_text().replace("經 濟 部\n\n工業局 \n\n110-114 1. 每年輔導 80家",
                                  "經 濟 部\n\n產業發展署 \n\n111-115 1. 每年輔導 80家")

@@ -229,6 +229,10 @@ def extract(report: Report, year: int, prev) -> dict:
     for r in t5:
         r["pillar"] = "total" if r["row_zh"] == "總計" else pmap.get(r["row_zh"], "")
     t4 = results_table(lines, pillars)
+    items += [{"file": "published_table4_results_summary.csv", "row": f"{r['pillar']}.{r['item_no']}",
+               "field": "reduction_10k_t_co2e", "line": r["_line"],
+               "reason": f"表 4 prints this reduction in {r['_unit']}: written as printed (the file is in"
+                         " 萬公噸CO2e): convert it"} for r in t4 if r["_unit"]]
     paras = paragraphs(lines, find_annex(lines, file)[0])
     keyed, candidates = headlines(paras, text, year)
     directions = strategy_directions(paras)

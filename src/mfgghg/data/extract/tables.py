@@ -221,6 +221,12 @@ def _around(text, m):
     return text[a: min(ends) if ends else len(text)].strip()
 
 
+# An item's reduction as Table 4 prints it: 減碳 11.6 萬公噸 CO2e (the file's unit; 萬噸 is the same), or in
+# another unit (written as printed, for review)
+ITEM_REDUCTION = re.compile(r"減碳量?\s*([\d.,]*\d)\s*(萬公噸|萬噸|公噸|t)\s*CO\s*2\s*e")
+ITEM_REDUCTION_UNIT = re.compile(r"(?:萬公噸|萬噸|公噸|t)(?:CO2e)?")
+
+
 def results_table(lines, pillars):
     """表 4: items per pillar. count_value is left empty (the 'main count' is a judgement); candidates listed."""
     cap, block = _table_lines(lines, 4)
@@ -249,11 +255,12 @@ def results_table(lines, pillars):
         full = squash(" ".join(r.pop("_parts")))
         title, _, body = full.partition("：")
         r["title_zh"], r["text_zh"] = (title, body) if body else ("", full)
-        red = re.findall(r"減碳\s*([\d.,]+)\s*萬公噸\s*CO2\s*e", full)
-        r["reduction_10k_t_co2e"] = number(red[-1]) if len(red) == 1 else ""
+        red = ITEM_REDUCTION.findall(full)
+        r["reduction_10k_t_co2e"] = number(red[-1][0]) if len(red) == 1 else ""
+        r["_unit"] = nows(red[-1][1]) + "CO2e" if len(red) == 1 and not red[-1][1].startswith("萬") else ""
         r["count_value"], r["count_unit_zh"] = "", ""
         r["_counts"] = "; ".join(f"{number(g.group(1))} {nows(g.group(2))}" for g in GOAL_RX.finditer(full)
-                                 if "萬公噸" not in g.group(2))
+                                 if not ITEM_REDUCTION_UNIT.fullmatch(nows(g.group(2))))
         if len(red) > 1:
             r["_counts"] += " (several reductions printed: left empty)"
     return out
