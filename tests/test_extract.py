@@ -326,6 +326,20 @@ def test_a_unit_printed_in_the_money_or_reduction_cell_is_read_and_another_unit_
     assert items == [("1.1.4", "printed in 公噸CO2e, written as printed (the file is in 萬公噸CO2e): convert it")]
 
 
+def test_a_table5_column_printed_between_the_plan_and_the_years_money_is_named_for_review(tmp_path, out2021):
+    text = report_text()
+    rows5 = {"158,613 62,030 39%": "158,613 65,100 62,030 39%", "691,909 138,712 20%": "691,909 140,000 138,712 20%",
+             "6,380 1,296 20%": "6,380 1,500 1,296 20%", "856,901 202,038 24%": "856,901 206,600 202,038 24%"}
+    for old, new in rows5.items():
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    code, out = run_text(tmp_path, text)
+    assert code == 0
+    assert rows(out / "published_table5_budget.csv") == rows(out2021 / "published_table5_budget.csv")
+    named = [r["reason"] for r in rows(out / "review.csv") if r["file"] == "published_table5_budget.csv"]
+    assert len(named) == 4 and all("prints 4 numbers" in r and "not read" in r for r in named)
+
+
 # ---------------------------------------------------------------- encodings and PDF
 
 def test_big5_and_bom(tmp_path):

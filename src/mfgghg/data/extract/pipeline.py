@@ -212,6 +212,10 @@ def extract(report: Report, year: int, prev) -> dict:
     res = {"measures": measures, "t2": t2, "t3": t3}
     items += count_items(res, file)
     items += table_unit_items(lines)
+    items += [{"file": "published_table5_budget.csv", "row": r["row_zh"], "field": "all", "line": r["_line"],
+               "reason": f"表 5 prints {len(r['_unread']) + 3} numbers in this row: the first was read as the plan (A),"
+                         f" the last before the rate as the year's money (B); {' '.join(r['_unread'])} not read:"
+                         " check the columns"} for r in t5 if r["_unread"]]
     items += [{"file": "published_table6_emissions.csv", "row": r["row_zh"], "field": col, "line": r["_line"],
                "reason": "表 6 prints '-' here (no value): left empty; the file requires a value, so the ingest"
                          " refuses the row until it has one or is removed"} for r in t6 for col in r["_dashes"]]

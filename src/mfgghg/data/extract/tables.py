@@ -85,21 +85,24 @@ def counts_table(lines, label, key, known=()):
 def budget_table(lines, known=()):
     """Table 5: a row per pillar and the total; ``known`` row names help to read a label set around its numbers."""
     cap, block = _table_lines(lines, 5)
-    rx = re.compile(rf"^(.*?)\s*({CELL})\s+({CELL})\s+({CELL}%)\s*$")
+    # the plan (A) is the first number, the year's money (B) the last before the rate: a column printed between
+    # them (預算數, say) is not read, and named for review
+    rx = re.compile(rf"^(.*?)\s*((?:{CELL}\s+){{2,}})({CELL}%)\s*$")
     rows, label = [], []
     for ln, raw in block:
         s = raw.strip()
         m = rx.match(s)
         if m and re.search(r"[\u4e00-\u9fff]", m.group(1) + "".join(label)):
-            rows.append([ln, label, nows(m.group(1)), [m.group(2), m.group(3), m.group(4)]])
+            numbers = m.group(2).split()
+            rows.append([ln, label, nows(m.group(1)), [numbers[0], numbers[-1], m.group(3), numbers[1:-1]]])
             label = []
         elif s and re.fullmatch(r"[\u4e00-\u9fff\s]+", s):
             label.append(nows(s))
         elif s:
             label = []
     return [{"row_zh": lab, "pillar": "", "planned_10k_twd": _val(planned), "actual_10k_twd": _val(actual),
-             "execution_rate_pct": _val(rate), "_line": ln}
-            for ln, lab, (planned, actual, rate) in _labels(rows, known)]
+             "execution_rate_pct": _val(rate), "_unread": unread, "_line": ln}
+            for ln, lab, (planned, actual, rate, unread) in _labels(rows, known)]
 
 
 EMISSION_COLUMNS = ("annual_target_million_t_co2e", "annual_emissions_million_t_co2e",
