@@ -187,6 +187,7 @@ def test_numbers_changed_follow(tmp_path):
     (r"^\(公務預算\)", r"^1\.1\.1 "),             # between money and reduction
     (r"^2\. 全程預期減碳", r"^1\.1\.1 "),          # inside 預期效益
     (r"^工業局", r"^1\.1\.1 "),                   # right after the agency
+    (r"^3,677\.2 ", r"^1\.1\.1 "),               # between an amount and its source
 ])
 def test_page_break_moved_into_cells(tmp_path, after, start, out2021):
     text = insert_page_break(report_text(), after, start)

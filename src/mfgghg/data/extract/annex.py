@@ -175,13 +175,16 @@ def _amount_line(t: str):
 
 
 def _amount_at(items, j) -> bool:
-    """items[j] opens a money entry: an amount (and its unit) alone, its source on the next line, or followed by '('."""
+    """items[j] opens a money entry: an amount (and its unit) followed by '(', or alone, its source on the next line
+    (after a page break, it may be)."""
     found = _amount_line(items[j][1])
     if found is None:
         return False
     if found[2]:
         return found[2].startswith(("(", "（"))
-    return j + 1 < len(items) and items[j + 1][1].startswith(("(", "（"))
+    after = [t for _, t in items[j + 1:j + 3]]  # its source on the next line, or across a page break
+    return bool(after) and (after[0].startswith(("(", "（"))
+                            or after[0] == PB and len(after) > 1 and after[1].startswith(("(", "（")))
 
 
 def parse_tail(items, m: Measure, file):
@@ -223,6 +226,12 @@ def parse_tail(items, m: Measure, file):
                     if k < len(items) and items[k][1].startswith(("(", "（")):
                         tail = items[k][1]
                         k += 1
+                    elif (not parens and k + 1 < len(items) and items[k][1] == PB
+                          and items[k + 1][1].startswith(("(", "（"))):  # its source on the next page
+                        m.unsure.append(("funding", f"amount {found[0]} and its source split by the page break at"
+                                                    f" line {items[k][0]}"))
+                        tail = items[k + 1][1]
+                        k += 2
                     else:
                         break
                 # join an unclosed paren with the following lines
