@@ -353,6 +353,13 @@ def test_reductions_by_pillar():
     assert out.at["total", "counted_t_co2e"] == 1250
 
 
+def test_the_kinds_labels_are_the_reference_lists():
+    from mfgghg.data.package import read_package
+
+    kinds = read_package(REPO / "data" / "reference")["reduction_kinds"].data
+    assert st.KIND_LABELS == dict(zip(kinds["kind"], kinds["kind_zh"]))
+
+
 def test_measure_reductions():
     r = st.measure_reductions(make_measures(), ("actual",))
     assert list(r["measure_id"]) == ["1.1.1", "1.1.2", "1.2.1", "2.1.1"]

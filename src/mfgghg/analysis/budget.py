@@ -23,8 +23,6 @@ SOURCE_CATEGORY_ORDER = ("government_budget", "special_fund", "soe_budget", "pri
 # potentials are kept apart everywhere.
 COUNTED_KINDS = REDUCTION_KIND_SETS["actual_expected"]
 KIND_ZH = {"actual": "實質", "expected": "預期", "potential": "潛力"}
-# Legend entries of the kinds (texts of translations.csv).
-KIND_LEGEND_ZH = {"actual": "實質減碳", "expected": "預期減碳", "potential": "減碳潛力"}
 
 # ---------------------------------------------------------------------------------------------
 # Helpers

@@ -30,6 +30,7 @@ GOAL_GROUPS = {  # how a goal's basis is read against one year's result
 GOAL_GROUP_LABELS = {"yearly": "每年目標", "multi_year": "累計或全程目標", "level": "水準目標"}
 GOAL_BASIS_LABELS = {"yearly": "每年", "cumulative": "累計", "period_total": "全程", "unstated": "未註明",
                      "level_by_year": "目標年水準", "level": "水準"}
+# The reduction kinds as the annex prints them (data/reference/reduction_kinds.csv; a test keeps them equal)
 KIND_LABELS = {"actual": "實質減碳", "expected": "預期減碳", "potential": "減碳潛力"}
 TYPE_LABELS = {"substantive": "實質減量", "capacity": "能力建構"}
 FLAG_LABELS = {

@@ -17,7 +17,8 @@ from mfgghg.plots.style import (PALETTE, figure_style, fit_texts_in_axes, label_
                                  omit_unseen_minor_ticks, source_line, source_note, wrap_label)
 from matplotlib.collections import LineCollection
 
-from mfgghg.analysis.budget import KIND_LEGEND_ZH, KIND_ZH, MONEY_UNIT
+from mfgghg.analysis.budget import KIND_ZH, MONEY_UNIT
+from mfgghg.analysis.status import KIND_LABELS
 from mfgghg.data.paths import roc_year
 from mfgghg.data.units import from_base
 
@@ -224,7 +225,7 @@ def plot_cost_per_tonne(cost: pd.DataFrame, n_without: int, *, year: int):
         plt.Line2D([], [], marker="o", ls="", color="#333333", label=_("公部門經費 ÷ 減碳量")),
         plt.Line2D([], [], marker="D", ls="", markerfacecolor="white", markeredgecolor="#333333",
                    label=_("全部經費（含民間投資）÷ 減碳量")),
-    ] + [plt.Line2D([], [], marker="s", ls="", color=kind_colour[k], label=_(KIND_LEGEND_ZH[k]))
+    ] + [plt.Line2D([], [], marker="s", ls="", color=kind_colour[k], label=_(KIND_LABELS[k]))
          for k in kind_colour if (cost["reduction_kind"] == k).any()]
     # Rows are ranked cheapest first from the top, so the upper right is empty when there are enough
     # rows; with few rows the legend would cover points and goes beside the plot instead.
