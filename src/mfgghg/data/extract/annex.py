@@ -4,6 +4,7 @@ cells a PDF's layout gives (:func:`measures_from_rows`, see :mod:`.layout`)."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from mfgghg.data.paths import roc_year
@@ -99,20 +100,17 @@ BARE_NUMBER = re.compile(r"^\d{1,4}$")
 
 
 def strip_page_lines(body: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """``body`` without what a page prints beside the table, and without a strategy's heading line
-    (:data:`STRATEGY_HEADING`): a line printed next to (nearly) every page
-    break and nowhere else (a running title or footer: as long as a word, at half of the breaks or more);
-    a page number in a page number's form; and bare numbers next to the breaks that count up by one from
-    page to page (a number in a cell does not)."""
+    """``body`` without the lines that are no cell: what a page prints beside the table, that is a line
+    printed next to (nearly) every page break and nowhere else (a running title or footer: as long as a
+    word, at half of the breaks or more), a page number in a page number's form and bare numbers next to
+    the breaks that count up by one from page to page (a number in a cell does not); and a strategy's
+    heading line (:data:`STRATEGY_HEADING`)."""
     breaks = [i for i, (_, t) in enumerate(body) if t == PB]
     if len(breaks) >= 2:
-        near, every = {}, {}
+        near, every = Counter(), Counter(nows(t) for _, t in body)
         for i in breaks:
             around = [body[j][1] for j in (i - 2, i - 1, i + 1, i + 2) if 0 <= j < len(body)]
-            for t in {nows(t) for t in around if t != PB}:
-                near[t] = near.get(t, 0) + 1
-        for _, t in body:
-            every[nows(t)] = every.get(nows(t), 0) + 1
+            near.update({nows(t) for t in around if t != PB})
         running = {t for t, c in near.items()
                    if c >= max(2, (len(breaks) + 1) // 2) and every[t] <= len(breaks) + 1 and len(t) >= 4}
         body = [(ln, t) for ln, t in body if nows(t) not in running]
@@ -160,9 +158,10 @@ def split_agency(pre: str, agencies: list[str], previous_name: str = ""):
     return pre, "", co, False
 
 
-# A unit printed after an amount in the money or reduction cell (0.42 萬公噸 CO2e, 3,813 tCO2e, 1,250.5 萬元)
-UNIT_AFTER_AMOUNT = re.compile(r"^(萬公噸\s*CO\s*2\s*e|萬噸\s*CO\s*2\s*e|公噸\s*CO\s*2\s*e|t\s*CO\s*2\s*e"
-                               r"|萬公噸|萬噸|公噸|千元|萬元|元)\s*")
+# The units a money or reduction cell may print after its amount (spaces removed): 0.42 萬公噸CO2e, 3,813 tCO2e
+MONEY_UNITS = r"千元|萬元|元"
+REDUCTION_UNITS = r"萬公噸(?:CO2e)?|萬噸(?:CO2e)?|公噸(?:CO2e)?|tCO2e"
+UNIT_AFTER_AMOUNT = re.compile(rf"^(?:{REDUCTION_UNITS}|{MONEY_UNITS})")
 
 
 def _amount_line(t: str):
@@ -170,8 +169,8 @@ def _amount_line(t: str):
     am = re.match(r"^([\d,]+(?:\.\d+)?)\s*(.*)$", t)
     if not am or not AMOUNT_RE.match(am.group(1)):
         return None
-    um = UNIT_AFTER_AMOUNT.match(am.group(2))
-    return am.group(1), nows(um.group(1)) if um else "", am.group(2)[um.end():] if um else am.group(2)
+    um = UNIT_AFTER_AMOUNT.match(nows(am.group(2)))
+    return (am.group(1), um.group(0), nows(am.group(2))[um.end():]) if um else (am.group(1), "", am.group(2))
 
 
 def _amount_at(items, j) -> bool:
@@ -491,9 +490,8 @@ def _name_from_raw(raw: str, squashed_name: str) -> str:
     return out.strip() if k == len(target) else target
 
 
-MONEY_RX = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(千元|萬元|元)?\s*((?:[（(][^()（）]*[)）]\s*)*)")
-REDUCTION_RX = re.compile(r"^(\d[\d,]*(?:\.\d+)?)(萬公噸(?:CO2e)?|萬噸(?:CO2e)?|公噸(?:CO2e)?|tCO2e)?"
-                          r"[（(]([^()（）]+)[)）]$")
+MONEY_RX = re.compile(rf"(\d[\d,]*(?:\.\d+)?)\s*({MONEY_UNITS})?\s*((?:[（(][^()（）]*[)）]\s*)*)")
+REDUCTION_RX = re.compile(rf"^(\d[\d,]*(?:\.\d+)?)({REDUCTION_UNITS})?[（(]([^()（）]+)[)）]$")
 PERIOD_CELL = re.compile(r"(?:民國)?(\d{2,4})年?(?:[-~～－—–至](?:民國)?(\d{2,4})年?)?")
 
 

@@ -12,8 +12,7 @@ from .annex import MEASURE_ID, find_annex, measures_from_rows, nows, page_header
 from .layout import annex_rows
 from .netzero import companies, strategy_directions
 from .read import Report, read_report, read_rows
-from .tables import (budget_table, counts_table, emissions_table, goal_candidates, results_table,
-                     table_unit_items)
+from .tables import budget_table, counts_table, emissions_table, goal_candidates, results_table, table_items
 from .text import headlines, highlight_cases, paragraphs
 from .write import render, write_folder
 
@@ -36,7 +35,7 @@ def previous_folder(year: int, given):
     return raw / str(years[-1]) if years else None
 
 
-def known_names(prev) -> dict[str, list[str]]:
+def known_names(prev) -> dict:
     """The agencies, funding sources, pillars, ministries and measure names (by id) known: the shared
     reference lists (read once, as a data package) and the previous year's files."""
     from mfgghg.data.package import read_package
@@ -44,12 +43,12 @@ def known_names(prev) -> dict[str, list[str]]:
     ref = read_package(_root() / "data" / "reference")
     agencies = list(ref["agencies"].data["agency_zh"].dropna())
     sources = list(ref["funding_sources"].data["source_zh"].dropna())
+    names, pillars, ministries = {}, [], list(ref["agencies"].data["ministry_zh"].dropna())
     if prev:
         for r in read_rows(prev / "annex_measures.csv"):
             agencies += [r["lead_agency_zh"], r["co_agency_zh"]]
+            names[r["measure_id"]] = r["name_zh"]
         sources += [r["source_zh"] for r in read_rows(prev / "annex_funding.csv")]
-    names = {r["measure_id"]: r["name_zh"] for r in read_rows(prev / "annex_measures.csv")} if prev else {}
-    pillars, ministries = [], list(ref["agencies"].data["ministry_zh"].dropna())
     if prev and (prev / "pillars.csv").exists():
         pillars = [r["name_zh"] for r in read_rows(prev / "pillars.csv")]
     if prev and (prev / "published_table3_by_ministry.csv").exists():
@@ -97,7 +96,7 @@ def unit_notes(titles: dict[str, str], line: int) -> list[dict]:
     notes = []
     for col, (fname, fld, unit, other) in ANNEX_UNITS.items():
         title = re.sub(r"\s+", " ", titles.get(col, ""))
-        if re.search(other, title.replace(" ", "")) or re.search(other, title):
+        if re.search(other, title.replace(" ", "")):
             notes.append({"file": fname, "row": "", "field": fld, "line": line,
                           "reason": f"the annex column is titled '{title}': its amounts are written as"
                                     f" printed, the file's unit is {unit}: convert them"})
@@ -211,14 +210,6 @@ def extract(report: Report, year: int, prev) -> dict:
     t6 = emissions_table(lines)
     res = {"measures": measures, "t2": t2, "t3": t3}
     items += count_items(res, file)
-    items += table_unit_items(lines)
-    items += [{"file": "published_table5_budget.csv", "row": r["row_zh"], "field": "all", "line": r["_line"],
-               "reason": f"表 5 prints {len(r['_unread']) + 3} numbers in this row: the first was read as the plan (A),"
-                         f" the last before the rate as the year's money (B); {' '.join(r['_unread'])} not read:"
-                         " check the columns"} for r in t5 if r["_unread"]]
-    items += [{"file": "published_table6_emissions.csv", "row": r["row_zh"], "field": col, "line": r["_line"],
-               "reason": "表 6 prints '-' here (no value): left empty; the file requires a value, so the ingest"
-                         " refuses the row until it has one or is removed"} for r in t6 for col in r["_dashes"]]
     items += change_items(report, measures)
     pillars = []
     for r in t2:
@@ -233,10 +224,7 @@ def extract(report: Report, year: int, prev) -> dict:
     for r in t5:
         r["pillar"] = "total" if r["row_zh"] == "總計" else pmap.get(r["row_zh"], "")
     t4 = results_table(lines, pillars)
-    items += [{"file": "published_table4_results_summary.csv", "row": f"{r['pillar']}.{r['item_no']}",
-               "field": "reduction_10k_t_co2e", "line": r["_line"],
-               "reason": f"表 4 prints this reduction in {r['_unit']}: written as printed (the file is in"
-                         " 萬公噸CO2e): convert it"} for r in t4 if r["_unit"]]
+    items += table_items(lines, t4, t5, t6)
     paras = paragraphs(lines, find_annex(lines, file)[0])
     keyed, candidates = headlines(paras, text, year)
     directions = strategy_directions(paras)

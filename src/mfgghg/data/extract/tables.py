@@ -131,6 +131,24 @@ TABLE_UNITS = {5: ("published_table5_budget.csv", "萬元", r"千元|百萬元|�
                    r"(?<![百萬])萬公噸|(?<![萬百千])公噸|(?<!百)萬噸|tCO2e")}
 
 
+def table_items(lines, t4, t5, t6) -> list[dict]:
+    """The review items of Tables 4-6 as drafted: a table printed in another unit (:func:`table_unit_items`),
+    a Table 4 reduction in another unit, a Table 5 column not read, a Table 6 cell printed '-'."""
+    items = table_unit_items(lines)
+    items += [{"file": "published_table4_results_summary.csv", "row": f"{r['pillar']}.{r['item_no']}",
+               "field": "reduction_10k_t_co2e", "line": r["_line"],
+               "reason": f"表 4 prints this reduction in {r['_unit']}: written as printed (the file is in"
+                         " 萬公噸CO2e): convert it"} for r in t4 if r["_unit"]]
+    items += [{"file": "published_table5_budget.csv", "row": r["row_zh"], "field": "all", "line": r["_line"],
+               "reason": f"表 5 prints {len(r['_unread']) + 3} numbers in this row: the first was read as the plan (A),"
+                         f" the last before the rate as the year's money (B); {' '.join(r['_unread'])} not read:"
+                         " check the columns"} for r in t5 if r["_unread"]]
+    items += [{"file": "published_table6_emissions.csv", "row": r["row_zh"], "field": col, "line": r["_line"],
+               "reason": "表 6 prints '-' here (no value): left empty; the file requires a value, so the ingest"
+                         " refuses the row until it has one or is removed"} for r in t6 for col in r["_dashes"]]
+    return items
+
+
 def table_unit_items(lines) -> list[dict]:
     """A review item for Tables 5 and 6 where the lines above their first row (caption, unit line, column
     titles) name another unit than their file's: the cells are written as printed, to be converted."""
