@@ -14,7 +14,8 @@ from __future__ import annotations
 import pandas as pd
 
 from mfgghg.checks.table4_trace import REDUCTION_UNIT as TABLE4_UNIT
-from mfgghg.checks.verdict import CHECK_COLUMNS, REDUCTION_KIND_SETS, check_row, reduction_total, with_agreement
+from mfgghg.checks.verdict import (CHECK_COLUMNS, REDUCTION_KIND_SETS, check_row, headline_size, reduction_total,
+                                   with_agreement)
 from mfgghg.data.units import size_in
 
 HEADLINE_KEY = "reduction_report_year"
@@ -28,8 +29,8 @@ def reduction_by_type(measures: pd.DataFrame, types=("substantive",)) -> float:
 
 
 def tonnes_per(h: pd.Series) -> float:
-    """Tonnes CO2e in one unit of the headline ``h`` as printed (百萬公噸CO2e: 1e6; 萬公噸CO2e: 1e4)."""
-    return size_in(h["unit_zh"], "t_co2e")
+    """Tonnes CO2e in one unit of the headline ``h`` (indexed by its key) as printed (百萬公噸CO2e: 1e6)."""
+    return headline_size(h["unit_zh"], h.name, "t_co2e")
 
 
 def _headline(headlines: pd.DataFrame, key: str):

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from mfgghg.checks.verdict import CHECK_COLUMNS, REDUCTION_KIND_SETS, check_row, reduction_total, with_agreement
+from mfgghg.checks.verdict import (CHECK_COLUMNS, REDUCTION_KIND_SETS, check_row, headline_size, reduction_total,
+                                   with_agreement)
 from mfgghg.data.ingest import STATUS_GROUPS
 from mfgghg.checks.budget import plan_period_keys
 from mfgghg.checks.table4_trace import REDUCTION_UNIT as TABLE4_UNIT
 from mfgghg.data.units import printed_decimals, size_in
-from mfgghg.errors import DataError
 
 
 def status_counts(measures: pd.DataFrame, by: str) -> pd.DataFrame:
@@ -81,7 +81,8 @@ def reconcile_headlines(measures, funding, published_budget, headlines: pd.DataF
     def add(key, check_id, description, recomputed, base="count", tolerance=None):
         if key in h.index:
             rows.append(check_row(check_id, h.at[key, "section_zh"], description, h.at[key, "value_printed"],
-                                  recomputed, h.at[key, "unit_zh"], headline_size(h, key, base), tolerance))
+                                  recomputed, h.at[key, "unit_zh"], headline_size(h.at[key, "unit_zh"], key, base),
+                                  tolerance))
 
     add("measures", "headline.measures", "number of measures in the annex", len(measures))
     add("strategies", "headline.strategies", "number of strategies (distinct x.y of the measure ids)",
@@ -110,16 +111,6 @@ def reconcile_headlines(measures, funding, published_budget, headlines: pd.DataF
         add(key, f"headline.{key}", "planned money of the plan period vs Table 5's printed total "
             "(per-measure plans are not printed)", planned, "twd")
     return pd.DataFrame(rows)
-
-
-def headline_size(h: pd.DataFrame, key: str, base: str) -> float:
-    """How many ``base`` units (``t_co2e``, ``twd``, ``count``) one unit of headline ``key`` is, from the
-    unit the text prints it in (``h``: the headlines indexed by key); a unit of another quantity is
-    refused in one line naming the headline."""
-    try:
-        return size_in(h.at[key, "unit_zh"], base)
-    except ValueError as err:
-        raise DataError("published_headlines.csv", f"headline {key}: {err}", column="unit_zh") from None
 
 
 def reconcile_table4(measures: pd.DataFrame, printed: pd.DataFrame) -> pd.DataFrame:

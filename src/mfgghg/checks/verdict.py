@@ -20,7 +20,8 @@ from decimal import Decimal, ROUND_DOWN, ROUND_HALF_UP, localcontext
 
 import pandas as pd
 
-from mfgghg.data.units import printed_decimals
+from mfgghg.data.units import printed_decimals, size_in
+from mfgghg.errors import DataError
 
 AGREES = ("equal", "rounds to published", "truncates to published", "within tolerance", "not printed")
 # The columns of every check table (one row per comparison), before ``agrees`` and ``explanation``.
@@ -75,6 +76,16 @@ def check_row(check_id: str, source: str, description: str, published_text, reco
         "difference": recomputed - published,
         "verdict": verdict(published, recomputed, printed_decimals(text), tolerance),
     }
+
+
+def headline_size(unit_name: str, key: str, base: str) -> float:
+    """How many ``base`` units (``t_co2e``, ``twd``, ``count``) one unit of headline ``key`` is, as the text
+    prints it (:func:`mfgghg.data.units.size_in`): check_row's factor. A unit of another quantity is refused
+    in one line naming the headline."""
+    try:
+        return size_in(unit_name, base)
+    except ValueError as err:
+        raise DataError("published_headlines.csv", f"headline {key}: {err}", column="unit_zh") from None
 
 
 def concat_checks(parts) -> pd.DataFrame:
