@@ -15,6 +15,10 @@ from .netzero import COMPANY_COLS, DIRECTION_COLS
 from .read import read_rows
 from .review import NOTES_FILES, REVIEW_COLS, review
 
+# The hand transcription every later year is modelled on (README: "Adding the next report year"): its
+# descriptions serve a year drafted without a previous one.
+MODEL_YEAR = "2021"
+
 
 def _raw() -> Path:
     from mfgghg.data.paths import repo_root
@@ -93,14 +97,14 @@ def render(res, prev, year) -> dict:
         cols = list(rows[0].keys()) if rows else ["measure_id"]
         files["measure_attributes.csv"] = csvtext(cols, keep)
         written.append("measure_attributes")
-    desc_src = (prev if prev and (prev / "datapackage.json").exists() else _raw() / "2021") / "datapackage.json"
+    desc_src = (prev if prev and (prev / "datapackage.json").exists() else _raw() / MODEL_YEAR) / "datapackage.json"
     d = json.loads(desc_src.read_text(encoding="utf-8"))
     roc = roc_year(year)
     old_year, old_roc = d.get("report_year"), d.get("roc_year")
     d = _retarget(d, old_year, old_roc, year, len(ms))
     missing = set(written) - {r["name"] for r in d["resources"]}
-    if missing:  # a previous year without an optional file: its description from 2021's, retargeted alike
-        base = json.loads((_raw() / "2021" / "datapackage.json").read_text(encoding="utf-8"))
+    if missing:  # a previous year without an optional file: its description from the model year's, retargeted
+        base = json.loads((_raw() / MODEL_YEAR / "datapackage.json").read_text(encoding="utf-8"))
         d["resources"] += [_retarget(r, base["report_year"], base["roc_year"], year, len(ms))
                            for r in base["resources"] if r["name"] in missing]
     d["report_year"], d["roc_year"] = year, roc
