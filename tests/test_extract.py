@@ -341,6 +341,40 @@ def test_a_table5_column_printed_between_the_plan_and_the_years_money_is_named_f
     assert len(named) == 4 and all("prints 4 numbers" in r and "not read" in r for r in named)
 
 
+@pytest.mark.parametrize("mark", ["(新增措施)", "（111年新增）"])
+def test_a_new_measure_marked_in_other_words_is_new_and_the_mark_left_out(tmp_path, mark, out2021):
+    text = report_text()
+    assert text.count("採購(新增) ") == 1
+    code, out = run_text(tmp_path, text.replace("採購(新增) ", f"採購{mark} "))
+    assert code == 0
+    assert rows(out / "annex_measures.csv") == rows(out2021 / "annex_measures.csv")
+
+
+def test_another_mark_in_a_name_is_kept_and_named_for_review(tmp_path):
+    text = report_text()
+    assert text.count("\n1.1.3 落實") == 1
+    code, out = run_text(tmp_path, text.replace("\n1.1.3 落實", "\n1.1.3 ★落實"))
+    assert code == 0
+    m = {r["measure_id"]: r for r in rows(out / "annex_measures.csv")}["1.1.3"]
+    assert m["name_zh"].startswith("★")
+    assert any(r["row"] == "1.1.3" and "mark '★'" in r["reason"] for r in rows(out / "review.csv"))
+
+
+@pytest.mark.parametrize("printed, value, named", [
+    ("約 0.915 ", "0.915", "約 (about)"), ("0.915 萬公噸/年 ", "0.915", ""),
+    ("0.2 \n\n(減碳潛力) \n\n0.915 ", "0.915", "several reductions (0.2 減碳潛力, 0.915 實質減碳)")])
+def test_a_reduction_printed_about_per_year_or_twice_is_read_and_named(tmp_path, printed, value, named, out2021):
+    text = report_text()
+    assert text.count("\n0.915 \n") == 1
+    code, out = run_text(tmp_path, text.replace("\n0.915 \n", f"\n{printed}\n"))
+    assert code == 0
+    got = {r["measure_id"]: r for r in rows(out / "annex_measures.csv")}["1.1.2"]
+    assert (got["reduction_10k_t_co2e"], got["reduction_kind_zh"]) == (value, "實質減碳")
+    assert funding(out / "annex_funding.csv") == funding(out2021 / "annex_funding.csv")
+    reasons = [r["reason"] for r in rows(out / "review.csv") if r["row"] == "1.1.2"]
+    assert any(named in r for r in reasons) if named else not any("reduction" in r for r in reasons)
+
+
 # ---------------------------------------------------------------- encodings and PDF
 
 def test_big5_and_bom(tmp_path):

@@ -16,6 +16,10 @@ from .read import PAGE_NUMBER
 CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
 MEASURE_ID = r"[1-9]\d?\.[1-9]\d?\.[1-9]\d?"  # pillar.strategy.measure, 2.1.10 too
 ID_RE = re.compile(rf"^\s*({MEASURE_ID})(?![\d.])\s*([^\d\s].*)$")
+# A measure marked new: 「(新增)」, 「(新增措施)」, 「（111年新增）」 (the mark is left out of the name)
+NEW_MARK = re.compile(r"\s*[（(][^()（）]*新增[^()（）]*[)）]\s*")
+# Other marks a name may carry (★ …): what they mean is in the report's legend, not read here
+OTHER_MARKS = re.compile(r"[★☆※◎●▲△]")
 PERIOD_RE = re.compile(r"(?:^|\s)(\d{2,3}(?:\s*[-~～]\s*\d{2,3})?)(?=\s|$)")
 AMOUNT_RE = re.compile(r"^[\d,]+(?:\.\d+)?$")
 NUM_RE = re.compile(r"\d[\d,]*(?:\.\d+)?")
@@ -158,15 +162,17 @@ def split_agency(pre: str, agencies: list[str], previous_name: str = ""):
     return pre, "", co, False
 
 
+# The words of a reduction's kind in its parentheses (實質減碳, 預期減碳, 減碳潛力, 減量)
+REDUCTION_KIND = r"減碳|潛力|減量"
 # The units a money or reduction cell may print after its amount (spaces removed): 0.42 萬公噸CO2e, 3,813 tCO2e
 MONEY_UNITS = r"千元|萬元|元"
-REDUCTION_UNITS = r"萬公噸(?:CO2e)?|萬噸(?:CO2e)?|公噸(?:CO2e)?|tCO2e"
+REDUCTION_UNITS = r"(?:萬公噸(?:CO2e)?|萬噸(?:CO2e)?|公噸(?:CO2e)?|tCO2e)(?:/年)?"
 UNIT_AFTER_AMOUNT = re.compile(rf"^(?:{REDUCTION_UNITS}|{MONEY_UNITS})")
 
 
 def _amount_line(t: str):
     """A line opening with an amount: (the amount, the unit printed after it or '', the text after both), or None."""
-    am = re.match(r"^([\d,]+(?:\.\d+)?)\s*(.*)$", t)
+    am = re.match(r"^(?:約\s*)?([\d,]+(?:\.\d+)?)\s*(.*)$", t)  # (約: about, as printed; the review says so)
     if not am or not AMOUNT_RE.match(am.group(1)):
         return None
     um = UNIT_AFTER_AMOUNT.match(nows(am.group(2)))
@@ -201,7 +207,7 @@ def parse_tail(items, m: Measure, file):
         ln, t = items[k]
         if t == PB:
             j = next((j for j in range(k + 1, len(items)) if items[j][1] == PB or _amount_at(items, j)), None)
-            reduction_done = pairs and pairs[-1][1] and re.search(r"減碳|潛力|減量", pairs[-1][1][-1])
+            reduction_done = pairs and pairs[-1][1] and re.search(REDUCTION_KIND, pairs[-1][1][-1])
             if j is not None and items[j][1] != PB and not reduction_done:
                 m.unsure.append(("funding/reduction",
                                  f"money and reduction cells split by the page break at line {ln}"))
@@ -246,8 +252,16 @@ def parse_tail(items, m: Measure, file):
         rest = items[k:]
         break
     red = None
-    if pairs and pairs[-1][1] and re.search(r"減碳|潛力|減量", pairs[-1][1][-1]):
+    if pairs and pairs[-1][1] and re.search(REDUCTION_KIND, pairs[-1][1][-1]):
         red = pairs.pop()
+    more = [(a, ps[-1]) for a, ps, _ in pairs if ps and re.search(REDUCTION_KIND, ps[-1])]
+    if red and more:  # several reductions printed: none is money
+        pairs = [p for p in pairs if not (p[1] and re.search(REDUCTION_KIND, p[1][-1]))]
+        m.unsure.append(("reduction_10k_t_co2e", "the cell prints several reductions ("
+                         + ", ".join(f"{a} {k}" for a, k in [*more, (red[0], red[1][-1])])
+                         + "): the last was read; enter the reduction"))
+    if any(t.lstrip().startswith("約") for _, t in items[:k]):
+        m.unsure.append(("funding/reduction", "an amount printed with 約 (about): read as printed, without it"))
     if not pairs:
         raise DataError(file, f"measure {m.measure_id}: no funding cell (實際經費) found before its reduction",
                         row=m.line)
@@ -277,6 +291,7 @@ def parse_tail(items, m: Measure, file):
         m.reduction_note_zh = squash(" ".join(note_lines))
         if not m.reduction_note_zh:
             raise DataError(file, f"measure {m.measure_id}: no reduction cell (減碳量) found", row=m.line)
+        _flag_unread_reduction(m)
     return cont + after
 
 
@@ -413,10 +428,12 @@ def _measure(ln, mid, items, file, agencies, seen, previous_name="") -> Measure:
     first = items[pi][1][pm_.end():].strip()
     m.period_roc = re.sub(r"\s|[~～]", lambda x: "-" if x.group(0) in "~～" else "", pm_.group(1))
     pre = nows(pre)
-    if re.search(r"[（(]新增[)）]", pre):
+    if NEW_MARK.search(pre):
         m.is_new = True
-        pre = re.sub(r"[（(]新增[)）]", "", pre)
+        pre = NEW_MARK.sub("", pre)
     name, lead, co, ok = split_agency(pre, agencies, previous_name)
+    if name.endswith("新增"):  # (printed bare, after the name)
+        m.is_new, name = True, name[: -len("新增")]
     if not lead:
         raise DataError(file, f"measure {mid}: no lead agency (主辦機關) found", row=ln)
     if not ok:
@@ -467,12 +484,29 @@ def _measure(ln, mid, items, file, agencies, seen, previous_name="") -> Measure:
         else:
             m.unsure.append(("reduction_note_zh", "note may continue after the page break"))
     parse_text_cells(rest[:ti] + after, m, first)
+    _flag_marks(m)
     return m
+
+
+def _flag_unread_reduction(m: Measure) -> None:
+    """A reduction cell kept as a note although it prints a number (two reductions, no kind, a kind in other
+    words): for review, the reduction is not guessed."""
+    if re.search(r"\d", m.reduction_note_zh):
+        m.unsure.append(("reduction_10k_t_co2e", f"the reduction cell reads '{m.reduction_note_zh[:60]}', not one"
+                                                 " amount with its kind: kept as the note; enter the reduction"))
+
+
+def _flag_marks(m: Measure) -> None:
+    """A mark in the name other than 新增 (★ …) is for review: the report's legend says what it means."""
+    marks = "".join(dict.fromkeys(OTHER_MARKS.findall(m.name_zh)))
+    if marks:
+        m.unsure.append(("name_zh", f"the name carries the mark '{marks}': what it means (new?) is in the report's"
+                                    " legend; is_new is not set from it, and the mark is kept in the name"))
 
 
 def _name_from_raw(raw: str, squashed_name: str) -> str:
     s = squash(raw)
-    s = re.sub(r"[（(]新增[)）]", "", s)
+    s = NEW_MARK.sub("", s)
     # the squashed name is a prefix of the squashed raw text (agency follows)
     out, k = "", 0
     target = squashed_name
@@ -491,7 +525,7 @@ def _name_from_raw(raw: str, squashed_name: str) -> str:
 
 
 MONEY_RX = re.compile(rf"(\d[\d,]*(?:\.\d+)?)\s*({MONEY_UNITS})?\s*((?:[（(][^()（）]*[)）]\s*)*)")
-REDUCTION_RX = re.compile(rf"^(\d[\d,]*(?:\.\d+)?)({REDUCTION_UNITS})?[（(]([^()（）]+)[)）]$")
+REDUCTION_RX = re.compile(rf"^(?:約)?(\d[\d,]*(?:\.\d+)?)({REDUCTION_UNITS})?[（(]([^()（）]+)[)）]$")
 PERIOD_CELL = re.compile(r"(?:民國)?(\d{2,4})年?(?:[-~～－—–至](?:民國)?(\d{2,4})年?)?")
 
 
@@ -532,9 +566,9 @@ def _measure_from_cells(row, file, agencies, line_of, seen, above: Measure | Non
         raise DataError(file, f"measure {mid} printed twice", row=m.line)
     seen.add(mid)
     name = mm.group(2).strip()
-    if re.search(r"[（(]新增[)）]", name):
+    if NEW_MARK.search(name) or name.endswith("新增"):  # (a cell of its own may print it bare, at the name's end)
         m.is_new = True
-        name = re.sub(r"\s*[（(]新增[)）]\s*", "", name)
+        name = NEW_MARK.sub("", re.sub(r"\s*新增$", "", name))
     m.name_zh = name
     agency = nows(" ".join(row.cells[1]))
     if not agency and above is not None and row.cells[2]:
@@ -587,6 +621,8 @@ def _measure_from_cells(row, file, agencies, line_of, seen, above: Measure | Non
     record_funding(m, pairs)
     red = " ".join(row.cells[6]).strip()
     rm = REDUCTION_RX.match(nows(red))
+    if nows(red).startswith("約"):
+        m.unsure.append(("reduction_10k_t_co2e", "the reduction is printed with 約 (about): read without it"))
     if rm:
         m.reduction_10k_t_co2e, m.reduction_kind_zh = number(rm.group(1)), rm.group(3)
         if rm.group(2) and not rm.group(2).startswith("萬"):
@@ -596,6 +632,8 @@ def _measure_from_cells(row, file, agencies, line_of, seen, above: Measure | Non
         m.reduction_note_zh = squash(red)
         if not m.reduction_note_zh:
             raise DataError(file, f"measure {mid}: no reduction cell (減碳量) found", row=m.line)
+        _flag_unread_reduction(m)
     for page, cols in row.continued:
         m.unsure.append((", ".join(cols), f"row continued on page {page} after a page break (joined by position)"))
+    _flag_marks(m)
     return m
