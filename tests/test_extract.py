@@ -375,6 +375,17 @@ def test_a_reduction_printed_about_per_year_or_twice_is_read_and_named(tmp_path,
     assert any(named in r for r in reasons) if named else not any("reduction" in r for r in reasons)
 
 
+def test_a_table6_value_with_a_note_mark_is_read_and_the_mark_named(tmp_path, out2021):
+    text, row = report_text(), "109 年 146.5 141.9 741.5 734.0 "
+    assert text.count(row) == 1
+    code, out = run_text(tmp_path, text.replace(row, "109 年 146.5 141.9註2 741.5 734.0* "))
+    assert code == 0
+    assert rows(out / "published_table6_emissions.csv") == rows(out2021 / "published_table6_emissions.csv")
+    marks = [(r["field"], r["reason"][:22]) for r in rows(out / "review.csv") if "note mark" in r["reason"]]
+    assert marks == [("annual_emissions_million_t_co2e", "表 6 prints a note mark"),
+                     ("cumulative_emissions_million_t_co2e", "表 6 prints a note mark")]
+
+
 # ---------------------------------------------------------------- encodings and PDF
 
 def test_big5_and_bom(tmp_path):

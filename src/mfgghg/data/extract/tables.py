@@ -113,15 +113,17 @@ NOT_PRINTED = "-－—–"  # a cell the report prints as a dash: no value (a ye
 def emissions_table(lines):
     """Table 6's rows; a cell printed as a dash is left empty (``_dashes`` names its columns)."""
     cap, block = _table_lines(lines, 6)
-    cell = rf"([\d.,]+|[{NOT_PRINTED}])"
+    cell = rf"([\d.,]+|[{NOT_PRINTED}])(\s*(?:註\s*\d*|[*＊]+))?"  # (a note mark after it: 141.9註2, 141.9*)
     rx = re.compile(rf"^(\d{{2,3}})\s*年\s+{cell}\s+{cell}\s+{cell}\s+{cell}\s*$")
     out = []
     for ln, raw in block:
         m = rx.match(raw.strip())
         if m:
-            values = [("" if v in NOT_PRINTED else number(v)) for v in m.groups()[1:]]
+            printed, marks = m.groups()[1::2], m.groups()[2::2]
+            values = [("" if v in NOT_PRINTED else number(v)) for v in printed]
             out.append({"row_zh": f"{m.group(1)}年", "roc_year": m.group(1), **dict(zip(EMISSION_COLUMNS, values)),
-                        "_dashes": [c for c, v in zip(EMISSION_COLUMNS, values) if v == ""], "_line": ln})
+                        "_dashes": [c for c, v in zip(EMISSION_COLUMNS, values) if v == ""],
+                        "_marks": [(c, nows(k)) for c, k in zip(EMISSION_COLUMNS, marks) if k], "_line": ln})
     return out
 
 
@@ -133,7 +135,8 @@ TABLE_UNITS = {5: ("published_table5_budget.csv", "萬元", r"千元|百萬元|�
 
 def table_items(lines, t4, t5, t6) -> list[dict]:
     """The review items of Tables 4-6 as drafted: a table printed in another unit (:func:`table_unit_items`),
-    a Table 4 reduction in another unit, a Table 5 column not read, a Table 6 cell printed '-'."""
+    a Table 4 reduction in another unit, a Table 5 column not read, a Table 6 cell printed '-' or with a note
+    mark."""
     items = table_unit_items(lines)
     items += [{"file": "published_table4_results_summary.csv", "row": f"{r['pillar']}.{r['item_no']}",
                "field": "reduction_10k_t_co2e", "line": r["_line"],
@@ -146,6 +149,9 @@ def table_items(lines, t4, t5, t6) -> list[dict]:
     items += [{"file": "published_table6_emissions.csv", "row": r["row_zh"], "field": col, "line": r["_line"],
                "reason": "表 6 prints '-' here (no value): left empty; the file requires a value, so the ingest"
                          " refuses the row until it has one or is removed"} for r in t6 for col in r["_dashes"]]
+    items += [{"file": "published_table6_emissions.csv", "row": r["row_zh"], "field": col, "line": r["_line"],
+               "reason": f"表 6 prints a note mark ({mark}) after this value: read without it; the note is the"
+                         " report's"} for r in t6 for col, mark in r["_marks"]]
     return items
 
 
