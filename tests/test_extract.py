@@ -386,6 +386,19 @@ def test_a_table6_value_with_a_note_mark_is_read_and_the_mark_named(tmp_path, ou
                      ("cumulative_emissions_million_t_co2e", "表 6 prints a note mark")]
 
 
+def test_a_total_labelled_heji_and_a_ministry_with_brackets_are_rows(tmp_path, out2021):
+    """合計 for the total row (Tables 2, 3, 5), and a ministry printed with its former name in brackets."""
+    text = report_text().replace("\n總計 ", "\n合計 ")
+    assert text.count("\n合計 ") == 3 and text.count("\n環保署 0 0 0 0% ") == 1
+    text = text.replace("\n環保署 0 0 0 0% ", "\n環境部(原環保署) 0 0 0 0% ")
+    code, out = run_text(tmp_path, text)
+    assert code == 0
+    for name in ("published_table2_by_pillar.csv", "published_table5_budget.csv", "pillars.csv"):
+        assert rows(out / name) == rows(out2021 / name), name
+    t3 = {r["row_zh"]: r for r in rows(out / "published_table3_by_ministry.csv")}
+    assert t3["環境部(原環保署)"]["c_total"] == "1" and t3["總計"]["ministry_zh"] == "total"
+
+
 # ---------------------------------------------------------------- encodings and PDF
 
 def test_big5_and_bom(tmp_path):

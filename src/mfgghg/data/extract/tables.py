@@ -28,6 +28,12 @@ def _table_lines(lines, label):
     return start + 1, out
 
 
+# A row label: Chinese words, with brackets or a list mark (環境部(原環保署))
+LABEL = r"[\u4e00-\u9fff\s()（）、]+"
+# The total row's label as reports print it (written 總計, the files' word for it)
+TOTAL_WORDS = ("總計", "合計")
+
+
 def _rows(block, ncells, known=()):
     rx = re.compile(rf"^(.*?)\s*((?:{CELL}\s+){{{ncells - 1}}}{CELL})\s*$")
     rows, label = [], []
@@ -36,10 +42,10 @@ def _rows(block, ncells, known=()):
         if not s:
             continue
         m = rx.match(s)
-        if m and (m.group(1) == "" or re.fullmatch(rf"[{chr(0x4e00)}-{chr(0x9fff)}\s]+", m.group(1))):
+        if m and (m.group(1) == "" or re.fullmatch(LABEL, m.group(1))):
             rows.append([ln, label, nows(m.group(1)), m.group(2).split()])
             label = []
-        elif re.fullmatch(r"[\u4e00-\u9fff\s]+", s):
+        elif re.fullmatch(LABEL, s):
             label.append(nows(s))
         else:
             label = []
@@ -50,7 +56,7 @@ def _labels(rows, known):
     """Each row's label from the words printed before its numbers, on their line and after them. The lines
     between two rows' numbers open the second row's label, unless names ``known`` (the previous year's, say)
     show that some of them end the first row's: a label set in the middle of its cell, around its numbers."""
-    known = set(known)
+    known = set(known) | set(TOTAL_WORDS)
     out = []
     for k, (ln, before, on_line, cells) in enumerate(rows):
         out.append([ln, "".join(before) + on_line, cells])
@@ -61,7 +67,7 @@ def _labels(rows, known):
             if best:
                 prev[1] += "".join(lead[:best])
                 out[k][1] = "".join(lead[best:]) + on_line
-    return [tuple(r) for r in out]
+    return [(ln, "總計" if label in TOTAL_WORDS else label, cells) for ln, label, cells in out]
 
 
 def _val(c):
