@@ -399,6 +399,21 @@ def test_a_total_labelled_heji_and_a_ministry_with_brackets_are_rows(tmp_path, o
     assert t3["環境部(原環保署)"]["c_total"] == "1" and t3["總計"]["ministry_zh"] == "total"
 
 
+def test_ids_with_a_final_or_full_width_dot_and_a_name_opening_with_a_digit_are_measures(tmp_path, out2021):
+    text = report_text()
+    for old in ("\n1.1.2 創新", "\n1.1.3 落實", "\n2.2.2 導入"):
+        assert text.count(old) == 1, old
+    text = (text.replace("\n1.1.2 創新", "\n1.1.2. 創新").replace("\n1.1.3 落實", "\n1．1．3 落實")
+            .replace("\n2.2.2 導入", "\n2.2.2 5G導入"))
+    code, out = run_text(tmp_path, text)
+    assert code == 0
+    got, want = rows(out / "annex_measures.csv"), rows(out2021 / "annex_measures.csv")
+    assert [r["measure_id"] for r in got] == [r["measure_id"] for r in want]
+    assert [(g["measure_id"], g["name_zh"]) for g, w in zip(got, want) if g != w] == [("2.2.2", "5G" + want[
+        [r["measure_id"] for r in want].index("2.2.2")]["name_zh"])]
+    assert funding(out / "annex_funding.csv") == funding(out2021 / "annex_funding.csv")
+
+
 # ---------------------------------------------------------------- encodings and PDF
 
 def test_big5_and_bom(tmp_path):

@@ -15,7 +15,9 @@ from .read import PAGE_NUMBER
 
 CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
 MEASURE_ID = r"[1-9]\d?\.[1-9]\d?\.[1-9]\d?"  # pillar.strategy.measure, 2.1.10 too
-ID_RE = re.compile(rf"^\s*({MEASURE_ID})(?![\d.])\s*([^\d\s].*)$")
+# A measure's first line: its id (1.1.2, 1.1.2.) and its name, which may open with a digit (5G…) but not with
+# a number of its own (an amount)
+ID_RE = re.compile(rf"^\s*({MEASURE_ID})\.?(?![\d.])\s*(?!\d[\d,.]*(?:\s|$))(\S.*)$")
 # A measure marked new: 「(新增)」, 「(新增措施)」, 「（111年新增）」 (the mark is left out of the name)
 NEW_MARK = re.compile(r"\s*[（(][^()（）]*新增[^()（）]*[)）]\s*")
 # Other marks a name may carry (★ …): what they mean is in the report's legend, not read here

@@ -24,7 +24,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-ID_AT_START = re.compile(r"^[1-9]\d?\.[1-9]\d?\.[1-9]\d?(?![\d.])")
+ID_AT_START = re.compile(r"^[1-9]\d?\.[1-9]\d?\.[1-9]\d?\.?(?![\d.])")  # (1.1.2, 1.1.2.)
 
 # column -> the titles reports print for it (compared by _key: no spaces, brackets, dashes or slashes)
 COLUMNS = (

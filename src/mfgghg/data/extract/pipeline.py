@@ -124,7 +124,7 @@ def read_annex(report: Report, known: list[str], names: dict[str, str] | None = 
             notes += unit_notes(titles, start + 1)
             at = {}
             for i in range(start, len(lines)):
-                m = re.match(rf"^\s*({MEASURE_ID})(?![\d.])", lines[i])
+                m = re.match(rf"^\s*({MEASURE_ID})\.?(?![\d.])", lines[i])
                 if m and m.group(1) not in at:
                     at[m.group(1)] = i + 1
             try:

@@ -66,7 +66,7 @@ def normalise_line(line: str) -> tuple[str, list[tuple[str, str]]]:
 
     def num(m):
         s = m.group(0)
-        if not re.search(r"[０-９，．]", s) or not re.search(r"[０-９]", s):
+        if not re.search(r"[０-９]", s) and "．" not in s:  # (1，2 between ASCII digits is a list: kept)
             return s
         t = s.translate(_FW)
         changes.append((s, t))
