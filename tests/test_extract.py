@@ -414,6 +414,17 @@ def test_ids_with_a_final_or_full_width_dot_and_a_name_opening_with_a_digit_are_
     assert funding(out / "annex_funding.csv") == funding(out2021 / "annex_funding.csv")
 
 
+@pytest.mark.parametrize("period", ["110年至114年", "110-114年", "110－114", "110–114"])
+def test_a_period_printed_in_other_forms_is_read_and_named(tmp_path, period, out2021):
+    text = report_text()
+    old = "經 濟 部\n\n工業局 \n\n110-114 1. 每年輔導 80家"
+    assert text.count(old) == 1
+    code, out = run_text(tmp_path, text.replace(old, old.replace("110-114", period)))
+    assert code == 0
+    assert rows(out / "annex_measures.csv") == rows(out2021 / "annex_measures.csv")
+    assert [r["row"] for r in rows(out / "review.csv") if r["reason"].startswith("period printed")] == ["1.1.1"]
+
+
 # ---------------------------------------------------------------- encodings and PDF
 
 def test_big5_and_bom(tmp_path):

@@ -22,7 +22,8 @@ ID_RE = re.compile(rf"^\s*({MEASURE_ID})\.?(?![\d.])\s*(?!\d[\d,.]*(?:\s|$))(\S.
 NEW_MARK = re.compile(r"\s*[（(][^()（）]*新增[^()（）]*[)）]\s*")
 # Other marks a name may carry (★ …): what they mean is in the report's legend, not read here
 OTHER_MARKS = re.compile(r"[★☆※◎●▲△]")
-PERIOD_RE = re.compile(r"(?:^|\s)(\d{2,3}(?:\s*[-~～]\s*\d{2,3})?)(?=\s|$)")
+# A period as the annex prints it: 110-114, 110~114, 110年至114年, 110-114年, 110－114, 110–114, 110
+PERIOD_RE = re.compile(r"(?:^|\s)((\d{2,3})\s*年?(?:\s*[-~～－—–至]\s*(\d{2,3})\s*年?)?)(?=\s|$)")
 AMOUNT_RE = re.compile(r"^[\d,]+(?:\.\d+)?$")
 NUM_RE = re.compile(r"\d[\d,]*(?:\.\d+)?")
 PB = "\x00PAGEBREAK"
@@ -428,7 +429,9 @@ def _measure(ln, mid, items, file, agencies, seen, previous_name="") -> Measure:
         m.unsure.append(("name_zh/lead_agency_zh", "name or agency cell continued across a page break"))
     pre = " ".join(t for _, t in items[:pi] if t != PB) + " " + items[pi][1][: pm_.start()]
     first = items[pi][1][pm_.end():].strip()
-    m.period_roc = re.sub(r"\s|[~～]", lambda x: "-" if x.group(0) in "~～" else "", pm_.group(1))
+    m.period_roc = f"{pm_.group(2)}-{pm_.group(3)}" if pm_.group(3) else pm_.group(2)
+    if not re.fullmatch(r"\d{2,3}(?:-\d{2,3})?", pm_.group(1)):
+        m.unsure.append(("period_roc", f"period printed '{pm_.group(1)}', written {m.period_roc}"))
     pre = nows(pre)
     if NEW_MARK.search(pre):
         m.is_new = True
