@@ -425,6 +425,15 @@ def test_a_period_printed_in_other_forms_is_read_and_named(tmp_path, period, out
     assert [r["row"] for r in rows(out / "review.csv") if r["reason"].startswith("period printed")] == ["1.1.1"]
 
 
+@pytest.mark.parametrize("heading", ["附件一、110 年", "附件 110 年", "附件：110 年"])
+def test_the_annex_heading_in_other_forms_is_found_and_its_year_read(tmp_path, heading, out2021):
+    text = report_text()
+    assert text.count("附件、110 年") == 1
+    code, out = run_text(tmp_path, text.replace("附件、110 年", heading), year="110")
+    assert code == 0
+    assert rows(out / "annex_measures.csv") == rows(out2021 / "annex_measures.csv")
+
+
 # ---------------------------------------------------------------- encodings and PDF
 
 def test_big5_and_bom(tmp_path):

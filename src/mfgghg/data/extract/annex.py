@@ -68,10 +68,18 @@ class Measure:
     unsure: list = field(default_factory=list)  # (field, reason)
 
 
+# The annex's heading: 「附件、110 年製造部門行動方案執行情形」, 「附件一、…」, 「附件 110 年…」, 「附件：…」
+ANNEX_HEADING = re.compile(r"^\s*附\s*件\s*(?:[一二三四五六七八九十]|\d(?=\s*[、，,:：]))?\s*(?:[、，,:：]\s*|(?=\d))")
+
+
+def is_annex_heading(line: str) -> bool:
+    return bool(ANNEX_HEADING.match(line)) and "執行情形" in nows(line)
+
+
 def find_annex(lines: list[str], file) -> tuple[int, int]:
     start = None
     for i, ln in enumerate(lines):
-        if re.match(r"^\s*附\s*件\s*[、，,:：]", ln) and "執行情形" in nows(ln):
+        if is_annex_heading(ln):
             start = i
     if start is None:
         raise DataError(file, "no annex found (a line '附件、… 執行情形' is missing)")

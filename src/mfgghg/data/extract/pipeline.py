@@ -8,7 +8,8 @@ from pathlib import Path
 from mfgghg.data.paths import normalize_year, roc_year
 from mfgghg.errors import DataError, MfgGhgError, ParameterError
 
-from .annex import MEASURE_ID, find_annex, measures_from_rows, nows, page_header, parse_annex
+from .annex import (ANNEX_HEADING, MEASURE_ID, find_annex, is_annex_heading, measures_from_rows, nows, page_header,
+                    parse_annex)
 from .layout import annex_rows
 from .netzero import companies, strategy_directions
 from .read import Report, read_report, read_rows
@@ -59,7 +60,7 @@ def known_names(prev) -> dict:
 
 
 TITLE_YEAR = re.compile(r"(\d{2,3})\s*年\s*(?:度\s*)?[^\n]{0,40}?執\s*行\s*成\s*果\s*報\s*告")
-ANNEX_YEAR = re.compile(r"^\s*附\s*件\s*[、，,:：]\s*(\d{2,3})\s*年")
+ANNEX_YEAR = re.compile(ANNEX_HEADING.pattern + r"(\d{2,3})\s*年")
 
 
 def report_year(text: str, file) -> tuple[int | None, str]:
@@ -109,7 +110,7 @@ def read_annex(report: Report, known: list[str], names: dict[str, str] | None = 
     if report.pages is not None:
         start, _ = find_annex(lines, report.file)
         first = next((i for i, p in enumerate(report.pages)
-                      if any(re.match(r"^\s*附\s*件\s*[、，,:：]", ln) and "執行情形" in re.sub(r"\s", "", ln)
+                      if any(is_annex_heading(ln)
                              for ln in p.text.split("\n"))), None)
         laid = annex_rows(report.pages, first) if first is not None else None
         if laid is not None and laid[0]:
