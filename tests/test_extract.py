@@ -434,6 +434,20 @@ def test_the_annex_heading_in_other_forms_is_found_and_its_year_read(tmp_path, h
     assert rows(out / "annex_measures.csv") == rows(out2021 / "annex_measures.csv")
 
 
+def test_a_pillar_named_nearly_as_table2_names_it_is_that_pillar_and_named(tmp_path, out2021):
+    """Tables 4 and 5 print the second pillar's name without its 之: their rows are that pillar's."""
+    text = report_text()
+    t4_name, t5_name = "排放減量之措\n施 \n\n1.企業建立", "排\n\n放減量之措施 \n691,909"
+    assert text.count(t4_name) == 1 and text.count(t5_name) == 1
+    text = text.replace(t4_name, "排放減量措\n施 \n\n1.企業建立").replace(t5_name, "排\n\n放減量措施 \n691,909")
+    code, out = run_text(tmp_path, text)
+    assert code == 0
+    assert rows(out / "published_table4_results_summary.csv") == rows(out2021 / "published_table4_results_summary.csv")
+    assert [r["pillar"] for r in rows(out / "published_table5_budget.csv")] == ["1", "2", "3", "total"]
+    named = [r["file"] for r in rows(out / "review.csv") if "not as 表 2 does" in r["reason"]]
+    assert named == ["published_table4_results_summary.csv", "published_table5_budget.csv"]
+
+
 # ---------------------------------------------------------------- encodings and PDF
 
 def test_big5_and_bom(tmp_path):

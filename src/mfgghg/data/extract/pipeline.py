@@ -13,7 +13,8 @@ from .annex import (ANNEX_HEADING, MEASURE_ID, find_annex, is_annex_heading, mea
 from .layout import annex_rows
 from .netzero import companies, strategy_directions
 from .read import Report, read_report, read_rows
-from .tables import budget_table, counts_table, emissions_table, goal_candidates, results_table, table_items
+from .tables import (budget_table, counts_table, emissions_table, goal_candidates, results_table, same_name,
+                     table_items)
 from .text import headlines, highlight_cases, paragraphs
 from .write import render, write_folder
 
@@ -222,8 +223,10 @@ def extract(report: Report, year: int, prev) -> dict:
     for r in t3:
         r["ministry_zh"] = "total" if r["row_zh"] == "總計" else r["row_zh"]
     pmap = {p["name_zh"]: p["pillar"] for p in pillars}
-    for r in t5:
-        r["pillar"] = "total" if r["row_zh"] == "總計" else pmap.get(r["row_zh"], "")
+    for r in t5:  # (a pillar's name printed nearly as Table 2 prints it is that pillar: table_items names it)
+        name = same_name(r["row_zh"], pmap)
+        r["pillar"] = "total" if r["row_zh"] == "總計" else pmap.get(name or "", "")
+        r["_pillar_printed"] = r["row_zh"] if name and name != r["row_zh"] else ""
     t4 = results_table(lines, pillars)
     items += table_items(lines, t4, t5, t6)
     paras = paragraphs(lines, find_annex(lines, file)[0])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 
 from .annex import nows, number, squash
 
@@ -144,6 +145,16 @@ def table_items(lines, t4, t5, t6) -> list[dict]:
     a Table 4 reduction in another unit, a Table 5 column not read, a Table 6 cell printed '-' or with a note
     mark."""
     items = table_unit_items(lines)
+    named = {}
+    for r in t4:
+        if r["_pillar_printed"]:
+            named.setdefault((r["pillar"], r["_pillar_printed"]), r["_line"])
+    items += [{"file": "published_table4_results_summary.csv", "row": pillar, "field": "pillar", "line": line,
+               "reason": f"表 4 names pillar {pillar} '{printed}', not as 表 2 does: read as that pillar"}
+              for (pillar, printed), line in named.items()]
+    items += [{"file": "published_table5_budget.csv", "row": r["row_zh"], "field": "pillar", "line": r["_line"],
+               "reason": f"表 5 names pillar {r['pillar']} '{r['row_zh']}', not as 表 2 does: read as that pillar"}
+              for r in t5 if r.get("_pillar_printed")]
     items += [{"file": "published_table4_results_summary.csv", "row": f"{r['pillar']}.{r['item_no']}",
                "field": "reduction_10k_t_co2e", "line": r["_line"],
                "reason": f"表 4 prints this reduction in {r['_unit']}: written as printed (the file is in"
@@ -260,27 +271,40 @@ ITEM_REDUCTION = re.compile(r"減碳量?\s*([\d.,]*\d)\s*(萬公噸|萬噸|公�
 ITEM_REDUCTION_UNIT = re.compile(r"(?:萬公噸|萬噸|公噸|t)(?:CO2e)?")
 
 
+def same_name(text: str, names) -> str | None:
+    """The one of ``names`` that ``text`` prints, exactly or nearly (a character left out or added, as a
+    table may print a pillar's name: 9 in 10 characters the same, the lengths 2 apart at most), or None."""
+    if text in names:
+        return text
+    near = [n for n in names if abs(len(n) - len(text)) <= 2 and SequenceMatcher(None, n, text).ratio() >= 0.9]
+    return near[0] if len(near) == 1 else None
+
+
 def results_table(lines, pillars):
     """表 4: items per pillar. count_value is left empty (the 'main count' is a judgement); candidates listed."""
     cap, block = _table_lines(lines, 4)
     names = {p["name_zh"]: p["pillar"] for p in pillars}
     texts = [(ln, raw.strip()) for ln, raw in block if raw.strip()]
-    out, pillar, k = [], "", 0
+    out, pillar, renamed, k = [], "", "", 0
     while k < len(texts):
         hit = None
-        for n in range(1, 6):
-            joined = nows("".join(t for _, t in texts[k:k + n]))
-            if joined in names:
-                hit = n
-                break
+        joined = [nows("".join(t for _, t in texts[k:k + n])) for n in range(1, 6)]
+        if not re.match(r"\d", joined[0]):  # (an item opens with its number)
+            # the lines that print a pillar's name exactly, else nearly (the nearest)
+            hit = next((n for n, j in enumerate(joined, 1) if j in names), None) or max(
+                (n for n, j in enumerate(joined, 1) if same_name(j, names)), default=None,
+                key=lambda n: SequenceMatcher(None, same_name(joined[n - 1], names), joined[n - 1]).ratio())
         if hit:
-            pillar = names[nows("".join(t for _, t in texts[k:k + hit]))]
+            printed = nows("".join(t for _, t in texts[k:k + hit]))
+            name = same_name(printed, names)
+            pillar, renamed = names[name], (printed if printed != name else "")
             k += hit
             continue
         ln, t = texts[k]
         im = re.match(r"^(\d{1,2})\s*[.．]\s*(.*)$", t)
         if im and pillar:
-            out.append({"pillar": pillar, "item_no": im.group(1), "_parts": [im.group(2)], "_line": ln})
+            out.append({"pillar": pillar, "item_no": im.group(1), "_parts": [im.group(2)], "_line": ln,
+                        "_pillar_printed": renamed})
         elif out and pillar:
             out[-1]["_parts"].append(t)
         k += 1
