@@ -448,6 +448,20 @@ def test_a_pillar_named_nearly_as_table2_names_it_is_that_pillar_and_named(tmp_p
     assert named == ["published_table4_results_summary.csv", "published_table5_budget.csv"]
 
 
+@pytest.mark.parametrize("printed, co, named", [("(協辦：國科會)", "國科會", False),
+                                               ("(國科會、環保署)", "國科會、環保署", True)])
+def test_co_agencies_labelled_or_listed_are_read(tmp_path, printed, co, named, out2021):
+    text = report_text()
+    assert text.count("(國科會)") == 1
+    code, out = run_text(tmp_path, text.replace("(國科會)", printed))
+    assert code == 0
+    got = {r["measure_id"]: r for r in rows(out / "annex_measures.csv")}
+    want = {r["measure_id"]: r for r in rows(out2021 / "annex_measures.csv")}
+    mid = next(k for k, r in want.items() if r["co_agency_zh"] == "國科會")
+    assert got[mid] == {**want[mid], "co_agency_zh": co}
+    assert any(r["row"] == mid and "co-agencies" in r["reason"] for r in rows(out / "review.csv")) == named
+
+
 # ---------------------------------------------------------------- encodings and PDF
 
 def test_big5_and_bom(tmp_path):

@@ -147,8 +147,9 @@ def split_agency(pre: str, agencies: list[str], previous_name: str = ""):
     (renamed, say) is split off the measure's name the previous year printed, where ``pre`` starts with it."""
     co = ""
     m = re.search(r"[（(]([^()（）]+)[)）]$", pre)
-    if m and any(m.group(1) == a for a in agencies):
-        co = m.group(1)
+    inner = re.sub(r"^協辦\s*[:：]?", "", m.group(1)) if m else ""  # (協辦：國科會)
+    if m and all(a in agencies for a in re.split(r"[、，,]", inner)):  # one co-agency, or several (國科會、環保署)
+        co = inner
         pre = pre[: m.start()]
     for a in sorted(agencies, key=len, reverse=True):
         if pre.endswith(a):
@@ -452,6 +453,8 @@ def _measure(ln, mid, items, file, agencies, seen, previous_name="") -> Measure:
     if not ok:
         m.unsure.append(("lead_agency_zh", f"agency '{lead}' not in the reference list; name/agency split guessed"))
     m.lead_agency_zh, m.co_agency_zh = lead, co
+    if co and co not in agencies:
+        m.unsure.append(("co_agency_zh", f"co-agencies '{co}': the file holds one per measure (a reference agency)"))
     # restore ASCII spaces in the name from the original text
     raw_name = " ".join(t for _, t in items[:pi] if t != PB) + " " + items[pi][1][: pm_.start()]
     m.name_zh = _name_from_raw(raw_name, name)
