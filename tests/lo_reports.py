@@ -51,6 +51,7 @@ class Layout:
     strategy_rows: str = ""  # a row before each strategy's measures, its first cell "策略1.2" or "1.2 推動策略"
     merged_agency: bool = False  # one agency cell merged over a strategy's measures of that agency
     note_after: str = ""  # a line under the table (資料來源：…)
+    total_row: tuple = ()  # a last row: the total's cells (合計, its money, its reduction)
 
 
 OTHER_FORM_TITLES = [["措施名稱"], ["主辦機關", "(協辦機關)"], ["執行", "期程"], ["預期", "效益"], ["執行", "成果"],
@@ -68,7 +69,8 @@ LAYOUTS = {
     "portrait_unruled_selfwrapped": Layout("portrait_unruled_selfwrapped",
                                            titles=tuple(tuple(t) for t in SELF_WRAPPED_TITLES), ruled=False,
                                            font_pt=7.5, widths=(3.0, 1.6, 1.5, 4.6, 4.9, 1.7, 1.7),
-                                           strategy_rows="short", note_after="資料來源：各機關"),
+                                           strategy_rows="short", note_after="資料來源：各機關",
+                                           total_row=("合計", "202,038", "170.5")),
     # landscape, ruled, titles as printed, a larger font: many rows break across pages; a row naming each
     # pillar spans the table before its measures
     "landscape_ruled_wrapped_large": Layout("landscape_ruled_wrapped_large", landscape=True, font_pt=10.5,
@@ -212,6 +214,9 @@ def fodt(head_text: str, annex_title: str | None, rows: list[list[str]], layout:
             parts.append(row([strategy_heading(strategy, layout)] + [""] * (len(r) - 1), ""))
         last_strategy = strategy
         parts.append(row(r, "無", spans=spans))
+    if layout.total_row:
+        label, money, reduction = layout.total_row
+        parts.append(row([label, "", "", "", "", money, reduction], ""))
     parts.append("</table:table>")
     if layout.note_after:
         parts.append(_p(layout.note_after))

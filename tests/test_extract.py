@@ -462,6 +462,18 @@ def test_co_agencies_labelled_or_listed_are_read(tmp_path, printed, co, named, o
     assert any(r["row"] == mid and "co-agencies" in r["reason"] for r in rows(out / "review.csv")) == named
 
 
+@pytest.mark.parametrize("total", ["合計 \n\n202,038 \n\n170.5 ", "總計 202,038 170.5 "])
+def test_the_annex_tables_total_row_is_no_measure(tmp_path, total, out2021):
+    text = report_text()
+    last = find_line(text.split("\n"), r"^3\.4\.1 ")
+    end = next(i for i in range(last, len(text.split("\n"))) if text.split("\n")[i].startswith("- -"))
+    ls = text.split("\n")
+    code, out = run_text(tmp_path, "\n".join(ls[:end + 1] + ["", total] + ls[end + 1:]))
+    assert code == 0
+    assert rows(out / "annex_measures.csv") == rows(out2021 / "annex_measures.csv")
+    assert funding(out / "annex_funding.csv") == funding(out2021 / "annex_funding.csv")
+
+
 # ---------------------------------------------------------------- encodings and PDF
 
 def test_big5_and_bom(tmp_path):

@@ -87,8 +87,8 @@ def assert_exact(out, measures, funding):
 
 
 def headings_printed(layout, measures) -> list[str]:
-    """The heading rows ``layout`` prints across or above the annex's cells (a pillar's, a strategy's) and the
-    note under it, in order, as the review quotes them."""
+    """The heading rows ``layout`` prints across or above the annex's cells (a pillar's, a strategy's), its total
+    row and the note under it, in order, as the review quotes them."""
     pillars = {p["pillar"]: p["name_zh"] for p in rows(RAW / "pillars.csv")}
     out, last = [], (None, None)
     for m in measures:
@@ -98,7 +98,8 @@ def headings_printed(layout, measures) -> list[str]:
         if layout.strategy_rows and strategy != last[1]:
             out.append(f"'{lo.strategy_heading(strategy, layout)}'")
         last = (pillar, strategy)
-    return out + ([f"'{layout.note_after}'"] if layout.note_after else [])
+    return (out + ([f"'{' '.join(layout.total_row)}'"] if layout.total_row else [])
+            + ([f"'{layout.note_after}'"] if layout.note_after else []))
 
 
 @pytest.mark.parametrize("layout", LAYOUTS_2021)

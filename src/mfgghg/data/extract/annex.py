@@ -118,8 +118,8 @@ def strip_page_lines(body: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """``body`` without the lines that are no cell: what a page prints beside the table, that is a line
     printed next to (nearly) every page break and nowhere else (a running title or footer: as long as a
     word, at half of the breaks or more), a page number in a page number's form and bare numbers next to
-    the breaks that count up by one from page to page (a number in a cell does not); and a strategy's
-    heading line (:data:`STRATEGY_HEADING`)."""
+    the breaks that count up by one from page to page (a number in a cell does not); a strategy's
+    heading line (:data:`STRATEGY_HEADING`) and the table's total row (合計 202,038 170.5)."""
     breaks = [i for i, (_, t) in enumerate(body) if t == PB]
     if len(breaks) >= 2:
         near, every = Counter(), Counter(nows(t) for _, t in body)
@@ -130,6 +130,12 @@ def strip_page_lines(body: list[tuple[int, str]]) -> list[tuple[int, str]]:
                    if c >= max(2, (len(breaks) + 1) // 2) and every[t] <= len(breaks) + 1 and len(t) >= 4}
         body = [(ln, t) for ln, t in body if nows(t) not in running]
     body = [(ln, t) for ln, t in body if not PAGE_NUMBER.match(t) and not STRATEGY_HEADING.match(t)]
+    total = next((j for j, (_, t) in enumerate(body) if re.fullmatch(r"(?:合計|總計)[\s\d,.-]*", t)), None)
+    if total is not None:  # the table's total row, its numbers on its line or on the lines after it: no measure
+        end = total + 1
+        while end < len(body) and re.fullmatch(r"[\d,.\s-]+", body[end][1]):
+            end += 1
+        body = body[:total] + body[end:]
     breaks = [i for i, (_, t) in enumerate(body) if t == PB] + [len(body)]
     beside = []  # per break (and the end): the bare number just before it or just after it
     for i in breaks:

@@ -46,6 +46,8 @@ HEADING = re.compile(r"^(?:[一二三四五六七八九十]+|[壹貳參肆伍陸
 # A strategy's heading row (策略1.2, 推動策略 1.2, 1.2 推動策略…): its two-part number beside the word, no measure id
 STRATEGY_HEADING = re.compile(r"^(?:推動)?策略\s*[1-9]\d?\.[1-9]\d?(?![.\d])"
                               r"|^[1-9]\d?\.[1-9]\d?(?![.\d])\s*(?:推動)?策略")
+# A total row of the table (合計 202,038 170.5): no measure
+TOTAL_ROW = re.compile(r"^(?:合計|總計)(?:\s|$)")
 # A note printed under the table (資料來源：各機關, 註 1：…, 備註：…), in its first column
 TABLE_NOTE = re.compile(r"^(?:資料來源|註\s*\d*|備註|說明)\s*[:：]")
 PAGE_NO = re.compile(r"^(?:[-–—]\s*)?(?:第\s*)?[0-9ivxlcIVXLC]{1,4}(?:\s*頁)?(?:\s*[-–—])?(?:\s*/\s*\d{1,4})?$")
@@ -336,13 +338,14 @@ def annex_rows(pages, first: int):
         bounds = _boundaries(header, words, xs)
 
         # a line across the columns (a pillar's heading row, a note), or a numbered heading alone in the first
-        # column (「一、輔導產業…」, 「策略1.2」, narrow enough to fit it) or a note under the table
-        # (「資料來源：各機關」), is no cell: left out, and listed
+        # column (「一、輔導產業…」, 「策略1.2」, narrow enough to fit it), a note under the table
+        # (「資料來源：各機關」) or a total row (「合計 …」), is no cell: left out, and listed
         first_right = bounds[min(header.columns.index(0), len(bounds) - 1)]
         across = [ln for ln in lines_of(words)
                   if any(w.x0 < b - 3 and w.x1 > b + 3 for w in ln.words for b in bounds)
                   or (HEADING.match(ln.text) or STRATEGY_HEADING.match(ln.text) or TABLE_NOTE.match(ln.text))
-                  and all(w.x1 <= first_right + 3 for w in ln.words)]
+                  and all(w.x1 <= first_right + 3 for w in ln.words)
+                  or TOTAL_ROW.match(ln.text) and ln.words[0].x1 <= first_right + 3]
         spanning += [(pg.number, ln.text) for ln in across]
         drop = {id(w) for ln in across for w in ln.words}
         words = [w for w in words if id(w) not in drop]
