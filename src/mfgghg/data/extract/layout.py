@@ -26,6 +26,11 @@ from dataclasses import dataclass, field
 
 ID_AT_START = re.compile(r"^[1-9]\d?\.[1-9]\d?\.[1-9]\d?\.?(?![\d.])")  # (1.1.2, 1.1.2.)
 
+
+def opens_with_id(text: str) -> bool:
+    """``text`` opens with a measure id (1.1.2; its dots full-width too, 1．1．2, as the cells' text is read)."""
+    return bool(ID_AT_START.match(text.replace("．", ".")))
+
 # column -> the titles reports print for it (compared by _key: no spaces, brackets, dashes or slashes)
 COLUMNS = (
     ("name_zh", ("行動方案-具體措施或計畫", "具體措施或計畫", "具體措施", "措施或計畫", "具體措施名稱", "措施名稱",
@@ -357,7 +362,7 @@ def annex_rows(pages, first: int):
 
         # row starts: the rules across the first column, else the lines of the first column opening with an id;
         # a ruled band holding several ids (rules under the header and at the foot only) splits at each further id
-        ids = sorted({w.top - 0.5 for w in words if col(w) == 0 and ID_AT_START.match(w.text)})
+        ids = sorted({w.top - 0.5 for w in words if col(w) == 0 and opens_with_id(w.text)})
         starts = []
         if table is not None:
             b0 = header.bands[header.columns.index(0)]
@@ -382,7 +387,7 @@ def annex_rows(pages, first: int):
             if not ws:
                 continue
             cells = [_cell_lines([w for w in ws if col(w) == c]) for c in range(NCOL)]
-            if cells[0] and ID_AT_START.match(cells[0][0]):
+            if cells[0] and opens_with_id(cells[0][0]):
                 rows.append(Row(pg.number, min(w.top for w in ws), cells))
             elif rows:  # the row before continues here (after a page break, or in a sub-row)
                 prev = rows[-1]
