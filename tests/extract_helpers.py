@@ -42,6 +42,14 @@ def replace_line(text, old_pattern, new, start_pattern=None):
     return "\n".join(ls)
 
 
+def replace_once(text: str, replacements: dict[str, str]) -> str:
+    """``text`` with each key, which must occur once, replaced by its value (a variant of the report)."""
+    for old, new in replacements.items():
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    return text
+
+
 def remove_measure(text, mid):
     """Drop measure `mid`'s block: from its id line to the line before the next id line or page header."""
     ls = lines_of(text)

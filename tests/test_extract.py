@@ -14,7 +14,7 @@ from mfgghg.data.extract.annex import nows
 from mfgghg.runner.cli import main
 
 from extract_helpers import (RAW, REPORT, find_line, insert_page_break, page_header, remove_measure, replace_line,
-                             report_text, retitle)
+                             replace_once, report_text, retitle)
 from lo_session import session_pdfs
 
 TEXT_COLUMNS = ("name_zh", "expected_benefits_zh", "results_zh", "reduction_note_zh")
@@ -312,11 +312,8 @@ def test_a_label_set_around_its_numbers_is_read_with_the_previous_years_names(tm
 
 def test_a_unit_printed_in_the_money_or_reduction_cell_is_read_and_another_unit_named(tmp_path, out2021):
     """0.915 萬公噸 CO2e is 0.915 in the file's unit; 1,280 公噸 CO2e is written as printed, for review."""
-    text = report_text()
-    for old in ("\n3,677.2 \n", "\n0.915 \n", "\n0.128  \n"):
-        assert text.count(old) == 1, old
-    text = (text.replace("\n3,677.2 \n", "\n3,677.2 萬元 \n").replace("\n0.915 \n", "\n0.915 萬公噸 CO2e \n")
-            .replace("\n0.128  \n", "\n1,280 公噸 CO2e \n"))
+    text = replace_once(report_text(), {"\n3,677.2 \n": "\n3,677.2 萬元 \n", "\n0.915 \n": "\n0.915 萬公噸 CO2e \n",
+                                        "\n0.128  \n": "\n1,280 公噸 CO2e \n"})
     code, out = run_text(tmp_path, text)
     assert code == 0
     got, want = rows(out / "annex_measures.csv"), rows(out2021 / "annex_measures.csv")
@@ -329,11 +326,9 @@ def test_a_unit_printed_in_the_money_or_reduction_cell_is_read_and_another_unit_
 
 def test_a_table5_column_printed_between_the_plan_and_the_years_money_is_named_for_review(tmp_path, out2021):
     text = report_text()
-    rows5 = {"158,613 62,030 39%": "158,613 65,100 62,030 39%", "691,909 138,712 20%": "691,909 140,000 138,712 20%",
-             "6,380 1,296 20%": "6,380 1,500 1,296 20%", "856,901 202,038 24%": "856,901 206,600 202,038 24%"}
-    for old, new in rows5.items():
-        assert text.count(old) == 1, old
-        text = text.replace(old, new)
+    text = replace_once(text, {
+        "158,613 62,030 39%": "158,613 65,100 62,030 39%", "691,909 138,712 20%": "691,909 140,000 138,712 20%",
+        "6,380 1,296 20%": "6,380 1,500 1,296 20%", "856,901 202,038 24%": "856,901 206,600 202,038 24%"})
     code, out = run_text(tmp_path, text)
     assert code == 0
     assert rows(out / "published_table5_budget.csv") == rows(out2021 / "published_table5_budget.csv")
@@ -400,11 +395,8 @@ def test_a_total_labelled_heji_and_a_ministry_with_brackets_are_rows(tmp_path, o
 
 
 def test_ids_with_a_final_or_full_width_dot_and_a_name_opening_with_a_digit_are_measures(tmp_path, out2021):
-    text = report_text()
-    for old in ("\n1.1.2 創新", "\n1.1.3 落實", "\n2.2.2 導入"):
-        assert text.count(old) == 1, old
-    text = (text.replace("\n1.1.2 創新", "\n1.1.2. 創新").replace("\n1.1.3 落實", "\n1．1．3 落實")
-            .replace("\n2.2.2 導入", "\n2.2.2 5G導入"))
+    text = replace_once(report_text(), {"\n1.1.2 創新": "\n1.1.2. 創新", "\n1.1.3 落實": "\n1．1．3 落實",
+                                        "\n2.2.2 導入": "\n2.2.2 5G導入"})
     code, out = run_text(tmp_path, text)
     assert code == 0
     got, want = rows(out / "annex_measures.csv"), rows(out2021 / "annex_measures.csv")
