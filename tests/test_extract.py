@@ -46,6 +46,14 @@ def out2021(tmp_path_factory):
     return out
 
 
+def measures_changed(out, base, field):
+    """(measure id, ``field``) of each measure of the draft ``out`` that differs from the draft ``base``; the two
+    drafts hold the same measures, in order."""
+    got, want = rows(out / "annex_measures.csv"), rows(base / "annex_measures.csv")
+    assert [r["measure_id"] for r in got] == [r["measure_id"] for r in want]
+    return [(g["measure_id"], g[field]) for g, w in zip(got, want) if g != w]
+
+
 def run_text(tmp_path, text, name="r.txt", year="2021", extra=(), encoding="utf-8"):
     src = tmp_path / name
     if isinstance(text, str) and year != "2021" and "附件、110 年" in text:
@@ -316,9 +324,7 @@ def test_a_unit_printed_in_the_money_or_reduction_cell_is_read_and_another_unit_
                                         "\n0.128  \n": "\n1,280 公噸 CO2e \n"})
     code, out = run_text(tmp_path, text)
     assert code == 0
-    got, want = rows(out / "annex_measures.csv"), rows(out2021 / "annex_measures.csv")
-    changed = [(g["measure_id"], g["reduction_10k_t_co2e"]) for g, w in zip(got, want) if g != w]
-    assert changed == [("1.1.4", "1280")]
+    assert measures_changed(out, out2021, "reduction_10k_t_co2e") == [("1.1.4", "1280")]
     assert funding(out / "annex_funding.csv") == funding(out2021 / "annex_funding.csv")
     items = [(r["row"], r["reason"]) for r in rows(out / "review.csv") if "convert it" in r["reason"]]
     assert items == [("1.1.4", "printed in 公噸CO2e, written as printed (the file is in 萬公噸CO2e): convert it")]
@@ -399,10 +405,8 @@ def test_ids_with_a_final_or_full_width_dot_and_a_name_opening_with_a_digit_are_
                                         "\n2.2.2 導入": "\n2.2.2 5G導入"})
     code, out = run_text(tmp_path, text)
     assert code == 0
-    got, want = rows(out / "annex_measures.csv"), rows(out2021 / "annex_measures.csv")
-    assert [r["measure_id"] for r in got] == [r["measure_id"] for r in want]
-    assert [(g["measure_id"], g["name_zh"]) for g, w in zip(got, want) if g != w] == [("2.2.2", "5G" + want[
-        [r["measure_id"] for r in want].index("2.2.2")]["name_zh"])]
+    name = {r["measure_id"]: r["name_zh"] for r in rows(out2021 / "annex_measures.csv")}["2.2.2"]
+    assert measures_changed(out, out2021, "name_zh") == [("2.2.2", "5G" + name)]
     assert funding(out / "annex_funding.csv") == funding(out2021 / "annex_funding.csv")
 
 
