@@ -470,6 +470,15 @@ def test_the_annex_tables_total_row_is_no_measure(tmp_path, total, out2021):
     assert funding(out / "annex_funding.csv") == funding(out2021 / "annex_funding.csv")
 
 
+def test_a_reduction_printed_without_its_kind_is_read_and_named(tmp_path, out2021):
+    code, out = run_text(tmp_path, replace_once(report_text(), {"1.54 \n\n(實質減碳)": "1.54 "}))
+    assert code == 0
+    assert measures_changed(out, out2021, "reduction_kind_zh") == [("2.1.5", "")]
+    assert {r["measure_id"]: r for r in rows(out / "annex_measures.csv")}["2.1.5"]["reduction_10k_t_co2e"] == "1.54"
+    assert funding(out / "annex_funding.csv") == funding(out2021 / "annex_funding.csv")
+    assert any(r["row"] == "2.1.5" and "without its kind" in r["reason"] for r in rows(out / "review.csv"))
+
+
 # ---------------------------------------------------------------- encodings and PDF
 
 def test_big5_and_bom(tmp_path):

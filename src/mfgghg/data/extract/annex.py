@@ -272,6 +272,12 @@ def parse_tail(items, m: Measure, file):
     red = None
     if pairs and pairs[-1][1] and re.search(REDUCTION_KIND, pairs[-1][1][-1]):
         red = pairs.pop()
+    elif len(pairs) > 1 and not pairs[-1][1] and pairs[-2][1] and not (rest and rest[0][1] != PB):
+        # the cell's last amount, printed without a kind after money with its source: the reduction, for review
+        red = (pairs[-1][0], [""], pairs[-1][2])
+        pairs.pop()
+        m.unsure.append(("reduction_kind_zh", f"reduction {red[0]} printed without its kind (實質/預期減碳,"
+                                              " 減碳潛力): enter it"))
     more = [(a, ps[-1]) for a, ps, _ in pairs if ps and re.search(REDUCTION_KIND, ps[-1])]
     if red and more:  # several reductions printed: none is money
         pairs = [p for p in pairs if not (p[1] and re.search(REDUCTION_KIND, p[1][-1]))]
