@@ -479,6 +479,18 @@ def test_a_reduction_printed_without_its_kind_is_read_and_named(tmp_path, out202
     assert any(r["row"] == "2.1.5" and "without its kind" in r["reason"] for r in rows(out / "review.csv"))
 
 
+def test_a_period_broken_after_its_dash_and_money_in_wan_are_read(tmp_path, out2021):
+    period = "工業局 \n\n110-114 1. 每年輔導 80家"
+    text = replace_once(report_text(), {period: period.replace("110-114", "110-\n\n114"),
+                                        "\n3,677.2 \n": "\n3,677.2萬 \n"})
+    code, out = run_text(tmp_path, text)
+    assert code == 0
+    assert rows(out / "annex_measures.csv") == rows(out2021 / "annex_measures.csv")
+    assert funding(out / "annex_funding.csv") == funding(out2021 / "annex_funding.csv")
+    named = [r["reason"] for r in rows(out / "review.csv") if r["row"] == "1.1.1"]
+    assert "period printed over two lines: joined" in named and not any("convert" in r for r in named)
+
+
 # ---------------------------------------------------------------- encodings and PDF
 
 def test_big5_and_bom(tmp_path):

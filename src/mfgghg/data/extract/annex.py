@@ -183,7 +183,7 @@ def split_agency(pre: str, agencies: list[str], previous_name: str = ""):
 # The words of a reduction's kind in its parentheses (實質減碳, 預期減碳, 減碳潛力, 減量)
 REDUCTION_KIND = r"減碳|潛力|減量"
 # The units a money or reduction cell may print after its amount (spaces removed): 0.42 萬公噸CO2e, 3,813 tCO2e
-MONEY_UNITS = r"千元|萬元|元"
+MONEY_UNITS = r"千元|萬元|元|萬(?![公噸])"  # (萬 alone: 萬元)
 REDUCTION_UNITS = r"(?:萬公噸(?:CO2e)?|萬噸(?:CO2e)?|公噸(?:CO2e)?|tCO2e)(?:/年)?"
 UNIT_AFTER_AMOUNT = re.compile(rf"^(?:{REDUCTION_UNITS}|{MONEY_UNITS})")
 
@@ -194,7 +194,9 @@ def _amount_line(t: str):
     if not am or not AMOUNT_RE.match(am.group(1)):
         return None
     um = UNIT_AFTER_AMOUNT.match(nows(am.group(2)))
-    return (am.group(1), um.group(0), nows(am.group(2))[um.end():]) if um else (am.group(1), "", am.group(2))
+    if um is None:
+        return am.group(1), "", am.group(2)
+    return am.group(1), "萬元" if um.group(0) == "萬" else um.group(0), nows(am.group(2))[um.end():]
 
 
 def _amount_at(items, j) -> bool:
@@ -440,6 +442,11 @@ def _measure(ln, mid, items, file, agencies, seen, previous_name="") -> Measure:
     for j, (_, t) in enumerate(items):
         if t == PB:
             continue
+        if (re.search(r"(?:^|\s)\d{2,3}\s*年?\s*[-~～－—–至]$", t) and j + 1 < len(items)
+                and re.match(r"\d{2,3}(?:\s|年|$)", items[j + 1][1])):  # a period broken after its dash: joined
+            items = items[:j] + [(items[j][0], t + items[j + 1][1])] + items[j + 2:]
+            t = items[j][1]
+            m.unsure.append(("period_roc", "period printed over two lines: joined"))
         pm = PERIOD_RE.search(t)
         if pm:
             pi, pm_ = j, pm
