@@ -3,6 +3,8 @@ as review.md (text) and review.csv (one row per item: file, row, field, reason, 
 
 from __future__ import annotations
 
+import math
+
 from .annex import nows
 from .read import read_rows
 
@@ -39,7 +41,7 @@ def checks(res) -> list[str]:
             ct += float(r["annual_target_million_t_co2e"] or "nan")  # (a dash: no running sum from there)
             ce += float(r["annual_emissions_million_t_co2e"] or "nan")
             for c, v in (("cumulative_target_million_t_co2e", ct), ("cumulative_emissions_million_t_co2e", ce)):
-                if r[c] and v == v and abs(float(r[c]) - v) > 0.15:
+                if r[c] and not math.isnan(v) and abs(float(r[c]) - v) > 0.15:
                     out.append(f"- 表 6 {r['row_zh']} {c}: printed {r[c]}, running sum of annual {v:.1f}: MISMATCH")
         out.append(f"- 表 6: {len(t6)} rows; cumulative columns checked against running sums of the annual ones"
                    " (±0.15)")
