@@ -140,7 +140,8 @@ def _start_background(fixture: str) -> None:
     # At the lowest priority, so that the unit tests (one process, one core) are not slowed by the
     # background's many processes and the two finish about together. A process group of its own
     # (killed as one), in this session: a new session would also be a new scheduler autogroup,
-    # whose CPU share Linux balances against this one whatever the niceness inside it.
+    # whose CPU share Linux balances against this one whatever the niceness inside it. (The kernels,
+    # each in a session of its own, keep the niceness: runner.fast.processes.keep_niceness_in_new_session.)
     proc = subprocess.Popen(start(root, sys.executable), cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
                             process_group=0, env=_background_env(), preexec_fn=lambda: os.nice(19))
     _background[fixture] = {"root": root, "proc": proc, "log": log, "started": time.time()}

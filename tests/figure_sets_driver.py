@@ -43,6 +43,7 @@ from mfgghg import KERNEL_NAME
 from mfgghg.data.paths import repo_root
 from mfgghg.runner.execute import fork_server_preload, use_inline_backend_in_kernels
 from mfgghg.runner.fast.kernelfork import KernelForkServer
+from mfgghg.runner.fast.processes import keep_niceness_in_new_session
 from mfgghg.runner.pipeline import discover_notebooks, import_run_dependencies, run_year, run_years
 
 import layout_record
@@ -83,7 +84,8 @@ def killed_then_complete(root: Path, report: dict, server) -> None:
     env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1", PYTHONUNBUFFERED="1", TMPDIR=str(temp))
     env.pop(layout_record.RECORD_DIR, None)  # (these runs record nothing)
     proc = subprocess.Popen(cli_args(root, "single", 2099), cwd=REPO, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True, start_new_session=True)
+                            stderr=subprocess.DEVNULL, text=True, start_new_session=True,
+                            preexec_fn=keep_niceness_in_new_session)  # (at the background's priority)
     first = discover_notebooks()[0].name
     for line in proc.stdout:  # the runner says each notebook is done as it is (or the run ends: no more lines)
         if f"{first} done" in line:

@@ -234,6 +234,36 @@ def test_kernel_exit_code_comes_from_the_server_and_closing_it_ends_running_kern
         asyncio.run(ended.cleanup_resources())
 
 
+def test_a_niced_servers_kernels_keep_its_niceness_in_their_own_sessions():
+    """A run started with ``nice`` keeps its kernels niced: each kernel is in a session of its own (as
+    jupyter_client starts kernels), which Linux's autogroup scheduling would weigh as a new group at
+    niceness 0 beside the user's other work; the kernel gives its group the server's niceness."""
+    import asyncio
+
+    async def ask(server, code, printed):
+        km = forking_kernel_manager(server, KERNEL_NAME)
+        await km.start_kernel()
+        client = km.client()
+        client.start_channels()
+        await client.wait_for_ready(timeout=60)
+        await client.execute_interactive(code, timeout=60,
+                                         output_hook=lambda msg: printed.append(msg["content"].get("text", "")))
+        client.stop_channels()
+        await km.shutdown_kernel(now=True)
+
+    mine = open("/proc/self/autogroup").read().split()[0] if os.path.exists("/proc/self/autogroup") else None
+    niced = min(os.nice(0) + 5, 19)
+    printed = []
+    with KernelForkServer(KERNEL_NAME, [f"import os; os.nice({niced} - os.nice(0))"]) as server:
+        asyncio.run(ask(server, "import os\nprint(os.nice(0), os.getsid(0) == os.getpid())\n"
+                                "if os.path.exists('/proc/self/autogroup'):\n"
+                                "    print(open('/proc/self/autogroup').read())", printed))
+    words = "".join(printed).split()
+    assert words[:2] == [str(niced), "True"], words
+    if mine is not None:  # (Linux with autogroups: a group of its own, at the server's niceness)
+        assert words[2] != mine and words[3:] == ["nice", str(niced)], (mine, words)
+
+
 def test_waiting_for_a_helper_ends_when_it_ends_else_it_is_killed_at_the_timeout():
     sleeper = subprocess.Popen(["sleep", "60"])
     with pytest.raises(subprocess.TimeoutExpired):

@@ -13,7 +13,7 @@ import socket
 import sys
 import threading
 
-from mfgghg.runner.fast.processes import exit_without_teardown
+from mfgghg.runner.fast.processes import exit_without_teardown, keep_niceness_in_new_session
 
 # ipykernel and IPython themselves: most of a bare kernel's start-up.
 KERNEL_MODULES = (
@@ -30,6 +30,7 @@ def _kernel_child(argv: list[str], env: dict, cwd: str | None, stdout: str | Non
     code = 1
     try:
         os.setsid()  # own process group, as jupyter_client gives its kernels (interrupts reach it alone)
+        keep_niceness_in_new_session()  # (a niced run's kernels stay niced)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         for fd, path, flags in ((0, os.devnull, os.O_RDONLY), (1, stdout, os.O_WRONLY | os.O_APPEND | os.O_CREAT),
                                 (2, stderr, os.O_WRONLY | os.O_APPEND | os.O_CREAT)):

@@ -1,6 +1,6 @@
 """Process helpers of the runner's helper processes (the kernel fork server, the page writer) and of
 the command itself: end a process without the interpreter's teardown, close a socket pair, wait for a
-process to end (woken at once) or kill it."""
+process to end (woken at once) or kill it, keep a new session's priority."""
 
 from __future__ import annotations
 
@@ -24,6 +24,34 @@ def exit_without_teardown(code: int, exit_handlers: bool = True) -> NoReturn:
         sys.stderr.flush()
     finally:
         os._exit(code)
+
+
+def keep_niceness_in_new_session() -> None:
+    """Call right after ``os.setsid()``: give the new session's scheduling group this process's niceness.
+
+    Linux with autogroup scheduling (``/proc/sys/kernel/sched_autogroup_enabled``, on by default in most
+    distributions' kernels) puts each new session into a group of its own and shares the CPU between
+    groups first, whatever the niceness inside them. A kernel in a session of its own (as jupyter_client
+    starts kernels, and the fork server forks them) would otherwise take a full share beside the user's
+    other work although its run was started with ``nice``. A group's niceness can be raised by its own
+    processes; where there is no autogroup file (another system, or a kernel without autogroups) the
+    niceness alone already holds."""
+    niceness = os.nice(0)
+    if niceness <= 0:
+        return
+    for _attempt in range(3):
+        try:
+            with open("/proc/self/autogroup", "w") as fh:
+                fh.write(str(niceness))
+            return
+        except FileNotFoundError:
+            return
+        except BlockingIOError:  # EAGAIN: without CAP_SYS_ADMIN Linux allows one change per 100 ms, machine-wide
+            import time
+
+            time.sleep(0.1)
+        except OSError:
+            return
 
 
 def close_quietly(*ends) -> None:
