@@ -491,6 +491,56 @@ def test_a_period_broken_after_its_dash_and_money_in_wan_are_read(tmp_path, out2
     assert "period printed over two lines: joined" in named and not any("convert" in r for r in named)
 
 
+PERIOD_CELL_2021 = "工業局 \n\n110-114 1. 每年輔導 80家廠商進行\n\n低碳生產改善。"
+
+
+@pytest.mark.parametrize("printed, joined", [
+    ("工業局 \n\n110.01-114.12 1. 每年輔導 80家廠商進行\n\n低碳生產改善。", False),
+    ("工業局 \n\n110年1月至114年12月 1. 每年輔導 80家廠商進行\n\n低碳生產改善。", False),
+    ("工業局 \n\n110.01- 1. 每年輔導 80家廠商進行\n\n低碳生產改善。\n\n114.12", True),  # the second year further down
+    ("工業局 \n\n110年1月 1. 每年輔導 80家廠商進行\n\n至114年12月 低碳生產改善。", True)])
+def test_a_period_printed_with_months_or_its_second_year_further_down_is_read_and_named(tmp_path, printed, joined,
+                                                                                        out2021):
+    code, out = run_text(tmp_path, replace_once(report_text(), {PERIOD_CELL_2021: printed}))
+    assert code == 0
+    assert rows(out / "annex_measures.csv") == rows(out2021 / "annex_measures.csv")
+    named = [r["reason"] for r in rows(out / "review.csv") if r["row"] == "1.1.1" and r["field"] == "period_roc"]
+    assert any(r.endswith("written 110-114 (its months are not kept)") for r in named)
+    assert ("period printed over two lines: joined" in named) == joined
+
+
+MONEY_2021 = "\n3,677.2 \n\n(公務預算) \n\n119.4 \n\n(實質減碳)"
+
+
+@pytest.mark.parametrize("printed", ["\n(公務預算) \n\n3,677.2 \n\n119.4 \n\n(實質減碳)",
+                                     "\n(公務預算)3,677.2 \n\n(實質減碳)119.4"])
+def test_a_source_printed_before_its_amount_is_read_and_named(tmp_path, printed, out2021):
+    # (and 1.1.4's two amounts, a source broken over two lines: (能源 / 基金) 2,373.17)
+    two = "\n2,373.17 \n\n(能源基金) \n\n9,956.9 \n\n(民間投資) \n"
+    text = replace_once(report_text(), {MONEY_2021: printed,
+                                        two: "\n(能源\n\n基金) \n\n2,373.17 \n\n(民間投資) \n\n9,956.9 \n"})
+    code, out = run_text(tmp_path, text)
+    assert code == 0
+    assert rows(out / "annex_measures.csv") == rows(out2021 / "annex_measures.csv")
+    assert funding(out / "annex_funding.csv") == funding(out2021 / "annex_funding.csv")
+    named = [r["row"] for r in rows(out / "review.csv") if "prints each source before its amount" in r["reason"]]
+    assert named == ["1.1.1", "1.1.4"]
+
+
+def test_a_source_nested_in_another_parenthesis_and_a_kind_in_other_words_are_read_and_named(tmp_path, out2021):
+    text = replace_once(report_text(), {MONEY_2021: "\n3,677.2 \n\n(公務預算(經濟部)) \n\n119.4 \n\n(預估值)",
+                                        "1.54 \n\n(實質減碳)": "1.54 \n\n(實質減碳量)"})
+    code, out = run_text(tmp_path, text)
+    assert code == 0
+    assert measures_changed(out, out2021, "reduction_kind_zh") == [("1.1.1", "預估值")]
+    assert rows(out / "annex_funding.csv")[0] == {**rows(out2021 / "annex_funding.csv")[0],
+                                                  "note": "printed as '3,677.2 (公務預算(經濟部))'; the source is taken"
+                                                          " as 公務預算"}
+    named = {(r["row"], r["field"]): r["reason"] for r in rows(out / "review.csv") if r["field"] == "reduction_kind_zh"}
+    assert named[("1.1.1", "reduction_kind_zh")].startswith("kind printed '預估值' is none of the known kinds")
+    assert named[("2.1.5", "reduction_kind_zh")] == "kind printed '實質減碳量', read as 實質減碳"
+
+
 # ---------------------------------------------------------------- encodings and PDF
 
 def test_big5_and_bom(tmp_path):

@@ -22,8 +22,16 @@ ID_RE = re.compile(rf"^\s*({MEASURE_ID})\.?(?![\d.])\s*(?!\d[\d,.]*(?:\s|$))(\S.
 NEW_MARK = re.compile(r"\s*[（(][^()（）]*新增[^()（）]*[)）]\s*")
 # Other marks a name may carry (★ …): what they mean is in the report's legend, not read here
 OTHER_MARKS = re.compile(r"[★☆※◎●▲△]")
-# A period as the annex prints it: 110-114, 110~114, 110年至114年, 110-114年, 110－114, 110–114, 110
-PERIOD_RE = re.compile(r"(?:^|\s)((\d{2,3})\s*年?(?:\s*[-~～－—–至]\s*(\d{2,3})\s*年?)?)(?=\s|$)")
+# A year of a period, with its month or not: 110, 110年, 110年1月, 110.01 (the month is not kept)
+MONTH = r"(?:年\s*(?:0?[1-9]|1[0-2])\s*月|[.．/]\s*(?:0[1-9]|1[0-2])(?![\d.]))"
+YEAR_MONTH = rf"(\d{{2,3}})\s*(?:{MONTH}|年)?"
+PERIOD_DASH = r"[-~～－—–至]"
+# A period as the annex prints it: 110-114, 110~114, 110年至114年, 110-114年, 110－114, 110–114, 110,
+# 110.01-114.12, 110年1月至114年12月
+PERIOD_RE = re.compile(rf"(?:^|\s)({YEAR_MONTH}(?:\s*{PERIOD_DASH}\s*{YEAR_MONTH})?)(?=\s|$)")
+# A period's first year and its dash, the second year further down the cell (110- / 114, 110年1月至 / 114年12月)
+PERIOD_OPEN = re.compile(rf"^{YEAR_MONTH}\s*{PERIOD_DASH}(?:\s+(\S.*))?$")
+PERIOD_CLOSE = re.compile(rf"^{YEAR_MONTH}(?:\s+(\S.*))?$")
 AMOUNT_RE = re.compile(r"^[\d,]+(?:\.\d+)?$")
 NUM_RE = re.compile(r"\d[\d,]*(?:\.\d+)?")
 PB = "\x00PAGEBREAK"
@@ -180,8 +188,11 @@ def split_agency(pre: str, agencies: list[str], previous_name: str = ""):
     return pre, "", co, False
 
 
-# The words of a reduction's kind in its parentheses (實質減碳, 預期減碳, 減碳潛力, 減量)
-REDUCTION_KIND = r"減碳|潛力|減量"
+# The words of a reduction's kind in its parentheses (實質減碳, 預期減碳, 減碳潛力, 減量), or a kind in other words
+# (預估值, 估算: kept as printed and named, see :func:`name_kinds`)
+REDUCTION_KIND = r"減碳|潛力|減量|預估|估算|推估|估計"
+# A parenthesis as a cell prints it, with one inside it or not: (公務預算), (公務預算(經濟部)); group 1 its text
+PARENS = r"[（(]((?:[^()（）]|[（(][^()（）]*[)）])*)[)）]"
 # The units a money or reduction cell may print after its amount (spaces removed): 0.42 萬公噸CO2e, 3,813 tCO2e
 MONEY_UNITS = r"千元|萬元|元|萬(?![公噸])"  # (萬 alone: 萬元)
 REDUCTION_UNITS = r"(?:萬公噸(?:CO2e)?|萬噸(?:CO2e)?|公噸(?:CO2e)?|tCO2e)(?:/年)?"
@@ -197,6 +208,31 @@ def _amount_line(t: str):
     if um is None:
         return am.group(1), "", am.group(2)
     return am.group(1), "萬元" if um.group(0) == "萬" else um.group(0), nows(am.group(2))[um.end():]
+
+
+SOURCE_THEN_AMOUNT = re.compile(rf"^({PARENS})\s*((?:約\s*)?[\d,]+(?:\.\d+)?\s*(?:{REDUCTION_UNITS}|{MONEY_UNITS})?)$")
+
+
+def _source_first(items, j):
+    """``items`` with the money (and the reduction) cell from ``j`` turned into the amount-first order, where the cell
+    prints each source (or kind) before its amount: 「(公務預算)1,250.5」, or 「(公務預算)」 over 「1,250.5」; None
+    where line ``j`` opens no such cell. A source broken over lines is joined first."""
+    out, k = [], j
+    while k < len(items):
+        t, n = items[k][1], 1
+        while (t.startswith(("(", "（")) and t.count("(") + t.count("（") > t.count(")") + t.count("）")
+               and k + n < len(items) and items[k + n][1] != PB and n < 4):
+            t += items[k + n][1]
+            n += 1
+        if k + n < len(items) and re.fullmatch(PARENS, t) and _amount_line(items[k + n][1]) is not None \
+                and not _amount_line(items[k + n][1])[2]:
+            t, n = t + items[k + n][1], n + 1
+        sm = SOURCE_THEN_AMOUNT.match(t)
+        if sm is None:
+            break
+        out.append((items[k][0], f"{sm.group(3)} {sm.group(1)}"))
+        k += n
+    return items[:j] + out + items[k:] if out else None
 
 
 def _amount_at(items, j) -> bool:
@@ -264,7 +300,7 @@ def parse_tail(items, m: Measure, file):
                        and items[k][1] != PB):
                     tail += items[k][1]
                     k += 1
-                for p in re.findall(r"[（(]([^()（）]*)[)）]", tail):
+                for p in re.findall(PARENS, tail):
                     parens.append(nows(p))
                 tail = ""
             pairs.append((found[0], parens, ln))
@@ -330,15 +366,20 @@ def record_funding(m: Measure, pairs):
             m.unsure.append(("funding", f"amount {amount} at line {ln} has no source in parentheses"))
             m.funding.append(("", number(amount), "no source printed"))
             continue
-        note = ""
+        note, source = "", parens[-1]
+        outer = re.sub(PARENS, "", source)
+        if outer != source and outer:  # (公務預算(經濟部)): the source is the words outside the inner parenthesis
+            note = f"printed as '{amount} ({source})'; the source is taken as {outer}"
+            m.unsure.append(("funding", f"amount {amount} at line {ln}: source printed '({source})', read as {outer}"))
+            source = outer
         if len(parens) > 1:
             note = ("printed as '" + amount + " " + " ".join(f"({p})" for p in parens)
                     + "'; the last parenthesis is taken as the source")
             m.unsure.append(("funding", f"amount {amount} at line {ln} carries several parentheses"))
-        if not note and re.search(r"[、及與和/]", parens[-1]):
-            parts = [x for x in re.split(r"[、及與和/]", parens[-1]) if x]
+        if not note and re.search(r"[、及與和/]", source):
+            parts = [x for x in re.split(r"[、及與和/]", source) if x]
             note = f"one amount printed for the {len(parts)} sources together" if len(parts) > 1 else ""
-        m.funding.append((parens[-1], number(amount), note))
+        m.funding.append((source, number(amount), note))
 
 
 def parse_text_cells(items, m: Measure, first: str):
@@ -442,10 +483,9 @@ def _measure(ln, mid, items, file, agencies, seen, previous_name="") -> Measure:
     for j, (_, t) in enumerate(items):
         if t == PB:
             continue
-        if (re.search(r"(?:^|\s)\d{2,3}\s*年?\s*[-~～－—–至]$", t) and j + 1 < len(items)
-                and re.match(r"\d{2,3}(?:\s|年|$)", items[j + 1][1])):  # a period broken after its dash: joined
-            items = items[:j] + [(items[j][0], t + items[j + 1][1])] + items[j + 2:]
-            t = items[j][1]
+        joined = _period_over_lines(items, j)
+        if joined is not None:  # a period broken over lines: joined
+            items, t = joined, joined[j][1]
             m.unsure.append(("period_roc", "period printed over two lines: joined"))
         pm = PERIOD_RE.search(t)
         if pm:
@@ -459,7 +499,8 @@ def _measure(ln, mid, items, file, agencies, seen, previous_name="") -> Measure:
     first = items[pi][1][pm_.end():].strip()
     m.period_roc = f"{pm_.group(2)}-{pm_.group(3)}" if pm_.group(3) else pm_.group(2)
     if not re.fullmatch(r"\d{2,3}(?:-\d{2,3})?", pm_.group(1)):
-        m.unsure.append(("period_roc", f"period printed '{pm_.group(1)}', written {m.period_roc}"))
+        months = " (its months are not kept)" if re.search(MONTH, pm_.group(1)) else ""
+        m.unsure.append(("period_roc", f"period printed '{pm_.group(1)}', written {m.period_roc}{months}"))
     pre = nows(pre)
     if NEW_MARK.search(pre):
         m.is_new = True
@@ -484,6 +525,12 @@ def _measure(ln, mid, items, file, agencies, seen, previous_name="") -> Measure:
             continue
         if _amount_at(rest, j):
             ti = j
+            break
+        turned = _source_first(rest, j)
+        if turned is not None:
+            rest, ti = turned, j
+            m.unsure.append(("funding", "the money cell prints each source before its amount ((公務預算) 1,250.5):"
+                                        " each amount read with the source printed before it"))
             break
         if re.fullmatch(r"-(\s+-)+", t):
             ti = j
@@ -523,12 +570,59 @@ def _measure(ln, mid, items, file, agencies, seen, previous_name="") -> Measure:
     return m
 
 
+def _period_over_lines(items, j):
+    """``items`` with a period whose second year is printed further down its cell joined onto line ``j``
+    (110- / 114, 110年1月至 / 114年12月 within the next two lines, or 110年1月 / 至114年12月 on the next), the text
+    each line prints after it kept; None where line ``j`` holds no such period's start."""
+    t = items[j][1]
+    whole = PERIOD_RE.search(t)
+    if whole and whole.group(3):
+        return None
+    dash = re.search(rf"(?:^|\s)({YEAR_MONTH}\s*{PERIOD_DASH})(?:\s+(\S.*))?$", t)
+    start = dash or re.search(rf"(?:^|\s)({YEAR_MONTH})(?:\s+(\S.*))?$", t)
+    if start is None:
+        return None
+    lead = "" if dash else PERIOD_DASH + r"\s*"  # (the dash on the next line, where the first has none)
+    close = re.compile(rf"^({lead}{YEAR_MONTH})(?:\s+(\S.*))?$")
+    for k in range(j + 1, min(j + (3 if dash else 2), len(items))):
+        if items[k][1] == PB:
+            break
+        cm = close.match(items[k][1])
+        if cm and int(start.group(2)) <= int(cm.group(2)) <= int(start.group(2)) + 30:
+            line = t[:start.start(1)] + start.group(1) + cm.group(1) + (f" {start.group(3)}" if start.group(3) else "")
+            out = list(items)
+            out[j] = (items[j][0], line)
+            if cm.group(3):
+                out[k] = (items[k][0], cm.group(3))
+            else:
+                del out[k]
+            return out
+    return None
+
+
 def _flag_unread_reduction(m: Measure) -> None:
     """A reduction cell kept as a note although it prints a number (two reductions, no kind, a kind in other
     words): for review, the reduction is not guessed."""
     if re.search(r"\d", m.reduction_note_zh):
         m.unsure.append(("reduction_10k_t_co2e", f"the reduction cell reads '{m.reduction_note_zh[:60]}', not one"
                                                  " amount with its kind: kept as the note; enter the reduction"))
+
+
+def name_kinds(measures: list[Measure], kinds: list[str]) -> None:
+    """A reduction's kind printed in other words than the known ``kinds`` (data/reference/reduction_kinds.csv):
+    read as the known kind its words hold (實質減碳量: 實質減碳), else kept as printed (預估值, 估算); named
+    either way."""
+    for m in measures:
+        printed = m.reduction_kind_zh
+        if not printed or printed in kinds:
+            continue
+        held = [k for k in kinds if k in printed]
+        if len(held) == 1:
+            m.reduction_kind_zh = held[0]
+            m.unsure.append(("reduction_kind_zh", f"kind printed '{printed}', read as {held[0]}"))
+        else:
+            m.unsure.append(("reduction_kind_zh", f"kind printed '{printed}' is none of the known kinds"
+                                                  f" ({', '.join(kinds)}): kept as printed; enter the kind"))
 
 
 def _flag_marks(m: Measure) -> None:
@@ -559,9 +653,13 @@ def _name_from_raw(raw: str, squashed_name: str) -> str:
     return out.strip() if k == len(target) else target
 
 
-MONEY_RX = re.compile(rf"(\d[\d,]*(?:\.\d+)?)\s*({MONEY_UNITS})?\s*((?:[（(][^()（）]*[)）]\s*)*)")
+MONEY_RX = re.compile(rf"(\d[\d,]*(?:\.\d+)?)\s*({MONEY_UNITS})?\s*((?:{PARENS}\s*)*)")
+# the same, each source printed before its amount: (公務預算) 1,250.5
+MONEY_AFTER_SOURCE_RX = re.compile(rf"((?:{PARENS}\s*)+)(\d[\d,]*(?:\.\d+)?)\s*({MONEY_UNITS})?\s*")
 REDUCTION_RX = re.compile(rf"^(?:約)?(\d[\d,]*(?:\.\d+)?)({REDUCTION_UNITS})?[（(]([^()（）]+)[)）]$")
-PERIOD_CELL = re.compile(r"(?:民國)?(\d{2,4})年?(?:[-~～－—–至](?:民國)?(\d{2,4})年?)?")
+# the same, its kind printed before its amount: (實質減碳) 119.4
+REDUCTION_AFTER_KIND_RX = re.compile(rf"^[（(]([^()（）]+)[)）](?:約)?(\d[\d,]*(?:\.\d+)?)({REDUCTION_UNITS})?$")
+PERIOD_CELL = re.compile(rf"(?:民國)?(\d{{2,4}})(?:{MONTH}|年)?(?:{PERIOD_DASH}(?:民國)?(\d{{2,4}})(?:{MONTH}|年)?)?")
 
 
 def measures_from_rows(rows, file, agencies: list[str], line_of) -> list[Measure]:
@@ -629,7 +727,8 @@ def _measure_from_cells(row, file, agencies, line_of, seen, above: Measure | Non
     roc = [str(roc_year(int(y)) if len(y) == 4 else int(y)) for y in pm.groups() if y]
     m.period_roc = "-".join(roc)
     if any(len(y) == 4 for y in pm.groups() if y) or not re.fullmatch(r"\d+(?:-\d+)?", period):
-        m.unsure.append(("period_roc", f"printed '{period}', written '{m.period_roc}'"))
+        months = " (its months are not kept)" if re.search(MONTH, period) else ""
+        m.unsure.append(("period_roc", f"printed '{period}', written '{m.period_roc}'{months}"))
     m.expected_benefits_zh = squash(" ".join(row.cells[3]))
     m.results_zh = squash(" ".join(row.cells[4]))
     if not m.results_zh:
@@ -642,13 +741,18 @@ def _measure_from_cells(row, file, agencies, line_of, seen, above: Measure | Non
         pairs.append(("-", [], m.line))
     else:
         pos = 0
-        for am in MONEY_RX.finditer(money):
+        source_first = money.startswith(("(", "（")) and MONEY_AFTER_SOURCE_RX.match(money)
+        if source_first:
+            m.unsure.append(("funding", "the money cell prints each source before its amount ((公務預算) 1,250.5):"
+                                        " each amount read with the source printed before it"))
+        for am in (MONEY_AFTER_SOURCE_RX if source_first else MONEY_RX).finditer(money):
+            amount, unit, parens = (am.group(3), am.group(4), am.group(1)) if source_first else am.group(1, 2, 3)
             if money[pos:am.start()].strip():
                 m.unsure.append(("funding", f"text in the money cell not read: '{money[pos:am.start()].strip()}'"))
-            if am.group(2) and am.group(2) != "萬元":
-                m.unsure.append(("funding", f"amount {am.group(1)} printed in {am.group(2)}, written as printed"
+            if unit and unit != "萬元":
+                m.unsure.append(("funding", f"amount {amount} printed in {unit}, written as printed"
                                             " (annex_funding.csv is in 萬元): convert it"))
-            pairs.append((am.group(1), [nows(p) for p in re.findall(r"[（(]([^()（）]*)[)）]", am.group(3))], m.line))
+            pairs.append((amount, [nows(p) for p in re.findall(PARENS, parens)], m.line))
             pos = am.end()
         if money[pos:].strip() or not pairs:
             raise DataError(file, f"measure {mid}: the money cell (實際經費) reads '{money}', not amounts with"
@@ -656,12 +760,18 @@ def _measure_from_cells(row, file, agencies, line_of, seen, above: Measure | Non
     record_funding(m, pairs)
     red = " ".join(row.cells[6]).strip()
     rm = REDUCTION_RX.match(nows(red))
-    if nows(red).startswith("約"):
+    km = REDUCTION_AFTER_KIND_RX.match(nows(red)) if rm is None else None
+    if re.search(r"(?:^|[)）])約", nows(red)):
         m.unsure.append(("reduction_10k_t_co2e", "the reduction is printed with 約 (about): read without it"))
+    if km:  # (its kind printed first)
+        rm = km
+        m.unsure.append(("reduction_kind_zh", f"the reduction is printed after its kind: '({km.group(1)})"
+                                              f" {km.group(2)}'"))
     if rm:
-        m.reduction_10k_t_co2e, m.reduction_kind_zh = number(rm.group(1)), rm.group(3)
-        if rm.group(2) and not rm.group(2).startswith("萬"):
-            m.unsure.append(("reduction_10k_t_co2e", f"printed in {rm.group(2)}, written as printed (the file is in"
+        amount, unit, kind = (km.group(2), km.group(3), km.group(1)) if km else rm.group(1, 2, 3)
+        m.reduction_10k_t_co2e, m.reduction_kind_zh = number(amount), kind
+        if unit and not unit.startswith("萬"):
+            m.unsure.append(("reduction_10k_t_co2e", f"printed in {unit}, written as printed (the file is in"
                                                      " 萬公噸CO2e): convert it"))
     else:
         m.reduction_note_zh = squash(red)

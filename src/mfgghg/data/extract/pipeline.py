@@ -8,8 +8,8 @@ from pathlib import Path
 from mfgghg.data.paths import normalize_year, roc_year
 from mfgghg.errors import DataError, MfgGhgError, ParameterError
 
-from .annex import (ANNEX_HEADING, MEASURE_ID, find_annex, is_annex_heading, measures_from_rows, nows, page_header,
-                    parse_annex)
+from .annex import (ANNEX_HEADING, MEASURE_ID, find_annex, is_annex_heading, measures_from_rows, name_kinds, nows,
+                    page_header, parse_annex)
 from .layout import annex_rows
 from .netzero import companies, strategy_directions
 from .read import Report, read_report, read_rows
@@ -38,7 +38,7 @@ def previous_folder(year: int, given):
 
 
 def known_names(prev) -> dict:
-    """The agencies, funding sources, pillars, ministries and measure names (by id) known: the shared
+    """The agencies, funding sources, reduction kinds, pillars, ministries and measure names (by id) known: the shared
     reference lists (read once, as a data package) and the previous year's files."""
     from mfgghg.data.package import read_package
 
@@ -55,9 +55,10 @@ def known_names(prev) -> dict:
         pillars = [r["name_zh"] for r in read_rows(prev / "pillars.csv")]
     if prev and (prev / "published_table3_by_ministry.csv").exists():
         ministries += [r["row_zh"] for r in read_rows(prev / "published_table3_by_ministry.csv")]
+    kinds = list(ref["reduction_kinds"].data["kind_zh"].dropna())
     return {"agencies": sorted({a for a in agencies if a}), "sources": sorted({s for s in sources if s}),
-            "pillars": [nows(p) for p in pillars], "ministries": sorted({nows(m) for m in ministries if m}),
-            "names": names}
+            "kinds": kinds, "pillars": [nows(p) for p in pillars],
+            "ministries": sorted({nows(m) for m in ministries if m}), "names": names}
 
 
 TITLE_YEAR = re.compile(r"(\d{2,3})\s*年\s*(?:度\s*)?[^\n]{0,40}?執\s*行\s*成\s*果\s*報\s*告")
@@ -206,6 +207,7 @@ def extract(report: Report, year: int, prev) -> dict:
     lines = text.splitlines()
     known = known_names(prev)
     measures, how, items = read_annex(report, known["agencies"], known["names"])
+    name_kinds(measures, known["kinds"])
     t2 = counts_table(lines, 2, "pillar", known["pillars"] + ["總計"])
     t3 = counts_table(lines, 3, "ministry_zh", known["ministries"] + ["總計"])
     t5 = budget_table(lines, known["pillars"] + [r["row_zh"] for r in t2])
