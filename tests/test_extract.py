@@ -541,6 +541,30 @@ def test_a_source_nested_in_another_parenthesis_and_a_kind_in_other_words_are_re
     assert named[("2.1.5", "reduction_kind_zh")] == "kind printed '實質減碳量', read as 實質減碳"
 
 
+def test_an_id_printed_alone_and_money_printed_before_the_period_are_read_and_named(tmp_path, out2021):
+    """An id in a column of its own (項次) prints on a line of its own, the name after it; an export whose columns
+    come in another order prints the money and reduction cells before the agency or the period."""
+    money = {"1.1.1": "\n3,677.2 \n\n(公務預算) \n\n119.4 \n\n(實質減碳) ",
+             "1.2.1": "\n29,130 \n\n(民間投資) \n\n本措施係屬\n\n能力建構。 ",
+             "1.1.4": "\n2,373.17 \n\n(能源基金) \n\n9,956.9 \n\n(民間投資) \n\n0.128  \n\n(實質減碳) "}
+    name_111 = "\n1.1.1 推動製造部門低碳\n\n生產 \n"
+    name_114 = "\n1.1.4 廢熱與廢冷回收技\n\n術示範應用專案補助(新\n\n增) \n"
+    text = replace_once(report_text(), {
+        name_111: name_111.replace("1.1.1 ", "1.1.1 \n\n") + money["1.1.1"],  # before the agency
+        money["1.1.1"] + "\n\n1.1.2": "\n1.1.2",
+        "國營會 \n\n110-114 每年": "國營會 \n" + money["1.2.1"] + "\n\n110-114 每年",  # after the agency, a note
+        money["1.2.1"] + "\n\n1.2.2": "\n1.2.2",
+        name_114: name_114.replace("1.1.4 ", "1.1.4 \n\n")  # each source before its amount
+        + "\n(能源基金)2,373.17 \n\n(民間投資)9,956.9 \n\n0.128  \n\n(實質減碳) ",
+        money["1.1.4"] + "\n\n1.2.1": "\n1.2.1"})
+    code, out = run_text(tmp_path, text)
+    assert code == 0
+    assert rows(out / "annex_measures.csv") == rows(out2021 / "annex_measures.csv")
+    assert funding(out / "annex_funding.csv") == funding(out2021 / "annex_funding.csv")
+    named = [r["row"] for r in rows(out / "review.csv") if "cells are printed before the period" in r["reason"]]
+    assert named == ["1.1.1", "1.1.4", "1.2.1"]
+
+
 # ---------------------------------------------------------------- encodings and PDF
 
 def test_big5_and_bom(tmp_path):

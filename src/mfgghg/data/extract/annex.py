@@ -16,8 +16,8 @@ from .read import PAGE_NUMBER
 CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
 MEASURE_ID = r"[1-9]\d?\.[1-9]\d?\.[1-9]\d?"  # pillar.strategy.measure, 2.1.10 too
 # A measure's first line: its id (1.1.2, 1.1.2.) and its name, which may open with a digit (5G…) but not with
-# a number of its own (an amount)
-ID_RE = re.compile(rf"^\s*({MEASURE_ID})\.?(?![\d.])\s*(?!\d[\d,.]*(?:\s|$))(\S.*)$")
+# a number of its own (an amount); or its id alone, the name on the lines after it (an id column of its own, 項次)
+ID_RE = re.compile(rf"^\s*({MEASURE_ID})\.?(?![\d.])\s*(?:(?!\d[\d,.]*(?:\s|$))(\S.*))?$")
 # A measure marked new: 「(新增)」, 「(新增措施)」, 「（111年新增）」 (the mark is left out of the name)
 NEW_MARK = re.compile(r"\s*[（(][^()（）]*新增[^()（）]*[)）]\s*")
 # Other marks a name may carry (★ …): what they mean is in the report's legend, not read here
@@ -248,8 +248,9 @@ def _amount_at(items, j) -> bool:
                             or after[0] == PB and len(after) > 1 and after[1].startswith(("(", "（")))
 
 
-def parse_tail(items, m: Measure, file):
-    """items: [(line, text)] from the first amount line. Fills funding / reduction.
+def parse_tail(items, m: Measure, file, note_to_full_stop: bool = False):
+    """items: [(line, text)] from the first amount line. Fills funding / reduction. ``note_to_full_stop``: a
+    reduction cell that is a note ends at its first line ending in 。 (other cells follow it).
 
     A page break inside the money cell: the text cells continue first on the new page (in column order),
     then the money cell. The amounts after the break stay with this measure; the text lines between the
@@ -347,6 +348,8 @@ def parse_tail(items, m: Measure, file):
         while k < len(rest) and rest[k][1] != PB:
             note_lines.append(rest[k][1])
             k += 1
+            if note_to_full_stop and re.search(r"。$|^-(?:\s+-)*$", note_lines[-1].strip()):
+                break
         after = rest[k:]
         if pairs and pairs[-1][0] == "-" and not note_lines:
             note_lines = ["-"]
@@ -454,7 +457,7 @@ def parse_annex(text: str, file, agencies: list[str], names: dict[str, str] | No
     for ln, t in body:
         mm = ID_RE.match(t) if t != PB else None
         if mm:
-            cur = [ln, mm.group(1), [(ln, mm.group(2))]]
+            cur = [ln, mm.group(1), [(ln, mm.group(2))] if mm.group(2) else []]
             blocks.append(cur)
         elif cur is not None:
             cur[2].append((ln, t))
@@ -493,6 +496,21 @@ def _measure(ln, mid, items, file, agencies, seen, previous_name="") -> Measure:
             break
     if pi is None:
         raise DataError(file, f"measure {mid}: no period (推動期程) found", row=ln)
+    # the money and reduction cells printed before the period (the export's columns in another order)
+    early = next((j for j in range(1, pi) if items[j][1] != PB and (_amount_at(items, j) or _source_first(items, j)
+                                                                   or re.fullmatch(r"-(\s+-)+", items[j][1]))), None)
+    if early is not None:
+        m.unsure.append(("funding/reduction", "the money and reduction cells are printed before the period (推動期程):"
+                                              " read there, the reduction's note up to its first full stop"))
+        tail = items[early:pi]
+        turned = _source_first(tail, 0)
+        if turned is not None:
+            tail = turned
+            m.unsure.append(("funding", "the money cell prints each source before its amount ((公務預算) 1,250.5):"
+                                        " each amount read with the source printed before it"))
+        left = parse_tail(tail, m, file, note_to_full_stop=True)
+        items = items[:early] + left + items[pi:]
+        pi = early + len(left)
     if any(t == PB for _, t in items[:pi]):
         m.unsure.append(("name_zh/lead_agency_zh", "name or agency cell continued across a page break"))
     pre = " ".join(t for _, t in items[:pi] if t != PB) + " " + items[pi][1][: pm_.start()]
@@ -519,8 +537,8 @@ def _measure(ln, mid, items, file, agencies, seen, previous_name="") -> Measure:
     raw_name = " ".join(t for _, t in items[:pi] if t != PB) + " " + items[pi][1][: pm_.start()]
     m.name_zh = _name_from_raw(raw_name, name)
     rest = items[pi + 1:]
-    ti = None
-    for j, (_, t) in enumerate(rest):
+    ti = len(rest) if early is not None else None
+    for j, (_, t) in enumerate(rest if early is None else []):
         if t == PB:
             continue
         if _amount_at(rest, j):
@@ -538,7 +556,7 @@ def _measure(ln, mid, items, file, agencies, seen, previous_name="") -> Measure:
     if ti is None:
         raise DataError(file, f"measure {mid}: no funding cell (實際經費, an amount followed by its source in"
                               " parentheses) found", row=ln)
-    after = parse_tail(rest[ti:], m, file)
+    after = parse_tail(rest[ti:], m, file) if early is None else []
     # name cell sharing its only line with the agency may continue after a page break
     cont = [t for _, t in (rest[:ti] + after)]
     if PB in cont and pi <= 2 and len(items[0][1].split()) >= 2:
@@ -698,7 +716,7 @@ def _measure_from_cells(row, file, agencies, line_of, seen, above: Measure | Non
     if mid in seen:
         raise DataError(file, f"measure {mid} printed twice", row=m.line)
     seen.add(mid)
-    name = mm.group(2).strip()
+    name = (mm.group(2) or "").strip()
     if NEW_MARK.search(name) or name.endswith("新增"):  # (a cell of its own may print it bare, at the name's end)
         m.is_new = True
         name = NEW_MARK.sub("", re.sub(r"\s*新增$", "", name))
