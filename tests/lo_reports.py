@@ -16,7 +16,7 @@ import shutil
 import signal
 import subprocess
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -52,6 +52,8 @@ class Layout:
     merged_agency: bool = False  # one agency cell merged over a strategy's measures of that agency
     note_after: str = ""  # a line under the table (資料來源：…)
     total_row: tuple = ()  # a last row: the total's cells (合計, its money, its reduction)
+    id_column: bool = False  # the measure's id in a column of its own (項次) before its name
+    valign: str = "top"  # where a body cell's text sits in its row: top, middle (vertically centred) or bottom
 
 
 OTHER_FORM_TITLES = [["措施名稱"], ["主辦機關", "(協辦機關)"], ["執行", "期程"], ["預期", "效益"], ["執行", "成果"],
@@ -88,6 +90,11 @@ LAYOUTS = {
                                           widths=(3.6, 2.4, 1.7, 6.0, 6.6, 2.2, 2.4), order=(0, 1, 2, 5, 6, 3, 4),
                                           extra="備註", running_head="製造部門溫室氣體排放管制行動方案執行成果報告",
                                           subscript=True, group_rows=True),
+    # landscape, unruled, the id in a column of its own (項次), each cell's text vertically centred in its row (the
+    # lines of neighbouring cells interleave)
+    "landscape_unruled_idcolumn_centred": Layout("landscape_unruled_idcolumn_centred", landscape=True, ruled=False,
+                                                 font_pt=8.5, widths=(3.4, 2.4, 1.8, 6.4, 7.0, 2.4, 2.4),
+                                                 id_column=True, valign="middle"),
     # landscape, ruled, a very large font: amounts wrap inside the money cell, most rows break across pages
     "landscape_ruled_huge": Layout("landscape_ruled_huge", landscape=True, font_pt=20.0,
                                    widths=(4.0, 2.4, 1.9, 6.2, 7.0, 2.6, 2.5)),
@@ -115,6 +122,10 @@ def fodt(head_text: str, annex_title: str | None, rows: list[list[str]], layout:
     ``rows``: each measure's seven cells, a cell's printed lines separated by newlines (each a paragraph).
     ``annex_title`` None: no annex table (the whole report as its text-export lines, see :func:`text_fodt`).
     """
+    if layout.id_column:  # the id moved from the name's cell into a column of its own, first
+        rows = [[r[0].split(" ", 1)[0], r[0].split(" ", 1)[1], *r[1:]] for r in rows]
+        layout = replace(layout, id_column=False, titles=(("項次",), *layout.titles), widths=(1.0, *layout.widths),
+                         order=(0, *(i + 1 for i in layout.order)))
     w, h = ("29.7cm", "21cm") if layout.landscape else ("21cm", "29.7cm")
     line = "0.5pt solid #000000"
     border = line if layout.ruled else "none"
@@ -160,7 +171,7 @@ def fodt(head_text: str, annex_title: str | None, rows: list[list[str]], layout:
              '<style:style style:name="Row" style:family="table-row"><style:table-row-properties '
              'fo:keep-together="auto"/></style:style>',
              '<style:style style:name="Cell" style:family="table-cell"><style:table-cell-properties '
-             f'fo:padding="0.08cm" {body_border}/></style:style>',
+             f'fo:padding="0.08cm" {body_border} style:vertical-align="{layout.valign}"/></style:style>',
              '<style:style style:name="HCell" style:family="table-cell"><style:table-cell-properties '
              f'fo:padding="0.08cm" fo:border="{border}"/></style:style>',
              '</office:automatic-styles>',

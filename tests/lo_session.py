@@ -16,7 +16,7 @@ from extract_helpers import report_text
 LAYOUTS_2021 = ("portrait_ruled_wrapped", "landscape_unruled_oneline", "portrait_unruled_selfwrapped",
                 "landscape_unruled_reordered", "landscape_ruled_huge")
 # the annex layouts (test_extract_layouts.py): the 2021 report in each layout, next year's two, one cut off
-LAYOUT_DOCUMENTS = (*(f"r2021_{name}" for name in LAYOUTS_2021), "next_a", "next_b", "cut")
+LAYOUT_DOCUMENTS = (*(f"r2021_{name}" for name in LAYOUTS_2021), "next_a", "next_b", "cut", "shapes")
 
 
 def documents():
@@ -52,9 +52,26 @@ def documents():
     cut = lo.cells(measures, funding)[:4]
     cut[-1][5] = cut[-1][6] = ""
     docs["cut"] = (lo.fodt("", title21, cut, lo.LAYOUTS["portrait_unruled_selfwrapped"]), None)
+    docs["shapes"] = shapes(head21, title21, measures, funding)
     docs["report_text"] = (lo.text_fodt(text), None)
     docs["scan"] = (lo.scan_fodt(), None)
     return docs
+
+
+def shapes(head: str, title: str, measures, funding):
+    """The 2021 report with its id in a column of its own, its cells vertically centred, periods printed with
+    months (one's second year further down its cell), sources printed before their amounts or nested, reductions
+    printed after their kind or of a kind in other words: (document, the transcription it should read as)."""
+    ms = [dict(r, reduction_kind_zh="預估值") if r["measure_id"] == "1.1.1" else r for r in measures]
+    printed = lo.cells(ms, funding)
+    by_id = {r["measure_id"]: c for r, c in zip(ms, printed)}
+    by_id["1.1.1"][2] = "110.01-\n\n114.12"
+    by_id["1.1.1"][5], by_id["1.1.1"][6] = "(公務預算)\n3,677.2", "(預估值)\n119.4"
+    by_id["1.1.2"][2] = "110年1月至112年12月"
+    by_id["1.1.4"][5] = "(能源基金)2,373.17\n(民間投資)9,956.9"
+    by_id["1.2.2"][5] = "137\n(公務預算(經濟部))"
+    by_id["2.1.5"][6] = "1.54\n(實質減碳量)"
+    return lo.fodt(head, title, printed, lo.LAYOUTS["landscape_unruled_idcolumn_centred"]), (ms, funding)
 
 
 def _start_conversion():

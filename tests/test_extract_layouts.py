@@ -237,3 +237,27 @@ def test_a_drafted_next_year_ingests_once_what_its_review_names_is_added(drafted
     ids = ingest(YearPaths.for_year(2022, raw_root=tmp_path / "raw")).tables["measures"]["measure_id"].tolist()
     printed = [r["measure_id"] for r in pdfs["next_a"][1][0]]
     assert ids == sorted(printed, key=lambda m: tuple(map(int, m.split("."))))
+
+
+def test_an_id_column_centred_cells_and_other_shapes_of_the_cells_are_read_and_named(drafted, pdfs):
+    """The id in a column of its own (項次), every cell vertically centred in a table without rules (the lines of
+    neighbouring cells interleave), periods with months, sources before their amounts or nested, a reduction after
+    its kind, kinds in other words (lo_session.shapes)."""
+    out = drafted["shapes"]
+    measures, funding = pdfs["shapes"][1]
+    assert_exact(out, measures, funding)
+    reasons = {}
+    for r in rows(out / "review.csv"):
+        reasons.setdefault((r["row"], r["field"]), []).append(r["reason"])
+    months = "(its months are not kept)"
+    assert reasons[("1.1.1", "period_roc")] == [f"printed '110.01-114.12', written '110-114' {months}"]
+    assert reasons[("1.1.2", "period_roc")] == [f"printed '110年1月至112年12月', written '110-112' {months}"]
+    first = [k[0] for k, why in reasons.items()
+             if k[1] == "funding" and any("prints each source before its amount" in w for w in why)]
+    assert first == ["1.1.1", "1.1.4"]
+    (nested,) = reasons[("1.2.2", "funding")]
+    assert nested.startswith("amount 137 at line ") and nested.endswith("'(公務預算(經濟部))', read as 公務預算")
+    assert any(w.startswith("kind printed '預估值' is none of the known kinds")
+               for w in reasons[("1.1.1", "reduction_kind_zh")])
+    assert reasons[("2.1.5", "reduction_kind_zh")] == ["kind printed '實質減碳量', read as 實質減碳"]
+    assert not any("annex column '項次'" in w for why in reasons.values() for w in why)

@@ -46,6 +46,9 @@ COLUMNS = (
                    "溫室氣體減量(萬公噸CO2e)", "減碳效益")),
 )
 NCOL = len(COLUMNS)
+# A column of its own for the measure's id, before its name (項次 …): its cells open the name's (index ID)
+ID = NCOL
+ID_TITLES = ("項次", "編號", "序號", "措施編號", "項目編號")
 HEADING = re.compile(r"^(?:[一二三四五六七八九十]+|[壹貳參肆伍陸柒捌玖拾]+)\s*[、.．]"
                      r"|^[(（][一二三四五六七八九十]+[)）]")
 # A strategy's heading row (策略1.2, 推動策略 1.2, 1.2 推動策略…): its two-part number beside the word, no measure id
@@ -138,7 +141,7 @@ def _match(block: list[Line]) -> Header | None:
     for x0, x1, ws in bands:
         title = "".join(w.text for w in sorted(ws, key=lambda w: (w.top, w.x0)))
         k = _key(title)
-        best, score = None, 0
+        best, score = (ID, 1) if k in ID_TITLES else (None, 0)
         for c, forms in enumerate(_FORMS):
             for f in forms:
                 s = len(f) + 100 if f == k else (len(k) if k in f else (len(f) if f in k else 0))
@@ -152,7 +155,7 @@ def _match(block: list[Line]) -> Header | None:
             merged[-1][3] += title
         else:
             merged.append([c, x0, x1, title])
-    found = [c for c, _, _, _ in merged if c is not None]
+    found = [c for c, _, _, _ in merged if c not in (None, ID)]
     if sorted(found) != list(range(NCOL)):  # every column once, in whatever order the report prints them
         return None
     return Header([(x0, x1) for _, x0, x1, _ in merged], [c for c, _, _, _ in merged], [t for *_, t in merged],
@@ -233,6 +236,68 @@ class Row:
 
     def text(self, c: int) -> str:
         return "\n".join(self.cells[c])
+
+
+def _gaps(words, lo: float, hi: float) -> list:
+    """The bands (y0, y1) between ``lo`` and the line at ``hi`` that no word crosses, top to bottom."""
+    spans = sorted((w.top, w.bottom) for w in words if w.bottom > lo and w.top < hi + 0.5)
+    gaps, cur = [], lo
+    for t, b in spans:
+        if t > cur:
+            gaps.append((cur, t))
+        cur = max(cur, b)
+    return gaps
+
+
+def _widest_gap(words, lo: float, hi: float):
+    """(y0, y1) of the widest band between ``lo`` and the line at ``hi`` that no word crosses (the lowest of
+    the widest, within half a point), or None."""
+    gaps = _gaps(words, lo, hi)
+    if not gaps:
+        return None
+    widest = max(y1 - y0 for y0, y1 in gaps)
+    return [g for g in gaps if g[1] - g[0] >= widest - 0.5][-1]
+
+
+def _centred_starts(starts: list, id_words: dict, words, state: dict) -> list:
+    """Row starts where a row's cells may be set mid-row (vertically centred, or at its foot) and no rule parts
+    the rows: ``starts`` are rules' y and ids' tops (keys of ``id_words``). Between two ids the rows part at the
+    widest band no word crosses (the cells' padding), where it is clearly wider than the band just above the id's
+    line (cells set at the row's top part there; lines spaced as widely as the rows are not parted elsewhere,
+    which cannot be told apart by spacing alone). Once rows have been seen to start a line or more above their ids
+    (``state['centred']``, kept from page to page), the lines above a page's or a ruled band's first id are that
+    row's, unless a band as wide as the rows' parting bands parts them from it (the row before, continued)."""
+    out = list(starts)
+    for k in range(1, len(starts)):
+        prev, s = starts[k - 1], starts[k]
+        if s in id_words and prev in id_words:
+            w = id_words[s]
+            gaps = _gaps(words, id_words[prev].bottom, w.top)
+            if not gaps:
+                continue
+            gap = _widest_gap(words, id_words[prev].bottom, w.top)
+            above = gaps[-1][1] - gaps[-1][0] if gaps[-1][1] >= w.top - 0.5 else 0.0  # the band just above the id
+            state.setdefault("gaps", []).append(gap[1] - gap[0])
+            if gap[1] - gap[0] >= above + max(1.5, 0.25 * (w.bottom - w.top)):
+                if w.top - gap[1] > 0.8 * (w.bottom - w.top):
+                    state["centred"] = True
+                out[k] = min(s, gap[1] - 0.5)
+    if not state.get("centred"):
+        return out
+    parting = sorted(state["gaps"])[len(state["gaps"]) // 2]
+    for k, s in enumerate(starts):
+        if s not in id_words or k and starts[k - 1] in id_words:
+            continue
+        lo = starts[k - 1] if k else min(w.top for w in words) - 1
+        above = [w for w in words if lo <= w.top < s]
+        if not above:
+            continue
+        gap = _widest_gap(words, min(w.top for w in above), id_words[s].top)
+        if gap is not None and gap[1] - gap[0] >= 0.8 * parting:
+            out[k] = gap[1] - 0.5
+        else:  # the lines above are this row's: it starts at the rule, or at the page's first line
+            out[k] = lo
+    return sorted(set(out))
 
 
 def _cell_lines(words) -> list[str]:
@@ -316,6 +381,7 @@ def annex_rows(pages, first: int):
     header = None
     ruled_all = True
     found = False
+    centred: dict = {}  # what the rows' spacing told so far (see _centred_starts)
     for pg, ls in laid:
         h = find_header(ls)
         if h is not None:
@@ -362,7 +428,8 @@ def annex_rows(pages, first: int):
 
         # row starts: the rules across the first column, else the lines of the first column opening with an id;
         # a ruled band holding several ids (rules under the header and at the foot only) splits at each further id
-        ids = sorted({w.top - 0.5 for w in words if col(w) == 0 and opens_with_id(w.text)})
+        id_words = {w.top - 0.5: w for w in words if col(w) in (0, ID) and opens_with_id(w.text)}
+        ids = sorted(id_words)
         starts = []
         if table is not None:
             b0 = header.bands[header.columns.index(0)]
@@ -379,6 +446,7 @@ def annex_rows(pages, first: int):
             starts = sorted(set(starts) | set(inner))
         if not starts:
             starts = ids
+        starts = _centred_starts(starts, id_words, words, centred)
         if not starts or starts[0] > min(w.top for w in words):
             starts = [min(w.top for w in words) - 1] + starts
         bands = list(zip(starts, starts[1:] + [float("inf")]))
@@ -387,6 +455,9 @@ def annex_rows(pages, first: int):
             if not ws:
                 continue
             cells = [_cell_lines([w for w in ws if col(w) == c]) for c in range(NCOL)]
+            id_cell = _cell_lines([w for w in ws if col(w) == ID])
+            if id_cell and opens_with_id(id_cell[0]) and not (cells[0] and opens_with_id(cells[0][0])):
+                cells[0] = [f"{id_cell[0]} {cells[0][0] if cells[0] else ''}".strip()] + cells[0][1:]
             if cells[0] and opens_with_id(cells[0][0]):
                 rows.append(Row(pg.number, min(w.top for w in ws), cells))
             elif rows:  # the row before continues here (after a page break, or in a sub-row)
@@ -397,7 +468,7 @@ def annex_rows(pages, first: int):
                     prev.cells[c] += cells[c]
     if not found:
         return None
-    titles = {COLUMNS[c][0]: t for c, t in zip(first_header.columns, first_header.titles) if c is not None}
+    titles = {COLUMNS[c][0]: t for c, t in zip(first_header.columns, first_header.titles) if c not in (None, ID)}
     return rows, "ruled" if ruled_all else "positions", sorted(skipped), spanning, titles
 
 
