@@ -813,6 +813,22 @@ def test_headlines_follow_the_numbers_and_years_and_unkeyed_phrasing_becomes_a_c
     assert any(r["file"] == "published_headlines.csv" and r["reason"].startswith("candidate 431 人次") for r in review)
 
 
+def test_a_headline_is_keyed_by_the_period_named_nearest_before_it(tmp_path, out2021):
+    """A sentence naming 第一期 before 第二期's counts keys them as this period's; a change stated after 第二期 is not
+    keyed by 105-109 年 printed earlier in the sentence (第二期's years are not printed: for review)."""
+    text = replace_once(report_text(), {"符合預期目標。 \n\n實施第二期": "符合預期目標；實施第二期"})
+    assert text.count("85%)，煤\n") == 2
+    code, out = run_text(tmp_path, text.replace("85%)，煤\n", "85%)，第二期煤\n"))
+    assert code == 0
+    got = {r["key"]: r["value"] for r in rows(out / "published_headlines.csv")}
+    want = {r["key"]: r["value"] for r in rows(out2021 / "published_headlines.csv")}
+    after = ("coal_change_2016_2020", "electricity_change_2016_2020", "emissions_change_2016_2020",
+             "emissions_change_pct_2016_2020")  # (the sentence's changes after 第二期)
+    assert got == {k: v for k, v in want.items() if k not in after}
+    reasons = [r["reason"] for r in rows(out / "review.csv") if r["file"] == "published_headlines.csv"]
+    assert any(r.startswith("candidate -29 %") and "its years could not be read" in r for r in reasons)
+
+
 def test_headline_stated_twice_with_different_values_is_not_keyed(tmp_path):
     text = report_text().replace("110-114 年預計投入經費 85.7 億元", "110-114 年預計投入經費 86.0 億元")
     code, out = run_text(tmp_path, text)

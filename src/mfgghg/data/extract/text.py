@@ -238,6 +238,22 @@ SHARE_OF = {"製造部門": "sector_emissions", "全國": "national"}
 SHARE_SOURCE = [("燃料燃燒", "fuel_combustion"), ("電力", "electricity")]
 YEAR_RX = re.compile(r"(?<![\d.])(\d{2,3})\s*(?:年|\s*[)）])")
 PERIOD_RX = re.compile(r"(?<![\d.])(\d{2,3})\s*[-~～至]\s*(\d{2,3})\s*年")
+# A period the text names: 第一期, 第 2 期, or its years (105-109 年)
+PERIOD_NAMED = re.compile(rf"第\s*([{CN_NUM}]+|\d+)\s*期|{PERIOD_RX.pattern}")
+
+
+def _period_near(text: str, ctx: dict, last: bool = True):
+    """The period ``text`` names last (or first): (the words 第一期 where it is the first period, by name or by
+    its years, else '', its (a, b) years or None where only its name is printed); None where it names none."""
+    found = list(PERIOD_NAMED.finditer(text))
+    if not found:
+        return None
+    m = found[-1 if last else 0]
+    if m.group(1):
+        first = m.group(1) in ("一", "1")
+        return ("第一期" if first else "", ctx.get("first_period") if first else None)
+    years = (m.group(2), m.group(3))
+    return ("第一期" if ctx.get("first_period") == years else "", years)
 
 
 def _context(text: str) -> dict:
@@ -252,13 +268,26 @@ def _context(text: str) -> dict:
     return ctx
 
 
+def _says(word: str, f: Figure, near) -> bool:
+    """The sentence names ``word`` for the figure: 第一期 as the period named nearest before it (``near``,
+    :func:`_period_near`), another word anywhere up to the end of the figure's clause."""
+    if word == "第一期":
+        return bool(near) and near[0] == word
+    return word in f.before + f.clause
+
+
+def _after(f: Figure) -> str:
+    """The figure's clause after the figure's start (``before`` ends with the clause up to it)."""
+    k = max(k for k in range(len(f.clause) + 1) if f.before.endswith(f.clause[:k]))
+    return f.clause[k:]
+
+
 def _key_for(f: Figure, roc: int, ctx: dict):
     """(key, reason) for a stated figure: a key when exactly one rule names it, else ('', why)."""
     hits = []
+    near = _period_near(f.before, ctx)  # (the period a rule needs or forbids is the one named nearest before)
     for tmpl, pat, need, forbid in KEY_RULES:
-        if need and need not in f.before + f.clause:
-            continue
-        if forbid and forbid in f.before + f.clause:
+        if need and not _says(need, f, near) or forbid and _says(forbid, f, near):
             continue
         for m in re.finditer(pat, f.clause):
             gd = {k: v for k, v in m.groupdict().items() if v is not None}
@@ -291,14 +320,11 @@ def _fill(tmpl: str, gd: dict, f: Figure, roc: int, ctx: dict) -> str:
     if "{a}" in tmpl:
         if "a" in gd:
             a, b = gd["a"], gd["b"]
-        else:
-            per = PERIOD_RX.findall(f.before + f.clause)
-            if per:
-                a, b = per[-1]
-            elif "first_period" in ctx and "第一期" in f.before + f.clause:
-                a, b = ctx["first_period"]
-            else:
+        else:  # the period named nearest before the figure, else the first named after it in its clause
+            near = _period_near(f.before, ctx) or _period_near(_after(f), ctx, last=False)
+            if not near or not near[1]:
                 return ""
+            a, b = near[1]
         vals["a"], vals["b"] = _g(a), _g(b)
     if "{t}" in tmpl:
         t = gd.get("t")
