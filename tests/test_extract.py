@@ -497,6 +497,7 @@ PERIOD_CELL_2021 = "工業局 \n\n110-114 1. 每年輔導 80家廠商進行\n\n�
 @pytest.mark.parametrize("printed, joined", [
     ("工業局 \n\n110.01-114.12 1. 每年輔導 80家廠商進行\n\n低碳生產改善。", False),
     ("工業局 \n\n110年1月至114年12月 1. 每年輔導 80家廠商進行\n\n低碳生產改善。", False),
+    ("工業局 \n\n110.1-114.12 1. 每年輔導 80家廠商進行\n\n低碳生產改善。", False),
     ("工業局 \n\n110.01- 1. 每年輔導 80家廠商進行\n\n低碳生產改善。\n\n114.12", True),  # the second year further down
     ("工業局 \n\n110年1月 1. 每年輔導 80家廠商進行\n\n至114年12月 低碳生產改善。", True)])
 def test_a_period_printed_with_months_or_its_second_year_further_down_is_read_and_named(tmp_path, printed, joined,
@@ -563,6 +564,20 @@ def test_an_id_printed_alone_and_money_printed_before_the_period_are_read_and_na
     assert funding(out / "annex_funding.csv") == funding(out2021 / "annex_funding.csv")
     named = [r["row"] for r in rows(out / "review.csv") if "cells are printed before the period" in r["reason"]]
     assert named == ["1.1.1", "1.1.4", "1.2.1"]
+
+
+def test_a_reduction_printed_before_the_money_is_read_and_named(tmp_path, out2021):
+    text = replace_once(report_text(), {
+        "\n137 \n\n(公務預算) \n\n7.54 \n\n(實質減碳)": "\n7.54 \n\n(實質減碳) \n\n137 \n\n(公務預算)",
+        "\n2,373.17 \n\n(能源基金) \n\n9,956.9 \n\n(民間投資) \n\n0.128  \n\n(實質減碳)":
+            "\n0.128 萬公噸 \n\n(實質減碳) \n\n2,373.17 \n\n(能源基金) \n\n9,956.9 \n\n(民間投資)"})
+    code, out = run_text(tmp_path, text)
+    assert code == 0
+    assert rows(out / "annex_measures.csv") == rows(out2021 / "annex_measures.csv")
+    assert funding(out / "annex_funding.csv") == funding(out2021 / "annex_funding.csv")
+    named = [r["row"] for r in rows(out / "review.csv") if "is printed before the money" in r["reason"]]
+    assert named == ["1.1.4", "1.2.2"]
+    assert not any("convert" in r["reason"] for r in rows(out / "review.csv") if r["row"] == "1.1.4")
 
 
 # ---------------------------------------------------------------- encodings and PDF

@@ -23,15 +23,14 @@ NEW_MARK = re.compile(r"\s*[（(][^()（）]*新增[^()（）]*[)）]\s*")
 # Other marks a name may carry (★ …): what they mean is in the report's legend, not read here
 OTHER_MARKS = re.compile(r"[★☆※◎●▲△]")
 # A year of a period, with its month or not: 110, 110年, 110年1月, 110.01 (the month is not kept)
-MONTH = r"(?:年\s*(?:0?[1-9]|1[0-2])\s*月|[.．/]\s*(?:0[1-9]|1[0-2])(?![\d.]))"
+MONTH_DOT = r"[.．/]\s*(?:0?[1-9]|1[0-2])(?![\d.])"
+MONTH = rf"(?:年\s*(?:0?[1-9]|1[0-2])\s*月|{MONTH_DOT})"
 YEAR_MONTH = rf"(\d{{2,3}})\s*(?:{MONTH}|年)?"
 PERIOD_DASH = r"[-~～－—–至]"
 # A period as the annex prints it: 110-114, 110~114, 110年至114年, 110-114年, 110－114, 110–114, 110,
-# 110.01-114.12, 110年1月至114年12月
-PERIOD_RE = re.compile(rf"(?:^|\s)({YEAR_MONTH}(?:\s*{PERIOD_DASH}\s*{YEAR_MONTH})?)(?=\s|$)")
-# A period's first year and its dash, the second year further down the cell (110- / 114, 110年1月至 / 114年12月)
-PERIOD_OPEN = re.compile(rf"^{YEAR_MONTH}\s*{PERIOD_DASH}(?:\s+(\S.*))?$")
-PERIOD_CLOSE = re.compile(rf"^{YEAR_MONTH}(?:\s+(\S.*))?$")
+# 110.01-114.12, 110年1月至114年12月 (a year with its month after a dot only before a dash: 110.5 is an amount)
+PERIOD_RE = re.compile(rf"(?:^|\s)((\d{{2,3}})\s*(?:年\s*(?:0?[1-9]|1[0-2])\s*月|{MONTH_DOT}(?=\s*{PERIOD_DASH})|年)?"
+                       rf"(?:\s*{PERIOD_DASH}\s*{YEAR_MONTH})?)(?=\s|$)")
 AMOUNT_RE = re.compile(r"^[\d,]+(?:\.\d+)?$")
 NUM_RE = re.compile(r"\d[\d,]*(?:\.\d+)?")
 PB = "\x00PAGEBREAK"
@@ -190,7 +189,7 @@ def split_agency(pre: str, agencies: list[str], previous_name: str = ""):
 
 # The words of a reduction's kind in its parentheses (實質減碳, 預期減碳, 減碳潛力, 減量), or a kind in other words
 # (預估值, 估算: kept as printed and named, see :func:`name_kinds`)
-REDUCTION_KIND = r"減碳|潛力|減量|預估|估算|推估|估計"
+REDUCTION_KIND = r"減碳|潛力|減量|預估|估算|推估|估計|預期|預計|實質|實際"
 # A parenthesis as a cell prints it, with one inside it or not: (公務預算), (公務預算(經濟部)); group 1 its text
 PARENS = r"[（(]((?:[^()（）]|[（(][^()（）]*[)）])*)[)）]"
 # The units a money or reduction cell may print after its amount (spaces removed): 0.42 萬公噸CO2e, 3,813 tCO2e
@@ -309,7 +308,13 @@ def parse_tail(items, m: Measure, file, note_to_full_stop: bool = False):
         rest = items[k:]
         break
     red = None
-    if pairs and pairs[-1][1] and re.search(REDUCTION_KIND, pairs[-1][1][-1]):
+    kinds = [i for i, (_, ps, _) in enumerate(pairs) if ps and re.search(REDUCTION_KIND, ps[-1])]
+    if kinds == [0] and len(pairs) > 1:  # the reduction printed before the money (the export's columns reordered)
+        red = pairs.pop(0)
+        units = {i - 1: u for i, u in units.items() if i} | ({len(pairs): units[0]} if 0 in units else {})
+        m.unsure.append(("funding/reduction", f"the reduction {red[0]} ({red[1][-1]}) is printed before the money:"
+                                              " read as the reduction"))
+    elif pairs and pairs[-1][1] and re.search(REDUCTION_KIND, pairs[-1][1][-1]):
         red = pairs.pop()
     elif len(pairs) > 1 and not pairs[-1][1] and pairs[-2][1] and not (rest and rest[0][1] != PB):
         # the cell's last amount, printed without a kind after money with its source: the reduction, for review
