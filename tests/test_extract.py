@@ -1091,3 +1091,64 @@ def test_a_pdf_table_the_layout_cannot_read_falls_back_to_the_heuristic_and_says
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "no period (推動期程) cell" in err
     assert not (tmp_path / "o2").exists()
+
+
+# ---------------------------------------------------------------- text exports made by other tools (pdftotext)
+
+def test_a_text_export_laid_out_in_columns_is_refused_in_one_line_naming_its_line(tmp_path, capsys):
+    """``pdftotext -layout`` sets a row's cells side by side and shifts each by how long the text before it ran:
+    which column a piece is in cannot be told, so the draft is refused (it read as cells run together before)."""
+    text = report_text()
+    head = text[: text.index(" 附件、")]
+    annex = ["附件、110 年製造部門行動方案執行情形",
+             "具體措施或計畫   主辦機關     推動期程  預期效益"
+             "                 執行成果                   實際經費(萬元)  減碳量(萬公噸CO2e)",
+             "1.1.1 推動製造部門低 經濟部工業局 110-114   1. 每年輔導 80 家廠商進"
+             "   1. 完成 80 家企業減碳路徑 3,677.2         119.4",
+             "碳生產                                   行低碳生產改善。"
+             "          規劃輔導。                 (公務預算)      (實質減碳)"]
+    err = _bad(tmp_path, capsys, head + "\n".join(annex) + "\n", "side by side", "-layout")
+    assert f"row {head.count(chr(10)) + 3}" in err
+
+
+def test_cells_an_export_joins_on_one_baseline_are_parted(tmp_path):
+    """``pdftotext -raw`` joins what stands on one baseline: cells of one line each share the period's line, the
+    money's first amount ends the 執行成果 line (its source on the next): read, and named for review."""
+    text = report_text()
+    ls = text.split("\n")
+    for mid, nxt, block in (
+            ("1.2.1", "1.2.2", ["1.2.1 協助工業部門使用天然氣作為燃料",
+                                "經濟部國營會 110-114 每年協助 10家工業用戶建設供氣系統。"
+                                " 110 年協助 34 家工業用戶完成供氣系統建置。 29,130",
+                                "(民間投資)", "本措施係屬能力建構。"]),
+            ("2.1.5", "2.1.6", ["2.1.5 提升石化廠能效 經濟部國營會",
+                                "110-114 林園石化廠累計減碳 2.6 萬公噸。 110 年林園石化廠執行 7 項節能減碳措",
+                                "施，合計減碳成效為 1.54 萬公噸。 38,742", "(國營事業預算)", "1.54", "(實質減碳)"])):
+        a = find_line(ls, rf"^{re.escape(mid)} ")
+        b = find_line(ls, rf"^{re.escape(nxt)} ", a)
+        ls[a:b] = block
+    code, out = run_text(tmp_path, "\n".join(ls))
+    assert code == 0
+    assert funding(out / "annex_funding.csv") == funding(RAW / "annex_funding.csv")
+    got = {r["measure_id"]: r for r in rows(out / "annex_measures.csv")}
+    want = {r["measure_id"]: r for r in rows(RAW / "annex_measures.csv")}
+    for mid in ("1.2.1", "2.1.5"):
+        for c in ("name_zh", "lead_agency_zh", "expected_benefits_zh", "results_zh", "reduction_note_zh"):
+            assert nows(got[mid][c]) == nows(want[mid][c]), (mid, c, got[mid][c])
+        flagged = {r["field"] for r in rows(out / "review.csv") if r["row"] == mid}
+        assert {"funding", "expected_benefits_zh/results_zh"} <= flagged, (mid, flagged)
+
+
+def test_a_bare_page_number_at_a_form_feed_and_a_note_under_the_annex_are_no_text(tmp_path):
+    """Bare page numbers at pages' feet (form feeds between pages, as pdftotext writes them), one inside
+    Table 2's label broken across pages, and 「資料來源：各機關」 under the annex's total row: Table 2 and 3.4.1
+    read as printed."""
+    text = replace_once(report_text(), {"\n表 2、": "\n3\n\f表 2、", "產業調整為永\n\n續生產製程 \n- - - -":
+                                        "產業調整為永\n\n4\n\f續生產製程 \n- - - -"})
+    text = text.rstrip() + "\n合計 202,038 170.5\n資料來源：各機關\n"
+    code, out = run_text(tmp_path, text)
+    assert code == 0
+    for name in ("published_table2_by_pillar.csv", "published_table5_budget.csv", "pillars.csv"):
+        assert rows(out / name) == rows(RAW / name), name
+    got = {r["measure_id"]: r for r in rows(out / "annex_measures.csv")}["3.4.1"]
+    assert got["reduction_note_zh"] == "-"

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from mfgghg.data.paths import roc_year
 from mfgghg.errors import DataError
 
-from .layout import STRATEGY_HEADING
-from .read import PAGE_NUMBER
+from .layout import STRATEGY_HEADING, TABLE_NOTE
+from .read import BARE_NUMBER, PAGE_NUMBER
 
 CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
 MEASURE_ID = r"[1-9]\d?\.[1-9]\d?\.[1-9]\d?"  # pillar.strategy.measure, 2.1.10 too
@@ -118,15 +118,12 @@ def strip_headers(lines, start, hdr):
     return strip_page_lines(out)
 
 
-BARE_NUMBER = re.compile(r"^\d{1,4}$")
-
-
 def strip_page_lines(body: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """``body`` without the lines that are no cell: what a page prints beside the table, that is a line
     printed next to (nearly) every page break and nowhere else (a running title or footer: as long as a
     word, at half of the breaks or more), a page number in a page number's form and bare numbers next to
     the breaks that count up by one from page to page (a number in a cell does not); a strategy's
-    heading line (:data:`STRATEGY_HEADING`) and the table's total row (合計 202,038 170.5)."""
+    heading line (:data:`STRATEGY_HEADING`), the table's total row (合計 202,038 170.5) and a note under it."""
     breaks = [i for i, (_, t) in enumerate(body) if t == PB]
     if len(breaks) >= 2:
         near, every = Counter(), Counter(nows(t) for _, t in body)
@@ -142,7 +139,7 @@ def strip_page_lines(body: list[tuple[int, str]]) -> list[tuple[int, str]]:
         end = total + 1
         while end < len(body) and re.fullmatch(r"[\d,.\s-]+", body[end][1]):
             end += 1
-        body = body[:total] + body[end:]
+        body = body[:total] + [row for row in body[end:] if not TABLE_NOTE.match(row[1])]  # (資料來源：各機關)
     breaks = [i for i, (_, t) in enumerate(body) if t == PB] + [len(body)]
     beside = []  # per break (and the end): the bare number just before it or just after it
     for i in breaks:
@@ -245,6 +242,16 @@ def _amount_at(items, j) -> bool:
     after = [t for _, t in items[j + 1:j + 3]]  # its source on the next line, or across a page break
     return bool(after) and (after[0].startswith(("(", "（"))
                             or after[0] == PB and len(after) > 1 and after[1].startswith(("(", "（")))
+
+
+def _amount_after_text(items, j):
+    """``items`` with line ``j``'s last word split off where it is an amount whose source opens the next line: the
+    money cell's first line set on the text cells' line (an export joins what stands on one baseline); else None."""
+    mm = re.match(r"^(.*\S)\s+((?:約\s*)?[\d,]+(?:\.\d+)?)$", items[j][1])
+    if mm is None or j + 1 >= len(items) or not items[j + 1][1].startswith(("(", "（")):
+        return None
+    ln = items[j][0]
+    return items[:j] + [(ln, mm.group(1)), (ln, mm.group(2))] + items[j + 1:]
 
 
 def parse_tail(items, m: Measure, file, note_to_full_stop: bool = False):
@@ -444,6 +451,12 @@ def parse_text_cells(items, m: Measure, first: str):
                                  f"執行成果 taken to start at '{t[:12]}' (a report-year phrase inside an"
                                  " unfinished sentence)"))
         cur.append(t)
+    both = next((i for i, t in enumerate(exp) if re.search(r"。\s+\S", t)), None) if not res else None
+    if both is not None:  # the cells' first lines on one baseline: an export joins them (「…2.6萬公噸。 110年…」)
+        head, tail = re.split(r"(?<=。)\s+(?=\S)", exp[both], maxsplit=1)
+        exp, res = exp[:both] + [head], [tail] + exp[both + 1:]
+        m.unsure.append(("expected_benefits_zh/results_zh", "預期效益 and 執行成果 printed on one line: parted at its"
+                                                            " first full stop followed by a space"))
     m.expected_benefits_zh = squash(" ".join(exp))
     m.results_zh = squash(" ".join(res))
     if not m.results_zh:
@@ -543,6 +556,7 @@ def _measure(ln, mid, items, file, agencies, seen, previous_name="") -> Measure:
     m.name_zh = _name_from_raw(raw_name, name)
     rest = items[pi + 1:]
     ti = len(rest) if early is not None else None
+    split = None
     for j, (_, t) in enumerate(rest if early is None else []):
         if t == PB:
             continue
@@ -558,6 +572,17 @@ def _measure(ln, mid, items, file, agencies, seen, previous_name="") -> Measure:
         if re.fullmatch(r"-(\s+-)+", t):
             ti = j
             break
+        split = _amount_after_text(rest, j)
+        if split is not None:
+            rest, ti = split, j + 1
+            break
+    if ti is None and early is None and first:  # (on the period's line, after the text cells)
+        split = _amount_after_text([(items[pi][0], first)] + rest, 0)
+        if split is not None:
+            first, rest, ti = split[0][1], split[1:], 0
+    if split is not None:
+        m.unsure.append(("funding", f"the amount {rest[ti][1]} printed at the end of a text line (line {rest[ti][0]}),"
+                                    " its source on the next: read as the money cell's"))
     if ti is None:
         raise DataError(file, f"measure {mid}: no funding cell (實際經費, an amount followed by its source in"
                               " parentheses) found", row=ln)

@@ -10,7 +10,7 @@ from mfgghg.errors import DataError, MfgGhgError, ParameterError
 
 from .annex import (ANNEX_HEADING, MEASURE_ID, find_annex, is_annex_heading, measures_from_rows, name_kinds, nows,
                     page_header, parse_annex)
-from .layout import annex_rows
+from .layout import annex_rows, side_by_side
 from .netzero import companies, strategy_directions
 from .read import Report, read_report, read_rows
 from .tables import (budget_table, counts_table, emissions_table, goal_candidates, results_table, same_name,
@@ -149,6 +149,11 @@ def read_annex(report: Report, known: list[str], names: dict[str, str] | None = 
                            " heuristic; check every text cell against the PDF", "line": start + 1}]
         return parse_annex(report.text, report.file, known, names), "text", note
     start, _ = find_annex(lines, report.file)
+    laid = side_by_side(lines, start)
+    if laid is not None:
+        raise DataError(report.file, "the annex's cells are printed side by side (a text export laid out in columns,"
+                                     " as pdftotext -layout makes it): which column a piece of text is in cannot be"
+                                     " told; give the PDF, or a text export of it without -layout", row=laid)
     header = " ".join(page_header(lines, start, report.file))  # (the text does not tell its columns apart)
     return parse_annex(report.text, report.file, known, names), "text", unit_notes(
         {"funding": header, "reduction": header}, start + 1)

@@ -115,23 +115,37 @@ def read_report(path: Path) -> Report:
     else:
         text = blank_page_lines(decode_text(path, data))
         pages = None
+    text = text.replace("\f", "\n ")  # a page break is a line starting with a space
     text, changes = normalise(text)
     return Report(path, text, pages, changes)
 
 
 # A page number as a page prints it: "- 44 -", "第 44 頁", "第 44 頁，共 80 頁", "44 / 80", "Page 44", "p. 44".
+BARE_NUMBER = re.compile(r"^\d{1,4}$")
 PAGE_NUMBER = re.compile(r"^(?:[-–—‒~]\s*\d{1,4}\s*[-–—‒~]|第\s*\d{1,4}\s*頁(?:\s*[,，/／]?\s*共\s*\d{1,4}\s*頁)?"
                          r"|\d{1,4}\s*[/／]\s*\d{1,4}|(?:[Pp]age|[Pp]\.)\s*\d{1,4})$")
 
 def blank_page_lines(text: str) -> str:
     """A text export with what its pages print beside the text blanked (the lines kept, so that line
     numbers stay the file's): a line in a page number's form (``- 44 -``, ``第 44 頁``), and the report's
-    title (its first line naming 執行成果報告) printed again as a running head. The annex's own running
+    title (its first line naming 執行成果報告) printed again as a running head, and a bare number at a page's foot
+    or top that counts up with the next page's. The annex's own running
     lines and bare page numbers are left out where its pages break (:func:`.annex.strip_page_lines`)."""
     lines = text.split("\n")
     squashed = [re.sub(r"\s", "", ln) for ln in lines]
     at = next((i for i, ln in enumerate(squashed[:60]) if "執行成果報告" in ln), None)
-    return "\n".join("" if PAGE_NUMBER.match(ln.strip()) or (at is not None and i != at and sq == squashed[at]) else ln
+    # a bare number (4) at a page's foot or top, counting up with the next page's (pages open with a form feed)
+    pages: list[list[int]] = [[]]
+    for i, sq in enumerate(squashed):
+        if lines[i].startswith("\f") and pages[-1]:
+            pages.append([])
+        if sq:
+            pages[-1].append(i)
+    ends = [{j: int(squashed[j]) for j in (p[0], p[-1]) if BARE_NUMBER.match(squashed[j])} if p else {} for p in pages]
+    bare = {j for a, b in zip(ends, ends[1:]) for j, x in a.items() if x + 1 in b.values()}
+    bare |= {k for a, b in zip(ends, ends[1:]) for k, y in b.items() if y - 1 in a.values()}
+    return "\n".join(("\f" if ln.startswith("\f") else "") if PAGE_NUMBER.match(ln.strip()) or i in bare
+                     or (at is not None and i != at and sq == squashed[at]) else ln
                      for i, (ln, sq) in enumerate(zip(lines, squashed)))
 
 
@@ -148,7 +162,7 @@ def decode_text(path: Path, data: bytes) -> str:
         raise DataError(path, "report is neither UTF-8 nor Big5/CP950 text")
     if sum(ch.isprintable() or ch in "\r\n\t\f" for ch in text) < 0.95 * len(text):
         raise DataError(path, "report is a binary file, not text")
-    return text.replace("\r\n", "\n").replace("\f", "\n ")
+    return text.replace("\r\n", "\n")
 
 
 _SKIP = {"\r", "\n", "\x02", "\x00"}
