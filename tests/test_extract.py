@@ -1152,3 +1152,25 @@ def test_a_bare_page_number_at_a_form_feed_and_a_note_under_the_annex_are_no_tex
         assert rows(out / name) == rows(RAW / name), name
     got = {r["measure_id"]: r for r in rows(out / "annex_measures.csv")}["3.4.1"]
     assert got["reduction_note_zh"] == "-"
+
+
+def test_digit_groups_set_apart_by_spaces_and_a_remark_column_after_a_tables_numbers_are_read(tmp_path):
+    """Amounts printed 3 677.2 (the annex) and 158 613 (Table 5, joined where the plan and the money give the
+    printed rate), and text after a row's numbers in Tables 2, 5 and 6 (a 備註 column): read as before and
+    named (they read as 677.2, as 158 and 030, or lost the row, before)."""
+    text = replace_once(report_text(), {
+        "\n3,677.2 \n": "\n3 677.2 \n", "158,613 62,030 39%": "158 613 62 030 39%",
+        "691,909 138,712 20%": "691 909 138 712 20%", "6 0 6 100% 6 0 6 100% 12 0 12 100%":
+        "6 0 6 100% 6 0 6 100% 12 0 12 100% 無", "856,901 202,038 24%": "856,901 202,038 24% 含補助款",
+        "109 年 146.5 141.9 741.5 734.0": "109 年 146.5 141.9 741.5 734.0 較目標減少"})
+    code, out = run_text(tmp_path, text)
+    assert code == 0
+    assert funding(out / "annex_funding.csv") == funding(RAW / "annex_funding.csv")
+    for name in ("published_table2_by_pillar.csv", "published_table5_budget.csv", "published_table6_emissions.csv",
+                 "pillars.csv"):
+        assert rows(out / name) == rows(RAW / name), name
+    reasons = [r["reason"] for r in rows(out / "review.csv")]
+    assert any("'3 677.2'" in r and "3677.2" in r for r in reasons)
+    assert sum("digit groups apart" in r for r in reasons) == 2
+    for printed in ("無", "含補助款", "較目標減少"):
+        assert any(f"'{printed}' after this row's numbers" in r for r in reasons), printed

@@ -31,7 +31,9 @@ PERIOD_DASH = r"[-~～－—–至]"
 # 110.01-114.12, 110年1月至114年12月 (a year with its month after a dot only before a dash: 110.5 is an amount)
 PERIOD_RE = re.compile(rf"(?:^|\s)((\d{{2,3}})\s*(?:年\s*(?:0?[1-9]|1[0-2])\s*月|{MONTH_DOT}(?=\s*{PERIOD_DASH})|年)?"
                        rf"(?:\s*{PERIOD_DASH}\s*{YEAR_MONTH})?)(?=\s|$)")
-AMOUNT_RE = re.compile(r"^[\d,]+(?:\.\d+)?$")
+# An amount as printed: 1,250.5, or its digit groups set apart by spaces (1 250.5, read as 1250.5 and named)
+AMOUNT = r"(?:\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?![\d,])(?:\.\d+)?|\d[\d,]*(?:\.\d+)?)"
+AMOUNT_RE = re.compile(rf"^{AMOUNT}$")
 NUM_RE = re.compile(r"\d[\d,]*(?:\.\d+)?")
 PB = "\x00PAGEBREAK"
 RESULT_START = re.compile(r"^(已於|本\s*[(（]?\s*\d{3}\s*[)）]?\s*年|\d{3}\s*年(度)?\s*(完成|已|共|辦理)|完成\s*\d)")
@@ -54,7 +56,7 @@ def nows(text: str) -> str:
 
 
 def number(text: str) -> str:
-    return text.replace(",", "")
+    return re.sub(r"[,\s]", "", text)
 
 
 @dataclass
@@ -197,7 +199,7 @@ UNIT_AFTER_AMOUNT = re.compile(rf"^(?:{REDUCTION_UNITS}|{MONEY_UNITS})")
 
 def _amount_line(t: str):
     """A line opening with an amount: (the amount, the unit printed after it or '', the text after both), or None."""
-    am = re.match(r"^(?:約\s*)?([\d,]+(?:\.\d+)?)\s*(.*)$", t)  # (約: about, as printed; the review says so)
+    am = re.match(rf"^(?:約\s*)?({AMOUNT})\s*(.*)$", t)  # (約: about, as printed; the review says so)
     if not am or not AMOUNT_RE.match(am.group(1)):
         return None
     um = UNIT_AFTER_AMOUNT.match(nows(am.group(2)))
@@ -206,7 +208,7 @@ def _amount_line(t: str):
     return am.group(1), "萬元" if um.group(0) == "萬" else um.group(0), nows(am.group(2))[um.end():]
 
 
-SOURCE_THEN_AMOUNT = re.compile(rf"^({PARENS})\s*((?:約\s*)?[\d,]+(?:\.\d+)?\s*(?:{REDUCTION_UNITS}|{MONEY_UNITS})?)$")
+SOURCE_THEN_AMOUNT = re.compile(rf"^({PARENS})\s*((?:約\s*)?{AMOUNT}\s*(?:{REDUCTION_UNITS}|{MONEY_UNITS})?)$")
 
 
 def _source_first(items, j):
@@ -377,6 +379,9 @@ def record_funding(m: Measure, pairs):
     for amount, parens, ln in pairs:
         if amount == "-":
             continue
+        if re.search(r"\d\s\d", amount):
+            m.unsure.append(("funding", f"amount '{amount}' at line {ln} printed with spaces between its digit groups:"
+                                        f" read as {number(amount)}"))
         if not parens:
             m.unsure.append(("funding", f"amount {amount} at line {ln} has no source in parentheses"))
             m.funding.append(("", number(amount), "no source printed"))
@@ -701,9 +706,9 @@ def _name_from_raw(raw: str, squashed_name: str) -> str:
     return out.strip() if k == len(target) else target
 
 
-MONEY_RX = re.compile(rf"(\d[\d,]*(?:\.\d+)?)\s*({MONEY_UNITS})?\s*((?:{PARENS}\s*)*)")
+MONEY_RX = re.compile(rf"({AMOUNT})\s*({MONEY_UNITS})?\s*((?:{PARENS}\s*)*)")
 # the same, each source printed before its amount: (公務預算) 1,250.5
-MONEY_AFTER_SOURCE_RX = re.compile(rf"((?:{PARENS}\s*)+)(\d[\d,]*(?:\.\d+)?)\s*({MONEY_UNITS})?\s*")
+MONEY_AFTER_SOURCE_RX = re.compile(rf"((?:{PARENS}\s*)+)({AMOUNT})\s*({MONEY_UNITS})?\s*")
 REDUCTION_RX = re.compile(rf"^(?:約)?(\d[\d,]*(?:\.\d+)?)({REDUCTION_UNITS})?[（(]([^()（）]+)[)）]$")
 # the same, its kind printed before its amount: (實質減碳) 119.4
 REDUCTION_AFTER_KIND_RX = re.compile(rf"^[（(]([^()（）]+)[)）](?:約)?(\d[\d,]*(?:\.\d+)?)({REDUCTION_UNITS})?$")

@@ -14,7 +14,7 @@ from .layout import annex_rows, side_by_side
 from .netzero import companies, strategy_directions
 from .read import Report, read_report, read_rows
 from .tables import (budget_table, counts_table, emissions_table, goal_candidates, results_table, same_name,
-                     table_items)
+                     remark_items, table_items)
 from .text import headlines, highlight_cases, paragraphs
 from .write import render, write_folder
 
@@ -236,6 +236,9 @@ def extract(report: Report, year: int, prev) -> dict:
         r["_pillar_printed"] = r["row_zh"] if name and name != r["row_zh"] else ""
     t4 = results_table(lines, pillars)
     items += table_items(lines, t4, t5, t6)
+    for label, fname, rows in ((2, "published_table2_by_pillar.csv", t2), (3, "published_table3_by_ministry.csv", t3),
+                               (5, "published_table5_budget.csv", t5), (6, "published_table6_emissions.csv", t6)):
+        items += remark_items(label, fname, rows)
     paras = paragraphs(lines, find_annex(lines, file)[0])
     keyed, candidates = headlines(paras, text, year)
     directions = strategy_directions(paras)

@@ -8,6 +8,7 @@ from difflib import SequenceMatcher
 from .annex import nows, number, squash
 
 CELL = r"(?:\d[\d,]*(?:\.\d+)?%?|-)"
+REMARK = r"(?:\s+([^\d\s-][^\d]*|-))?\s*"  # text after a row's numbers (a 備註 column): kept for the review
 
 
 def _table_lines(lines, label):
@@ -36,7 +37,7 @@ TOTAL_WORDS = ("總計", "合計")
 
 
 def _rows(block, ncells, known=()):
-    rx = re.compile(rf"^(.*?)\s*((?:{CELL}\s+){{{ncells - 1}}}{CELL})\s*$")
+    rx = re.compile(rf"^(.*?)\s*((?:{CELL}\s+){{{ncells - 1}}}{CELL}){REMARK}$")
     rows, label = [], []
     for ln, raw in block:
         s = raw.strip()
@@ -44,7 +45,7 @@ def _rows(block, ncells, known=()):
             continue
         m = rx.match(s)
         if m and (m.group(1) == "" or re.fullmatch(LABEL, m.group(1))):
-            rows.append([ln, label, nows(m.group(1)), m.group(2).split()])
+            rows.append([ln, label, nows(m.group(1)), (m.group(2).split(), m.group(3) or "")])
             label = []
         elif re.fullmatch(LABEL, s):
             label.append(nows(s))
@@ -77,15 +78,22 @@ def _val(c):
     return number(c.rstrip("%"))
 
 
+def remark_items(label: int, fname: str, rows) -> list[dict]:
+    """A review item per row of Table 2, 3, 5 or 6 that prints text after its numbers (a 備註 column, not read)."""
+    return [{"file": fname, "row": r["row_zh"], "field": "all", "line": r["_line"],
+             "reason": f"表 {label} prints '{r['_remark']}' after this row's numbers: a column not read"}
+            for r in rows if r.get("_remark")]
+
+
 def counts_table(lines, label, key, known=()):
     """Table 2 or 3 (``label``): a row per group; ``known`` row names help to read a label set around its numbers."""
     cap, block = _table_lines(lines, label)
     out = []
-    for ln, lab, cells in _rows(block, 12, known):
+    for ln, lab, (cells, remark) in _rows(block, 12, known):
         out.append({"row_zh": lab, key: "", **dict(zip(
             ["a1_achieved", "a2_not_achieved", "a_subtotal", "a_rate_pct", "b1_achieved", "b2_not_achieved",
              "b_subtotal", "b_rate_pct", "c1_achieved", "c2_not_achieved", "c_total", "c_rate_pct"],
-            [_val(c) for c in cells])), "_line": ln})
+            [_val(c) for c in cells])), "_remark": remark, "_line": ln})
     return out
 
 
@@ -94,22 +102,45 @@ def budget_table(lines, known=()):
     cap, block = _table_lines(lines, 5)
     # the plan (A) is the first number, the year's money (B) the last before the rate: a column printed between
     # them (預算數, say) is not read, and named for review
-    rx = re.compile(rf"^(.*?)\s*((?:{CELL}\s+){{2,}})({CELL}%)\s*$")
+    rx = re.compile(rf"^(.*?)\s*((?:{CELL}\s+){{2,}})({CELL}%){REMARK}$")
     rows, label = [], []
     for ln, raw in block:
         s = raw.strip()
         m = rx.match(s)
         if m and re.search(r"[\u4e00-\u9fff]", m.group(1) + "".join(label)):
-            numbers = m.group(2).split()
-            rows.append([ln, label, nows(m.group(1)), [numbers[0], numbers[-1], m.group(3), numbers[1:-1]]])
+            numbers = _digit_groups(m.group(2).split(), m.group(3))  # (1 250 as 1,250)
+            rows.append([ln, label, nows(m.group(1)), [numbers[0], numbers[-1], m.group(3), numbers[1:-1],
+                                                       m.group(4) or "", numbers != m.group(2).split()]])
             label = []
         elif s and re.fullmatch(r"[\u4e00-\u9fff\s]+", s):
             label.append(nows(s))
         elif s:
             label = []
     return [{"row_zh": lab, "pillar": "", "planned_10k_twd": _val(planned), "actual_10k_twd": _val(actual),
-             "execution_rate_pct": _val(rate), "_unread": unread, "_line": ln}
-            for ln, lab, (planned, actual, rate, unread) in _labels(rows, known)]
+             "execution_rate_pct": _val(rate), "_unread": unread, "_remark": remark, "_grouped": grouped, "_line": ln}
+            for ln, lab, (planned, actual, rate, unread, remark, grouped) in _labels(rows, known)]
+
+
+def _digit_groups(numbers: list[str], rate: str) -> list[str]:
+    """Table 5's numbers with digit groups printed apart by spaces (158 613 62 030 39%) joined: the one way of
+    joining them whose plan and money give the printed rate, where the numbers as printed do not."""
+    def fits(ns):
+        a, b = (float(number(x)) if x != "-" else 0.0 for x in (ns[0], ns[-1]))
+        return a > 0 and abs(100 * b / a - float(number(rate.rstrip("%")))) < 1
+
+    if len(numbers) > 8 or fits(numbers):
+        return numbers
+    found = set()
+    for cuts in range(2 ** (len(numbers) - 1)):  # each way of joining neighbours: a bit per gap
+        ns = [numbers[0]]
+        for k, t in enumerate(numbers[1:]):
+            if cuts >> k & 1:
+                ns[-1] += "," + t
+            else:
+                ns.append(t)
+        if len(ns) >= 2 and all(re.fullmatch(r"\d{1,3}(?:,\d{3})*(?:\.\d+)?|-", x) for x in ns) and fits(ns):
+            found.add(tuple(ns))
+    return list(found.pop()) if len(found) == 1 else numbers
 
 
 EMISSION_COLUMNS = ("annual_target_million_t_co2e", "annual_emissions_million_t_co2e",
@@ -121,16 +152,17 @@ def emissions_table(lines):
     """Table 6's rows; a cell printed as a dash is left empty (``_dashes`` names its columns)."""
     cap, block = _table_lines(lines, 6)
     cell = rf"([\d.,]+|[{NOT_PRINTED}])(\s*(?:註\s*\d*|[*＊]+))?"  # (a note mark after it: 141.9註2, 141.9*)
-    rx = re.compile(rf"^(\d{{2,3}})\s*年\s+{cell}\s+{cell}\s+{cell}\s+{cell}\s*$")
+    rx = re.compile(rf"^(\d{{2,3}})\s*年\s+{cell}\s+{cell}\s+{cell}\s+{cell}{REMARK}$")
     out = []
     for ln, raw in block:
         m = rx.match(raw.strip())
         if m:
-            printed, marks = m.groups()[1::2], m.groups()[2::2]
+            printed, marks = m.groups()[1:9:2], m.groups()[2:9:2]
             values = [("" if v in NOT_PRINTED else number(v)) for v in printed]
             out.append({"row_zh": f"{m.group(1)}年", "roc_year": m.group(1), **dict(zip(EMISSION_COLUMNS, values)),
                         "_dashes": [c for c, v in zip(EMISSION_COLUMNS, values) if v == ""],
-                        "_marks": [(c, nows(k)) for c, k in zip(EMISSION_COLUMNS, marks) if k], "_line": ln})
+                        "_marks": [(c, nows(k)) for c, k in zip(EMISSION_COLUMNS, marks[:4]) if k],
+                        "_remark": m.group(10) or "", "_line": ln})
     return out
 
 
@@ -163,6 +195,10 @@ def table_items(lines, t4, t5, t6) -> list[dict]:
                "reason": f"表 5 prints {len(r['_unread']) + 3} numbers in this row: the first was read as the plan (A),"
                          f" the last before the rate as the year's money (B); {' '.join(r['_unread'])} not read:"
                          " check the columns"} for r in t5 if r["_unread"]]
+    items += [{"file": "published_table5_budget.csv", "row": r["row_zh"], "field": "all", "line": r["_line"],
+               "reason": "表 5 prints this row's numbers with their digit groups apart: read as the plan"
+                         f" {r['planned_10k_twd']} and the money {r['actual_10k_twd']}, whose ratio is the printed"
+                         " rate"} for r in t5 if r.get("_grouped")]
     items += [{"file": "published_table6_emissions.csv", "row": r["row_zh"], "field": col, "line": r["_line"],
                "reason": "表 6 prints '-' here (no value): left empty; the file requires a value, so the ingest"
                          " refuses the row until it has one or is removed"} for r in t6 for col in r["_dashes"]]
