@@ -828,6 +828,20 @@ def test_headlines_follow_the_numbers_and_years_and_unkeyed_phrasing_becomes_a_c
     assert any(r["file"] == "published_headlines.csv" and r["reason"].startswith("candidate 431 人次") for r in review)
 
 
+def test_headline_counts_in_wan_and_shares_written_baifenzhi_are_read_and_named(tmp_path, out2021):
+    """「1.2 萬人次」 is 12,000 人次 and 「下降百分之 49」 is 49%: keyed as their words say, the printed form named (the
+    figures were not seen at all before)."""
+    text = report_text().replace("431 人次培訓", "1.2 萬人次培訓").replace("下降 49%", "下降百分之 49")
+    code, out = run_text(tmp_path, text)
+    assert code == 0
+    h = {r["key"]: r["value"] for r in rows(out / "published_headlines.csv")}
+    before = {r["key"]: r["value"] for r in rows(out2021 / "published_headlines.csv")}
+    assert h == {**before, "trainees": "12000"}
+    reasons = {r["row"]: r["reason"] for r in rows(out / "review.csv") if r["file"] == "published_headlines.csv"}
+    assert "'1.2 萬' read as 12,000" in reasons["trainees"]
+    assert "'百分之 49' read as 49%" in reasons["intensity_change_2020_vs_2005"]
+
+
 def test_a_headline_is_keyed_by_the_period_named_nearest_before_it(tmp_path, out2021):
     """A sentence naming 第一期 before 第二期's counts keys them as this period's; a change stated after 第二期 is not
     keyed by 105-109 年 printed earlier in the sentence (第二期's years are not printed: for review)."""

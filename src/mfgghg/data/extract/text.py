@@ -148,11 +148,32 @@ def _clauses(text: str):
             sent_start = m.end()
 
 
+# A count printed in 萬 (1.2 萬人次, 3 萬家) or a share as 百分之 49: read as the number they state, and named
+TEN_THOUSAND_RX = re.compile(rf"(?<![\d.,A-Za-z])({N})\s*萬\s*(?=人次|場次|家|項|座|件|案|筆)")
+PER_CENT_RX = re.compile(rf"百分之\s*({N})(?![\d.,])")
+
+
+def _spelled(clause: str) -> tuple[str, list]:
+    """(the clause with counts in 萬 and shares written 百分之 N as plain figures, [(start, end, what was read so)]
+    of each such figure in it)."""
+    found = sorted([(m, f"{float(number(m.group(1))) * 10000:,.0f} ") for m in TEN_THOUSAND_RX.finditer(clause)]
+                   + [(m, f"{m.group(1)}%") for m in PER_CENT_RX.finditer(clause)], key=lambda x: x[0].start())
+    out, spans, pos = "", [], 0
+    for m, plain in found:
+        out += clause[pos:m.start()]
+        spans.append((len(out), len(out) + len(plain), f"'{m.group(0).strip()}' read as {plain.strip()}"))
+        out += plain
+        pos = m.end()
+    return out + clause[pos:], spans
+
+
 def stated_figures(paras: list[Para], rx=FIG_RX, kind="headline") -> list[Figure]:
     out = []
     for p in paras:
-        for clause, before, _ in _clauses(p.text):
+        for printed, before, _ in _clauses(p.text):
+            clause, spans = _spelled(printed)
             for g in rx.finditer(clause):
+                said = "; ".join(w for a, b, w in spans if a < g.end() and g.start() < b)
                 pre = clause[: g.start()]
                 v = number(g.group(1))
                 unit = unit_of(g.group(2), kind)
@@ -160,7 +181,8 @@ def stated_figures(paras: list[Para], rx=FIG_RX, kind="headline") -> list[Figure
                     unit = "家"
                 if DECREASE_RX.search(pre) and not re.search(r"降至\s*$", pre):
                     v = "-" + v
-                out.append(Figure(v, unit, clause, p.section, p.line, clause, before + pre, p.heading, case=p.case))
+                out.append(Figure(v, unit, printed, p.section, p.line, clause, before + pre, p.heading, case=p.case,
+                                  extra={"spelled": said} if said else {}))
     return out
 
 
@@ -364,6 +386,8 @@ def headlines(paras: list[Para], text: str, year: int):
     figs = stated_figures([p for p in paras if p.region == "text"])
     for f in figs:
         f.key, f.why = _key_for(f, roc, ctx)
+        if f.extra.get("spelled"):
+            f.why = "; ".join(x for x in (f.why, f"printed {f.extra['spelled']}") if x)
     by_key: dict[str, list[Figure]] = {}
     for f in figs:
         if f.key:
