@@ -54,6 +54,8 @@ class Layout:
     total_row: tuple = ()  # a last row: the total's cells (合計, its money, its reduction)
     id_column: bool = False  # the measure's id in a column of its own (項次) before its name
     valign: str = "top"  # where a body cell's text sits in its row: top, middle (vertically centred) or bottom
+    watermark: str = ""  # a word printed large and light in the middle of every page, behind the text
+    annex_landscape: bool = False  # the annex on landscape pages after the report's portrait pages
 
 
 OTHER_FORM_TITLES = [["措施名稱"], ["主辦機關", "(協辦機關)"], ["執行", "期程"], ["預期", "效益"], ["執行", "成果"],
@@ -95,12 +97,19 @@ LAYOUTS = {
     "landscape_unruled_idcolumn_centred": Layout("landscape_unruled_idcolumn_centred", landscape=True, ruled=False,
                                                  font_pt=8.5, widths=(3.4, 2.4, 1.8, 6.4, 7.0, 2.4, 2.4),
                                                  id_column=True, valign="middle"),
+    # the annex on landscape pages after portrait ones, unruled, one-line titles; every page with a running head
+    # in other words set close above the text, a footer with a date and a watermark word in its middle
+    "landscape_annex_furniture": Layout("landscape_annex_furniture", annex_landscape=True,
+                                        titles=tuple(tuple(t) for t in ONE_LINE_TITLES), ruled=False, font_pt=9.0,
+                                        widths=(3.8, 2.6, 1.8, 6.6, 7.4, 2.4, 2.8), footer="列印日期：2023/05/12",
+                                        running_head="經濟部 製造部門 110 年度執行成果（第 2 版）", watermark="草稿"),
     # landscape, ruled, a very large font: amounts wrap inside the money cell, most rows break across pages
     "landscape_ruled_huge": Layout("landscape_ruled_huge", landscape=True, font_pt=20.0,
                                    widths=(4.0, 2.4, 1.9, 6.2, 7.0, 2.6, 2.5)),
 }
 
 NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+      'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
       'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
       'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
       'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
@@ -136,9 +145,13 @@ def fodt(head_text: str, annex_title: str | None, rows: list[list[str]], layout:
     cols = "".join(f'<style:style style:name="C{i}" style:family="table-column"><style:table-column-properties '
                    f'style:column-width="{cw}cm"/></style:style>' for i, cw in enumerate(widths))
     footer = ""
-    if layout.running_head:
-        footer += ('<style:header><text:p text:style-name="Footer">'
-                   f'{escape(layout.running_head)}</text:p></style:header>')
+    mark = (f'<text:p text:style-name="Footer"><draw:frame draw:style-name="WM" text:anchor-type="paragraph" '
+            f'svg:x="6cm" svg:y="10cm" svg:width="8cm" svg:height="3cm"><draw:text-box><text:p><text:span '
+            f'text:style-name="WMT">{escape(layout.watermark)}</text:span></text:p></draw:text-box></draw:frame>'
+            '</text:p>') if layout.watermark else ""
+    if layout.running_head or mark:
+        head = f'<text:p text:style-name="Footer">{escape(layout.running_head)}</text:p>' if layout.running_head else ""
+        footer += f"<style:header>{mark}{head}</style:header>"
     if layout.page_numbers or layout.footer:
         inner = escape(layout.footer) + ("　" if layout.footer else "")
         num = '<text:page-number text:select-page="current">1</text:page-number>' if layout.page_numbers else ""
@@ -161,6 +174,18 @@ def fodt(head_text: str, annex_title: str | None, rows: list[list[str]], layout:
              '<style:header-style><style:header-footer-properties fo:min-height="0.6cm"/></style:header-style>'
              '<style:footer-style><style:header-footer-properties fo:min-height="0.6cm"/></style:footer-style>'
              '</style:page-layout>',
+             '<style:page-layout style:name="pm2"><style:page-layout-properties fo:page-width="29.7cm" '
+             'fo:page-height="21cm" style:print-orientation="landscape" fo:margin-top="1.2cm" '
+             'fo:margin-bottom="1.0cm" fo:margin-left="1.0cm" fo:margin-right="1.0cm"/>'
+             '<style:header-style><style:header-footer-properties fo:min-height="0.6cm"/></style:header-style>'
+             '<style:footer-style><style:header-footer-properties fo:min-height="0.6cm"/></style:footer-style>'
+             '</style:page-layout>',
+             '<style:style style:name="PL" style:family="paragraph" style:master-page-name="Land">'
+             '<style:paragraph-properties fo:break-before="page"/></style:style>',
+             '<style:style style:name="WM" style:family="graphic"><style:graphic-properties style:wrap="run-through" '
+             'style:run-through="background" fo:border="none"/></style:style>',
+             '<style:style style:name="WMT" style:family="text"><style:text-properties fo:font-size="40pt" '
+             'style:font-size-asian="40pt" fo:color="#cccccc"/></style:style>',
              '<style:style style:name="P" style:family="paragraph"/>',
              '<style:style style:name="Sub" style:family="text"><style:text-properties '
              'style:text-position="sub 58%"/></style:style>',
@@ -176,6 +201,7 @@ def fodt(head_text: str, annex_title: str | None, rows: list[list[str]], layout:
              f'fo:padding="0.08cm" fo:border="{border}"/></style:style>',
              '</office:automatic-styles>',
              '<office:master-styles><style:master-page style:name="Standard" style:page-layout-name="pm1">'
+             f'{footer}</style:master-page><style:master-page style:name="Land" style:page-layout-name="pm2">'
              f'{footer}</style:master-page></office:master-styles>',
              '<office:body><office:text>']
     for pg in text_pages(head_text):
@@ -183,7 +209,7 @@ def fodt(head_text: str, annex_title: str | None, rows: list[list[str]], layout:
             parts.append(_p(ln, "PB" if k == 0 and len(parts) > 9 else "P"))
     if annex_title is None:
         return "\n".join(parts + ["</office:text></office:body></office:document>\n"])
-    parts.append(_p(annex_title, "PB"))
+    parts.append(_p(annex_title, "PL" if layout.annex_landscape else "PB"))
     parts.append('<table:table table:name="Annex" table:style-name="Tbl">')
     widths = [layout.widths[i] for i in layout.order] + ([1.2] if layout.extra else [])
     parts += [f'<table:table-column table:style-name="C{i}"/>' for i in range(len(widths))]
@@ -265,7 +291,7 @@ def text_fodt(text: str, font_pt: float = 6.0) -> str:
 def scan_fodt() -> str:
     """A page with a drawn shape and no text at all, as a scanned page reaches a PDF without OCR."""
     return (f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document {NS} '
-            'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" office:version="1.3" '
+            'office:version="1.3" '
             'office:mimetype="application/vnd.oasis.opendocument.text"><office:body><office:text>'
             '<text:p><draw:rect text:anchor-type="paragraph" svg:width="5cm" svg:height="5cm" svg:x="0cm" '
             'svg:y="0cm"/></text:p></office:text></office:body></office:document>\n')

@@ -16,7 +16,7 @@ from extract_helpers import report_text
 LAYOUTS_2021 = ("portrait_ruled_wrapped", "landscape_unruled_oneline", "portrait_unruled_selfwrapped",
                 "landscape_unruled_reordered", "landscape_ruled_huge")
 # the annex layouts (test_extract_layouts.py): the 2021 report in each layout, next year's two, one cut off
-LAYOUT_DOCUMENTS = (*(f"r2021_{name}" for name in LAYOUTS_2021), "next_a", "next_b", "cut", "shapes")
+LAYOUT_DOCUMENTS = (*(f"r2021_{name}" for name in LAYOUTS_2021), "next_a", "next_b", "cut", "shapes", "furniture")
 
 
 def documents():
@@ -53,6 +53,10 @@ def documents():
     cut[-1][5] = cut[-1][6] = ""
     docs["cut"] = (lo.fodt("", title21, cut, lo.LAYOUTS["portrait_unruled_selfwrapped"]), None)
     docs["shapes"] = shapes(head21, title21, measures, funding)
+    # page furniture around the 2021 report, an amount and Table 5's numbers with their digit groups apart
+    docs["furniture"] = (lo.fodt(head21.replace("158,613 62,030 39%", "158 613 62 030 39%"), title21,
+                                 lo.cells(measures, funding, {"1.1.1": "3 677.2\n(公務預算)"}),
+                                 lo.LAYOUTS["landscape_annex_furniture"]), None)
     docs["report_text"] = (lo.text_fodt(text), None)
     docs["scan"] = (lo.scan_fodt(), None)
     return docs

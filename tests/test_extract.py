@@ -1188,3 +1188,14 @@ def test_digit_groups_set_apart_by_spaces_and_a_remark_column_after_a_tables_num
     assert sum("digit groups apart" in r for r in reasons) == 2
     for printed in ("無", "含補助款", "較目標減少"):
         assert any(f"'{printed}' after this row's numbers" in r for r in reasons), printed
+
+
+def test_a_year_printed_apart_is_no_year_and_its_figure_a_candidate(tmp_path):
+    """「1 05-109 年 GDP 成長」 (a PDF's text may part a number) names no period a report can have: the figure is a
+    candidate, not keyed (the draft stopped with 'report year 5 is out of range' before)."""
+    text = report_text().replace("105-109 年 GDP", "1 05-109 年 GDP")
+    code, out = run_text(tmp_path, text)
+    assert code == 0
+    h = {r["key"] for r in rows(out / "published_headlines.csv")}
+    assert not any(k.startswith("gdp_change") for k in h)
+    assert any(r["reason"].startswith("candidate 16.56 %") for r in rows(out / "review.csv"))

@@ -261,3 +261,18 @@ def test_an_id_column_centred_cells_and_other_shapes_of_the_cells_are_read_and_n
                for w in reasons[("1.1.1", "reduction_kind_zh")])
     assert reasons[("2.1.5", "reduction_kind_zh")] == ["kind printed '實質減碳量', read as 實質減碳"]
     assert not any("annex column '項次'" in w for why in reasons.values() for w in why)
+
+
+def test_page_furniture_a_watermark_and_landscape_annex_pages_are_no_cells(drafted):
+    """Portrait pages then the annex on landscape ones, a running head in other words set close above the text (it
+    ran through Table 2's labels), a dated footer, a large light watermark word in each page's middle (it stood in
+    a cell), a row whose Latin and CJK words stand a point apart in height (its first line was lost), and amounts
+    with their digit groups apart: the 2021 report as transcribed."""
+    out = drafted["furniture"]
+    measures, funding = lo.transcription()
+    assert set(assert_exact(out, measures, funding).values()) == {1.0}
+    for t in TABLES:
+        assert rows(out / f"{t}.csv") == rows(RAW / f"{t}.csv"), t
+    reasons = [r["reason"] for r in rows(out / "review.csv")]
+    assert any("'3 677.2'" in r for r in reasons) and any("digit groups apart" in r for r in reasons)
+    assert not any("草稿" in r or "第 2 版" in r for r in reasons)

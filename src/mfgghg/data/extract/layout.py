@@ -323,13 +323,15 @@ def _masked(line: Line) -> str:
 
 
 def _running_head(lines: list[Line], heads: dict) -> int:
-    """How many first lines are a running head: repeated at other pages' tops, set apart, not column titles."""
+    """How many first lines are a running head: repeated at other pages' tops, set apart (or at half of the
+    pages' tops or more: a head set close above the text), not column titles."""
     n = 0
     while len(lines) - n >= 2:
         ln, below = lines[n], lines[n + 1]
-        apart = below.top - ln.bottom > 0.6 * max(ln.bottom - ln.top, 1.0)
+        seen = heads.get(_masked(ln), 0)
+        apart = below.top - ln.bottom > 0.6 * max(ln.bottom - ln.top, 1.0) or seen >= max(3, sum(heads.values()) / 2)
         titles = sum(_fragment(w.text) for w in ln.words) >= 3
-        if apart and not titles and heads.get(_masked(ln), 0) >= 2:
+        if apart and not titles and seen >= 2:
             n += 1
             continue
         break
@@ -428,7 +430,9 @@ def annex_rows(pages, first: int):
 
         # row starts: the rules across the first column, else the lines of the first column opening with an id;
         # a ruled band holding several ids (rules under the header and at the foot only) splits at each further id
-        id_words = {w.top - 0.5: w for w in words if col(w) in (0, ID) and opens_with_id(w.text)}
+        # (a row starts at the top of its id's line: words of another font on it may stand a point higher)
+        line_top = {id(w): ln.top for ln in lines_of(words) for w in ln.words}
+        id_words = {line_top[id(w)] - 0.5: w for w in words if col(w) in (0, ID) and opens_with_id(w.text)}
         ids = sorted(id_words)
         starts = []
         if table is not None:
@@ -472,14 +476,34 @@ def annex_rows(pages, first: int):
     return rows, "ruled" if ruled_all else "positions", sorted(skipped), spanning, titles
 
 
+def _watermarks(pages) -> None:
+    """Drop, in place, a watermark's words: a word set larger than twice the page's common text, in the middle half
+    of the page, at the same place on half of the pages of that size or more (at least three)."""
+    sizes: dict = {}
+    for pg in pages:
+        sizes.setdefault((round(pg.width), round(pg.height)), []).append(pg)
+    for same in sizes.values():
+        seen: dict = {}
+        for pg in same:
+            heights = sorted(w.bottom - w.top for w in pg.words)
+            common = heights[len(heights) // 2] if heights else 0.0
+            for w in {(w.text, round(w.x0), round(w.top)) for w in pg.words
+                      if pg.height / 4 < w.top < 3 * pg.height / 4 and w.bottom - w.top > 2 * common}:
+                seen[w] = seen.get(w, 0) + 1
+        marks = {w for w, n in seen.items() if n >= max(3, len(same) / 2)}
+        for pg in same if marks else []:
+            pg.words = [w for w in pg.words if (w.text, round(w.x0), round(w.top)) not in marks]
+
+
 def strip_footers(pages) -> None:
-    """Drop each page's running head and footer lines (page number, repeated line) from its text, in place."""
+    """Drop each page's running head and footer lines (page number, repeated line) from its text, and a
+    watermark's words from its words and text, in place."""
+    _watermarks(pages)
     laid = [lines_of(pg.words) for pg in pages]
     heads, feet = _edges(laid)
     for pg, ls in zip(pages, laid):
         top, foot = _running_head(ls, heads), _footer(ls, feet, pg.width)
-        if top or foot:
-            pg.text = "\n".join(ln.text for ln in ls[top: len(ls) - foot])
+        pg.text = "\n".join(ln.text for ln in ls[top: len(ls) - foot])
 
 
 # A text export laid out in columns (pdftotext -layout): a character a column, the cells of a row side by side

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from mfgghg.data.paths import normalize_year, roc_year
 from mfgghg.data.units import UNITS
+from mfgghg.errors import ParameterError
 
 from .annex import nows, number
 
@@ -188,8 +189,13 @@ def stated_figures(paras: list[Para], rx=FIG_RX, kind="headline") -> list[Figure
 
 # --------------------------------------------------------------------------- keying
 
-def _g(roc: str) -> int:
-    return normalize_year(int(roc))
+def _g(roc: str) -> int | None:
+    """The Gregorian year of an ROC year read from a sentence; None for a number no report year can be (a year
+    printed apart, 1 05-109, reads as 05)."""
+    try:
+        return normalize_year(int(roc))
+    except ParameterError:
+        return None
 
 
 # (key template, pattern on the clause; a rule may also require / forbid a word in the sentence so far)
@@ -364,6 +370,8 @@ def _fill(tmpl: str, gd: dict, f: Figure, roc: int, ctx: dict) -> str:
         if not base:
             return ""
         vals["base"] = _g(base)
+    if None in vals.values():  # (a year no report can name: the key is not filled, the figure a candidate)
+        return ""
     if "{fuel}" in tmpl:
         vals["fuel"] = FUELS[gd["fuel"]]
     if "{of}" in tmpl:
