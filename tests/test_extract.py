@@ -1199,3 +1199,22 @@ def test_a_year_printed_apart_is_no_year_and_its_figure_a_candidate(tmp_path):
     h = {r["key"] for r in rows(out / "published_headlines.csv")}
     assert not any(k.startswith("gdp_change") for k in h)
     assert any(r["reason"].startswith("candidate 16.56 %") for r in rows(out / "review.csv"))
+
+
+def test_table6_columns_in_another_order_are_read_by_their_titles(tmp_path):
+    """Table 6 printing 排放值 before 目標值 in each group, or the period's group first: read by the titles, named
+    (the targets were read as the emissions before)."""
+    text = report_text()
+    lines = rows(RAW / "published_table6_emissions.csv")
+    cols = ("annual_target_million_t_co2e", "annual_emissions_million_t_co2e", "cumulative_target_million_t_co2e",
+            "cumulative_emissions_million_t_co2e")
+    kinds = " 項目  目標值  排放值註 1 目標值  排放值註 1 "
+    for head, order in (({kinds: " 項目  排放值註 1 目標值  排放值註 1 目標值 "}, (1, 0, 3, 2)),
+                        ({" 當年度目標  第一期累計目標  ": " 第一期累計目標  當年度目標  "}, (2, 3, 0, 1))):
+        printed = {" ".join([r["row_zh"].replace("年", " 年"), *(r[cols[k]] for k in range(4))]):
+                   " ".join([r["row_zh"].replace("年", " 年"), *(r[cols[k]] for k in order)]) for r in lines}
+        (tmp_path / str(order[0])).mkdir()
+        code, out = run_text(tmp_path / str(order[0]), replace_once(text, {**head, **printed}))
+        assert code == 0
+        assert rows(out / "published_table6_emissions.csv") == lines
+        assert any("表 6's titles print its columns in another order" in r["reason"] for r in rows(out / "review.csv"))

@@ -154,16 +154,37 @@ def emissions_table(lines):
     cell = rf"([\d.,]+|[{NOT_PRINTED}])(\s*(?:註\s*\d*|[*＊]+))?"  # (a note mark after it: 141.9註2, 141.9*)
     rx = re.compile(rf"^(\d{{2,3}})\s*年\s+{cell}\s+{cell}\s+{cell}\s+{cell}{REMARK}$")
     out = []
+    columns = EMISSION_COLUMNS
     for ln, raw in block:
         m = rx.match(raw.strip())
         if m:
             printed, marks = m.groups()[1:9:2], m.groups()[2:9:2]
             values = [("" if v in NOT_PRINTED else number(v)) for v in printed]
-            out.append({"row_zh": f"{m.group(1)}年", "roc_year": m.group(1), **dict(zip(EMISSION_COLUMNS, values)),
-                        "_dashes": [c for c, v in zip(EMISSION_COLUMNS, values) if v == ""],
-                        "_marks": [(c, nows(k)) for c, k in zip(EMISSION_COLUMNS, marks[:4]) if k],
-                        "_remark": m.group(10) or "", "_line": ln})
+            out.append({"row_zh": f"{m.group(1)}年", "roc_year": m.group(1), **dict(zip(columns, values)),
+                        "_dashes": [c for c, v in zip(columns, values) if v == ""],
+                        "_marks": [(c, nows(k)) for c, k in zip(columns, marks[:4]) if k],
+                        "_remark": m.group(10) or "", "_columns": columns, "_line": ln})
+        elif not out:  # the head: its titles may print the columns in another order
+            columns = _emission_columns(raw, columns)
     return out
+
+
+def _emission_columns(line: str, columns: tuple) -> tuple:
+    """Table 6's columns in the order a head line names them: the line naming the year's and the period's
+    (累計) targets tells the groups' order, the line naming 目標 and 排放 twice each the order within them."""
+    text = nows(line)
+    kinds = re.findall(r"目標|排放", text)
+    if "累計" in text and re.search(r"當年|年度", text):  # (當年度目標 … 第一期累計目標)
+        annual_first = re.search(r"當年|年度", text).start() < text.index("累計")
+        order = [c.split("_", 1)[0] for c in columns[::2]]
+        if (order[0] == "annual") != annual_first:
+            return columns[2:] + columns[:2]
+    elif sorted(kinds) == ["排放", "排放", "目標", "目標"]:
+        names = {"目標": "target", "排放": "emissions"}
+        groups = [c.split("_", 1)[0] for c in columns[::2]]
+        return tuple(next(c for c in EMISSION_COLUMNS if c.startswith(f"{groups[i // 2]}_{names[k]}"))
+                     for i, k in enumerate(kinds))
+    return columns
 
 
 # The unit each table's file holds, and the other units its caption or unit line may name.
@@ -199,6 +220,10 @@ def table_items(lines, t4, t5, t6) -> list[dict]:
                "reason": "表 5 prints this row's numbers with their digit groups apart: read as the plan"
                          f" {r['planned_10k_twd']} and the money {r['actual_10k_twd']}, whose ratio is the printed"
                          " rate"} for r in t5 if r.get("_grouped")]
+    if t6 and t6[0]["_columns"] != EMISSION_COLUMNS:
+        items.append({"file": "published_table6_emissions.csv", "row": "", "field": "all", "line": t6[0]["_line"],
+                      "reason": "表 6's titles print its columns in another order: read as "
+                                + ", ".join(t6[0]["_columns"])})
     items += [{"file": "published_table6_emissions.csv", "row": r["row_zh"], "field": col, "line": r["_line"],
                "reason": "表 6 prints '-' here (no value): left empty; the file requires a value, so the ingest"
                          " refuses the row until it has one or is removed"} for r in t6 for col in r["_dashes"]]
