@@ -1218,3 +1218,21 @@ def test_table6_columns_in_another_order_are_read_by_their_titles(tmp_path):
         assert code == 0
         assert rows(out / "published_table6_emissions.csv") == lines
         assert any("表 6's titles print its columns in another order" in r["reason"] for r in rows(out / "review.csv"))
+
+
+def test_table2_groups_in_another_order_are_read_by_their_titles(tmp_path):
+    """Table 2 printing 能力建構(B) before 實質減量(A): each group's counts read by its title, named (the
+    substantive counts were read as the capacity ones before)."""
+    text = report_text()
+    a, b = text.index("表 2、"), text.index("表 3、")
+    part = text[a:b].replace("實質減量(A) 能力建構(B)", "能力建構(B) 實質減量(A)")
+    for row, swapped in (("11 0 11 100% 6 0 6 100%", "6 0 6 100% 11 0 11 100%"),
+                         ("- - - - 8 0 8 100%", "8 0 8 100% - - - -"),
+                         ("17 0 17 100% 20 0 20 100%", "20 0 20 100% 17 0 17 100%")):
+        assert part.count(row) == 1, row
+        part = part.replace(row, swapped)
+    code, out = run_text(tmp_path, text[:a] + part + text[b:])
+    assert code == 0
+    assert rows(out / "published_table2_by_pillar.csv") == rows(RAW / "published_table2_by_pillar.csv")
+    assert rows(out / "published_table3_by_ministry.csv") == rows(RAW / "published_table3_by_ministry.csv")
+    assert any("表 2's titles print its columns in another order" in r["reason"] for r in rows(out / "review.csv"))

@@ -13,8 +13,8 @@ from .annex import (ANNEX_HEADING, MEASURE_ID, find_annex, is_annex_heading, mea
 from .layout import annex_rows, side_by_side
 from .netzero import companies, strategy_directions
 from .read import Report, read_report, read_rows
-from .tables import (budget_table, counts_table, emissions_table, goal_candidates, results_table, same_name,
-                     remark_items, table_items)
+from .tables import (COUNT_COLUMNS, EMISSION_COLUMNS, budget_table, counts_table, emissions_table, goal_candidates,
+                     results_table, row_items, same_name, table_items)
 from .text import headlines, highlight_cases, paragraphs
 from .write import render, write_folder
 
@@ -236,9 +236,11 @@ def extract(report: Report, year: int, prev) -> dict:
         r["_pillar_printed"] = r["row_zh"] if name and name != r["row_zh"] else ""
     t4 = results_table(lines, pillars)
     items += table_items(lines, t4, t5, t6)
-    for label, fname, rows in ((2, "published_table2_by_pillar.csv", t2), (3, "published_table3_by_ministry.csv", t3),
-                               (5, "published_table5_budget.csv", t5), (6, "published_table6_emissions.csv", t6)):
-        items += remark_items(label, fname, rows)
+    for label, fname, rows, columns in ((2, "published_table2_by_pillar.csv", t2, COUNT_COLUMNS),
+                                        (3, "published_table3_by_ministry.csv", t3, COUNT_COLUMNS),
+                                        (5, "published_table5_budget.csv", t5, ()),
+                                        (6, "published_table6_emissions.csv", t6, EMISSION_COLUMNS)):
+        items += row_items(label, fname, rows, columns)
     paras = paragraphs(lines, find_annex(lines, file)[0])
     keyed, candidates = headlines(paras, text, year)
     directions = strategy_directions(paras)

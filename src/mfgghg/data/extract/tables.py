@@ -78,23 +78,36 @@ def _val(c):
     return number(c.rstrip("%"))
 
 
-def remark_items(label: int, fname: str, rows) -> list[dict]:
-    """A review item per row of Table 2, 3, 5 or 6 that prints text after its numbers (a 備註 column, not read)."""
-    return [{"file": fname, "row": r["row_zh"], "field": "all", "line": r["_line"],
-             "reason": f"表 {label} prints '{r['_remark']}' after this row's numbers: a column not read"}
-            for r in rows if r.get("_remark")]
+def row_items(label: int, fname: str, rows, columns: tuple = ()) -> list[dict]:
+    """The review items of Table 2, 3, 5 or 6 as read: its columns read in another order than ``columns`` (as its
+    titles print them), a row that prints text after its numbers (a 備註 column, not read)."""
+    other = rows and columns and rows[0]["_columns"] != columns
+    items = [{"file": fname, "row": "", "field": "all", "line": rows[0]["_line"],
+              "reason": f"表 {label}'s titles print its columns in another order: read as "
+                        + ", ".join(rows[0]["_columns"])}] if other else []
+    return items + [{"file": fname, "row": r["row_zh"], "field": "all", "line": r["_line"],
+                     "reason": f"表 {label} prints '{r['_remark']}' after this row's numbers: a column not read"}
+                    for r in rows if r.get("_remark")]
+
+
+COUNT_COLUMNS = ("a1_achieved", "a2_not_achieved", "a_subtotal", "a_rate_pct", "b1_achieved", "b2_not_achieved",
+                 "b_subtotal", "b_rate_pct", "c1_achieved", "c2_not_achieved", "c_total", "c_rate_pct")
 
 
 def counts_table(lines, label, key, known=()):
     """Table 2 or 3 (``label``): a row per group; ``known`` row names help to read a label set around its numbers."""
     cap, block = _table_lines(lines, label)
-    out = []
-    for ln, lab, (cells, remark) in _rows(block, 12, known):
-        out.append({"row_zh": lab, key: "", **dict(zip(
-            ["a1_achieved", "a2_not_achieved", "a_subtotal", "a_rate_pct", "b1_achieved", "b2_not_achieved",
-             "b_subtotal", "b_rate_pct", "c1_achieved", "c2_not_achieved", "c_total", "c_rate_pct"],
-            [_val(c) for c in cells])), "_remark": remark, "_line": ln})
-    return out
+    found = _rows(block, 12, known)
+    columns = COUNT_COLUMNS
+    for ln, raw in block:  # the head: its group titles may print the groups in another order
+        if found and ln >= found[0][0]:
+            break
+        groups = [{"實質": "a", "能力": "b", "總項": "c"}[g] for g in re.findall(r"實質|能力|總項", nows(raw))]
+        if sorted(groups) == ["a", "b", "c"]:  # (實質減量(A) 能力建構(B) 總項數(C=A+B), in the order printed)
+            columns = tuple(c for g in groups for c in COUNT_COLUMNS if c[0] == g)
+    return [{"row_zh": lab, key: "", **dict(zip(columns, [_val(c) for c in cells])), "_remark": remark,
+             "_columns": columns, "_line": ln} for ln, lab, (cells, remark) in found]
+
 
 
 def budget_table(lines, known=()):
@@ -220,10 +233,6 @@ def table_items(lines, t4, t5, t6) -> list[dict]:
                "reason": "表 5 prints this row's numbers with their digit groups apart: read as the plan"
                          f" {r['planned_10k_twd']} and the money {r['actual_10k_twd']}, whose ratio is the printed"
                          " rate"} for r in t5 if r.get("_grouped")]
-    if t6 and t6[0]["_columns"] != EMISSION_COLUMNS:
-        items.append({"file": "published_table6_emissions.csv", "row": "", "field": "all", "line": t6[0]["_line"],
-                      "reason": "表 6's titles print its columns in another order: read as "
-                                + ", ".join(t6[0]["_columns"])})
     items += [{"file": "published_table6_emissions.csv", "row": r["row_zh"], "field": col, "line": r["_line"],
                "reason": "表 6 prints '-' here (no value): left empty; the file requires a value, so the ingest"
                          " refuses the row until it has one or is removed"} for r in t6 for col in r["_dashes"]]
