@@ -1236,3 +1236,16 @@ def test_table2_groups_in_another_order_are_read_by_their_titles(tmp_path):
     assert rows(out / "published_table2_by_pillar.csv") == rows(RAW / "published_table2_by_pillar.csv")
     assert rows(out / "published_table3_by_ministry.csv") == rows(RAW / "published_table3_by_ministry.csv")
     assert any("表 2's titles print its columns in another order" in r["reason"] for r in rows(out / "review.csv"))
+
+
+def test_table5_money_printed_before_the_plan_is_read_by_the_rate(tmp_path):
+    """Table 5 printing the year's money (B) before the plan (A): the rate tells them apart, named (they were
+    swapped before)."""
+    text = replace_once(report_text(), {"158,613 62,030 39%": "62,030 158,613 39%",
+                                        "691,909 138,712 20%": "138,712 691,909 20%",
+                                        "6,380 1,296 20%": "1,296 6,380 20%",
+                                        "856,901 202,038 24%": "202,038 856,901 24%"})
+    code, out = run_text(tmp_path, text)
+    assert code == 0
+    assert rows(out / "published_table5_budget.csv") == rows(RAW / "published_table5_budget.csv")
+    assert sum("money before the plan" in r["reason"] for r in rows(out / "review.csv")) == 4

@@ -122,24 +122,37 @@ def budget_table(lines, known=()):
         m = rx.match(s)
         if m and re.search(r"[\u4e00-\u9fff]", m.group(1) + "".join(label)):
             numbers = _digit_groups(m.group(2).split(), m.group(3))  # (1 250 as 1,250)
-            rows.append([ln, label, nows(m.group(1)), [numbers[0], numbers[-1], m.group(3), numbers[1:-1],
-                                                       m.group(4) or "", numbers != m.group(2).split()]])
+            plan, money = numbers[0], numbers[-1]
+            swapped = not _gives_rate(plan, money, m.group(3)) and _gives_rate(money, plan, m.group(3))
+            if swapped:  # the year's money printed before the plan (the columns in another order)
+                plan, money = money, plan
+            rows.append([ln, label, nows(m.group(1)), [plan, money, m.group(3), numbers[1:-1],
+                                                       m.group(4) or "", numbers != m.group(2).split(), swapped]])
             label = []
         elif s and re.fullmatch(r"[\u4e00-\u9fff\s]+", s):
             label.append(nows(s))
         elif s:
             label = []
     return [{"row_zh": lab, "pillar": "", "planned_10k_twd": _val(planned), "actual_10k_twd": _val(actual),
-             "execution_rate_pct": _val(rate), "_unread": unread, "_remark": remark, "_grouped": grouped, "_line": ln}
-            for ln, lab, (planned, actual, rate, unread, remark, grouped) in _labels(rows, known)]
+             "execution_rate_pct": _val(rate), "_unread": unread, "_remark": remark, "_grouped": grouped,
+             "_swapped": swapped, "_line": ln}
+            for ln, lab, (planned, actual, rate, unread, remark, grouped, swapped) in _labels(rows, known)]
+
+
+def _gives_rate(plan: str, money: str, rate: str) -> bool:
+    """Table 5's money over its plan is the printed rate (to within a percentage point)."""
+    try:
+        a, b, r = (float(number(x.rstrip("%"))) for x in (plan, money, rate))
+    except ValueError:  # (a cell printed '-')
+        return False
+    return a > 0 and abs(100 * b / a - r) < 1
 
 
 def _digit_groups(numbers: list[str], rate: str) -> list[str]:
     """Table 5's numbers with digit groups printed apart by spaces (158 613 62 030 39%) joined: the one way of
     joining them whose plan and money give the printed rate, where the numbers as printed do not."""
     def fits(ns):
-        a, b = (float(number(x)) if x != "-" else 0.0 for x in (ns[0], ns[-1]))
-        return a > 0 and abs(100 * b / a - float(number(rate.rstrip("%")))) < 1
+        return _gives_rate(ns[0], ns[-1], rate) or _gives_rate(ns[-1], ns[0], rate)
 
     if len(numbers) > 8 or fits(numbers):
         return numbers
@@ -229,6 +242,10 @@ def table_items(lines, t4, t5, t6) -> list[dict]:
                "reason": f"表 5 prints {len(r['_unread']) + 3} numbers in this row: the first was read as the plan (A),"
                          f" the last before the rate as the year's money (B); {' '.join(r['_unread'])} not read:"
                          " check the columns"} for r in t5 if r["_unread"]]
+    items += [{"file": "published_table5_budget.csv", "row": r["row_zh"], "field": "all", "line": r["_line"],
+               "reason": f"表 5 prints the year's money before the plan in this row (the first over the last is the"
+                         f" printed rate): read as the plan {r['planned_10k_twd']}, the money {r['actual_10k_twd']}"}
+              for r in t5 if r.get("_swapped")]
     items += [{"file": "published_table5_budget.csv", "row": r["row_zh"], "field": "all", "line": r["_line"],
                "reason": "表 5 prints this row's numbers with their digit groups apart: read as the plan"
                          f" {r['planned_10k_twd']} and the money {r['actual_10k_twd']}, whose ratio is the printed"
