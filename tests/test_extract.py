@@ -1249,3 +1249,22 @@ def test_table5_money_printed_before_the_plan_is_read_by_the_rate(tmp_path):
     assert code == 0
     assert rows(out / "published_table5_budget.csv") == rows(RAW / "published_table5_budget.csv")
     assert sum("money before the plan" in r["reason"] for r in rows(out / "review.csv")) == 4
+
+
+def test_a_text_exports_running_lines_between_form_feeds_are_no_text(tmp_path, out2021):
+    """A text export with form feeds (pdftotext) whose every page opens with a watermark word and a running head
+    in other words and closes with a dated footer: drafted as without them (they ran into cells and tables)."""
+    out_lines, page = [], 0
+    for ln in report_text().split("\n"):
+        if ln.startswith(" ") and ln.strip():  # (a page of the fixture starts here)
+            page += 1
+            if page > 1:
+                out_lines.append(f"列印日期：2023/05/12 第 {page - 1} 頁")
+            out_lines += [("\f" if page > 1 else "") + "草稿", "經濟部 製造部門 110 年度執行成果（第 2 版）"]
+        out_lines.append(ln)
+    code, out = run_text(tmp_path, "\n".join(out_lines))
+    assert code == 0
+    for name in ("annex_measures.csv", "annex_funding.csv", "published_table2_by_pillar.csv",
+                 "published_table3_by_ministry.csv", "published_table5_budget.csv", "published_table6_emissions.csv",
+                 "published_headlines.csv", "highlight_cases.csv"):
+        assert rows(out / name) == rows(out2021 / name), name

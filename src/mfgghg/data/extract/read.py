@@ -128,8 +128,9 @@ PAGE_NUMBER = re.compile(r"^(?:[-–—‒~]\s*\d{1,4}\s*[-–—‒~]|第\s*\d{
 def blank_page_lines(text: str) -> str:
     """A text export with what its pages print beside the text blanked (the lines kept, so that line
     numbers stay the file's): a line in a page number's form (``- 44 -``, ``第 44 頁``), and the report's
-    title (its first line naming 執行成果報告) printed again as a running head, and a bare number at a page's foot
-    or top that counts up with the next page's. The annex's own running
+    title (its first line naming 執行成果報告) printed again as a running head, a bare number at a page's foot or
+    top that counts up with the next page's, and lines repeated at half of the pages' tops or feet (between
+    form feeds: a running head, a dated footer, a watermark). The annex's own running
     lines and bare page numbers are left out where its pages break (:func:`.annex.strip_page_lines`)."""
     lines = text.split("\n")
     squashed = [re.sub(r"\s", "", ln) for ln in lines]
@@ -144,9 +145,37 @@ def blank_page_lines(text: str) -> str:
     ends = [{j: int(squashed[j]) for j in (p[0], p[-1]) if BARE_NUMBER.match(squashed[j])} if p else {} for p in pages]
     bare = {j for a, b in zip(ends, ends[1:]) for j, x in a.items() if x + 1 in b.values()}
     bare |= {k for a, b in zip(ends, ends[1:]) for k, y in b.items() if y - 1 in a.values()}
+    bare |= _running_lines(pages, lines)
     return "\n".join(("\f" if ln.startswith("\f") else "") if PAGE_NUMBER.match(ln.strip()) or i in bare
                      or (at is not None and i != at and sq == squashed[at]) else ln
                      for i, (ln, sq) in enumerate(zip(lines, squashed)))
+
+
+def masked(text: str) -> str:
+    """A line as its pages repeat it: without spaces, its numbers masked (第 3 頁 and 第 4 頁 are one line)."""
+    return re.sub(r"\d+", "#", re.sub(r"\s", "", text))
+
+
+def _running_lines(pages: list[list[int]], lines: list[str]) -> set:
+    """The lines (indices) at pages' tops and feet, up to three deep, that stand at that edge of half of the pages
+    or more (at least three), digits masked: a running head, a dated footer, a watermark, as a text export with
+    form feeds prints them; not a line of column titles (the annex's header, which marks its page breaks)."""
+    from .layout import _fragment
+
+    keys = [masked(ln) for ln in lines]
+    out: set = set()
+    for top in (True, False):
+        for depth in range(3):
+            at = [p[depth] if top else p[-1 - depth] for p in pages if len(p) > depth]
+            seen: dict = {}
+            for j in at:
+                seen[keys[j]] = seen.get(keys[j], 0) + 1
+            hit = {j for j in at if seen[keys[j]] >= max(3, len(pages) / 2)
+                   and not all(_fragment(w) for w in lines[j].split())}
+            if not hit:
+                break
+            out |= hit
+    return out
 
 
 def decode_text(path: Path, data: bytes) -> str:
