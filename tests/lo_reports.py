@@ -56,6 +56,7 @@ class Layout:
     valign: str = "top"  # where a body cell's text sits in its row: top, middle (vertically centred) or bottom
     watermark: str = ""  # a word printed large and light in the middle of every page, behind the text
     annex_landscape: bool = False  # the annex on landscape pages after the report's portrait pages
+    header_valign: str = "top"  # where a column title sits in the header row (middle: mid-way, and centred)
 
 
 OTHER_FORM_TITLES = [["措施名稱"], ["主辦機關", "(協辦機關)"], ["執行", "期程"], ["預期", "效益"], ["執行", "成果"],
@@ -97,11 +98,12 @@ LAYOUTS = {
     "landscape_unruled_idcolumn_centred": Layout("landscape_unruled_idcolumn_centred", landscape=True, ruled=False,
                                                  font_pt=8.5, widths=(3.4, 2.4, 1.8, 6.4, 7.0, 2.4, 2.4),
                                                  id_column=True, valign="middle"),
-    # the annex on landscape pages after portrait ones, unruled, one-line titles; every page with a running head
-    # in other words set close above the text, a footer with a date and a watermark word in its middle
-    "landscape_annex_furniture": Layout("landscape_annex_furniture", annex_landscape=True,
-                                        titles=tuple(tuple(t) for t in ONE_LINE_TITLES), ruled=False, font_pt=9.0,
-                                        widths=(3.8, 2.6, 1.8, 6.6, 7.4, 2.4, 2.8), footer="列印日期：2023/05/12",
+    # the annex on landscape pages after portrait ones, unruled, titles wrapped and set mid-way in the header row
+    # (備註, a column not read, beside the second line of the others); every page with a running head in other
+    # words set close above the text, a footer with a date and a watermark word in its middle
+    "landscape_annex_furniture": Layout("landscape_annex_furniture", annex_landscape=True, ruled=False,
+                                        font_pt=9.0, widths=(3.8, 2.6, 1.8, 6.6, 7.4, 2.4, 2.8), extra="備註",
+                                        header_valign="middle", footer="列印日期：2023/05/12",
                                         running_head="經濟部 製造部門 110 年度執行成果（第 2 版）", watermark="草稿"),
     # landscape, ruled, a very large font: amounts wrap inside the money cell, most rows break across pages
     "landscape_ruled_huge": Layout("landscape_ruled_huge", landscape=True, font_pt=20.0,
@@ -187,6 +189,8 @@ def fodt(head_text: str, annex_title: str | None, rows: list[list[str]], layout:
              '<style:style style:name="WMT" style:family="text"><style:text-properties fo:font-size="40pt" '
              'style:font-size-asian="40pt" fo:color="#cccccc"/></style:style>',
              '<style:style style:name="P" style:family="paragraph"/>',
+             '<style:style style:name="HP" style:family="paragraph"><style:paragraph-properties '
+             'fo:text-align="center"/></style:style>',
              '<style:style style:name="Sub" style:family="text"><style:text-properties '
              'style:text-position="sub 58%"/></style:style>',
              '<style:style style:name="PB" style:family="paragraph"><style:paragraph-properties '
@@ -198,7 +202,7 @@ def fodt(head_text: str, annex_title: str | None, rows: list[list[str]], layout:
              '<style:style style:name="Cell" style:family="table-cell"><style:table-cell-properties '
              f'fo:padding="0.08cm" {body_border} style:vertical-align="{layout.valign}"/></style:style>',
              '<style:style style:name="HCell" style:family="table-cell"><style:table-cell-properties '
-             f'fo:padding="0.08cm" fo:border="{border}"/></style:style>',
+             f'fo:padding="0.08cm" fo:border="{border}" style:vertical-align="{layout.header_valign}"/></style:style>',
              '</office:automatic-styles>',
              '<office:master-styles><style:master-page style:name="Standard" style:page-layout-name="pm1">'
              f'{footer}</style:master-page><style:master-page style:name="Land" style:page-layout-name="pm2">'
@@ -225,7 +229,8 @@ def fodt(head_text: str, annex_title: str | None, rows: list[list[str]], layout:
                 continue
             merged = f' table:number-rows-spanned="{rows_spanned}"' if rows_spanned > 1 else ""
             out.append(f'<table:table-cell table:style-name="{style}"{merged} office:value-type="string">'
-                       + "".join(_p(x, subscript=layout.subscript) for x in (c.split("\n") if c else [""]))
+                       + "".join(_p(x, "HP" if style == "HCell" and layout.header_valign == "middle" else "P",
+                                    subscript=layout.subscript) for x in (c.split("\n") if c else [""]))
                        + "</table:table-cell>")
         return "".join(out) + "</table:table-row>"
 

@@ -264,10 +264,11 @@ def test_an_id_column_centred_cells_and_other_shapes_of_the_cells_are_read_and_n
 
 
 def test_page_furniture_a_watermark_and_landscape_annex_pages_are_no_cells(drafted):
-    """Portrait pages then the annex on landscape ones, a running head in other words set close above the text (it
-    ran through Table 2's labels), a dated footer, a large light watermark word in each page's middle (it stood in
-    a cell), a row whose Latin and CJK words stand a point apart in height (its first line was lost), and amounts
-    with their digit groups apart: the 2021 report as transcribed."""
+    """Portrait pages then the annex on landscape ones, its titles centred in the header row (備註 beside the
+    others' second line), a running head in other words set close above the text (it ran through Table 2's
+    labels), a dated footer, a large light watermark word in each page's middle (it stood in a cell), a row whose
+    Latin and CJK words stand a point apart in height (its first line was lost), and amounts with their digit
+    groups apart: the 2021 report as transcribed."""
     out = drafted["furniture"]
     measures, funding = lo.transcription()
     assert set(assert_exact(out, measures, funding).values()) == {1.0}
@@ -276,3 +277,21 @@ def test_page_furniture_a_watermark_and_landscape_annex_pages_are_no_cells(draft
     reasons = [r["reason"] for r in rows(out / "review.csv")]
     assert any("'3 677.2'" in r for r in reasons) and any("digit groups apart" in r for r in reasons)
     assert not any("草稿" in r or "第 2 版" in r for r in reasons)
+    assert [r for r in reasons if "is not one the extractor reads" in r] == [
+        "annex column '備註' is not one the extractor reads: its cells were not drafted"]
+
+
+def test_a_header_whose_second_line_holds_the_title_of_a_column_not_read_starts_at_its_first_line():
+    """Titles set mid-way in their cells: 備註 (a column not read) stands beside the others' second line. The header
+    starts at its first line (it started at the second, and 實際經費's band shrank to (萬元)'s, centred under it)."""
+    from mfgghg.data.extract.layout import find_header, lines_of
+    from mfgghg.data.extract.read import Word
+
+    printed = [(92, [("行動方案-", 74), ("主(協)", 195), ("實際經費", 607)]),
+               (98, [("推動期程", 274), ("預期效益", 359), ("執行成果", 484), ("(萬公噸", 703), ("備註", 773)]),
+               (104, [("具體措施或計畫", 64), ("辦機關", 194), ("(萬元)", 612)]), (110, [("CO2e)", 705)])]
+    words = [Word(t, x, x + 8 * len(t), top, top + 8) for top, line in printed for t, x in line]
+    header = find_header(lines_of(words))
+    assert header.top == 92
+    assert header.titles[header.columns.index(5)] == "實際經費(萬元)"
+    assert header.bands[header.columns.index(5)][0] == 607

@@ -49,6 +49,7 @@ NCOL = len(COLUMNS)
 # A column of its own for the measure's id, before its name (項次 …): its cells open the name's (index ID)
 ID = NCOL
 ID_TITLES = ("項次", "編號", "序號", "措施編號", "項目編號")
+NOT_READ_TITLES = ("備註", "說明", "附註")  # columns the extractor does not read, as reports title them
 HEADING = re.compile(r"^(?:[一二三四五六七八九十]+|[壹貳參肆伍陸柒捌玖拾]+)\s*[、.．]"
                      r"|^[(（][一二三四五六七八九十]+[)）]")
 # A strategy's heading row (策略1.2, 推動策略 1.2, 1.2 推動策略…): its two-part number beside the word, no measure id
@@ -119,7 +120,10 @@ def find_header(lines: list[Line]) -> Header | None:
         block = [ln]
         for nxt in lines[i + 1:]:
             h = max(nxt.bottom - nxt.top, 1.0)
-            if nxt.top - block[-1].bottom > 1.2 * h or not all(_fragment(w.text) for w in nxt.words):
+            # (a line of title pieces, one of them the title of a column not read: 推動期程 … 備註)
+            rest = [w for w in nxt.words if not _fragment(w.text)]
+            if (nxt.top - block[-1].bottom > 1.2 * h or len(rest) == len(nxt.words)
+                    or any(_key(w.text) not in (*ID_TITLES, *NOT_READ_TITLES) for w in rest)):
                 break
             block.append(nxt)
         header = _match(block)
