@@ -1268,3 +1268,11 @@ def test_a_text_exports_running_lines_between_form_feeds_are_no_text(tmp_path, o
                  "published_table3_by_ministry.csv", "published_table5_budget.csv", "published_table6_emissions.csv",
                  "published_headlines.csv", "highlight_cases.csv"):
         assert rows(out / name) == rows(out2021 / name), name
+
+
+def test_a_cell_missing_in_a_text_export_with_form_feeds_is_refused_pointing_to_the_pdf(tmp_path, capsys):
+    """A text export with form feeds (made from a PDF by pdftotext) whose measure's money the text route cannot
+    find: one line naming the measure, saying the export may print the row's cells in another order (give the
+    PDF)."""
+    text = report_text().replace("3,677.2 \n\n(公務預算)", "").replace("\n 2.依主辦機關區分", "\n\f2.依主辦機關區分")
+    _bad(tmp_path, capsys, text, "1.1.1", "funding", "row 941", "give the PDF")

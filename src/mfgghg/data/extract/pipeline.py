@@ -155,8 +155,17 @@ def read_annex(report: Report, known: list[str], names: dict[str, str] | None = 
                                      " as pdftotext -layout makes it): which column a piece of text is in cannot be"
                                      " told; give the PDF, or a text export of it without -layout", row=laid)
     header = " ".join(page_header(lines, start, report.file))  # (the text does not tell its columns apart)
-    return parse_annex(report.text, report.file, known, names), "text", unit_notes(
-        {"funding": header, "reduction": header}, start + 1)
+    try:
+        measures = parse_annex(report.text, report.file, known, names)
+    except DataError as err:
+        if not report.paged or "cut off" in err.message:
+            raise
+        # an export made by a tool from the PDF (pdftotext) prints a row broken across pages, or the cells of a
+        # row, in an order of its own: the cell the text route missed may stand elsewhere
+        raise DataError(report.file, f"{err.message} (this text export, made from a PDF by a tool, may print a"
+                                     " row's cells in an order the text route cannot follow, interleaved or broken"
+                                     " across pages: give the PDF)", row=err.row) from None
+    return measures, "text", unit_notes({"funding": header, "reduction": header}, start + 1)
 
 
 def count_items(res: dict, file) -> list[dict]:

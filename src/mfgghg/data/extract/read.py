@@ -46,6 +46,7 @@ class Report:
     text: str
     pages: list | None = None  # [Page] for a PDF
     changes: list = field(default_factory=list)  # (line, printed, normalised) from normalise()
+    paged: bool = False  # a text export with form feeds between its pages (as pdftotext writes them)
 
 
 # --------------------------------------------------------------------------- characters
@@ -115,9 +116,12 @@ def read_report(path: Path) -> Report:
     else:
         text = blank_page_lines(decode_text(path, data))
         pages = None
-    text = text.replace("\f", "\n ")  # a page break is a line starting with a space
+    paged = pages is None and "\f" in text
+    # a page break is a line starting with a space: a form feed opening a line (as pdftotext writes them) is that
+    # space, so that line numbers stay the file's; one inside a line starts a new one
+    text = re.sub(r"(?m)^\f", " ", text).replace("\f", "\n ")
     text, changes = normalise(text)
-    return Report(path, text, pages, changes)
+    return Report(path, text, pages, changes, paged)
 
 
 # A page number as a page prints it: "- 44 -", "第 44 頁", "第 44 頁，共 80 頁", "44 / 80", "Page 44", "p. 44".
