@@ -508,26 +508,3 @@ def strip_footers(pages) -> None:
     for pg, ls in zip(pages, laid):
         top, foot = _running_head(ls, heads), _footer(ls, feet, pg.width)
         pg.text = "\n".join(ln.text for ln in ls[top: len(ls) - foot])
-
-
-# A text export laid out in columns (pdftotext -layout): a character a column, the cells of a row side by side
-def side_by_side(lines: list[str], start: int) -> int | None:
-    """The line (1-based) from ``start`` on where a text export prints the annex's cells side by side under
-    its column titles (``pdftotext -layout``), or None. Such an export shifts a cell by as many characters as
-    the text before it on the line ran long, and parts neighbouring cells by one space where it ran longest:
-    which column a piece of text is in cannot be told, so the caller refuses it."""
-    from .read import Word
-
-    cw = 6.0  # (words placed as a PDF's: a character's width and a line's height in points)
-    words = [Word(m.group(0), m.start() * cw, m.end() * cw, i * 12.0, i * 12.0 + 10.0)
-             for i, ln in enumerate(lines[start:start + 400]) for m in re.finditer(r"\S+", ln)]
-    header = find_header(lines_of(words))
-    if header is None:
-        return None
-    starts = [x0 for x0, _ in header.bands]
-    for ln in lines_of([w for w in words if w.top > header.bottom]):
-        cells = {min(range(len(starts)), key=lambda k: abs(starts[k] - w.x0))
-                 for w, prev in zip(ln.words, [None, *ln.words]) if prev is None or w.x0 - prev.x1 >= 2 * cw}
-        if len(cells) >= 3 and opens_with_id(ln.words[0].text):
-            return start + int(ln.top / 12.0) + 1
-    return None

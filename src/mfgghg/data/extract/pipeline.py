@@ -10,9 +10,9 @@ from mfgghg.errors import DataError, MfgGhgError, ParameterError
 
 from .annex import (ANNEX_HEADING, MEASURE_ID, find_annex, is_annex_heading, measures_from_rows, name_kinds, nows,
                     page_header, parse_annex)
-from .layout import annex_rows, side_by_side
+from .layout import annex_rows, find_header, lines_of, opens_with_id
 from .netzero import companies, strategy_directions
-from .read import Report, read_report, read_rows
+from .read import Report, Word, read_report, read_rows
 from .tables import (COUNT_COLUMNS, EMISSION_COLUMNS, budget_table, counts_table, emissions_table, goal_candidates,
                      results_table, row_items, same_name, table_items)
 from .text import headlines, highlight_cases, paragraphs
@@ -104,6 +104,27 @@ def unit_notes(titles: dict[str, str], line: int) -> list[dict]:
                           "reason": f"the annex column is titled '{title}': its amounts are written as"
                                     f" printed, the file's unit is {unit}: convert them"})
     return notes
+
+
+# A text export laid out in columns (pdftotext -layout): a character a column, the cells of a row side by side
+def side_by_side(lines: list[str], start: int) -> int | None:
+    """The line (1-based) from ``start`` on where a text export prints the annex's cells side by side under
+    its column titles (``pdftotext -layout``), or None. Such an export shifts a cell by as many characters as
+    the text before it on the line ran long, and parts neighbouring cells by one space where it ran longest:
+    which column a piece of text is in cannot be told, so the caller refuses it."""
+    cw = 6.0  # (words placed as a PDF's: a character's width and a line's height in points)
+    words = [Word(m.group(0), m.start() * cw, m.end() * cw, i * 12.0, i * 12.0 + 10.0)
+             for i, ln in enumerate(lines[start:start + 400]) for m in re.finditer(r"\S+", ln)]
+    header = find_header(lines_of(words))
+    if header is None:
+        return None
+    starts = [x0 for x0, _ in header.bands]
+    for ln in lines_of([w for w in words if w.top > header.bottom]):
+        cells = {min(range(len(starts)), key=lambda k: abs(starts[k] - w.x0))
+                 for w, prev in zip(ln.words, [None, *ln.words]) if prev is None or w.x0 - prev.x1 >= 2 * cw}
+        if len(cells) >= 3 and opens_with_id(ln.words[0].text):
+            return start + int(ln.top / 12.0) + 1
+    return None
 
 
 def read_annex(report: Report, known: list[str], names: dict[str, str] | None = None) -> tuple[list, str, list[dict]]:
