@@ -395,3 +395,33 @@ def test_every_figure_caption_has_an_english_edition(lang):
         assert callable(getattr(plots, name))
         english = _(caption).format(roc=roc_year(2021), year=2021)  # MissingTranslation if there is none
         assert english and not CJK.search(english), name
+
+
+def test_values_of_seven_pillars_stand_upright_clear_of_each_other_and_the_legend():
+    """Seven pillars (other years): the values written over Table 5's bars, and the shares', run into
+    each other at the usual width; they stand upright, above the bars and clear of the legend
+    (plots.style.turn_crowded_labels, raise_above_legend)."""
+    from mfgghg.plots.layout import layout_problems
+
+    use_cjk_font()
+    n = 7
+    money = [6.2e8 * (1 + i % 3) + 1.3e6 * i for i in range(n)]
+    rebuilt = pd.DataFrame({"pillar": [str(i + 1) for i in range(n)], "name_zh": [f"面向名稱{i}" for i in range(n)],
+                            "planned_published_twd": [3 * m for m in money], "actual_published_twd": money,
+                            "actual_all_sources_twd": money, "actual_public_twd": [0.4 * m for m in money],
+                            "actual_private_twd": [0.6 * m + 101.0 for m in money], "actual_difference_twd": 101.0,
+                            "rate_published_pct": [33.0] * n, "rate_recomputed_pct": [33.3] * n})
+    total = rebuilt.sum(numeric_only=True).to_frame().T.assign(pillar="total", name_zh="總計")
+    total["rate_published_pct"], total["rate_recomputed_pct"] = 33.0, 33.3
+    shares = pd.DataFrame({"pillar": [str(i + 1) for i in range(n)], "money_share_pct": [98.1 - i for i in range(n)],
+                           "public_money_share_pct": [97.2 - i for i in range(n)],
+                           "reduction_share_pct": [96.7 - i for i in range(n)]})
+    ministries = shares.rename(columns={"pillar": "ministry_zh"})
+    ministries["ministry_zh"] = ["經濟部", "國科會", "環保署"] * 2 + ["經濟部"]
+    for fig in (plots.plot_table5(pd.concat([rebuilt, total], ignore_index=True), year=2021),
+                plots.plot_shares(shares, ministries, year=2021)):
+        try:
+            assert [str(p) for p in layout_problems(fig)] == []
+            assert {t.get_rotation() for t in fig.axes[0].texts} == {90}
+        finally:
+            plt.close(fig)

@@ -419,3 +419,34 @@ def test_every_figure_caption_has_an_english_edition(english):
         assert callable(getattr(plots, name))
         translated = _(caption)  # MissingTranslation if the English edition lacks it
         assert translated and not CJK.search(translated), name
+
+
+def test_thirty_years_of_margins_stand_upright_clear_of_each_other(styled):
+    """A longer series (30 years) in the usual width: the years and the margins written under them
+    would run into each other; they stand upright instead (plots.style.turn_crowded_labels)."""
+    from mfgghg.plots.layout import layout_problems
+
+    targets = [150.0 + (i % 4) for i in range(30)]
+    actuals = [150.0 + ((-1) ** i) * 3.3 + (i % 5) for i in range(30)]
+    t = em.margins(emissions_table(targets, actuals, start=2021))
+    for plot in (plots.plot_annual, plots.plot_cumulative):
+        fig = plot(t, year=2050)
+        assert [str(p) for p in layout_problems(fig)] == [], plot.__name__
+        assert fig.axes[-1].get_xticklabels()[0].get_rotation() == 90
+    short = plots.plot_annual(em.margins(emissions_table([100.0] * 3, [98.0, 103.0, 95.0])), year=2030)
+    short.draw_without_rendering()
+    assert short.axes[0].get_xticklabels()[0].get_rotation() == 0  # (few years: as before)
+
+
+def test_long_names_of_changes_wrap_within_the_width(styled):
+    """A stated change with a long name wraps, and the figure stays within 1,800 px (it grew past it)."""
+    from mfgghg.plots.layout import layout_problems
+
+    long_name = "工業部門燃料油與天然氣及其他化石燃料之消費總量與能源密集度變化"
+    data = pd.DataFrame({"key": [f"k{i}" for i in range(6)], "label_zh": [long_name] * 3 + ["燃料油", "煤炭", "GDP"],
+                         "from_year": 2016, "to_year": 2020, "against_base": False, "unit": "%",
+                         "value": [-52.0, 12.0, 3.5, -29.0, 4.0, 16.56], "origin": "report", "source": "摘要 三"})
+    data["label_zh"] = [f"{name}{i}" for i, name in enumerate(data["label_zh"])]
+    fig = plots.plot_drivers(data, year=2021)
+    assert [str(p) for p in layout_problems(fig)] == []
+    assert "\n" in fig.axes[0].get_yticklabels()[0].get_text()

@@ -562,3 +562,43 @@ def test_every_figure_caption_has_an_english_edition(lang):
         assert callable(getattr(plots, name))
         translated = _(caption)  # MissingTranslation if the English edition lacks it
         assert translated and not CJK.search(translated), name
+
+
+def test_rates_of_many_groups_stand_upright_clear_of_the_bars():
+    """Seven pillars and twelve ministries (other years): the rates written over the bars are wider than
+    their bars and would run over the neighbouring bar; they stand upright (plots.style.turn_crowded_labels)."""
+    from mfgghg.plots.layout import layout_problems
+
+    use_cjk_font()
+    rows = []
+    for by, groups in (("pillar", [str(i) for i in range(1, 8)]), ("ministry_zh", [f"部會{i}" for i in range(12)])):
+        for i, group in enumerate(groups):
+            for mtype in ("substantive", "capacity"):
+                sub = 2 + (i + (mtype == "capacity")) % 5
+                rows.append({"group": group, "measure_type": mtype, "achieved": sub - i % 2, "not_achieved": i % 2,
+                             "subtotal": sub, "rate_pct": 100 * (sub - i % 2) / sub, "achieved_flagged": i % 3 == 0,
+                             "achieved_unflagged": sub - i % 2 - (i % 3 == 0), "by": by})
+    fig = plots.plot_status(pd.DataFrame(rows), {}, year=2021)
+    try:
+        assert [str(p) for p in layout_problems(fig)] == []
+        assert {t.get_rotation() for ax in fig.axes for t in ax.texts} == {90}
+    finally:
+        plt.close(fig)
+
+
+def test_reductions_over_many_decades_and_a_zero_are_written_inside_the_figure():
+    """Reductions from 0.01 t to 10 million t, and one of 0 (no bar on a log axis): each value is written
+    inside the frame (the log axis widens for the longest bar's label) and the 0 at the axis's start."""
+    from mfgghg.plots.layout import layout_problems
+
+    use_cjk_font()
+    m = make_measures().assign(reduction_kind="actual")
+    m = pd.concat([m, m.assign(measure_id=m["measure_id"] + "0")], ignore_index=True).iloc[:10]
+    m["reduction_t_co2e"] = [10.0 ** (i - 2) for i in range(10)]
+    m.loc[1, "reduction_t_co2e"] = 0.0
+    fig = plots.plot_measure_reductions(st.measure_reductions(m, ("actual",)), ("actual",), year=2021)
+    try:
+        assert [str(p) for p in layout_problems(fig)] == []
+        assert "0" in texts(fig) and "1000" in texts(fig)
+    finally:
+        plt.close(fig)

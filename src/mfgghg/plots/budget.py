@@ -14,7 +14,8 @@ import pandas as pd
 
 from mfgghg.i18n import _, get_lang
 from mfgghg.plots.style import (PALETTE, figure_style, fit_texts_in_axes, label_log_ticks_plainly,
-                                 omit_unseen_minor_ticks, source_line, source_note, wrap_label)
+                                 omit_unseen_minor_ticks, source_line, source_note, raise_above_legend,
+                                 turn_crowded_labels, wrap_label)
 from matplotlib.collections import LineCollection
 
 from mfgghg.analysis.budget import KIND_ZH, MONEY_UNIT
@@ -118,6 +119,13 @@ def plot_table5(rebuilt: pd.DataFrame, *, year: int):
     ax2.legend(fontsize=8, loc="upper right")
     ax2.margins(y=0.2)
     fig.tight_layout()
+    # many pillars: names that would run into each other, and values wider than their bars, stand upright
+    if any([turn_crowded_labels(ax, ax.get_xticklabels()) for ax in (ax1, ax2)]):
+        fig.tight_layout()
+    for ax in (ax1, ax2):
+        if turn_crowded_labels(ax, ax.texts, slot=w):
+            fit_texts_in_axes(ax)
+        raise_above_legend(ax, ax.texts)
     fig.suptitle(_("{roc}年行動方案經費：表5公布值與附件逐項加總").format(roc=roc_year(year), year=year), y=1.02)
     source_note(fig, figure_source(year, ["表5", "附件（實際經費）"], "實心＝公布值；斜線／點狀＝由附件推算。"))
     return fig
@@ -275,5 +283,12 @@ def plot_shares(by_pillar: pd.DataFrame, by_ministry: pd.DataFrame, *, year: int
     axes[0].legend(fontsize=8, loc="upper right")
     fig.suptitle(_("經費占比與減碳量占比（附件逐項加總；減碳潛力不計）"))
     fig.tight_layout()
+    # many groups: names that would run into each other, and values wider than their bars, stand upright
+    if any([turn_crowded_labels(ax, ax.get_xticklabels()) for ax in axes]):
+        fig.tight_layout()
+    for ax in axes:
+        if turn_crowded_labels(ax, ax.texts, slot=w):
+            fit_texts_in_axes(ax)
+        raise_above_legend(ax, ax.texts)
     source_note(fig, figure_source(year, ["附件（實際經費、減碳量）"], "占比由附件推算；減碳潛力不計入。"))
     return fig

@@ -14,7 +14,7 @@ from matplotlib.patches import Patch
 
 from mfgghg.i18n import _
 from mfgghg.plots.style import (PALETTE, figure_style, fit_texts_in_axes, placeholder_figure, source_line,
-                                 source_note)
+                                 source_note, turn_crowded_labels, wrap_to_width)
 from mfgghg.analysis.emissions import DERIVED, EXTERNAL, MT, REPORT, driver_label, external_titles, section_parts
 from mfgghg.data.units import from_base, unit
 
@@ -52,9 +52,11 @@ def plot_annual(table: pd.DataFrame, *, year: int, unit_zh: str = MT):
     # the margins in a row of their own under the lines, each under its year: between the points a
     # label would sit on the lines
     row = lo - 0.16 * span
+    margins = []
     for y, t, a, m in zip(years, target, actual, from_base(table["margin_mt_co2e"], unit_zh)):
         ax.plot([y, y], [t, a], linestyle=STYLE[DERIVED]["linestyle"], color="#555555", linewidth=1)
-        ax.text(y, row, f"{m:+.1f}", ha="center", va="center", fontsize=9, color=PALETTE[3] if m < 0 else "#333333")
+        margins.append(ax.text(y, row, f"{m:+.1f}", ha="center", va="center", fontsize=9,
+                               color=PALETTE[3] if m < 0 else "#333333"))
     ax.plot([], [], linestyle="--", color="#555555", label=_("差距 = 目標 - 排放 (推算；數值列於下方)"))
     ax.set_xticks(years)
     ax.set_xlim(years.min() - 0.4, years.max() + 0.4)
@@ -62,6 +64,9 @@ def plot_annual(table: pd.DataFrame, *, year: int, unit_zh: str = MT):
     ax.set_ylabel(f"{_('排放量')} ({_(unit_zh)})")
     ax.set_title(_("當年度目標值與排放值"))
     ax.set_ylim(lo - 0.25 * span, hi + 0.1 * span)
+    # many years: the years, and margins wider than a year's room, stand upright
+    turn_crowded_labels(ax, ax.get_xticklabels())
+    turn_crowded_labels(ax, margins, slot=1.0)
     fig.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=9, frameon=False)
     source_note(fig, source_line(year, ["表6"]))
     return fig
@@ -89,12 +94,14 @@ def plot_cumulative(table: pd.DataFrame, *, year: int, unit_zh: str = MT):
             linewidth=1.2, label=_("累計差距 = 累計目標 - 累計排放 (推算)"))
     ax2.plot(years, am, linestyle=STYLE[DERIVED]["linestyle"], marker="x", color="#555555",
              label=_("當年度差距 (推算)"))
+    margins = []
     for y, m, a in zip(years, cm, am):
         # above (below) both the bar and the year's own margin point, which the dashed line joins
-        ax2.annotate(f"{m:+.1f}", (y, max(m, a) if m >= 0 else min(m, a)), xytext=(0, 6 if m >= 0 else -6),
-                     textcoords="offset points", ha="center", va="bottom" if m >= 0 else "top", fontsize=8)
+        margins.append(ax2.annotate(f"{m:+.1f}", (y, max(m, a) if m >= 0 else min(m, a)),
+                                    xytext=(0, 6 if m >= 0 else -6), textcoords="offset points", ha="center",
+                                    va="bottom" if m >= 0 else "top", fontsize=8))
     ax2.axhline(0, color="#333333", linewidth=0.8)
-    lo, hi = min(cm.min(), am.min(), 0), max(cm.max(), am.max())
+    lo, hi = min(cm.min(), am.min(), 0), max(cm.max(), am.max(), 0)  # (0 shown: a year's margin is a span)
     ax2.set_ylim(lo - 0.3 * (hi - lo), hi + 0.45 * (hi - lo))
     ax2.set_ylabel(f"{_('差距')}\n({_(unit_zh)})")
     ax2.set_xticks(years)
@@ -104,9 +111,16 @@ def plot_cumulative(table: pd.DataFrame, *, year: int, unit_zh: str = MT):
     handles = ax.get_legend_handles_labels()[0] + ax2.get_legend_handles_labels()[0]
     ax.legend(handles=handles, loc="lower right", fontsize=8)
     fig.tight_layout()
+    # many years: the years, and margins wider than a year's room, stand upright
+    if turn_crowded_labels(ax2, ax2.get_xticklabels()):
+        fig.tight_layout()
+    turn_crowded_labels(ax2, margins, slot=1.0)
     fit_texts_in_axes(ax2)
     source_note(fig, source_line(year, ["表6"]))
     return fig
+
+
+LABEL_WIDTH_IN = 3.0  # the widest a change's name is written, at 9 points, before it wraps
 
 
 @figure_style
@@ -118,9 +132,12 @@ def plot_drivers(data: pd.DataFrame, *, year: int):
         return fig
     units = list(dict.fromkeys(data["unit"]))
     ratios = [3, 1.3][:len(units)] if len(units) <= 2 else None
-    fig, axes = plt.subplots(1, len(units), figsize=(10, 4.8), width_ratios=ratios, squeeze=False)
-    data = data.assign(label=[driver_label(*r) for r in
+    # a long name wraps (at most about 3 inches of label), and the figure grows with the rows' lines
+    data = data.assign(label=[wrap_to_width(driver_label(*r), LABEL_WIDTH_IN, 9) for r in
                               data[["label_zh", "from_year", "to_year", "against_base"]].itertuples(index=False)])
+    lines = max(sum(lab.count("\n") + 1 for lab in dict.fromkeys(data.loc[data["unit"] == u, "label"])) for u in units)
+    fig, axes = plt.subplots(1, len(units), figsize=(10, max(4.8, 0.32 * lines + 1.8)), width_ratios=ratios,
+                             squeeze=False)
     for ax, u in zip(axes[0], units):
         d = data[data["unit"] == u].reset_index(drop=True)
         labels = list(dict.fromkeys(d["label"]))

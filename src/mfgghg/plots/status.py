@@ -19,7 +19,8 @@ from matplotlib.patches import Patch
 
 from mfgghg.i18n import CJK, _, get_lang
 from mfgghg.plots.style import (PALETTE, figure_style, fit_texts_in_axes, keep_texts_apart, label_log_ticks_plainly,
-                                 omit_unseen_minor_ticks, placeholder_figure, source_line, source_note, wrap_label)
+                                 omit_unseen_minor_ticks, placeholder_figure, source_line, source_note,
+                                 turn_crowded_labels, wrap_label)
 from mfgghg.analysis.status import GOAL_BASIS_LABELS, GOAL_GROUP_LABELS, KIND_LABELS, TYPE_LABELS
 from mfgghg.checks.verdict import REDUCTION_KIND_SETS
 from mfgghg.data.ingest import measure_id_key
@@ -106,6 +107,13 @@ def plot_status(status_data: pd.DataFrame, pillar_names: dict, *, year: int):
                       label=_("達成但有註記 (本分析推導：目標、成果或期程)")),
                 Patch(color=NOT_ACHIEVED_COLOR, label=_("未達成 (報告所列)"))]
     fig.tight_layout()
+    # many groups: group names that would run into each other stand upright, and so do rates wider than
+    # their bars (they would reach over the neighbouring bar)
+    if any([turn_crowded_labels(ax, ax.get_xticklabels()) for ax in axes]):
+        fig.tight_layout()
+    for ax in axes:
+        if turn_crowded_labels(ax, ax.texts, slot=width):
+            fit_texts_in_axes(ax)
     fig.legend(handles=handles, loc="lower center", ncol=2, bbox_to_anchor=(0.5, 1.0), fontsize=8, frameon=False)
     source_note(fig, source)
     return fig
@@ -130,13 +138,14 @@ def plot_measure_reductions(reductions: pd.DataFrame, counted: tuple, *, year: i
     fig, ax = plt.subplots(figsize=(8.5, rows_height + 1.6))
     y = list(range(len(r)))[::-1]
     strategies = list(dict.fromkeys(r["strategy_id"]))
+    values_written = []  # (text, value)
     for yi, row, v in zip(y, r.itertuples(), values):
         if strategies.index(row.strategy_id) % 2:
             ax.axhspan(yi - 0.5, yi + 0.5, color="#F2F2F2", zorder=0)
         style = KIND_STYLE[row.reduction_kind]
         ax.barh(yi, v, color=style["color"] if not style["hatch"] else "white",
                 edgecolor=style["color"] if style["hatch"] else "white", hatch=style["hatch"], zorder=2)
-        ax.text(v * 1.08, yi, f"{v:g}", va="center", fontsize=7)
+        values_written.append((ax.text(v * 1.08, yi, f"{v:g}", va="center", fontsize=7), v))
     for p, g in r.groupby("pillar"):
         top = y[g.index.min()]
         ax.axhline(top + 0.5, color="#555555", lw=0.8)
@@ -149,6 +158,9 @@ def plot_measure_reductions(reductions: pd.DataFrame, counted: tuple, *, year: i
     positive = values[values > 0]
     if len(positive):  # bars start at 0, which a log axis cannot show: start a power of ten below the smallest
         ax.set_xlim(10 ** math.floor(math.log10(positive.min() / 1.2)), positive.max() * 3)
+    for text, v in values_written:
+        if not v > 0:  # (a reduction of 0 has no bar on a log axis: its value is written at the axis)
+            text.set_x(ax.get_xlim()[0] * 1.08)
     ax.set_xlabel(_("減碳量 ({unit}，對數刻度)").format(unit=_("萬公噸CO2e")))
     label_log_ticks_plainly(ax.xaxis)
     omit_unseen_minor_ticks(ax.xaxis)
@@ -159,6 +171,7 @@ def plot_measure_reductions(reductions: pd.DataFrame, counted: tuple, *, year: i
     handles = [Patch(facecolor=s["color"] if not s["hatch"] else "white", edgecolor=s["color"], hatch=s["hatch"],
                      label=_(KIND_LABELS[k])) for k, s in KIND_STYLE.items()]
     fig.tight_layout()
+    fit_texts_in_axes(ax, [t for t, _v in values_written])  # (values spanning many decades reach further)
     # above the plot: inside it, the lines between pillars would run through the legend
     fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, fontsize=8, frameon=False,
                title=_("附件標示之減碳類別") + " " + _("(皆為附件所列數值)"), title_fontsize=8)

@@ -394,10 +394,11 @@ def wrap_to_width(text: str, width_in: float, fontsize: float) -> str:
 
 
 def fit_texts_in_axes(ax, texts=None, pad_px: float = 4.0) -> None:
-    """Widen ``ax``'s (linear) limits just enough that each of ``texts`` (default: the axes' own texts
-    and annotations) lies inside its frame: a value written beside the longest bar must not cross the
-    frame. Call it once the figure is laid out (after ``tight_layout``); it measures the texts with the
-    canvas's renderer, a few times, since the texts move as the limits widen."""
+    """Widen ``ax``'s limits just enough that each of ``texts`` (default: the axes' own texts and
+    annotations) lies inside its frame: a value written beside the longest bar must not cross the
+    frame. A log axis is widened by the same share of its width (in decades). Call it once the figure is
+    laid out (after ``tight_layout``); it measures the texts with the canvas's renderer, a few times,
+    since the texts move as the limits widen."""
     renderer = ax.figure.canvas.get_renderer()
     texts = [t for t in (ax.texts if texts is None else texts) if t.get_visible() and t.get_text().strip()]
     for _round in range(6):
@@ -407,7 +408,7 @@ def fit_texts_in_axes(ax, texts=None, pad_px: float = 4.0) -> None:
         frame = ax.bbox
         done = True
         for axis in ("x", "y"):
-            if (ax.get_xscale() if axis == "x" else ax.get_yscale()) != "linear":
+            if (ax.get_xscale() if axis == "x" else ax.get_yscale()) not in ("linear", "log"):
                 continue
             low, high = (frame.x0, frame.x1) if axis == "x" else (frame.y0, frame.y1)
             lo_px = min(b.x0 if axis == "x" else b.y0 for b in boxes) - pad_px
@@ -420,6 +421,11 @@ def fit_texts_in_axes(ax, texts=None, pad_px: float = 4.0) -> None:
             if a >= b:  # (an inverted axis is left as it is)
                 continue
             done = False
+            if (ax.get_xscale() if axis == "x" else ax.get_yscale()) == "log":  # (in decades)
+                a, b = math.log10(a), math.log10(b)
+                per_px = (b - a) / (high - low)
+                set_(10 ** (a - over_low * per_px * 1.1), 10 ** (b + over_high * per_px * 1.1))
+                continue
             per_px = (b - a) / (high - low)
             set_(a - over_low * per_px * 1.1, b + over_high * per_px * 1.1)
         if done:
@@ -441,6 +447,48 @@ def keep_texts_apart(ax, texts, pad_px: float = 2.0) -> None:
             text.set_y(to_data.transform((x, y + top + pad_px - box.y0))[1])
             box = text.get_window_extent(renderer)
         top = box.y1
+
+
+def turn_crowded_labels(ax, texts, slot: float | None = None, pad_px: float = 2.0) -> bool:
+    """Turn ``texts`` (values written above a row of bars, or a row of tick labels, centred on them)
+    upright when any two of them overlap, or when one is wider than ``slot`` (the width, in x data units,
+    it may take: its bar's, beside a taller one): with many groups, or long values, the bars are narrower
+    than their labels. Upright, each label is one line wide. Returns whether it turned them; then make
+    room (:func:`fit_texts_in_axes` for values, a new layout for tick labels). Call it once the figure
+    is laid out."""
+    renderer = ax.figure.canvas.get_renderer()
+    texts = [t for t in texts if t.get_visible() and t.get_text().strip()]
+    boxes = [t.get_window_extent(renderer) for t in texts]
+    crowded = any(min(a.x1, b.x1) - max(a.x0, b.x0) > -pad_px and min(a.y1, b.y1) - max(a.y0, b.y0) > 0
+                  for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    if slot is not None and boxes:
+        slot_px = abs(ax.transData.transform((slot, 0))[0] - ax.transData.transform((0, 0))[0])
+        crowded = crowded or max(b.width for b in boxes) > slot_px
+    if crowded:
+        for text in texts:
+            text.set_rotation(90)
+    return crowded
+
+
+def raise_above_legend(ax, texts, pad_px: float = 2.0) -> None:
+    """Raise ``ax``'s (linear) upper y limit until its legend, drawn inside the axes, covers none of
+    ``texts`` (values written above bars): taller or upright labels reach where the legend sits. Call it
+    once the figure is laid out."""
+    legend = ax.get_legend()
+    if legend is None or ax.get_yscale() != "linear":
+        return
+    renderer = ax.figure.canvas.get_renderer()
+    texts = [t for t in texts if t.get_visible() and t.get_text().strip()]
+    for _round in range(12):
+        box = legend.get_window_extent(renderer).padded(pad_px)
+        if not any(_boxes_overlap(box, t.get_window_extent(renderer)) for t in texts):
+            return
+        low, high = ax.get_ylim()
+        ax.set_ylim(low, high + 0.15 * (high - low))
+
+
+def _boxes_overlap(a, b) -> bool:
+    return min(a.x1, b.x1) > max(a.x0, b.x0) and min(a.y1, b.y1) > max(a.y0, b.y0)
 
 
 def source_line(year: int, report_parts=(), external_parts=()) -> str:
