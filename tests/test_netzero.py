@@ -141,3 +141,21 @@ def test_the_groups_are_ordered_as_the_text_and_unknown_roles_refused():
     assert netzero_groups_figure_data(None).empty
     with pytest.raises(ValueError, match="unknown role 'chair'"):
         netzero_groups_figure_data(groups.assign(role="chair"))
+
+
+def test_many_strategies_and_long_lists_fit_the_width_and_their_cells(styled):
+    """Seven strategies (a year whose Figure 3 has more) narrow the columns so that the figure stays within
+    1,800 px (it was 3,000), their names and items wrap to the column; eight items in a cell grow the grid
+    (they ran into the cell below)."""
+    from mfgghg.plots.layout import layout_problems
+    from mfgghg.plots.netzero import plot_netzero_strategies
+
+    facts = netzero_facts(HEADLINES, None, None)
+    rows = [[s + 1, f"策略方向名稱較長之第{s + 1}項", horizon, i + 1, f"推動製造部門低碳生產與循環經濟措施{s}{i}",
+             "d", i == 0] for s in range(7) for horizon in ("short_term", "long_term") for i in range(3)]
+    wide = pd.DataFrame(rows, columns=DIRECTIONS.columns[:7]).assign(section_zh="貳 二(二)", quote_zh="q", note="")
+    long_lists = pd.concat([DIRECTIONS] + [DIRECTIONS.iloc[[1]].assign(item_no=i, item_zh=f"項目{i}")
+                                           for i in range(3, 11)], ignore_index=True)
+    for directions in (wide, long_lists):
+        fig = plot_netzero_strategies(strategy_figure_data(directions), facts, year=2021)
+        assert [str(p) for p in layout_problems(fig)] == []

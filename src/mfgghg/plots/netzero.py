@@ -31,10 +31,19 @@ def plot_netzero_strategies(cells: pd.DataFrame, facts: pd.DataFrame, *, year: i
     grid says so."""
     strategies = cells.drop_duplicates("column").sort_values("column")
     ncol = max(len(strategies), 1)
-    width = 3.4 * ncol + 1.2 if len(strategies) else 8.0
+    # columns of 3.4 inches, narrower when there are so many that the figure would pass 1,800 px; their
+    # texts wrap to the column, and the grid grows with the longest cell
+    column_in = min(COLUMN_IN, (MAX_WIDTH_IN - 1.2) / ncol)
+    # (inches an item's line may take after its bullet or indent)
+    narrow = None if column_in >= COLUMN_IN else 0.85 * column_in - 0.25
+    width = column_in * ncol + 1.2 if len(strategies) else 8.0
     notes = _notes(facts, groups, width)
     lines = sum(n.count("\n") + 1 for n in notes)
-    grid = 4.4 if len(strategies) else 1.0  # (no strategies: one line says so)
+    cell_texts = {(c, row): _cell_text(cells[(cells["column"] == c) & (cells["row"] == row)], narrow)
+                  for c in strategies["column"] for row in (0, 1)}
+    cell_lines = max([t.count("\n") + 1 for t in cell_texts.values()] + [0])
+    # a cell is 0.85 of the grid's 2.35 units, less its top margin; a line of 9.5 points at 1.5 spacing
+    grid = max(4.4, (cell_lines * 9.5 * 1.5 / 72 + 0.25) * 2.35 / 0.85) if len(strategies) else 1.0
     fig, (ax, below) = plt.subplots(2, 1, figsize=(width, grid + 0.5 + 0.2 * lines),
                                     height_ratios=[grid, 0.2 * max(lines, 1)])
     below.axis("off")
@@ -53,21 +62,46 @@ def plot_netzero_strategies(cells: pd.DataFrame, facts: pd.DataFrame, *, year: i
         x0 = 0.35 + s["column"]
         color = PALETTE[int(s["column"]) % len(PALETTE)]
         ax.add_patch(FancyBboxPatch((x0 + 0.04, 2.45), 0.92, 0.25, boxstyle="round,pad=0.02", color=color))
-        ax.text(x0 + 0.5, 2.575, _(s["strategy_zh"]), ha="center", va="center", fontsize=12, color="white",
-                **bold_text())
+        name, size = _heading(_(s["strategy_zh"]), 0.85 * column_in, 0.25 * grid / 2.35)
+        ax.text(x0 + 0.5, 2.575, name, ha="center", va="center", fontsize=size, color="white", **bold_text())
         for row in (0, 1):
-            items = cells[(cells["column"] == s["column"]) & (cells["row"] == row)].sort_values("item_no")
             top = 2.35 - row * 1.0
             ax.add_patch(FancyBboxPatch((x0 + 0.04, top - 0.85), 0.92, 0.85, boxstyle="round,pad=0.02",
                                         facecolor="white", edgecolor=color, linewidth=1.5))
-            lines = ["• " + wrap_label(_(t), 15).replace("\n", "\n   ") for t in items["item_zh"]]
-            if len(items) and bool(items["list_open"].iloc[0]):
-                lines.append(_("（原文列舉以「等」結尾）"))
-            ax.text(x0 + 0.1, top - 0.06, "\n".join(lines), ha="left", va="top", fontsize=9.5, linespacing=1.5)
+            ax.text(x0 + 0.1, top - 0.06, cell_texts[(s["column"], row)], ha="left", va="top", fontsize=9.5,
+                    linespacing=1.5)
     ax.set_title(_("製造部門淨零轉型策略 (報告圖3，依文字重建)"))
     source_note(fig, source_line(year, ("貳 二(二)", "圖3")))
     fig.tight_layout()
     return fig
+
+
+COLUMN_IN = 3.4  # a strategy's column, in inches, when the figure has room for it
+ITEM_CHARS = 15  # an item's line in such a column, in CJK characters (plots.style.wrap_label)
+MAX_WIDTH_IN = 11.8  # the widest figure: 1,800 px at 150 dpi, less the saved image's padding
+
+
+def _heading(name: str, width_in: float, height_in: float) -> tuple[str, float]:
+    """A strategy's name wrapped to its box (``width_in`` by ``height_in``), and the font size, from 12
+    points down, at which its lines fit the box's height (white on the box, outside it they would not show)."""
+    for size in (12, 11, 10, 9, 8, 7):
+        text = wrap_to_width(name, width_in, size)
+        if (text.count("\n") + 1) * size * 1.25 / 72 <= height_in:
+            break
+    return text, size
+
+
+def _cell_text(items: pd.DataFrame, width_in: float | None = None) -> str:
+    """One cell's items, one bullet each, wrapped to :data:`ITEM_CHARS` characters, or in a narrower
+    column to ``width_in`` inches; a list ending in 等 says so."""
+    def wrapped(text: str) -> str:
+        return wrap_label(text, ITEM_CHARS) if width_in is None else wrap_to_width(text, width_in, 9.5)
+
+    items = items.sort_values("item_no")
+    lines = ["• " + wrapped(_(t)).replace("\n", "\n   ") for t in items["item_zh"]]
+    if len(items) and bool(items["list_open"].iloc[0]):
+        lines.append(_("（原文列舉以「等」結尾）") if width_in is None else wrapped(_("（原文列舉以「等」結尾）")))
+    return "\n".join(lines)
 
 
 def _joined(items, open_list: bool = False) -> str:
