@@ -602,3 +602,28 @@ def test_reductions_over_many_decades_and_a_zero_are_written_inside_the_figure()
         assert "0" in texts(fig) and "1000" in texts(fig)
     finally:
         plt.close(fig)
+
+
+def test_seven_pillars_keep_table4s_values_names_and_legend_apart():
+    """Seven pillars (other years), one without a Table 4 value: the pillars' names, the values over the
+    narrower bars and the legend (over the hatched bars) no longer run into each other."""
+    from mfgghg.plots.layout import layout_problems
+
+    use_cjk_font()
+    n = 7
+    body = pd.DataFrame({"pillar": [str(i + 1) for i in range(n)],
+                         "table4_t_co2e": [4.03e5, 1.3375e6, float("nan"), 2.0e5, 8.0e5, 1.2e6, 6.0e4],
+                         "actual_t_co2e": [1.35922e6, 2.75888e5, 0.0, 1.0e5, 7.5e5, 1.3e6, 5.0e4],
+                         "expected_t_co2e": [0.0, 8.83e4, 1.06e4, 5.0e4, 0.0, 0.0, 1.0e4],
+                         "potential_t_co2e": [1.18e5, 0.0, 0.0, 0.0, 2.0e5, 0.0, 0.0]})
+    body["counted_t_co2e"] = body["actual_t_co2e"] + body["expected_t_co2e"]
+    body["table4_minus_counted_t_co2e"] = body["table4_t_co2e"] - body["counted_t_co2e"]
+    total = body.drop(columns="pillar").sum().to_frame().T.assign(pillar="total")
+    by_pillar = pd.concat([body, total], ignore_index=True)
+    names = {str(i + 1): f"政策內涵名稱第{i + 1}項推動產業低碳轉型" for i in range(n)}
+    no_checks = pd.DataFrame(columns=["check_id", "published", "recomputed", "unit"])
+    fig = plots.plot_reduction_totals(no_checks, by_pillar, ("actual", "expected"), names, year=2021)
+    try:
+        assert [str(p) for p in layout_problems(fig)] == []
+    finally:
+        plt.close(fig)

@@ -20,7 +20,7 @@ from matplotlib.patches import Patch
 from mfgghg.i18n import CJK, _, get_lang
 from mfgghg.plots.style import (PALETTE, figure_style, fit_texts_in_axes, keep_texts_apart, label_log_ticks_plainly,
                                  omit_unseen_minor_ticks, placeholder_figure, source_line, source_note,
-                                 turn_crowded_labels, wrap_label)
+                                 raise_above_legend, turn_crowded_labels, wrap_label)
 from mfgghg.analysis.status import GOAL_BASIS_LABELS, GOAL_GROUP_LABELS, KIND_LABELS, TYPE_LABELS
 from mfgghg.checks.verdict import REDUCTION_KIND_SETS
 from mfgghg.data.ingest import measure_id_key
@@ -252,7 +252,13 @@ def plot_reduction_totals(checks: pd.DataFrame, by_pillar: pd.DataFrame, counted
     for _round in range(3):  # (widening the axis for a label moved up brings the labels closer again)
         keep_texts_apart(left, sum_labels)
         fit_texts_in_axes(left)
+    # many pillars: names that would run into each other, and values wider than their bars, stand upright;
+    # the legend stays clear of them and of the hatched bars
+    if turn_crowded_labels(right, right.get_xticklabels()):
+        fig.tight_layout()
+    turn_crowded_labels(right, right.texts, slot=0.38)
     fit_texts_in_axes(right)
+    raise_above_legend(right, right.texts + [p for p in right.patches if p.get_hatch()])
     return fig
 
 

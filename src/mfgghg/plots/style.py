@@ -472,13 +472,14 @@ def turn_crowded_labels(ax, texts, slot: float | None = None, pad_px: float = 2.
 
 def raise_above_legend(ax, texts, pad_px: float = 2.0) -> None:
     """Raise ``ax``'s (linear) upper y limit until its legend, drawn inside the axes, covers none of
-    ``texts`` (values written above bars): taller or upright labels reach where the legend sits. Call it
+    ``texts`` (values written above bars; or bars, such as hatched ones, whose pattern would run through
+    the legend's words): taller or upright labels, and more bars, reach where the legend sits. Call it
     once the figure is laid out."""
     legend = ax.get_legend()
     if legend is None or ax.get_yscale() != "linear":
         return
     renderer = ax.figure.canvas.get_renderer()
-    texts = [t for t in texts if t.get_visible() and t.get_text().strip()]
+    texts = [t for t in texts if t.get_visible() and (not hasattr(t, "get_text") or t.get_text().strip())]
     for _round in range(12):
         box = legend.get_window_extent(renderer).padded(pad_px)
         if not any(_boxes_overlap(box, t.get_window_extent(renderer)) for t in texts):
