@@ -225,3 +225,32 @@ def test_the_alternatives_named_in_the_2021_map_change_no_verdict(name):
     assert before["verdict"].tolist() == after["verdict"].tolist()
     assert (after.loc[after["check_id"].str.endswith(".count"), "verdict"] == before.loc[
         before["check_id"].str.endswith(".count"), "verdict"]).all()
+
+
+def test_one_item_long_names_and_millions_keep_clear_of_each_other(styled):
+    """Other years' items: one item alone (its verdict ran under the legend), names of 40 characters and
+    values in the millions (written 1.20315e+06): the legend moves above the plot, names wrap, an id wider
+    than its segment is left out, and values are written in full."""
+    from matplotlib.text import Text
+
+    from mfgghg.plots.layout import layout_problems
+    from mfgghg.plots.table4_trace import plot_table4_items
+
+    def item(pillar, no, title, published, parts, verdict="differs"):
+        rows = [{"pillar": pillar, "item_no": no, "title_zh": title, "bar": "published", "measure_id": "",
+                 "reduction_10k_t_co2e": published, "origin": "report", "mapping_status": "adds_up",
+                 "verdict": verdict}]
+        rows += [{**rows[0], "bar": "measures", "measure_id": m, "reduction_10k_t_co2e": v, "origin": "derived"}
+                 for m, v in parts]
+        return rows
+
+    one = pd.DataFrame(item(1, 1, "製程改善與設備汰舊換新", 11.6, [("1.1.1", 119.4), ("1.1.2", 0.915)]))
+    name = "推動製造部門低碳生產創新循環新材料輔導與推動計畫落實能源開發與使用評估制度"
+    many = pd.DataFrame([row for i in range(6) for row in item(
+        1 + i // 3, i + 1, f"{name}{i}", 1.2e6 if i == 0 else 5.0 * (i + 1),
+        [(f"1.{i}.1", 2.0e6 if i == 0 else 1.0), (f"1.{i}.2", 3.0), (f"1.{i}.3", 8.0 if i == 4 else 0.5)])])
+    for data in (one, many):
+        fig = plot_table4_items(data, year=2021)
+        assert [str(p) for p in layout_problems(fig)] == []
+        shown = [t.get_text() for t in fig.findobj(Text) if t.get_visible()]
+        assert not any("e+" in t for t in shown)

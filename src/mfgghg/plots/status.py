@@ -19,7 +19,7 @@ from matplotlib.patches import Patch
 
 from mfgghg.i18n import CJK, _, get_lang
 from mfgghg.plots.style import (PALETTE, figure_style, fit_texts_in_axes, keep_texts_apart, label_log_ticks_plainly,
-                                 omit_unseen_minor_ticks, placeholder_figure, source_line, source_note,
+                                 omit_unseen_minor_ticks, placeholder_figure, plain_value, source_line, source_note,
                                  raise_above_legend, turn_crowded_labels, wrap_label)
 from mfgghg.analysis.status import GOAL_BASIS_LABELS, GOAL_GROUP_LABELS, KIND_LABELS, TYPE_LABELS
 from mfgghg.checks.verdict import REDUCTION_KIND_SETS
@@ -145,7 +145,7 @@ def plot_measure_reductions(reductions: pd.DataFrame, counted: tuple, *, year: i
         style = KIND_STYLE[row.reduction_kind]
         ax.barh(yi, v, color=style["color"] if not style["hatch"] else "white",
                 edgecolor=style["color"] if style["hatch"] else "white", hatch=style["hatch"], zorder=2)
-        values_written.append((ax.text(v * 1.08, yi, f"{v:g}", va="center", fontsize=7), v))
+        values_written.append((ax.text(v * 1.08, yi, plain_value(v), va="center", fontsize=7), v))
     for p, g in r.groupby("pillar"):
         top = y[g.index.min()]
         ax.axhline(top + 0.5, color="#555555", lw=0.8)

@@ -178,6 +178,17 @@ def plain_number(value: float) -> str:
     return f"{value:,.{decimals}f}"
 
 
+def plain_value(value: float) -> str:
+    """A value written on a figure as ``f"{value:g}"`` writes it (six significant digits, no trailing
+    zeros), but never in powers of ten: 1203150 rather than 1.20315e+06, 0.000035 rather than 3.5e-05."""
+    text = f"{value:g}"
+    if "e" not in text:
+        return text
+    import numpy as np
+
+    return np.format_float_positional(value, precision=6, fractional=False, trim="-")
+
+
 class PlainLogFormatter(matplotlib.ticker.LogFormatter):
     """matplotlib's own choice of which ticks of a log axis carry a label, each label a plain number
     (:func:`plain_number`) instead of a power of ten: a reader of the report reads 1,000 元 at once,

@@ -8,7 +8,8 @@ import pandas as pd
 from matplotlib.patches import Patch
 
 from mfgghg.i18n import _
-from mfgghg.plots.style import PALETTE, figure_style, placeholder_figure, source_line, source_note
+from mfgghg.plots.style import (PALETTE, figure_style, placeholder_figure, plain_value, source_line, source_note,
+                                 wrap_to_width)
 
 CAPTIONS = {
     "plot_table4_items": ("表4各項目之減碳量（報告）與對應附件措施減碳量之加總"
@@ -22,6 +23,7 @@ VERDICT_ZH = {
 UNIT_ZH = "萬公噸CO2e"
 # the measures of an item, one segment each: light tints (dark text reads on them), alternating
 MEASURE_COLORS = ["#9CC9E6", "#F3CB80", "#8FD3BE", "#EDA77F"]
+LABEL_WIDTH_IN = 5.2  # the widest an item's name is written, at 9 points, before it wraps
 
 
 @figure_style
@@ -44,13 +46,14 @@ def plot_table4_items(data: pd.DataFrame, *, year: int, mapped: bool = True):
     xmax_all = max(float(data["reduction_10k_t_co2e"].max()) if len(data) else 0.0,
                    float(sums.max()) if len(sums) else 0.0, 1.0)
     labels = []
+    ids = []  # (a measure's id written on its segment, where the segment starts and ends)
     for yi, (_i, item) in zip(y, items.iterrows()):
         rows = data[(data["pillar"] == item["pillar"]) & (data["item_no"] == item["item_no"])]
         published = rows[rows["bar"] == "published"]["reduction_10k_t_co2e"]
         pub = float(published.iloc[0]) if len(published) and pd.notna(published.iloc[0]) else None
         if pub is not None:
             ax.barh(yi + h / 2, pub, height=h, color=PALETTE[0], label=_("表4所列 (報告)") if yi == y[0] else None)
-            ax.annotate(f"{pub:g}", (pub, yi + h / 2), xytext=(3, 0), textcoords="offset points", va="center",
+            ax.annotate(plain_value(pub), (pub, yi + h / 2), xytext=(3, 0), textcoords="offset points", va="center",
                         fontsize=8)
         else:
             ax.annotate(_("表4未列減碳量"), (0, yi + h / 2), xytext=(3, 0), textcoords="offset points", va="center",
@@ -63,11 +66,13 @@ def plot_table4_items(data: pd.DataFrame, *, year: int, mapped: bool = True):
             ax.barh(yi - h / 2, v, left=left, height=h, color=MEASURE_COLORS[k % len(MEASURE_COLORS)],
                     edgecolor="white", linewidth=1)
             if v > 0.06 * xmax_all:
-                ax.text(left + v / 2, yi - h / 2, p["measure_id"], ha="center", va="center", fontsize=7)
+                ids.append((ax.text(left + v / 2, yi - h / 2, p["measure_id"], ha="center", va="center", fontsize=7),
+                            left, left + v))
             left += v
-        ax.annotate(f"{round(left, 3):g}  [{_(VERDICT_ZH.get(item['verdict'], item['verdict']))}]", (left, yi - h / 2),
-                    xytext=(3, 0), textcoords="offset points", va="center", fontsize=8, color="#333333")
-        labels.append(f"{item['pillar']}.{item['item_no']} {_(item['title_zh'])}")
+        verdict = _(VERDICT_ZH.get(item["verdict"], item["verdict"]))
+        ax.annotate(f"{plain_value(round(left, 3))}  [{verdict}]", (left, yi - h / 2), xytext=(3, 0),
+                    textcoords="offset points", va="center", fontsize=8, color="#333333")
+        labels.append(wrap_to_width(f"{item['pillar']}.{item['item_no']} {_(item['title_zh'])}", LABEL_WIDTH_IN, 9))
     handles, names = ax.get_legend_handles_labels()
     handles.append(Patch(facecolor=MEASURE_COLORS[0], edgecolor="white"))
     names.append(_("對應措施減碳量加總 (推算)"))
@@ -76,7 +81,16 @@ def plot_table4_items(data: pd.DataFrame, *, year: int, mapped: bool = True):
     ax.set_xlim(0, xmax_all * 1.3)
     ax.set_xlabel(f"{_('減碳量')} ({_(UNIT_ZH)})")
     ax.set_title(_("表4各項目減碳量與其對應措施之加總"))
-    ax.legend(handles, names, loc="lower right", fontsize=9)
+    legend = ax.legend(handles, names, loc="lower right", fontsize=9)
     source_note(fig, source_line(year, ("表4", "附件")))
     fig.tight_layout()
+    renderer = fig.canvas.get_renderer()
+    for text, start, end in ids:  # (an id wider than its segment, in a narrower plot, is left to the table)
+        width = ax.transData.transform((end, 0))[0] - ax.transData.transform((start, 0))[0]
+        text.set_visible(text.get_window_extent(renderer).width <= width)
+    box = legend.get_window_extent(renderer)
+    if any(box.overlaps(t.get_window_extent(renderer)) for t in ax.texts if t.get_visible()):
+        # (few items, or a long bar at the bottom: the legend would cover their values) above the plot instead
+        legend.remove()
+        fig.legend(handles, names, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=9, frameon=False)
     return fig
