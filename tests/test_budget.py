@@ -425,3 +425,59 @@ def test_values_of_seven_pillars_stand_upright_clear_of_each_other_and_the_legen
             assert {t.get_rotation() for t in fig.axes[0].texts} == {90}
         finally:
             plt.close(fig)
+
+
+def test_few_measures_in_many_pillars_and_costs_in_the_millions_keep_their_legends_and_ticks_clear(
+        measures, funding, lang, tmp_path, monkeypatch):
+    """Ten measures in seven pillars: the lines between pillars ran under the per-measure legend inside
+    the plot, which moves above it. Costs of millions of NT$ a tonne: the log axis's plain numbers
+    (3,000,000, 4,000,000) ran into each other in English, and stand upright."""
+    from mfgghg.plots.layout import layout_problems
+
+    use_cjk_font()
+    per_measure = budget.spending_per_measure(measures, funding)
+    many = pd.concat([per_measure] * 2, ignore_index=True).iloc[:10]
+    many["measure_id"] = [f"{1 + i * 7 // 10}.1.{i}" for i in range(10)]
+    many["pillar"] = [str(1 + i * 7 // 10) for i in range(10)]
+    fig = plots.plot_spending_per_measure(many, year=2021)
+    try:
+        assert [str(p) for p in layout_problems(fig)] == []
+        assert fig.legends and fig.axes[0].get_legend() is None
+    finally:
+        plt.close(fig)
+    draft = tmp_path / "draft.csv"
+    draft.write_text("zh_tw,en\n甲,Alpha\n乙,Beta\n丙,Gamma\n丁,Delta\n戊,Epsilon\n己,Zeta\n", encoding="utf-8")
+    monkeypatch.setenv("MFGGHG_EXTRA_TRANSLATIONS", str(draft))
+    cost = budget.cost_per_tonne(measures, funding)
+    costly = pd.concat([cost] * 3, ignore_index=True)
+    costly["twd_per_t_public"] = [1.5e6 * 1.3 ** i for i in range(len(costly))]
+    costly["twd_per_t_all"] = costly["twd_per_t_public"] * 1.9
+    lang("en")
+    fig = plots.plot_cost_per_tonne(costly, 0, year=2021)
+    try:
+        assert [str(p) for p in layout_problems(fig)] == []
+    finally:
+        plt.close(fig)
+
+
+def test_money_by_source_of_twenty_ministries_grows_the_figure():
+    """Twenty ministries (a year with more lead agencies): in the usual height their bars and totals ran
+    into each other and squeezed the pillars' panel; the figure grows with the rows."""
+    from mfgghg.plots.layout import layout_problems
+
+    use_cjk_font()
+    sources = ["公務預算", "能源基金", "民間投資"]
+
+    def table(by, groups):
+        t = pd.DataFrame({by: groups, **{f"{s}_twd": [1.0e7 * (1 + i % 4) for i in range(len(groups))]
+                                         for s in sources}})
+        total = t.drop(columns=by).sum().to_frame().T.assign(**{by: "total"})
+        return pd.concat([t, total], ignore_index=True)
+
+    fig = plots.plot_spending_by_source(table("pillar", [str(i) for i in range(1, 8)]),
+                                        table("ministry_zh", [f"部會名稱{i}" for i in range(20)]), sources,
+                                        {"民間投資"}, year=2021)
+    try:
+        assert [str(p) for p in layout_problems(fig)] == []
+    finally:
+        plt.close(fig)

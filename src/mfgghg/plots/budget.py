@@ -14,8 +14,8 @@ import pandas as pd
 
 from mfgghg.i18n import _, get_lang
 from mfgghg.plots.style import (PALETTE, figure_style, fit_texts_in_axes, label_log_ticks_plainly,
-                                 omit_unseen_minor_ticks, source_line, source_note, raise_above_legend,
-                                 turn_crowded_labels, wrap_label)
+                                 legend_above_if_covering, omit_unseen_minor_ticks, raise_above_legend, source_line,
+                                 source_note, turn_crowded_labels, wrap_label)
 from matplotlib.collections import LineCollection
 
 from mfgghg.analysis.budget import KIND_ZH, MONEY_UNIT
@@ -135,8 +135,9 @@ def plot_table5(rebuilt: pd.DataFrame, *, year: int):
 def plot_spending_by_source(by_pillar: pd.DataFrame, by_ministry: pd.DataFrame, sources: list[str],
                             private_sources: set[str], *, year: int):
     """Stacked horizontal bars of the year's money by source, per pillar and per ministry (億元)."""
-    fig, axes = plt.subplots(2, 1, figsize=(11, 6.5), gridspec_kw={"height_ratios": [
-        max(1, len(by_pillar) - 1), max(1, len(by_ministry) - 1)]})
+    rows = [max(1, len(by_pillar) - 1), max(1, len(by_ministry) - 1)]
+    # taller with many pillars and ministries: a bar and its total a line of text high at least
+    fig, axes = plt.subplots(2, 1, figsize=(11, max(6.5, 0.3 * sum(rows) + 2.8)), gridspec_kw={"height_ratios": rows})
     panels = ((axes[0], by_pillar, "pillar", "依面向"), (axes[1], by_ministry, "ministry_zh", "依部會（主辦機關所屬）"))
     for ax, table, by, title in panels:
         t = table[table[by] != "total"].iloc[::-1]
@@ -192,6 +193,7 @@ def plot_spending_per_measure(per_measure: pd.DataFrame, *, year: int):
     ax.legend(fontsize=8, loc="lower right")
     ax.set_title(_("各措施實際經費（依面向、部會排序）"))
     fig.tight_layout()
+    legend_above_if_covering(ax, ax.texts + ax.lines)  # (few measures: the lines between pillars run under it)
     source_note(fig, figure_source(year, ["附件（實際經費）"]))
     return fig
 
@@ -248,6 +250,9 @@ def plot_cost_per_tonne(cost: pd.DataFrame, n_without: int, *, year: int):
     # Layout first, then title and caption in margins given in inches (tight_layout would reserve
     # room for the suptitle a second time), so they sit just above the plot for any number of measures.
     fig.tight_layout(rect=(0, 0.3 / height, 1, 1 - 0.75 / height))
+    # (costs over many decades: the plain numbers of neighbouring ticks run into each other; upright)
+    if turn_crowded_labels(axes[-1, 0], axes[-1, 0].get_xticklabels(which="both")):
+        fig.tight_layout(rect=(0, 0.3 / height, 1, 1 - 0.75 / height))
     fig.suptitle(_("每公噸減碳之經費（推算）"), y=1 - 0.1 / height, va="top")
     fig.text(0.5, 1 - 0.45 / height, caption, ha="center", va="top", fontsize=8.5, color="#333333")
     if n_without:

@@ -499,6 +499,26 @@ def raise_above_legend(ax, texts, pad_px: float = 2.0) -> None:
         ax.set_ylim(low, high + 0.15 * (high - low))
 
 
+def legend_above_if_covering(ax, artists, ncol: int = 2, fontsize: float = 8) -> bool:
+    """Move ``ax``'s legend, drawn inside the axes, above the figure (centred, unframed, as the figures
+    whose legend is always there) when it covers any of ``artists`` (values, names, lines between groups):
+    a year with few rows, or a long bar where the legend sits. Returns whether it moved it. Call it once
+    the figure is laid out."""
+    legend = ax.get_legend()
+    if legend is None:
+        return False
+    renderer = ax.figure.canvas.get_renderer()
+    box = legend.get_window_extent(renderer)
+    shown = [a for a in artists if a.get_visible() and (not hasattr(a, "get_text") or a.get_text().strip())]
+    if not any(_boxes_overlap(box, a.get_window_extent(renderer).padded(1)) for a in shown):  # (a line: no height)
+        return False
+    handles, labels = legend.legend_handles, [t.get_text() for t in legend.get_texts()]
+    legend.remove()
+    ax.figure.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=ncol, fontsize=fontsize,
+                     frameon=False)
+    return True
+
+
 def _boxes_overlap(a, b) -> bool:
     return min(a.x1, b.x1) > max(a.x0, b.x0) and min(a.y1, b.y1) > max(a.y0, b.y0)
 

@@ -8,8 +8,8 @@ import pandas as pd
 from matplotlib.patches import Patch
 
 from mfgghg.i18n import _
-from mfgghg.plots.style import (PALETTE, figure_style, placeholder_figure, plain_value, source_line, source_note,
-                                 wrap_to_width)
+from mfgghg.plots.style import (PALETTE, figure_style, legend_above_if_covering, placeholder_figure, plain_value,
+                                 source_line, source_note, wrap_to_width)
 
 CAPTIONS = {
     "plot_table4_items": ("表4各項目之減碳量（報告）與對應附件措施減碳量之加總"
@@ -81,16 +81,12 @@ def plot_table4_items(data: pd.DataFrame, *, year: int, mapped: bool = True):
     ax.set_xlim(0, xmax_all * 1.3)
     ax.set_xlabel(f"{_('減碳量')} ({_(UNIT_ZH)})")
     ax.set_title(_("表4各項目減碳量與其對應措施之加總"))
-    legend = ax.legend(handles, names, loc="lower right", fontsize=9)
+    ax.legend(handles, names, loc="lower right", fontsize=9)
     source_note(fig, source_line(year, ("表4", "附件")))
     fig.tight_layout()
     renderer = fig.canvas.get_renderer()
     for text, start, end in ids:  # (an id wider than its segment, in a narrower plot, is left to the table)
         width = ax.transData.transform((end, 0))[0] - ax.transData.transform((start, 0))[0]
         text.set_visible(text.get_window_extent(renderer).width <= width)
-    box = legend.get_window_extent(renderer)
-    if any(box.overlaps(t.get_window_extent(renderer)) for t in ax.texts if t.get_visible()):
-        # (few items, or a long bar at the bottom: the legend would cover their values) above the plot instead
-        legend.remove()
-        fig.legend(handles, names, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=9, frameon=False)
+    legend_above_if_covering(ax, ax.texts, fontsize=9)  # (one item: its verdict ran under the legend)
     return fig
