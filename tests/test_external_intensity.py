@@ -158,3 +158,22 @@ def test_value_added_is_ingested_in_twd_from_the_unit_of_each_row():
         with pytest.raises(DataError,
                            match=r"manufacturing_value_added.csv, column 'unit': year 2016: .* not a money unit"):
             build_external_value_added({"manufacturing_value_added": table})
+
+
+def test_a_long_yearly_series_and_an_index_above_the_base_stay_readable(styled):
+    """Thirty years of worked-out points (a longer outside series): their changes would be written on
+    each other, so those that would are left to the data file; an intensity above the base year's
+    (an index over 115) stays inside the axis."""
+    from mfgghg.plots.external_intensity import plot_intensity_vs_external
+    from mfgghg.plots.layout import layout_problems
+
+    d = figure_data(intensity_points(EMISSIONS, VALUE_ADDED, FACTS, 2005), published_readings(HEADLINES, FACTS))
+    source = d.loc[d["series"] == "worked_out", "source"].iloc[-1]
+    worked = pd.DataFrame({"year": range(2005, 2035), "index": [100 - 1.7 * i for i in range(30)],
+                           "change_vs_base_pct": [-1.7 * i for i in range(30)], "series": "worked_out",
+                           "origin": "external", "source": source})
+    rising = d.assign(index=d["index"].where(d["series"] != "worked_out", d["index"] * 1.4))
+    for data in (pd.concat([worked, d[d["series"] != "worked_out"]], ignore_index=True), rising):
+        fig = plot_intensity_vs_external(data, year=2021)
+        assert [str(p) for p in layout_problems(fig)] == []
+        assert fig.axes[0].get_ylim()[1] >= data["index"].max()

@@ -283,3 +283,15 @@ def test_every_figure_caption_has_an_english_edition(english):
         assert callable(getattr(plots, name))
         translated = _(caption)  # MissingTranslation if the English edition lacks it
         assert translated and not CJK.search(translated), name
+
+
+def test_a_result_decades_after_the_base_year_is_written_inside_the_frame(styled):
+    """A result 45 years after the base year (a later report's long view): a year is narrow, and the
+    result's value, written beside it in the last year shown, reached past the frame."""
+    from mfgghg.plots.layout import layout_problems
+
+    pts = pd.DataFrame({"year": [2005, 2050, 2050], "index": [100.0, 51.0, 57.0],
+                        "what": ["base year (= 100 by definition)", "result", "target"],
+                        "origin": "report", "source": "摘要 二"})
+    fig = plots.plot_index(pts, year=2051)
+    assert [str(p) for p in layout_problems(fig)] == []

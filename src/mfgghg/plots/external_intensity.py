@@ -7,7 +7,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from mfgghg.i18n import _
-from mfgghg.plots.style import PALETTE, figure_style, fit_texts_in_axes, source_line, source_note
+from mfgghg.plots.style import PALETTE, figure_style, fit_texts_in_axes, source_line, source_note, thin_out_labels
 
 CAPTIONS = {
     "plot_intensity_vs_external": ("碳密集度指數（基準年＝100）：報告所列成果與目標，"
@@ -24,6 +24,7 @@ def plot_intensity_vs_external(data: pd.DataFrame, *, year: int, external_source
     dotted grey line, labelled external. ``external_sources``: the outside sources' titles (as in
     translations.csv) named in the source line."""
     fig, ax = plt.subplots(figsize=(8.5, 5))
+    changes = []  # the worked-out points' changes, written beside them
     worked = data[data["series"] == "worked_out"].sort_values("year")
     result = data[data["series"] == "report_result"]
     target = data[data["series"] == "report_target"]
@@ -44,8 +45,8 @@ def plot_intensity_vs_external(data: pd.DataFrame, *, year: int, external_source
                    label=_("表6排放量 / 外部實質附加價值 (外部資料)"))
         for _i, p in worked.iterrows():
             if p["year"] != base_year:
-                ax.annotate(f"{p['change_vs_base_pct']:+.1f}%", (p["year"], p["index"]), xytext=(6, 4),
-                            textcoords="offset points", fontsize=8, color="#555555")
+                changes.append(ax.annotate(f"{p['change_vs_base_pct']:+.1f}%", (p["year"], p["index"]), xytext=(6, 4),
+                            textcoords="offset points", fontsize=8, color="#555555"))
     if len(result):
         r = result.iloc[0]
         ax.scatter([r["year"]], [r["index"]], marker="o", s=110, color=PALETTE[0], zorder=6,
@@ -54,7 +55,7 @@ def plot_intensity_vs_external(data: pd.DataFrame, *, year: int, external_source
                     textcoords="offset points", fontsize=9, color=PALETTE[0])
     years = data["year"].astype(int)
     ax.set_xlim(years.min() - 1, years.max() + 1)
-    ax.set_ylim(0, 115)
+    ax.set_ylim(0, max(115.0, float(data["index"].max()) * 1.1))  # (an intensity above the base year's too)
     ax.set_xlabel(_("年 (西元)"))
     ax.set_ylabel(_("碳密集度指數 ({base} = 100)").format(base=_("{year}年").format(year=base_year))
                   if base_year else _("碳密集度指數"))
@@ -62,5 +63,6 @@ def plot_intensity_vs_external(data: pd.DataFrame, *, year: int, external_source
     ax.legend(loc="lower left", fontsize=9)
     source_note(fig, source_line(year, ("表6", "摘要 二"), external_sources))
     fig.tight_layout()
+    thin_out_labels(changes)  # (a long yearly series: its values would be written on each other)
     fit_texts_in_axes(ax)
     return fig

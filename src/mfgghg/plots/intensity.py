@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from mfgghg.i18n import _
-from mfgghg.plots.style import PALETTE, figure_style, placeholder_figure, source_line, source_note
+from mfgghg.plots.style import PALETTE, figure_style, fit_texts_in_axes, placeholder_figure, source_line, source_note
 from mfgghg.analysis.emissions import DERIVED, EXTERNAL, REPORT, section_parts, source_label
 from mfgghg.plots.emissions import STYLE
 
@@ -81,6 +81,7 @@ def plot_index(points: pd.DataFrame, series: pd.DataFrame | None = None, *, year
              _("外部資料：無；年度序列為使用者提供，來源見資料檔") if has_series else _("外部資料：無")]
     fig.text(0.01, 0.005, "\n".join(lines), ha="left", va="bottom", fontsize=8, color="#333333")
     fig.subplots_adjust(bottom=0.25)
+    fit_texts_in_axes(ax)  # (a result in the last year shown: its value written beside it reached past the frame)
     source_note(fig, source_line(year, section_parts([*points.loc[points["origin"] == REPORT, "source"], "圖2"])))
     return fig
 

@@ -499,6 +499,26 @@ def raise_above_legend(ax, texts, pad_px: float = 2.0) -> None:
         ax.set_ylim(low, high + 0.15 * (high - low))
 
 
+def thin_out_labels(texts, pad_px: float = 2.0) -> list:
+    """Hide each of ``texts`` (labels of a series' points, in the series' order) that would overlap one
+    already kept, the last always kept: a long yearly series has more points than room for their values
+    (the data file has every value). Returns the hidden ones. Call it once the figure is laid out."""
+    texts = [t for t in texts if t.get_visible() and t.get_text().strip()]
+    if not texts:
+        return []
+    renderer = texts[0].figure.canvas.get_renderer()
+    kept = [texts[-1].get_window_extent(renderer).padded(pad_px)]
+    hidden = []
+    for text in texts[:-1]:
+        box = text.get_window_extent(renderer)
+        if any(_boxes_overlap(box, k) for k in kept):
+            text.set_visible(False)
+            hidden.append(text)
+        else:
+            kept.append(box.padded(pad_px))
+    return hidden
+
+
 def legend_above_if_covering(ax, artists, ncol: int = 2, fontsize: float = 8) -> bool:
     """Move ``ax``'s legend, drawn inside the axes, above the figure (centred, unframed, as the figures
     whose legend is always there) when it covers any of ``artists`` (values, names, lines between groups):
