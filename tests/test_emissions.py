@@ -450,3 +450,19 @@ def test_long_names_of_changes_wrap_within_the_width(styled):
     fig = plots.plot_drivers(data, year=2021)
     assert [str(p) for p in layout_problems(fig)] == []
     assert "\n" in fig.axes[0].get_yticklabels()[0].get_text()
+
+
+def test_a_period_of_one_year_so_far_keeps_its_total_label_off_the_points(styled):
+    """A report on a period's first year: the year's cumulative values are the period's total, and the
+    total's name, written from the first year, lay on its points; it moves right of them. No warning of
+    identical limits either (a margin below 0 alone)."""
+    import warnings
+
+    from mfgghg.plots.layout import layout_problems
+
+    for actual in (98.0, 103.0):
+        t = em.margins(emissions_table([100.0], [actual], start=2026))
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            fig = plots.plot_cumulative(t, year=2027)
+            assert [str(p) for p in layout_problems(fig)] == []

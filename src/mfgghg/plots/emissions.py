@@ -83,8 +83,8 @@ def plot_cumulative(table: pd.DataFrame, *, year: int, unit_zh: str = MT):
     ax.plot(years, ct, marker="s", color=PALETTE[1], linewidth=2, label=_("第一期累計目標值 (報告)"))
     ax.plot(years, ca, marker="o", color=PALETTE[0], linewidth=2, label=_("累計排放值 (報告)"))
     ax.axhline(ct.iloc[-1], color=PALETTE[1], linestyle=":", linewidth=1.2)
-    ax.annotate(_("第一期排放總量目標"), (years.iloc[0], ct.iloc[-1]), xytext=(0, 4), textcoords="offset points",
-                fontsize=9, color=PALETTE[1])
+    goal = ax.annotate(_("第一期排放總量目標"), (years.iloc[0], ct.iloc[-1]), xytext=(0, 4), textcoords="offset points",
+                       fontsize=9, color=PALETTE[1])
     ax.set_ylabel(f"{_('累計排放量')}\n({_(unit_zh)})")
     ax.set_title(_("第一期累計目標值與累計排放值"))
     ax.set_ylim(0, ct.max() * 1.12)
@@ -114,10 +114,29 @@ def plot_cumulative(table: pd.DataFrame, *, year: int, unit_zh: str = MT):
     # many years: the years, and margins wider than a year's room, stand upright
     if turn_crowded_labels(ax2, ax2.get_xticklabels()):
         fig.tight_layout()
+    _clear_of_first_points(ax, goal)
     turn_crowded_labels(ax2, margins, slot=1.0)
     fit_texts_in_axes(ax2)
     source_note(fig, source_line(year, ["表6"]))
     return fig
+
+
+def _clear_of_first_points(ax, label, pad_pt: float = 3.0) -> None:
+    """Move ``label`` (written from the first year, just above the period's total) right of the first
+    year's markers when it lies on them: a period's first year alone has reached its total already."""
+    renderer = ax.figure.canvas.get_renderer()
+    box = label.get_window_extent(renderer)
+    px_per_pt = ax.figure.dpi / 72
+    reach = 0.0
+    for line in ax.lines:
+        if line.get_marker() in (None, "None", "none", "", " ") or not len(line.get_xdata()):
+            continue
+        x, y = ax.transData.transform((line.get_xdata()[0], line.get_ydata()[0]))
+        r = line.get_markersize() / 2 * px_per_pt + line.get_markeredgewidth() * px_per_pt
+        if box.x0 - r < x < box.x1 + r and box.y0 - r < y < box.y1 + r:
+            reach = max(reach, r)
+    if reach:
+        label.set_position((reach / px_per_pt + pad_pt, label.xyann[1]))
 
 
 LABEL_WIDTH_IN = 3.0  # the widest a change's name is written, at 9 points, before it wraps
