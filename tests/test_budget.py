@@ -481,3 +481,23 @@ def test_money_by_source_of_twenty_ministries_grows_the_figure():
         assert [str(p) for p in layout_problems(fig)] == []
     finally:
         plt.close(fig)
+
+
+def test_a_year_without_a_measure_with_money_and_a_reduction_says_so(measures, funding, lang):
+    """No measure prints both its money and its reduction: the cost-per-tonne figure says so, in each
+    edition (it failed making no panel)."""
+    from mfgghg.plots.layout import layout_problems
+    from mfgghg.plots.style import cjk_texts
+
+    use_cjk_font()
+    empty = budget.cost_per_tonne(measures, funding).iloc[:0]
+    for edition, said in (("zh-TW", "附件無同時列出經費與減碳量之措施"),
+                          ("en", "No measure in the annex states both its funding and its reduction")):
+        lang(edition)
+        fig = plots.plot_cost_per_tonne(empty, 3, year=2021)
+        try:
+            assert [str(p) for p in layout_problems(fig)] == []
+            assert said in [t.get_text() for t in fig.axes[0].texts]
+            assert bool(cjk_texts(fig)) == (edition == "zh-TW")
+        finally:
+            plt.close(fig)

@@ -177,3 +177,23 @@ def test_a_long_yearly_series_and_an_index_above_the_base_stay_readable(styled):
         fig = plot_intensity_vs_external(data, year=2021)
         assert [str(p) for p in layout_problems(fig)] == []
         assert fig.axes[0].get_ylim()[1] >= data["index"].max()
+
+
+@pytest.mark.parametrize("lang", ["zh-TW", "en"])
+def test_a_year_with_nothing_to_compare_says_so(styled, lang):
+    """Neither the report's intensity nor outside data for Table 6's years: the figure says so (it failed
+    on limits from no years)."""
+    from mfgghg.i18n import set_lang
+    from mfgghg.plots.external_intensity import plot_intensity_vs_external
+    from mfgghg.plots.layout import layout_problems
+    from mfgghg.plots.style import cjk_texts
+
+    d = figure_data(intensity_points(EMISSIONS, VALUE_ADDED, FACTS, 2005), published_readings(HEADLINES, FACTS))
+    set_lang(lang)
+    try:
+        fig = plot_intensity_vs_external(d.iloc[:0], year=2021)
+        assert [str(p) for p in layout_problems(fig)] == []
+        assert bool(cjk_texts(fig)) == (lang == "zh-TW")
+        assert len(fig.axes[0].texts) == 1
+    finally:
+        set_lang("zh-TW")

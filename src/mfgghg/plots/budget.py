@@ -14,7 +14,8 @@ import pandas as pd
 
 from mfgghg.i18n import _, get_lang
 from mfgghg.plots.style import (PALETTE, figure_style, fit_texts_in_axes, label_log_ticks_plainly,
-                                 legend_above_if_covering, omit_unseen_minor_ticks, raise_above_legend, source_line,
+                                 legend_above_if_covering, omit_unseen_minor_ticks, placeholder_figure,
+                                 raise_above_legend, source_line,
                                  source_note, turn_crowded_labels, wrap_label)
 from matplotlib.collections import LineCollection
 
@@ -204,6 +205,13 @@ def plot_cost_per_tonne(cost: pd.DataFrame, n_without: int, *, year: int):
     actual/expected in the upper panel, potentials apart in a grey lower panel."""
     caption = cost_ratio_caption(year)
     groups = [g for g in ("actual_expected", "potential") if (cost["kind_group"] == g).any()]
+    if not groups:  # (a year whose annex prints no measure with both money and a reduction)
+        fig = placeholder_figure(_("每公噸減碳之經費（推算）"), _("附件無同時列出經費與減碳量之措施"))
+        if n_without:
+            fig.text(0.01, 0.02, _("另有 {n} 項措施未報減碳量，未列入本圖（見表）。").format(n=n_without),
+                     ha="left", va="bottom", fontsize=8, color="#555555")
+        source_note(fig, figure_source(year, ["附件（實際經費、減碳量）"], "比值由附件推算。"))
+        return fig
     heights = [max(1, int((cost["kind_group"] == g).sum())) for g in groups]
     fig, axes = plt.subplots(len(groups), 1, figsize=(11, 0.38 * sum(heights) + 2.6), sharex=True,
                              gridspec_kw={"height_ratios": heights}, squeeze=False)

@@ -7,7 +7,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from mfgghg.i18n import _
-from mfgghg.plots.style import PALETTE, figure_style, fit_texts_in_axes, source_line, source_note, thin_out_labels
+from mfgghg.plots.style import (PALETTE, figure_style, fit_texts_in_axes, placeholder_figure, source_line, source_note,
+                                 thin_out_labels)
 
 CAPTIONS = {
     "plot_intensity_vs_external": ("碳密集度指數（基準年＝100）：報告所列成果與目標，"
@@ -23,6 +24,10 @@ def plot_intensity_vs_external(data: pd.DataFrame, *, year: int, external_source
     external points (any input from outside the report): open diamonds; the published average rate:
     dotted grey line, labelled external. ``external_sources``: the outside sources' titles (as in
     translations.csv) named in the source line."""
+    if data.empty:  # (neither the report's intensity nor outside data for the years of Table 6)
+        fig = placeholder_figure(_("碳密集度：報告數值與外部資料推算"), _("本報告年度無可與外部資料比較之碳密集度"))
+        source_note(fig, source_line(year, ("表6", "摘要 二"), external_sources))
+        return fig
     fig, ax = plt.subplots(figsize=(8.5, 5))
     changes = []  # the worked-out points' changes, written beside them
     worked = data[data["series"] == "worked_out"].sort_values("year")
