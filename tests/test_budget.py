@@ -501,3 +501,30 @@ def test_a_year_without_a_measure_with_money_and_a_reduction_says_so(measures, f
             assert bool(cjk_texts(fig)) == (edition == "zh-TW")
         finally:
             plt.close(fig)
+
+
+def test_shares_of_eight_ministries_by_their_english_names(lang, tmp_path, monkeypatch):
+    """Eight lead ministries in English: their wrapped names ran into each other and, upright, leave the
+    bars less height (a value near 100% crossed the frame); the narrow pillars' panel's legend covered its
+    axis and moves above the figure."""
+    from test_status import MINISTRIES_EN
+
+    from mfgghg.plots.layout import layout_problems
+
+    draft = tmp_path / "draft.csv"
+    draft.write_text("zh_tw,en\n" + "".join(f"{zh},{en}\n" for zh, en in MINISTRIES_EN.items()), encoding="utf-8")
+    monkeypatch.setenv("MFGGHG_EXTRA_TRANSLATIONS", str(draft))
+    use_cjk_font()
+    lang("en")
+    ministries = ["經濟部", "國科會", "環保署", *MINISTRIES_EN][:8]
+
+    def shares(by, groups):
+        return pd.DataFrame({by: groups, "money_share_pct": [99.1 if i % 3 == 0 else 0.8 for i in range(len(groups))],
+                             "public_money_share_pct": [98.2 if i % 3 == 0 else 1.6 for i in range(len(groups))],
+                             "reduction_share_pct": [98.7 if i % 3 == 0 else 0.7 for i in range(len(groups))]})
+
+    fig = plots.plot_shares(shares("pillar", ["1", "2", "3"]), shares("ministry_zh", ministries), year=2021)
+    try:
+        assert [str(p) for p in layout_problems(fig)] == []
+    finally:
+        plt.close(fig)

@@ -627,3 +627,42 @@ def test_seven_pillars_keep_table4s_values_names_and_legend_apart():
         assert [str(p) for p in layout_problems(fig)] == []
     finally:
         plt.close(fig)
+
+
+MINISTRIES_EN = {
+    "交通部": "Ministry of Transportation and Communications (MOTC)",
+    "內政部": "Ministry of the Interior (MOI)",
+    "金管會": "Financial Supervisory Commission (FSC)",
+    "國發會": "National Development Council (NDC)",
+    "農委會": "Council of Agriculture (COA)",
+    "勞動部": "Ministry of Labor (MOL)",
+    "財政部": "Ministry of Finance (MOF)",
+    "教育部": "Ministry of Education (MOE)",
+    "文化部": "Ministry of Culture (MOC)",
+}
+
+
+def test_twelve_ministries_by_their_english_names_stand_upright_in_a_wider_panel(lang, tmp_path, monkeypatch):
+    """Twelve lead ministries (a year with more than 2021's three), in English: their names ran into each
+    other; the panel is as wide as its groups are many and the names stand upright, in longer lines."""
+    from mfgghg.plots.layout import layout_problems
+
+    draft = tmp_path / "draft.csv"
+    draft.write_text("zh_tw,en\n" + "".join(f"{zh},{en}\n" for zh, en in MINISTRIES_EN.items()), encoding="utf-8")
+    monkeypatch.setenv("MFGGHG_EXTRA_TRANSLATIONS", str(draft))
+    use_cjk_font()
+    lang("en")
+    rows = []
+    for by, groups in (("pillar", ["1", "2"]), ("ministry_zh", ["經濟部", "國科會", "環保署", *MINISTRIES_EN])):
+        for i, group in enumerate(groups):
+            for mtype in ("substantive", "capacity"):
+                sub = 1 + (3 * i + (mtype == "capacity")) % 9
+                rows.append({"group": group, "measure_type": mtype, "achieved": sub - i % 2, "not_achieved": i % 2,
+                             "subtotal": sub, "rate_pct": 100 * (sub - i % 2) / sub, "achieved_flagged": 0,
+                             "achieved_unflagged": sub - i % 2, "by": by})
+    fig = plots.plot_status(pd.DataFrame(rows), {}, year=2021)
+    try:
+        assert [str(p) for p in layout_problems(fig)] == []
+        assert fig.axes[1].get_position().width > 2 * fig.axes[0].get_position().width
+    finally:
+        plt.close(fig)

@@ -297,11 +297,19 @@ def plot_shares(by_pillar: pd.DataFrame, by_ministry: pd.DataFrame, *, year: int
     fig.suptitle(_("經費占比與減碳量占比（附件逐項加總；減碳潛力不計）"))
     fig.tight_layout()
     # many groups: names that would run into each other, and values wider than their bars, stand upright
-    if any([turn_crowded_labels(ax, ax.get_xticklabels()) for ax in axes]):
+    names_turned = any([turn_crowded_labels(ax, ax.get_xticklabels()) for ax in axes])
+    if names_turned:
+        for ax, (_ax, table, by, _title) in zip(axes, panels):  # (upright, a name has room for longer lines)
+            if by != "pillar" and ax.get_xticklabels()[0].get_rotation() == 90:
+                ax.set_xticks(np.arange(len(table)), [wrap_label(ministry_label(g), 16) for g in table[by]],
+                              rotation=90)
         fig.tight_layout()
     for ax in axes:
-        if turn_crowded_labels(ax, ax.texts, slot=w):
+        # (upright names leave the bars less height: a value near 100% would cross the frame at 105)
+        if turn_crowded_labels(ax, ax.texts, slot=w) or names_turned:
             fit_texts_in_axes(ax)
         raise_above_legend(ax, ax.texts)
+    # (a narrow pillars' panel beside many ministries: the legend would cover its axis)
+    legend_above_if_covering(axes[0], axes[0].texts + axes[0].get_yticklabels(), ncol=3)
     source_note(fig, figure_source(year, ["附件（實際經費、減碳量）"], "占比由附件推算；減碳潛力不計入。"))
     return fig

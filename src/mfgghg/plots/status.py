@@ -77,7 +77,10 @@ def plot_status(status_data: pd.DataFrame, pillar_names: dict, *, year: int):
     panels = [(title, status_data[status_data["by"] == by], labels)
               for title, by, labels in groups if (status_data["by"] == by).any()]
     source = source_line(year, ["表2", "表3", "附件"])
-    fig, axes = plt.subplots(1, len(panels), figsize=(5.6 * len(panels), 4.8), sharey=True)
+    ratios = [max(len(set(counts["group"])), 3) for _title, counts, _labels in panels]
+    # panels as wide as their groups are many (twelve ministries beside three pillars)
+    fig, axes = plt.subplots(1, len(panels), figsize=(5.6 * len(panels), 4.8), sharey=True,
+                             **({"width_ratios": ratios} if len(set(ratios)) > 1 else {}))
     axes = list(axes) if len(panels) > 1 else [axes]
     width = 0.38
     for ax, (title, counts, labels) in zip(axes, panels):
@@ -110,6 +113,11 @@ def plot_status(status_data: pd.DataFrame, pillar_names: dict, *, year: int):
     # many groups: group names that would run into each other stand upright, and so do rates wider than
     # their bars (they would reach over the neighbouring bar)
     if any([turn_crowded_labels(ax, ax.get_xticklabels()) for ax in axes]):
+        for ax, (_title, counts, labels) in zip(axes, panels):  # (upright, a name has room for longer lines)
+            if ax.get_xticklabels()[0].get_rotation() == 90:
+                groups = list(dict.fromkeys(counts["group"]))
+                ax.set_xticks(range(len(groups)), [wrap_label(_name(labels.get(g, g)), 18) for g in groups],
+                              fontsize=9, rotation=90)
         fig.tight_layout()
     for ax in axes:
         if turn_crowded_labels(ax, ax.texts, slot=width):
