@@ -466,3 +466,18 @@ def test_a_period_of_one_year_so_far_keeps_its_total_label_off_the_points(styled
             warnings.simplefilter("error")
             fig = plots.plot_cumulative(t, year=2027)
             assert [str(p) for p in layout_problems(fig)] == []
+
+
+def test_outside_values_among_the_reports_years_are_written_off_its_lines(styled):
+    """A later report whose Table 6 reaches past the outside points' years (2025's target, 2030's): the
+    report's lines ran through the value written beside an outside point; it moves where no line
+    runs (plots.style.move_off_lines)."""
+    from mfgghg.plots.layout import layout_problems
+
+    facts = read_external_facts(REPO / "data" / "external")
+    years = 30
+    t = em.margins(emissions_table([146.0 - 0.3 * i for i in range(years)], [140.0 + i % 7 for i in range(years)]))
+    data = em.context_figure_data(t, facts)
+    data = data[(data["origin"] == "report") | (data["year"] != 2020)]  # (2020's estimate lies on the lines)
+    fig = plots.plot_context(data, year=2036)
+    assert [str(p) for p in layout_problems(fig)] == []

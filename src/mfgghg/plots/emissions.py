@@ -13,8 +13,8 @@ import pandas as pd
 from matplotlib.patches import Patch
 
 from mfgghg.i18n import _
-from mfgghg.plots.style import (PALETTE, figure_style, fit_texts_in_axes, placeholder_figure, source_line,
-                                 source_note, turn_crowded_labels, wrap_to_width)
+from mfgghg.plots.style import (PALETTE, figure_style, fit_texts_in_axes, move_off_lines, placeholder_figure,
+                                 source_line, source_note, turn_crowded_labels, wrap_to_width)
 from mfgghg.analysis.emissions import DERIVED, EXTERNAL, MT, REPORT, driver_label, external_titles, section_parts
 from mfgghg.data.units import from_base, unit
 
@@ -201,6 +201,7 @@ def plot_context(data: pd.DataFrame, *, year: int, unit_zh: str = MT):
         d = rep[rep["series"] == series]
         ax.plot(d["year"], from_base(d["value_mt_co2e"], unit_zh), marker=marker, color=color, label=label)
     grey = STYLE[EXTERNAL]["color"]
+    outside = []  # the outside values, written beside their points
     markers = {("emissions", "equal"): ("o", "基準年排放量 (外部)"), ("target", "equal"): ("s", "目標值 (外部)"),
                ("target", "below"): ("v", "目標: 低於此值 (外部)"), ("estimate", "about"): ("D", "估計值 (外部)")}
     for (series, relation), d in ext.groupby(["series", "relation"]):
@@ -210,12 +211,13 @@ def plot_context(data: pd.DataFrame, *, year: int, unit_zh: str = MT):
         ax.scatter(d["year"], values, marker=marker, s=70, facecolors="white", edgecolors=grey, linewidths=1.8,
                    label=label, zorder=4)
         for y, v in zip(d["year"], values):
-            ax.annotate(f"{v:g}", (y, v), xytext=(7, 0), textcoords="offset points", va="center", fontsize=8,
-                        color="#555555")
+            outside.append(ax.annotate(f"{v:g}", (y, v), xytext=(7, 0), textcoords="offset points", va="center",
+                                       fontsize=8, color="#555555"))
     ax.set_xlabel(_("年 (西元)"))
     ax.set_ylabel(f"{_('排放量')} ({_(unit_zh)})")
     ax.set_title(_("第一期排放值與前後期目標 (灰色空心為外部資料)"))
     ax.legend(loc="lower left", fontsize=8, ncol=2)
+    move_off_lines(ax, outside)  # (the report's years reaching the outside points': its lines ran through them)
     fit_texts_in_axes(ax)  # (no layout engine: the axes are where they will be saved)
     source_note(fig, source_line(year, ["表6"], external_titles(data)))
     return fig

@@ -519,6 +519,50 @@ def thin_out_labels(texts, pad_px: float = 2.0) -> list:
     return hidden
 
 
+MOVES = ((7, 0, "left", "center"), (-7, 0, "right", "center"), (0, 7, "center", "bottom"), (0, -7, "center", "top"),
+         (7, 7, "left", "bottom"), (7, -7, "left", "top"), (-7, 7, "right", "bottom"), (-7, -7, "right", "top"),
+         (0, 16, "center", "bottom"), (0, -16, "center", "top"))  # beside, above, below, diagonal, further
+
+
+def move_off_lines(ax, labels, offsets=MOVES) -> None:
+    """Move each of ``labels`` (annotations written beside a point, in offset points) to the first of
+    ``offsets`` (x, y points, horizontal and vertical alignment) where no line of ``ax`` runs through it,
+    nor another of ``labels``: a point of one series among the years another series' line covers. A label
+    already clear stays where it is. Call it once the figure is laid out."""
+    renderer = ax.figure.canvas.get_renderer()
+    lines = [line for line in ax.lines if line.get_visible() and len(line.get_xdata())]
+
+    def clear(label, placed) -> bool:
+        box = label.get_window_extent(renderer)
+        if any(_boxes_overlap(box, other.get_window_extent(renderer)) for other in placed):
+            return False
+        for line in lines:
+            path = line.get_transform().transform_path(line.get_path())
+            if path.intersects_bbox(box.padded(line.get_linewidth() * ax.figure.dpi / 72), filled=False):
+                return False
+            r = (line.get_markersize() / 2 if line.get_marker() not in (None, "None", "none", "", " ") else 0) \
+                * ax.figure.dpi / 72
+            if r and any(box.x0 - r < x < box.x1 + r and box.y0 - r < y < box.y1 + r for x, y in path.vertices):
+                return False
+        return True
+
+    placed = []
+    for label in labels:
+        if not clear(label, placed):
+            start = (label.xyann, label.get_horizontalalignment(), label.get_verticalalignment())
+            for x, y, ha, va in offsets:
+                label.set_position((x, y))
+                label.set_horizontalalignment(ha)
+                label.set_verticalalignment(va)
+                if clear(label, placed):
+                    break
+            else:  # (nowhere clear: where it was)
+                label.set_position(start[0])
+                label.set_horizontalalignment(start[1])
+                label.set_verticalalignment(start[2])
+        placed.append(label)
+
+
 def legend_above_if_covering(ax, artists, ncol: int = 2, fontsize: float = 8) -> bool:
     """Move ``ax``'s legend, drawn inside the axes, above the figure (centred, unframed, as the figures
     whose legend is always there) when it covers any of ``artists`` (values, names, lines between groups):
