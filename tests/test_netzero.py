@@ -159,3 +159,8 @@ def test_many_strategies_and_long_lists_fit_the_width_and_their_cells(styled):
     for directions in (wide, long_lists):
         fig = plot_netzero_strategies(strategy_figure_data(directions), facts, year=2021)
         assert [str(p) for p in layout_problems(fig)] == []
+        renderer = fig.canvas.get_renderer()
+        boxes = [p.get_window_extent(renderer) for p in fig.axes[0].patches]
+        for text in (t for t in fig.axes[0].texts if t.get_text().startswith("•")):  # each list inside its cell
+            extent = text.get_window_extent(renderer)
+            assert any(b.x0 <= extent.x0 and extent.x1 <= b.x1 and b.y0 <= extent.y0 for b in boxes), text.get_text()

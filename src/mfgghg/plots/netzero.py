@@ -42,8 +42,9 @@ def plot_netzero_strategies(cells: pd.DataFrame, facts: pd.DataFrame, *, year: i
     cell_texts = {(c, row): _cell_text(cells[(cells["column"] == c) & (cells["row"] == row)], narrow)
                   for c in strategies["column"] for row in (0, 1)}
     cell_lines = max([t.count("\n") + 1 for t in cell_texts.values()] + [0])
-    # a cell is 0.85 of the grid's 2.35 units, less its top margin; a line of 9.5 points at 1.5 spacing
-    grid = max(4.4, (cell_lines * 9.5 * 1.5 / 72 + 0.25) * 2.35 / 0.85) if len(strategies) else 1.0
+    # a cell is 0.85 of the grid's 2.35 units, less its margins; a line of 9.5 points at 1.5 times the
+    # font's line height (about 1.2 times its size); a tenth more for the title the axes makes room for
+    grid = max(4.4, (cell_lines * 9.5 * 1.5 * 1.2 / 72 + 0.35) * 2.35 / 0.85 * 1.1) if len(strategies) else 1.0
     fig, (ax, below) = plt.subplots(2, 1, figsize=(width, grid + 0.5 + 0.2 * lines),
                                     height_ratios=[grid, 0.2 * max(lines, 1)])
     below.axis("off")
