@@ -528,3 +528,29 @@ def test_shares_of_eight_ministries_by_their_english_names(lang, tmp_path, monke
         assert [str(p) for p in layout_problems(fig)] == []
     finally:
         plt.close(fig)
+
+
+def test_a_measure_with_private_money_only_has_no_public_mark_and_no_warning(measures, funding):
+    """A measure reporting a reduction and only private money: its public ratio is 0, which a log axis
+    cannot show (matplotlib warned, converting a masked element, and a run refuses a warning); it gets
+    the all-money diamond only."""
+    import warnings
+
+    from mfgghg.plots.layout import layout_problems
+
+    use_cjk_font()
+    private_only = funding.assign(source_zh=funding["source_zh"].where(funding["measure_id"] != "2.1.1", "民間投資"),
+                                  source_category=funding["source_category"].where(funding["measure_id"] != "2.1.1",
+                                                                                   "private_investment"),
+                                  is_public=funding["is_public"] & (funding["measure_id"] != "2.1.1"))
+    cost = budget.cost_per_tonne(measures, private_only)
+    assert (cost["twd_per_t_public"] == 0).any()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = plots.plot_cost_per_tonne(cost, 0, year=2021)
+        try:
+            assert [str(p) for p in layout_problems(fig)] == []
+            dots = max(fig.axes[0].collections, key=lambda c: c.get_zorder())
+            assert len(dots.get_offsets()) == (cost["kind_group"] == "actual_expected").sum() - 1
+        finally:
+            plt.close(fig)

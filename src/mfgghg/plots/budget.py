@@ -223,12 +223,16 @@ def plot_cost_per_tonne(cost: pd.DataFrame, n_without: int, *, year: int):
         public, everything = c["twd_per_t_public"].to_numpy(), c["twd_per_t_all"].to_numpy()
         # One artist for each kind of mark, all rows in it (three artists a row cost a third of this
         # figure's drawing time): lines under hollow diamonds under dots, row by row as before.
-        ax.add_collection(LineCollection([[(p, yi), (a, yi)] for p, a, yi in zip(public, everything, y)],
-                                         colors=colours, linewidths=1, zorder=1))
+        # A ratio of 0 (a measure with private money only, or none) has no place on a log axis: no mark
+        both, all_, pub = (public > 0) & (everything > 0), everything > 0, public > 0
+        ax.add_collection(LineCollection([[(p, yi), (a, yi)] for p, a, yi in zip(public[both], everything[both],
+                                                                                   y[both])],
+                                         colors=[c for c, b in zip(colours, both) if b], linewidths=1, zorder=1))
         # The hollow diamond is drawn first and larger, so a public-only measure (both ratios
         # equal) shows the dot inside the diamond.
-        ax.scatter(everything, y, marker="D", facecolor="white", edgecolors=colours, zorder=2, s=64)
-        ax.scatter(public, y, marker="o", c=colours, zorder=3, s=18)
+        ax.scatter(everything[all_], y[all_], marker="D", facecolor="white",
+                   edgecolors=[c for c, b in zip(colours, all_) if b], zorder=2, s=64)
+        ax.scatter(public[pub], y[pub], marker="o", c=[c for c, b in zip(colours, pub) if b], zorder=3, s=18)
         label = _("{measure} {name}［{kind}］")
         ax.set_yticks(y, [label.format(measure=r.measure_id, name=_short(r.name_zh, 14),
                                        kind=_(KIND_ZH[r.reduction_kind])) for r in c.itertuples()], fontsize=8)
