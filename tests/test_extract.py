@@ -66,6 +66,16 @@ def run_text(tmp_path, text, name="r.txt", year="2021", extra=(), encoding="utf-
 
 # ---------------------------------------------------------------- the 2021 report against the hand transcription
 
+def reads_as_2021(tmp_path, text, out2021):
+    """Extract ``text`` (the 2021 report printed another way): it drafts, its measures and funding rows are
+    2021's; the output folder, for what the test checks besides."""
+    code, out = run_text(tmp_path, text)
+    assert code == 0
+    assert rows(out / "annex_measures.csv") == rows(out2021 / "annex_measures.csv")
+    assert funding(out / "annex_funding.csv") == funding(out2021 / "annex_funding.csv")
+    return out
+
+
 def test_structured_annex_fields_exact(out2021):
     got, want = rows(out2021 / "annex_measures.csv"), rows(RAW / "annex_measures.csv")
     assert list(got[0].keys()) == list(want[0].keys())
@@ -231,10 +241,7 @@ def test_a_running_title_and_page_numbers_at_the_annex_page_breaks_are_left_out(
     for row in ("輔導產業轉型為綠色低碳企業 158,613 62,030 39% ", "106 年 150.4 148.8 299.8 296.6 "):
         assert row in body
         body = body.replace(row, f"{row}\n\n{footer.format(n=9)}\n\n{title}")
-    code, out = run_text(tmp_path, body)
-    assert code == 0
-    assert rows(out / "annex_measures.csv") == rows(out2021 / "annex_measures.csv")
-    assert funding(out / "annex_funding.csv") == funding(out2021 / "annex_funding.csv")
+    out = reads_as_2021(tmp_path, body, out2021)
     for name in ("published_table5_budget.csv", "published_table6_emissions.csv", "published_headlines.csv"):
         assert rows(out / name) == rows(out2021 / name), name
 
@@ -299,10 +306,7 @@ def test_a_strategys_heading_line_in_the_annex_is_no_cell(tmp_path, heading, out
             text += [heading.format(s=m.group(1)), ""]
             last = m.group(1)
         text.append(ln)
-    code, out = run_text(tmp_path, "\n".join(text))
-    assert code == 0
-    assert rows(out / "annex_measures.csv") == rows(out2021 / "annex_measures.csv")
-    assert funding(out / "annex_funding.csv") == funding(out2021 / "annex_funding.csv")
+    reads_as_2021(tmp_path, "\n".join(text), out2021)
 
 
 def test_a_label_set_around_its_numbers_is_read_with_the_previous_years_names(tmp_path):
@@ -464,10 +468,7 @@ def test_the_annex_tables_total_row_is_no_measure(tmp_path, total, out2021):
     last = find_line(text.split("\n"), r"^3\.4\.1 ")
     end = next(i for i in range(last, len(text.split("\n"))) if text.split("\n")[i].startswith("- -"))
     ls = text.split("\n")
-    code, out = run_text(tmp_path, "\n".join(ls[:end + 1] + ["", total] + ls[end + 1:]))
-    assert code == 0
-    assert rows(out / "annex_measures.csv") == rows(out2021 / "annex_measures.csv")
-    assert funding(out / "annex_funding.csv") == funding(out2021 / "annex_funding.csv")
+    reads_as_2021(tmp_path, "\n".join(ls[:end + 1] + ["", total] + ls[end + 1:]), out2021)
 
 
 def test_a_reduction_printed_without_its_kind_is_read_and_named(tmp_path, out2021):
@@ -483,10 +484,7 @@ def test_a_period_broken_after_its_dash_and_money_in_wan_are_read(tmp_path, out2
     period = "工業局 \n\n110-114 1. 每年輔導 80家"
     text = replace_once(report_text(), {period: period.replace("110-114", "110-\n\n114"),
                                         "\n3,677.2 \n": "\n3,677.2萬 \n"})
-    code, out = run_text(tmp_path, text)
-    assert code == 0
-    assert rows(out / "annex_measures.csv") == rows(out2021 / "annex_measures.csv")
-    assert funding(out / "annex_funding.csv") == funding(out2021 / "annex_funding.csv")
+    out = reads_as_2021(tmp_path, text, out2021)
     named = [r["reason"] for r in rows(out / "review.csv") if r["row"] == "1.1.1"]
     assert "period printed over two lines: joined" in named and not any("convert" in r for r in named)
 
@@ -520,10 +518,7 @@ def test_a_source_printed_before_its_amount_is_read_and_named(tmp_path, printed,
     two = "\n2,373.17 \n\n(能源基金) \n\n9,956.9 \n\n(民間投資) \n"
     text = replace_once(report_text(), {MONEY_2021: printed,
                                         two: "\n(能源\n\n基金) \n\n2,373.17 \n\n(民間投資) \n\n9,956.9 \n"})
-    code, out = run_text(tmp_path, text)
-    assert code == 0
-    assert rows(out / "annex_measures.csv") == rows(out2021 / "annex_measures.csv")
-    assert funding(out / "annex_funding.csv") == funding(out2021 / "annex_funding.csv")
+    out = reads_as_2021(tmp_path, text, out2021)
     named = [r["row"] for r in rows(out / "review.csv") if "prints each source before its amount" in r["reason"]]
     assert named == ["1.1.1", "1.1.4"]
 
@@ -558,10 +553,7 @@ def test_an_id_printed_alone_and_money_printed_before_the_period_are_read_and_na
         name_114: name_114.replace("1.1.4 ", "1.1.4 \n\n")  # each source before its amount
         + "\n(能源基金)2,373.17 \n\n(民間投資)9,956.9 \n\n0.128  \n\n(實質減碳) ",
         money["1.1.4"] + "\n\n1.2.1": "\n1.2.1"})
-    code, out = run_text(tmp_path, text)
-    assert code == 0
-    assert rows(out / "annex_measures.csv") == rows(out2021 / "annex_measures.csv")
-    assert funding(out / "annex_funding.csv") == funding(out2021 / "annex_funding.csv")
+    out = reads_as_2021(tmp_path, text, out2021)
     named = [r["row"] for r in rows(out / "review.csv") if "cells are printed before the period" in r["reason"]]
     assert named == ["1.1.1", "1.1.4", "1.2.1"]
 
@@ -571,10 +563,7 @@ def test_a_reduction_printed_before_the_money_is_read_and_named(tmp_path, out202
         "\n137 \n\n(公務預算) \n\n7.54 \n\n(實質減碳)": "\n7.54 \n\n(實質減碳) \n\n137 \n\n(公務預算)",
         "\n2,373.17 \n\n(能源基金) \n\n9,956.9 \n\n(民間投資) \n\n0.128  \n\n(實質減碳)":
             "\n0.128 萬公噸 \n\n(實質減碳) \n\n2,373.17 \n\n(能源基金) \n\n9,956.9 \n\n(民間投資)"})
-    code, out = run_text(tmp_path, text)
-    assert code == 0
-    assert rows(out / "annex_measures.csv") == rows(out2021 / "annex_measures.csv")
-    assert funding(out / "annex_funding.csv") == funding(out2021 / "annex_funding.csv")
+    out = reads_as_2021(tmp_path, text, out2021)
     named = [r["row"] for r in rows(out / "review.csv") if "is printed before the money" in r["reason"]]
     assert named == ["1.1.4", "1.2.2"]
     assert not any("convert" in r["reason"] for r in rows(out / "review.csv") if r["row"] == "1.1.4")
