@@ -27,6 +27,8 @@ from matplotlib.patches import Patch
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
+from mfgghg.plots.style import boxes_overlap, project_rc, tight_bbox
+
 MAX_WIDTH_PX = 1800
 TOLERANCE_PX = 1.0  # extents are measured to the pixel; touching is not overlapping
 
@@ -60,10 +62,6 @@ def _axes_name(ax) -> str:
 
 def _shrunk(bbox: Bbox, by: float) -> Bbox:
     return Bbox.from_extents(bbox.x0 + by, bbox.y0 + by, bbox.x1 - by, bbox.y1 - by)
-
-
-def _overlap(a: Bbox, b: Bbox, tol: float = TOLERANCE_PX) -> bool:
-    return (min(a.x1, b.x1) - max(a.x0, b.x0) > tol) and (min(a.y1, b.y1) - max(a.y0, b.y0) > tol)
 
 
 def _inside(inner: Bbox, outer: Bbox, tol: float = TOLERANCE_PX) -> bool:
@@ -181,7 +179,7 @@ def _line_hits(line: Line2D, box: Bbox, fig) -> bool:
     if marker not in (None, "None", "none", "", " ") and line.get_markersize() > 0:
         r = _pixels(fig, line.get_markersize()) / 2
         for x, y in path.vertices:
-            if _overlap(Bbox.from_extents(x - r, y - r, x + r, y + r), box):
+            if boxes_overlap(Bbox.from_extents(x - r, y - r, x + r, y + r), box, TOLERANCE_PX):
                 return True
     return False
 
@@ -192,7 +190,7 @@ def _collection_hits(coll: Collection, box: Bbox, fig) -> bool:
         sizes = coll.get_sizes()
         for i, (x, y) in enumerate(offsets):
             r = _pixels(fig, float(sizes[i % len(sizes)]) ** 0.5) / 2 if len(sizes) else 0
-            if _overlap(Bbox.from_extents(x - r, y - r, x + r, y + r), box):
+            if boxes_overlap(Bbox.from_extents(x - r, y - r, x + r, y + r), box, TOLERANCE_PX):
                 return True
         return False
     if isinstance(coll, LineCollection):
@@ -210,7 +208,7 @@ def _hatched_hits(patch: Patch, box: Bbox, renderer) -> bool:
     if not patch.get_hatch():
         return False
     extent = patch.get_window_extent(renderer)
-    return extent.width > 0 and extent.height > 0 and _overlap(extent, box)
+    return extent.width > 0 and extent.height > 0 and boxes_overlap(extent, box, TOLERANCE_PX)
 
 
 def _crosses(mark, box: Bbox, fig, renderer) -> bool:
@@ -228,8 +226,6 @@ def saved_region(fig, renderer) -> Bbox:
     save_figure does (``savefig.bbox = "tight"``), else the whole figure."""
     if matplotlib.rcParams["savefig.bbox"] != "tight":
         return fig.bbox
-    from mfgghg.plots.style import tight_bbox
-
     inches = tight_bbox(fig)
     return Bbox(inches.get_points() * fig.dpi) if isinstance(inches, Bbox) else fig.bbox
 
@@ -239,8 +235,6 @@ def layout_problems(fig, max_width_px: int = MAX_WIDTH_PX, saved_dpi: float | No
     :func:`~mfgghg.plots.style.save_figure` draws and saves it: within the project's look
     (:func:`~mfgghg.plots.style.project_rc`: a tight bounding box, the PNG's dpi), whatever the
     caller's own settings. ``saved_dpi``: the dpi of the saved image (default: the PNG's)."""
-    from mfgghg.plots.style import project_rc
-
     with matplotlib.rc_context(project_rc()):
         return _layout_problems(fig, max_width_px, saved_dpi)
 
@@ -252,13 +246,13 @@ def _layout_problems(fig, max_width_px: int, saved_dpi: float | None) -> list[Pr
     problems: list[Problem] = []
 
     for (a, box_a), (b, box_b) in itertools.combinations(texts, 2):
-        if _overlap(box_a, box_b):
+        if boxes_overlap(box_a, box_b, TOLERANCE_PX):
             problems.append(Problem("overlap", f"{_describe(a)} overlaps {_describe(b)}"))
 
     for ax in _frames(fig):
         frame = ax.bbox
         for text, box in texts:
-            if _overlap(box, frame) and not _inside(box, frame):
+            if boxes_overlap(box, frame, TOLERANCE_PX) and not _inside(box, frame):
                 problems.append(Problem("frame", f"{_describe(text)} straddles the frame of {_axes_name(ax)}"))
 
     for ax in fig.axes:
@@ -270,7 +264,7 @@ def _layout_problems(fig, max_width_px: int, saved_dpi: float | None) -> list[Pr
                 continue
             clip = mark.get_clip_box() if mark.get_clip_on() else None
             for text, box in texts:
-                if not _overlap(box, reach, 0):
+                if not boxes_overlap(box, reach):
                     continue
                 clipped = box if clip is None else Bbox.intersection(box, clip)
                 if clipped is None or clipped.width <= 0 or clipped.height <= 0:

@@ -493,7 +493,7 @@ def raise_above_legend(ax, texts, pad_px: float = 2.0) -> None:
     texts = [t for t in texts if t.get_visible() and (not hasattr(t, "get_text") or t.get_text().strip())]
     for _round in range(12):
         box = legend.get_window_extent(renderer).padded(pad_px)
-        if not any(_boxes_overlap(box, t.get_window_extent(renderer)) for t in texts):
+        if not any(boxes_overlap(box, t.get_window_extent(renderer)) for t in texts):
             return
         low, high = ax.get_ylim()
         ax.set_ylim(low, high + 0.15 * (high - low))
@@ -511,7 +511,7 @@ def thin_out_labels(texts, pad_px: float = 2.0) -> list:
     hidden = []
     for text in texts[:-1]:
         box = text.get_window_extent(renderer)
-        if any(_boxes_overlap(box, k) for k in kept):
+        if any(boxes_overlap(box, k) for k in kept):
             text.set_visible(False)
             hidden.append(text)
         else:
@@ -534,7 +534,7 @@ def move_off_lines(ax, labels, offsets=MOVES) -> None:
 
     def clear(label, placed) -> bool:
         box = label.get_window_extent(renderer)
-        if any(_boxes_overlap(box, other.get_window_extent(renderer)) for other in placed):
+        if any(boxes_overlap(box, other.get_window_extent(renderer)) for other in placed):
             return False
         for line in lines:
             path = line.get_transform().transform_path(line.get_path())
@@ -574,7 +574,8 @@ def legend_above_if_covering(ax, artists, ncol: int = 2, fontsize: float = 8) ->
     renderer = ax.figure.canvas.get_renderer()
     box = legend.get_window_extent(renderer)
     shown = [a for a in artists if a.get_visible() and (not hasattr(a, "get_text") or a.get_text().strip())]
-    if not any(_boxes_overlap(box, a.get_window_extent(renderer).padded(1)) for a in shown):  # (a line: no height)
+    # (padded: a line has no height)
+    if not any(boxes_overlap(box, a.get_window_extent(renderer).padded(1)) for a in shown):
         return False
     handles, labels = legend.legend_handles, [t.get_text() for t in legend.get_texts()]
     legend.remove()
@@ -583,8 +584,9 @@ def legend_above_if_covering(ax, artists, ncol: int = 2, fontsize: float = 8) ->
     return True
 
 
-def _boxes_overlap(a, b) -> bool:
-    return min(a.x1, b.x1) > max(a.x0, b.x0) and min(a.y1, b.y1) > max(a.y0, b.y0)
+def boxes_overlap(a, b, tol: float = 0.0) -> bool:
+    """Whether ``a`` and ``b`` (display boxes) share more than ``tol`` pixels each way."""
+    return min(a.x1, b.x1) - max(a.x0, b.x0) > tol and min(a.y1, b.y1) - max(a.y0, b.y0) > tol
 
 
 def source_line(year: int, report_parts=(), external_parts=()) -> str:
