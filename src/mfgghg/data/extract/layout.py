@@ -69,7 +69,8 @@ def _key(text: str) -> str:
 _FORMS = [[_key(f) for f in forms] for _, forms in COLUMNS]
 
 
-def _fragment(text: str) -> bool:
+def title_fragment(text: str) -> bool:
+    """Whether ``text`` is (part of) an annex column's title, in any of the forms it is printed in."""
     k = _key(text)
     return bool(k) and any(k in f for forms in _FORMS for f in forms)
 
@@ -113,15 +114,15 @@ class Header:
 def find_header(lines: list[Line]) -> Header | None:
     """The column header: consecutive lines of title pieces whose stacked bands spell the seven titles."""
     for i, ln in enumerate(lines):
-        known = sum(_fragment(w.text) for w in ln.words)
-        others = [w for w in ln.words if not _fragment(w.text)]  # a column not read (備註, 項次): short titles
+        known = sum(title_fragment(w.text) for w in ln.words)
+        others = [w for w in ln.words if not title_fragment(w.text)]  # a column not read (備註, 項次): short titles
         if known < 3 or len(others) > 2 or any(len(_key(w.text)) > 6 for w in others):
             continue
         block = [ln]
         for nxt in lines[i + 1:]:
             h = max(nxt.bottom - nxt.top, 1.0)
             # (a line of title pieces, one of them the title of a column not read: 推動期程 … 備註)
-            rest = [w for w in nxt.words if not _fragment(w.text)]
+            rest = [w for w in nxt.words if not title_fragment(w.text)]
             if (nxt.top - block[-1].bottom > 1.2 * h or len(rest) == len(nxt.words)
                     or any(_key(w.text) not in (*ID_TITLES, *NOT_READ_TITLES) for w in rest)):
                 break
@@ -322,8 +323,9 @@ def _cell_lines(words) -> list[str]:
     return out
 
 
-def _masked(line: Line) -> str:
-    return re.sub(r"\d+", "#", re.sub(r"\s", "", line.text))
+def masked(text: str) -> str:
+    """A line as its pages repeat it: without spaces, its numbers masked (第 3 頁 and 第 4 頁 are one line)."""
+    return re.sub(r"\d+", "#", re.sub(r"\s", "", text))
 
 
 def _running_head(lines: list[Line], heads: dict) -> int:
@@ -332,9 +334,9 @@ def _running_head(lines: list[Line], heads: dict) -> int:
     n = 0
     while len(lines) - n >= 2:
         ln, below = lines[n], lines[n + 1]
-        seen = heads.get(_masked(ln), 0)
+        seen = heads.get(masked(ln.text), 0)
         apart = below.top - ln.bottom > 0.6 * max(ln.bottom - ln.top, 1.0) or seen >= max(3, sum(heads.values()) / 2)
-        titles = sum(_fragment(w.text) for w in ln.words) >= 3
+        titles = sum(title_fragment(w.text) for w in ln.words) >= 3
         if apart and not titles and seen >= 2:
             n += 1
             continue
@@ -348,8 +350,8 @@ def _edges(laid) -> tuple[dict, dict]:
     feet: dict = {}
     for ls in laid:
         if ls:
-            heads[_masked(ls[0])] = heads.get(_masked(ls[0]), 0) + 1
-            feet[_masked(ls[-1])] = feet.get(_masked(ls[-1]), 0) + 1
+            heads[masked(ls[0].text)] = heads.get(masked(ls[0].text), 0) + 1
+            feet[masked(ls[-1].text)] = feet.get(masked(ls[-1].text), 0) + 1
     return heads, feet
 
 
@@ -362,7 +364,7 @@ def _footer(lines: list[Line], feet: dict, width: float) -> int:
         above = lines[-2 - n] if len(lines) - n >= 2 else None  # (a page holding its footer alone)
         apart = above is None or ln.top - above.bottom > 0.6 * max(ln.bottom - ln.top, 1.0)
         middle = abs((ln.words[0].x0 + ln.words[-1].x1) / 2 - width / 2) < 0.1 * width
-        if apart and (PAGE_NO.match(ln.text.strip()) and middle or feet.get(_masked(ln), 0) >= 2):
+        if apart and (PAGE_NO.match(ln.text.strip()) and middle or feet.get(masked(ln.text), 0) >= 2):
             n += 1
             continue
         break

@@ -155,16 +155,11 @@ def blank_page_lines(text: str) -> str:
                      for i, (ln, sq) in enumerate(zip(lines, squashed)))
 
 
-def masked(text: str) -> str:
-    """A line as its pages repeat it: without spaces, its numbers masked (第 3 頁 and 第 4 頁 are one line)."""
-    return re.sub(r"\d+", "#", re.sub(r"\s", "", text))
-
-
 def _running_lines(pages: list[list[int]], lines: list[str]) -> set:
     """The lines (indices) at pages' tops and feet, up to three deep, that stand at that edge of half of the pages
     or more (at least three), digits masked: a running head, a dated footer, a watermark, as a text export with
     form feeds prints them; not a line of column titles (the annex's header, which marks its page breaks)."""
-    from .layout import _fragment
+    from .layout import masked, title_fragment
 
     keys = [masked(ln) for ln in lines]
     out: set = set()
@@ -175,7 +170,7 @@ def _running_lines(pages: list[list[int]], lines: list[str]) -> set:
             for j in at:
                 seen[keys[j]] = seen.get(keys[j], 0) + 1
             hit = {j for j in at if seen[keys[j]] >= max(3, len(pages) / 2)
-                   and not all(_fragment(w) for w in lines[j].split())}
+                   and not all(title_fragment(w) for w in lines[j].split())}
             if not hit:
                 break
             out |= hit
