@@ -16,7 +16,7 @@ from mfgghg.i18n import _, get_lang
 from mfgghg.plots.style import (PALETTE, figure_style, fit_texts_in_axes, label_log_ticks_plainly,
                                  legend_above_if_covering, omit_unseen_minor_ticks, placeholder_figure,
                                  raise_above_legend, source_line,
-                                 source_note, turn_crowded_labels, wrap_label)
+                                 source_note, turn_crowded_labels, turn_crowded_values, wrap_label)
 from matplotlib.collections import LineCollection
 
 from mfgghg.analysis.budget import KIND_ZH, MONEY_UNIT
@@ -124,8 +124,7 @@ def plot_table5(rebuilt: pd.DataFrame, *, year: int):
     if any([turn_crowded_labels(ax, ax.get_xticklabels()) for ax in (ax1, ax2)]):
         fig.tight_layout()
     for ax in (ax1, ax2):
-        if turn_crowded_labels(ax, ax.texts, slot=w):
-            fit_texts_in_axes(ax)
+        turn_crowded_values(ax, slot=w)
         raise_above_legend(ax, ax.texts)
     fig.suptitle(_("{roc}年行動方案經費：表5公布值與附件逐項加總").format(roc=roc_year(year), year=year), y=1.02)
     source_note(fig, figure_source(year, ["表5", "附件（實際經費）"], "實心＝公布值；斜線／點狀＝由附件推算。"))
@@ -310,8 +309,7 @@ def plot_shares(by_pillar: pd.DataFrame, by_ministry: pd.DataFrame, *, year: int
         fig.tight_layout()
     for ax in axes:
         # (upright names leave the bars less height: a value near 100% would cross the frame at 105)
-        if turn_crowded_labels(ax, ax.texts, slot=w) or names_turned:
-            fit_texts_in_axes(ax)
+        turn_crowded_values(ax, slot=w, refit=names_turned)
         raise_above_legend(ax, ax.texts)
     # (a narrow pillars' panel beside many ministries: the legend would cover its axis)
     legend_above_if_covering(axes[0], axes[0].texts + axes[0].get_yticklabels(), ncol=3)

@@ -20,7 +20,8 @@ from matplotlib.patches import Patch
 from mfgghg.i18n import CJK, _, get_lang
 from mfgghg.plots.style import (PALETTE, figure_style, fit_texts_in_axes, keep_texts_apart, label_log_ticks_plainly,
                                  omit_unseen_minor_ticks, placeholder_figure, plain_value, source_line, source_note,
-                                 raise_above_legend, turn_crowded_labels, wrap_label)
+                                 raise_above_legend, turn_crowded_labels, turn_crowded_values,
+                                 wrap_label)
 from mfgghg.analysis.status import GOAL_BASIS_LABELS, GOAL_GROUP_LABELS, KIND_LABELS, TYPE_LABELS
 from mfgghg.checks.verdict import REDUCTION_KIND_SETS
 from mfgghg.data.ingest import measure_id_key
@@ -120,8 +121,7 @@ def plot_status(status_data: pd.DataFrame, pillar_names: dict, *, year: int):
                               fontsize=9, rotation=90)
         fig.tight_layout()
     for ax in axes:
-        if turn_crowded_labels(ax, ax.texts, slot=width):
-            fit_texts_in_axes(ax)
+        turn_crowded_values(ax, slot=width)
     fig.legend(handles=handles, loc="lower center", ncol=2, bbox_to_anchor=(0.5, 1.0), fontsize=8, frameon=False)
     source_note(fig, source)
     return fig

@@ -481,6 +481,16 @@ def turn_crowded_labels(ax, texts, slot: float | None = None, pad_px: float = 2.
     return crowded
 
 
+def turn_crowded_values(ax, slot: float, refit: bool = False) -> bool:
+    """The values written above ``ax``'s bars (its texts, each ``slot`` x units wide at most) upright where
+    they are crowded (:func:`turn_crowded_labels`), and the axes' limits widened to hold them, also with
+    ``refit`` (upright names below left the bars less height). Returns whether it turned them."""
+    turned = turn_crowded_labels(ax, ax.texts, slot=slot)
+    if turned or refit:
+        fit_texts_in_axes(ax)
+    return turned
+
+
 def raise_above_legend(ax, texts, pad_px: float = 2.0) -> None:
     """Raise ``ax``'s (linear) upper y limit until its legend, drawn inside the axes, covers none of
     ``texts`` (values written above bars; or bars, such as hatched ones, whose pattern would run through
