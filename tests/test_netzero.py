@@ -52,8 +52,8 @@ def test_a_year_without_figure_3s_files_counts_nothing_of_them_and_the_figure_sa
     assert facts["key"].tolist() == HEADLINES["key"].tolist() and set(facts["origin"]) == {"report"}
     assert netzero_facts(HEADLINES, COMPANIES, None)["key"].tolist()[-1] == "net_zero_companies_listed"
     assert companies_check(HEADLINES, None).empty
-    said = {"zh-TW": ("本年無淨零轉型策略方向資料", "3家企業已提出2050年淨零目標"),
-            "en": ("No data on net-zero strategy directions for this year", "3 companies have set 2050 net-zero")}
+    said = {"zh-TW": ("本年無淨零轉型策略方向資料", "3家企業已提出淨零目標"),
+            "en": ("No data on net-zero strategy directions for this year", "3 companies have set net-zero")}
     try:
         for edition, (placeholder, companies) in said.items():
             set_lang(edition)
@@ -65,6 +65,35 @@ def test_a_year_without_figure_3s_files_counts_nothing_of_them_and_the_figure_sa
             assert bool(cjk_texts(fig)) == (edition == "zh-TW")
     finally:
         set_lang("zh-TW")
+
+
+def test_the_target_year_is_the_one_the_companies_sentence_names(styled):
+    """The year of the companies' net-zero targets is read from their quoted sentence (2050 in 2021), not
+    written in the code: another year's report may name another; several are all said; none, none."""
+    from matplotlib.text import Text
+
+    from mfgghg.i18n import set_lang
+    from mfgghg.plots.layout import layout_problems
+    from mfgghg.plots.netzero import plot_netzero_strategies
+
+    def said(quotes, edition):
+        facts = netzero_facts(HEADLINES, COMPANIES.assign(quote_zh=quotes), DIRECTIONS)
+        set_lang(edition)
+        try:
+            fig = plot_netzero_strategies(strategy_figure_data(DIRECTIONS), facts, year=2021)
+            assert layout_problems(fig) == []
+            return facts.set_index("key"), [t.get_text() for t in fig.findobj(Text) if "3" in t.get_text()]
+        finally:
+            set_lang("zh-TW")
+
+    facts, shown = said(["中鋼、友達等均已提出 2045 年淨零目標", "中鋼、友達等均已提出 2045 年淨零目標"], "zh-TW")
+    assert facts.at["net_zero_target_year", "value"] == 2045 and facts.at["net_zero_target_year", "origin"] == "derived"
+    assert any(t.startswith("3家企業已提出2045年淨零目標，排放量合計占製造部門51%以上") for t in shown), shown
+    _facts, shown = said(["提出 2050 年淨零目標", "提出企業2040淨零目標"], "en")
+    assert any(t.startswith("3 companies have set 2040, 2050 net-zero targets") for t in shown), shown
+    facts, shown = said(["q", "q"], "zh-TW")
+    assert "net_zero_target_year" not in facts.index
+    assert any(t.startswith("3家企業已提出淨零目標") for t in shown) and not any("2050" in t for t in shown), shown
 
 
 def test_unknown_horizon_is_refused():

@@ -3,17 +3,21 @@
 The figure is an image; 貳 二(二) describes three strategies (製程改善, 能源轉換, 循環經濟), each with a
 short-term and a long-term direction and their items (``netzero_strategy_directions.csv``). The image
 also names 11 strategies which the text does not list: that count (headline
-``second_period_aspect_strategies``) is said beside the rebuilt figure, never filled in. The 25
-companies with 2050 net-zero targets (``netzero_companies.csv``) and their share of the sector's
-emissions are headline data. The text's directions come to a number of items that depends on how a
-direction with a shared word is split (:func:`shared_word_directions`): both counts are said. The two
-groups the section names (產業淨零工作小組, 產業碳中和聯盟: ``netzero_groups.csv``) are shown with it.
+``second_period_aspect_strategies``) is said beside the rebuilt figure, never filled in. The number
+of companies with net-zero targets and their share of the sector's emissions are headline data; the
+companies' names and the target year their sentence names (2050 in the 2021 report) come from
+``netzero_companies.csv`` (:func:`net_zero_target_years`). The text's directions come to a number
+of items that depends on how a direction with a shared word is split (:func:`shared_word_directions`):
+both counts are said. The two groups the section names (產業淨零工作小組, 產業碳中和聯盟:
+``netzero_groups.csv``) are shown with it.
 
 The three files are optional: a year without one (None) has nothing of it to draw or count, and
 what the headlines print is still said.
 """
 
 from __future__ import annotations
+
+import re
 
 import pandas as pd
 
@@ -22,6 +26,17 @@ HORIZON_ZH = {"short_term": "短期", "long_term": "長期"}
 FIGURE_COLUMNS = ["strategy_no", "strategy_zh", "horizon", "horizon_zh", "row", "column", "item_no", "item_zh",
                   "list_open", "quote_zh"]
 FACT_KEYS = ("net_zero_companies", "net_zero_companies_share_of_sector", "second_period_aspect_strategies")
+# "提出 2050 年淨零目標", "2050淨零": a year of four digits just before 淨零 (年 and PDF spaces between)
+TARGET_YEAR = re.compile(r"(\d{4})\s*年?\s*淨零")
+
+
+def net_zero_target_years(companies: pd.DataFrame | None) -> list[int]:
+    """The net-zero target years the companies' quoted sentences name, in order; empty without the file
+    or where no sentence names one."""
+    if companies is None or "quote_zh" not in companies:
+        return []
+    found = companies["quote_zh"].dropna().astype(str).str.findall(TARGET_YEAR).explode().dropna()
+    return sorted({int(y) for y in found})
 
 
 def strategy_figure_data(directions: pd.DataFrame | None) -> pd.DataFrame:
@@ -46,8 +61,8 @@ def strategy_figure_data(directions: pd.DataFrame | None) -> pd.DataFrame:
 def netzero_facts(headlines: pd.DataFrame, companies: pd.DataFrame | None,
                   directions: pd.DataFrame | None) -> pd.DataFrame:
     """The figures said beside Figure 3: the headline values (as printed, origin report) and what the
-    rebuilt data count (companies listed, items in the text; origin derived; not counted where the year
-    lacks the file)."""
+    rebuilt data count or quote (companies listed, their target year, items in the text; origin derived;
+    not counted where the year lacks the file)."""
     h = headlines.set_index("key")
     rows = [{"key": k, "value": float(h.at[k, "value_base"]), "value_printed": h.at[k, "value_printed"],
              "unit_zh": h.at[k, "unit_zh"], "origin": "report", "source": h.at[k, "section_zh"]}
@@ -57,6 +72,11 @@ def netzero_facts(headlines: pd.DataFrame, companies: pd.DataFrame | None,
         rows.append({"key": "net_zero_companies_listed", "value": float(len(companies)),
                      "value_printed": str(len(companies)),
                      "unit_zh": "家企業", "origin": "derived", "source": "netzero_companies.csv"})
+        years = net_zero_target_years(companies)
+        if years:  # (several years: all are said, the first as the value)
+            rows.append({"key": "net_zero_target_year", "value": float(years[0]),
+                         "value_printed": "、".join(map(str, years)), "unit_zh": "年", "origin": "derived",
+                         "source": "netzero_companies.csv"})
     if directions is None:
         return pd.DataFrame(rows, columns=columns)
     rows.append({"key": "text_direction_items", "value": float(len(directions)), "value_printed": str(len(directions)),

@@ -15,7 +15,7 @@ def companies_check(headlines: pd.DataFrame, companies: pd.DataFrame | None) -> 
     rows = []
     if "net_zero_companies" in h.index and companies is not None:
         rows.append(check_row("headline.net_zero_companies.listed", h.at["net_zero_companies", "section_zh"],
-                              "companies responding with 2050 net-zero targets vs the names listed",
+                              "companies responding with net-zero targets vs the names listed",
                               h.at["net_zero_companies", "value_printed"], len(companies),
                               h.at["net_zero_companies", "unit_zh"]))
     return with_agreement(pd.DataFrame(rows, columns=CHECK_COLUMNS))

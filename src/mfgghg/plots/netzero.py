@@ -122,12 +122,20 @@ def _notes(facts: pd.DataFrame, groups: pd.DataFrame | None, width_in: float) ->
     """The lines under the grid, each wrapped to the figure's width: companies, groups, the image's strategies."""
     notes = []
     companies, share = _fact(facts, "net_zero_companies"), _fact(facts, "net_zero_companies_share_of_sector")
+    target = _fact(facts, "net_zero_target_year")  # (quoted with the companies' names: none without them)
     if companies is not None:
-        if share is not None:
-            notes.append(_("{n}家企業已提出2050年淨零目標，排放量合計占製造部門{pct}%以上 (報告)").format(
-                n=companies["value_printed"], pct=share["value_printed"]))
+        n = companies["value_printed"]
+        year = None if target is None else str(target["value_printed"]).replace("、", ", " if _is_en() else "、")
+        if target is not None and share is not None:
+            notes.append(_("{n}家企業已提出{year}年淨零目標，排放量合計占製造部門{pct}%以上 (報告)").format(
+                n=n, year=year, pct=share["value_printed"]))
+        elif target is not None:
+            notes.append(_("{n}家企業已提出{year}年淨零目標 (報告)").format(n=n, year=year))
+        elif share is not None:
+            notes.append(_("{n}家企業已提出淨零目標，排放量合計占製造部門{pct}%以上 (報告)").format(
+                n=n, pct=share["value_printed"]))
         else:
-            notes.append(_("{n}家企業已提出2050年淨零目標 (報告)").format(n=companies["value_printed"]))
+            notes.append(_("{n}家企業已提出淨零目標 (報告)").format(n=n))
     if groups is not None and len(groups):
         for _no, g in groups.groupby("group_no", sort=False):
             parts = []
