@@ -273,11 +273,11 @@ print(sorted(m for m in sys.modules if m.split(".")[0] in HEAVY))
 '''
 
 
-def test_the_runner_itself_imports_no_analysis_library():
+def test_the_runner_itself_imports_no_analysis_library(tmp_path):
     """Only kernels (and the fork server) need pandas and matplotlib. The runner's own steps (from
     checking the options to publishing at the end) must not import them: about 0.8 s of the runner's
     time when one of them did (publishing at the very end of a run)."""
-    env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1")
+    env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1", TMPDIR=str(tmp_path))  # (its folder is removed)
     p = subprocess.run([sys.executable, "-c", RUNNER_SIDE], capture_output=True, text=True, cwd=REPO, env=env)
     assert p.returncode == 0, p.stderr[-2000:]
     assert p.stdout.strip() == "[]"

@@ -96,8 +96,9 @@ print(json.dumps({
 '''
 
 
-def test_setup_and_saving_leave_the_kernel_as_installed():
-    env = dict(os.environ, MFGGHG_FAST="1")  # even with the batch switch on: only the runner installs speed-ups
+def test_setup_and_saving_leave_the_kernel_as_installed(tmp_path):
+    # even with the batch switch on: only the runner installs speed-ups (TMPDIR: the probe's folder is removed)
+    env = dict(os.environ, MFGGHG_FAST="1", TMPDIR=str(tmp_path))
     for key in ("MPLBACKEND", "SPARK_LOCAL_IP", "PYARROW_IGNORE_TIMEZONE"):  # (as a fresh kernel starts)
         env.pop(key, None)
     done = subprocess.run([sys.executable, "-c", PROBE], cwd=REPO, env=env, capture_output=True, text=True,
