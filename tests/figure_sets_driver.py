@@ -83,11 +83,15 @@ def killed_then_complete(root: Path, report: dict, server) -> None:
     temp.mkdir(parents=True)
     env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1", PYTHONUNBUFFERED="1", TMPDIR=str(temp))
     env.pop(layout_record.RECORD_DIR, None)  # (these runs record nothing)
-    proc = subprocess.Popen(cli_args(root, "single", 2099), cwd=REPO, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True, start_new_session=True,
-                            preexec_fn=keep_niceness_in_new_session)  # (at the background's priority)
+    errors = root / "single" / "killed_run_stderr.txt"  # (for the report, should it end by itself)
+    with open(errors, "w") as stderr:
+        proc = subprocess.Popen(cli_args(root, "single", 2099), cwd=REPO, env=env, stdout=subprocess.PIPE,
+                                stderr=stderr, text=True, start_new_session=True,
+                                preexec_fn=keep_niceness_in_new_session)  # (at the background's priority)
     first = discover_notebooks()[0].name
+    said = []
     for line in proc.stdout:  # the runner says each notebook is done as it is (or the run ends: no more lines)
+        said.append(line)
         if f"{first} done" in line:
             break
     first_done = r["build_root"] / "2099" / first
@@ -95,6 +99,9 @@ def killed_then_complete(root: Path, report: dict, server) -> None:
     os.killpg(proc.pid, signal.SIGKILL)  # the runner, its fork server (kernels notice their parent is gone)
     proc.wait()
     proc.stdout.close()
+    if not report["kill"]["first_notebook_done"]:
+        report["kill"]["said"] = "".join(said)[-2000:]
+        report["kill"]["stderr"] = errors.read_text(encoding="utf-8", errors="replace")[-2000:]
     report["kill"]["after"] = {key: snapshot(r[key] / "2099") for key in ("processed_root", "figures_root")}
     report["kill"]["previous"] = hashlib.sha256(PREVIOUS).hexdigest()
     # the next run is not blocked by the dead one; sequential: the reference for the concurrent runs

@@ -124,7 +124,8 @@ def test_killed_run_leaves_the_previous_outputs_byte_for_byte(figure_sets):
     notebook: nothing is tied to 2021."""
     report = figure_sets["report"]
     kill = report["kill"]
-    assert kill["running_when_killed"] and kill["first_notebook_done"], kill
+    # (else the report has what the run printed, and its error output)
+    assert kill["running_when_killed"] and kill["first_notebook_done"], (kill.get("said"), kill.get("stderr"), kill)
     for key in ("processed_root", "figures_root"):
         assert kill["after"][key] == {"previous.csv": kill["previous"]}, key
     assert report["complete"]["returncode"] == 0, report["complete"]["stderr"]
