@@ -831,6 +831,33 @@ def test_headline_counts_in_wan_and_shares_written_baifenzhi_are_read_and_named(
     assert "'百分之 49' read as 49%" in reasons["intensity_change_2020_vs_2005"]
 
 
+def test_headline_numbers_in_chinese_numerals_are_read_and_named(tmp_path, out2021):
+    """「下降百分之四十九」, 「成長百分之十六點五六」, 「廿五家企業」, 「七百七十六萬公噸」, 「四百三十一人次」,
+    「五百五十七家工廠」 and 「二十點二億元」: keyed with the values the digits gave, the net-zero companies
+    counted as before, each figure named as read from Chinese numerals (they were not seen at all before)."""
+    text = report_text()
+    for printed, cn in (("下降 49%", "下降百分之四十九"), ("16.56%，燃料油", "百分之十六點五六，燃料油"),
+                        ("25 家企業響應", "廿五家企業響應"), ("776 萬公噸", "七百七十六萬公噸"),
+                        ("431 人次培訓", "四百三十一人次培訓"), ("557 家工廠", "五百五十七家工廠"),
+                        ("執行經費 20.2\n", "執行經費 二十點二\n")):
+        assert printed in text, printed
+        text = text.replace(printed, cn)
+    code, out = run_text(tmp_path, text)
+    assert code == 0
+    h = {r["key"]: r["value"] for r in rows(out / "published_headlines.csv")}
+    assert h == {r["key"]: r["value"] for r in rows(out2021 / "published_headlines.csv")}
+    assert rows(out / "netzero_companies.csv") == rows(out2021 / "netzero_companies.csv")
+    reasons = {r["row"]: r["reason"] for r in rows(out / "review.csv") if r["file"] == "published_headlines.csv"}
+    for key, said in (("intensity_change_2020_vs_2005", "'百分之四十九' read from Chinese numerals as 49%"),
+                      ("gdp_change_2016_2020", "'百分之十六點五六' read from Chinese numerals as 16.56%"),
+                      ("net_zero_companies", "'廿五' read from Chinese numerals as 25"),
+                      ("first_period_reduction", "'七百七十六萬' read from Chinese numerals as 776 萬"),
+                      ("trainees", "'四百三十一' read from Chinese numerals as 431"),
+                      ("factories_energy_saving_service", "'五百五十七' read from Chinese numerals as 557"),
+                      ("actual_budget_report_year", "'二十點二' read from Chinese numerals as 20.2")):
+        assert said in reasons[key], (key, reasons.get(key))
+
+
 def test_a_headline_is_keyed_by_the_period_named_nearest_before_it(tmp_path, out2021):
     """A sentence naming 第一期 before 第二期's counts keys them as this period's; a change stated after 第二期 is not
     keyed by 105-109 年 printed earlier in the sentence (第二期's years are not printed: for review)."""

@@ -18,13 +18,14 @@ from __future__ import annotations
 import re
 
 from .annex import nows
+from .numerals import RUN, RUN_CHARS, cn_number
 from .text import Para
 
 DIRECTION_RX = re.compile(
     r"(?P<no>[1-9])[.．]\s*(?P<name>[^：:，。\d]{2,12})[：:]\s*"
     r"(?P<short>短期(?:以|為|朝)?\s*(?P<short_list>.+?)\s*(?:為主)?)\s*[，,；]\s*"
     r"(?P<long>長期(?:則)?(?:朝|以|為)?\s*(?P<long_list>.+?))\s*[。；]")
-COMPANIES_RX = re.compile(r"(?P<n>\d+)\s*家(?:企業|廠商|公司)[^。]*?包含(?P<list>[^。]+?)等")
+COMPANIES_RX = re.compile(rf"(?P<n>\d+|(?<![{RUN_CHARS}]){RUN})\s*家(?:企業|廠商|公司)[^。]*?包含(?P<list>[^。]+?)等")
 OPEN_NOTE = "The list ends with 等 (and others): the items printed, not necessarily all."
 
 DIRECTION_COLS = ["strategy_no", "strategy_zh", "horizon", "item_no", "item_zh", "direction_zh", "list_open",
@@ -99,7 +100,13 @@ def companies(paras: list[Para], directions: list[dict] = ()) -> tuple[list[dict
         section = after_list.get(_section(para), _section(para))
         rows = [{"list_no": k, "company_zh": nows(name), "section_zh": section, "quote_zh": quote,
                  "_line": para.line} for k, name in enumerate(names, 1)]
-        printed = int(m.group("n"))
+        try:
+            printed = int(m.group("n")) if m.group("n").isdigit() else cn_number(m.group("n"))
+        except ValueError:  # (Chinese numerals that state no number, 二三十家: no count)
+            continue
+        if printed != int(printed):
+            continue
+        printed = int(printed)
         remark = "" if printed == len(rows) else f"the text counts {printed} companies, the list names {len(rows)}"
         return rows, remark
     return [], ""

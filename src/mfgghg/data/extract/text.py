@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from mfgghg.data.paths import normalize_year, roc_year
 from mfgghg.data.units import UNITS
 from mfgghg.errors import ParameterError
 
 from .annex import nows, number
+from .numerals import BIG, RUN, RUN_CHARS, cn_number, plain
 
 N = r"\d[\d,]*(?:\.\d+)?"
 CN_NUM = "一二三四五六七八九十"
@@ -152,18 +154,49 @@ def _clauses(text: str):
 # A count printed in 萬 (1.2 萬人次, 3 萬家) or a share as 百分之 49: read as the number they state, and named
 TEN_THOUSAND_RX = re.compile(rf"(?<![\d.,A-Za-z])({N})\s*萬\s*(?=人次|場次|家|項|座|件|案|筆)")
 PER_CENT_RX = re.compile(rf"百分之\s*({N})(?![\d.,])")
+# The same in Chinese numerals (百分之四十九, 百分之十二點五, 百分之百; 二十五家, 兩百三十萬公噸): a run of them
+# before a unit, not inside a longer run or after 第 (an ordinal) or 每 (each); read by numerals.cn_number, or
+# not a figure
+CN_PER_CENT_RX = re.compile(rf"百分之\s*({RUN})")
+CN_BEFORE_UNIT = rf"(?<![{RUN_CHARS}\d.,A-Za-z第每])({RUN})\s*(?=(?:{{units}}))"
 
 
-def _spelled(clause: str) -> tuple[str, list]:
-    """(the clause with counts in 萬 and shares written 百分之 N as plain figures, [(start, end, what was read so)]
-    of each such figure in it)."""
-    found = sorted([(m, f"{float(number(m.group(1))) * 10000:,.0f} ") for m in TEN_THOUSAND_RX.finditer(clause)]
-                   + [(m, f"{m.group(1)}%") for m in PER_CENT_RX.finditer(clause)], key=lambda x: x[0].start())
+def _chinese(m: re.Match, units: str, clause: str) -> str | None:
+    """A run of Chinese numerals before a unit written in digits as the figure it states ('230 萬' where 萬 opens
+    the unit, 萬公噸), or None where it states no number."""
+    run = m.group(1)
+    try:
+        v = cn_number(run)
+    except ValueError:
+        return None
+    if run[-1] in BIG and re.match(rf"(?:{units})", clause[m.end(1) - 1:]):
+        return f"{plain(v / BIG[run[-1]])} {run[-1]}"
+    return plain(v) + " "
+
+
+def _per_cent(m: re.Match) -> str | None:
+    try:
+        return plain(Decimal(100) if m.group(1) == "百" else cn_number(m.group(1))) + "%"
+    except ValueError:
+        return None
+
+
+def _spelled(clause: str, units: str = HEADLINE_UNIT) -> tuple[str, list]:
+    """(the clause with counts in 萬, shares written 百分之 N and numbers in Chinese numerals before a unit of
+    ``units`` as plain figures, [(start, end, what was read so)] of each such figure in it)."""
+    found = ([(m, f"{float(number(m.group(1))) * 10000:,.0f} ", "") for m in TEN_THOUSAND_RX.finditer(clause)]
+             + [(m, f"{m.group(1)}%", "") for m in PER_CENT_RX.finditer(clause)]
+             + [(m, _per_cent(m), " from Chinese numerals") for m in CN_PER_CENT_RX.finditer(clause)]
+             + [(m, _chinese(m, units, clause), " from Chinese numerals")
+                for m in re.finditer(CN_BEFORE_UNIT.format(units=units), clause)])
     out, spans, pos = "", [], 0
-    for m, plain in found:
+    for m, plain_, how in sorted(found, key=lambda x: x[0].start()):
+        if plain_ is None or m.start() < pos:
+            continue
+        printed = m.group(0).strip() if not how or m.re is CN_PER_CENT_RX else m.group(1)
         out += clause[pos:m.start()]
-        spans.append((len(out), len(out) + len(plain), f"'{m.group(0).strip()}' read as {plain.strip()}"))
-        out += plain
+        spans.append((len(out), len(out) + len(plain_), f"'{printed}' read{how} as {plain_.strip()}"))
+        out += plain_
         pos = m.end()
     return out + clause[pos:], spans
 
@@ -172,7 +205,7 @@ def stated_figures(paras: list[Para], rx=FIG_RX, kind="headline") -> list[Figure
     out = []
     for p in paras:
         for printed, before, _ in _clauses(p.text):
-            clause, spans = _spelled(printed)
+            clause, spans = _spelled(printed, HEADLINE_UNIT if kind == "headline" else CASE_UNIT)
             for g in rx.finditer(clause):
                 said = "; ".join(w for a, b, w in spans if a < g.end() and g.start() < b)
                 pre = clause[: g.start()]

@@ -1,0 +1,65 @@
+"""Chinese numerals (mfgghg.data.extract.numerals) and the prose's figures written in them (extract.text)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from mfgghg.data.extract.numerals import cn_number, plain
+from mfgghg.data.extract.text import CASE_RX, Para, stated_figures
+
+
+@pytest.mark.parametrize("printed, value", [
+    ("零", "0"), ("七", "7"), ("十", "10"), ("十二", "12"), ("二十五", "25"), ("廿五", "25"), ("卅", "30"),
+    ("四十九", "49"), ("一百", "100"), ("一百十", "110"), ("一百零五", "105"), ("兩百三十", "230"),
+    ("一千零五", "1005"), ("三萬零五百", "30500"), ("兩百三十萬", "2300000"), ("一億兩千萬", "120000000"),
+    ("九千九百九十九萬九千九百九十九", "99999999"), ("十二點五", "12.5"), ("零點〇五", "0.05"),
+    ("十六點五六", "16.56"), ("一萬兩千點五", "12000.5"), ("十二點五萬", "125000"), ("二點三億", "230000000"),
+    ("兩百三", "230"), ("一萬二", "12000"), ("兩 百 三 十", "230"),
+])
+def test_a_chinese_numeral_is_read_as_the_number_it_states(printed, value):
+    assert plain(cn_number(printed)) == value
+    assert cn_number(printed) == Decimal(value)
+
+
+@pytest.mark.parametrize("printed", [
+    "", "百", "萬", "千家", "三四", "二三十", "三十百", "一萬萬", "一億萬億", "一百零", "零五", "五零", "點五",
+    "十二點", "十二點兩", "一萬二點五", "十萬點五萬", "壹佰",
+])
+def test_chinese_numerals_that_state_no_one_number_are_refused(printed):
+    """A unit without its digit but 十, digits side by side (a range or a guess), units out of order, 點 without
+    digits on both sides, a spoken last digit before 點 (ambiguous), a formal digit: ValueError, never a guess."""
+    with pytest.raises(ValueError):
+        cn_number(printed)
+
+
+def figures(text, **kw):
+    return [(f.value, f.unit, f.extra.get("spelled", "")) for f in stated_figures([Para("壹 一", 1, text)], **kw)]
+
+
+def test_figures_in_chinese_numerals_are_read_before_their_unit_and_named():
+    """A share written 百分之 in numerals, counts before their unit, 萬 kept in a unit that opens with it (萬公噸) and
+    read into a count that does not (萬人次): each read as digits would state it, with what was printed."""
+    got = figures("碳密集度下降百分之四十九，GDP 成長百分之十二點五，獲廿五家企業響應，減量合計兩百三十萬公噸 CO2e，"
+                  "完成兩萬人次培訓，投入二十點二億元，達成率百分之百")
+    assert got == [("-49", "%", "'百分之四十九' read from Chinese numerals as 49%"),
+                   ("12.5", "%", "'百分之十二點五' read from Chinese numerals as 12.5%"),
+                   ("25", "家企業", "'廿五' read from Chinese numerals as 25"),
+                   ("230", "萬公噸CO2e", "'兩百三十萬' read from Chinese numerals as 230 萬"),
+                   ("20000", "人次", "'兩萬' read from Chinese numerals as 20000"),
+                   ("20.2", "億元", "'二十點二' read from Chinese numerals as 20.2"),
+                   ("100", "%", "'百分之百' read from Chinese numerals as 100%")]
+
+
+def test_numerals_that_are_no_figure_stay_words():
+    """An ordinal (第一期), each (每一家), a range or guess (二三十家), numerals without a unit after them (三面向)
+    and a run inside a longer one: no figure; figures in digits beside them read as before."""
+    assert figures("第一期推動13項策略，每一家企業，約二三十家廠商，三面向共 11 項，上萬家") == [("13", "項", ""),
+                                                                                ("11", "項", "")]
+
+
+def test_highlight_figures_in_chinese_numerals_are_read_with_the_highlight_units():
+    assert figures("每年節電一百二十萬度，設置三座", rx=CASE_RX, kind="case") == [
+        ("120", "萬度", "'一百二十' read from Chinese numerals as 120"),
+        ("3", "座", "'三' read from Chinese numerals as 3")]
