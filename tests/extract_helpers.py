@@ -70,6 +70,33 @@ def insert_page_break(text, after_pattern, start_pattern):
     return "\n".join(ls[: i + 1] + [""] + block + ls[i + 1:])
 
 
+def form_feeds(text: str) -> str:
+    """The report text as pdftotext writes pages: a form feed opening each page after the first, its page number
+    alone on the line before (the fixture marks a page by a line beginning with a space)."""
+    out, page = [], 0
+    for ln in text.split("\n"):
+        if ln.startswith(" ") and ln.strip():
+            page += 1
+            if page > 1:
+                out += [str(page - 1)]
+                ln = "\f" + ln.lstrip()
+        out.append(ln)
+    return "\n".join(out)
+
+
+def rewrite_row(text: str, mid: str, nxt: str, lines: list[str]) -> str:
+    """``text`` with measure ``mid``'s lines (up to measure ``nxt``) replaced by ``lines``, a page break (the annex's
+    page header) where ``lines`` says "BREAK"."""
+    ls = lines_of(text)
+    hdr = page_header(ls)
+    a = find_line(ls, rf"^{re.escape(mid)} ")
+    b = find_line(ls, rf"^{re.escape(nxt)} ", a)
+    new = []
+    for ln in lines:
+        new += hdr if ln == "BREAK" else [ln]
+    return "\n".join(ls[:a] + new + ls[b:])
+
+
 def text_pages(text: str) -> list[list[str]]:
     """The non-empty lines of a text export, page by page (a page starts at a line beginning with a space)."""
     pages = [[]]

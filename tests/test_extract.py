@@ -13,8 +13,8 @@ import pytest
 from mfgghg.data.extract.annex import nows
 from mfgghg.runner.cli import main
 
-from extract_helpers import (RAW, REPORT, find_line, insert_page_break, page_header, remove_measure, replace_line,
-                             replace_once, report_text, retitle)
+from extract_helpers import (RAW, REPORT, find_line, form_feeds, insert_page_break, page_header, remove_measure,
+                             replace_line, replace_once, report_text, retitle, rewrite_row)
 from lo_session import session_pdfs
 
 TEXT_COLUMNS = ("name_zh", "expected_benefits_zh", "results_zh", "reduction_note_zh")
@@ -1167,6 +1167,30 @@ def test_cells_an_export_joins_on_one_baseline_are_parted(tmp_path):
             assert nows(got[mid][c]) == nows(want[mid][c]), (mid, c, got[mid][c])
         flagged = {r["field"] for r in rows(out / "review.csv") if r["row"] == mid}
         assert {"funding", "expected_benefits_zh/results_zh"} <= flagged, (mid, flagged)
+
+
+def test_a_row_an_export_joins_on_one_baseline_broken_across_pages_is_one_measure(tmp_path, out2021):
+    """``pdftotext -raw`` (form feeds, a page number at each page's foot) printing a row broken across pages as it
+    prints one of LibreOffice's: the cells' first lines joined, ending with the money's and the reduction's amounts;
+    on the next page the name's rest joined to 預期效益's, then the text cells, then the sources and the kind on a
+    line of their own (2.1.6), or one a line after a further amount (2.3.2, whose name's rest carries 新增): each
+    row one measure, read as 2021's and named (no funding cell was found before; 2.3.2 read 53,948 as its money)."""
+    text = rewrite_row(report_text(), "2.1.6", "2.1.7", [
+        "2.1.6 提供生產性質能源 經濟部能源局 110-114 1. 每年節能診斷 200 家能 1. 110 年度完成 203 家能源 1,296 4.444",
+        "大用戶節能診斷。", "BREAK", "大用戶節能技術服務 源大用戶。", "2. 每年舉辦 6 場次節能技", "術相關研習會議。",
+        "2. 110 年度完成舉辦 6 場能", "源效率提升技術研討會。", "(能源基金) (實質減碳)"])
+    text = rewrite_row(text, "2.3.2", "2.4.1", [
+        "2.3.2 能源技術服務產業精 經濟部能源局 110-114 1. 協助 110 家工廠透過績效保證專案補助導入 1. 協助 28 家工廠"
+        "透過績效保證專案補助導入 ESCO 17,251 2.03", "BREAK", "進輔導計畫(新增) ESCO 輔導。",
+        "2. 累計減碳 9.35 萬公噸，平均節能率 31.5", "%。", "輔導。", "2. 累計減碳 2.03 萬公噸，平均節能率 31.6%。",
+        "(能源基金)", "53,948", "(民間投資)", "(實質減碳)"])
+    out = reads_as_2021(tmp_path, form_feeds(text), out2021)
+    said = {(r["row"], r["field"]): r["reason"] for r in rows(out / "review.csv")}
+    assert "1,296 (money) and 4.444 (reduction)" in said["2.1.6", "funding/reduction"]
+    assert "17,251 (money) and 2.03 (reduction)" in said["2.3.2", "funding/reduction"]
+    assert "(further money: 53,948)" in said["2.3.2", "funding/reduction"]
+    assert all("after a page break" in said[mid, "funding/reduction"] for mid in ("2.1.6", "2.3.2"))
+    assert said["2.3.2", "name_zh"] == "name taken as continued after the page break: '進輔導計畫(新增)'"
 
 
 def test_a_bare_page_number_at_a_form_feed_and_a_note_under_the_annex_are_no_text(tmp_path):

@@ -256,6 +256,64 @@ def _amount_after_text(items, j):
     return items[:j] + [(ln, mm.group(1)), (ln, mm.group(2))] + items[j + 1:]
 
 
+# Where an export joins what stands on one baseline (pdftotext -raw): the money's and the reduction's first lines, two
+# amounts, end a line (of the text cells, or alone); the cells' other lines, the sources, any further amount with its
+# source and the reduction's kind, follow on lines of their own ((能源基金) (實質減碳), or one a line), after the text
+# cells' lines or a page break (a row broken across pages)
+AMOUNTS_ENDING = re.compile(r"^(?:(.*\S)\s+)?((?:約\s*)?\d[\d,]*(?:\.\d+)?)\s+((?:約\s*)?\d[\d,]*(?:\.\d+)?)$")
+CELL_TOKEN = re.compile(rf"\s*(?:{PARENS}|((?:約\s*)?\d[\d,]*(?:\.\d+)?))(?=\s|$|[（(])")
+
+
+def _cell_tokens(t: str):
+    """A line that holds only sources (parentheses) and amounts: [(kind 'p' or 'a', text)]; None for another line."""
+    out, pos = [], 0
+    while pos < len(t):
+        tm = CELL_TOKEN.match(t, pos)
+        if tm is None or tm.end() == pos:
+            return None
+        out.append(("p", nows(tm.group(1))) if tm.group(1) is not None else ("a", tm.group(2)))
+        pos = tm.end()
+        pos += len(t[pos:]) - len(t[pos:].lstrip())
+    return out or None
+
+
+def _amounts_apart(items):
+    """``items`` with the money and reduction cells gathered where their amounts end a line and their sources and the
+    reduction's kind stand on later lines of their own (:data:`AMOUNTS_ENDING`): (items, where the cells now start,
+    the index of the amounts' line, whether text stood before the amounts on it, what was read so); else None."""
+    for j, (ln, t) in enumerate(items):
+        am = AMOUNTS_ENDING.match(t) if t != PB else None
+        if am is None or not all(AMOUNT_RE.match(re.sub(r"^約\s*", "", am.group(g))) for g in (2, 3)):
+            continue
+        s = next((s for s in range(j + 1, len(items)) if items[s][1] != PB and _cell_tokens(items[s][1])), None)
+        if s is None or _cell_tokens(items[s][1])[0][0] != "p":
+            continue  # (an amount alone on a line first: the cells follow each other, not this shape)
+        tokens, e = [], s
+        while e < len(items) and items[e][1] != PB and _cell_tokens(items[e][1]):
+            tokens += _cell_tokens(items[e][1])
+            e += 1
+        # [[amount, its sources…]…]: the first amount's sources lead; the last source, a kind, is the reduction's
+        money = [[am.group(2)]]
+        for kind, text in tokens:
+            if kind == "a":
+                money.append([text])
+            else:
+                money[-1].append(text)
+        kinds = [k for k, (what, text) in enumerate(tokens) if what == "p" and re.search(REDUCTION_KIND, text)]
+        if kinds != [len(tokens) - 1] or any(len(x) < 2 for x in money[:-1]) or len(money[-1]) < 3:
+            continue  # (the kind last, after every amount's source)
+        kind = money[-1].pop()
+        cells = [(ln, f"{x[0]} " + "".join(f"({p})" for p in x[1:])) for x in money] + [(ln, f"{am.group(3)} ({kind})")]
+        text = [(ln, am.group(1))] if am.group(1) else []
+        broken = " after a page break" if any(t == PB for _, t in items[j:s]) else ""
+        said = (f"the amounts {am.group(2)} (money) and {am.group(3)} (reduction) end line {ln}, their sources and"
+                f" kind stand on line {items[s][0]}{broken}"
+                + (f" (further money: {', '.join(x[0] for x in money[1:])})" if len(money) > 1 else "")
+                + ": read as the money and reduction cells")
+        return items[:j] + text + cells + items[j + 1:s] + items[e:], j + len(text), j, bool(text), said
+    return None
+
+
 def parse_tail(items, m: Measure, file, note_to_full_stop: bool = False):
     """items: [(line, text)] from the first amount line. Fills funding / reduction. ``note_to_full_stop``: a
     reduction cell that is a note ends at its first line ending in 。 (other cells follow it).
@@ -562,7 +620,12 @@ def _measure(ln, mid, items, file, agencies, seen, previous_name="") -> Measure:
     rest = items[pi + 1:]
     ti = len(rest) if early is not None else None
     split = None
-    for j, (_, t) in enumerate(rest if early is None else []):
+    # the money's and the reduction's amounts ending a line, their sources and kind on later lines (an export that
+    # joins what stands on one baseline): the cells are looked for on the lines before it only
+    head = [(items[pi][0], first)] if first else []
+    apart = _amounts_apart(head + rest) if early is None else None
+    before = max(0, apart[2] - len(head)) if apart else len(rest)
+    for j, (_, t) in enumerate(rest[:before] if early is None else []):
         if t == PB:
             continue
         if _amount_at(rest, j):
@@ -581,6 +644,14 @@ def _measure(ln, mid, items, file, agencies, seen, previous_name="") -> Measure:
         if split is not None:
             rest, ti = split, j + 1
             break
+    if ti is None and apart is not None:
+        lines, ti, j, kept, said = apart
+        if head and j == 0:  # (on the period's line, after the text cells)
+            first = lines[0][1] if kept else ""
+        if head and (j > 0 or kept):
+            lines, ti = lines[1:], ti - 1
+        rest = lines
+        m.unsure.append(("funding/reduction", said))
     if ti is None and early is None and first:  # (on the period's line, after the text cells)
         split = _amount_after_text([(items[pi][0], first)] + rest, 0)
         if split is not None:
@@ -598,8 +669,9 @@ def _measure(ln, mid, items, file, agencies, seen, previous_name="") -> Measure:
         j = cont.index(PB)
         if j + 1 < len(cont):
             seg = cont[j + 1].split(None, 1)
-            if len(seg) == 2 and re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9]+", seg[0]):
-                m.name_zh += seg[0]
+            if len(seg) == 2 and re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9]+(?:[（(]新增[)）])?", seg[0]):
+                m.name_zh += NEW_MARK.sub("", seg[0])
+                m.is_new = m.is_new or bool(NEW_MARK.search(seg[0]))  # (新增 closing the name's continuation)
                 m.unsure.append(("name_zh", f"name taken as continued after the page break: '{seg[0]}'"))
                 k = [i for i, (_, t) in enumerate(rest[:ti] + after) if t == PB][0] + 1
                 merged = rest[:ti] + after
