@@ -98,6 +98,11 @@ LAYOUTS = {
     "landscape_unruled_idcolumn_centred": Layout("landscape_unruled_idcolumn_centred", landscape=True, ruled=False,
                                                  font_pt=8.5, widths=(3.4, 2.4, 1.8, 6.4, 7.0, 2.4, 2.4),
                                                  id_column=True, valign="middle"),
+    # landscape, unruled, every cell vertically centred, a large font: the annex's first rows break across pages
+    # before any row has shown the table to be centred
+    "landscape_unruled_centred_large": Layout("landscape_unruled_centred_large", landscape=True, ruled=False,
+                                              font_pt=16.0, widths=(3.4, 2.4, 1.8, 6.4, 7.0, 2.4, 2.4),
+                                              valign="middle"),
     # the annex on landscape pages after portrait ones, unruled, titles wrapped and set mid-way in the header row
     # (備註, a column not read, beside the second line of the others); every page with a running head in other
     # words set close above the text, a footer with a date and a watermark word in its middle

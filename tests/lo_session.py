@@ -16,7 +16,8 @@ from extract_helpers import report_text
 LAYOUTS_2021 = ("portrait_ruled_wrapped", "landscape_unruled_oneline", "portrait_unruled_selfwrapped",
                 "landscape_unruled_reordered", "landscape_ruled_huge")
 # the annex layouts (test_extract_layouts.py): the 2021 report in each layout, next year's two, one cut off
-LAYOUT_DOCUMENTS = (*(f"r2021_{name}" for name in LAYOUTS_2021), "next_a", "next_b", "cut", "shapes", "furniture")
+LAYOUT_DOCUMENTS = (*(f"r2021_{name}" for name in LAYOUTS_2021), "next_a", "next_b", "cut", "shapes", "furniture",
+                    "centred_break")
 
 
 def documents():
@@ -57,6 +58,9 @@ def documents():
     docs["furniture"] = (lo.fodt(head21.replace("158,613 62,030 39%", "158 613 62 030 39%"), title21,
                                  lo.cells(measures, funding, {"1.1.1": "3 677.2\n(公務預算)"}),
                                  lo.LAYOUTS["landscape_annex_furniture"]), None)
+    # centred cells, the annex's first rows broken across pages before centring shows (lo.LAYOUTS' comment)
+    docs["centred_break"] = (lo.fodt(head21, title21, lo.cells(measures, funding),
+                                     lo.LAYOUTS["landscape_unruled_centred_large"]), None)
     docs["report_text"] = (lo.text_fodt(text), None)
     docs["scan"] = (lo.scan_fodt(), None)
     return docs

@@ -263,6 +263,21 @@ def test_an_id_column_centred_cells_and_other_shapes_of_the_cells_are_read_and_n
     assert not any("annex column '項次'" in w for why in reasons.values() for w in why)
 
 
+def test_centred_rows_broken_across_pages_at_the_annexs_start_keep_their_lines(drafted):
+    """Every cell vertically centred, a font so large that the annex's first rows break across pages before any row
+    has shown the table to be centred: each measure read as 2021's, its text cells whole (1.1.1's first lines were
+    lost, and 1.1.2, continued on the next page, took 1.1.3's first lines), the rows continued named."""
+    out = drafted["centred_break"]
+    measures, funding = lo.transcription()
+    assert_exact(out, measures, funding)
+    got = {r["measure_id"]: r for r in rows(out / "annex_measures.csv")}
+    for w in measures:
+        for c in TEXT_FIELDS:
+            assert content(got[w["measure_id"]][c]) == content(w[c]), (w["measure_id"], c)
+    continued = [r["row"] for r in rows(out / "review.csv") if "after a page break (joined by position)" in r["reason"]]
+    assert continued[:2] == ["1.1.2", "1.1.4"]
+
+
 def test_page_furniture_a_watermark_and_landscape_annex_pages_are_no_cells(drafted):
     """Portrait pages then the annex on landscape ones, its titles centred in the header row (備註 beside the
     others' second line), a running head in other words set close above the text (it ran through Table 2's

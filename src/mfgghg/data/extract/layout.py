@@ -270,8 +270,9 @@ def _centred_starts(starts: list, id_words: dict, words, state: dict) -> list:
     widest band no word crosses (the cells' padding), where it is clearly wider than the band just above the id's
     line (cells set at the row's top part there; lines spaced as widely as the rows are not parted elsewhere,
     which cannot be told apart by spacing alone). Once rows have been seen to start a line or more above their ids
-    (``state['centred']``, kept from page to page), the lines above a page's or a ruled band's first id are that
-    row's, unless a band as wide as the rows' parting bands parts them from it (the row before, continued)."""
+    (``state['centred']``, measured over the whole table first), the lines above a page's or a ruled band's first
+    id are that row's, unless a band as wide as the rows' parting bands parts them from it (the row before,
+    continued)."""
     out = list(starts)
     for k in range(1, len(starts)):
         prev, s = starts[k - 1], starts[k]
@@ -282,7 +283,8 @@ def _centred_starts(starts: list, id_words: dict, words, state: dict) -> list:
                 continue
             gap = _widest_gap(words, id_words[prev].bottom, w.top)
             above = gaps[-1][1] - gaps[-1][0] if gaps[-1][1] >= w.top - 0.5 else 0.0  # the band just above the id
-            state.setdefault("gaps", []).append(gap[1] - gap[0])
+            if not state.get("known"):  # (the gaps of the whole table, when known, are not counted again)
+                state.setdefault("gaps", []).append(gap[1] - gap[0])
             if gap[1] - gap[0] >= above + max(1.5, 0.25 * (w.bottom - w.top)):
                 if w.top - gap[1] > 0.8 * (w.bottom - w.top):
                     state["centred"] = True
@@ -382,100 +384,110 @@ def annex_rows(pages, first: int):
     for pg in pages[first:]:
         laid.append((pg, lines_of(pg.words)))
     heads, feet = _edges([ls for _, ls in laid])
-    rows: list[Row] = []
-    skipped: set = set()
-    spanning: list = []
-    first_header = None
-    header = None
-    ruled_all = True
-    found = False
-    centred: dict = {}  # what the rows' spacing told so far (see _centred_starts)
-    for pg, ls in laid:
-        h = find_header(ls)
-        if h is not None:
-            header, found = h, True
-            first_header = first_header or h
-            body_lines = [ln for ln in ls if ln.top > h.bottom + 0.5]
-        elif header is not None:  # no header row on this page: the last one's columns
-            body_lines = ls[_running_head(ls, heads):]
-        else:
-            continue
-        skipped |= {t for c, t in zip(header.columns, header.titles) if c is None}
-        body_lines = body_lines[: len(body_lines) - _footer(body_lines, feet, pg.width)]
-        words = [w for ln in body_lines for w in ln.words]
-        if not words:
-            continue
-        xs, table = _ruled_grid(pg.rules, header.top)
-        if table is not None and max(c[3] for c in table) <= header.bottom + 2:
-            table = None  # only the header row is ruled: the body is read by word positions (its rules kept)
-        if table is not None:  # words outside the ruled table (notes below it) are not cells
-            x_lo, x_hi = min(c[0] for c in table), max(c[2] for c in table)
-            y_lo, y_hi = min(c[1] for c in table), max(c[3] for c in table)
-            words = [w for w in words if x_lo - 2 <= (w.x0 + w.x1) / 2 <= x_hi + 2 and y_lo - 2 <= w.top <= y_hi + 2]
-        else:
-            ruled_all = False
-        bounds = _boundaries(header, words, xs)
 
-        # a line across the columns (a pillar's heading row, a note), or a numbered heading alone in the first
-        # column (「一、輔導產業…」, 「策略1.2」, narrow enough to fit it), a note under the table
-        # (「資料來源：各機關」) or a total row (「合計 …」), is no cell: left out, and listed
-        first_right = bounds[min(header.columns.index(0), len(bounds) - 1)]
-        across = [ln for ln in lines_of(words)
-                  if any(w.x0 < b - 3 and w.x1 > b + 3 for w in ln.words for b in bounds)
-                  or (HEADING.match(ln.text) or STRATEGY_HEADING.match(ln.text) or TABLE_NOTE.match(ln.text))
-                  and all(w.x1 <= first_right + 3 for w in ln.words)
-                  or TOTAL_ROW.match(ln.text) and ln.words[0].x1 <= first_right + 3]
-        spanning += [(pg.number, ln.text) for ln in across]
-        drop = {id(w) for ln in across for w in ln.words}
-        words = [w for w in words if id(w) not in drop]
-        if not words:
-            continue
-
-        def col(w, columns=header.columns, bounds=bounds):  # its COLUMNS index (None: a column not read)
-            return columns[sum(w.x0 + 0.75 >= b for b in bounds)]
-
-        # row starts: the rules across the first column, else the lines of the first column opening with an id;
-        # a ruled band holding several ids (rules under the header and at the foot only) splits at each further id
-        # (a row starts at the top of its id's line: words of another font on it may stand a point higher)
-        line_top = {id(w): ln.top for ln in lines_of(words) for w in ln.words}
-        id_words = {line_top[id(w)] - 0.5: w for w in words if col(w) in (0, ID) and opens_with_id(w.text)}
-        ids = sorted(id_words)
-        starts = []
-        if table is not None:
-            b0 = header.bands[header.columns.index(0)]
-            c0 = (b0[0] + b0[1]) / 2
-            starts = sorted({round(c[1], 1) for c in table if c[0] <= c0 <= c[2] and c[1] > header.bottom - 1})
-            inner = []
-            for a, b in zip(starts, starts[1:] + [float("inf")]):
-                inside = [t for t in ids if a <= t < b]
-                # the band opens with its first id, unless it holds several (no rules between the rows) and a row
-                # broken at the page's foot continues above the first
-                if len(inside) < 2 or not any(a <= w.top < inside[0] - 2 for w in words):
-                    inside = inside[1:]
-                inner += inside
-            starts = sorted(set(starts) | set(inner))
-        if not starts:
-            starts = ids
-        starts = _centred_starts(starts, id_words, words, centred)
-        if not starts or starts[0] > min(w.top for w in words):
-            starts = [min(w.top for w in words) - 1] + starts
-        bands = list(zip(starts, starts[1:] + [float("inf")]))
-        for a, b in bands:
-            ws = [w for w in words if a <= w.top < b]
-            if not ws:
+    def read(centred: dict):
+        rows: list[Row] = []
+        skipped: set = set()
+        spanning: list = []
+        first_header = None
+        header = None
+        ruled_all = True
+        found = False
+        for pg, ls in laid:
+            h = find_header(ls)
+            if h is not None:
+                header, found = h, True
+                first_header = first_header or h
+                body_lines = [ln for ln in ls if ln.top > h.bottom + 0.5]
+            elif header is not None:  # no header row on this page: the last one's columns
+                body_lines = ls[_running_head(ls, heads):]
+            else:
                 continue
-            cells = [_cell_lines([w for w in ws if col(w) == c]) for c in range(NCOL)]
-            id_cell = _cell_lines([w for w in ws if col(w) == ID])
-            if id_cell and opens_with_id(id_cell[0]) and not (cells[0] and opens_with_id(cells[0][0])):
-                cells[0] = [f"{id_cell[0]} {cells[0][0] if cells[0] else ''}".strip()] + cells[0][1:]
-            if cells[0] and opens_with_id(cells[0][0]):
-                rows.append(Row(pg.number, min(w.top for w in ws), cells))
-            elif rows:  # the row before continues here (after a page break, or in a sub-row)
-                prev = rows[-1]
-                if prev.page != pg.number:
-                    prev.continued.append((pg.number, [COLUMNS[c][0] for c in range(NCOL) if cells[c]]))
-                for c in range(NCOL):
-                    prev.cells[c] += cells[c]
+            skipped |= {t for c, t in zip(header.columns, header.titles) if c is None}
+            body_lines = body_lines[: len(body_lines) - _footer(body_lines, feet, pg.width)]
+            words = [w for ln in body_lines for w in ln.words]
+            if not words:
+                continue
+            xs, table = _ruled_grid(pg.rules, header.top)
+            if table is not None and max(c[3] for c in table) <= header.bottom + 2:
+                table = None  # only the header row is ruled: the body is read by word positions (its rules kept)
+            if table is not None:  # words outside the ruled table (notes below it) are not cells
+                x_lo, x_hi = min(c[0] for c in table), max(c[2] for c in table)
+                y_lo, y_hi = min(c[1] for c in table), max(c[3] for c in table)
+                words = [w for w in words
+                         if x_lo - 2 <= (w.x0 + w.x1) / 2 <= x_hi + 2 and y_lo - 2 <= w.top <= y_hi + 2]
+            else:
+                ruled_all = False
+            bounds = _boundaries(header, words, xs)
+
+            # a line across the columns (a pillar's heading row, a note), or a numbered heading alone in the first
+            # column (「一、輔導產業…」, 「策略1.2」, narrow enough to fit it), a note under the table
+            # (「資料來源：各機關」) or a total row (「合計 …」), is no cell: left out, and listed
+            first_right = bounds[min(header.columns.index(0), len(bounds) - 1)]
+            across = [ln for ln in lines_of(words)
+                      if any(w.x0 < b - 3 and w.x1 > b + 3 for w in ln.words for b in bounds)
+                      or (HEADING.match(ln.text) or STRATEGY_HEADING.match(ln.text) or TABLE_NOTE.match(ln.text))
+                      and all(w.x1 <= first_right + 3 for w in ln.words)
+                      or TOTAL_ROW.match(ln.text) and ln.words[0].x1 <= first_right + 3]
+            spanning += [(pg.number, ln.text) for ln in across]
+            drop = {id(w) for ln in across for w in ln.words}
+            words = [w for w in words if id(w) not in drop]
+            if not words:
+                continue
+
+            def col(w, columns=header.columns, bounds=bounds):  # its COLUMNS index (None: a column not read)
+                return columns[sum(w.x0 + 0.75 >= b for b in bounds)]
+
+            # row starts: the rules across the first column, else the lines of the first column opening with an id;
+            # a ruled band holding several ids (rules under the header and at the foot only) splits at each further id
+            # (a row starts at the top of its id's line: words of another font on it may stand a point higher)
+            line_top = {id(w): ln.top for ln in lines_of(words) for w in ln.words}
+            id_words = {line_top[id(w)] - 0.5: w for w in words if col(w) in (0, ID) and opens_with_id(w.text)}
+            ids = sorted(id_words)
+            starts = []
+            if table is not None:
+                b0 = header.bands[header.columns.index(0)]
+                c0 = (b0[0] + b0[1]) / 2
+                starts = sorted({round(c[1], 1) for c in table if c[0] <= c0 <= c[2] and c[1] > header.bottom - 1})
+                inner = []
+                for a, b in zip(starts, starts[1:] + [float("inf")]):
+                    inside = [t for t in ids if a <= t < b]
+                    # the band opens with its first id, unless it holds several (no rules between the rows) and a row
+                    # broken at the page's foot continues above the first
+                    if len(inside) < 2 or not any(a <= w.top < inside[0] - 2 for w in words):
+                        inside = inside[1:]
+                    inner += inside
+                starts = sorted(set(starts) | set(inner))
+            if not starts:
+                starts = ids
+            starts = _centred_starts(starts, id_words, words, centred)
+            if not starts or starts[0] > min(w.top for w in words):
+                starts = [min(w.top for w in words) - 1] + starts
+            bands = list(zip(starts, starts[1:] + [float("inf")]))
+            for a, b in bands:
+                ws = [w for w in words if a <= w.top < b]
+                if not ws:
+                    continue
+                cells = [_cell_lines([w for w in ws if col(w) == c]) for c in range(NCOL)]
+                id_cell = _cell_lines([w for w in ws if col(w) == ID])
+                if id_cell and opens_with_id(id_cell[0]) and not (cells[0] and opens_with_id(cells[0][0])):
+                    cells[0] = [f"{id_cell[0]} {cells[0][0] if cells[0] else ''}".strip()] + cells[0][1:]
+                if cells[0] and opens_with_id(cells[0][0]):
+                    rows.append(Row(pg.number, min(w.top for w in ws), cells))
+                elif rows:  # the row before continues here (after a page break, or in a sub-row)
+                    prev = rows[-1]
+                    if prev.page != pg.number:
+                        prev.continued.append((pg.number, [COLUMNS[c][0] for c in range(NCOL) if cells[c]]))
+                    for c in range(NCOL):
+                        prev.cells[c] += cells[c]
+        return rows, skipped, spanning, first_header, ruled_all, found
+
+    # what the rows' spacing tells (see _centred_starts) is gathered over the whole table first: a row set mid-row
+    # and broken across pages before any row has shown the table to be set so is then parted as the rows after it
+    centred: dict = {}
+    rows, skipped, spanning, first_header, ruled_all, found = read(centred)
+    if centred.get("centred"):
+        rows, skipped, spanning, first_header, ruled_all, found = read({**centred, "known": True})
     if not found:
         return None
     titles = {COLUMNS[c][0]: t for c, t in zip(first_header.columns, first_header.titles) if c not in (None, ID)}
