@@ -76,6 +76,17 @@ def drawn(fig, line=None):
     return fig
 
 
+def missing_numbers_written(fig) -> list[str]:
+    """Every text ``fig`` draws that writes a missing number as a word ("nan", "+nan%", "inf"): a value
+    that cannot be computed must draw no label. (Drawn first, as a reader sees it.)"""
+    import re
+
+    fig.draw_without_rendering()
+    word = re.compile(r"(?<![A-Za-z])(nan|inf)(?![A-Za-z])", re.IGNORECASE)
+    texts = (a.get_text() for a in fig.findobj(lambda a: hasattr(a, "get_text") and a.get_visible()))
+    return [t for t in texts if isinstance(t, str) and word.search(t)]
+
+
 # --- work done in background processes: whole figure sets, nbval, the notebooks' figures ---------
 
 _background: dict = {}

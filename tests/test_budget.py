@@ -554,3 +554,62 @@ def test_a_measure_with_private_money_only_has_no_public_mark_and_no_warning(mea
             assert len(dots.get_offsets()) == (cost["kind_group"] == "actual_expected").sum() - 1
         finally:
             plt.close(fig)
+
+
+@pytest.mark.parametrize("edition", ["zh-TW", "en"])
+def test_money_rates_and_shares_that_cannot_be_computed_draw_no_label(lang, edition):
+    """A rate Table 5 leaves empty or that has no plan to divide by, a sum with a missing amount and shares
+    of a total of 0 (NaN) draw no label, never "nan"; a share that cannot be computed is no bar of 0 either
+    (plots.style.value_label)."""
+    import warnings
+
+    from conftest import missing_numbers_written
+
+    from mfgghg.plots.layout import layout_problems
+
+    use_cjk_font()
+    lang(edition)
+    money = [6.2e8, 1.3e8, 2.1e8]
+    rebuilt = pd.DataFrame({"pillar": ["1", "2", "3"], "planned_published_twd": [float("nan"), 4e8, 6e8],
+                            "actual_published_twd": [6.2e8, 1.3e8, float("nan")], "actual_all_sources_twd": money,
+                            "actual_public_twd": [0.4 * m for m in money],
+                            "actual_private_twd": [0.6 * m for m in money],
+                            "rate_published_pct": [float("nan"), 33.0, 35.0]})
+    rebuilt["rate_recomputed_pct"] = 100 * rebuilt["actual_all_sources_twd"] / rebuilt["planned_published_twd"]
+    total = rebuilt.sum(numeric_only=True).to_frame().T.assign(pillar="total", rate_published_pct=34.0,
+                                                               rate_recomputed_pct=34.1)
+    sources = ["公務預算", "能源基金", "民間投資"]
+
+    def by_source(by, groups):
+        t = pd.DataFrame({by: groups, **{f"{s}_twd": [1.0e7 * (1 + i) for i in range(len(groups))] for s in sources}})
+        t.loc[0, "能源基金_twd"] = float("nan")
+        return pd.concat([t, t.drop(columns=by).sum().to_frame().T.assign(**{by: "total"})], ignore_index=True)
+
+    def shares(by, groups):
+        return pd.DataFrame({by: groups, "money_share_pct": [60.0, 30.0, 10.0],
+                             "public_money_share_pct": [50.0, 25.0, 25.0], "reduction_share_pct": float("nan")})
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        figures = {
+            "table5": plots.plot_table5(pd.concat([rebuilt, total], ignore_index=True), year=2021),
+            "sources": plots.plot_spending_by_source(by_source("pillar", ["1", "2", "3"]),
+                                                     by_source("ministry_zh", ["經濟部", "國科會", "環保署"]), sources,
+                                                     {"民間投資"}, year=2021),
+            "shares": plots.plot_shares(shares("pillar", ["1", "2", "3"]),
+                                        shares("ministry_zh", ["經濟部", "國科會", "環保署"]), year=2021)}
+    try:
+        for name, fig in figures.items():
+            assert missing_numbers_written(fig) == [], name
+            assert [str(p) for p in layout_problems(fig)] == [], name
+        money_values, rates = ([t.get_text() for t in ax.texts] for ax in figures["table5"].axes)
+        assert money_values == ["62,000", "62,000.00", "13,000", "13,000.00", "21,000.00"]
+        assert rates == ["33", "32.5", "35", "35.0", "34", "34.1"]  # (pillar 1: neither rate)
+        for ax in figures["sources"].axes:  # (drawn last, the first group's sum misses an amount)
+            assert [t.get_text() for t in ax.texts] == ["0.90", "0.60"]
+        for ax in figures["shares"].axes:
+            assert [t.get_text() for t in ax.texts] == ["60.0", "30.0", "10.0", "50.0", "25.0", "25.0"]
+            hatched = [p for p in ax.patches if p.get_hatch()]
+            assert len(hatched) == 3 and not any(p.get_height() == 0 for p in hatched)
+    finally:
+        plt.close("all")

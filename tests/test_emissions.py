@@ -481,3 +481,42 @@ def test_outside_values_among_the_reports_years_are_written_off_its_lines(styled
     data = data[(data["origin"] == "report") | (data["year"] != 2020)]  # (2020's estimate lies on the lines)
     fig = plots.plot_context(data, year=2036)
     assert [str(p) for p in layout_problems(fig)] == []
+
+
+@pytest.mark.parametrize("edition", ["zh-TW", "en"])
+def test_a_margin_or_a_change_that_cannot_be_computed_draws_no_label(styled, edition):
+    """A year Table 6 prints a target for but no emissions yet (its margins NaN), a change that cannot be
+    recomputed and an outside value that is no number draw no label, never "nan" or "+nan"; the other
+    years keep theirs (plots.style.value_label)."""
+    import warnings
+
+    from conftest import missing_numbers_written
+
+    from mfgghg.plots.layout import layout_problems
+
+    set_lang(edition)
+    try:
+        t = em.margins(emissions_table([100.0, 100.0, 100.0], [98.0, 103.0, float("nan")], start=2030))
+        assert t["margin_mt_co2e"].isna().tolist() == [False, False, True]
+        e = emissions_table([149.4, 150.4, 148.3, 146.9, 146.5], [147.8, 148.8, 150.8, 144.7, 141.9])
+        changes = em.stated_changes(headlines(STATED))
+        drivers = em.drivers_figure_data(changes, emc.check_stated_changes(changes, e))
+        drivers.loc[drivers.index[drivers["origin"] == "derived"][0], "value"] = float("nan")
+        facts = read_external_facts(REPO / "data" / "external")
+        context = em.context_figure_data(em.margins(emissions_table([149.4, 150.4], [147.8, 148.8])), facts)
+        outside = context.index[context["origin"] == "external"]
+        context.loc[outside[0], "value_mt_co2e"] = float("nan")
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            figures = {"annual": plots.plot_annual(t, year=2033), "cumulative": plots.plot_cumulative(t, year=2033),
+                       "drivers": plots.plot_drivers(drivers, year=2021),
+                       "context": plots.plot_context(context, year=2021)}
+        for name, fig in figures.items():
+            assert missing_numbers_written(fig) == [], name
+            assert [str(p) for p in layout_problems(fig)] == [], name
+        assert [x.get_text() for x in figures["annual"].axes[0].texts] == ["+2.0", "-3.0"]
+        assert [x.get_text() for x in figures["cumulative"].axes[1].texts] == ["+2.0", "-1.0"]
+        assert sum(len(ax.texts) for ax in figures["drivers"].axes) == len(drivers) - 1
+        assert len(figures["context"].axes[0].texts) == len(outside) - 1
+    finally:
+        set_lang("zh-TW")

@@ -197,3 +197,31 @@ def test_a_year_with_nothing_to_compare_says_so(styled, lang):
         assert len(fig.axes[0].texts) == 1
     finally:
         set_lang("zh-TW")
+
+
+@pytest.mark.parametrize("lang", ["zh-TW", "en"])
+def test_a_change_that_cannot_be_computed_draws_no_label(styled, lang):
+    """A worked-out point whose change against the base year cannot be computed (NaN) writes none, never
+    "+nan%"; the other points keep theirs (plots.style.value_label)."""
+    import warnings
+
+    from conftest import missing_numbers_written
+
+    from mfgghg.i18n import set_lang
+    from mfgghg.plots.external_intensity import plot_intensity_vs_external
+    from mfgghg.plots.layout import layout_problems
+
+    d = figure_data(intensity_points(EMISSIONS, VALUE_ADDED, FACTS, 2005), published_readings(HEADLINES, FACTS))
+    worked = d.index[(d["series"] == "worked_out") & (d["year"] > 2005)]
+    d.loc[worked[0], "change_vs_base_pct"] = float("nan")
+    set_lang(lang)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            fig = plot_intensity_vs_external(d, year=2021)
+        assert missing_numbers_written(fig) == []
+        assert [str(p) for p in layout_problems(fig)] == []
+        changes = [t.get_text() for t in fig.axes[0].texts if t.get_color() == "#555555"]
+        assert changes == [f"{v:+.1f}%" for v in d.loc[worked[1:], "change_vs_base_pct"]]
+    finally:
+        set_lang("zh-TW")

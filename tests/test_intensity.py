@@ -295,3 +295,33 @@ def test_a_result_decades_after_the_base_year_is_written_inside_the_frame(styled
                         "origin": "report", "source": "摘要 二"})
     fig = plots.plot_index(pts, year=2051)
     assert [str(p) for p in layout_problems(fig)] == []
+
+
+@pytest.mark.parametrize("edition", ["zh-TW", "en"])
+def test_an_index_or_an_output_change_that_cannot_be_computed_draws_no_label(styled, edition):
+    """A reading whose implied output cannot be computed (NaN) writes no index value and no output change
+    under its name, never "nan"; the other readings keep theirs (plots.style.value_label)."""
+    import warnings
+
+    from conftest import missing_numbers_written
+
+    from mfgghg.i18n import set_lang
+    from mfgghg.plots.layout import layout_problems
+
+    h = H.assign(section_zh=H["section_zh"].map({"A": "摘要 二", "B": "摘要 三", "C": "貳 二(一)", "D": "壹 二(一)",
+                                                 "E": "摘要 三"}))
+    d = it.decomposition(it.published_intensity(h), facts(), h, EMPTY_T6)
+    gone = ["output_index", "output_index_low", "output_index_high", "output_change_pct", "output_cagr_pct"]
+    d.loc[d["reading"] == "plan", gone] = float("nan")
+    set_lang(edition)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            fig = plots.plot_decomposition(d, year=2041)
+        assert missing_numbers_written(fig) == []
+        assert [str(p) for p in layout_problems(fig)] == []
+        assert len(fig.axes[0].texts) == 3 * len(d) - 1
+        ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+        assert [t.count("\n") for t in ticks] == [1, 1, 0]  # (the plan's name alone)
+    finally:
+        set_lang("zh-TW")

@@ -666,3 +666,44 @@ def test_twelve_ministries_by_their_english_names_stand_upright_in_a_wider_panel
         assert fig.axes[1].get_position().width > 2 * fig.axes[0].get_position().width
     finally:
         plt.close(fig)
+
+
+@pytest.mark.parametrize("edition", ["zh-TW", "en"])
+def test_a_rate_or_a_sum_that_cannot_be_computed_draws_no_label(lang, edition):
+    """A rate or a sum that cannot be computed for one row (NaN) draws no label, never "nan"; the other
+    rows keep theirs (plots.style.value_label)."""
+    from conftest import missing_numbers_written
+
+    from mfgghg.plots.layout import layout_problems
+
+    use_cjk_font()
+    lang(edition)
+    rows = []
+    for by, groups in (("pillar", ["1", "2"]), ("ministry_zh", ["經濟部", "國科會", "環保署"])):
+        for i, group in enumerate(groups):
+            for mtype in ("substantive", "capacity"):
+                rows.append({"group": group, "measure_type": mtype, "achieved": 3, "not_achieved": 1, "subtotal": 4,
+                             "rate_pct": float("nan") if i == 0 else 75.0, "achieved_flagged": 0,
+                             "achieved_unflagged": 3, "by": by})
+    checks = pd.DataFrame([{"check_id": f"headline.reduction_report_year.{name}", "published": 1.7,
+                            "recomputed": value, "unit": "百萬公噸CO2e"}
+                           for name, value in [("actual", 1.6), ("actual_expected", float("nan"))]])
+    by_pillar = st.reductions_by_pillar(make_measures(), pd.DataFrame({"pillar": [1], "reduction_t_co2e": [3e4]}),
+                                        ("actual",))
+    by_pillar.loc[by_pillar["pillar"] == "2", "counted_t_co2e"] = float("nan")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        figures = {"status": plots.plot_status(pd.DataFrame(rows), {}, year=2021),
+                   "totals": plots.plot_reduction_totals(checks, by_pillar, ("actual",), {}, year=2021)}
+    try:
+        for name, fig in figures.items():
+            assert missing_numbers_written(fig) == [], name
+            assert [str(p) for p in layout_problems(fig)] == [], name
+        assert [t.get_text() for ax in figures["status"].axes for t in ax.texts] == ["75%"] * 6
+        totals = figures["totals"]
+        assert "160" in [t.get_text() for t in totals.axes[0].texts]  # (1.6 Mt in 萬公噸: the sum that is one)
+        counted = _("計入 {value}").format(value="")
+        # pillar 1's counted 0.1 (萬公噸) only
+        assert [t.get_text() for t in totals.axes[1].texts if t.get_text().startswith(counted)] == [counted + "0.1"]
+    finally:
+        plt.close("all")

@@ -16,7 +16,7 @@ from mfgghg.i18n import _, get_lang
 from mfgghg.plots.style import (PALETTE, figure_style, fit_texts_in_axes, label_log_ticks_plainly,
                                  legend_above_if_covering, omit_unseen_minor_ticks, placeholder_figure,
                                  raise_above_legend, source_line,
-                                 source_note, turn_crowded_labels, turn_crowded_values, wrap_label)
+                                 source_note, turn_crowded_labels, turn_crowded_values, value_label, wrap_label)
 from matplotlib.collections import LineCollection
 
 from mfgghg.analysis.budget import KIND_ZH, MONEY_UNIT
@@ -98,9 +98,10 @@ def plot_table5(rebuilt: pd.DataFrame, *, year: int):
             label=_("附件逐項加總：公部門經費（推算）"))
     ax1.bar(x + w / 2, private, w, bottom=public, color="white", edgecolor=PALETTE[1], hatch=HATCH_PRIVATE,
             label=_("附件逐項加總：民間投資（推算）"))
-    for xi, p, a in zip(x, pub, public + private):
-        ax1.annotate(f"{p:,.0f}", (xi - w / 2, p), ha="center", va="bottom", fontsize=8)
-        ax1.annotate(f"{a:,.2f}", (xi + w / 2, a), ha="center", va="bottom", fontsize=8)
+    for xi, p, a in zip(x, pub, public + private):  # (a value that is no number: no label)
+        for xy, text in (((xi - w / 2, p), value_label(p, ",.0f")), ((xi + w / 2, a), value_label(a, ",.2f"))):
+            if text:
+                ax1.annotate(text, xy, ha="center", va="bottom", fontsize=8)
     ax1.set_xticks(x, [pillar_label(p) for p in body["pillar"]])
     ax1.set_ylabel(_("實際經費（{unit}）").format(unit=_(MONEY_UNIT)))
     ax1.set_title(_("實際經費：表5 與附件逐項加總"))
@@ -112,8 +113,10 @@ def plot_table5(rebuilt: pd.DataFrame, *, year: int):
     ax2.bar(x2 + w / 2, rebuilt["rate_recomputed_pct"], w, color="white", edgecolor=PALETTE[4],
             hatch=HATCH_DERIVED, label=_("附件加總 ÷ 表5 預期經費（推算）"))
     for xi, p, r in zip(x2, rebuilt["rate_published_pct"], rebuilt["rate_recomputed_pct"]):
-        ax2.annotate(f"{p:.0f}", (xi - w / 2, p), ha="center", va="bottom", fontsize=8)
-        ax2.annotate(f"{r:.1f}", (xi + w / 2, r), ha="center", va="bottom", fontsize=8)
+        # (a rate not printed, or over a plan of 0: no label)
+        for xy, text in (((xi - w / 2, p), value_label(p, ".0f")), ((xi + w / 2, r), value_label(r, ".1f"))):
+            if text:
+                ax2.annotate(text, xy, ha="center", va="bottom", fontsize=8)
     ax2.set_xticks(x2, [pillar_label(p) for p in rebuilt["pillar"]])
     ax2.set_ylabel(_("執行率 B/A（%）"))
     ax2.set_title(_("執行率：實際經費 ÷ 全期預期經費"))
@@ -153,7 +156,9 @@ def plot_spending_by_source(by_pillar: pd.DataFrame, by_ministry: pd.DataFrame, 
                 ax.barh(labels, v, left=left, color=next(public_colours), edgecolor="white", label=_(s))
             left += v
         for y, total in enumerate(left):
-            ax.annotate(f"{total:.2f}", (total, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
+            if value_label(total, ".2f"):  # (a sum with a missing amount: no label)
+                ax.annotate(value_label(total, ".2f"), (total, y), xytext=(3, 0), textcoords="offset points",
+                            va="center", fontsize=8)
         ax.set_xlabel(_("實際經費（{unit}）").format(unit=_("億元")))
         ax.set_title(_(title), loc="left", fontsize=11)
         ax.margins(x=0.08)
@@ -285,11 +290,13 @@ def plot_shares(by_pillar: pd.DataFrame, by_ministry: pd.DataFrame, *, year: int
     for ax, table, by, title in panels:
         x = np.arange(len(table))
         for i, (col, label, colour, hatch) in enumerate(series):
-            v = table[col].fillna(0.0).to_numpy()
+            # a share that cannot be computed (of a total of 0) has no bar and no label, not one of 0
+            v = table[col].to_numpy(dtype=float)
             ax.bar(x + (i - 1) * w, v, w, color="white" if hatch else colour, edgecolor=colour, hatch=hatch,
                    label=label)
             for xi, vi in zip(x, v):
-                ax.annotate(f"{vi:.1f}", (xi + (i - 1) * w, vi), ha="center", va="bottom", fontsize=7)
+                if value_label(vi, ".1f"):
+                    ax.annotate(value_label(vi, ".1f"), (xi + (i - 1) * w, vi), ha="center", va="bottom", fontsize=7)
         # Long (English) ministry names wrap so neighbouring ticks do not run into each other.
         ax.set_xticks(x, [pillar_label(g) if by == "pillar" else wrap_label(ministry_label(g), 8)
                           for g in table[by]])

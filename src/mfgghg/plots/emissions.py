@@ -14,7 +14,7 @@ from matplotlib.patches import Patch
 
 from mfgghg.i18n import _
 from mfgghg.plots.style import (PALETTE, figure_style, fit_texts_in_axes, move_off_lines, placeholder_figure,
-                                 source_line, source_note, turn_crowded_labels, wrap_to_width)
+                                 source_line, source_note, turn_crowded_labels, value_label, wrap_to_width)
 from mfgghg.analysis.emissions import DERIVED, EXTERNAL, MT, REPORT, driver_label, external_titles, section_parts
 from mfgghg.data.units import from_base, unit
 
@@ -55,8 +55,9 @@ def plot_annual(table: pd.DataFrame, *, year: int, unit_zh: str = MT):
     margins = []
     for y, t, a, m in zip(years, target, actual, from_base(table["margin_mt_co2e"], unit_zh)):
         ax.plot([y, y], [t, a], linestyle=STYLE[DERIVED]["linestyle"], color="#555555", linewidth=1)
-        margins.append(ax.text(y, row, f"{m:+.1f}", ha="center", va="center", fontsize=9,
-                               color=PALETTE[3] if m < 0 else "#333333"))
+        if value_label(m, "+.1f"):  # (a year without its target or its emissions has no margin)
+            margins.append(ax.text(y, row, value_label(m, "+.1f"), ha="center", va="center", fontsize=9,
+                                   color=PALETTE[3] if m < 0 else "#333333"))
     ax.plot([], [], linestyle="--", color="#555555", label=_("差距 = 目標 - 排放 (推算；數值列於下方)"))
     ax.set_xticks(years)
     ax.set_xlim(years.min() - 0.4, years.max() + 0.4)
@@ -96,8 +97,10 @@ def plot_cumulative(table: pd.DataFrame, *, year: int, unit_zh: str = MT):
              label=_("當年度差距 (推算)"))
     margins = []
     for y, m, a in zip(years, cm, am):
+        if not value_label(m, "+.1f"):  # (a margin that cannot be computed: no label)
+            continue
         # above (below) both the bar and the year's own margin point, which the dashed line joins
-        margins.append(ax2.annotate(f"{m:+.1f}", (y, max(m, a) if m >= 0 else min(m, a)),
+        margins.append(ax2.annotate(value_label(m, "+.1f"), (y, max(m, a) if m >= 0 else min(m, a)),
                                     xytext=(0, 6 if m >= 0 else -6), textcoords="offset points", ha="center",
                                     va="bottom" if m >= 0 else "top", fontsize=8))
     ax2.axhline(0, color="#333333", linewidth=0.8)
@@ -169,9 +172,11 @@ def plot_drivers(data: pd.DataFrame, *, year: int):
             color = PALETTE[2] if r["value"] >= 0 else PALETTE[3]
             ax.barh(y, r["value"], height=h, color="white" if derived else color, edgecolor=color,
                     hatch=STYLE[DERIVED]["hatch"] if derived else None, linewidth=1.2)
-            ax.annotate(f"{r['value']:+.2f}".rstrip("0").rstrip(".") if not derived else f"{r['value']:+.1f}",
-                        (r["value"], y), xytext=(4 if r["value"] >= 0 else -4, 0), textcoords="offset points",
-                        ha="left" if r["value"] >= 0 else "right", va="center", fontsize=8)
+            text = value_label(r["value"], "+.2f").rstrip("0").rstrip(".") if not derived else \
+                value_label(r["value"], "+.1f")
+            if text:  # (a change that cannot be computed: no label)
+                ax.annotate(text, (r["value"], y), xytext=(4 if r["value"] >= 0 else -4, 0), textcoords="offset points",
+                            ha="left" if r["value"] >= 0 else "right", va="center", fontsize=8)
         ax.set_yticks(range(len(labels)), labels, fontsize=9)
         ax.invert_yaxis()
         ax.axvline(0, color="#333333", linewidth=0.8)
@@ -211,8 +216,9 @@ def plot_context(data: pd.DataFrame, *, year: int, unit_zh: str = MT):
         ax.scatter(d["year"], values, marker=marker, s=70, facecolors="white", edgecolors=grey, linewidths=1.8,
                    label=label, zorder=4)
         for y, v in zip(d["year"], values):
-            outside.append(ax.annotate(f"{v:g}", (y, v), xytext=(7, 0), textcoords="offset points", va="center",
-                                       fontsize=8, color="#555555"))
+            if value_label(v, "g"):
+                outside.append(ax.annotate(value_label(v, "g"), (y, v), xytext=(7, 0), textcoords="offset points",
+                                           va="center", fontsize=8, color="#555555"))
     ax.set_xlabel(_("年 (西元)"))
     ax.set_ylabel(f"{_('排放量')} ({_(unit_zh)})")
     ax.set_title(_("第一期排放值與前後期目標 (灰色空心為外部資料)"))

@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 
 from mfgghg.i18n import _
-from mfgghg.plots.style import PALETTE, figure_style, fit_texts_in_axes, placeholder_figure, source_line, source_note
+from mfgghg.plots.style import (PALETTE, figure_style, fit_texts_in_axes, placeholder_figure, source_line, source_note,
+                                 value_label)
 from mfgghg.analysis.emissions import DERIVED, EXTERNAL, REPORT, section_parts, source_label
 from mfgghg.plots.emissions import STYLE
 
@@ -53,15 +54,17 @@ def plot_index(points: pd.DataFrame, series: pd.DataFrame | None = None, *, year
             ax.hlines(t["index"], base_year, end, colors=PALETTE[1], linestyles="--", linewidth=2,
                       label=_("{year}年目標：較{base}年下降 {pct}% (報告)").format(
                           year=end, base=base_year, pct=f"{abs(t['index'] - 100):g}"))
-            ax.annotate(_("目標 {value}").format(value=f"{t['index']:g}"), (base_year, t["index"]), xytext=(4, 5),
-                        textcoords="offset points", color=PALETTE[1], fontsize=9)
+            if value_label(t["index"], "g"):
+                ax.annotate(_("目標 {value}").format(value=value_label(t["index"], "g")), (base_year, t["index"]),
+                            xytext=(4, 5), textcoords="offset points", color=PALETTE[1], fontsize=9)
         ax.scatter([base_year], [100], marker="s", s=80, color="#000000", zorder=5,
                    label=_("基準年 {base} = 100").format(base=base_year))
         ax.scatter([end], [result["index"]], marker="o", s=110, color=PALETTE[0], zorder=5,
                    label=_("{year}年實績：較基準年下降 {pct}% (報告)").format(
                        year=end, pct=f"{abs(result['index'] - 100):g}"))
-        ax.annotate(f"{result['index']:g}", (end, result["index"]), xytext=(8, -4), textcoords="offset points",
-                    color=PALETTE[0], fontsize=10)
+        if value_label(result["index"], "g"):
+            ax.annotate(value_label(result["index"], "g"), (end, result["index"]), xytext=(8, -4),
+                        textcoords="offset points", color=PALETTE[0], fontsize=10)
         if not has_series:
             ax.text((base_year + end) / 2, (100 + result["index"]) / 2 + 8,
                     f"{_('報告未列出逐年數值：')}\n{_('兩點之間不繪線、不補值')}", ha="center", va="center", fontsize=9,
@@ -113,10 +116,13 @@ def plot_decomposition(decomp: pd.DataFrame, *, year: int):
             ax.errorbar(pos, values, yerr=err, fmt="none", ecolor="#333333", capsize=4, linewidth=1)
             tops = decomp["output_index_high"]  # the value above its error bar, not under its cap
         for p, v, top in zip(pos, values, tops):
-            ax.annotate(f"{v:.1f}", (p, max(v, top)), xytext=(0, 4), textcoords="offset points", ha="center",
-                        va="bottom", fontsize=8)
+            if value_label(v, ".1f"):  # (an index that cannot be computed: no label)
+                ax.annotate(value_label(v, ".1f"), (p, max(v, top)), xytext=(0, 4),
+                            textcoords="offset points", ha="center", va="bottom", fontsize=8)
     ax.axhline(100, color="#333333", linewidth=0.8)
-    ax.set_xticks(x, [f"{_(lab)}\n" + _("(產出 {change}%，年均 {cagr}%)").format(change=f"{c:+.1f}", cagr=f"{g:+.2f}")
+    # (an output change that cannot be computed: the reading's name alone)
+    ax.set_xticks(x, [_(lab) if not (value_label(c, "+.1f") and value_label(g, "+.2f")) else
+                      f"{_(lab)}\n" + _("(產出 {change}%，年均 {cagr}%)").format(change=f"{c:+.1f}", cagr=f"{g:+.2f}")
                       for lab, c, g in zip(decomp["label_zh"], decomp["output_change_pct"], decomp["output_cagr_pct"])],
                   fontsize=9)
     ax.set_ylabel(_("指數 ({year}年 = 100)").format(year=base))

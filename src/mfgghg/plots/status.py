@@ -20,7 +20,7 @@ from matplotlib.patches import Patch
 from mfgghg.i18n import CJK, _, get_lang
 from mfgghg.plots.style import (PALETTE, figure_style, fit_texts_in_axes, keep_texts_apart, label_log_ticks_plainly,
                                  omit_unseen_minor_ticks, placeholder_figure, plain_value, source_line, source_note,
-                                 raise_above_legend, turn_crowded_labels, turn_crowded_values,
+                                 raise_above_legend, turn_crowded_labels, turn_crowded_values, value_label,
                                  wrap_label)
 from mfgghg.analysis.status import GOAL_BASIS_LABELS, GOAL_GROUP_LABELS, KIND_LABELS, TYPE_LABELS
 from mfgghg.checks.verdict import REDUCTION_KIND_SETS
@@ -98,9 +98,11 @@ def plot_status(status_data: pd.DataFrame, pillar_names: dict, *, year: int):
             ax.bar(x, failed, width, bottom=unflagged + flagged, color=NOT_ACHIEVED_COLOR, edgecolor="white")
             for xi, sub, rate in zip(x, c["subtotal"].fillna(0), c["rate_pct"]):
                 # (upright, "no measures" would reach over the neighbouring bar)
-                label, turn = (_("無措施"), 90) if sub == 0 else (f"{rate:.0f}%", 0)
-                ax.annotate(label, (xi, sub), xytext=(0, 3), textcoords="offset points", ha="center", va="bottom",
-                            fontsize=8, rotation=turn)
+                rate_text = value_label(rate, ".0f")  # ("": a rate that cannot be computed draws no label)
+                label, turn = (_("無措施"), 90) if sub == 0 else (f"{rate_text}%" if rate_text else "", 0)
+                if label:
+                    ax.annotate(label, (xi, sub), xytext=(0, 3), textcoords="offset points", ha="center",
+                                va="bottom", fontsize=8, rotation=turn)
         ax.set_xticks(range(len(groups)), [wrap_label(_name(labels.get(g, g)), 9) for g in groups], fontsize=9)
         ax.set_ylim(0, max(c["subtotal"].max() for _title, c, _labels in panels) * 1.15)  # room for the rates
         ax.set_title(_("{title}；柱上數字為執行率 (達成/小計)").format(title=_(title)), fontsize=10)
@@ -153,7 +155,8 @@ def plot_measure_reductions(reductions: pd.DataFrame, counted: tuple, *, year: i
         style = KIND_STYLE[row.reduction_kind]
         ax.barh(yi, v, color=style["color"] if not style["hatch"] else "white",
                 edgecolor=style["color"] if style["hatch"] else "white", hatch=style["hatch"], zorder=2)
-        values_written.append((ax.text(v * 1.08, yi, plain_value(v), va="center", fontsize=7), v))
+        if plain_value(v):  # (a reduction that is no number has no bar and no value)
+            values_written.append((ax.text(v * 1.08, yi, plain_value(v), va="center", fontsize=7), v))
     for p, g in r.groupby("pillar"):
         top = y[g.index.min()]
         ax.axhline(top + 0.5, color="#555555", lw=0.8)
@@ -213,12 +216,14 @@ def plot_reduction_totals(checks: pd.DataFrame, by_pillar: pd.DataFrame, counted
             total = total * to_shown
             left.bar(1, total - previous, 0.6, bottom=previous, color=s["color"] if not s["hatch"] else "white",
                      edgecolor=s["color"], hatch=s["hatch"])
-            if total > previous or previous == 0.0:  # (a kind that adds nothing adds no label on top of the last)
-                sum_labels.append(left.text(1.33, total, f"{total:.4g}", va="center", fontsize=7))
+            # (a kind that adds nothing adds no label on top of the last; a sum that is no number, none)
+            if (total > previous or previous == 0.0) and value_label(total, ".4g"):
+                sum_labels.append(left.text(1.33, total, value_label(total, ".4g"), va="center", fontsize=7))
             previous = total
         left.bar(0, headline_shown, 0.6, color=PALETTE[7])
-        left.text(0, headline_shown, f"{headline_shown:.4g}\n({headline:g} {_(unit)})", ha="center", va="bottom",
-                  fontsize=7)
+        if value_label(headline, "g"):
+            left.text(0, headline_shown, f"{headline_shown:.4g}\n({headline:g} {_(unit)})", ha="center",
+                      va="bottom", fontsize=7)
     left.set_xticks([0, 1], [wrap_label(_("報告總減碳量"), 9) + "\n" + _("(報告所列)"),
                              wrap_label(_("各措施加總"), 9) + "\n" + _("(本分析推導)")], fontsize=9)
     left.set_xlim(-0.6, 1.9)
@@ -244,7 +249,9 @@ def plot_reduction_totals(checks: pd.DataFrame, by_pillar: pd.DataFrame, counted
                        color="#555555")
         else:
             right.text(i - 0.2, a, f"{a:g}", ha="center", va="bottom", fontsize=7)
-        right.text(i + 0.2, top, _("計入 {value}").format(value=f"{b:.4g}"), ha="center", va="bottom", fontsize=7)
+        if value_label(b, ".4g"):
+            right.text(i + 0.2, top, _("計入 {value}").format(value=value_label(b, ".4g")), ha="center", va="bottom",
+                       fontsize=7)
     right.set_xticks(list(x), [wrap_label(_name(pillar_labels.get(p, p)), 12) for p in body["pillar"]], fontsize=8)
     right.set_ylabel(_("減碳量 ({unit})").format(unit=_(SHOWN_UNIT)))
     top = pd.concat([pd.Series(t4, dtype=float), bottom]).max()

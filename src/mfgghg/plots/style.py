@@ -178,9 +178,28 @@ def plain_number(value: float) -> str:
     return f"{value:,.{decimals}f}"
 
 
+def missing_value(value) -> bool:
+    """Whether ``value`` is no number to write: None, NaN (a rate or a reduction that cannot be computed
+    for a row, a cell the report leaves empty) or infinite (a rate over a plan of 0)."""
+    try:
+        return value is None or not math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return True
+
+
+def value_label(value, spec: str) -> str:
+    """A value written on a figure with the format ``spec`` (``"+.1f"``, ``",.0f"``, ...), or ``""`` where
+    there is no value (:func:`missing_value`): a missing value draws no label, never "nan". Callers draw
+    no text for ``""``."""
+    return "" if missing_value(value) else format(value, spec)
+
+
 def plain_value(value: float) -> str:
     """A value written on a figure as ``f"{value:g}"`` writes it (six significant digits, no trailing
-    zeros), but never in powers of ten: 1203150 rather than 1.20315e+06, 0.000035 rather than 3.5e-05."""
+    zeros), but never in powers of ten: 1203150 rather than 1.20315e+06, 0.000035 rather than 3.5e-05.
+    No value (:func:`missing_value`) is ``""``, as in :func:`value_label`."""
+    if missing_value(value):
+        return ""
     text = f"{value:g}"
     if "e" not in text:
         return text
