@@ -613,3 +613,34 @@ def test_money_rates_and_shares_that_cannot_be_computed_draw_no_label(lang, edit
             assert len(hatched) == 3 and not any(p.get_height() == 0 for p in hatched)
     finally:
         plt.close("all")
+
+
+@pytest.mark.parametrize("edition", ["zh-TW", "en"])
+def test_a_year_without_measures_says_so_in_the_money_figures(measures, funding, lang, edition):
+    """Per-measure money and the shares without rows (the right columns, no measure): each figure says so
+    under its title, with its source line (the shares raised dividing by no group; the per-measure figure
+    drew an empty frame)."""
+    from mfgghg.plots.layout import layout_problems
+    from mfgghg.plots.style import cjk_texts, figure_title
+
+    use_cjk_font()
+    lang(edition)
+    per_measure = budget.spending_per_measure(measures, funding).iloc[:0]
+    by_pillar = budget.money_and_reduction_shares(measures, funding, "pillar").iloc[:0]
+    by_ministry = budget.money_and_reduction_shares(measures, funding, "ministry_zh").iloc[:0]
+    said = {"zh-TW": ("附件未列措施", "附件未列措施之經費與減碳量"),
+            "en": ("The annex lists no measures", "The annex lists no measure's funding or reduction")}[edition]
+    titles = ("各措施實際經費（依面向、部會排序）", "經費占比與減碳量占比（附件逐項加總；減碳潛力不計）")
+    figures = (plots.plot_spending_per_measure(per_measure, year=2021),
+               plots.plot_shares(by_pillar, by_ministry, year=2021))
+    try:
+        for fig, message, title in zip(figures, said, titles):
+            assert [str(p) for p in layout_problems(fig)] == []
+            assert [t.get_text() for t in fig.axes[0].texts] == [message]
+            assert figure_title(fig) == _(title)
+            source = {"zh-TW": "資料來源：110年執行成果報告 附件",
+                      "en": "Source: 2021 (ROC 110) execution report, Annex"}[edition]
+            assert fig.texts[-1].get_text().startswith(source)
+            assert bool(cjk_texts(fig)) == (edition == "zh-TW")
+    finally:
+        plt.close("all")

@@ -520,3 +520,27 @@ def test_a_margin_or_a_change_that_cannot_be_computed_draws_no_label(styled, edi
         assert len(figures["context"].axes[0].texts) == len(outside) - 1
     finally:
         set_lang("zh-TW")
+
+
+@pytest.mark.parametrize("edition", ["zh-TW", "en"])
+def test_a_table6_without_rows_says_so(styled, edition):
+    """A Table 6 without rows (the right columns, no year): the annual and cumulative figures say so
+    under their titles, with their source line (they raised on limits and positions of no year)."""
+    from mfgghg.plots.layout import layout_problems
+    from mfgghg.plots.style import figure_title
+
+    set_lang(edition)
+    try:
+        empty = em.margins(emissions_table([100.0, 100.0], [98.0, 103.0])).iloc[:0]
+        said = {"zh-TW": "表6未列排放值與目標值", "en": "Table 6 prints no emissions or targets"}[edition]
+        titles = {"zh-TW": ["當年度目標值與排放值", "第一期累計目標值與累計排放值"],
+                  "en": [_("當年度目標值與排放值"), _("第一期累計目標值與累計排放值")]}[edition]
+        for plot, title in zip((plots.plot_annual, plots.plot_cumulative), titles):
+            fig = plot(empty, year=2021)
+            assert [str(p) for p in layout_problems(fig)] == [], plot.__name__
+            assert [t.get_text() for t in fig.axes[0].texts] == [said]
+            assert figure_title(fig) == title
+            assert fig.texts[-1].get_text() == source_line(2021, ["表6"])
+            assert bool(cjk_texts(fig)) == (edition == "zh-TW")
+    finally:
+        set_lang("zh-TW")

@@ -707,3 +707,25 @@ def test_a_rate_or_a_sum_that_cannot_be_computed_draws_no_label(lang, edition):
         assert [t.get_text() for t in totals.axes[1].texts if t.get_text().startswith(counted)] == [counted + "0.1"]
     finally:
         plt.close("all")
+
+
+@pytest.mark.parametrize("edition", ["zh-TW", "en"])
+def test_a_year_without_measures_says_so_in_the_status_figure(lang, edition):
+    """An execution-status frame without rows (the right columns, no measure): the figure says so, with
+    its source line (it raised making no panel)."""
+    from mfgghg.plots.layout import layout_problems
+
+    use_cjk_font()
+    lang(edition)
+    empty = st.status_chart_data(make_measures(), []).iloc[:0]
+    fig = plots.plot_status(empty, {}, year=2021)
+    try:
+        assert [str(p) for p in layout_problems(fig)] == []
+        said = {"zh-TW": "本報告年度未列措施之執行情形", "en": "This report year lists no measure's status"}[edition]
+        assert [t.get_text() for t in fig.axes[0].texts] == [said]
+        assert figure_title(fig) == _("措施執行情形 (表2、表3)")
+        assert fig.texts[-1].get_text().startswith({"zh-TW": "資料來源：110年執行成果報告 表2",
+                                                    "en": "Source: 2021 (ROC 110) execution report, Table 2"}[edition])
+        assert bool(cjk_texts(fig)) == (edition == "zh-TW")
+    finally:
+        plt.close(fig)

@@ -175,6 +175,11 @@ def plot_spending_by_source(by_pillar: pd.DataFrame, by_ministry: pd.DataFrame, 
 @figure_style
 def plot_spending_per_measure(per_measure: pd.DataFrame, *, year: int):
     """One bar per measure (public solid, private hatched), in the table's order, grouped by pillar."""
+    title = _("各措施實際經費（依面向、部會排序）")
+    if per_measure.empty:  # (a year whose annex lists no measure)
+        fig = placeholder_figure(title, _("附件未列措施"))
+        source_note(fig, figure_source(year, ["附件（實際經費）"]))
+        return fig
     pm = per_measure.iloc[::-1].reset_index(drop=True)
     fig, ax = plt.subplots(figsize=(11, 0.3 * len(pm) + 1.5))
     y = np.arange(len(pm))
@@ -196,7 +201,7 @@ def plot_spending_per_measure(per_measure: pd.DataFrame, *, year: int):
     ax.set_ylim(-0.6, len(pm) - 0.4)
     ax.margins(x=0.1)
     ax.legend(fontsize=8, loc="lower right")
-    ax.set_title(_("各措施實際經費（依面向、部會排序）"))
+    ax.set_title(title)
     fig.tight_layout()
     legend_above_if_covering(ax, ax.texts + ax.lines)  # (few measures: the lines between pillars run under it)
     source_note(fig, figure_source(year, ["附件（實際經費）"]))
@@ -281,6 +286,12 @@ def plot_cost_per_tonne(cost: pd.DataFrame, n_without: int, *, year: int):
 @figure_style
 def plot_shares(by_pillar: pd.DataFrame, by_ministry: pd.DataFrame, *, year: int):
     """Each group's share of money (all, public) beside its share of actual + expected reductions."""
+    suptitle = _("經費占比與減碳量占比（附件逐項加總；減碳潛力不計）")
+    source = figure_source(year, ["附件（實際經費、減碳量）"], "占比由附件推算；減碳潛力不計入。")
+    if by_pillar.empty and by_ministry.empty:  # (a year whose annex lists no measure)
+        fig = placeholder_figure(suptitle, _("附件未列措施之經費與減碳量"))
+        source_note(fig, source)
+        return fig
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.6), gridspec_kw={"width_ratios": [len(by_pillar), len(by_ministry)]})
     series = (("money_share_pct", _("全部經費占比"), PALETTE[0], None),
               ("public_money_share_pct", _("公部門經費占比"), PALETTE[5], None),
@@ -304,7 +315,7 @@ def plot_shares(by_pillar: pd.DataFrame, by_ministry: pd.DataFrame, *, year: int
         ax.set_title(_(title), loc="left", fontsize=11)
         ax.set_ylim(0, 105)
     axes[0].legend(fontsize=8, loc="upper right")
-    fig.suptitle(_("經費占比與減碳量占比（附件逐項加總；減碳潛力不計）"))
+    fig.suptitle(suptitle)
     fig.tight_layout()
     # many groups: names that would run into each other, and values wider than their bars, stand upright
     names_turned = any([turn_crowded_labels(ax, ax.get_xticklabels()) for ax in axes])
@@ -320,5 +331,5 @@ def plot_shares(by_pillar: pd.DataFrame, by_ministry: pd.DataFrame, *, year: int
         raise_above_legend(ax, ax.texts)
     # (a narrow pillars' panel beside many ministries: the legend would cover its axis)
     legend_above_if_covering(axes[0], axes[0].texts + axes[0].get_yticklabels(), ncol=3)
-    source_note(fig, figure_source(year, ["附件（實際經費、減碳量）"], "占比由附件推算；減碳潛力不計入。"))
+    source_note(fig, source)
     return fig

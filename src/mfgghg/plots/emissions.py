@@ -38,6 +38,9 @@ CAPTIONS = {
 @figure_style
 def plot_annual(table: pd.DataFrame, *, year: int, unit_zh: str = MT):
     """Annual target against emissions, years over target marked, margins written on the plot."""
+    title = _("當年度目標值與排放值")
+    if table.empty:  # (a year whose Table 6 prints no row)
+        return _no_table6(title, year)
     fig, ax = plt.subplots(figsize=(8, 4.8))
     years = table["year"]
     target = from_base(table["target_mt_co2e"], unit_zh)
@@ -63,7 +66,7 @@ def plot_annual(table: pd.DataFrame, *, year: int, unit_zh: str = MT):
     ax.set_xlim(years.min() - 0.4, years.max() + 0.4)
     ax.set_xlabel(_("年 (西元)"))
     ax.set_ylabel(f"{_('排放量')} ({_(unit_zh)})")
-    ax.set_title(_("當年度目標值與排放值"))
+    ax.set_title(title)
     ax.set_ylim(lo - 0.25 * span, hi + 0.1 * span)
     # many years: the years, and margins wider than a year's room, stand upright
     turn_crowded_labels(ax, ax.get_xticklabels())
@@ -77,6 +80,9 @@ def plot_annual(table: pd.DataFrame, *, year: int, unit_zh: str = MT):
 def plot_cumulative(table: pd.DataFrame, *, year: int, unit_zh: str = MT):
     """Cumulative target against cumulative emissions (top) and the cumulative margin left (bottom):
     at the scale of the totals the margin would be invisible."""
+    title = _("第一期累計目標值與累計排放值")
+    if table.empty:
+        return _no_table6(title, year)
     fig, (ax, ax2) = plt.subplots(2, 1, figsize=(8, 6.4), sharex=True, height_ratios=[2.2, 1])
     years = table["year"]
     ct = from_base(table["cumulative_target_mt_co2e"], unit_zh)
@@ -87,7 +93,7 @@ def plot_cumulative(table: pd.DataFrame, *, year: int, unit_zh: str = MT):
     goal = ax.annotate(_("第一期排放總量目標"), (years.iloc[0], ct.iloc[-1]), xytext=(0, 4), textcoords="offset points",
                        fontsize=9, color=PALETTE[1])
     ax.set_ylabel(f"{_('累計排放量')}\n({_(unit_zh)})")
-    ax.set_title(_("第一期累計目標值與累計排放值"))
+    ax.set_title(title)
     ax.set_ylim(0, ct.max() * 1.12)
     cm = from_base(table["cumulative_margin_mt_co2e"], unit_zh)
     am = from_base(table["margin_mt_co2e"], unit_zh)
@@ -120,6 +126,13 @@ def plot_cumulative(table: pd.DataFrame, *, year: int, unit_zh: str = MT):
     _clear_of_first_points(ax, goal)
     turn_crowded_labels(ax2, margins, slot=1.0)
     fit_texts_in_axes(ax2)
+    source_note(fig, source_line(year, ["表6"]))
+    return fig
+
+
+def _no_table6(title: str, year: int):
+    """The figure of a Table 6 without rows: it says so, under the figure's title, with its source line."""
+    fig = placeholder_figure(title, _("表6未列排放值與目標值"))
     source_note(fig, source_line(year, ["表6"]))
     return fig
 

@@ -78,6 +78,10 @@ def plot_status(status_data: pd.DataFrame, pillar_names: dict, *, year: int):
     panels = [(title, status_data[status_data["by"] == by], labels)
               for title, by, labels in groups if (status_data["by"] == by).any()]
     source = source_line(year, ["表2", "表3", "附件"])
+    if not panels:  # (a year without measures: no group to count)
+        fig = placeholder_figure(_("措施執行情形 (表2、表3)"), _("本報告年度未列措施之執行情形"))
+        source_note(fig, source)
+        return fig
     ratios = [max(len(set(counts["group"])), 3) for _title, counts, _labels in panels]
     # panels as wide as their groups are many (twelve ministries beside three pillars)
     fig, axes = plt.subplots(1, len(panels), figsize=(5.6 * len(panels), 4.8), sharey=True,
