@@ -644,3 +644,45 @@ def test_a_year_without_measures_says_so_in_the_money_figures(measures, funding,
             assert bool(cjk_texts(fig)) == (edition == "zh-TW")
     finally:
         plt.close("all")
+
+
+def test_two_ministries_of_one_english_name_stay_two_bars(lang, tmp_path, monkeypatch):
+    """Two ministries whose English names are the same (環境部 translated as 環保署 was): in English their
+    money by source was drawn on one bar (placed at its label) and their shares under two equal names; each
+    keeps its bar, and its name is followed by its Chinese one (plots.style.distinct_labels)."""
+    from mfgghg.plots.layout import layout_problems
+
+    draft = tmp_path / "draft.csv"
+    draft.write_text("zh_tw,en\n環境部,Environmental Protection Administration (EPA)\n", encoding="utf-8")
+    monkeypatch.setenv("MFGGHG_EXTRA_TRANSLATIONS", str(draft))
+    use_cjk_font()
+    lang("en")
+    ministries = ["經濟部", "環保署", "環境部"]
+    sources = ["公務預算", "民間投資"]
+    by_source = pd.DataFrame({"ministry_zh": ministries + ["total"], "公務預算_twd": [3e8, 1e8, 2e8, 6e8],
+                              "民間投資_twd": [1e8, 0.0, 0.5e8, 1.5e8]})
+    by_pillar = pd.DataFrame({"pillar": ["1", "total"], "公務預算_twd": [6e8, 6e8], "民間投資_twd": [1.5e8, 1.5e8]})
+    shares = pd.DataFrame({"ministry_zh": ministries, "money_share_pct": [50.0, 20.0, 30.0],
+                           "public_money_share_pct": [60.0, 10.0, 30.0], "reduction_share_pct": [70.0, 5.0, 25.0]})
+    epa = "Environmental Protection Administration (EPA)"
+    figures = {"sources": plots.plot_spending_by_source(by_pillar, by_source, sources, {"民間投資"}, year=2021),
+               "shares": plots.plot_shares(shares.assign(ministry_zh=["1", "2", "3"]).rename(
+                   columns={"ministry_zh": "pillar"}), shares, year=2021)}
+    try:
+        for name, fig in figures.items():
+            assert [str(p) for p in layout_problems(fig)] == [], name
+        ax = figures["sources"].axes[1]
+        ticks = [t.get_text() for t in ax.get_yticklabels()]
+        assert ticks == [f"{epa} [環境部]", f"{epa} [環保署]", "Ministry of Economic Affairs (MOEA)"]  # (bottom up)
+        assert [t.get_text() for t in ax.texts] == ["2.50", "1.00", "4.00"]  # 億元, each ministry's own
+        assert sorted({round(p.get_y() + p.get_height() / 2) for p in ax.patches}) == [0, 1, 2]
+        ticks = [t.get_text().replace("\n", " ") for t in figures["shares"].axes[1].get_xticklabels()]
+        assert ticks[0] == "Ministry of Economic Affairs (MOEA)" and ticks[1:] == [f"{epa} [環保署]", f"{epa} [環境部]"]
+    finally:
+        plt.close("all")
+    lang("zh-TW")  # (in Chinese the names differ: as they are)
+    fig = plots.plot_spending_by_source(by_pillar, by_source, sources, {"民間投資"}, year=2021)
+    try:
+        assert [t.get_text() for t in fig.axes[1].get_yticklabels()] == ministries[::-1]
+    finally:
+        plt.close(fig)

@@ -729,3 +729,28 @@ def test_a_year_without_measures_says_so_in_the_status_figure(lang, edition):
         assert bool(cjk_texts(fig)) == (edition == "zh-TW")
     finally:
         plt.close(fig)
+
+
+def test_two_ministries_of_one_english_name_stay_apart_in_the_status_figure(lang, tmp_path, monkeypatch):
+    """Two ministries whose English names are the same (環境部 translated as 環保署 was): their groups
+    stay two (counted by their Chinese names), and in English each name is followed by its Chinese one, so
+    a reader tells them apart (plots.style.distinct_labels)."""
+    from mfgghg.plots.layout import layout_problems
+
+    draft = tmp_path / "draft.csv"
+    draft.write_text("zh_tw,en\n環境部,Environmental Protection Administration (EPA)\n", encoding="utf-8")
+    monkeypatch.setenv("MFGGHG_EXTRA_TRANSLATIONS", str(draft))
+    use_cjk_font()
+    m = make_measures()
+    m.loc[m["measure_id"] == "1.2.1", "ministry_zh"] = "環境部"  # (環保署 leads 2.1.2)
+    data = st.status_chart_data(m, [])
+    epa = "Environmental Protection Administration (EPA)"
+    for edition, expected in (("en", ["Ministry of Economic Affairs (MOEA)", f"{epa} [環境部]", f"{epa} [環保署]"]),
+                              ("zh-TW", ["經濟部", "環境部", "環保署"])):
+        lang(edition)
+        fig = plots.plot_status(data, {}, year=2021)
+        try:
+            assert [str(p) for p in layout_problems(fig)] == []
+            assert [t.get_text().replace("\n", " ") for t in fig.axes[1].get_xticklabels()] == expected
+        finally:
+            plt.close(fig)

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from mfgghg.i18n import _, get_lang
-from mfgghg.plots.style import (PALETTE, figure_style, fit_texts_in_axes, label_log_ticks_plainly,
+from mfgghg.plots.style import (PALETTE, distinct_labels, figure_style, fit_texts_in_axes, label_log_ticks_plainly,
                                  legend_above_if_covering, omit_unseen_minor_ticks, placeholder_figure,
                                  raise_above_legend, source_line,
                                  source_note, turn_crowded_labels, turn_crowded_values, value_label, wrap_label)
@@ -144,17 +144,20 @@ def plot_spending_by_source(by_pillar: pd.DataFrame, by_ministry: pd.DataFrame, 
     panels = ((axes[0], by_pillar, "pillar", "依面向"), (axes[1], by_ministry, "ministry_zh", "依部會（主辦機關所屬）"))
     for ax, table, by, title in panels:
         t = table[table[by] != "total"].iloc[::-1]
-        labels = [pillar_label(g) if by == "pillar" else ministry_label(g) for g in t[by]]
+        # a bar per row, at its own place (at its label's, two ministries of one English name were one bar)
+        places = np.arange(len(t))
+        labels = distinct_labels(t[by], pillar_label if by == "pillar" else ministry_label)
         left = np.zeros(len(t))
         public_colours = iter(PALETTE[:6] * 2)  # the two last PALETTE colours (yellow, black) stay unused
         for s in sources:
             v = from_base(t[f"{s}_twd"].to_numpy(), "億元")
             if s in private_sources:
-                ax.barh(labels, v, left=left, color="white", edgecolor="#333333", hatch=HATCH_PRIVATE,
+                ax.barh(places, v, left=left, color="white", edgecolor="#333333", hatch=HATCH_PRIVATE,
                         label=_("{source}（民間）").format(source=_(s)))
             else:
-                ax.barh(labels, v, left=left, color=next(public_colours), edgecolor="white", label=_(s))
+                ax.barh(places, v, left=left, color=next(public_colours), edgecolor="white", label=_(s))
             left += v
+        ax.set_yticks(places, labels)
         for y, total in enumerate(left):
             if value_label(total, ".2f"):  # (a sum with a missing amount: no label)
                 ax.annotate(value_label(total, ".2f"), (total, y), xytext=(3, 0), textcoords="offset points",
@@ -309,8 +312,8 @@ def plot_shares(by_pillar: pd.DataFrame, by_ministry: pd.DataFrame, *, year: int
                 if value_label(vi, ".1f"):
                     ax.annotate(value_label(vi, ".1f"), (xi + (i - 1) * w, vi), ha="center", va="bottom", fontsize=7)
         # Long (English) ministry names wrap so neighbouring ticks do not run into each other.
-        ax.set_xticks(x, [pillar_label(g) if by == "pillar" else wrap_label(ministry_label(g), 8)
-                          for g in table[by]])
+        names = distinct_labels(table[by], pillar_label if by == "pillar" else ministry_label)
+        ax.set_xticks(x, [name if by == "pillar" else wrap_label(name, 8) for name in names])
         ax.set_ylabel(_("占全部之比例（%）"))
         ax.set_title(_(title), loc="left", fontsize=11)
         ax.set_ylim(0, 105)
@@ -322,8 +325,8 @@ def plot_shares(by_pillar: pd.DataFrame, by_ministry: pd.DataFrame, *, year: int
     if names_turned:
         for ax, (_ax, table, by, _title) in zip(axes, panels):  # (upright, a name has room for longer lines)
             if by != "pillar" and ax.get_xticklabels()[0].get_rotation() == 90:
-                ax.set_xticks(np.arange(len(table)), [wrap_label(ministry_label(g), 16) for g in table[by]],
-                              rotation=90)
+                ax.set_xticks(np.arange(len(table)), [wrap_label(name, 16) for name in
+                                                      distinct_labels(table[by], ministry_label)], rotation=90)
         fig.tight_layout()
     for ax in axes:
         # (upright names leave the bars less height: a value near 100% would cross the frame at 105)

@@ -18,7 +18,8 @@ import pandas as pd
 from matplotlib.patches import Patch
 
 from mfgghg.i18n import CJK, _, get_lang
-from mfgghg.plots.style import (PALETTE, figure_style, fit_texts_in_axes, keep_texts_apart, label_log_ticks_plainly,
+from mfgghg.plots.style import (PALETTE, distinct_labels, figure_style, fit_texts_in_axes, keep_texts_apart,
+                                 label_log_ticks_plainly,
                                  omit_unseen_minor_ticks, placeholder_figure, plain_value, source_line, source_note,
                                  raise_above_legend, turn_crowded_labels, turn_crowded_values, value_label,
                                  wrap_label)
@@ -89,7 +90,7 @@ def plot_status(status_data: pd.DataFrame, pillar_names: dict, *, year: int):
     axes = list(axes) if len(panels) > 1 else [axes]
     width = 0.38
     for ax, (title, counts, labels) in zip(axes, panels):
-        groups = list(dict.fromkeys(counts["group"]))
+        groups = list(dict.fromkeys(counts["group"]))  # (the Chinese names: two never merge, whatever their labels)
         for j, mtype in enumerate(TYPE_LABELS):
             c = counts[counts["measure_type"] == mtype].set_index("group").reindex(groups)
             x = [i + (j - 0.5) * width for i in range(len(groups))]
@@ -107,7 +108,8 @@ def plot_status(status_data: pd.DataFrame, pillar_names: dict, *, year: int):
                 if label:
                     ax.annotate(label, (xi, sub), xytext=(0, 3), textcoords="offset points", ha="center",
                                 va="bottom", fontsize=8, rotation=turn)
-        ax.set_xticks(range(len(groups)), [wrap_label(_name(labels.get(g, g)), 9) for g in groups], fontsize=9)
+        names = distinct_labels([labels.get(g, g) for g in groups], _name)
+        ax.set_xticks(range(len(groups)), [wrap_label(name, 9) for name in names], fontsize=9)
         ax.set_ylim(0, max(c["subtotal"].max() for _title, c, _labels in panels) * 1.15)  # room for the rates
         ax.set_title(_("{title}；柱上數字為執行率 (達成/小計)").format(title=_(title)), fontsize=10)
         ax.set_ylabel(_("措施數 (項)"))
@@ -122,9 +124,8 @@ def plot_status(status_data: pd.DataFrame, pillar_names: dict, *, year: int):
     if any([turn_crowded_labels(ax, ax.get_xticklabels()) for ax in axes]):
         for ax, (_title, counts, labels) in zip(axes, panels):  # (upright, a name has room for longer lines)
             if ax.get_xticklabels()[0].get_rotation() == 90:
-                groups = list(dict.fromkeys(counts["group"]))
-                ax.set_xticks(range(len(groups)), [wrap_label(_name(labels.get(g, g)), 18) for g in groups],
-                              fontsize=9, rotation=90)
+                names = distinct_labels([labels.get(g, g) for g in dict.fromkeys(counts["group"])], _name)
+                ax.set_xticks(range(len(names)), [wrap_label(name, 18) for name in names], fontsize=9, rotation=90)
         fig.tight_layout()
     for ax in axes:
         turn_crowded_values(ax, slot=width)

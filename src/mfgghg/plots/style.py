@@ -396,6 +396,19 @@ def wrap_label(text: str, width: int) -> str:
     return "\n".join(lines) or text
 
 
+def distinct_labels(names, label) -> list[str]:
+    """The labels ``label(name)`` of a figure's groups ``names`` (ministries, pillars, named in Chinese), in
+    their order; a label that two different names share (two ministries whose English names are the same)
+    is followed by each one's own name in brackets, so that the groups stay apart and a reader can tell
+    them apart. Group by the names, never by the labels: equal labels would be one group."""
+    names = [str(n) for n in names]
+    shown = [label(n) for n in names]
+    owners: dict[str, set] = {}
+    for name, text in zip(names, shown):
+        owners.setdefault(text, set()).add(name)
+    return [f"{text} [{name}]" if len(owners[text]) > 1 else text for name, text in zip(names, shown)]
+
+
 def text_width_em(text: str) -> float:
     """About how wide ``text`` is, in ems: a CJK character is one em, other characters about 0.55."""
     from mfgghg.i18n import CJK
