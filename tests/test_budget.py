@@ -686,3 +686,30 @@ def test_two_ministries_of_one_english_name_stay_two_bars(lang, tmp_path, monkey
         assert [t.get_text() for t in fig.axes[1].get_yticklabels()] == ministries[::-1]
     finally:
         plt.close(fig)
+
+
+@pytest.mark.parametrize("edition", ["zh-TW", "en"])
+def test_table5_of_twelve_pillars_shares_the_width_as_its_bars_are_many(lang, edition):
+    """Twelve pillars (and a total) in Table 5: upright, the rates were still wider than their bars in the
+    narrower rates' panel and ran into each other; the panels share the width as their bars are many."""
+    from mfgghg.plots.layout import layout_problems
+
+    use_cjk_font()
+    lang(edition)
+    n = 12
+    money = [6.2e8 * (1 + i % 3) + 1.3e6 * i for i in range(n)]
+    rebuilt = pd.DataFrame({"pillar": [str(i + 1) for i in range(n)], "planned_published_twd": [3 * m for m in money],
+                            "actual_published_twd": money, "actual_public_twd": [0.4 * m for m in money],
+                            "actual_private_twd": [0.6 * m + 101.0 for m in money],
+                            "rate_published_pct": [33.0 + 5 * (i % 4) for i in range(n)],
+                            "rate_recomputed_pct": [33.3 + 5 * (i % 4) for i in range(n)]})
+    total = rebuilt.sum(numeric_only=True).to_frame().T.assign(pillar="total", rate_published_pct=38.0,
+                                                               rate_recomputed_pct=38.3)
+    fig = plots.plot_table5(pd.concat([rebuilt, total], ignore_index=True), year=2021)
+    try:
+        assert [str(p) for p in layout_problems(fig)] == []
+        money_panel, rates_panel = fig.axes
+        assert rates_panel.get_position().width > money_panel.get_position().width  # (13 groups against 12)
+        assert {t.get_rotation() for ax in fig.axes for t in ax.texts} == {90}
+    finally:
+        plt.close(fig)

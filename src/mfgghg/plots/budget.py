@@ -129,6 +129,14 @@ def plot_table5(rebuilt: pd.DataFrame, *, year: int):
     for ax in (ax1, ax2):
         turn_crowded_values(ax, slot=w)
         raise_above_legend(ax, ax.texts)
+    # more pillars still: upright values, a line high, are wider than their bars and run into each other
+    # (the rates' panel, a fifth narrower per bar): the panels share the width as their bars are many
+    if any([turn_crowded_labels(ax, ax.texts, slot=w) for ax in (ax1, ax2)]):
+        ax1.get_subplotspec().get_gridspec().set_width_ratios([len(body), len(rebuilt)])
+        fig.tight_layout()
+        for ax in (ax1, ax2):
+            turn_crowded_values(ax, slot=w, refit=True)
+            raise_above_legend(ax, ax.texts)
     fig.suptitle(_("{roc}年行動方案經費：表5公布值與附件逐項加總").format(roc=roc_year(year), year=year), y=1.02)
     source_note(fig, figure_source(year, ["表5", "附件（實際經費）"], "實心＝公布值；斜線／點狀＝由附件推算。"))
     return fig
