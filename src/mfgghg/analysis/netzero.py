@@ -31,7 +31,7 @@ TARGET_YEAR = re.compile(r"(\d{4})\s*年?\s*淨零")
 
 
 def net_zero_target_years(companies: pd.DataFrame | None) -> list[int]:
-    """The net-zero target years the companies' quoted sentences name, in order; empty without the file
+    """The net-zero target years the companies' quoted sentences name, earliest first; empty without the file
     or where no sentence names one."""
     if companies is None or "quote_zh" not in companies:
         return []
