@@ -249,14 +249,14 @@ def fodt(head_text: str, annex_title: str | None, rows: list[list[str]], layout:
     last = last_strategy = None
     agency_spans = merged_agency_spans(rows) if layout.merged_agency else [None] * len(rows)
     for r, spans in zip(rows, agency_spans):
-        pillar = r[0].split(".")[0]
+        pillar = _strategy(r).split(".")[0]
         if layout.group_rows and pillar != last and pillar in pillars:
             parts.append(f'<table:table-row table:style-name="Row"><table:table-cell table:style-name="Cell" '
                          f'table:number-columns-spanned="{span}" office:value-type="string">'
                          + _p("一二三四五六七八九"[int(pillar) - 1] + "、" + pillars[pillar]) + "</table:table-cell>"
                          + "<table:covered-table-cell/>" * (span - 1) + "</table:table-row>")
         last = pillar
-        strategy = re.match(r"[1-9]\d?\.[1-9]\d?", r[0]).group(0)
+        strategy = _strategy(r)
         if layout.strategy_rows and strategy != last_strategy:
             parts.append(row([strategy_heading(strategy, layout)] + [""] * (len(r) - 1), ""))
         last_strategy = strategy
@@ -271,12 +271,15 @@ def fodt(head_text: str, annex_title: str | None, rows: list[list[str]], layout:
     return "\n".join(parts)
 
 
+def _strategy(r) -> str:
+    """A row's strategy (1.2), from the id its first cell prints (after a line above it, it may be)."""
+    return re.search(r"(?<![\d.])[1-9]\d?\.[1-9]\d?(?=\.\d)", r[0]).group(0)
+
+
 def merged_agency_spans(rows) -> list[dict]:
     """Per row, the agency column's span: the measures of one strategy with one agency in a row share one cell
     (merged over them, the agency printed once at its top), as word processors' tables often print them."""
-    def strategy(r):
-        return re.match(r"[1-9]\d?\.[1-9]\d?", r[0]).group(0)
-
+    strategy = _strategy
     out, k = [], 0
     while k < len(rows):
         n = 1

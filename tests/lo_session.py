@@ -17,7 +17,9 @@ LAYOUTS_2021 = ("portrait_ruled_wrapped", "landscape_unruled_oneline", "portrait
                 "landscape_unruled_reordered", "landscape_ruled_huge")
 # the annex layouts (test_extract_layouts.py): the 2021 report in each layout, next year's two, one cut off
 LAYOUT_DOCUMENTS = (*(f"r2021_{name}" for name in LAYOUTS_2021), "next_a", "next_b", "cut", "shapes", "furniture",
-                    "centred_break")
+                    "centred_break", "above_id_unruled", "above_id_ruled")
+# the line printed above the first measure's id in its name cell (above_id_*): its other cells start a line higher
+ABOVE_ID = "示範措施"
 
 
 def documents():
@@ -61,6 +63,14 @@ def documents():
     # centred cells, the annex's first rows broken across pages before centring shows (lo.LAYOUTS' comment)
     docs["centred_break"] = (lo.fodt(head21, title21, lo.cells(measures, funding),
                                      lo.LAYOUTS["landscape_unruled_centred_large"]), None)
+    # the first measure's name cell opens with a line above its id, so that its other cells start higher than its id
+    # and no row stands above them: unruled (the lines above the id were lost, the draft refused) and ruled (the
+    # whole first row was lost)
+    above = lo.cells(measures, funding)
+    above[0][0] = f"{ABOVE_ID}\n{above[0][0]}"
+    for name, layout in (("above_id_unruled", "landscape_unruled_oneline"),
+                         ("above_id_ruled", "landscape_ruled_wrapped_large")):
+        docs[name] = (lo.fodt(head21, title21, above, lo.LAYOUTS[layout]), None)
     docs["report_text"] = (lo.text_fodt(text), None)
     docs["scan"] = (lo.scan_fodt(), None)
     return docs

@@ -18,7 +18,7 @@ from mfgghg.runner.cli import main
 
 import lo_reports as lo
 from extract_helpers import RAW, REPORT
-from lo_session import LAYOUT_DOCUMENTS, LAYOUTS_2021, session_pdfs
+from lo_session import ABOVE_ID, LAYOUT_DOCUMENTS, LAYOUTS_2021, session_pdfs
 
 TEXT_FIELDS = ("name_zh", "expected_benefits_zh", "results_zh", "reduction_note_zh")
 STRUCT = ("measure_id", "lead_agency_zh", "co_agency_zh", "period_roc", "is_new", "reduction_kind_zh")
@@ -310,3 +310,45 @@ def test_a_header_whose_second_line_holds_the_title_of_a_column_not_read_starts_
     assert header.top == 92
     assert header.titles[header.columns.index(5)] == "實際經費(萬元)"
     assert header.bands[header.columns.index(5)][0] == 607
+
+
+@pytest.mark.parametrize("name", ["above_id_unruled", "above_id_ruled"])
+def test_lines_above_the_first_id_join_its_row_or_are_named(drafted, name):
+    """The first measure's name cell opens with a line above its id, so its other cells start a line higher than its
+    id, with no row above them: those cells' lines are the first row's (unruled, they were dropped and the draft
+    refused; ruled, the whole row was), named for review; the line above the id, which can open no cell, is named,
+    never dropped silently."""
+    out = drafted[name]
+    measures, funding = lo.transcription()
+    assert set(assert_exact(out, measures, funding).values()) == {1.0}
+    review = rows(out / "review.csv")
+    named = [r["reason"] for r in review if f"'{ABOVE_ID}'" in r["reason"]]
+    assert len(named) == 1 and "stands above measure id '1.1.1'" in named[0] and named[0].endswith(f": '{ABOVE_ID}'")
+    joined = [r for r in review if "read as this row's" in r["reason"]]
+    if name == "above_id_unruled":  # (ruled, the row's rule holds them: the row starts there)
+        assert [r["row"] for r in joined] == ["1.1.1"] and "funding" in joined[0]["field"]
+    else:
+        assert not joined
+
+
+def test_text_in_the_table_that_opens_no_cell_is_named_not_dropped():
+    """Unruled, one page: a line in the money column set apart above the first id (a unit line, say), and a line in
+    the id column (項次) under an id: neither is a cell's, each is named (they were dropped without a word)."""
+    from mfgghg.data.extract.layout import annex_rows
+    from mfgghg.data.extract.read import Page, Word
+
+    def line(top, items):
+        return [Word(t, x, x + 8 * len(t), top, top + 8) for t, x in items]
+
+    titles = [("項次", 10), ("措施名稱", 60), ("主辦機關", 160), ("推動期程", 220), ("預期效益", 280),
+              ("執行成果", 380), ("經費(萬元)", 480), ("減碳量", 560)]
+    words = (line(40, titles) + line(70, [("單位：萬元", 480)])
+             + line(100, [("1.1.1", 10), ("推動低碳生產", 60), ("經濟部工業局", 160), ("110-114", 220), ("輔導", 280),
+                          ("完成", 380), ("3,677.2", 480), ("119.4", 560)])
+             + line(110, [("(新)", 10), ("(公務預算)", 480), ("(實質減碳)", 560)]))
+    page = Page(1, 700, 500, "", words, [])
+    rows, how, skipped, spanning, titles_read = annex_rows([page], 0)
+    assert [r.cells[0] for r in rows] == [["1.1.1 推動低碳生產"]] and rows[0].cells[5] == ["3,677.2", "(公務預算)"]
+    why = {text: (page, reason) for page, text, reason in spanning}
+    assert sorted(why) == ["(新)", "單位：萬元"] and {page for page, _ in why.values()} == {1}
+    assert "set apart" in why["單位：萬元"][1] and "id column" in why["(新)"][1]

@@ -903,6 +903,9 @@ def _measure_from_cells(row, file, agencies, line_of, seen, above: Measure | Non
         if not m.reduction_note_zh:
             raise DataError(file, f"measure {mid}: no reduction cell (減碳量) found", row=m.line)
         _flag_unread_reduction(m)
+    for page, cols in getattr(row, "above", []):
+        m.unsure.append((", ".join(cols), f"lines above its id on page {page} read as this row's (its cells start"
+                                          " higher than its id; no row stands above them)"))
     for page, cols in row.continued:
         m.unsure.append((", ".join(cols), f"row continued on page {page} after a page break (joined by position)"))
     _flag_marks(m)

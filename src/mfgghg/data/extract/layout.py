@@ -238,6 +238,7 @@ class Row:
     line_top: float
     cells: list = field(default_factory=lambda: [[] for _ in range(NCOL)])  # per column: printed lines
     continued: list = field(default_factory=list)  # [(page, columns that continue there)]
+    above: list = field(default_factory=list)  # [(page, columns whose lines above the id were taken as the row's)]
 
     def text(self, c: int) -> str:
         return "\n".join(self.cells[c])
@@ -373,6 +374,30 @@ def _footer(lines: list[Line], feet: dict, width: float) -> int:
     return n
 
 
+def _place_above(pending, row: Row, row_words, spanning: list) -> None:
+    """The lines above the annex's first measure id (``pending``: page, words, cells), where no row stands before
+    them: the first row's, column by column, when the layout shows they are (they stand in the columns' bands below
+    the titles, as the lines above a crossing line were taken out before, and no band wider than a line parts them
+    from the row: its cells start higher than its id); the name's column's lines, which would stand before the id,
+    and lines set apart are named and not read."""
+    page, words, cells = pending
+    height = sorted(w.bottom - w.top for w in words + row_words)[len(words + row_words) // 2]
+    apart = min(w.top for w in row_words) - max(w.bottom for w in words) > 1.5 * max(height, 1.0)
+    joined = []
+    for c in range(NCOL):
+        if not cells[c]:
+            continue
+        if c == 0 or apart:
+            why = ("stands above the annex's first measure id, set apart from its row: not read" if apart else
+                   f"stands above measure id '{row.cells[0][0].split()[0]}' in the name's column: not read")
+            spanning.extend((page, t, why) for t in cells[c])
+            continue
+        row.cells[c] = cells[c] + row.cells[c]
+        joined.append(COLUMNS[c][0])
+    if joined:
+        row.above.append((page, joined))
+
+
 def annex_rows(pages, first: int):
     """(rows, how, titles not read, lines across the columns, {column: title as printed}) of the annex
     table from page index ``first`` on; None where no header is found.
@@ -414,8 +439,12 @@ def annex_rows(pages, first: int):
             if table is not None:  # words outside the ruled table (notes below it) are not cells
                 x_lo, x_hi = min(c[0] for c in table), max(c[2] for c in table)
                 y_lo, y_hi = min(c[1] for c in table), max(c[3] for c in table)
-                words = [w for w in words
-                         if x_lo - 2 <= (w.x0 + w.x1) / 2 <= x_hi + 2 and y_lo - 2 <= w.top <= y_hi + 2]
+                inside = [w for w in words
+                          if x_lo - 2 <= (w.x0 + w.x1) / 2 <= x_hi + 2 and y_lo - 2 <= w.top <= y_hi + 2]
+                kept = {id(w) for w in inside}
+                spanning += [(pg.number, ln.text, "stands outside the ruled table, in no cell: not read")
+                             for ln in lines_of([w for w in words if id(w) not in kept])]
+                words = inside
             else:
                 ruled_all = False
             bounds = _boundaries(header, words, xs)
@@ -429,7 +458,7 @@ def annex_rows(pages, first: int):
                       or (HEADING.match(ln.text) or STRATEGY_HEADING.match(ln.text) or TABLE_NOTE.match(ln.text))
                       and all(w.x1 <= first_right + 3 for w in ln.words)
                       or TOTAL_ROW.match(ln.text) and ln.words[0].x1 <= first_right + 3]
-            spanning += [(pg.number, ln.text) for ln in across]
+            spanning += [(pg.number, ln.text, None) for ln in across]
             drop = {id(w) for ln in across for w in ln.words}
             words = [w for w in words if id(w) not in drop]
             if not words:
@@ -464,6 +493,7 @@ def annex_rows(pages, first: int):
             if not starts or starts[0] > min(w.top for w in words):
                 starts = [min(w.top for w in words) - 1] + starts
             bands = list(zip(starts, starts[1:] + [float("inf")]))
+            pending = None  # (words, cells) above the first id of the annex's first rows: no row before them
             for a, b in bands:
                 ws = [w for w in words if a <= w.top < b]
                 if not ws:
@@ -472,14 +502,34 @@ def annex_rows(pages, first: int):
                 id_cell = _cell_lines([w for w in ws if col(w) == ID])
                 if id_cell and opens_with_id(id_cell[0]) and not (cells[0] and opens_with_id(cells[0][0])):
                     cells[0] = [f"{id_cell[0]} {cells[0][0] if cells[0] else ''}".strip()] + cells[0][1:]
+                    id_cell = id_cell[1:]
+                spanning += [(pg.number, t, "stands in the id column (項次) beside no id's line: not read")
+                             for t in id_cell if not opens_with_id(t)]
+                # the name's cell opening with other text than the id (a line set above the id in its cell): that
+                # text is in no cell the extractor reads, and is named; the row opens at its id
+                at = next((j for j, t in enumerate(cells[0]) if opens_with_id(t)), None)
+                if at:
+                    spanning += [(pg.number, t, f"stands above measure id '{cells[0][at].split()[0]}' in the name's"
+                                                " cell: not read") for t in cells[0][:at]]
+                    cells[0] = cells[0][at:]
                 if cells[0] and opens_with_id(cells[0][0]):
-                    rows.append(Row(pg.number, min(w.top for w in ws), cells))
+                    row = Row(pg.number, min(w.top for w in ws), cells)
+                    if pending is not None:
+                        _place_above(pending, row, ws, spanning)
+                        pending = None
+                    rows.append(row)
                 elif rows:  # the row before continues here (after a page break, or in a sub-row)
                     prev = rows[-1]
                     if prev.page != pg.number:
                         prev.continued.append((pg.number, [COLUMNS[c][0] for c in range(NCOL) if cells[c]]))
                     for c in range(NCOL):
                         prev.cells[c] += cells[c]
+                else:  # above the annex's first id, no row before it: the row below's if the layout shows it
+                    pending = (pg.number, ws, cells) if pending is None else (
+                        pg.number, pending[1] + ws, [p + c for p, c in zip(pending[2], cells)])
+            if pending is not None:  # (no row opens below it on its page)
+                spanning += [(pending[0], t, "stands above the annex's first measure id, in no row: not read")
+                             for c in range(NCOL) for t in pending[2][c]]
         return rows, skipped, spanning, first_header, ruled_all, found
 
     # what the rows' spacing tells (see _centred_starts) is gathered over the whole table first: a row set mid-row

@@ -143,8 +143,9 @@ def read_annex(report: Report, known: list[str], names: dict[str, str] | None = 
                      for t in skipped]
             notes += [{"file": "annex_measures.csv", "row": "", "field": "all", "line": start + 1,
                        "reason": f"a heading or a line across the annex's columns on page {page} is not a cell,"
-                                 f" left out: '{t}'"}
-                      for page, t in spanning]
+                                 f" left out: '{t}'" if why is None else
+                                 f"text in the annex table on page {page} {why}: '{t}'"}
+                      for page, t, why in spanning]
             notes += unit_notes(titles, start + 1)
             at = {}
             for i in range(start, len(lines)):
