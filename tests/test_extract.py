@@ -1316,3 +1316,25 @@ def test_a_cell_missing_in_a_text_export_with_form_feeds_is_refused_pointing_to_
     PDF)."""
     text = report_text().replace("3,677.2 \n\n(公務預算)", "").replace("\n 2.依主辦機關區分", "\n\f2.依主辦機關區分")
     _bad(tmp_path, capsys, text, "1.1.1", "funding", "row 941", "give the PDF")
+
+
+def test_a_line_between_a_tables_rows_that_is_no_row_is_named(tmp_path, out2021):
+    """A row of Table 3 with a cell missing and a row of Table 6 with one missing are no rows: each line is named in
+    the review with its line (they were left out without a word), the other rows read as before."""
+    text = replace_once(report_text(), {"\n國科會 1 0 1 100% 2 0 2 100% 3 0 3 100%":
+                                        "\n國科會 1 0 1 100% 2 0 2 100% 3 0 3",
+                                        "\n107 年 148.3 150.8 448.1 447.4": "\n107 年 148.3 150.8 448.1"})
+    code, out = run_text(tmp_path, text)
+    assert code == 0
+    t3 = [r["row_zh"] for r in rows(out / "published_table3_by_ministry.csv")]
+    assert t3 == ["經濟部", "環保署", "總計"]
+    lines = report_text().split("\n")
+    named = [(r["file"], r["line"], r["reason"]) for r in rows(out / "review.csv") if "between its rows" in r["reason"]]
+    assert named == [
+        ("published_table3_by_ministry.csv", str(find_line(lines, r"^國科會 1 0 1") + 1),
+         "表 3 prints '國科會 1 0 1 100% 2 0 2 100% 3 0 3' between its rows (before this one): read as no row and no"
+         " row's label, not read"),
+        ("published_table6_emissions.csv", str(find_line(lines, r"^107 年 148") + 1),
+         "表 6 prints '107 年 148.3 150.8 448.1' between its rows (before this one): read as no row and no"
+         " row's label, not read")]
+    assert not [r for r in rows(out2021 / "review.csv") if "between its rows" in r["reason"]]

@@ -38,7 +38,7 @@ TOTAL_WORDS = ("總計", "合計")
 
 def _rows(block, ncells, known=()):
     rx = re.compile(rf"^(.*?)\s*((?:{CELL}\s+){{{ncells - 1}}}{CELL}){REMARK}$")
-    rows, label = [], []
+    rows, label, dropped = [], [], []
     for ln, raw in block:
         s = raw.strip()
         if not s:
@@ -48,10 +48,20 @@ def _rows(block, ncells, known=()):
             rows.append([ln, label, nows(m.group(1)), (m.group(2).split(), m.group(3) or "")])
             label = []
         elif re.fullmatch(LABEL, s):
-            label.append(nows(s))
+            label.append((ln, nows(s)))
         else:
+            dropped += label + [(ln, s)]
             label = []
-    return [(ln, lab, cells) for ln, lab, cells in _labels(rows, known)]
+    rows = [[ln, [t for _, t in lab], on_line, cells] for ln, lab, on_line, cells in rows]
+    return [(ln, lab, cells) for ln, lab, cells in _labels(rows, known)], dropped
+
+
+def _between(rows: list[dict], dropped: list) -> list[dict]:
+    """``rows`` with the lines printed between two of them that were read as no row and no label (``dropped``:
+    (line, text)) kept in the later row's ``_dropped``, for the review: a row whose numbers are not read, say."""
+    for prev, r in zip(rows, rows[1:]):
+        r["_dropped"] = [(ln, t) for ln, t in dropped if prev["_line"] < ln < r["_line"]]
+    return rows
 
 
 def _labels(rows, known):
@@ -85,6 +95,9 @@ def row_items(label: int, fname: str, rows, columns: tuple = ()) -> list[dict]:
     items = [{"file": fname, "row": "", "field": "all", "line": rows[0]["_line"],
               "reason": f"表 {label}'s titles print its columns in another order: read as "
                         + ", ".join(rows[0]["_columns"])}] if other else []
+    items += [{"file": fname, "row": r["row_zh"], "field": "all", "line": ln,
+               "reason": f"表 {label} prints '{t}' between its rows (before this one): read as no row and no row's"
+                         " label, not read"} for r in rows for ln, t in r.get("_dropped", [])]
     return items + [{"file": fname, "row": r["row_zh"], "field": "all", "line": r["_line"],
                      "reason": f"表 {label} prints '{r['_remark']}' after this row's numbers: a column not read"}
                     for r in rows if r.get("_remark")]
@@ -97,7 +110,7 @@ COUNT_COLUMNS = ("a1_achieved", "a2_not_achieved", "a_subtotal", "a_rate_pct", "
 def counts_table(lines, label, key, known=()):
     """Table 2 or 3 (``label``): a row per group; ``known`` row names help to read a label set around its numbers."""
     cap, block = _table_lines(lines, label)
-    found = _rows(block, 12, known)
+    found, dropped = _rows(block, 12, known)
     columns = COUNT_COLUMNS
     for ln, raw in block:  # the head: its group titles may print the groups in another order
         if found and ln >= found[0][0]:
@@ -105,8 +118,8 @@ def counts_table(lines, label, key, known=()):
         groups = [{"實質": "a", "能力": "b", "總項": "c"}[g] for g in re.findall(r"實質|能力|總項", nows(raw))]
         if sorted(groups) == ["a", "b", "c"]:  # (實質減量(A) 能力建構(B) 總項數(C=A+B), in the order printed)
             columns = tuple(c for g in groups for c in COUNT_COLUMNS if c[0] == g)
-    return [{"row_zh": lab, key: "", **dict(zip(columns, [_val(c) for c in cells])), "_remark": remark,
-             "_columns": columns, "_line": ln} for ln, lab, (cells, remark) in found]
+    return _between([{"row_zh": lab, key: "", **dict(zip(columns, [_val(c) for c in cells])), "_remark": remark,
+                      "_columns": columns, "_line": ln} for ln, lab, (cells, remark) in found], dropped)
 
 
 
@@ -116,7 +129,7 @@ def budget_table(lines, known=()):
     # the plan (A) is the first number, the year's money (B) the last before the rate: a column printed between
     # them (預算數, say) is not read, and named for review
     rx = re.compile(rf"^(.*?)\s*((?:{CELL}\s+){{2,}})({CELL}%){REMARK}$")
-    rows, label = [], []
+    rows, label, label_lines, dropped = [], [], [], []
     for ln, raw in block:
         s = raw.strip()
         m = rx.match(s)
@@ -131,12 +144,17 @@ def budget_table(lines, known=()):
             label = []
         elif s and re.fullmatch(r"[\u4e00-\u9fff\s]+", s):
             label.append(nows(s))
+            label_lines.append((ln, s))
         elif s:
+            dropped += label_lines + [(ln, s)]
             label = []
-    return [{"row_zh": lab, "pillar": "", "planned_10k_twd": _val(planned), "actual_10k_twd": _val(actual),
-             "execution_rate_pct": _val(rate), "_unread": unread, "_remark": remark, "_grouped": grouped,
-             "_swapped": swapped, "_line": ln}
-            for ln, lab, (planned, actual, rate, unread, remark, grouped, swapped) in _labels(rows, known)]
+        if not label:
+            label_lines = []
+    found = [{"row_zh": lab, "pillar": "", "planned_10k_twd": _val(planned), "actual_10k_twd": _val(actual),
+              "execution_rate_pct": _val(rate), "_unread": unread, "_remark": remark, "_grouped": grouped,
+              "_swapped": swapped, "_line": ln}
+             for ln, lab, (planned, actual, rate, unread, remark, grouped, swapped) in _labels(rows, known)]
+    return _between(found, dropped)
 
 
 def _gives_rate(plan: str, money: str, rate: str) -> bool:
@@ -179,7 +197,7 @@ def emissions_table(lines):
     cap, block = _table_lines(lines, 6)
     cell = rf"([\d.,]+|[{NOT_PRINTED}])(\s*(?:註\s*\d*|[*＊]+))?"  # (a note mark after it: 141.9註2, 141.9*)
     rx = re.compile(rf"^(\d{{2,3}})\s*年\s+{cell}\s+{cell}\s+{cell}\s+{cell}{REMARK}$")
-    out = []
+    out, dropped = [], []
     columns = EMISSION_COLUMNS
     for ln, raw in block:
         m = rx.match(raw.strip())
@@ -192,7 +210,9 @@ def emissions_table(lines):
                         "_remark": m.group(10) or "", "_columns": columns, "_line": ln})
         elif not out:  # the head: its titles may print the columns in another order
             columns = _emission_columns(raw, columns)
-    return out
+        elif raw.strip():
+            dropped.append((ln, raw.strip()))
+    return _between(out, dropped)
 
 
 def _emission_columns(line: str, columns: tuple) -> tuple:
