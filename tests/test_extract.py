@@ -1338,3 +1338,16 @@ def test_a_line_between_a_tables_rows_that_is_no_row_is_named(tmp_path, out2021)
          "表 6 prints '107 年 148.3 150.8 448.1' between its rows (before this one): read as no row and no"
          " row's label, not read")]
     assert not [r for r in rows(out2021 / "review.csv") if "between its rows" in r["reason"]]
+
+
+def test_headline_numbers_with_a_chinese_numeral_unit_are_read_and_named(tmp_path, out2021):
+    """The report's 「431 人次培訓」 printed 「0.431千人次培訓」 (digits times 千) is keyed as the 431 trainees it
+    states, named in the review (it was not seen at all before); every other headline as before."""
+    text = replace_once(report_text(), {"完成 431 人次培訓。": "完成 0.431千人次培訓。"})
+    code, out = run_text(tmp_path, text)
+    assert code == 0
+    h = {r["key"]: r["value"] for r in rows(out / "published_headlines.csv")}
+    before = {r["key"]: r["value"] for r in rows(out2021 / "published_headlines.csv")}
+    assert h == before
+    reasons = {r["row"]: r["reason"] for r in rows(out / "review.csv") if r["file"] == "published_headlines.csv"}
+    assert "'0.431千' read as 431" in reasons["trainees"]

@@ -63,3 +63,21 @@ def test_highlight_figures_in_chinese_numerals_are_read_with_the_highlight_units
     assert figures("每年節電一百二十萬度，設置三座", rx=CASE_RX, kind="case") == [
         ("120", "萬度", "'一百二十' read from Chinese numerals as 120"),
         ("3", "座", "'三' read from Chinese numerals as 3")]
+
+
+def test_digits_times_a_chinese_numeral_unit_are_read_as_the_number_they_state_and_named():
+    """3千家, 1.2億人次, 2百萬公噸 and 5千萬元: digits with 千, 百 or 億 as a multiplier, read as the number they
+    state (a 萬 that opens the unit kept in it, as 兩百萬公噸 is 200 萬公噸), named as 1.2 萬人次 is; a unit that
+    opens with the numeral unit (1.2億元, 1.7 百萬公噸 CO2e) is read as printed, unnamed, as before."""
+    got = figures("輔導 3千家工廠，完成 1.2億人次，減量 2百萬公噸，投資 5千萬元，投入 1.2億元，排放 1.7 百萬公噸 CO2e，"
+                  "培訓 1.2 萬人次")
+    assert got == [("3000", "家工廠", "'3千' read as 3,000"), ("120000000", "人次", "'1.2億' read as 120,000,000"),
+                   ("200", "萬公噸", "'2百萬' read as 200 萬"), ("5000", "萬元", "'5千' read as 5,000"),
+                   ("1.2", "億元", ""), ("1.7", "百萬公噸CO2e", ""), ("12000", "人次", "'1.2 萬' read as 12,000")]
+
+
+def test_digits_times_a_numeral_unit_in_highlights_and_without_a_unit():
+    """In a highlight case (its units) 1.5千公噸 is 1,500 公噸 and 2.5 百萬度 is 250 萬度; 3千 before no unit is no
+    figure."""
+    assert figures("節電 2.5 百萬度，回收 1.5千公噸，約 3千次", rx=CASE_RX, kind="case") == [
+        ("250", "萬度", "'2.5 百' read as 250"), ("1500", "公噸", "'1.5千' read as 1,500")]

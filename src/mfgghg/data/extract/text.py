@@ -154,6 +154,11 @@ def _clauses(text: str):
 # A count printed in 萬 (1.2 萬人次, 3 萬家) or a share as 百分之 49: read as the number they state, and named
 TEN_THOUSAND_RX = re.compile(rf"(?<![\d.,A-Za-z])({N})\s*萬\s*(?=人次|場次|家|項|座|件|案|筆)")
 PER_CENT_RX = re.compile(rf"百分之\s*({N})(?![\d.,])")
+# A number in digits times a Chinese numeral unit before a unit (3千家, 1.2億人次, 2百萬公噸, 5千萬元): read as the
+# number it states, a 萬 or 億 that opens the unit kept in it (2百萬公噸 is 200 萬公噸), and named; where the unit
+# opens with the numeral unit itself (1.2億元, 1.7 百萬公噸 CO2e) the figure is read as printed, as before
+DIGITS_TIMES = rf"(?<![\d.,A-Za-z])({N})\s*((?:百|千)(?:萬|億)?|億)\s*(?=(?:{{units}}))"
+MULTIPLIER = {"百": 100, "千": 1000, **BIG}
 # The same in Chinese numerals (百分之四十九, 百分之十二點五, 百分之百; 二十五家, 兩百三十萬公噸): a run of them
 # before a unit, not inside a longer run or after 第 (an ordinal) or 每 (each); read by numerals.cn_number, or
 # not a figure
@@ -174,6 +179,26 @@ def _chinese(m: re.Match, units: str, clause: str) -> str | None:
     return plain(v) + " "
 
 
+def _grouped(value: Decimal) -> str:
+    """``value`` in digits with its thousands grouped (12,000; 1,250.5)."""
+    whole, _, frac = plain(value).partition(".")
+    return f"{int(whole):,}" + (f".{frac}" if frac else "")
+
+
+def _times(m: re.Match, units: str, clause: str) -> str | None:
+    """Digits times a Chinese numeral unit (3千, 2百萬) before a unit, written in digits ('3,000 ', '200 萬' where 萬
+    opens the unit: 萬公噸); None where the numeral unit opens a unit itself (億元, 百萬公噸 CO2e: read as printed)."""
+    mult = m.group(2)
+    if re.match(rf"(?:{units})", clause[m.start(2):]):
+        return None
+    value = Decimal(number(m.group(1)))
+    for ch in mult:
+        value *= MULTIPLIER[ch]
+    if mult[-1] in BIG and re.match(rf"(?:{units})", clause[m.end(2) - 1:]):
+        return f"{_grouped(value / BIG[mult[-1]])} {mult[-1]}"
+    return _grouped(value) + " "
+
+
 def _per_cent(m: re.Match) -> str | None:
     try:
         return plain(Decimal(100) if m.group(1) == "百" else cn_number(m.group(1))) + "%"
@@ -188,7 +213,8 @@ def _spelled(clause: str, units: str = HEADLINE_UNIT) -> tuple[str, list]:
              + [(m, f"{m.group(1)}%", "") for m in PER_CENT_RX.finditer(clause)]
              + [(m, _per_cent(m), " from Chinese numerals") for m in CN_PER_CENT_RX.finditer(clause)]
              + [(m, _chinese(m, units, clause), " from Chinese numerals")
-                for m in re.finditer(CN_BEFORE_UNIT.format(units=units), clause)])
+                for m in re.finditer(CN_BEFORE_UNIT.format(units=units), clause)]
+             + [(m, _times(m, units, clause), "") for m in re.finditer(DIGITS_TIMES.format(units=units), clause)])
     out, spans, pos = "", [], 0
     for m, plain_, how in sorted(found, key=lambda x: x[0].start()):
         if plain_ is None or m.start() < pos:
