@@ -17,19 +17,26 @@ from mfgghg.data.extract.text import CASE_RX, Para, stated_figures
     ("九千九百九十九萬九千九百九十九", "99999999"), ("十二點五", "12.5"), ("零點〇五", "0.05"),
     ("十六點五六", "16.56"), ("一萬兩千點五", "12000.5"), ("十二點五萬", "125000"), ("二點三億", "230000000"),
     ("兩百三", "230"), ("一萬二", "12000"), ("兩 百 三 十", "230"),
+    ("壹佰", "100"), ("壹佰貳拾萬", "1200000"), ("拾貳", "12"), ("參仟零伍", "3005"), ("貳點伍億", "250000000"),
+    ("肆拾玖點伍", "49.5"), ("貮叁", None), ("柒捌玖", None),
 ])
 def test_a_chinese_numeral_is_read_as_the_number_it_states(printed, value):
+    if value is None:  # (formal digits side by side: a range or a guess, as 三四)
+        with pytest.raises(ValueError):
+            cn_number(printed)
+        return
     assert plain(cn_number(printed)) == value
     assert cn_number(printed) == Decimal(value)
 
 
 @pytest.mark.parametrize("printed", [
     "", "百", "萬", "千家", "三四", "二三十", "三十百", "一萬萬", "一億萬億", "一百零", "零五", "五零", "點五",
-    "十二點", "十二點兩", "一萬二點五", "十萬點五萬", "壹佰",
+    "十二點", "十二點兩", "一萬二點五", "十萬點五萬", "佰", "拾零", "壹佰零",
 ])
 def test_chinese_numerals_that_state_no_one_number_are_refused(printed):
     """A unit without its digit but 十, digits side by side (a range or a guess), units out of order, 點 without
-    digits on both sides, a spoken last digit before 點 (ambiguous), a formal digit: ValueError, never a guess."""
+    digits on both sides, a spoken last digit before 點 (ambiguous), formal forms likewise: ValueError, never a
+    guess."""
     with pytest.raises(ValueError):
         cn_number(printed)
 
@@ -81,3 +88,13 @@ def test_digits_times_a_numeral_unit_in_highlights_and_without_a_unit():
     figure."""
     assert figures("節電 2.5 百萬度，回收 1.5千公噸，約 3千次", rx=CASE_RX, kind="case") == [
         ("250", "萬度", "'2.5 百' read as 250"), ("1500", "公噸", "'1.5千' read as 1,500")]
+
+
+def test_figures_in_formal_numerals_are_read_and_named_and_a_word_holding_one_is_not():
+    """An amount written out in formal numerals (壹佰貳拾萬元), a count (伍家, 拾貳 家) and a share (百分之肆拾玖) are
+    read as the common numerals are, named; a formal digit alone inside a word (大陸家具, 參與) is no figure."""
+    got = figures("投入新臺幣壹佰貳拾萬元，中國大陸家具業者參與，伍家企業，輔導 拾貳 家，達成率百分之肆拾玖")
+    assert got == [("120", "萬元", "'壹佰貳拾' read from Chinese numerals as 120"),
+                   ("5", "家企業", "'伍' read from Chinese numerals as 5"),
+                   ("12", "家", "'拾貳' read from Chinese numerals as 12"),
+                   ("49", "%", "'百分之肆拾玖' read from Chinese numerals as 49%")]

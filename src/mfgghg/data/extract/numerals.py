@@ -7,9 +7,11 @@ Read: the digits 零〇一二兩三四五六七八九, 廿 (二十) and 卅 (三
 12,000); 點 and the digits after it, each one (十二點五, 零點〇五), followed or not by 萬 or 億 (十二點五萬 is
 125,000).
 
-Refused: a unit without its digit but 十 (百, 萬), digits side by side (三四 and 二三十 say a range or a guess, not a
-number), units out of order (三十百), a unit after 零, 點 without digits on both sides. Written-out digits in the
-formal (大寫) forms (壹貳參) are not read: a report's prose does not print them.
+The formal (大寫) forms, as amounts are written out, are read as the common ones, alone or mixed with them: the digits
+壹貳(貮)參(叁)肆伍陸柒捌玖 and the units 拾佰仟 (壹佰貳拾萬 is 1,200,000; 拾貳 is 12, as 十二).
+
+Refused: a unit without its digit but 十 or 拾 (百, 萬), digits side by side (三四 and 二三十 say a range or a guess,
+not a number), units out of order (三十百), a unit after 零, 點 without digits on both sides.
 
 The value is a :class:`decimal.Decimal`, so 十二點五 is exactly 12.5; :func:`plain` writes it as a report would print
 it in digits.
@@ -20,13 +22,19 @@ from __future__ import annotations
 from decimal import Decimal
 
 DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+# the formal (大寫) digits and units, read as the common ones
+FORMAL_DIGITS = {"壹": 1, "貳": 2, "貮": 2, "參": 3, "叁": 3, "肆": 4, "伍": 5, "陸": 6, "柒": 7, "捌": 8, "玖": 9}
+FORMAL_SMALL = {"拾": 10, "佰": 100, "仟": 1000}
+DIGITS.update(FORMAL_DIGITS)
 TENS = {"廿": "二十", "卅": "三十"}
-SMALL = {"十": 10, "百": 100, "千": 1000}
+SMALL = {"十": 10, "百": 100, "千": 1000, **FORMAL_SMALL}
 BIG = {"萬": 10 ** 4, "億": 10 ** 8}
+FORMAL = "".join(FORMAL_DIGITS) + "".join(FORMAL_SMALL)
 # A run of characters that may be one number (for a pattern; cn_number decides whether it is)
-RUN = "[零〇一二兩三四五六七八九十廿卅百千萬億]+(?:點[零〇一二三四五六七八九]+[萬億]?)?"
+_FRACTION = "零〇一二三四五六七八九" + "".join(FORMAL_DIGITS)
+RUN = f"[零〇一二兩三四五六七八九十廿卅百千萬億{FORMAL}]+(?:點[{_FRACTION}]+[萬億]?)?"
 # The characters a run is made of: a run starts where none of these (nor a digit) stands before it
-RUN_CHARS = "零〇一二兩三四五六七八九十廿卅百千萬億點"
+RUN_CHARS = f"零〇一二兩三四五六七八九十廿卅百千萬億{FORMAL}點"
 
 
 def _integer(s: str, spoken: bool = True) -> int:
@@ -51,7 +59,7 @@ def _integer(s: str, spoken: bool = True) -> int:
             digit, digit_after, unit = DIGITS[ch], unit, None
         elif ch in SMALL:
             u = SMALL[ch]
-            if digit is None and (ch != "十" or zero):
+            if digit is None and (ch not in ("十", "拾") or zero):
                 raise ValueError(f"'{ch}' without its digit in '{s}'")
             if last_small is not None and u >= last_small:
                 raise ValueError(f"units out of order in '{s}'")

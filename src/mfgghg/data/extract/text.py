@@ -19,7 +19,7 @@ from mfgghg.data.units import UNITS
 from mfgghg.errors import ParameterError
 
 from .annex import nows, number
-from .numerals import BIG, RUN, RUN_CHARS, cn_number, plain
+from .numerals import BIG, FORMAL, RUN, RUN_CHARS, cn_number, plain
 
 N = r"\d[\d,]*(?:\.\d+)?"
 CN_NUM = "一二三四五六七八九十"
@@ -170,6 +170,8 @@ def _chinese(m: re.Match, units: str, clause: str) -> str | None:
     """A run of Chinese numerals before a unit written in digits as the figure it states ('230 萬' where 萬 opens
     the unit, 萬公噸), or None where it states no number."""
     run = m.group(1)
+    if run in FORMAL and m.start(1) and re.match(r"[\u4e00-\u9fff]", clause[m.start(1) - 1]):
+        return None  # a formal digit alone after a word is a word's character (大陸家具, 參與): no figure
     try:
         v = cn_number(run)
     except ValueError:
