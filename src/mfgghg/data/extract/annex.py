@@ -31,10 +31,12 @@ PERIOD_DASH = r"[-~～－—–至]"
 # 110.01-114.12, 110年1月至114年12月 (a year with its month after a dot only before a dash: 110.5 is an amount)
 PERIOD_RE = re.compile(rf"(?:^|\s)((\d{{2,3}})\s*(?:年\s*(?:0?[1-9]|1[0-2])\s*月|{MONTH_DOT}(?=\s*{PERIOD_DASH})|年)?"
                        rf"(?:\s*{PERIOD_DASH}\s*{YEAR_MONTH})?)(?=\s|$)")
+# A number as printed, thousands separated by commas or not: 1,250.5 (the one pattern of the extractor's modules)
+NUMBER = r"\d[\d,]*(?:\.\d+)?"
 # An amount as printed: 1,250.5, or its digit groups set apart by spaces (1 250.5, read as 1250.5 and named)
-AMOUNT = r"(?:\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?![\d,])(?:\.\d+)?|\d[\d,]*(?:\.\d+)?)"
+AMOUNT = rf"(?:\d{{1,3}}(?:[ \u00a0\u2009\u202f]\d{{3}})+(?![\d,])(?:\.\d+)?|{NUMBER})"
 AMOUNT_RE = re.compile(rf"^{AMOUNT}$")
-NUM_RE = re.compile(r"\d[\d,]*(?:\.\d+)?")
+NUM_RE = re.compile(NUMBER)
 PB = "\x00PAGEBREAK"
 RESULT_START = re.compile(r"^(已於|本\s*[(（]?\s*\d{3}\s*[)）]?\s*年|\d{3}\s*年(度)?\s*(完成|已|共|辦理)|完成\s*\d)")
 
@@ -260,8 +262,8 @@ def _amount_after_text(items, j):
 # amounts, end a line (of the text cells, or alone); the cells' other lines, the sources, any further amount with its
 # source and the reduction's kind, follow on lines of their own ((能源基金) (實質減碳), or one a line), after the text
 # cells' lines or a page break (a row broken across pages)
-AMOUNTS_ENDING = re.compile(r"^(?:(.*\S)\s+)?((?:約\s*)?\d[\d,]*(?:\.\d+)?)\s+((?:約\s*)?\d[\d,]*(?:\.\d+)?)$")
-CELL_TOKEN = re.compile(rf"\s*(?:{PARENS}|((?:約\s*)?\d[\d,]*(?:\.\d+)?))(?=\s|$|[（(])")
+AMOUNTS_ENDING = re.compile(rf"^(?:(.*\S)\s+)?((?:約\s*)?{NUMBER})\s+((?:約\s*)?{NUMBER})$")
+CELL_TOKEN = re.compile(rf"\s*(?:{PARENS}|((?:約\s*)?{NUMBER}))(?=\s|$|[（(])")
 
 
 def _cell_tokens(t: str):
@@ -781,9 +783,9 @@ def _name_from_raw(raw: str, squashed_name: str) -> str:
 MONEY_RX = re.compile(rf"({AMOUNT})\s*({MONEY_UNITS})?\s*((?:{PARENS}\s*)*)")
 # the same, each source printed before its amount: (公務預算) 1,250.5
 MONEY_AFTER_SOURCE_RX = re.compile(rf"((?:{PARENS}\s*)+)({AMOUNT})\s*({MONEY_UNITS})?\s*")
-REDUCTION_RX = re.compile(rf"^(?:約)?(\d[\d,]*(?:\.\d+)?)({REDUCTION_UNITS})?[（(]([^()（）]+)[)）]$")
+REDUCTION_RX = re.compile(rf"^(?:約)?({NUMBER})({REDUCTION_UNITS})?[（(]([^()（）]+)[)）]$")
 # the same, its kind printed before its amount: (實質減碳) 119.4
-REDUCTION_AFTER_KIND_RX = re.compile(rf"^[（(]([^()（）]+)[)）](?:約)?(\d[\d,]*(?:\.\d+)?)({REDUCTION_UNITS})?$")
+REDUCTION_AFTER_KIND_RX = re.compile(rf"^[（(]([^()（）]+)[)）](?:約)?({NUMBER})({REDUCTION_UNITS})?$")
 PERIOD_CELL = re.compile(rf"(?:民國)?(\d{{2,4}})(?:{MONTH}|年)?(?:{PERIOD_DASH}(?:民國)?(\d{{2,4}})(?:{MONTH}|年)?)?")
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
-from .annex import nows, number, squash
+from .annex import NUMBER, nows, number, squash
 
-CELL = r"(?:\d[\d,]*(?:\.\d+)?%?|-)"
+CELL = rf"(?:{NUMBER}%?|-)"
 REMARK = r"(?:\s+([^\d\s-][^\d]*|-))?\s*"  # text after a row's numbers (a 備註 column): kept for the review
 
 
@@ -304,7 +304,7 @@ def table_unit_items(lines) -> list[dict]:
 
 UNIT = (r"(萬公噸\s*CO2\s*e|萬噸\s*CO2\s*e|公噸\s*CO2\s*e|tCO2e|萬公噸|萬噸|公噸|萬度|億度|度|公秉油當量|公秉|"
         r"億元|萬元|千元|元|家次|家工廠|家|萬筆|筆|場次|場|人次|人|座|件|案|項|份|筆|廠次|個|台|MW|kW|%)")
-GOAL_RX = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*" + UNIT)
+GOAL_RX = re.compile(rf"({NUMBER})\s*" + UNIT)
 BASIS = [("每年", "yearly"), ("/年", "yearly"), ("年節", "yearly"), ("累計", "cumulative"), ("累積", "cumulative"),
          ("全程", "period_total")]
 

@@ -18,10 +18,10 @@ from mfgghg.data.paths import normalize_year, roc_year
 from mfgghg.data.units import UNITS
 from mfgghg.errors import ParameterError
 
-from .annex import nows, number
+from .annex import NUMBER, nows, number
 from .numerals import BIG, FORMAL, RUN, RUN_CHARS, cn_number, plain
 
-N = r"\d[\d,]*(?:\.\d+)?"
+N = NUMBER
 CN_NUM = "一二三四五六七八九十"
 TOP_RX = re.compile(r"^(摘\s*要|[壹貳參肆伍陸柒捌玖拾])\s*(?:、|$)")
 L1_RX = re.compile(rf"^([{CN_NUM}]+)\s*、")
