@@ -713,3 +713,38 @@ def test_table5_of_twelve_pillars_shares_the_width_as_its_bars_are_many(lang, ed
         assert {t.get_rotation() for ax in fig.axes for t in ax.texts} == {90}
     finally:
         plt.close(fig)
+
+
+@pytest.mark.parametrize("edition", ["zh-TW", "en"])
+def test_shares_with_one_grouping_empty_draw_the_other_and_say_so(lang, edition):
+    """Shares by pillar without shares by ministry, or the reverse: an empty panel was drawn beside the other
+    (and the figure came out over 1,800 px wide); the panel with data is drawn alone, and the figure says
+    that the other grouping has nothing."""
+    from mfgghg.plots.layout import layout_problems
+    from mfgghg.plots.style import cjk_texts
+
+    use_cjk_font()
+    lang(edition)
+
+    def shares(by, groups):
+        return pd.DataFrame({by: groups, "money_share_pct": [60.0, 30.0, 10.0][:len(groups)],
+                             "public_money_share_pct": [50.0, 25.0, 25.0][:len(groups)],
+                             "reduction_share_pct": [70.0, 5.0, 25.0][:len(groups)]})
+
+    nothing = _("附件未列措施之經費與減碳量")
+    pillars, ministries = "依面向", "依部會（主辦機關所屬）"
+    for by_pillar, by_ministry, shown, other in (
+            (shares("pillar", ["1", "2", "3"]), shares("ministry_zh", []), pillars, ministries),
+            (shares("pillar", []), shares("ministry_zh", ["經濟部", "國科會", "環保署"]), ministries, pillars)):
+        fig = plots.plot_shares(by_pillar, by_ministry, year=2021)
+        try:
+            assert [str(p) for p in layout_problems(fig)] == []
+            assert len(fig.axes) == 1
+            ax = fig.axes[0]
+            assert ax.get_title(loc="left") == _(shown)
+            assert ax.get_title(loc="right") == _("{panel}：{message}").format(panel=_(other), message=nothing)
+            assert [t.get_text() for t in ax.texts] == ["60.0", "30.0", "10.0", "50.0", "25.0", "25.0",
+                                                        "70.0", "5.0", "25.0"]
+            assert bool(cjk_texts(fig)) == (edition == "zh-TW")
+        finally:
+            plt.close(fig)

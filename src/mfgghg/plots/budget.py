@@ -303,12 +303,19 @@ def plot_shares(by_pillar: pd.DataFrame, by_ministry: pd.DataFrame, *, year: int
         fig = placeholder_figure(suptitle, _("附件未列措施之經費與減碳量"))
         source_note(fig, source)
         return fig
-    fig, axes = plt.subplots(1, 2, figsize=(12, 4.6), gridspec_kw={"width_ratios": [len(by_pillar), len(by_ministry)]})
+    groupings = ((by_pillar, "pillar", "依面向"), (by_ministry, "ministry_zh", "依部會（主辦機關所屬）"))
+    shown = [g for g in groupings if not g[0].empty]  # (one grouping without rows: its panel is not drawn)
+    if len(shown) == 2:
+        fig, axes = plt.subplots(1, 2, figsize=(12, 4.6),
+                                 gridspec_kw={"width_ratios": [len(by_pillar), len(by_ministry)]})
+    else:
+        fig, ax = plt.subplots(figsize=(8, 4.6))
+        axes = [ax]
     series = (("money_share_pct", _("全部經費占比"), PALETTE[0], None),
               ("public_money_share_pct", _("公部門經費占比"), PALETTE[5], None),
               ("reduction_share_pct", _("實質＋預期減碳量占比"), PALETTE[2], HATCH_DERIVED))
     w = 0.27
-    panels = ((axes[0], by_pillar, "pillar", "依面向"), (axes[1], by_ministry, "ministry_zh", "依部會（主辦機關所屬）"))
+    panels = [(ax, *grouping) for ax, grouping in zip(axes, shown)]
     for ax, table, by, title in panels:
         x = np.arange(len(table))
         for i, (col, label, colour, hatch) in enumerate(series):
@@ -325,6 +332,9 @@ def plot_shares(by_pillar: pd.DataFrame, by_ministry: pd.DataFrame, *, year: int
         ax.set_ylabel(_("占全部之比例（%）"))
         ax.set_title(_(title), loc="left", fontsize=11)
         ax.set_ylim(0, 105)
+    for _table, _by, title in (g for g in groupings if g[0].empty):  # (the other panel says it has nothing)
+        axes[0].set_title(_("{panel}：{message}").format(panel=_(title), message=_("附件未列措施之經費與減碳量")),
+                          loc="right", fontsize=9, color="#555555")
     axes[0].legend(fontsize=8, loc="upper right")
     fig.suptitle(suptitle)
     fig.tight_layout()
