@@ -325,3 +325,44 @@ def test_an_index_or_an_output_change_that_cannot_be_computed_draws_no_label(sty
         assert [t.count("\n") for t in ticks] == [1, 1, 0]  # (the plan's name alone)
     finally:
         set_lang("zh-TW")
+
+
+@pytest.mark.parametrize("edition", ["zh-TW", "en"])
+def test_a_target_or_a_result_that_is_no_number_writes_no_nan_in_the_legend(styled, edition):
+    """A target or a result whose change the report prints no number for (NaN): the legend wrote "nan%";
+    it draws no mark for it and says the report prints no value (plots.style.plain_value); the other keeps
+    its value and mark."""
+    import warnings
+
+    from conftest import missing_numbers_written
+
+    from mfgghg.i18n import set_lang
+    from mfgghg.plots.layout import layout_problems
+
+    def points(result, target):
+        return pd.DataFrame({"year": [2005, 2030, 2030], "index": [100.0, result, target],
+                             "what": ["base year (= 100 by definition)", "result", "target"],
+                             "origin": "report", "source": "摘要 二"})
+
+    set_lang(edition)
+    try:
+        for result, target in ((51.0, float("nan")), (float("nan"), 57.0)):
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                fig = plots.plot_index(points(result, target), year=2031)
+            assert missing_numbers_written(fig) == []
+            assert [str(p) for p in layout_problems(fig)] == []
+            legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+            if pd.isna(target):
+                assert _("{year}年目標：報告未列數值").format(year=2030) in legend
+                assert _("{year}年實績：較基準年下降 {pct}% (報告)").format(year=2030, pct="49") in legend
+                assert not any(len(c.get_segments()) for c in fig.axes[0].collections
+                               if isinstance(c, matplotlib.collections.LineCollection))
+            else:
+                assert _("{year}年實績：報告未列數值").format(year=2030) in legend
+                assert _("{year}年目標：較{base}年下降 {pct}% (報告)").format(year=2030, base=2005, pct="43") in legend
+                assert sum(len(c.get_offsets()) for c in fig.axes[0].collections
+                           if isinstance(c, matplotlib.collections.PathCollection)) == 1  # (the base year's)
+            matplotlib.pyplot.close(fig)
+    finally:
+        set_lang("zh-TW")

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 
 from mfgghg.i18n import _
-from mfgghg.plots.style import (PALETTE, figure_style, fit_texts_in_axes, placeholder_figure, source_line, source_note,
-                                 value_label)
+from mfgghg.plots.style import (PALETTE, figure_style, fit_texts_in_axes, missing_value, placeholder_figure,
+                                 plain_value, source_line, source_note, value_label)
 from mfgghg.analysis.emissions import DERIVED, EXTERNAL, REPORT, section_parts, source_label
 from mfgghg.plots.emissions import STYLE
 
@@ -51,22 +51,26 @@ def plot_index(points: pd.DataFrame, series: pd.DataFrame | None = None, *, year
         target = points[points["what"] == "target"]
         if len(target):
             t = target.iloc[0]
-            ax.hlines(t["index"], base_year, end, colors=PALETTE[1], linestyles="--", linewidth=2,
-                      label=_("{year}年目標：較{base}年下降 {pct}% (報告)").format(
-                          year=end, base=base_year, pct=f"{abs(t['index'] - 100):g}"))
+            # (a target that is no number: no line, and the legend says the report prints none, never "nan")
+            pct = plain_value(abs(t["index"] - 100))
+            ax.hlines([t["index"]] if pct else [], base_year, end, colors=PALETTE[1], linestyles="--", linewidth=2,
+                      label=_("{year}年目標：較{base}年下降 {pct}% (報告)").format(year=end, base=base_year, pct=pct)
+                      if pct else _("{year}年目標：報告未列數值").format(year=end))
             if value_label(t["index"], "g"):
                 ax.annotate(_("目標 {value}").format(value=value_label(t["index"], "g")), (base_year, t["index"]),
                             xytext=(4, 5), textcoords="offset points", color=PALETTE[1], fontsize=9)
         ax.scatter([base_year], [100], marker="s", s=80, color="#000000", zorder=5,
                    label=_("基準年 {base} = 100").format(base=base_year))
-        ax.scatter([end], [result["index"]], marker="o", s=110, color=PALETTE[0], zorder=5,
-                   label=_("{year}年實績：較基準年下降 {pct}% (報告)").format(
-                       year=end, pct=f"{abs(result['index'] - 100):g}"))
+        pct = plain_value(abs(result["index"] - 100))
+        ax.scatter([end] if pct else [], [result["index"]] if pct else [], marker="o", s=110, color=PALETTE[0],
+                   zorder=5, label=_("{year}年實績：較基準年下降 {pct}% (報告)").format(year=end, pct=pct) if pct
+                   else _("{year}年實績：報告未列數值").format(year=end))
         if value_label(result["index"], "g"):
             ax.annotate(value_label(result["index"], "g"), (end, result["index"]), xytext=(8, -4),
                         textcoords="offset points", color=PALETTE[0], fontsize=10)
         if not has_series:
-            ax.text((base_year + end) / 2, (100 + result["index"]) / 2 + 8,
+            middle = 100 if missing_value(result["index"]) else (100 + result["index"]) / 2  # (halfway to the result)
+            ax.text((base_year + end) / 2, middle + 8,
                     f"{_('報告未列出逐年數值：')}\n{_('兩點之間不繪線、不補值')}", ha="center", va="center", fontsize=9,
                     color="#555555")
     if has_series:
