@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import matplotlib.colors
 import pandas as pd
 import pytest
 
@@ -254,3 +255,45 @@ def test_one_item_long_names_and_millions_keep_clear_of_each_other(styled):
         assert [str(p) for p in layout_problems(fig)] == []
         shown = [t.get_text() for t in fig.findobj(Text) if t.get_visible()]
         assert not any("e+" in t for t in shown)
+
+
+@pytest.mark.parametrize("edition", ["zh-TW", "en"])
+def test_a_measure_without_a_reduction_draws_no_segment_and_no_sum(styled, edition):
+    """An item one of whose measures has no number for its reduction (NaN), and one whose measures all lack
+    it: a segment of no width was drawn for each and the sum written "" (only "[verdict]" was left), or the
+    limits were no number; now the known measures draw their segments, the missing one none, and the
+    sum says plainly that it is not available, never "nan"."""
+    import warnings
+
+    from conftest import missing_numbers_written
+
+    from mfgghg.i18n import _, set_lang
+    from mfgghg.plots.layout import layout_problems
+    from mfgghg.plots.table4_trace import plot_table4_items
+
+    def item(no, published, parts):
+        rows = [{"pillar": 1, "item_no": no, "title_zh": "製程改善與設備汰舊換新", "bar": "published", "measure_id": "",
+                 "reduction_10k_t_co2e": published, "origin": "report", "mapping_status": "adds_up",
+                 "verdict": "differs"}]
+        return rows + [{**rows[0], "bar": "measures", "measure_id": m, "reduction_10k_t_co2e": v, "origin": "derived"}
+                       for m, v in parts]
+
+    nan = float("nan")
+    data = pd.DataFrame(item(1, 5.0, [("1.1.1", 3.0), ("1.1.2", nan), ("1.1.3", 1.5)])
+                        + item(2, 2.0, [("1.2.1", nan)]) + item(3, 4.0, [("1.3.1", 4.0)]))
+    set_lang(edition)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            fig = plot_table4_items(data, year=2021)
+        assert missing_numbers_written(fig) == []
+        assert [str(p) for p in layout_problems(fig)] == []
+        ax = fig.axes[0]
+        verdict = _("不符")
+        sums = [t.get_text() for t in ax.texts if t.get_text().endswith(f"[{verdict}]")]
+        missing = f"{_('加總不可得：有措施缺減碳量')}  [{verdict}]"
+        assert sums == [missing, missing, f"4  [{verdict}]"]
+        segments = [p for p in ax.patches if p.get_facecolor()[:3] != matplotlib.colors.to_rgb("#0072B2")]
+        assert sorted(p.get_width() for p in segments) == [1.5, 3.0, 4.0]  # (no segment for a missing value)
+    finally:
+        set_lang("zh-TW")

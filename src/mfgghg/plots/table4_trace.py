@@ -8,8 +8,8 @@ import pandas as pd
 from matplotlib.patches import Patch
 
 from mfgghg.i18n import _
-from mfgghg.plots.style import (PALETTE, figure_style, legend_above_if_covering, placeholder_figure, plain_value,
-                                 source_line, source_note, wrap_to_width)
+from mfgghg.plots.style import (PALETTE, figure_style, fit_texts_in_axes, legend_above_if_covering, missing_value,
+                                 placeholder_figure, plain_value, source_line, source_note, wrap_to_width)
 
 CAPTIONS = {
     "plot_table4_items": ("表4各項目之減碳量（報告）與對應附件措施減碳量之加總"
@@ -43,9 +43,11 @@ def plot_table4_items(data: pd.DataFrame, *, year: int, mapped: bool = True):
     h = 0.38
     y = np.arange(len(items))[::-1]
     sums = data[data["bar"] == "measures"].groupby(["pillar", "item_no"])["reduction_10k_t_co2e"].sum()
-    xmax_all = max(float(data["reduction_10k_t_co2e"].max()) if len(data) else 0.0,
+    known = data["reduction_10k_t_co2e"].dropna()  # (a value that is no number sets no limit)
+    xmax_all = max(float(known.max()) if len(known) else 0.0,
                    float(sums.max()) if len(sums) else 0.0, 1.0)
     labels = []
+    unavailable = []  # (the sums said not to be available, in more words than a number)
     ids = []  # (a measure's id written on its segment, where the segment starts and ends)
     for yi, (_i, item) in zip(y, items.iterrows()):
         rows = data[(data["pillar"] == item["pillar"]) & (data["item_no"] == item["item_no"])]
@@ -60,7 +62,9 @@ def plot_table4_items(data: pd.DataFrame, *, year: int, mapped: bool = True):
                         fontsize=8, color="#555555")
         left = 0.0
         parts = rows[rows["bar"] == "measures"]
-        for k, (_j, p) in enumerate(parts.iterrows()):
+        known = parts["reduction_10k_t_co2e"].map(lambda v: not missing_value(v))
+        # a measure whose reduction is no number draws no segment, and the item's sum is not known
+        for k, (_j, p) in enumerate(parts[known].iterrows()):
             v = float(p["reduction_10k_t_co2e"])
             # plain fills, told apart by white edges: a hatch would run over the measure ids written on them
             ax.barh(yi - h / 2, v, left=left, height=h, color=MEASURE_COLORS[k % len(MEASURE_COLORS)],
@@ -70,8 +74,11 @@ def plot_table4_items(data: pd.DataFrame, *, year: int, mapped: bool = True):
                             left, left + v))
             left += v
         verdict = _(VERDICT_ZH.get(item["verdict"], item["verdict"]))
-        ax.annotate(f"{plain_value(round(left, 3))}  [{verdict}]", (left, yi - h / 2), xytext=(3, 0),
-                    textcoords="offset points", va="center", fontsize=8, color="#333333")
+        total = plain_value(round(left, 3)) if known.all() else _("加總不可得：有措施缺減碳量")
+        written = ax.annotate(f"{total}  [{verdict}]", (left, yi - h / 2), xytext=(3, 0),
+                              textcoords="offset points", va="center", fontsize=8, color="#333333")
+        if not known.all():
+            unavailable.append(written)
         labels.append(wrap_to_width(f"{item['pillar']}.{item['item_no']} {_(item['title_zh'])}", LABEL_WIDTH_IN, 9))
     handles, names = ax.get_legend_handles_labels()
     handles.append(Patch(facecolor=MEASURE_COLORS[0], edgecolor="white"))
@@ -84,6 +91,7 @@ def plot_table4_items(data: pd.DataFrame, *, year: int, mapped: bool = True):
     ax.legend(handles, names, loc="lower right", fontsize=9)
     source_note(fig, source_line(year, ("表4", "附件")))
     fig.tight_layout()
+    fit_texts_in_axes(ax, unavailable)  # (those words reach further than a number)
     renderer = fig.canvas.get_renderer()
     for text, start, end in ids:  # (an id wider than its segment, in a narrower plot, is left to the table)
         width = ax.transData.transform((end, 0))[0] - ax.transData.transform((start, 0))[0]
