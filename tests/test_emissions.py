@@ -544,3 +544,39 @@ def test_a_table6_without_rows_says_so(styled, edition):
             assert bool(cjk_texts(fig)) == (edition == "zh-TW")
     finally:
         set_lang("zh-TW")
+
+
+@pytest.mark.parametrize("edition", ["zh-TW", "en"])
+def test_the_context_figure_of_a_table6_without_rows_draws_what_there_is(styled, edition):
+    """The context figure with a Table 6 without rows: it drew empty report lines under legend entries;
+    now the outside values are drawn alone and the legend says Table 6 prints nothing. Without outside
+    values either, it draws the figure that says so (it drew an empty frame)."""
+    import warnings
+
+    from mfgghg.plots.layout import layout_problems
+    from mfgghg.plots.style import figure_title
+
+    set_lang(edition)
+    try:
+        facts = read_external_facts(REPO / "data" / "external")
+        empty = em.margins(emissions_table([100.0, 100.0], [98.0, 103.0])).iloc[:0]
+        said = {"zh-TW": "表6未列排放值與目標值", "en": "Table 6 prints no emissions or targets"}[edition]
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            outside_only = plots.plot_context(em.context_figure_data(empty, facts), year=2021)
+            nothing = plots.plot_context(em.context_figure_data(empty, facts.iloc[:0]), year=2021)
+        for fig in (outside_only, nothing):
+            assert [str(p) for p in layout_problems(fig)] == []
+            assert figure_title(fig) == _("第一期排放值與前後期目標 (灰色空心為外部資料)")
+            assert fig.texts[-1].get_text().startswith(source_line(2021, ["表6"]))
+            assert bool(cjk_texts(fig)) == (edition == "zh-TW")
+        ax = outside_only.axes[0]
+        assert len(ax.lines) == 0  # (no report line)
+        legend = ax.get_legend()
+        assert legend.get_title().get_text() == said
+        outside = {"zh-TW": "(外部)", "en": "(external)"}[edition]
+        assert all(t.get_text().endswith(outside) for t in legend.get_texts())
+        assert sum(len(c.get_offsets()) for c in ax.collections) == (facts["base_unit"] == "mt_co2e").sum()
+        assert [t.get_text() for t in nothing.axes[0].texts] == [said]
+    finally:
+        set_lang("zh-TW")

@@ -210,13 +210,20 @@ def plot_drivers(data: pd.DataFrame, *, year: int):
 
 @figure_style
 def plot_context(data: pd.DataFrame, *, year: int, unit_zh: str = MT):
-    """The first period in a longer view: external baseline and later targets drawn grey and open."""
-    fig, ax = plt.subplots(figsize=(9, 4.8))
+    """The first period in a longer view: external baseline and later targets drawn grey and open. Without
+    Table 6's rows the outside values are drawn alone, the legend saying so; without either, a figure that
+    says there is nothing to draw."""
+    title = _("第一期排放值與前後期目標 (灰色空心為外部資料)")
     rep = data[data["origin"] == REPORT]
     ext = data[data["origin"] == EXTERNAL]
+    if rep.empty and ext.empty:
+        return _no_table6(title, year)
+    fig, ax = plt.subplots(figsize=(9, 4.8))
     for series, color, marker, label in (("emissions", PALETTE[0], "o", _("排放值 (報告 表6)")),
                                          ("target", PALETTE[1], "s", _("當年度目標值 (報告 表6)"))):
         d = rep[rep["series"] == series]
+        if rep.empty:  # (a Table 6 without rows: no line, and no legend entry for one)
+            continue
         ax.plot(d["year"], from_base(d["value_mt_co2e"], unit_zh), marker=marker, color=color, label=label)
     grey = STYLE[EXTERNAL]["color"]
     outside = []  # the outside values, written beside their points
@@ -234,8 +241,9 @@ def plot_context(data: pd.DataFrame, *, year: int, unit_zh: str = MT):
                                            va="center", fontsize=8, color="#555555"))
     ax.set_xlabel(_("年 (西元)"))
     ax.set_ylabel(f"{_('排放量')} ({_(unit_zh)})")
-    ax.set_title(_("第一期排放值與前後期目標 (灰色空心為外部資料)"))
-    ax.legend(loc="lower left", fontsize=8, ncol=2)
+    ax.set_title(title)
+    ax.legend(loc="lower left", fontsize=8, ncol=2, title=_("表6未列排放值與目標值") if rep.empty else None,
+              title_fontsize=8)
     move_off_lines(ax, outside)  # (the report's years reaching the outside points': its lines ran through them)
     fit_texts_in_axes(ax)  # (no layout engine: the axes are where they will be saved)
     source_note(fig, source_line(year, ["表6"], external_titles(data)))
