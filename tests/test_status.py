@@ -754,3 +754,32 @@ def test_two_ministries_of_one_english_name_stay_apart_in_the_status_figure(lang
             assert [t.get_text().replace("\n", " ") for t in fig.axes[1].get_xticklabels()] == expected
         finally:
             plt.close(fig)
+
+
+def test_two_ministries_of_one_english_name_stay_apart_in_the_status_data_file(lang, tmp_path, monkeypatch):
+    """The English data file beside the status figure translated its ``group`` column, so two ministries
+    whose English names are the same were one name there, where the figure tells them apart; each is
+    followed by its Chinese name, as in the figure (plots.style.distinct_labels), and the Chinese file is
+    as it was."""
+    from mfgghg.plots.style import edition_data
+
+    draft = tmp_path / "draft.csv"
+    draft.write_text("zh_tw,en\n環境部,Environmental Protection Administration (EPA)\n", encoding="utf-8")
+    monkeypatch.setenv("MFGGHG_EXTRA_TRANSLATIONS", str(draft))
+    use_cjk_font()
+    m = make_measures()
+    m.loc[m["measure_id"] == "1.2.1", "ministry_zh"] = "環境部"
+    data = st.status_chart_data(m, [])
+    lang("en")
+    fig = plots.plot_status(data, {}, year=2021)
+    try:
+        ticks = [t.get_text().replace("\n", " ") for t in fig.axes[1].get_xticklabels()]
+    finally:
+        plt.close(fig)
+    table = edition_data(data)
+    ministries = table.loc[table["by"] == "ministry_zh", "group"]
+    assert list(dict.fromkeys(ministries)) == ticks
+    assert ministries.nunique() == data.loc[data["by"] == "ministry_zh", "group"].nunique() == 3
+    assert table.loc[table["by"] == "pillar", "group"].tolist() == data.loc[data["by"] == "pillar", "group"].tolist()
+    lang("zh-TW")
+    assert edition_data(data).equals(data)

@@ -314,7 +314,9 @@ def edition_data(data: pd.DataFrame) -> pd.DataFrame:
     English: a column whose name ends in ``_zh`` keeps the Chinese that identifies a thing (a measure's,
     an agency's name; a quote) and gets its English beside it (``<name>_en``) where every value has one;
     any other text is translated (through ``translations.csv``; a unit without a row there by its
-    English label) and one that has no English fails, as a figure's text does. Chinese: as it is."""
+    English label) and one that has no English fails, as a figure's text does. Two texts of a column whose
+    English is the same (two ministries' names in a figure's ``group`` column) are followed by their own
+    Chinese in brackets, as the figure writes them (:func:`distinct_labels`). Chinese: as it is."""
     from mfgghg.i18n import CJK, _, get_lang, outside_title, translations
     from mfgghg.data.units import UNITS
 
@@ -362,7 +364,13 @@ def edition_data(data: pd.DataFrame) -> pd.DataFrame:
                 out[f"{str(column)[:-3]}_en"] = values.map(lambda v: english.get(v, v) if has_cjk(v) else v)
             continue
         textual = pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)
-        out[name] = values.map(translated) if textual else values
+        if not textual:
+            out[name] = values
+            continue
+        # two names whose English is the same (two ministries) stay two, told apart as the figures tell them
+        names = [v for v in dict.fromkeys(values.dropna()) if isinstance(v, str)]
+        shown = dict(zip(names, distinct_labels(names, translated)))
+        out[name] = values.map(lambda v, shown=shown: shown[v] if isinstance(v, str) else translated(v))
     return out
 
 
