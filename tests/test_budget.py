@@ -748,3 +748,33 @@ def test_shares_with_one_grouping_empty_draw_the_other_and_say_so(lang, edition)
             assert bool(cjk_texts(fig)) == (edition == "zh-TW")
         finally:
             plt.close(fig)
+
+
+@pytest.mark.parametrize("edition", ["zh-TW", "en"])
+def test_table5_of_fifteen_pillars_writes_the_published_values_where_two_do_not_fit(lang, edition):
+    """Fifteen pillars in Table 5: even upright and sharing the width, a pillar's two values were wider
+    together than its two bars and overlapped in the money panel; where they would, the published value is
+    written and the derived one left to the data file (plots.style.thin_out_labels), in both panels."""
+    from mfgghg.plots.layout import layout_problems
+
+    use_cjk_font()
+    lang(edition)
+    n = 15
+    money = [6.2e8 * (1 + i % 3) + 1.3e6 * i for i in range(n)]
+    rebuilt = pd.DataFrame({"pillar": [str(i + 1) for i in range(n)], "planned_published_twd": [3 * m for m in money],
+                            "actual_published_twd": money, "actual_public_twd": [0.4 * m for m in money],
+                            "actual_private_twd": [0.6 * m + 101.0 for m in money],
+                            "rate_published_pct": [33.0 + 5 * (i % 4) for i in range(n)],
+                            "rate_recomputed_pct": [33.3 + 5 * (i % 4) for i in range(n)]})
+    total = rebuilt.sum(numeric_only=True).to_frame().T.assign(pillar="total", rate_published_pct=38.0,
+                                                               rate_recomputed_pct=38.3)
+    fig = plots.plot_table5(pd.concat([rebuilt, total], ignore_index=True), year=2021)
+    try:
+        assert [str(p) for p in layout_problems(fig)] == []
+        money_panel, rates_panel = fig.axes
+        assert [t.get_text() for t in money_panel.texts if t.get_visible()] == [f"{m / 1e4:,.0f}" for m in money]
+        assert [t.get_text() for t in rates_panel.texts if t.get_visible()] == \
+            [f"{33.0 + 5 * (i % 4):.0f}" for i in range(n)] + ["38"]
+        assert len(money_panel.texts) == 2 * n  # (every value written, the derived ones hidden)
+    finally:
+        plt.close(fig)

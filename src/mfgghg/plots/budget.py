@@ -15,7 +15,7 @@ import pandas as pd
 from mfgghg.i18n import _, get_lang
 from mfgghg.plots.style import (PALETTE, distinct_labels, figure_style, fit_texts_in_axes, label_log_ticks_plainly,
                                  legend_above_if_covering, omit_unseen_minor_ticks, placeholder_figure,
-                                 raise_above_legend, source_line,
+                                 raise_above_legend, source_line, thin_out_labels,
                                  source_note, turn_crowded_labels, turn_crowded_values, value_label, wrap_label)
 from matplotlib.collections import LineCollection
 
@@ -98,10 +98,12 @@ def plot_table5(rebuilt: pd.DataFrame, *, year: int):
             label=_("附件逐項加總：公部門經費（推算）"))
     ax1.bar(x + w / 2, private, w, bottom=public, color="white", edgecolor=PALETTE[1], hatch=HATCH_PRIVATE,
             label=_("附件逐項加總：民間投資（推算）"))
+    written = {ax1: ([], []), ax2: ([], [])}  # each panel's published values and derived ones
     for xi, p, a in zip(x, pub, public + private):  # (a value that is no number: no label)
-        for xy, text in (((xi - w / 2, p), value_label(p, ",.0f")), ((xi + w / 2, a), value_label(a, ",.2f"))):
+        for xy, text, kept in (((xi - w / 2, p), value_label(p, ",.0f"), written[ax1][0]),
+                               ((xi + w / 2, a), value_label(a, ",.2f"), written[ax1][1])):
             if text:
-                ax1.annotate(text, xy, ha="center", va="bottom", fontsize=8)
+                kept.append(ax1.annotate(text, xy, ha="center", va="bottom", fontsize=8))
     ax1.set_xticks(x, [pillar_label(p) for p in body["pillar"]])
     ax1.set_ylabel(_("實際經費（{unit}）").format(unit=_(MONEY_UNIT)))
     ax1.set_title(_("實際經費：表5 與附件逐項加總"))
@@ -114,9 +116,10 @@ def plot_table5(rebuilt: pd.DataFrame, *, year: int):
             hatch=HATCH_DERIVED, label=_("附件加總 ÷ 表5 預期經費（推算）"))
     for xi, p, r in zip(x2, rebuilt["rate_published_pct"], rebuilt["rate_recomputed_pct"]):
         # (a rate not printed, or over a plan of 0: no label)
-        for xy, text in (((xi - w / 2, p), value_label(p, ".0f")), ((xi + w / 2, r), value_label(r, ".1f"))):
+        for xy, text, kept in (((xi - w / 2, p), value_label(p, ".0f"), written[ax2][0]),
+                               ((xi + w / 2, r), value_label(r, ".1f"), written[ax2][1])):
             if text:
-                ax2.annotate(text, xy, ha="center", va="bottom", fontsize=8)
+                kept.append(ax2.annotate(text, xy, ha="center", va="bottom", fontsize=8))
     ax2.set_xticks(x2, [pillar_label(p) for p in rebuilt["pillar"]])
     ax2.set_ylabel(_("執行率 B/A（%）"))
     ax2.set_title(_("執行率：實際經費 ÷ 全期預期經費"))
@@ -137,6 +140,13 @@ def plot_table5(rebuilt: pd.DataFrame, *, year: int):
         for ax in (ax1, ax2):
             turn_crowded_values(ax, slot=w, refit=True)
             raise_above_legend(ax, ax.texts)
+    # more pillars still (fifteen): a pillar's two upright values are wider together than its two bars; where
+    # they would overlap, the published value is written and the derived one left to the data file
+    # (thin_out_labels keeps the last text it is given and then each that overlaps none kept: the published
+    # values first, the last of them given last)
+    for published, derived in written.values():
+        if published:
+            thin_out_labels(published[:-1] + derived + published[-1:])
     fig.suptitle(_("{roc}年行動方案經費：表5公布值與附件逐項加總").format(roc=roc_year(year), year=year), y=1.02)
     source_note(fig, figure_source(year, ["表5", "附件（實際經費）"], "實心＝公布值；斜線／點狀＝由附件推算。"))
     return fig
