@@ -366,3 +366,28 @@ def test_a_target_or_a_result_that_is_no_number_writes_no_nan_in_the_legend(styl
             matplotlib.pyplot.close(fig)
     finally:
         set_lang("zh-TW")
+
+
+@pytest.mark.parametrize("edition", ["zh-TW", "en"])
+def test_a_result_or_target_above_or_level_with_the_base_year_is_not_said_to_fall(styled, edition):
+    """The legend wrote every change as a fall ("下降 {pct}%" of |index - 100|): a result above the base
+    year (index 130) read as a 30% fall, and was drawn above the view (kept at 115). A rise is said as a
+    rise, no change as level, and the view holds the highest index."""
+    from mfgghg.i18n import set_lang
+    from mfgghg.plots.layout import layout_problems
+
+    points = pd.DataFrame({"year": [2005, 2030, 2030], "index": [100.0, 130.0, 100.0],
+                           "what": ["base year (= 100 by definition)", "result", "target"],
+                           "origin": "report", "source": "摘要 二"})
+    set_lang(edition)
+    try:
+        fig = plots.plot_index(points, year=2031)
+        assert [str(p) for p in layout_problems(fig)] == []
+        legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+        assert _("{year}年實績：較基準年上升 {pct}% (報告)").format(year=2030, pct="30") in legend
+        assert fig.axes[0].get_ylim()[1] > 130
+        assert _("{year}年目標：與{base}年持平 (報告)").format(year=2030, base=2005) in legend
+        assert not any(("下降" in t or "below" in t) for t in legend), legend
+        matplotlib.pyplot.close(fig)
+    finally:
+        set_lang("zh-TW")

@@ -32,6 +32,17 @@ def decomposition_source_line(year: int, decomp: pd.DataFrame) -> str:
     return source_line(year, section_parts([*decomp["intensity_source"], *ends]), decomp["emissions_base_source_title"])
 
 
+def _against_base(index, said: tuple[str, str, str], **fmt) -> str:
+    """A legend's words for a change against the base year (index 100): ``said`` is (a fall, a rise, level),
+    each a Chinese text for ``_`` with ``{pct}`` for the change; "" where the index is no number (the caller
+    says the report prints none)."""
+    pct = plain_value(abs(index - 100))
+    if not pct:
+        return ""
+    fall, rise, level = said
+    return _(fall if index < 100 else rise if index > 100 else level).format(pct=pct, **fmt)
+
+
 @figure_style
 def plot_index(points: pd.DataFrame, series: pd.DataFrame | None = None, *, year: int):
     """Figure 2 as far as the data go: base year = 100, the printed result and the target line,
@@ -52,19 +63,21 @@ def plot_index(points: pd.DataFrame, series: pd.DataFrame | None = None, *, year
         if len(target):
             t = target.iloc[0]
             # (a target that is no number: no line, and the legend says the report prints none, never "nan")
-            pct = plain_value(abs(t["index"] - 100))
-            ax.hlines([t["index"]] if pct else [], base_year, end, colors=PALETTE[1], linestyles="--", linewidth=2,
-                      label=_("{year}年目標：較{base}年下降 {pct}% (報告)").format(year=end, base=base_year, pct=pct)
-                      if pct else _("{year}年目標：報告未列數值").format(year=end))
+            said = _against_base(t["index"], ("{year}年目標：較{base}年下降 {pct}% (報告)",
+                                              "{year}年目標：較{base}年上升 {pct}% (報告)",
+                                              "{year}年目標：與{base}年持平 (報告)"), year=end, base=base_year)
+            ax.hlines([t["index"]] if said else [], base_year, end, colors=PALETTE[1], linestyles="--", linewidth=2,
+                      label=said or _("{year}年目標：報告未列數值").format(year=end))
             if value_label(t["index"], "g"):
                 ax.annotate(_("目標 {value}").format(value=value_label(t["index"], "g")), (base_year, t["index"]),
                             xytext=(4, 5), textcoords="offset points", color=PALETTE[1], fontsize=9)
         ax.scatter([base_year], [100], marker="s", s=80, color="#000000", zorder=5,
                    label=_("基準年 {base} = 100").format(base=base_year))
-        pct = plain_value(abs(result["index"] - 100))
-        ax.scatter([end] if pct else [], [result["index"]] if pct else [], marker="o", s=110, color=PALETTE[0],
-                   zorder=5, label=_("{year}年實績：較基準年下降 {pct}% (報告)").format(year=end, pct=pct) if pct
-                   else _("{year}年實績：報告未列數值").format(year=end))
+        said = _against_base(result["index"], ("{year}年實績：較基準年下降 {pct}% (報告)",
+                                                "{year}年實績：較基準年上升 {pct}% (報告)",
+                                                "{year}年實績：與基準年持平 (報告)"), year=end)
+        ax.scatter([end] if said else [], [result["index"]] if said else [], marker="o", s=110, color=PALETTE[0],
+                   zorder=5, label=said or _("{year}年實績：報告未列數值").format(year=end))
         if value_label(result["index"], "g"):
             ax.annotate(value_label(result["index"], "g"), (end, result["index"]), xytext=(8, -4),
                         textcoords="offset points", color=PALETTE[0], fontsize=10)
@@ -77,7 +90,9 @@ def plot_index(points: pd.DataFrame, series: pd.DataFrame | None = None, *, year
         ax.plot(series["year"], series["index"], linestyle="-.", marker=".", color=PALETTE[2], linewidth=1.5,
                 label=_("年度序列 (使用者提供，來源見資料檔)"))
     ax.set_xlim(min(years) - 1, max(years) + 1)
-    ax.set_ylim(0, max(115, float(series["index"].max()) * 1.1 if has_series else 0))
+    # (room above the highest index drawn: a printed result or target above the base year too)
+    drawn = [*points["index"], *(series["index"] if has_series else [])]
+    ax.set_ylim(0, max([115.0] + [1.1 * float(v) for v in drawn if not missing_value(v)]))
     ax.set_xlabel(_("年 (西元)"))
     ax.set_ylabel(_("碳密集度指數 ({base} = 100)").format(base=base_label))
     ax.set_title(_("製造部門碳密集度相對基準年 (報告圖2可由文字重建之部分)"))
