@@ -688,15 +688,8 @@ def test_two_ministries_of_one_english_name_stay_two_bars(lang, tmp_path, monkey
         plt.close(fig)
 
 
-@pytest.mark.parametrize("edition", ["zh-TW", "en"])
-def test_table5_of_twelve_pillars_shares_the_width_as_its_bars_are_many(lang, edition):
-    """Twelve pillars (and a total) in Table 5: upright, the rates were still wider than their bars in the
-    narrower rates' panel and ran into each other; the panels share the width as their bars are many."""
-    from mfgghg.plots.layout import layout_problems
-
-    use_cjk_font()
-    lang(edition)
-    n = 12
+def many_pillars_table5(n: int) -> pd.DataFrame:
+    """Table 5 rebuilt for ``n`` pillars (money in hundreds of millions, rates about a third) and its total row."""
     money = [6.2e8 * (1 + i % 3) + 1.3e6 * i for i in range(n)]
     rebuilt = pd.DataFrame({"pillar": [str(i + 1) for i in range(n)], "planned_published_twd": [3 * m for m in money],
                             "actual_published_twd": money, "actual_public_twd": [0.4 * m for m in money],
@@ -705,7 +698,18 @@ def test_table5_of_twelve_pillars_shares_the_width_as_its_bars_are_many(lang, ed
                             "rate_recomputed_pct": [33.3 + 5 * (i % 4) for i in range(n)]})
     total = rebuilt.sum(numeric_only=True).to_frame().T.assign(pillar="total", rate_published_pct=38.0,
                                                                rate_recomputed_pct=38.3)
-    fig = plots.plot_table5(pd.concat([rebuilt, total], ignore_index=True), year=2021)
+    return pd.concat([rebuilt, total], ignore_index=True)
+
+
+@pytest.mark.parametrize("edition", ["zh-TW", "en"])
+def test_table5_of_twelve_pillars_shares_the_width_as_its_bars_are_many(lang, edition):
+    """Twelve pillars (and a total) in Table 5: upright, the rates were still wider than their bars in the
+    narrower rates' panel and ran into each other; the panels share the width as their bars are many."""
+    from mfgghg.plots.layout import layout_problems
+
+    use_cjk_font()
+    lang(edition)
+    fig = plots.plot_table5(many_pillars_table5(12), year=2021)
     try:
         assert [str(p) for p in layout_problems(fig)] == []
         money_panel, rates_panel = fig.axes
@@ -760,15 +764,9 @@ def test_table5_of_fifteen_pillars_writes_the_published_values_where_two_do_not_
     use_cjk_font()
     lang(edition)
     n = 15
-    money = [6.2e8 * (1 + i % 3) + 1.3e6 * i for i in range(n)]
-    rebuilt = pd.DataFrame({"pillar": [str(i + 1) for i in range(n)], "planned_published_twd": [3 * m for m in money],
-                            "actual_published_twd": money, "actual_public_twd": [0.4 * m for m in money],
-                            "actual_private_twd": [0.6 * m + 101.0 for m in money],
-                            "rate_published_pct": [33.0 + 5 * (i % 4) for i in range(n)],
-                            "rate_recomputed_pct": [33.3 + 5 * (i % 4) for i in range(n)]})
-    total = rebuilt.sum(numeric_only=True).to_frame().T.assign(pillar="total", rate_published_pct=38.0,
-                                                               rate_recomputed_pct=38.3)
-    fig = plots.plot_table5(pd.concat([rebuilt, total], ignore_index=True), year=2021)
+    table = many_pillars_table5(n)
+    money = table["actual_published_twd"].iloc[:n].tolist()
+    fig = plots.plot_table5(table, year=2021)
     try:
         assert [str(p) for p in layout_problems(fig)] == []
         money_panel, rates_panel = fig.axes
