@@ -1351,3 +1351,38 @@ def test_headline_numbers_with_a_chinese_numeral_unit_are_read_and_named(tmp_pat
     assert h == before
     reasons = {r["row"]: r["reason"] for r in rows(out / "review.csv") if r["file"] == "published_headlines.csv"}
     assert "'0.431千' read as 431" in reasons["trainees"]
+
+
+def test_page_furniture_inside_or_between_a_tables_row_labels_is_skipped_and_named(tmp_path, out2021):
+    """A page number, a running head and a table's column titles printed again, where a page breaks inside a row's
+    label (表 2, 表 5) or between rows (表 3, 表 6) of a text export without form feeds (a page opens with a line
+    starting with a space): the labels join whole (表 2's second pillar was read as 排放減量之措施), every table as
+    2021's, each furniture line named for review as furniture, none as a line between rows."""
+    head = " 經濟部 110 年度執行成果"  # a running head, at three pages' tops besides the one inside 表 5's label
+    t3_head = report_text().split("表 3、")[1].split("\n經濟部 16")[0].split("\n", 1)[1]
+    text = replace_once(report_text(), {
+        "\n加強推動產業\n\n執行溫室氣體\n\n排放減量之措\n":  # 表 2: page 7's foot, then page 8
+            "\n加強推動產業\n\n執行溫室氣體\n7\n\n 排放減量之措\n",
+        "\n國科會 1 0 1 100%": f"\n9\n {t3_head.strip()}\n國科會 1 0 1 100%",  # 表 3: its titles again on page 10
+        "\n加強推動產業執行溫室氣體排\n": f"\n加強推動產業執行溫室氣體排\n{head}\n",  # 表 5: a running head in a label
+        "\n108 年 146.9": "\n12\n 108 年 146.9",  # 表 6: a page number between rows
+        "\n 壹、製造部門": f"\n{head}\n 壹、製造部門", "\n (二)行動方案計畫": f"\n{head}\n (二)行動方案計畫",
+        "\n 2.依主辦機關區分": f"\n{head}\n 2.依主辦機關區分"})
+    code, out = run_text(tmp_path, text)
+    assert code == 0
+    for name in ("published_table2_by_pillar.csv", "published_table3_by_ministry.csv", "published_table5_budget.csv",
+                 "published_table6_emissions.csv", "pillars.csv"):
+        assert rows(out / name) == rows(out2021 / name), name
+    assert rows(out / "pillars.csv")[1]["name_zh"] == "加強推動產業執行溫室氣體排放減量之措施"
+    review = rows(out / "review.csv")
+    assert not [r for r in review if "between its rows" in r["reason"]]
+    named = [(r["file"][:len("published_table2")], r["row"], r["reason"].split("' within")[0])
+             for r in review if "read as page furniture" in r["reason"]]
+    pillar2 = "加強推動產業執行溫室氣體排放減量之措施"
+    assert named[:2] == [("published_table2", pillar2, "表 2 prints '7"),
+                         ("published_table3", "國科會", "表 3 prints '9")]
+    assert named[-2:] == [("published_table5", pillar2, f"表 5 prints '{head.strip()}"),
+                          ("published_table6", "108年", "表 6 prints '12")]
+    (titles,) = named[2:-2]  # 表 3's titles printed again: one item, quoting them
+    assert titles[:2] == ("published_table3", "國科會") and titles[2].startswith("表 3 prints '主辦機關 實質減量(A)")
+    assert titles[2].endswith("(c1/c1 +c2)")

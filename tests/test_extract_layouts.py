@@ -276,6 +276,16 @@ def test_centred_rows_broken_across_pages_at_the_annexs_start_keep_their_lines(d
             assert content(got[w["measure_id"]][c]) == content(w[c]), (w["measure_id"], c)
     continued = [r["row"] for r in rows(out / "review.csv") if "after a page break (joined by position)" in r["reason"]]
     assert continued[:2] == ["1.1.2", "1.1.4"]
+    # a page number (7) printed inside 表 2's second row label, where the page breaks: skipped as page furniture and
+    # named (the label was read as 排放減量之措施, and the 7 named as a line between the rows)
+    for t in TABLES:
+        assert rows(out / f"{t}.csv") == rows(RAW / f"{t}.csv"), t
+    assert rows(out / "pillars.csv")[1]["name_zh"] == "加強推動產業執行溫室氣體排放減量之措施"
+    review = rows(out / "review.csv")
+    assert not [r for r in review if "between its rows" in r["reason"]]
+    furniture = [(r["file"], r["row"], r["reason"]) for r in review if "read as page furniture" in r["reason"]]
+    assert furniture[0][:2] == ("published_table2_by_pillar.csv", "加強推動產業執行溫室氣體排放減量之措施")
+    assert furniture[0][2].startswith("表 2 prints '7' within or before this row's label, read as page furniture")
 
 
 def test_page_furniture_a_watermark_and_landscape_annex_pages_are_no_cells(drafted):

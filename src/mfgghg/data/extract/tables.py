@@ -6,6 +6,8 @@ import re
 from difflib import SequenceMatcher
 
 from .annex import NUMBER, nows, number, squash
+from .layout import masked
+from .read import BARE_NUMBER, PAGE_NUMBER
 
 CELL = rf"(?:{NUMBER}%?|-)"
 REMARK = r"(?:\s+([^\d\s-][^\d]*|-))?\s*"  # text after a row's numbers (a 備註 column): kept for the review
@@ -56,6 +58,100 @@ def _rows(block, ncells, known=()):
     return [(ln, lab, cells) for ln, lab, cells in _labels(rows, known)], dropped
 
 
+def _page_starts(lines) -> list[int]:
+    """The indices of the lines that open a page: the first, and each line starting with a space (how both routes
+    mark a page break)."""
+    return [i for i, ln in enumerate(lines) if i == 0 or ln.startswith(" ") and ln.strip()]
+
+
+def _running_keys(lines) -> set:
+    """The lines (digits masked, without spaces) printed at three pages' tops or feet or more: a running head or
+    a footer line that the page reading left in the text."""
+    seen: dict = {}
+    for i in _page_starts(lines):
+        edges = [i] + [j for j in range(i - 1, -1, -1) if lines[j].strip()][:1]  # (the page's first, the last's)
+        for j in edges:
+            key = masked(lines[j])
+            if len(key) >= 4 and re.search(r"[\u4e00-\u9fff]", key):
+                seen[key] = seen.get(key, 0) + 1
+    return {k for k, n in seen.items() if n >= 3}
+
+
+TITLES_AGAIN = "the table's column titles printed again on a new page"
+_CJK_LINE = re.compile(r"[\u4e00-\u9fff\s()（）、]+")
+
+
+def furniture(lines, block) -> dict:
+    """{line number: why} of the lines in a table's ``block`` (from :func:`_table_lines`) that are what a page prints
+    beside the table, not the table, wherever they fall (inside a row's label, between rows): a page number in a
+    page number's form, a bare number at a page's foot or top or between two lines of a label, a running head or
+    footer (a line at three pages' edges or more), and the table's column titles printed again on a new page."""
+    text = [(ln, raw) for ln, raw in block if raw.strip()]
+    starts = {i + 1 for i in _page_starts(lines)}
+    running = _running_keys(lines)
+    out = {}
+    for k, (ln, raw) in enumerate(text):
+        s = raw.strip()
+        after = text[k + 1][0] if k + 1 < len(text) else None
+        edge = ln in starts or after in starts
+        between = 0 < k < len(text) - 1 and all(_CJK_LINE.fullmatch(text[j][1].strip()) for j in (k - 1, k + 1))
+        if PAGE_NUMBER.match(s):
+            out[ln] = "a page number"
+        elif BARE_NUMBER.match(s) and (edge or between):
+            out[ln] = "a page number at a page's " + ("edge" if edge else "break inside a label")
+        elif masked(raw) in running:
+            out[ln] = "a line the report prints at its pages' tops or feet"
+    # the column titles printed again where the table goes on over a page: the lines before its first row of
+    # numbers (without the first row's label) repeated, three lines or more, from a page's first line
+    head = []
+    for _, raw in text:
+        if re.search(rf"{CELL}\s+{CELL}\s+{CELL}", raw.strip()):
+            break
+        head.append(nows(raw))
+    while head and _CJK_LINE.fullmatch(head[-1]):
+        head.pop()
+    keys = [nows(raw) for _, raw in text]
+    k = len(head)
+    while k < len(keys):
+        if text[k][0] in starts or text[k - 1][0] in out:
+            n = max((m for i in range(len(head)) for m in range(3, len(head) - i + 1)
+                     if keys[k:k + m] == head[i:i + m]), default=0)
+            if n:
+                out.update({text[j][0]: TITLES_AGAIN
+                            for j in range(k, k + n)})
+                k += n
+                continue
+        k += 1
+    return out
+
+
+def _without_furniture(lines, block) -> tuple[list, dict]:
+    """``block`` without its page furniture (:func:`furniture`), and that furniture ({line: (text, why)})."""
+    skip = furniture(lines, block)
+    return ([(ln, raw) for ln, raw in block if ln not in skip],
+            {ln: (raw.strip(), skip[ln]) for ln, raw in block if ln in skip})
+
+
+def _furniture_of(rows: list[dict], block, skip: dict) -> list[dict]:
+    """``rows`` with the furniture skipped inside or before each row's label (since the row before; the first row's
+    since the last line of the table's head) in its ``_furniture``, for the review."""
+    if not rows:
+        return rows
+    first = rows[0]["_line"]
+    head_end = max((ln for ln, raw in block if ln < first and ln not in skip and raw.strip()
+                    and not _CJK_LINE.fullmatch(raw.strip())), default=0)
+    for prev, r in zip([head_end] + [x["_line"] for x in rows], rows):
+        r["_furniture"] = []
+        for ln in sorted(skip):
+            if prev < ln < r["_line"]:
+                text, why = skip[ln]
+                if r["_furniture"] and why == TITLES_AGAIN == r["_furniture"][-1][2]:  # (the titles: one item)
+                    r["_furniture"][-1][1] += " " + text
+                else:
+                    r["_furniture"].append([ln, text, why])
+    return rows
+
+
 def _between(rows: list[dict], dropped: list) -> list[dict]:
     """``rows`` with the lines printed between two of them that were read as no row and no label (``dropped``:
     (line, text)) kept in the later row's ``_dropped``, for the review: a row whose numbers are not read, say."""
@@ -98,6 +194,10 @@ def row_items(label: int, fname: str, rows, columns: tuple = ()) -> list[dict]:
     items += [{"file": fname, "row": r["row_zh"], "field": "all", "line": ln,
                "reason": f"表 {label} prints '{t}' between its rows (before this one): read as no row and no row's"
                          " label, not read"} for r in rows for ln, t in r.get("_dropped", [])]
+    items += [{"file": fname, "row": r["row_zh"], "field": "row_zh", "line": ln,
+               "reason": f"表 {label} prints '{t}' within or before this row's label, read as page furniture ({why}):"
+                         " skipped, the label's lines joined around it"} for r in rows
+              for ln, t, why in r.get("_furniture", [])]
     return items + [{"file": fname, "row": r["row_zh"], "field": "all", "line": r["_line"],
                      "reason": f"表 {label} prints '{r['_remark']}' after this row's numbers: a column not read"}
                     for r in rows if r.get("_remark")]
@@ -109,7 +209,8 @@ COUNT_COLUMNS = ("a1_achieved", "a2_not_achieved", "a_subtotal", "a_rate_pct", "
 
 def counts_table(lines, label, key, known=()):
     """Table 2 or 3 (``label``): a row per group; ``known`` row names help to read a label set around its numbers."""
-    cap, block = _table_lines(lines, label)
+    cap, whole = _table_lines(lines, label)
+    block, skip = _without_furniture(lines, whole)
     found, dropped = _rows(block, 12, known)
     columns = COUNT_COLUMNS
     for ln, raw in block:  # the head: its group titles may print the groups in another order
@@ -118,14 +219,16 @@ def counts_table(lines, label, key, known=()):
         groups = [{"實質": "a", "能力": "b", "總項": "c"}[g] for g in re.findall(r"實質|能力|總項", nows(raw))]
         if sorted(groups) == ["a", "b", "c"]:  # (實質減量(A) 能力建構(B) 總項數(C=A+B), in the order printed)
             columns = tuple(c for g in groups for c in COUNT_COLUMNS if c[0] == g)
-    return _between([{"row_zh": lab, key: "", **dict(zip(columns, [_val(c) for c in cells])), "_remark": remark,
-                      "_columns": columns, "_line": ln} for ln, lab, (cells, remark) in found], dropped)
+    return _furniture_of(_between([{"row_zh": lab, key: "", **dict(zip(columns, [_val(c) for c in cells])),
+                                    "_remark": remark, "_columns": columns, "_line": ln}
+                                   for ln, lab, (cells, remark) in found], dropped), whole, skip)
 
 
 
 def budget_table(lines, known=()):
     """Table 5: a row per pillar and the total; ``known`` row names help to read a label set around its numbers."""
-    cap, block = _table_lines(lines, 5)
+    cap, whole = _table_lines(lines, 5)
+    block, skip = _without_furniture(lines, whole)
     # the plan (A) is the first number, the year's money (B) the last before the rate: a column printed between
     # them (預算數, say) is not read, and named for review
     rx = re.compile(rf"^(.*?)\s*((?:{CELL}\s+){{2,}})({CELL}%){REMARK}$")
@@ -154,7 +257,7 @@ def budget_table(lines, known=()):
               "execution_rate_pct": _val(rate), "_unread": unread, "_remark": remark, "_grouped": grouped,
               "_swapped": swapped, "_line": ln}
              for ln, lab, (planned, actual, rate, unread, remark, grouped, swapped) in _labels(rows, known)]
-    return _between(found, dropped)
+    return _furniture_of(_between(found, dropped), whole, skip)
 
 
 def _gives_rate(plan: str, money: str, rate: str) -> bool:
@@ -194,7 +297,8 @@ NOT_PRINTED = "-－—–"  # a cell the report prints as a dash: no value (a ye
 
 def emissions_table(lines):
     """Table 6's rows; a cell printed as a dash is left empty (``_dashes`` names its columns)."""
-    cap, block = _table_lines(lines, 6)
+    cap, whole = _table_lines(lines, 6)
+    block, skip = _without_furniture(lines, whole)
     cell = rf"([\d.,]+|[{NOT_PRINTED}])(\s*(?:註\s*\d*|[*＊]+))?"  # (a note mark after it: 141.9註2, 141.9*)
     rx = re.compile(rf"^(\d{{2,3}})\s*年\s+{cell}\s+{cell}\s+{cell}\s+{cell}{REMARK}$")
     out, dropped = [], []
@@ -212,7 +316,7 @@ def emissions_table(lines):
             columns = _emission_columns(raw, columns)
         elif raw.strip():
             dropped.append((ln, raw.strip()))
-    return _between(out, dropped)
+    return _furniture_of(_between(out, dropped), whole, skip)
 
 
 def _emission_columns(line: str, columns: tuple) -> tuple:
