@@ -129,6 +129,20 @@ def test_a_figure_wider_than_the_page_is_caught(small):
     assert layout_problems(fig, max_width_px=10_000) == []
 
 
+def test_a_figure_taller_than_the_page_is_caught(small):
+    """As a wide one: a figure that grows with its data (Figure 3 with long lists) grew to 3,500 px and
+    more, and the check measured its width alone."""
+    from mfgghg.plots.layout import MAX_HEIGHT_PX
+
+    fig, ax = small(figsize=(4, 3))
+    fig.text(0.0, -0.05, "\n".join(f"note {i}" for i in range(300)), ha="left", va="top", fontsize=8)
+    fig.tight_layout()
+    problems = layout_problems(fig)
+    assert [p.kind for p in problems] == ["height"]
+    assert "px tall" in problems[0].detail and f"at most {MAX_HEIGHT_PX}" in problems[0].detail
+    assert layout_problems(fig, max_height_px=10_000) == []
+
+
 def test_tick_labels_outside_the_view_are_not_counted(small):
     fig, ax = small()
     ax.set_xticks(range(0, 30, 2))  # ticks beyond the limits exist as artists but are not drawn

@@ -193,3 +193,41 @@ def test_many_strategies_and_long_lists_fit_the_width_and_their_cells(styled):
         for text in (t for t in fig.axes[0].texts if t.get_text().startswith("•")):  # each list inside its cell
             extent = text.get_window_extent(renderer)
             assert any(b.x0 <= extent.x0 and extent.x1 <= b.x1 and b.y0 <= extent.y0 for b in boxes), text.get_text()
+
+
+def test_long_lists_in_a_cell_keep_the_figure_within_the_height_limit(styled):
+    """Thirty items in a cell made Figure 3 about 3,500 px tall, and more items taller without end: the
+    items are now written smaller (to a floor), then in two columns in the cell, so that the figure stays
+    within the layout check's height, in both editions, each list inside its cell and clear of the other."""
+    from mfgghg.i18n import set_lang
+    from mfgghg.plots.layout import MAX_HEIGHT_PX, layout_problems, saved_region
+    from mfgghg.plots.netzero import plot_netzero_strategies
+
+    facts = netzero_facts(HEADLINES, None, None)
+    items = DIRECTIONS["item_zh"].drop_duplicates().tolist()  # (texts with an English edition)
+
+    def with_items(n):
+        extra = pd.DataFrame([[1, "製程改善", "short_term", i + 3, items[i % len(items)], "d", False]
+                              for i in range(n - 2)], columns=DIRECTIONS.columns[:7])
+        return pd.concat([DIRECTIONS, extra.assign(section_zh="貳 二(二)", quote_zh="q", note="")], ignore_index=True)
+
+    try:
+        for edition in ("zh-TW", "en"):
+            set_lang(edition)
+            for n, columns in ((30, 1), (42, 2)):
+                fig = plot_netzero_strategies(strategy_figure_data(with_items(n)), facts, year=2021)
+                assert [str(p) for p in layout_problems(fig)] == [], (edition, n)
+                renderer = fig.canvas.get_renderer()
+                assert round(saved_region(fig, renderer).height) <= MAX_HEIGHT_PX
+                lists = [t for t in fig.axes[0].texts if t.get_text().startswith("•")]
+                first = [t for t in lists if t.get_position()[0] < 1.35]  # (the first strategy's cells)
+                assert len(first) == columns, (edition, n)
+                assert sum(t.get_text().count("•") for t in first) == n
+                assert all(7 <= t.get_fontsize() <= 9.5 for t in lists)  # (the floor and the usual size)
+                boxes = [p.get_window_extent(renderer) for p in fig.axes[0].patches]
+                for text in lists:
+                    extent = text.get_window_extent(renderer)
+                    assert any(b.x0 <= extent.x0 and extent.x1 <= b.x1 and b.y0 <= extent.y0 for b in boxes), \
+                        text.get_text()
+    finally:
+        set_lang("zh-TW")

@@ -8,7 +8,8 @@ extent at the figure's dpi, then lists what a reader would trip over:
 - ``line``: a data line, an error bar or a marker through a text, or a hatched area under it;
 - ``canvas``: anything drawn outside the saved image (the region :func:`mfgghg.plots.style.save_figure`
   writes: the figure's tight bounding box, padded);
-- ``width``: an image wider than :data:`MAX_WIDTH_PX` at the saved dpi.
+- ``width``: an image wider than :data:`MAX_WIDTH_PX` at the saved dpi;
+- ``height``: an image taller than :data:`MAX_HEIGHT_PX` at the saved dpi.
 
 It is a check for tests and for a researcher who wants one (``check_layout(fig)``); nothing calls it
 while a figure is drawn or saved, and it changes neither the figure nor matplotlib's settings.
@@ -30,6 +31,11 @@ from matplotlib.transforms import Bbox
 from mfgghg.plots.style import boxes_overlap, project_rc, tight_bbox
 
 MAX_WIDTH_PX = 1800
+# 24 inches at the PNG's 150 dpi. The tallest figure the project saves is 2021's goals against results
+# (02_goals_vs_results: 3,448 px in Chinese, 3,453 in English; every other figure of 2021 and 2099, in
+# either edition, is under 2,000 px): the limit holds it with a little room, and stops a figure that
+# grows with its data (a list, a row per item) from growing without end.
+MAX_HEIGHT_PX = 3600
 TOLERANCE_PX = 1.0  # extents are measured to the pixel; touching is not overlapping
 
 
@@ -39,7 +45,7 @@ class LayoutError(AssertionError):
 
 @dataclass(frozen=True)
 class Problem:
-    kind: str  # overlap, frame, line, canvas, width
+    kind: str  # overlap, frame, line, canvas, width, height
     detail: str
 
     def __str__(self) -> str:
@@ -230,16 +236,17 @@ def saved_region(fig, renderer) -> Bbox:
     return Bbox(inches.get_points() * fig.dpi) if isinstance(inches, Bbox) else fig.bbox
 
 
-def layout_problems(fig, max_width_px: int = MAX_WIDTH_PX, saved_dpi: float | None = None) -> list[Problem]:
+def layout_problems(fig, max_width_px: int = MAX_WIDTH_PX, saved_dpi: float | None = None,
+                    max_height_px: int = MAX_HEIGHT_PX) -> list[Problem]:
     """Every layout problem of ``fig`` (see the module's docstring), measured once it is drawn, as
     :func:`~mfgghg.plots.style.save_figure` draws and saves it: within the project's look
     (:func:`~mfgghg.plots.style.project_rc`: a tight bounding box, the PNG's dpi), whatever the
     caller's own settings. ``saved_dpi``: the dpi of the saved image (default: the PNG's)."""
     with matplotlib.rc_context(project_rc()):
-        return _layout_problems(fig, max_width_px, saved_dpi)
+        return _layout_problems(fig, max_width_px, saved_dpi, max_height_px)
 
 
-def _layout_problems(fig, max_width_px: int, saved_dpi: float | None) -> list[Problem]:
+def _layout_problems(fig, max_width_px: int, saved_dpi: float | None, max_height_px: int) -> list[Problem]:
     fig.draw_without_rendering()
     renderer = fig.canvas.get_renderer()
     texts = drawn_texts(fig, renderer)
@@ -291,6 +298,9 @@ def _layout_problems(fig, max_width_px: int, saved_dpi: float | None) -> list[Pr
     width = region.width / fig.dpi * dpi
     if round(width) > max_width_px:
         problems.append(Problem("width", f"{round(width)} px wide at {dpi:g} dpi (at most {max_width_px})"))
+    height = region.height / fig.dpi * dpi
+    if round(height) > max_height_px:
+        problems.append(Problem("height", f"{round(height)} px tall at {dpi:g} dpi (at most {max_height_px})"))
     return problems
 
 
