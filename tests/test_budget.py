@@ -776,3 +776,29 @@ def test_table5_of_fifteen_pillars_writes_the_published_values_where_two_do_not_
         assert len(money_panel.texts) == 2 * n  # (every value written, the derived ones hidden)
     finally:
         plt.close(fig)
+
+
+@pytest.mark.parametrize("edition", ["zh-TW", "en"])
+def test_table5_of_twenty_pillars_writes_its_rates_clear_of_the_hatching(lang, edition):
+    """Twenty pillars in Table 5: an upright rate was wider than its bar and ran into the hatched bar beside
+    it, a little taller (21 problems); it is written on top of the taller bar of its pair, each value the
+    published one, in both panels."""
+    from mfgghg.plots.layout import layout_problems
+
+    use_cjk_font()
+    lang(edition)
+    n = 20
+    table = many_pillars_table5(n)
+    fig = plots.plot_table5(table, year=2021)
+    try:
+        assert [str(p) for p in layout_problems(fig)] == []
+        money_panel, rates_panel = fig.axes
+        money = table["actual_published_twd"].iloc[:n].tolist()
+        assert [t.get_text() for t in money_panel.texts if t.get_visible()] == [f"{m / 1e4:,.0f}" for m in money]
+        shown = [t for t in rates_panel.texts if t.get_visible()]
+        assert [t.get_text() for t in shown] == [f"{r:.0f}" for r in table["rate_published_pct"]]
+        for t, p, r in zip(shown, table["rate_published_pct"], table["rate_recomputed_pct"]):
+            assert t.xy[1] in (p, max(p, r)), (t.get_text(), t.xy)  # (at its bar, or on the taller of the pair)
+            assert t.get_window_extent().y1 <= rates_panel.bbox.y1
+    finally:
+        plt.close(fig)

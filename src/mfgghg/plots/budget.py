@@ -13,7 +13,9 @@ import numpy as np
 import pandas as pd
 
 from mfgghg.i18n import _, get_lang
-from mfgghg.plots.style import (PALETTE, distinct_labels, figure_style, fit_texts_in_axes, label_log_ticks_plainly,
+from mfgghg.plots.layout import TOLERANCE_PX
+from mfgghg.plots.style import (PALETTE, boxes_overlap, distinct_labels, figure_style, fit_texts_in_axes,
+                                 label_log_ticks_plainly,
                                  legend_above_if_covering, omit_unseen_minor_ticks, placeholder_figure,
                                  raise_above_legend, source_line, thin_out_labels,
                                  source_note, turn_crowded_labels, turn_crowded_values, value_label, wrap_label)
@@ -147,9 +149,37 @@ def plot_table5(rebuilt: pd.DataFrame, *, year: int):
     for published, derived in written.values():
         if published:
             thin_out_labels(published[:-1] + derived + published[-1:])
+    # more pillars still (twenty): an upright value is wider than its bar and runs into the hatching of the
+    # taller bar beside it; it is written on top of that bar instead, and the panel makes room for it
+    for ax, (published, derived) in written.items():
+        if _lift_off_hatching(ax, published + derived):
+            thin_out_labels(published[:-1] + derived + published[-1:])
+            fit_texts_in_axes(ax)
+            raise_above_legend(ax, ax.texts)
     fig.suptitle(_("{roc}年行動方案經費：表5公布值與附件逐項加總").format(roc=roc_year(year), year=year), y=1.02)
     source_note(fig, figure_source(year, ["表5", "附件（實際經費）"], "實心＝公布值；斜線／點狀＝由附件推算。"))
     return fig
+
+
+def _lift_off_hatching(ax, values) -> bool:
+    """Raise each of ``values`` (annotations written at the top of a bar, in data coordinates) whose text
+    meets a hatched bar of ``ax`` to the top of the tallest bar it meets, as the layout check sees the
+    hatching (:mod:`mfgghg.plots.layout`). Returns whether any moved. Call it once the figure is laid out."""
+    renderer = ax.figure.canvas.get_renderer()
+    hatched = [bar for bar in ax.patches if bar.get_visible() and bar.get_hatch()]
+    moved = False
+    for value in values:
+        if not value.get_visible():
+            continue
+        box = value.get_window_extent(renderer)
+        tops = [bar.get_y() + bar.get_height() for bar in hatched
+                if boxes_overlap(box, bar.get_window_extent(renderer), TOLERANCE_PX)]
+        x, y = value.xy
+        if tops and max(tops) > y:
+            value.xy = (x, max(tops))
+            value.set_position((x, max(tops)))
+            moved = True
+    return moved
 
 
 @figure_style
