@@ -1355,9 +1355,10 @@ def test_headline_numbers_with_a_chinese_numeral_unit_are_read_and_named(tmp_pat
 
 def test_page_furniture_inside_or_between_a_tables_row_labels_is_skipped_and_named(tmp_path, out2021):
     """A page number, a running head and a table's column titles printed again, where a page breaks inside a row's
-    label (表 2, 表 5) or between rows (表 3, 表 6) of a text export without form feeds (a page opens with a line
-    starting with a space): the labels join whole (表 2's second pillar was read as 排放減量之措施), every table as
-    2021's, each furniture line named for review as furniture, none as a line between rows."""
+    label (表 2, 表 5, 表 4's pillar name) or between rows (表 3, 表 6) of a text export without form feeds (a page
+    opens with a line starting with a space): the labels join whole (表 2's second pillar was read as
+    排放減量之措施), every table as 2021's, each furniture line named for review as furniture, none as a line
+    between rows."""
     head = " 經濟部 110 年度執行成果"  # a running head, at three pages' tops besides the one inside 表 5's label
     t3_head = report_text().split("表 3、")[1].split("\n經濟部 16")[0].split("\n", 1)[1]
     text = replace_once(report_text(), {
@@ -1366,18 +1367,24 @@ def test_page_furniture_inside_or_between_a_tables_row_labels_is_skipped_and_nam
         "\n國科會 1 0 1 100%": f"\n9\n {t3_head.strip()}\n國科會 1 0 1 100%",  # 表 3: its titles again on page 10
         "\n加強推動產業執行溫室氣體排\n": f"\n加強推動產業執行溫室氣體排\n{head}\n",  # 表 5: a running head in a label
         "\n108 年 146.9": "\n12\n 108 年 146.9",  # 表 6: a page number between rows
+        # 表 4: a page number inside a pillar's name
+        "\n加強推動產業\n執行溫室氣體\n排放減量之措\n": "\n加強推動產業\n執行溫室氣體\n11\n 排放減量之措\n",
         "\n 壹、製造部門": f"\n{head}\n 壹、製造部門", "\n (二)行動方案計畫": f"\n{head}\n (二)行動方案計畫",
         "\n 2.依主辦機關區分": f"\n{head}\n 2.依主辦機關區分"})
     code, out = run_text(tmp_path, text)
     assert code == 0
     for name in ("published_table2_by_pillar.csv", "published_table3_by_ministry.csv", "published_table5_budget.csv",
-                 "published_table6_emissions.csv", "pillars.csv"):
+                 "published_table6_emissions.csv", "pillars.csv", "published_table4_results_summary.csv"):
         assert rows(out / name) == rows(out2021 / name), name
     assert rows(out / "pillars.csv")[1]["name_zh"] == "加強推動產業執行溫室氣體排放減量之措施"
     review = rows(out / "review.csv")
+    assert [(r["row"], r["reason"].split("' within")[0]) for r in review
+            if r["file"] == "published_table4_results_summary.csv" and "page furniture" in r["reason"]] == [
+        ("2.1", "表 4 prints '11")]  # (on the pillar's first item)
+    assert not [r for r in review if "not as 表 2 does" in r["reason"]]
     assert not [r for r in review if "between its rows" in r["reason"]]
     named = [(r["file"][:len("published_table2")], r["row"], r["reason"].split("' within")[0])
-             for r in review if "read as page furniture" in r["reason"]]
+             for r in review if "read as page furniture" in r["reason"] and "table4" not in r["file"]]
     pillar2 = "加強推動產業執行溫室氣體排放減量之措施"
     assert named[:2] == [("published_table2", pillar2, "表 2 prints '7"),
                          ("published_table3", "國科會", "表 3 prints '9")]

@@ -358,6 +358,10 @@ def table_items(lines, t4, t5, t6) -> list[dict]:
     items += [{"file": "published_table5_budget.csv", "row": r["row_zh"], "field": "pillar", "line": r["_line"],
                "reason": f"表 5 names pillar {r['pillar']} '{r['row_zh']}', not as 表 2 does: read as that pillar"}
               for r in t5 if r.get("_pillar_printed")]
+    items += [{"file": "published_table4_results_summary.csv", "row": f"{r['pillar']}.{r['item_no']}", "field": "all",
+               "line": ln, "reason": f"表 4 prints '{t}' within or before this item (or its pillar's name), read as"
+                                     f" page furniture ({why}): skipped, the lines joined around it"}
+              for r in t4 for ln, t, why in r.get("_furniture", [])]
     items += [{"file": "published_table4_results_summary.csv", "row": f"{r['pillar']}.{r['item_no']}",
                "field": "reduction_10k_t_co2e", "line": r["_line"],
                "reason": f"表 4 prints this reduction in {r['_unit']}: written as printed (the file is in"
@@ -492,8 +496,10 @@ def same_name(text: str, names) -> str | None:
 
 
 def results_table(lines, pillars):
-    """表 4: items per pillar. count_value is left empty (the 'main count' is a judgement); candidates listed."""
-    cap, block = _table_lines(lines, 4)
+    """表 4: items per pillar. count_value is left empty (the 'main count' is a judgement); candidates listed. Page
+    furniture inside a pillar's name or an item's text is skipped and kept in the item's ``_furniture``."""
+    cap, whole = _table_lines(lines, 4)
+    block, skip = _without_furniture(lines, whole)
     names = {p["name_zh"]: p["pillar"] for p in pillars}
     texts = [(ln, raw.strip()) for ln, raw in block if raw.strip()]
     out, pillar, renamed, k = [], "", "", 0
@@ -531,4 +537,4 @@ def results_table(lines, pillars):
                                  if not ITEM_REDUCTION_UNIT.fullmatch(nows(g.group(2))))
         if len(red) > 1:
             r["_counts"] += " (several reductions printed: left empty)"
-    return out
+    return _furniture_of(out, whole, skip)
