@@ -207,8 +207,8 @@ def plot_spending_by_source(by_pillar: pd.DataFrame, by_ministry: pd.DataFrame, 
             left += v
         ax.set_yticks(places, labels)
         for y, total in enumerate(left):
-            if value_label(total, ".2f"):  # (a sum with a missing amount: no label)
-                ax.annotate(value_label(total, ".2f"), (total, y), xytext=(3, 0), textcoords="offset points",
+            if text := value_label(total, ".2f"):  # (a sum with a missing amount: no label)
+                ax.annotate(text, (total, y), xytext=(3, 0), textcoords="offset points",
                             va="center", fontsize=8)
         ax.set_xlabel(_("實際經費（{unit}）").format(unit=_("億元")))
         ax.set_title(_(title), loc="left", fontsize=11)
@@ -364,8 +364,8 @@ def plot_shares(by_pillar: pd.DataFrame, by_ministry: pd.DataFrame, *, year: int
             ax.bar(x + (i - 1) * w, v, w, color="white" if hatch else colour, edgecolor=colour, hatch=hatch,
                    label=label)
             for xi, vi in zip(x, v):
-                if value_label(vi, ".1f"):
-                    ax.annotate(value_label(vi, ".1f"), (xi + (i - 1) * w, vi), ha="center", va="bottom", fontsize=7)
+                if text := value_label(vi, ".1f"):
+                    ax.annotate(text, (xi + (i - 1) * w, vi), ha="center", va="bottom", fontsize=7)
         # Long (English) ministry names wrap so neighbouring ticks do not run into each other.
         names = distinct_labels(table[by], pillar_label if by == "pillar" else ministry_label)
         ax.set_xticks(x, [name if by == "pillar" else wrap_label(name, 8) for name in names])

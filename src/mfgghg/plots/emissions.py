@@ -58,8 +58,8 @@ def plot_annual(table: pd.DataFrame, *, year: int, unit_zh: str = MT):
     margins = []
     for y, t, a, m in zip(years, target, actual, from_base(table["margin_mt_co2e"], unit_zh)):
         ax.plot([y, y], [t, a], linestyle=STYLE[DERIVED]["linestyle"], color="#555555", linewidth=1)
-        if value_label(m, "+.1f"):  # (a year without its target or its emissions has no margin)
-            margins.append(ax.text(y, row, value_label(m, "+.1f"), ha="center", va="center", fontsize=9,
+        if text := value_label(m, "+.1f"):  # (a year without its target or its emissions has no margin)
+            margins.append(ax.text(y, row, text, ha="center", va="center", fontsize=9,
                                    color=PALETTE[3] if m < 0 else "#333333"))
     ax.plot([], [], linestyle="--", color="#555555", label=_("差距 = 目標 - 排放 (推算；數值列於下方)"))
     ax.set_xticks(years)
@@ -236,8 +236,8 @@ def plot_context(data: pd.DataFrame, *, year: int, unit_zh: str = MT):
         ax.scatter(d["year"], values, marker=marker, s=70, facecolors="white", edgecolors=grey, linewidths=1.8,
                    label=label, zorder=4)
         for y, v in zip(d["year"], values):
-            if value_label(v, "g"):
-                outside.append(ax.annotate(value_label(v, "g"), (y, v), xytext=(7, 0), textcoords="offset points",
+            if text := value_label(v, "g"):
+                outside.append(ax.annotate(text, (y, v), xytext=(7, 0), textcoords="offset points",
                                            va="center", fontsize=8, color="#555555"))
     ax.set_xlabel(_("年 (西元)"))
     ax.set_ylabel(f"{_('排放量')} ({_(unit_zh)})")

@@ -43,8 +43,8 @@ def plot_intensity_vs_external(data: pd.DataFrame, *, year: int, external_source
         t = target.iloc[0]
         ax.scatter([t["year"]], [t["index"]], marker="s", s=80, facecolors="white", edgecolors=PALETTE[1],
                    linewidths=2, zorder=5, label=_("{year}年目標 (報告)").format(year=int(t["year"])))
-        if value_label(t["index"], "g"):
-            ax.annotate(value_label(t["index"], "g"), (t["year"], t["index"]), xytext=(-9, 0),
+        if text := value_label(t["index"], "g"):
+            ax.annotate(text, (t["year"], t["index"]), xytext=(-9, 0),
                         textcoords="offset points", ha="right", va="center", fontsize=9, color=PALETTE[1])
     if len(worked):
         ax.scatter(worked["year"], worked["index"], s=70, zorder=5, **EXTERNAL_STYLE,

@@ -68,8 +68,8 @@ def plot_index(points: pd.DataFrame, series: pd.DataFrame | None = None, *, year
                                               "{year}年目標：與{base}年持平 (報告)"), year=end, base=base_year)
             ax.hlines([t["index"]] if said else [], base_year, end, colors=PALETTE[1], linestyles="--", linewidth=2,
                       label=said or _("{year}年目標：報告未列數值").format(year=end))
-            if value_label(t["index"], "g"):
-                ax.annotate(_("目標 {value}").format(value=value_label(t["index"], "g")), (base_year, t["index"]),
+            if text := value_label(t["index"], "g"):
+                ax.annotate(_("目標 {value}").format(value=text), (base_year, t["index"]),
                             xytext=(4, 5), textcoords="offset points", color=PALETTE[1], fontsize=9)
         ax.scatter([base_year], [100], marker="s", s=80, color="#000000", zorder=5,
                    label=_("基準年 {base} = 100").format(base=base_year))
@@ -78,8 +78,8 @@ def plot_index(points: pd.DataFrame, series: pd.DataFrame | None = None, *, year
                                                 "{year}年實績：與基準年持平 (報告)"), year=end)
         ax.scatter([end] if said else [], [result["index"]] if said else [], marker="o", s=110, color=PALETTE[0],
                    zorder=5, label=said or _("{year}年實績：報告未列數值").format(year=end))
-        if value_label(result["index"], "g"):
-            ax.annotate(value_label(result["index"], "g"), (end, result["index"]), xytext=(8, -4),
+        if text := value_label(result["index"], "g"):
+            ax.annotate(text, (end, result["index"]), xytext=(8, -4),
                         textcoords="offset points", color=PALETTE[0], fontsize=10)
         if not has_series:
             middle = 100 if missing_value(result["index"]) else (100 + result["index"]) / 2  # (halfway to the result)
@@ -135,8 +135,8 @@ def plot_decomposition(decomp: pd.DataFrame, *, year: int):
             ax.errorbar(pos, values, yerr=err, fmt="none", ecolor="#333333", capsize=4, linewidth=1)
             tops = decomp["output_index_high"]  # the value above its error bar, not under its cap
         for p, v, top in zip(pos, values, tops):
-            if value_label(v, ".1f"):  # (an index that cannot be computed: no label)
-                ax.annotate(value_label(v, ".1f"), (p, max(v, top)), xytext=(0, 4),
+            if text := value_label(v, ".1f"):  # (an index that cannot be computed: no label)
+                ax.annotate(text, (p, max(v, top)), xytext=(0, 4),
                             textcoords="offset points", ha="center", va="bottom", fontsize=8)
     ax.axhline(100, color="#333333", linewidth=0.8)
     # (an output change that cannot be computed: the reading's name alone)

@@ -254,8 +254,8 @@ def plot_reduction_totals(checks: pd.DataFrame, by_pillar: pd.DataFrame, counted
                        color="#555555")
         else:
             right.text(i - 0.2, a, f"{a:g}", ha="center", va="bottom", fontsize=7)
-        if value_label(b, ".4g"):
-            right.text(i + 0.2, top, _("計入 {value}").format(value=value_label(b, ".4g")), ha="center", va="bottom",
+        if text := value_label(b, ".4g"):
+            right.text(i + 0.2, top, _("計入 {value}").format(value=text), ha="center", va="bottom",
                        fontsize=7)
     right.set_xticks(list(x), [wrap_label(_name(pillar_labels.get(p, p)), 12) for p in body["pillar"]], fontsize=8)
     right.set_ylabel(_("減碳量 ({unit})").format(unit=_(SHOWN_UNIT)))
