@@ -41,24 +41,32 @@ PB = "\x00PAGEBREAK"
 RESULT_START = re.compile(r"^(已於|本\s*[(（]?\s*\d{3}\s*[)）]?\s*年|\d{3}\s*年(度)?\s*(完成|已|共|辦理)|完成\s*\d)")
 
 
+_SPACES = re.compile(r"\s+")
+_NUMBERING_SPACE = re.compile(r"(^|(?<=\s))(\d{1,2})\.\s+(?=\S)")
+_ASCII_SPACE = re.compile(r"(?<=[A-Za-z0-9.]) (?=[A-Za-z0-9])")
+_NUMBERING_KEPT = re.compile(r"(?<=^\d\.)\x01|(?<=[。；\s]\d\.)\x01")
+_NUMBERING = re.compile(r"(^|(?<=[。；，]))(\d{1,2})\.(?=[^\d\s])")
+_GROUPING = re.compile(r"[,\s]")
+
+
 def squash(text: str) -> str:
     """Remove PDF spaces: keep one space only between two ASCII word characters."""
-    text = re.sub(r"\s+", " ", text).strip()
-    text = re.sub(r"(^|(?<=\s))(\d{1,2})\.\s+(?=\S)", lambda m: m.group(1) + m.group(2) + ".\x02", text)
-    text = re.sub(r"(?<=[A-Za-z0-9.]) (?=[A-Za-z0-9])", "\x01", text)
-    text = re.sub(r"(?<=^\d\.)\x01|(?<=[。；\s]\d\.)\x01", " ", text)
+    text = _SPACES.sub(" ", text).strip()
+    text = _NUMBERING_SPACE.sub(lambda m: m.group(1) + m.group(2) + ".\x02", text)
+    text = _ASCII_SPACE.sub("\x01", text)
+    text = _NUMBERING_KEPT.sub(" ", text)
     text = text.replace(" ", "").replace("\x01", " ").replace("\x02", " ")
     # numbering '1.' keeps one space after it, as in the hand transcription
-    text = re.sub(r"(^|(?<=[。；，]))(\d{1,2})\.(?=[^\d\s])", r"\1\2. ", text)
+    text = _NUMBERING.sub(r"\1\2. ", text)
     return text
 
 
 def nows(text: str) -> str:
-    return re.sub(r"\s+", "", text or "")
+    return _SPACES.sub("", text or "")
 
 
 def number(text: str) -> str:
-    return re.sub(r"[,\s]", "", text)
+    return _GROUPING.sub("", text)
 
 
 @dataclass
@@ -90,7 +98,7 @@ def is_annex_heading(line: str) -> bool:
 def find_annex(lines: list[str], file) -> tuple[int, int]:
     start = None
     for i, ln in enumerate(lines):
-        if is_annex_heading(ln):
+        if "附" in ln and is_annex_heading(ln):  # (a quick test first: the heading opens with 附)
             start = i
     if start is None:
         raise DataError(file, "no annex found (a line '附件、… 執行情形' is missing)")
@@ -113,7 +121,7 @@ def strip_headers(lines, start, hdr):
     body = [(i + 1, lines[i].strip()) for i in range(start + 1, len(lines)) if lines[i].strip()]
     out, k, n = [], 0, len(hdr)
     while k < len(body):
-        if n and [t for _, t in body[k:k + n]] == hdr:
+        if n and body[k][1] == hdr[0] and [t for _, t in body[k:k + n]] == hdr:
             out.append((body[k][0], PB))
             k += n
             continue

@@ -62,17 +62,21 @@ TABLE_NOTE = re.compile(r"^(?:資料來源|註\s*\d*|備註|說明)\s*[:：]")
 PAGE_NO = re.compile(r"^(?:[-–—]\s*)?(?:第\s*)?[0-9ivxlcIVXLC]{1,4}(?:\s*頁)?(?:\s*[-–—])?(?:\s*/\s*\d{1,4})?$")
 
 
+_NOT_IN_KEY = re.compile(r"[\s()\[\]\-‐‑–—─/、:：.]")
+
+
 def _key(text: str) -> str:
-    return re.sub(r"[\s()\[\]\-‐‑–—─/、:：.]", "", unicodedata.normalize("NFKC", text))
+    return _NOT_IN_KEY.sub("", unicodedata.normalize("NFKC", text))
 
 
 _FORMS = [[_key(f) for f in forms] for _, forms in COLUMNS]
+# every piece of every form: a word is (part of) a title where its key is one of them
+_FRAGMENTS = {f[a:b] for forms in _FORMS for f in forms for a in range(len(f)) for b in range(a + 1, len(f) + 1)}
 
 
 def title_fragment(text: str) -> bool:
     """Whether ``text`` is (part of) an annex column's title, in any of the forms it is printed in."""
-    k = _key(text)
-    return bool(k) and any(k in f for forms in _FORMS for f in forms)
+    return _key(text) in _FRAGMENTS
 
 
 @dataclass
@@ -326,9 +330,13 @@ def _cell_lines(words) -> list[str]:
     return out
 
 
+_SPACE = re.compile(r"\s")
+_DIGITS = re.compile(r"\d+")
+
+
 def masked(text: str) -> str:
     """A line as its pages repeat it: without spaces, its numbers masked (第 3 頁 and 第 4 頁 are one line)."""
-    return re.sub(r"\d+", "#", re.sub(r"\s", "", text))
+    return _DIGITS.sub("#", _SPACE.sub("", text))
 
 
 def _running_head(lines: list[Line], heads: dict) -> int:

@@ -55,19 +55,32 @@ _FW_NUMBER = re.compile(r"[0-9０-９][0-9０-９,，.．]*[0-9０-９]|[０-９
 _FW = str.maketrans("０１２３４５６７８９，．", "0123456789,.")
 
 
-def _compat(ch: str) -> bool:
-    o = ord(ch)
-    return 0x2F00 <= o <= 0x2FDF or 0x2E80 <= o <= 0x2EFF or 0xF900 <= o <= 0xFAFF or 0x2F800 <= o <= 0x2FA1F
+# Compatibility ideographs and Kangxi radicals (CJK Radicals Supplement, Kangxi Radicals, the two blocks of
+# compatibility ideographs)
+_COMPAT_CHARS = "\u2e80-\u2eff\u2f00-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f"
+_COMPAT = re.compile(f"[{_COMPAT_CHARS}]")
+_FW_DIGIT = re.compile(r"[０-９]")
+_FW_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*％")
+_COMPAT_WORD = re.compile(r"[^\s，。、；：()（）]+")
+# A character normalise_line may change: a line without any is returned as it is
+_TO_NORMALISE = re.compile(f"[０-９．％{_COMPAT_CHARS}]")
+
+
+def _unified(text: str) -> str:
+    """``text`` with its compatibility ideographs and Kangxi radicals unified (NFKC on those characters only)."""
+    return _COMPAT.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
 
 
 def normalise_line(line: str) -> tuple[str, list[tuple[str, str]]]:
     """One line with its numbers in ASCII digits (a full-width percent sign after one in ASCII too) and its
     compatibility ideographs unified; the changes made."""
+    if not _TO_NORMALISE.search(line):
+        return line, []
     changes = []
 
     def num(m):
         s = m.group(0)
-        if not re.search(r"[０-９]", s) and "．" not in s:  # (1，2 between ASCII digits is a list: kept)
+        if not _FW_DIGIT.search(s) and "．" not in s:  # (1，2 between ASCII digits is a list: kept)
             return s
         t = s.translate(_FW)
         changes.append((s, t))
@@ -79,12 +92,11 @@ def normalise_line(line: str) -> tuple[str, list[tuple[str, str]]]:
         changes.append((m.group(0), m.group(1) + "%"))
         return m.group(1) + "%"
 
-    out = re.sub(r"(\d+(?:\.\d+)?)\s*％", percent, out)
-    if any(_compat(ch) for ch in out):
-        fixed = "".join(unicodedata.normalize("NFKC", ch) if _compat(ch) else ch for ch in out)
-        words = [w for w in re.findall(r"[^\s，。、；：()（）]+", out) if any(_compat(c) for c in w)]
-        changes += [(w, "".join(unicodedata.normalize("NFKC", c) if _compat(c) else c for c in w)) for w in words]
-        out = fixed
+    out = _FW_PERCENT.sub(percent, out)
+    if _COMPAT.search(out):
+        words = [w for w in _COMPAT_WORD.findall(out) if _COMPAT.search(w)]
+        changes += [(w, _unified(w)) for w in words]
+        out = _unified(out)
     return out, changes
 
 
@@ -124,6 +136,7 @@ def read_report(path: Path) -> Report:
     return Report(path, text, pages, changes, paged)
 
 
+_SPACE = re.compile(r"\s")
 # A page number as a page prints it: "- 44 -", "第 44 頁", "第 44 頁，共 80 頁", "44 / 80", "Page 44", "p. 44".
 BARE_NUMBER = re.compile(r"^\d{1,4}$")
 PAGE_NUMBER = re.compile(r"^(?:[-–—‒~]\s*\d{1,4}\s*[-–—‒~]|第\s*\d{1,4}\s*頁(?:\s*[,，/／]?\s*共\s*\d{1,4}\s*頁)?"
@@ -137,7 +150,7 @@ def blank_page_lines(text: str) -> str:
     form feeds: a running head, a dated footer, a watermark). The annex's own running
     lines and bare page numbers are left out where its pages break (:func:`.annex.strip_page_lines`)."""
     lines = text.split("\n")
-    squashed = [re.sub(r"\s", "", ln) for ln in lines]
+    squashed = [_SPACE.sub("", ln) for ln in lines]
     at = next((i for i, ln in enumerate(squashed[:60]) if "執行成果報告" in ln), None)
     # a bare number (4) at a page's foot or top, counting up with the next page's (pages open with a form feed)
     pages: list[list[int]] = [[]]
@@ -161,11 +174,11 @@ def _running_lines(pages: list[list[int]], lines: list[str]) -> set:
     form feeds prints them; not a line of column titles (the annex's header, which marks its page breaks)."""
     from .layout import masked, title_fragment
 
-    keys = [masked(ln) for ln in lines]
     out: set = set()
     for top in (True, False):
         for depth in range(3):
             at = [p[depth] if top else p[-1 - depth] for p in pages if len(p) > depth]
+            keys = {j: masked(lines[j]) for j in at}
             seen: dict = {}
             for j in at:
                 seen[keys[j]] = seen.get(keys[j], 0) + 1
@@ -175,6 +188,9 @@ def _running_lines(pages: list[list[int]], lines: list[str]) -> set:
                 break
             out |= hit
     return out
+
+
+_LAYOUT_CHARS = dict.fromkeys(map(ord, "\r\n\t\f"))  # (deleted by str.translate)
 
 
 def decode_text(path: Path, data: bytes) -> str:
@@ -188,7 +204,9 @@ def decode_text(path: Path, data: bytes) -> str:
             continue
     else:
         raise DataError(path, "report is neither UTF-8 nor Big5/CP950 text")
-    if sum(ch.isprintable() or ch in "\r\n\t\f" for ch in text) < 0.95 * len(text):
+    # (counted character by character only where some character is neither printable nor a line's or a page's end)
+    if (not text.translate(_LAYOUT_CHARS).isprintable()
+            and sum(ch.isprintable() or ch in "\r\n\t\f" for ch in text) < 0.95 * len(text)):
         raise DataError(path, "report is a binary file, not text")
     return text.replace("\r\n", "\n")
 

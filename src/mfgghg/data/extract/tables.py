@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from .annex import NUMBER, nows, number, squash
 from .layout import masked
@@ -13,20 +14,19 @@ CELL = rf"(?:{NUMBER}%?|-)"
 REMARK = r"(?:\s+([^\d\s-][^\d]*|-))?\s*"  # text after a row's numbers (a 備註 column): kept for the review
 
 
+# What ends a table's lines: the next caption, a section heading
+TABLE_END = re.compile(r"^表\s*\d+\s*[、，,.]|^[(（][一二三四五六七八九十]+[)）]|^\d+\s*[.．]\s*依|^\d+\.\d+ 年")
+
+
 def _table_lines(lines, label):
     """Lines from the caption '表 N、' to the next caption or section heading."""
-    start = None
-    for i, ln in enumerate(lines):
-        if re.match(rf"^\s*表\s*{label}\s*[、，,.]", ln):
-            start = i
-            break
+    caption = re.compile(rf"^\s*表\s*{label}\s*[、，,.]")
+    start = next((i for i, ln in enumerate(lines) if caption.match(ln)), None)
     if start is None:
         return None, []
     out = []
     for j in range(start + 1, len(lines)):
-        s = lines[j].strip()
-        if (re.match(r"^表\s*\d+\s*[、，,.]", s) or re.match(r"^[(（][一二三四五六七八九十]+[)）]", s)
-                or re.match(r"^\d+\s*[.．]\s*依|^\d+\.\d+ 年", s)):
+        if TABLE_END.match(lines[j].strip()):
             break
         out.append((j + 1, lines[j]))
     return start + 1, out
@@ -64,20 +64,35 @@ def _page_starts(lines) -> list[int]:
     return [i for i, ln in enumerate(lines) if i == 0 or ln.startswith(" ") and ln.strip()]
 
 
-def _running_keys(lines) -> set:
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _running_keys(lines, starts: list[int]) -> set:
     """The lines (digits masked, without spaces) printed at three pages' tops or feet or more: a running head or
-    a footer line that the page reading left in the text."""
+    a footer line that the page reading left in the text. ``starts``: :func:`_page_starts` of ``lines``."""
     seen: dict = {}
-    for i in _page_starts(lines):
-        edges = [i] + [j for j in range(i - 1, -1, -1) if lines[j].strip()][:1]  # (the page's first, the last's)
-        for j in edges:
-            key = masked(lines[j])
-            if len(key) >= 4 and re.search(r"[\u4e00-\u9fff]", key):
-                seen[key] = seen.get(key, 0) + 1
+    opens = set(starts)
+    last = None  # the last line with text so far: the page before's last, at a page's start
+    for i, ln in enumerate(lines):
+        if i in opens:
+            for j in (i,) if last is None else (i, last):  # (the page's first, the last's)
+                key = masked(lines[j])
+                if len(key) >= 4 and _CJK_CHAR.search(key):
+                    seen[key] = seen.get(key, 0) + 1
+        if ln.strip():
+            last = i
     return {k for k, n in seen.items() if n >= 3}
 
 
+@lru_cache(maxsize=1)  # (the tables of one report read the same lines: their pages are found once)
+def _page_edges(lines: tuple) -> tuple[frozenset, frozenset]:
+    """The line numbers (1-based) that open a page, and :func:`_running_keys`, of a report's ``lines``."""
+    starts = _page_starts(lines)
+    return frozenset(i + 1 for i in starts), frozenset(_running_keys(lines, starts))
+
+
 TITLES_AGAIN = "the table's column titles printed again on a new page"
+THREE_CELLS = re.compile(rf"{CELL}\s+{CELL}\s+{CELL}")  # (the table's first row of numbers: its head ends)
 _CJK_LINE = re.compile(r"[\u4e00-\u9fff\s()（）、]+")
 
 
@@ -87,8 +102,7 @@ def furniture(lines, block) -> dict:
     page number's form, a bare number at a page's foot or top or between two lines of a label, a running head or
     footer (a line at three pages' edges or more), and the table's column titles printed again on a new page."""
     text = [(ln, raw) for ln, raw in block if raw.strip()]
-    starts = {i + 1 for i in _page_starts(lines)}
-    running = _running_keys(lines)
+    starts, running = _page_edges(tuple(lines))
     out = {}
     for k, (ln, raw) in enumerate(text):
         s = raw.strip()
@@ -105,7 +119,7 @@ def furniture(lines, block) -> dict:
     # numbers (without the first row's label) repeated, three lines or more, from a page's first line
     head = []
     for _, raw in text:
-        if re.search(rf"{CELL}\s+{CELL}\s+{CELL}", raw.strip()):
+        if THREE_CELLS.search(raw.strip()):
             break
         head.append(nows(raw))
     while head and _CJK_LINE.fullmatch(head[-1]):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from mfgghg.data.paths import normalize_year, roc_year
 from mfgghg.data.units import UNITS
@@ -166,6 +167,12 @@ CN_PER_CENT_RX = re.compile(rf"百分之\s*({RUN})")
 CN_BEFORE_UNIT = rf"(?<![{RUN_CHARS}\d.,A-Za-z第每])({RUN})\s*(?=(?:{{units}}))"
 
 
+@lru_cache(maxsize=8)  # (called with the headlines' units or the cases')
+def _before_units(units: str) -> tuple[re.Pattern, re.Pattern]:
+    """:data:`CN_BEFORE_UNIT` and :data:`DIGITS_TIMES` before a unit of ``units``, compiled."""
+    return re.compile(CN_BEFORE_UNIT.format(units=units)), re.compile(DIGITS_TIMES.format(units=units))
+
+
 def _chinese(m: re.Match, units: str, clause: str) -> str | None:
     """A run of Chinese numerals before a unit written in digits as the figure it states ('230 萬' where 萬 opens
     the unit, 萬公噸), or None where it states no number."""
@@ -211,12 +218,13 @@ def _per_cent(m: re.Match) -> str | None:
 def _spelled(clause: str, units: str = HEADLINE_UNIT) -> tuple[str, list]:
     """(the clause with counts in 萬, shares written 百分之 N and numbers in Chinese numerals before a unit of
     ``units`` as plain figures, [(start, end, what was read so)] of each such figure in it)."""
+    chinese_rx, times_rx = _before_units(units)
     found = ([(m, f"{float(number(m.group(1))) * 10000:,.0f} ", "") for m in TEN_THOUSAND_RX.finditer(clause)]
              + [(m, f"{m.group(1)}%", "") for m in PER_CENT_RX.finditer(clause)]
              + [(m, _per_cent(m), " from Chinese numerals") for m in CN_PER_CENT_RX.finditer(clause)]
              + [(m, _chinese(m, units, clause), " from Chinese numerals")
-                for m in re.finditer(CN_BEFORE_UNIT.format(units=units), clause)]
-             + [(m, _times(m, units, clause), "") for m in re.finditer(DIGITS_TIMES.format(units=units), clause)])
+                for m in chinese_rx.finditer(clause)]
+             + [(m, _times(m, units, clause), "") for m in times_rx.finditer(clause)])
     out, spans, pos = "", [], 0
     for m, plain_, how in sorted(found, key=lambda x: x[0].start()):
         if plain_ is None or m.start() < pos:
@@ -322,6 +330,7 @@ KEY_RULES = [
     ("awareness_sessions", r"(?P<v>\d[\d,]*)\s*場次氣候變遷調適宣導", None, None),
     ("trainees", r"(?P<v>\d[\d,]*)\s*人次培訓", None, None),
 ]
+_KEY_RULES_RX = [(tmpl, re.compile(pat), need, forbid) for tmpl, pat, need, forbid in KEY_RULES]
 FUELS = {"燃料油": "fuel_oil", "煤炭": "coal", "電力": "electricity", "天然氣": "natural_gas"}
 SHARE_OF = {"製造部門": "sector_emissions", "全國": "national"}
 SHARE_SOURCE = [("燃料燃燒", "fuel_combustion"), ("電力", "electricity")]
@@ -375,17 +384,17 @@ def _key_for(f: Figure, roc: int, ctx: dict):
     """(key, reason) for a stated figure: a key when exactly one rule names it, else ('', why)."""
     hits = []
     near = _period_near(f.before, ctx)  # (the period a rule needs or forbids is the one named nearest before)
-    for tmpl, pat, need, forbid in KEY_RULES:
+    for tmpl, rx, need, forbid in _KEY_RULES_RX:
         if need and not _says(need, f, near) or forbid and _says(forbid, f, near):
             continue
-        for m in re.finditer(pat, f.clause):
+        for m in rx.finditer(f.clause):
             gd = {k: v for k, v in m.groupdict().items() if v is not None}
             v = gd.get("v") or gd.get("v2")
             if v is None or abs(float(number(v)) - abs(float(f.value))) > 1e-12:
                 continue
             # the figure must be the one the rule's value group matched
             vstart = m.start("v") if m.group("v") is not None else m.start("v2")
-            if not re.match(re.escape(v), f.clause[vstart:]):
+            if not f.clause.startswith(v, vstart):
                 continue
             hits.append((tmpl, gd))
     if not hits:
