@@ -221,22 +221,19 @@ def _words(textpage, height: float, gap: float = 0.3) -> list[Word]:
     if not n:
         return []
     text = textpage.get_text_range(0, n)
-    chars = []
+    charbox = textpage.get_charbox
+    words, cur = [], None
     for k, ch in enumerate(text[:n]):
         if ch in _SKIP or ch.isspace():
-            chars.append(None)
-            continue
-        x0, y0, x1, y1 = textpage.get_charbox(k, loose=True)
-        if x1 <= x0:
-            chars.append(None)
-            continue
-        chars.append((("-" if ch == "\ufffe" else ch), x0, x1, height - y1, height - y0))
-    words, cur = [], None
-    for c in chars:
-        if c is None:
             cur = None
             continue
-        ch, x0, x1, top, bottom = c
+        x0, y0, x1, y1 = charbox(k, loose=True)
+        if x1 <= x0:
+            cur = None
+            continue
+        if ch == "\ufffe":
+            ch = "-"
+        top, bottom = height - y1, height - y0
         # the next character of the word: on its line (a sub- or superscript's middle within the word's
         # height, as CO₂e's 2) and without a gap
         mid = (top + bottom) / 2
