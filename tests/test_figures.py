@@ -307,3 +307,30 @@ def test_translations_are_decoded_as_every_data_file_and_a_table_without_its_col
         read_translations(reference, [draft], validate=False)
     assert (info.value.file, info.value.row, info.value.column) == (str(draft), 1, "en")
     assert len(str(info.value).splitlines()) == 1
+
+
+def test_overlapping_pairs_are_those_of_every_pair_in_their_order():
+    """The layout check's sweep finds the pairs that comparing every pair finds, in the same order:
+    boxes that touch, nest, are inverted, share an edge within the tolerance, or are not finite."""
+    import itertools
+    import random
+
+    from matplotlib.transforms import Bbox
+
+    from mfgghg.plots.layout import TOLERANCE_PX, overlapping_pairs
+    from mfgghg.plots.style import boxes_overlap
+
+    r = random.Random(7)
+    for n in (0, 1, 2, 5, 40, 120):
+        boxes = []
+        for _i in range(n):
+            x, y = r.choice([r.uniform(0, 300), float(r.randint(0, 30) * 10)]), r.uniform(0, 300)
+            w, h = r.choice([r.uniform(-5, 60), 10.0, 1.0, 0.0]), r.uniform(1, 40)
+            boxes.append(Bbox.from_bounds(x, y, w, h))
+        if n > 5:
+            boxes[3] = Bbox.from_extents(float("nan"), 0, 10, 10)
+        for candidates in (boxes, boxes[4:] if n > 5 else boxes):
+            for tol in (0.0, TOLERANCE_PX):
+                every = [(i, j) for i, j in itertools.combinations(range(len(candidates)), 2)
+                         if boxes_overlap(candidates[i], candidates[j], tol)]
+                assert overlapping_pairs(candidates, tol) == every

@@ -131,12 +131,15 @@ def plot_table5(rebuilt: pd.DataFrame, *, year: int):
     # many pillars: names that would run into each other, and values wider than their bars, stand upright
     if any([turn_crowded_labels(ax, ax.get_xticklabels()) for ax in (ax1, ax2)]):
         fig.tight_layout()
+    moved = {}
     for ax in (ax1, ax2):
-        turn_crowded_values(ax, slot=w)
-        raise_above_legend(ax, ax.texts)
+        turned = turn_crowded_values(ax, slot=w)
+        raised = raise_above_legend(ax, ax.texts)
+        moved[ax] = turned or raised
     # more pillars still: upright values, a line high, are wider than their bars and run into each other
     # (the rates' panel, a fifth narrower per bar): the panels share the width as their bars are many
-    if any([turn_crowded_labels(ax, ax.texts, slot=w) for ax in (ax1, ax2)]):
+    # (a panel whose values and limits did not move is as it was just found: not crowded)
+    if any([moved[ax] and turn_crowded_labels(ax, ax.texts, slot=w) for ax in (ax1, ax2)]):
         ax1.get_subplotspec().get_gridspec().set_width_ratios([len(body), len(rebuilt)])
         fig.tight_layout()
         for ax in (ax1, ax2):
@@ -166,14 +169,15 @@ def _lift_off_hatching(ax, values) -> bool:
     meets a hatched bar of ``ax`` to the top of the tallest bar it meets, as the layout check sees the
     hatching (:mod:`mfgghg.plots.layout`). Returns whether any moved. Call it once the figure is laid out."""
     renderer = ax.figure.canvas.get_renderer()
-    hatched = [bar for bar in ax.patches if bar.get_visible() and bar.get_hatch()]
+    # (the bars stay where they are: each measured once, not once for each value)
+    hatched = [(bar.get_window_extent(renderer), bar.get_y() + bar.get_height())
+               for bar in ax.patches if bar.get_visible() and bar.get_hatch()]
     moved = False
     for value in values:
         if not value.get_visible():
             continue
         box = value.get_window_extent(renderer)
-        tops = [bar.get_y() + bar.get_height() for bar in hatched
-                if boxes_overlap(box, bar.get_window_extent(renderer), TOLERANCE_PX)]
+        tops = [top for extent, top in hatched if boxes_overlap(box, extent, TOLERANCE_PX)]
         x, y = value.xy
         if tops and max(tops) > y:
             value.xy = (x, max(tops))

@@ -18,6 +18,7 @@ while a figure is drawn or saved, and it changes neither the figure nor matplotl
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 
 import matplotlib
@@ -80,37 +81,55 @@ def _axes_axis(ax) -> tuple:
     return ax.xaxis, ax.yaxis
 
 
-def _drawn_tick_labels(fig) -> set[int]:
-    """ids of the tick labels matplotlib draws: those of ticks whose location is inside the view, as
-    ``Axis.draw`` picks them (the others exist as artists but are never drawn). The locations are the
-    axis's own (its minor ones without those under a major tick), the i-th tick showing the i-th."""
-    drawn = set()
+def _tick_labels(fig) -> tuple[set[int], set[int], dict]:
+    """Each axis's ticks worked out once, as ``Axis.get_children`` gives them (from the axis's
+    locations): ids of their labels; ids of the labels matplotlib draws, those of ticks whose location
+    is inside the view, as ``Axis.draw`` picks them (the others exist as artists but are never drawn;
+    the locations are the axis's own, its minor ones without those under a major tick, the i-th tick
+    showing the i-th); and each axis's children, for :func:`_texts_and_legends`. An axis not drawn (its
+    axes turned off or hidden, or itself hidden) draws no tick label: its ticks are left out of its
+    children, not made (``get_major_ticks`` makes those missing) to be skipped."""
+    labels, drawn, children = set(), set(), {}
     for ax in fig.axes:
-        if not (ax.get_visible() and ax.axison):  # an axes turned off draws no axis
-            continue
         for axis in _axes_axis(ax):
-            if not axis.get_visible():
-                continue
-            transform = axis.get_transform()
-            low, high = sorted(transform.transform(axis.get_view_interval()))
-            close = 1e-10 * (high - low)  # (matplotlib's own tolerance at the view's ends)
-            for locs, ticks in ((axis.get_majorticklocs(), axis.get_major_ticks),
-                                (axis.get_minorticklocs(), axis.get_minor_ticks)):
-                for tick, loc in zip(ticks(len(locs)), transform.transform(locs)):
-                    if low - close <= loc <= high + close:
-                        drawn.update(id(label) for label in (tick.label1, tick.label2) if label.get_visible())
-    return drawn
+            ticks = []
+            if ax.get_visible() and ax.axison and axis.get_visible():  # an axes turned off draws no axis
+                transform = axis.get_transform()
+                low, high = sorted(transform.transform(axis.get_view_interval()))
+                close = 1e-10 * (high - low)  # (matplotlib's own tolerance at the view's ends)
+                for locs, get in ((axis.get_majorticklocs(), axis.get_major_ticks),
+                                  (axis.get_minorticklocs(), axis.get_minor_ticks)):
+                    some = get(len(locs))
+                    ticks += some
+                    for tick, loc in zip(some, transform.transform(locs)):
+                        labels.update((id(tick.label1), id(tick.label2)))
+                        if low - close <= loc <= high + close:
+                            drawn.update(id(label) for label in (tick.label1, tick.label2) if label.get_visible())
+            children[id(axis)] = [axis.label, axis.offsetText, *ticks]
+    return labels, drawn, children
 
 
-def drawn_texts(fig, renderer) -> list[tuple[Text, Bbox]]:
-    """Every text the figure draws that shows something, with its extent (a boxed text's box included)."""
-    tick_labels = {id(t) for ax in fig.axes for axis in _axes_axis(ax)
-                   for tick in axis.get_major_ticks() + axis.get_minor_ticks() for t in (tick.label1, tick.label2)}
-    drawn = _drawn_tick_labels(fig)
-    legends = [a for a in fig.findobj(Legend)]
+def _texts_and_legends(artist, axis_children: dict, texts: list, legends: list) -> None:
+    """``artist.findobj(Text)`` and ``artist.findobj(Legend)`` in one walk, in their order, an axis's
+    children taken from ``axis_children`` where it has them (:func:`_tick_labels`)."""
+    children = axis_children.get(id(artist))
+    for child in artist.get_children() if children is None else children:
+        _texts_and_legends(child, axis_children, texts, legends)
+    if isinstance(artist, Text):
+        texts.append(artist)
+    elif isinstance(artist, Legend):
+        legends.append(artist)
+
+
+def drawn_texts(fig, renderer, legends: list | None = None) -> list[tuple[Text, Bbox]]:
+    """Every text the figure draws that shows something, with its extent (a boxed text's box included).
+    ``legends``, where given, gets the figure's legends (``fig.findobj(Legend)``)."""
+    tick_labels, drawn, axis_children = _tick_labels(fig)
+    texts, legends = [], ([] if legends is None else legends)
+    _texts_and_legends(fig, axis_children, texts, legends)
     hidden_legend_texts = {id(t) for lg in legends if not lg.get_visible() for t in lg.findobj(Text)}
     out = []
-    for text in fig.findobj(Text):
+    for text in texts:
         if not text.get_visible() or not text.get_text().strip() or id(text) in hidden_legend_texts:
             continue
         if id(text) in tick_labels and id(text) not in drawn:
@@ -125,6 +144,25 @@ def drawn_texts(fig, renderer) -> list[tuple[Text, Bbox]]:
             continue
         out.append((text, extent))
     return out
+
+
+def overlapping_pairs(boxes, tol: float = 0.0) -> list[tuple[int, int]]:
+    """Every pair ``(i, j)``, ``i < j``, of ``boxes`` that overlap (:func:`boxes_overlap`), in the order
+    ``itertools.combinations`` gives them; sorted by left edge, each box is compared only with those
+    that begin before it ends (the texts of a figure are many, few of them near each other)."""
+    if not all(math.isfinite(v) for b in boxes for v in (b.x0, b.x1)):  # (unsortable: every pair)
+        return [(i, j) for i, j in itertools.combinations(range(len(boxes)), 2)
+                if boxes_overlap(boxes[i], boxes[j], tol)]
+    order = sorted(range(len(boxes)), key=lambda i: boxes[i].x0)
+    pairs = []
+    for k, i in enumerate(order):
+        right = boxes[i].x1
+        for j in order[k + 1:]:
+            if right - boxes[j].x0 <= tol:  # (this one and those after it begin too far right)
+                break
+            if boxes_overlap(boxes[i], boxes[j], tol):
+                pairs.append((min(i, j), max(i, j)))
+    return sorted(pairs)
 
 
 def _frames(fig) -> list:
@@ -210,20 +248,20 @@ def _collection_hits(coll: Collection, box: Bbox, fig) -> bool:
     return False
 
 
-def _hatched_hits(patch: Patch, box: Bbox, renderer) -> bool:
+def _hatched_hits(patch: Patch, box: Bbox, renderer, extent: Bbox | None = None) -> bool:
     if not patch.get_hatch():
         return False
-    extent = patch.get_window_extent(renderer)
+    extent = patch.get_window_extent(renderer) if extent is None else extent  # (given: :func:`_reach`'s)
     return extent.width > 0 and extent.height > 0 and boxes_overlap(extent, box, TOLERANCE_PX)
 
 
-def _crosses(mark, box: Bbox, fig, renderer) -> bool:
+def _crosses(mark, box: Bbox, fig, renderer, reach: Bbox | None = None) -> bool:
     if isinstance(mark, Line2D):
         return _line_hits(mark, box, fig)
     if isinstance(mark, Collection):
         return _collection_hits(mark, box, fig)
-    if isinstance(mark, Patch):
-        return _hatched_hits(mark, box, renderer)
+    if isinstance(mark, Patch):  # (a patch's reach is its extent: measured once, not once per text)
+        return _hatched_hits(mark, box, renderer, reach)
     return False
 
 
@@ -249,12 +287,12 @@ def layout_problems(fig, max_width_px: int = MAX_WIDTH_PX, saved_dpi: float | No
 def _layout_problems(fig, max_width_px: int, saved_dpi: float | None, max_height_px: int) -> list[Problem]:
     fig.draw_without_rendering()
     renderer = fig.canvas.get_renderer()
-    texts = drawn_texts(fig, renderer)
+    legends: list = []
+    texts = drawn_texts(fig, renderer, legends)
     problems: list[Problem] = []
 
-    for (a, box_a), (b, box_b) in itertools.combinations(texts, 2):
-        if boxes_overlap(box_a, box_b, TOLERANCE_PX):
-            problems.append(Problem("overlap", f"{_describe(a)} overlaps {_describe(b)}"))
+    for i, j in overlapping_pairs([box for _text, box in texts], TOLERANCE_PX):
+        problems.append(Problem("overlap", f"{_describe(texts[i][0])} overlaps {_describe(texts[j][0])}"))
 
     for ax in _frames(fig):
         frame = ax.bbox
@@ -276,13 +314,13 @@ def _layout_problems(fig, max_width_px: int, saved_dpi: float | None, max_height
                 clipped = box if clip is None else Bbox.intersection(box, clip)
                 if clipped is None or clipped.width <= 0 or clipped.height <= 0:
                     continue
-                if _crosses(mark, clipped, fig, renderer):
+                if _crosses(mark, clipped, fig, renderer, reach):
                     problems.append(Problem("line", f"{_describe(mark)} of {_axes_name(ax)} passes through "
                                                     f"{_describe(text)}"))
 
     region = saved_region(fig, renderer)
     extents = [(text, box) for text, box in texts]
-    for legend in fig.findobj(Legend):
+    for legend in legends:
         if legend.get_visible():
             extents.append((legend, legend.get_window_extent(renderer)))
     for ax in fig.axes:  # (their tick labels and titles are among the texts)

@@ -270,8 +270,9 @@ def plot_reduction_totals(checks: pd.DataFrame, by_pillar: pd.DataFrame, counted
     source_note(fig, source)
     fig.tight_layout()
     for _round in range(3):  # (widening the axis for a label moved up brings the labels closer again)
-        keep_texts_apart(left, sum_labels)
-        fit_texts_in_axes(left)
+        moved = keep_texts_apart(left, sum_labels)
+        if not (fit_texts_in_axes(left) or moved):  # (nothing moved: the next round would find the same)
+            break
     # many pillars: names that would run into each other, and values wider than their bars, stand upright;
     # the legend stays clear of them and of the hatched bars
     if turn_crowded_labels(right, right.get_xticklabels()):

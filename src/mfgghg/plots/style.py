@@ -444,17 +444,17 @@ def wrap_to_width(text: str, width_in: float, fontsize: float) -> str:
     return "\n".join(out)
 
 
-def fit_texts_in_axes(ax, texts=None, pad_px: float = 4.0) -> None:
+def fit_texts_in_axes(ax, texts=None, pad_px: float = 4.0) -> bool:
     """Widen ``ax``'s limits just enough that each of ``texts`` (default: the axes' own texts and
     annotations) lies inside its frame: a value written beside the longest bar must not cross the
-    frame. A log axis is widened by the same share of its width (in decades). Call it once the figure is
-    laid out (after ``tight_layout``); it measures the texts with the canvas's renderer, a few times,
-    since the texts move as the limits widen."""
+    frame. A log axis is widened by the same share of its width (in decades). Returns whether it widened
+    them. Call it once the figure is laid out (after ``tight_layout``); it measures the texts with the
+    canvas's renderer, a few times, since the texts move as the limits widen."""
     renderer = ax.figure.canvas.get_renderer()
     texts = [t for t in (ax.texts if texts is None else texts) if t.get_visible() and t.get_text().strip()]
     for _round in range(6):
         if not texts:
-            return
+            return False
         boxes = [t.get_window_extent(renderer) for t in texts]
         frame = ax.bbox
         done = True
@@ -480,24 +480,29 @@ def fit_texts_in_axes(ax, texts=None, pad_px: float = 4.0) -> None:
             per_px = (b - a) / (high - low)
             set_(a - over_low * per_px * 1.1, b + over_high * per_px * 1.1)
         if done:
-            return
+            return _round > 0
+    return True
 
 
-def keep_texts_apart(ax, texts, pad_px: float = 2.0) -> None:
+def keep_texts_apart(ax, texts, pad_px: float = 2.0) -> bool:
     """Move each of ``texts`` (labels of one column, placed at data heights) up, from the lowest, just
     enough that none overlaps the one below it: values of nearly equal height (stacked parts much
     smaller than the axis) would otherwise be written on each other. Call it once the figure is laid
-    out, before :func:`fit_texts_in_axes`, which then makes room for a label moved past the frame."""
+    out, before :func:`fit_texts_in_axes`, which then makes room for a label moved past the frame.
+    Returns whether it moved any."""
     renderer = ax.figure.canvas.get_renderer()
     to_data = ax.transData.inverted()
     top = None
+    moved = False
     for text in sorted(texts, key=lambda t: t.get_position()[1]):
         box = text.get_window_extent(renderer)
         if top is not None and box.y0 < top + pad_px:
             x, y = ax.transData.transform(text.get_position())
             text.set_y(to_data.transform((x, y + top + pad_px - box.y0))[1])
             box = text.get_window_extent(renderer)
+            moved = True
         top = box.y1
+    return moved
 
 
 def turn_crowded_labels(ax, texts, slot: float | None = None, pad_px: float = 2.0) -> bool:
@@ -531,22 +536,23 @@ def turn_crowded_values(ax, slot: float, refit: bool = False) -> bool:
     return turned
 
 
-def raise_above_legend(ax, texts, pad_px: float = 2.0) -> None:
+def raise_above_legend(ax, texts, pad_px: float = 2.0) -> bool:
     """Raise ``ax``'s (linear) upper y limit until its legend, drawn inside the axes, covers none of
     ``texts`` (values written above bars; or bars, such as hatched ones, whose pattern would run through
-    the legend's words): taller or upright labels, and more bars, reach where the legend sits. Call it
-    once the figure is laid out."""
+    the legend's words): taller or upright labels, and more bars, reach where the legend sits. Returns
+    whether it raised it. Call it once the figure is laid out."""
     legend = ax.get_legend()
     if legend is None or ax.get_yscale() != "linear":
-        return
+        return False
     renderer = ax.figure.canvas.get_renderer()
     texts = [t for t in texts if t.get_visible() and (not hasattr(t, "get_text") or t.get_text().strip())]
     for _round in range(12):
         box = legend.get_window_extent(renderer).padded(pad_px)
         if not any(boxes_overlap(box, t.get_window_extent(renderer)) for t in texts):
-            return
+            return _round > 0
         low, high = ax.get_ylim()
         ax.set_ylim(low, high + 0.15 * (high - low))
+    return True
 
 
 def thin_out_labels(texts, pad_px: float = 2.0) -> list:
@@ -580,14 +586,15 @@ def move_off_lines(ax, labels, offsets=MOVES) -> None:
     nor another of ``labels``: a point of one series among the years another series' line covers. A label
     already clear stays where it is. Call it once the figure is laid out."""
     renderer = ax.figure.canvas.get_renderer()
-    lines = [line for line in ax.lines if line.get_visible() and len(line.get_xdata())]
+    # (the lines, and each label once placed, stay where they are: each measured once)
+    lines = [(line, line.get_transform().transform_path(line.get_path()))
+             for line in ax.lines if line.get_visible() and len(line.get_xdata())]
 
     def clear(label, placed) -> bool:
         box = label.get_window_extent(renderer)
-        if any(boxes_overlap(box, other.get_window_extent(renderer)) for other in placed):
+        if any(boxes_overlap(box, other) for other in placed):
             return False
-        for line in lines:
-            path = line.get_transform().transform_path(line.get_path())
+        for line, path in lines:
             if path.intersects_bbox(box.padded(line.get_linewidth() * ax.figure.dpi / 72), filled=False):
                 return False
             r = (line.get_markersize() / 2 if line.get_marker() not in (None, "None", "none", "", " ") else 0) \
@@ -610,7 +617,7 @@ def move_off_lines(ax, labels, offsets=MOVES) -> None:
                 label.set_position(start[0])
                 label.set_horizontalalignment(start[1])
                 label.set_verticalalignment(start[2])
-        placed.append(label)
+        placed.append(label.get_window_extent(renderer))
 
 
 def legend_above_if_covering(ax, artists, ncol: int = 2, fontsize: float = 8) -> bool:
