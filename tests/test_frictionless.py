@@ -320,3 +320,17 @@ def test_the_processed_package_of_a_made_up_year_and_its_figure_set_copy(tmp_pat
     assert shipped == descriptor
     report = validate(figures / "data" / "datapackage.json")
     assert report.valid, errors(report)
+
+
+def test_the_processed_tables_titles_and_descriptions_hold_for_any_year():
+    """The processed tables' metadata is written into every year's package: a title or description that
+    named a numbered part of the body (貳 二(二)) or a count of one year's report would be wrong in
+    another year's, where the parts move and the counts change (the raw package of each year says
+    where its files come from)."""
+    import re
+
+    body_part = re.compile(r"[壹貳參肆伍陸柒捌玖拾]\s*[一二三四五六七八九十]")
+    count = re.compile(r"(?<![表\w.])\d+ (?:strategies|companies|measures|groups|items)")
+    for name, meta in processed_package.load_metadata()["tables"].items():
+        for key in ("title", "description"):
+            assert not body_part.search(meta[key]) and not count.search(meta[key]), (name, key, meta[key])
