@@ -103,10 +103,11 @@ def plot_cumulative(table: pd.DataFrame, *, year: int, unit_zh: str = MT):
              label=_("當年度差距 (推算)"))
     margins = []
     for y, m, a in zip(years, cm, am):
-        if not value_label(m, "+.1f"):  # (a margin that cannot be computed: no label)
+        text = value_label(m, "+.1f")
+        if not text:  # (a margin that cannot be computed: no label)
             continue
         # above (below) both the bar and the year's own margin point, which the dashed line joins
-        margins.append(ax2.annotate(value_label(m, "+.1f"), (y, max(m, a) if m >= 0 else min(m, a)),
+        margins.append(ax2.annotate(text, (y, max(m, a) if m >= 0 else min(m, a)),
                                     xytext=(0, 6 if m >= 0 else -6), textcoords="offset points", ha="center",
                                     va="bottom" if m >= 0 else "top", fontsize=8))
     ax2.axhline(0, color="#333333", linewidth=0.8)

@@ -8,7 +8,7 @@ import pandas as pd
 
 from mfgghg.i18n import _
 from mfgghg.plots.style import (PALETTE, figure_style, fit_texts_in_axes, placeholder_figure, source_line, source_note,
-                                 thin_out_labels, value_label)
+                                 missing_value, thin_out_labels, value_label)
 
 CAPTIONS = {
     "plot_intensity_vs_external": ("碳密集度指數（基準年＝100）：報告所列成果與目標，"
@@ -51,15 +51,14 @@ def plot_intensity_vs_external(data: pd.DataFrame, *, year: int, external_source
                    label=_("表6排放量 / 外部實質附加價值 (外部資料)"))
         for _i, p in worked.iterrows():
             # (a change that cannot be computed, or a point without its index: no label)
-            if p["year"] != base_year and value_label(p["change_vs_base_pct"], "+.1f") \
-                    and value_label(p["index"], "g"):
+            if p["year"] != base_year and not (missing_value(p["change_vs_base_pct"]) or missing_value(p["index"])):
                 changes.append(ax.annotate(f"{p['change_vs_base_pct']:+.1f}%", (p["year"], p["index"]), xytext=(6, 4),
                             textcoords="offset points", fontsize=8, color="#555555"))
     if len(result):
         r = result.iloc[0]
         ax.scatter([r["year"]], [r["index"]], marker="o", s=110, color=PALETTE[0], zorder=6,
                    label=_("{year}年實績 (報告)").format(year=int(r["year"])))
-        if value_label(r["change_vs_base_pct"], "+g") and value_label(r["index"], "g"):
+        if not (missing_value(r["change_vs_base_pct"]) or missing_value(r["index"])):
             ax.annotate(f"{r['change_vs_base_pct']:+g}%", (r["year"], r["index"]), xytext=(9, 6),
                         textcoords="offset points", fontsize=9, color=PALETTE[0])
     years = data["year"].astype(int)

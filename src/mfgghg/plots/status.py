@@ -19,7 +19,7 @@ from matplotlib.patches import Patch
 
 from mfgghg.i18n import CJK, _, get_lang
 from mfgghg.plots.style import (PALETTE, distinct_labels, figure_style, fit_texts_in_axes, keep_texts_apart,
-                                 label_log_ticks_plainly,
+                                 label_log_ticks_plainly, missing_value,
                                  omit_unseen_minor_ticks, placeholder_figure, plain_value, source_line, source_note,
                                  raise_above_legend, turn_crowded_labels, turn_crowded_values, value_label,
                                  wrap_label)
@@ -222,11 +222,11 @@ def plot_reduction_totals(checks: pd.DataFrame, by_pillar: pd.DataFrame, counted
             left.bar(1, total - previous, 0.6, bottom=previous, color=s["color"] if not s["hatch"] else "white",
                      edgecolor=s["color"], hatch=s["hatch"])
             # (a kind that adds nothing adds no label on top of the last; a sum that is no number, none)
-            if (total > previous or previous == 0.0) and value_label(total, ".4g"):
-                sum_labels.append(left.text(1.33, total, value_label(total, ".4g"), va="center", fontsize=7))
+            if (total > previous or previous == 0.0) and (text := value_label(total, ".4g")):
+                sum_labels.append(left.text(1.33, total, text, va="center", fontsize=7))
             previous = total
         left.bar(0, headline_shown, 0.6, color=PALETTE[7])
-        if value_label(headline, "g"):
+        if not missing_value(headline):
             left.text(0, headline_shown, f"{headline_shown:.4g}\n({headline:g} {_(unit)})", ha="center",
                       va="bottom", fontsize=7)
     left.set_xticks([0, 1], [wrap_label(_("報告總減碳量"), 9) + "\n" + _("(報告所列)"),
