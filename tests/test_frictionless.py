@@ -303,7 +303,7 @@ def test_the_processed_package_of_a_made_up_year_and_its_figure_set_copy(tmp_pat
 
     paths = YearPaths.for_year(2099, raw_root=FIXTURE_DATA / "raw", processed_root=tmp_path / "processed")
     ingested = ingest(paths)
-    write_tables(ingested.tables, paths.processed, 2099, sources=ingested.sources)
+    write_tables(ingested.tables, paths.processed, 2099, sources=ingested.sources, sections=ingested.sections)
     descriptor = load_descriptor(paths.processed)
     assert_names_licence_sources_and_version(descriptor, "processed 2099")
     titles = [s["title"] for s in descriptor["sources"]]
@@ -323,10 +323,10 @@ def test_the_processed_package_of_a_made_up_year_and_its_figure_set_copy(tmp_pat
 
 
 def test_the_processed_tables_titles_and_descriptions_hold_for_any_year():
-    """The processed tables' metadata is written into every year's package: a title or description that
-    named a numbered part of the body (貳 二(二)) or a count of one year's report would be wrong in
-    another year's, where the parts move and the counts change (the raw package of each year says
-    where its files come from)."""
+    """The processed tables' metadata is written into every year's package: a title, description or
+    section that named a numbered part of the body (貳 二(二)) or a count of one year's report would be
+    wrong in another year's, where the parts move and the counts change (the raw package of each year
+    says where its files come from)."""
     import re
 
     body_part = re.compile(r"[壹貳參肆伍陸柒捌玖拾]\s*[一二三四五六七八九十]")
@@ -334,3 +334,35 @@ def test_the_processed_tables_titles_and_descriptions_hold_for_any_year():
     for name, meta in processed_package.load_metadata()["tables"].items():
         for key in ("title", "description"):
             assert not body_part.search(meta[key]) and not count.search(meta[key]), (name, key, meta[key])
+        # (the sections said where a year's packages name none for the table's files)
+        assert not any(body_part.search(s) for s in meta["source"]["sections"]), (name, meta["source"]["sections"])
+
+
+def test_a_processed_table_names_the_sections_its_years_files_come_from(data_copy, tmp_path):
+    """The sections move between reports: a year's raw package says where its report prints each file,
+    and the processed tables built from those files name the same places, each once, in the files' order
+    (the metadata's sections only where no file names one)."""
+    raw = data_copy / "raw" / "2021"
+    descriptor = json.loads((raw / "datapackage.json").read_text(encoding="utf-8"))
+    moved = {"highlight_cases": "參 三(一) 亮點成果", "netzero_companies": "參 二(三) 淨零轉型",
+             "annex_measures": "附件一、執行情形"}
+    for resource in descriptor["resources"]:
+        if resource["name"] in moved:
+            resource["source"]["section"] = moved[resource["name"]]
+    (raw / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2), encoding="utf-8")
+    ingested = ingest(YearPaths.for_year(2021, raw_root=data_copy / "raw"))
+    from mfgghg.checks.reconcile import reconciliation_table
+
+    tables = dict(ingested.tables, reconciliation=reconciliation_table(ingested))
+    write_tables(tables, tmp_path / "p", 2021, sources=ingested.sources, sections=ingested.sections)
+    written = load_descriptor(tmp_path / "p")
+    sections = {r["name"]: r["source"]["report_sections"] for r in written["resources"]}
+    assert sections["highlight_cases"] == ["參 三(一) 亮點成果"]
+    assert sections["netzero_companies"] == ["參 二(三) 淨零轉型"]
+    files = processed_package.load_metadata()["tables"]["measures"]["source"]["raw"]
+    assert sections["measures"] == list(dict.fromkeys(ingested.sections[f] for f in files if f in ingested.sections))
+    assert sections["measures"][0] == "附件一、執行情形" and len(sections["measures"]) > 1
+    # a table whose files name no section keeps the metadata's
+    notes = processed_package.load_metadata()["tables"]["reconciliation"]["source"]["sections"]
+    assert sections["reconciliation"] == notes
+

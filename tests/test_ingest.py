@@ -86,7 +86,7 @@ def test_committed_processed_tables_are_what_the_ingest_writes(ingested_2021, tm
     committed = load_processed(REPO / "data" / "processed" / "2021")
     fresh_dir = tmp_path / "p"
     tables = dict(ingested_2021.tables, reconciliation=reconciliation_table(ingested_2021))
-    write_tables(tables, fresh_dir, 2021, sources=ingested_2021.sources)
+    write_tables(tables, fresh_dir, 2021, sources=ingested_2021.sources, sections=ingested_2021.sections)
     for name in tables:
         committed_csv = REPO / "data" / "processed" / "2021" / f"{name}.csv"
         assert (fresh_dir / f"{name}.csv").read_bytes() == committed_csv.read_bytes(), name

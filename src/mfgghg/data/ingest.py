@@ -15,7 +15,7 @@ import pandas as pd
 
 from mfgghg.data.external import external_dir, facts_table
 from mfgghg.data.package import RawTable, line_of, load_descriptor, read_package
-from mfgghg.data.provenance import merge_sources, package_sources
+from mfgghg.data.provenance import file_sections, merge_sources, package_sources
 from mfgghg.data.supplied import load_intensity_series
 from mfgghg.data.trace_tables import build_trace_tables
 from mfgghg.errors import DataError
@@ -47,6 +47,9 @@ class Ingested:
     # The package-level sources of the raw, reference and external packages read (the report and the
     # outside sources, each with its publisher): the processed package names them (write_tables).
     sources: list[dict] = field(default_factory=list)
+    # Where each file read comes from, as its package says (``annex_measures.csv``, ``reference/…``,
+    # ``external/…`` → section): the processed tables name the sections of the files they are built from.
+    sections: dict[str, str] = field(default_factory=dict)
 
 
 def parse_period(text: str, path, row: int, column: str = "period_roc") -> tuple[int, int]:
@@ -257,8 +260,10 @@ def ingest(paths: YearPaths) -> Ingested:
     reference = read_package(paths.reference)
     raw = read_package(raw_dir, reference)
     external = read_package(external_dir(paths), reference={})  # read once: facts and the outside series
-    result = Ingested(paths.year, raw, reference, sources=merge_sources(
-        *(package_sources(load_descriptor(folder)) for folder in (raw_dir, paths.reference, external_dir(paths)))))
+    packages = {"": load_descriptor(raw_dir), "reference/": load_descriptor(paths.reference),
+                "external/": load_descriptor(external_dir(paths))}
+    result = Ingested(paths.year, raw, reference, sources=merge_sources(*map(package_sources, packages.values())),
+                      sections={k: v for prefix, d in packages.items() for k, v in file_sections(d, prefix).items()})
     measures = build_measures(raw, reference)
     result.tables = {
         "measures": measures,
@@ -300,11 +305,12 @@ def write_csv(df: pd.DataFrame, path: Path) -> None:
 
 
 def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path, year: int | None = None,
-                 sources=()) -> list[Path]:
+                 sources=(), sections=None) -> list[Path]:
     """Write every table to ``out_dir`` all at once: into a sibling temporary folder
     first, then swapped in, so a failure never leaves a half-written year. With ``year``, the folder's
     ``datapackage.json`` describes every table (``data.processed_package``), naming ``sources``
-    (``Ingested.sources``: the report and outside sources, with their publishers). When ``out_dir``
+    (``Ingested.sources``: the report and outside sources, with their publishers) and, per table, the
+    sections its files come from (``sections``: ``Ingested.sections``). When ``out_dir``
     already holds exactly these files, byte for byte, it is left alone (re-running the ingest
     on unchanged data changes nothing, and readers never see the folder being swapped)."""
     out_dir = Path(out_dir)
@@ -316,7 +322,7 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path, year: int | Non
         if year is not None:  # (a table without a description fails here, before anything is replaced)
             from mfgghg.data.processed_package import write_processed_descriptor
 
-            write_processed_descriptor(tmp, tables, year, sources)
+            write_processed_descriptor(tmp, tables, year, sources, sections)
         if not same_files(tmp, out_dir):
             follow_umask(tmp)  # (mkdtemp made it private)
             swap_in(tmp, out_dir)

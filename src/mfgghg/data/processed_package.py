@@ -1,7 +1,8 @@
 """The ``datapackage.json`` of a year's processed tables (``data/processed/<year>/``).
 
 The descriptor is a Frictionless (Data Package v1) tabular data package: per table its name,
-path, title, description, source (the raw files and report sections it is built from) and
+path, title, description, source (the raw files and report sections it is built from: the sections
+the year's packages name for those files, else the metadata's) and
 schema (fields with type, description and, for quantities, ``unit``; ``primaryKey``;
 ``foreignKeys`` between the tables). ``frictionless validate data/processed/2021/datapackage.json``
 checks the tables against it.
@@ -77,7 +78,8 @@ def _field(table: str, column: str, meta: dict | None) -> dict:
     return out
 
 
-def _resource(name: str, df: pd.DataFrame, meta: dict, present: set[str], year: int) -> dict:
+def _resource(name: str, df: pd.DataFrame, meta: dict, present: set[str], year: int,
+              sections: dict[str, str]) -> dict:
     for key in ("title", "description"):
         if not str(meta.get(key, "")).strip():
             raise DataError(METADATA_PATH, f"table {name!r} has no {key}")
@@ -107,6 +109,9 @@ def _resource(name: str, df: pd.DataFrame, meta: dict, present: set[str], year: 
         foreign.append({"fields": own, "reference": {"resource": other, "fields": _as_list(fk["reference"]["fields"])}})
     if foreign:
         schema["foreignKeys"] = foreign
+    # The sections the year's packages name for the table's files (they move between reports: each
+    # year's raw package says where its report prints them); the metadata's where they name none
+    named = list(dict.fromkeys(sections[f] for f in source["raw"] if f in sections))
     raw = [f if "/" in f else f"data/raw/{year}/{f}" for f in source["raw"]]
     raw = [f"data/{f}" if f.startswith(("reference/", "external/")) else f for f in raw]
     return {
@@ -119,15 +124,16 @@ def _resource(name: str, df: pd.DataFrame, meta: dict, present: set[str], year: 
         "title": meta["title"],
         "description": meta["description"],
         "sources": [{"title": f} for f in raw],
-        "source": {"raw_files": raw, "report_sections": list(source["sections"])},
+        "source": {"raw_files": raw, "report_sections": named or list(source["sections"])},
         "schema": schema,
         **({"mfgghg:asPrinted": True} if meta.get("asPrinted") else {}),
     }
 
 
-def processed_descriptor(tables: dict[str, pd.DataFrame], year: int, sources=()) -> dict:
+def processed_descriptor(tables: dict[str, pd.DataFrame], year: int, sources=(), sections=None) -> dict:
     """The Frictionless descriptor of ``tables`` (name → table, written as ``<name>.csv``); ``sources``
-    are the package-level sources of the packages they were built from (``Ingested.sources``)."""
+    are the package-level sources of the packages they were built from (``Ingested.sources``), and
+    ``sections`` the section each of their files comes from (``Ingested.sections``: file → section)."""
     from mfgghg.data.provenance import DATA_LICENSE, project_version
 
     meta = load_metadata()
@@ -148,7 +154,7 @@ def processed_descriptor(tables: dict[str, pd.DataFrame], year: int, sources=())
         "version": project_version(),
         "licenses": [dict(DATA_LICENSE)],
         **({"sources": [dict(s) for s in sources]} if sources else {}),
-        "resources": [_resource(n, tables[n], known[n], present, int(year)) for n in sorted(tables)],
+        "resources": [_resource(n, tables[n], known[n], present, int(year), sections or {}) for n in sorted(tables)],
     }
 
 
@@ -170,9 +176,10 @@ def read_processed_descriptor(path: Path) -> dict:
     return descriptor
 
 
-def write_processed_descriptor(folder: Path, tables: dict[str, pd.DataFrame], year: int, sources=()) -> Path:
+def write_processed_descriptor(folder: Path, tables: dict[str, pd.DataFrame], year: int, sources=(),
+                               sections=None) -> Path:
     """Write ``folder/datapackage.json`` describing ``tables``; returns its path."""
     path = Path(folder) / DESCRIPTOR_NAME
-    text = descriptor_text(processed_descriptor(tables, year, sources))
+    text = descriptor_text(processed_descriptor(tables, year, sources, sections))
     path.write_text(text, encoding="utf-8", newline="\n")
     return path

@@ -158,6 +158,18 @@ def package_sources(descriptor: dict) -> list[dict]:
     return [dict(s) for s in descriptor.get("sources", [])]
 
 
+def file_sections(descriptor: dict, prefix: str = "") -> dict[str, str]:
+    """``{prefix + path: section}`` of each file of a data package whose ``source`` names the section of
+    the report (or of the outside source) it comes from: a year's raw package says where that year's
+    report prints each file's data, and the processed tables built from the file name the same place."""
+    out = {}
+    for resource in descriptor.get("resources", []):
+        section = (resource.get("source") or {}).get("section")
+        if section and resource.get("path"):
+            out[f"{prefix}{resource['path']}"] = str(section)
+    return out
+
+
 def merge_sources(*groups) -> list[dict]:
     """Sources of several packages, in order, each title once."""
     seen, out = set(), []
