@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from mfgghg.data.paths import roc_year
 from mfgghg.errors import DataError
 
-from .layout import STRATEGY_HEADING, TABLE_NOTE
+from .layout import STRATEGY_HEADING, TABLE_NOTE, nows
 from .read import BARE_NUMBER, PAGE_NUMBER
 
 CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
@@ -59,10 +59,6 @@ def squash(text: str) -> str:
     # numbering '1.' keeps one space after it, as in the hand transcription
     text = _NUMBERING.sub(r"\1\2. ", text)
     return text
-
-
-def nows(text: str) -> str:
-    return _SPACES.sub("", text or "")
 
 
 def number(text: str) -> str:

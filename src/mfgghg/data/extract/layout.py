@@ -330,13 +330,18 @@ def _cell_lines(words) -> list[str]:
     return out
 
 
-_SPACE = re.compile(r"\s")
+_SPACES = re.compile(r"\s+")
 _DIGITS = re.compile(r"\d+")
+
+
+def nows(text: str) -> str:
+    """``text`` without any space (PDF spaces fall inside Chinese words: 經 濟 部 is 經濟部)."""
+    return _SPACES.sub("", text or "")
 
 
 def masked(text: str) -> str:
     """A line as its pages repeat it: without spaces, its numbers masked (第 3 頁 and 第 4 頁 are one line)."""
-    return _DIGITS.sub("#", _SPACE.sub("", text))
+    return _DIGITS.sub("#", nows(text))
 
 
 def _running_head(lines: list[Line], heads: dict) -> int:

@@ -136,7 +136,6 @@ def read_report(path: Path) -> Report:
     return Report(path, text, pages, changes, paged)
 
 
-_SPACE = re.compile(r"\s")
 # A page number as a page prints it: "- 44 -", "第 44 頁", "第 44 頁，共 80 頁", "44 / 80", "Page 44", "p. 44".
 BARE_NUMBER = re.compile(r"^\d{1,4}$")
 PAGE_NUMBER = re.compile(r"^(?:[-–—‒~]\s*\d{1,4}\s*[-–—‒~]|第\s*\d{1,4}\s*頁(?:\s*[,，/／]?\s*共\s*\d{1,4}\s*頁)?"
@@ -149,8 +148,10 @@ def blank_page_lines(text: str) -> str:
     top that counts up with the next page's, and lines repeated at half of the pages' tops or feet (between
     form feeds: a running head, a dated footer, a watermark). The annex's own running
     lines and bare page numbers are left out where its pages break (:func:`.annex.strip_page_lines`)."""
+    from .layout import nows
+
     lines = text.split("\n")
-    squashed = [_SPACE.sub("", ln) for ln in lines]
+    squashed = [nows(ln) for ln in lines]
     at = next((i for i, ln in enumerate(squashed[:60]) if "執行成果報告" in ln), None)
     # a bare number (4) at a page's foot or top, counting up with the next page's (pages open with a form feed)
     pages: list[list[int]] = [[]]
