@@ -55,6 +55,7 @@ class Layout:
     id_column: bool = False  # the measure's id in a column of its own (項次) before its name
     valign: str = "top"  # where a body cell's text sits in its row: top, middle (vertically centred) or bottom
     watermark: str = ""  # a word printed large and light in the middle of every page, behind the text
+    watermark_framed: bool = False  # the watermark word in a box ruled round it (a draft's stamp)
     annex_landscape: bool = False  # the annex on landscape pages after the report's portrait pages
     header_valign: str = "top"  # where a column title sits in the header row (middle: mid-way, and centred)
 
@@ -110,6 +111,12 @@ LAYOUTS = {
                                         font_pt=9.0, widths=(3.8, 2.6, 1.8, 6.6, 7.4, 2.4, 2.8), extra="備註",
                                         header_valign="middle", footer="列印日期：2023/05/12",
                                         running_head="經濟部 製造部門 110 年度執行成果（第 2 版）", watermark="草稿"),
+    # portrait, rules between the columns and around the header only, a row naming each pillar and one naming each
+    # strategy across the table, and a draft's stamp (a word in a ruled box) on every page, its box crossing columns'
+    # rules: the box is no table
+    "portrait_vrules_headings_stamp": Layout("portrait_vrules_headings_stamp", vertical_rules_only=True,
+                                             group_rows=True, strategy_rows="numbered", watermark="草稿",
+                                             watermark_framed=True, page_numbers=False),
     # landscape, ruled, a very large font: amounts wrap inside the money cell, most rows break across pages
     "landscape_ruled_huge": Layout("landscape_ruled_huge", landscape=True, font_pt=20.0,
                                    widths=(4.0, 2.4, 1.9, 6.2, 7.0, 2.6, 2.5)),
@@ -189,8 +196,11 @@ def fodt(head_text: str, annex_title: str | None, rows: list[list[str]], layout:
              '</style:page-layout>',
              '<style:style style:name="PL" style:family="paragraph" style:master-page-name="Land">'
              '<style:paragraph-properties fo:break-before="page"/></style:style>',
+             # (a frame without draw:fill and draw:stroke is printed as LibreOffice's default shape, a blue box)
              '<style:style style:name="WM" style:family="graphic"><style:graphic-properties style:wrap="run-through" '
-             'style:run-through="background" fo:border="none"/></style:style>',
+             'style:run-through="background" draw:fill="none" '
+             + ('draw:stroke="solid" svg:stroke-color="#999999"' if layout.watermark_framed else
+                'draw:stroke="none"') + ' fo:border="none"/></style:style>',
              '<style:style style:name="WMT" style:family="text"><style:text-properties fo:font-size="40pt" '
              'style:font-size-asian="40pt" fo:color="#cccccc"/></style:style>',
              '<style:style style:name="P" style:family="paragraph"/>',

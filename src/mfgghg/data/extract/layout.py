@@ -171,9 +171,11 @@ def _match(block: list[Line]) -> Header | None:
                   min(ln.top for ln in block), max(ln.bottom for ln in block))
 
 
-def _ruled_grid(rules, top: float):
+def _ruled_grid(rules, header: Header):
     """Column x positions and row y positions of the cells pdfplumber's table finder builds from the
-    ruling lines below ``top`` (the header's top); (None, None) where the page is not ruled."""
+    ruling lines below the header's top; (None, None) where the page is not ruled. A table must span the header's
+    titles: a box on the page (a framed stamp or text box) crossing a column's rules is not the annex table."""
+    top = header.top
     from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
 
     edges = []
@@ -192,7 +194,9 @@ def _ruled_grid(rules, top: float):
         return None, None
     edges = merge_edges(edges, 3, 3, 3, 3)
     cells = intersections_to_cells(edges_to_intersections(edges, 3, 3))
-    tables = cells_to_tables(cells)
+    left, right = header.bands[0][0], header.bands[-1][1]
+    tables = [t for t in cells_to_tables(cells)
+              if min(c[0] for c in t) <= left + 2 and max(c[2] for c in t) >= right - 2]
     if not tables:
         return None, None
     table = max(tables, key=len)
@@ -446,7 +450,7 @@ def annex_rows(pages, first: int):
             words = [w for ln in body_lines for w in ln.words]
             if not words:
                 continue
-            xs, table = _ruled_grid(pg.rules, header.top)
+            xs, table = _ruled_grid(pg.rules, header)
             if table is not None and max(c[3] for c in table) <= header.bottom + 2:
                 table = None  # only the header row is ruled: the body is read by word positions (its rules kept)
             if table is not None:  # words outside the ruled table (notes below it) are not cells

@@ -153,7 +153,7 @@ def read_annex(report: Report, known: list[str], names: dict[str, str] | None = 
                 if m and m.group(1) not in at:
                     at[m.group(1)] = i + 1
             try:
-                return measures_from_rows(rows, report.file, known, lambda mid: at.get(mid, start + 1)), how, notes
+                measures = measures_from_rows(rows, report.file, known, lambda mid: at.get(mid, start + 1))
             except DataError as err:
                 if "cut off" in err.message:
                     raise
@@ -166,6 +166,8 @@ def read_annex(report: Report, known: list[str], names: dict[str, str] | None = 
                                            "reason": f"the annex table could not be read by position ({err.message}):"
                                                      " it was read from its text by the heuristic; check every cell"
                                                      " against the PDF"}]
+            refuse_unplaced(measures, spanning, report.file, lambda mid: at.get(mid, start + 1))
+            return measures, how, notes
         note = [{"file": "annex_measures.csv", "row": "", "field": "all",
                  "reason": "no annex column header found on the PDF's pages: the annex was read from its text by the"
                            " heuristic; check every text cell against the PDF", "line": start + 1}]
@@ -188,6 +190,19 @@ def read_annex(report: Report, known: list[str], names: dict[str, str] | None = 
                                      " row's cells in an order the text route cannot follow, interleaved or broken"
                                      " across pages: give the PDF)", row=err.row) from None
     return measures, "text", unit_notes({"funding": header, "reduction": header}, start + 1)
+
+
+def refuse_unplaced(measures, spanning, file, line_of) -> None:
+    """A line of the annex table that opens with a measure id the rows read do not hold, left out as text in no cell
+    (``spanning``: page, text, why): the layout reader could not place that measure's row (a box on the page taken
+    for the table, a layout it does not know), and the draft would drop it silently. Refused, naming the first."""
+    held = {m.measure_id for m in measures}
+    for page, text, why in spanning:
+        m = re.match(rf"^\s*({MEASURE_ID})\.?(?![\d.])", text.replace("．", "."))
+        if m and m.group(1) not in held:
+            raise DataError(file, f"measure {m.group(1)} in the annex table on page {page} is in no row the layout"
+                                  f" reader could place ({why or 'read as a line across the columns'}): the draft"
+                                  f" would hold {len(measures)} measures without it", row=line_of(m.group(1)))
 
 
 def count_items(res: dict, file) -> list[dict]:
