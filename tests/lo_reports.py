@@ -117,6 +117,12 @@ LAYOUTS = {
     "portrait_vrules_headings_stamp": Layout("portrait_vrules_headings_stamp", vertical_rules_only=True,
                                              group_rows=True, strategy_rows="numbered", watermark="草稿",
                                              watermark_framed=True, page_numbers=False),
+    # landscape, unruled, the id in a column of its own (項次), a row naming each pillar and one heading each
+    # strategy, both spanning the table, a small font
+    "landscape_unruled_idcolumn_strategies": Layout("landscape_unruled_idcolumn_strategies", landscape=True,
+                                                    ruled=False, font_pt=7.0, id_column=True, group_rows=True,
+                                                    strategy_rows="numbered",
+                                                    widths=(4.0, 2.4, 1.9, 6.2, 7.0, 2.6, 2.5)),
     # landscape, ruled, a very large font: amounts wrap inside the money cell, most rows break across pages
     "landscape_ruled_huge": Layout("landscape_ruled_huge", landscape=True, font_pt=20.0,
                                    widths=(4.0, 2.4, 1.9, 6.2, 7.0, 2.6, 2.5)),
@@ -145,7 +151,8 @@ def fodt(head_text: str, annex_title: str | None, rows: list[list[str]], layout:
     ``rows``: each measure's seven cells, a cell's printed lines separated by newlines (each a paragraph).
     ``annex_title`` None: no annex table (the whole report as its text-export lines, see :func:`text_fodt`).
     """
-    if layout.id_column:  # the id moved from the name's cell into a column of its own, first
+    id_column = layout.id_column
+    if id_column:  # the id moved from the name's cell into a column of its own, first
         rows = [[r[0].split(" ", 1)[0], r[0].split(" ", 1)[1], *r[1:]] for r in rows]
         layout = replace(layout, id_column=False, titles=(("項次",), *layout.titles), widths=(1.0, *layout.widths),
                          order=(0, *(i + 1 for i in layout.order)))
@@ -258,17 +265,23 @@ def fodt(head_text: str, annex_title: str | None, rows: list[list[str]], layout:
     span = len(widths)
     last = last_strategy = None
     agency_spans = merged_agency_spans(rows) if layout.merged_agency else [None] * len(rows)
+
+    def spanning_row(text):  # one cell merged across the table
+        return (f'<table:table-row table:style-name="Row"><table:table-cell table:style-name="Cell" '
+                f'table:number-columns-spanned="{span}" office:value-type="string">' + _p(text)
+                + "</table:table-cell>" + "<table:covered-table-cell/>" * (span - 1) + "</table:table-row>")
+
     for r, spans in zip(rows, agency_spans):
         pillar = _strategy(r).split(".")[0]
         if layout.group_rows and pillar != last and pillar in pillars:
-            parts.append(f'<table:table-row table:style-name="Row"><table:table-cell table:style-name="Cell" '
-                         f'table:number-columns-spanned="{span}" office:value-type="string">'
-                         + _p("一二三四五六七八九"[int(pillar) - 1] + "、" + pillars[pillar]) + "</table:table-cell>"
-                         + "<table:covered-table-cell/>" * (span - 1) + "</table:table-row>")
+            parts.append(spanning_row("一二三四五六七八九"[int(pillar) - 1] + "、" + pillars[pillar]))
         last = pillar
         strategy = _strategy(r)
         if layout.strategy_rows and strategy != last_strategy:
-            parts.append(row([strategy_heading(strategy, layout)] + [""] * (len(r) - 1), ""))
+            # in its first cell, the name's; beside a narrow id column (項次) a word processor's heading spans the
+            # row: in the id's cell it would wrap a character a line
+            parts.append(spanning_row(strategy_heading(strategy, layout)) if id_column
+                         else row([strategy_heading(strategy, layout)] + [""] * (len(r) - 1), ""))
         last_strategy = strategy
         parts.append(row(r, "無", spans=spans))
     if layout.total_row:

@@ -55,6 +55,8 @@ HEADING = re.compile(r"^(?:[一二三四五六七八九十]+|[壹貳參肆伍陸
 # A strategy's heading row (策略1.2, 推動策略 1.2, 1.2 推動策略…): its two-part number beside the word, no measure id
 STRATEGY_HEADING = re.compile(r"^(?:推動)?策略\s*[1-9]\d?\.[1-9]\d?(?![.\d])"
                               r"|^[1-9]\d?\.[1-9]\d?(?![.\d])\s*(?:推動)?策略")
+# A strategy's number (1.2) opening a line in the id column (項次): a heading row, its name beside it
+STRATEGY_NUMBER = re.compile(r"^[1-9]\d?\.[1-9]\d?(?![.\d])")
 # A total row of the table (合計 202,038 170.5): no measure
 TOTAL_ROW = re.compile(r"^(?:合計|總計)(?:\s|$)")
 # A note printed under the table (資料來源：各機關, 註 1：…, 備註：…), in its first column
@@ -318,7 +320,8 @@ def _centred_starts(starts: list, id_words: dict, words, state: dict) -> list:
 
 def _cell_lines(words) -> list[str]:
     """A cell's printed lines. A number the word processor wrapped (a full line ending in a digit, the next
-    starting with one) is joined back: 「累積盤查輔導 4」 over 「8 家次」 is 48 家次."""
+    starting with one) is joined back: 「累積盤查輔導 4」 over 「8 家次」 is 48 家次. A measure id is no such
+    number: an id's line is whole (an id column's 「1.1.4」 over a heading's 「1.2」 are two lines)."""
     lines = lines_of(words)
     if not lines:
         return []
@@ -327,7 +330,7 @@ def _cell_lines(words) -> list[str]:
     for prev, ln in zip(lines, lines[1:]):
         em = max(prev.bottom - prev.top, 1.0)
         if (re.search(r"\d[.,]?$", out[-1]) and re.match(r"\d", ln.text) and prev.words[-1].x1 > right - em
-                and out[-1]):
+                and out[-1] and not opens_with_id(out[-1]) and not opens_with_id(ln.text)):
             out[-1] += ln.text
         else:
             out.append(ln.text)
@@ -467,14 +470,34 @@ def annex_rows(pages, first: int):
             bounds = _boundaries(header, words, xs)
 
             # a line across the columns (a pillar's heading row, a note), or a numbered heading alone in the first
-            # column (「一、輔導產業…」, 「策略1.2」, narrow enough to fit it), a note under the table
-            # (「資料來源：各機關」) or a total row (「合計 …」), is no cell: left out, and listed
+            # column (「一、輔導產業…」, 「策略1.2」, narrow enough to fit it) or opening with a strategy's number in
+            # the id column (「1.2」 beside its name), a note under the table (「資料來源：各機關」) or a total row
+            # (「合計 …」), is no cell: left out, and listed
             first_right = bounds[min(header.columns.index(0), len(bounds) - 1)]
-            across = [ln for ln in lines_of(words)
-                      if any(w.x0 < b - 3 and w.x1 > b + 3 for w in ln.words for b in bounds)
-                      or (HEADING.match(ln.text) or STRATEGY_HEADING.match(ln.text) or TABLE_NOTE.match(ln.text))
-                      and all(w.x1 <= first_right + 3 for w in ln.words)
-                      or TOTAL_ROW.match(ln.text) and ln.words[0].x1 <= first_right + 3]
+            id_right = bounds[header.columns.index(ID)] if ID in header.columns[:-1] else None
+            body = lines_of(words)
+            across = []
+            k = -1
+            while (k := k + 1) < len(body):
+                ln = body[k]
+                in_first = all(w.x1 <= first_right + 3 for w in ln.words)
+                heading = in_first and bool(HEADING.match(ln.text) or STRATEGY_HEADING.match(ln.text)
+                                            or id_right is not None and STRATEGY_NUMBER.match(ln.text)
+                                            and ln.words[0].x1 <= id_right + 3)
+                if (heading or any(w.x0 < b - 3 and w.x1 > b + 3 for w in ln.words for b in bounds)
+                        or TABLE_NOTE.match(ln.text) and in_first
+                        or TOTAL_ROW.match(ln.text) and ln.words[0].x1 <= first_right + 3):
+                    across.append(ln)
+                # a heading wrapped in its narrow cell: its further lines, set as close below it as a cell's lines
+                # and in the first columns, are the heading's (not the cells of the row above)
+                last = ln
+                while heading and k + 1 < len(body):
+                    nxt = body[k + 1]
+                    if (nxt.top - last.bottom > 0.6 * max(last.bottom - last.top, 1.0) or opens_with_id(nxt.text)
+                            or any(w.x1 > first_right + 3 for w in nxt.words)):
+                        break
+                    ln.words = ln.words + nxt.words
+                    last = body.pop(k + 1)
             spanning += [(pg.number, ln.text, None) for ln in across]
             drop = {id(w) for ln in across for w in ln.words}
             words = [w for w in words if id(w) not in drop]
