@@ -110,6 +110,12 @@ LAYOUTS = {
                                         font_pt=9.0, widths=(3.8, 2.6, 1.8, 6.6, 7.4, 2.4, 2.8), extra="備註",
                                         header_valign="middle", footer="列印日期：2023/05/12",
                                         running_head="經濟部 製造部門 110 年度執行成果（第 2 版）", watermark="草稿"),
+    # portrait, ruled, every cell vertically centred, an agency cell merged over a strategy's measures of that
+    # agency: its text sits mid-way down the merged cell, in a lower measure's row or across the two rows' parting
+    "portrait_ruled_merged_centred": Layout("portrait_ruled_merged_centred",
+                                            titles=tuple(tuple(t) for t in SELF_WRAPPED_TITLES), font_pt=9.0,
+                                            strategy_rows="short", merged_agency=True, valign="middle",
+                                            total_row=("合計", "202,038", "170.5")),
     # landscape, ruled, a very large font: amounts wrap inside the money cell, most rows break across pages
     "landscape_ruled_huge": Layout("landscape_ruled_huge", landscape=True, font_pt=20.0,
                                    widths=(4.0, 2.4, 1.9, 6.2, 7.0, 2.6, 2.5)),
