@@ -123,6 +123,12 @@ LAYOUTS = {
                                                     ruled=False, font_pt=7.0, id_column=True, group_rows=True,
                                                     strategy_rows="numbered",
                                                     widths=(4.0, 2.4, 1.9, 6.2, 7.0, 2.6, 2.5)),
+    # portrait, ruled, every cell vertically centred, an agency cell merged over a strategy's measures of that
+    # agency: its text sits mid-way down the merged cell, in a lower measure's row or across the two rows' parting
+    "portrait_ruled_merged_centred": Layout("portrait_ruled_merged_centred",
+                                            titles=tuple(tuple(t) for t in SELF_WRAPPED_TITLES), font_pt=9.0,
+                                            strategy_rows="short", merged_agency=True, valign="middle",
+                                            total_row=("合計", "202,038", "170.5")),
     # landscape, ruled, a very large font: amounts wrap inside the money cell, most rows break across pages
     "landscape_ruled_huge": Layout("landscape_ruled_huge", landscape=True, font_pt=20.0,
                                    widths=(4.0, 2.4, 1.9, 6.2, 7.0, 2.6, 2.5)),

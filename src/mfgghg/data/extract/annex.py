@@ -835,6 +835,12 @@ def _measure_from_cells(row, file, agencies, line_of, seen, above: Measure | Non
         name = NEW_MARK.sub("", re.sub(r"\s*新增$", "", name))
     m.name_zh = name
     agency = nows(" ".join(row.cells[1]))
+    if not agency and getattr(row, "set_mid_row", False):
+        # a cell merged over several measures sits mid-way down (or at the foot of) the rows it spans, with no rule
+        # to show which: the measure above's agency would be a guess
+        raise DataError(file, f"measure {mid}: its agency cell (主辦機關) is empty in an unruled table whose cells are"
+                              " set mid-row or at its foot: which measures a merged agency cell spans cannot be read"
+                              " reliably", row=m.line)
     if not agency and above is not None and row.cells[2]:
         # an agency cell merged over several measures prints once: the measure above's, for review
         agency = above.lead_agency_zh + (f"({above.co_agency_zh})" if above.co_agency_zh else "")
@@ -864,6 +870,13 @@ def _measure_from_cells(row, file, agencies, line_of, seen, above: Measure | Non
     m.results_zh = squash(" ".join(row.cells[4]))
     if not m.results_zh:
         m.unsure.append(("results_zh", "the 執行成果 cell is empty"))
+    for page, cols in getattr(row, "merged", []):
+        if {"funding", "reduction"} & set(cols):  # one amount for several measures together: not each one's
+            raise DataError(file, f"measure {mid}: its {' and '.join(c for c in cols if c in ('funding', 'reduction'))}"
+                                  f" cell on page {page} is merged over several measures' rows: one amount for them"
+                                  " together cannot be split between them", row=m.line)
+        m.unsure.append((", ".join(cols), f"cell on page {page} merged over several measures' rows (no rule between"
+                                          " them in its column): read as each one's"))
     money = " ".join(row.cells[5]).strip()
     if not money:
         raise DataError(file, f"measure {mid}: no funding cell (實際經費) found", row=m.line)

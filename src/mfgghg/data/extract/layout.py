@@ -249,6 +249,8 @@ class Row:
     cells: list = field(default_factory=lambda: [[] for _ in range(NCOL)])  # per column: printed lines
     continued: list = field(default_factory=list)  # [(page, columns that continue there)]
     above: list = field(default_factory=list)  # [(page, columns whose lines above the id were taken as the row's)]
+    merged: list = field(default_factory=list)  # [(page, columns whose ruled cell spans this row and others)]
+    set_mid_row: bool = False  # unruled, cells set mid-row or at its foot: where a merged cell sits is unknown
 
     def text(self, c: int) -> str:
         return "\n".join(self.cells[c])
@@ -316,6 +318,20 @@ def _centred_starts(starts: list, id_words: dict, words, state: dict) -> list:
         else:  # the lines above are this row's: it starts at the rule, or at the page's first line
             out[k] = lo
     return sorted(set(out))
+
+
+def _merged_cells(table, row_starts: list, words) -> dict:
+    """{id(word): (top, bottom)} for the words of ``words`` standing in a ruled cell that spans several rows of
+    the name's column (``row_starts``: its cells' tops): a cell merged over several measures, no rule between their
+    rows in its column. Its text, wherever it sits in the cell (at its top, mid-way, at its foot), is each row's."""
+    out = {}
+    for x0, top, x1, bottom in table:
+        if sum(top - 1 <= s < bottom - 1 for s in row_starts) < 2:
+            continue
+        for w in words:
+            if x0 <= (w.x0 + w.x1) / 2 <= x1 and top <= (w.top + w.bottom) / 2 <= bottom:
+                out[id(w)] = (top, bottom)
+    return out
 
 
 def _cell_lines(words) -> list[str]:
@@ -438,6 +454,9 @@ def annex_rows(pages, first: int):
         header = None
         ruled_all = True
         found = False
+        # {column: rows} sharing a ruled cell merged over them that the page's foot broke: its lines on the next page
+        # are each one's too
+        broken_merged: dict = {}
         for pg, ls in laid:
             h = find_header(ls)
             if h is not None:
@@ -514,10 +533,12 @@ def annex_rows(pages, first: int):
             id_words = {line_top[id(w)] - 0.5: w for w in words if col(w) in (0, ID) and opens_with_id(w.text)}
             ids = sorted(id_words)
             starts = []
+            spread: dict = {}  # id(word) -> (top, bottom) of the ruled cell merged over several rows it stands in
             if table is not None:
                 b0 = header.bands[header.columns.index(0)]
                 c0 = (b0[0] + b0[1]) / 2
                 starts = sorted({round(c[1], 1) for c in table if c[0] <= c0 <= c[2] and c[1] > header.bottom - 1})
+                spread = _merged_cells(table, starts, [w for w in words if col(w) not in (0, ID)])
                 inner = []
                 for a, b in zip(starts, starts[1:] + [float("inf")]):
                     inside = [t for t in ids if a <= t < b]
@@ -534,10 +555,19 @@ def annex_rows(pages, first: int):
                 starts = [min(w.top for w in words) - 1] + starts
             bands = list(zip(starts, starts[1:] + [float("inf")]))
             pending = None  # (words, cells) above the first id of the annex's first rows: no row before them
+            taken: dict = {}  # merged cell (top, bottom) -> the row it was read into last
+            sharing: dict = {}  # merged cell (top, bottom) -> (its column, the rows it was read into)
             for a, b in bands:
-                ws = [w for w in words if a <= w.top < b]
+                ws = [w for w in words if a <= w.top < b] if not spread else [
+                    w for w in words if (a <= w.top < b if id(w) not in spread
+                                         else max(a, spread[id(w)][0]) < min(b, spread[id(w)][1]) - 2)]
                 if not ws:
                     continue
+                if not any(col(w) in (0, ID) and opens_with_id(w.text) for w in ws) and rows:
+                    # a merged cell's words go to each row it spans once: not again to a row continued in a sub-row
+                    ws = [w for w in ws if id(w) not in spread or taken.get(spread[id(w)]) is not rows[-1]]
+                    if not ws:
+                        continue
                 cells = [_cell_lines([w for w in ws if col(w) == c]) for c in range(NCOL)]
                 id_cell = _cell_lines([w for w in ws if col(w) == ID])
                 if id_cell and opens_with_id(id_cell[0]) and not (cells[0] and opens_with_id(cells[0][0])):
@@ -553,20 +583,43 @@ def annex_rows(pages, first: int):
                                                 " cell: not read") for t in cells[0][:at]]
                     cells[0] = cells[0][at:]
                 if cells[0] and opens_with_id(cells[0][0]):
-                    row = Row(pg.number, min(w.top for w in ws), cells)
+                    row = Row(pg.number, min(w.top for w in ws), cells, set_mid_row=table is None
+                              and bool(centred.get("centred")))
+                    merged_cols = sorted({col(w) for w in ws if id(w) in spread} - {None})
+                    if merged_cols:
+                        row.merged.append((pg.number, [COLUMNS[c][0] for c in merged_cols]))
+                    for cell, c in {spread[id(w)]: col(w) for w in ws if id(w) in spread}.items():
+                        before = taken.get(cell)
+                        if before is not None and before.page != pg.number:  # (a cell the page's top broke: all of it)
+                            row.cells[c] = list(before.cells[c])
+                        taken[cell] = row
+                        sharing.setdefault(cell, (c, []))[1].append(row)
                     if pending is not None:
                         _place_above(pending, row, ws, spanning)
                         pending = None
                     rows.append(row)
                 elif rows:  # the row before continues here (after a page break, or in a sub-row)
                     prev = rows[-1]
+                    merged_cols = sorted({col(w) for w in ws if id(w) in spread} - {None})
+                    if merged_cols:
+                        prev.merged.append((pg.number, [COLUMNS[c][0] for c in merged_cols]))
+                    for cell, c in {spread[id(w)]: col(w) for w in ws if id(w) in spread}.items():
+                        taken[cell] = prev
+                        sharing.setdefault(cell, (c, []))[1].append(prev)
                     if prev.page != pg.number:
                         prev.continued.append((pg.number, [COLUMNS[c][0] for c in range(NCOL) if cells[c]]))
+                        for c, shared in broken_merged.items():
+                            for r in shared if prev in shared and cells[c] else []:
+                                if r is not prev:
+                                    r.cells[c] += cells[c]
                     for c in range(NCOL):
                         prev.cells[c] += cells[c]
                 else:  # above the annex's first id, no row before it: the row below's if the layout shows it
                     pending = (pg.number, ws, cells) if pending is None else (
                         pg.number, pending[1] + ws, [p + c for p, c in zip(pending[2], cells)])
+            foot = max((c[3] for c in table), default=0.0) if table is not None else None
+            broken_merged = {c: shared for (_, bottom), (c, shared) in sharing.items()
+                             if foot is not None and bottom >= foot - 2 and c is not None}
             if pending is not None:  # (no row opens below it on its page)
                 spanning += [(pending[0], t, "stands above the annex's first measure id, in no row: not read")
                              for c in range(NCOL) for t in pending[2][c]]
