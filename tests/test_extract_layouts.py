@@ -383,3 +383,31 @@ def test_text_in_the_table_that_opens_no_cell_is_named_not_dropped():
     why = {text: (page, reason) for page, text, reason in spanning}
     assert sorted(why) == ["(新)", "單位：萬元"] and {page for page, _ in why.values()} == {1}
     assert "set apart" in why["單位：萬元"][1] and "id column" in why["(新)"][1]
+
+
+def test_a_strategys_number_in_the_id_column_is_a_heading_row_and_no_id_joins_a_number():
+    """Unruled, an id column (項次): a strategy's number (1.2) under the last measure of the strategy before, its name
+    beside it and wrapped to a second line, is a heading row, named; it is not joined to the id above as a number the
+    word processor wrapped (「1.1.4」 over 「1.2」 was read as 1.1.41.2, and that measure's cells went to the one
+    before it)."""
+    from mfgghg.data.extract.layout import _cell_lines, annex_rows
+    from mfgghg.data.extract.read import Page, Word
+
+    def line(top, items):
+        return [Word(t, x, x + 8 * len(t), top, top + 8) for t, x in items]
+
+    assert _cell_lines(line(100, [("1.1.4", 10)]) + line(110, [("1.2", 10)])) == ["1.1.4", "1.2"]
+    titles = [("項次", 10), ("措施名稱", 60), ("主辦機關", 160), ("推動期程", 220), ("預期效益", 280),
+              ("執行成果", 380), ("經費(萬元)", 480), ("減碳量", 560)]
+
+    def measure(top, mid, name):
+        return (line(top, [(mid, 10), (name, 60), ("經濟部工業局", 160), ("110-114", 220), ("輔導", 280),
+                           ("完成", 380), ("240", 480), ("0.915", 560)])
+                + line(top + 10, [("(公務預算)", 480), ("(實質減碳)", 560)]))
+
+    words = (line(40, titles) + measure(100, "1.1.4", "廢熱回收") + line(121, [("1.2", 10), ("加強產業", 60)])
+             + line(130, [("能源管理", 60)]) + measure(150, "1.2.1", "協助使用天然氣"))
+    rows, how, skipped, spanning, titles_read = annex_rows([Page(1, 700, 500, "", words, [])], 0)
+    assert [r.cells[0] for r in rows] == [["1.1.4 廢熱回收"], ["1.2.1 協助使用天然氣"]]
+    assert [r.cells[2] for r in rows] == [["110-114"], ["110-114"]]
+    assert [(page, text.replace(" ", "")) for page, text, _ in spanning] == [(1, "1.2加強產業能源管理")]
