@@ -835,7 +835,7 @@ def _measure_from_cells(row, file, agencies, line_of, seen, above: Measure | Non
         name = NEW_MARK.sub("", re.sub(r"\s*新增$", "", name))
     m.name_zh = name
     agency = nows(" ".join(row.cells[1]))
-    if not agency and getattr(row, "set_mid_row", False):
+    if not agency and row.set_mid_row:
         # a cell merged over several measures sits mid-way down (or at the foot of) the rows it spans, with no rule
         # to show which: the measure above's agency would be a guess
         raise DataError(file, f"measure {mid}: its agency cell (主辦機關) is empty in an unruled table whose cells are"
@@ -870,7 +870,7 @@ def _measure_from_cells(row, file, agencies, line_of, seen, above: Measure | Non
     m.results_zh = squash(" ".join(row.cells[4]))
     if not m.results_zh:
         m.unsure.append(("results_zh", "the 執行成果 cell is empty"))
-    for page, cols in getattr(row, "merged", []):
+    for page, cols in row.merged:
         if {"funding", "reduction"} & set(cols):  # one amount for several measures together: not each one's
             raise DataError(file, f"measure {mid}: its {' and '.join(c for c in cols if c in ('funding', 'reduction'))}"
                                   f" cell on page {page} is merged over several measures' rows: one amount for them"
