@@ -1393,3 +1393,21 @@ def test_page_furniture_inside_or_between_a_tables_row_labels_is_skipped_and_nam
     (titles,) = named[2:-2]  # 表 3's titles printed again: one item, quoting them
     assert titles[:2] == ("published_table3", "國科會") and titles[2].startswith("表 3 prints '主辦機關 實質減量(A)")
     assert titles[2].endswith("(c1/c1 +c2)")
+
+
+def test_characters_normalised_are_placed_at_a_measure_when_two_measures_share_a_line():
+    """Measures whose ids the report's text does not print whole (an id wrapped in a narrow id column: 「1.1.」 over
+    「1」) start at the annex's line, several on one: a normalised character is still placed (the draft crashed
+    comparing two measures)."""
+    from pathlib import Path
+
+    from mfgghg.data.extract.annex import Measure
+    from mfgghg.data.extract.pipeline import change_items
+    from mfgghg.data.extract.read import Report
+
+    report = Report(Path("r.pdf"), "", changes=[(12, "⼯業局", "工業局"), (3, "１", "1")])
+    measures = [Measure("1.1.2", 10, lead_agency_zh="經濟部能源局"),
+                Measure("1.1.1", 10, lead_agency_zh="經濟部工業局")]
+    items = change_items(report, measures)
+    assert [(i["file"], i["row"], i["field"], i["line"]) for i in items] == [
+        ("annex_measures.csv", "1.1.1", "lead_agency_zh", 12), ("report", "", "text", 3)]

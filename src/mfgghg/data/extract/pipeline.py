@@ -234,10 +234,10 @@ def count_items(res: dict, file) -> list[dict]:
 
 def change_items(report: Report, measures) -> list[dict]:
     """Each character normalised (read.normalise) as a review item, placed at the measure whose lines hold it."""
-    starts = sorted((m.line, m) for m in measures)
+    starts = sorted(measures, key=lambda m: m.line)  # (by line alone: two measures may share one)
     out = []
     for line, printed, normal in report.changes:
-        at = [m for ln, m in starts if ln <= line]  # the measure whose lines hold it, if in the annex
+        at = [m for m in starts if m.line <= line]  # the measure whose lines hold it, if in the annex
         m = at[-1] if at else None
         file, row, fld = "report", "", "text"
         if m is not None:
