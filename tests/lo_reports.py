@@ -129,6 +129,11 @@ LAYOUTS = {
                                             titles=tuple(tuple(t) for t in SELF_WRAPPED_TITLES), font_pt=9.0,
                                             strategy_rows="short", merged_agency=True, valign="middle",
                                             total_row=("合計", "202,038", "170.5")),
+    # landscape, unruled, every cell set at its row's foot, a row heading each strategy: most bands between two ids
+    # hold a heading row (no rows' parting), and a row the page's foot broke continues above the next page's first id
+    "landscape_unruled_bottom_strategies": Layout("landscape_unruled_bottom_strategies", landscape=True, ruled=False,
+                                                  font_pt=10.5, widths=(4.0, 2.4, 1.9, 6.2, 7.0, 2.6, 2.5),
+                                                  valign="bottom", strategy_rows="short", page_numbers=False),
     # landscape, ruled, a very large font: amounts wrap inside the money cell, most rows break across pages
     "landscape_ruled_huge": Layout("landscape_ruled_huge", landscape=True, font_pt=20.0,
                                    widths=(4.0, 2.4, 1.9, 6.2, 7.0, 2.6, 2.5)),

@@ -277,7 +277,7 @@ def _widest_gap(words, lo: float, hi: float):
     return [g for g in gaps if g[1] - g[0] >= widest - 0.5][-1]
 
 
-def _centred_starts(starts: list, id_words: dict, words, state: dict) -> list:
+def _centred_starts(starts: list, id_words: dict, words, state: dict, left_out: list) -> list:
     """Row starts where a row's cells may be set mid-row (vertically centred, or at its foot) and no rule parts
     the rows: ``starts`` are rules' y and ids' tops (keys of ``id_words``). Between two ids the rows part at the
     widest band no word crosses (the cells' padding), where it is clearly wider than the band just above the id's
@@ -285,7 +285,8 @@ def _centred_starts(starts: list, id_words: dict, words, state: dict) -> list:
     which cannot be told apart by spacing alone). Once rows have been seen to start a line or more above their ids
     (``state['centred']``, measured over the whole table first), the lines above a page's or a ruled band's first
     id are that row's, unless a band as wide as the rows' parting bands parts them from it (the row before,
-    continued)."""
+    continued). ``left_out``: (top, bottom) of the lines left out of ``words`` (a strategy's heading row, a total
+    row): a band where one stood is a whole row's height wide, not a parting band, and is not counted as one."""
     out = list(starts)
     for k in range(1, len(starts)):
         prev, s = starts[k - 1], starts[k]
@@ -297,14 +298,16 @@ def _centred_starts(starts: list, id_words: dict, words, state: dict) -> list:
             gap = _widest_gap(words, id_words[prev].bottom, w.top)
             above = gaps[-1][1] - gaps[-1][0] if gaps[-1][1] >= w.top - 0.5 else 0.0  # the band just above the id
             if not state.get("known"):  # (the gaps of the whole table, when known, are not counted again)
-                state.setdefault("gaps", []).append(gap[1] - gap[0])
+                between = any(id_words[prev].bottom <= t and b <= w.top for t, b in left_out)
+                state.setdefault("row_gaps" if between else "gaps", []).append(gap[1] - gap[0])
             if gap[1] - gap[0] >= above + max(1.5, 0.25 * (w.bottom - w.top)):
                 if w.top - gap[1] > 0.8 * (w.bottom - w.top):
                     state["centred"] = True
                 out[k] = min(s, gap[1] - 0.5)
     if not state.get("centred"):
         return out
-    parting = sorted(state["gaps"])[len(state["gaps"]) // 2]
+    gaps = state.get("gaps") or state["row_gaps"]  # (only where every pair of ids has a left-out row between)
+    parting = sorted(gaps)[len(gaps) // 2]
     for k, s in enumerate(starts):
         if s not in id_words or k and starts[k - 1] in id_words:
             continue
@@ -550,7 +553,8 @@ def annex_rows(pages, first: int):
                 starts = sorted(set(starts) | set(inner))
             if not starts:
                 starts = ids
-            starts = _centred_starts(starts, id_words, words, centred)
+            left_out = [(min(w.top for w in ln.words), max(w.bottom for w in ln.words)) for ln in across]
+            starts = _centred_starts(starts, id_words, words, centred, left_out)
             if not starts or starts[0] > min(w.top for w in words):
                 starts = [min(w.top for w in words) - 1] + starts
             bands = list(zip(starts, starts[1:] + [float("inf")]))
