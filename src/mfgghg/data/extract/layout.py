@@ -561,6 +561,22 @@ def annex_rows(pages, first: int):
             pending = None  # (words, cells) above the first id of the annex's first rows: no row before them
             taken: dict = {}  # merged cell (top, bottom) -> the row it was read into last
             sharing: dict = {}  # merged cell (top, bottom) -> (its column, the rows it was read into)
+
+            def share_merged(row, ws, opens: bool, page=pg.number, col=col, spread=spread, taken=taken,
+                             sharing=sharing) -> None:
+                """The merged cells ``ws`` holds, read into ``row``: named for the review, and kept so that their
+                words go to each row they span once. A row that ``opens`` under the page's top, whose piece of a cell
+                the page break parted from its text, takes all of that text."""
+                merged_cols = sorted({col(w) for w in ws if id(w) in spread} - {None})
+                if merged_cols:
+                    row.merged.append((page, [COLUMNS[c][0] for c in merged_cols]))
+                for cell, c in {spread[id(w)]: col(w) for w in ws if id(w) in spread}.items():
+                    before = taken.get(cell)
+                    if opens and before is not None and before.page != page:
+                        row.cells[c] = list(before.cells[c])
+                    taken[cell] = row
+                    sharing.setdefault(cell, (c, []))[1].append(row)
+
             for a, b in bands:
                 ws = [w for w in words if a <= w.top < b] if not spread else [
                     w for w in words if (a <= w.top < b if id(w) not in spread
@@ -589,27 +605,14 @@ def annex_rows(pages, first: int):
                 if cells[0] and opens_with_id(cells[0][0]):
                     row = Row(pg.number, min(w.top for w in ws), cells, set_mid_row=table is None
                               and bool(centred.get("centred")))
-                    merged_cols = sorted({col(w) for w in ws if id(w) in spread} - {None})
-                    if merged_cols:
-                        row.merged.append((pg.number, [COLUMNS[c][0] for c in merged_cols]))
-                    for cell, c in {spread[id(w)]: col(w) for w in ws if id(w) in spread}.items():
-                        before = taken.get(cell)
-                        if before is not None and before.page != pg.number:  # (a cell the page's top broke: all of it)
-                            row.cells[c] = list(before.cells[c])
-                        taken[cell] = row
-                        sharing.setdefault(cell, (c, []))[1].append(row)
+                    share_merged(row, ws, opens=True)
                     if pending is not None:
                         _place_above(pending, row, ws, spanning)
                         pending = None
                     rows.append(row)
                 elif rows:  # the row before continues here (after a page break, or in a sub-row)
                     prev = rows[-1]
-                    merged_cols = sorted({col(w) for w in ws if id(w) in spread} - {None})
-                    if merged_cols:
-                        prev.merged.append((pg.number, [COLUMNS[c][0] for c in merged_cols]))
-                    for cell, c in {spread[id(w)]: col(w) for w in ws if id(w) in spread}.items():
-                        taken[cell] = prev
-                        sharing.setdefault(cell, (c, []))[1].append(prev)
+                    share_merged(prev, ws, opens=False)
                     if prev.page != pg.number:
                         prev.continued.append((pg.number, [COLUMNS[c][0] for c in range(NCOL) if cells[c]]))
                         for c, shared in broken_merged.items():
