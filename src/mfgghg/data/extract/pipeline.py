@@ -63,6 +63,7 @@ def known_names(prev) -> dict:
 
 TITLE_YEAR = re.compile(r"(\d{2,3})\s*年\s*(?:度\s*)?[^\n]{0,40}?執\s*行\s*成\s*果\s*報\s*告")
 ANNEX_YEAR = re.compile(ANNEX_HEADING.pattern + r"(\d{2,3})\s*年")
+OPENS_WITH_ID = re.compile(rf"^\s*({MEASURE_ID})\.?(?![\d.])")  # a line of the annex opening with a measure's id
 
 
 def report_year(text: str, file) -> tuple[int | None, str]:
@@ -149,11 +150,15 @@ def read_annex(report: Report, known: list[str], names: dict[str, str] | None = 
             notes += unit_notes(titles, start + 1)
             at = {}
             for i in range(start, len(lines)):
-                m = re.match(rf"^\s*({MEASURE_ID})\.?(?![\d.])", lines[i])
+                m = OPENS_WITH_ID.match(lines[i])
                 if m and m.group(1) not in at:
                     at[m.group(1)] = i + 1
+
+            def line_of(mid):
+                return at.get(mid, start + 1)
+
             try:
-                measures = measures_from_rows(rows, report.file, known, lambda mid: at.get(mid, start + 1))
+                measures = measures_from_rows(rows, report.file, known, line_of)
             except DataError as err:
                 if "cut off" in err.message:
                     raise
@@ -166,7 +171,7 @@ def read_annex(report: Report, known: list[str], names: dict[str, str] | None = 
                                            "reason": f"the annex table could not be read by position ({err.message}):"
                                                      " it was read from its text by the heuristic; check every cell"
                                                      " against the PDF"}]
-            refuse_unplaced(measures, spanning, report.file, lambda mid: at.get(mid, start + 1))
+            refuse_unplaced(measures, spanning, report.file, line_of)
             return measures, how, notes
         note = [{"file": "annex_measures.csv", "row": "", "field": "all",
                  "reason": "no annex column header found on the PDF's pages: the annex was read from its text by the"
@@ -198,7 +203,7 @@ def refuse_unplaced(measures, spanning, file, line_of) -> None:
     for the table, a layout it does not know), and the draft would drop it silently. Refused, naming the first."""
     held = {m.measure_id for m in measures}
     for page, text, why in spanning:
-        m = re.match(rf"^\s*({MEASURE_ID})\.?(?![\d.])", text.replace("．", "."))
+        m = OPENS_WITH_ID.match(text.replace("．", "."))
         if m and m.group(1) not in held:
             raise DataError(file, f"measure {m.group(1)} in the annex table on page {page} is in no row the layout"
                                   f" reader could place ({why or 'read as a line across the columns'}): the draft"
