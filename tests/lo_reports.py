@@ -58,6 +58,7 @@ class Layout:
     watermark_framed: bool = False  # the watermark word in a box ruled round it (a draft's stamp)
     annex_landscape: bool = False  # the annex on landscape pages after the report's portrait pages
     header_valign: str = "top"  # where a column title sits in the header row (middle: mid-way, and centred)
+    repeat_header: bool = True  # the header row at every page's top (off: on the annex's first page only)
 
 
 OTHER_FORM_TITLES = [["措施名稱"], ["主辦機關", "(協辦機關)"], ["執行", "期程"], ["預期", "效益"], ["執行", "成果"],
@@ -134,6 +135,9 @@ LAYOUTS = {
     "landscape_unruled_bottom_strategies": Layout("landscape_unruled_bottom_strategies", landscape=True, ruled=False,
                                                   font_pt=10.5, widths=(4.0, 2.4, 1.9, 6.2, 7.0, 2.6, 2.5),
                                                   valign="bottom", strategy_rows="short", page_numbers=False),
+    # portrait, ruled, the header row on the annex's first page only (not repeated on the pages after), a heading row
+    # before each strategy's measures: on the later pages the table starts at the page's top
+    "portrait_ruled_header_once": Layout("portrait_ruled_header_once", strategy_rows="numbered", repeat_header=False),
     # landscape, ruled, a very large font: amounts wrap inside the money cell, most rows break across pages
     "landscape_ruled_huge": Layout("landscape_ruled_huge", landscape=True, font_pt=20.0,
                                    widths=(4.0, 2.4, 1.9, 6.2, 7.0, 2.6, 2.5)),
@@ -267,8 +271,8 @@ def fodt(head_text: str, annex_title: str | None, rows: list[list[str]], layout:
                        + "</table:table-cell>")
         return "".join(out) + "</table:table-row>"
 
-    parts.append("<table:table-header-rows>" + row(["\n".join(t) for t in layout.titles], layout.extra, "HCell")
-                 + "</table:table-header-rows>")
+    head = row(["\n".join(t) for t in layout.titles], layout.extra, "HCell")
+    parts.append(f"<table:table-header-rows>{head}</table:table-header-rows>" if layout.repeat_header else head)
     pillars = {}
     if layout.group_rows:
         with open(RAW / "pillars.csv", encoding="utf-8-sig") as fh:

@@ -16,7 +16,7 @@ from extract_helpers import report_text
 LAYOUTS_2021 = ("portrait_ruled_wrapped", "landscape_unruled_oneline", "portrait_unruled_selfwrapped",
                 "landscape_unruled_reordered", "landscape_ruled_huge", "portrait_vrules_headings_stamp",
                 "landscape_unruled_idcolumn_strategies", "portrait_ruled_merged_centred",
-                "landscape_unruled_bottom_strategies")
+                "landscape_unruled_bottom_strategies", "portrait_ruled_header_once")
 # the annex layouts (test_extract_layouts.py): the 2021 report in each layout, next year's two, one cut off
 LAYOUT_DOCUMENTS = (*(f"r2021_{name}" for name in LAYOUTS_2021), "next_a", "next_b", "cut", "shapes", "furniture",
                     "centred_break", "above_id_unruled", "above_id_ruled")

@@ -173,11 +173,11 @@ def _match(block: list[Line]) -> Header | None:
                   min(ln.top for ln in block), max(ln.bottom for ln in block))
 
 
-def _ruled_grid(rules, header: Header):
+def _ruled_grid(rules, header: Header, top: float):
     """Column x positions and row y positions of the cells pdfplumber's table finder builds from the
-    ruling lines below the header's top; (None, None) where the page is not ruled. A table must span the header's
-    titles: a box on the page (a framed stamp or text box) crossing a column's rules is not the annex table."""
-    top = header.top
+    ruling lines below ``top`` (the header's top, or the table's on a page the header row is not repeated on);
+    (None, None) where the page is not ruled. A table must span the header's titles: a box on the page (a framed
+    stamp or text box) crossing a column's rules is not the annex table."""
     from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
 
     edges = []
@@ -475,8 +475,13 @@ def annex_rows(pages, first: int):
             words = [w for ln in body_lines for w in ln.words]
             if not words:
                 continue
-            xs, table = _ruled_grid(pg.rules, header)
-            if table is not None and max(c[3] for c in table) <= header.bottom + 2:
+            if h is not None:
+                top, head_bottom = h.top, h.bottom
+            else:  # a page the header row is not repeated on: its table starts over its first line, at the page's top
+                first_line = body_lines[0]
+                top = head_bottom = first_line.top - (first_line.bottom - first_line.top) - 2
+            xs, table = _ruled_grid(pg.rules, header, top)
+            if table is not None and max(c[3] for c in table) <= head_bottom + 2:
                 table = None  # only the header row is ruled: the body is read by word positions (its rules kept)
             if table is not None:  # words outside the ruled table (notes below it) are not cells
                 x_lo, x_hi = min(c[0] for c in table), max(c[2] for c in table)
@@ -540,7 +545,7 @@ def annex_rows(pages, first: int):
             if table is not None:
                 b0 = header.bands[header.columns.index(0)]
                 c0 = (b0[0] + b0[1]) / 2
-                starts = sorted({round(c[1], 1) for c in table if c[0] <= c0 <= c[2] and c[1] > header.bottom - 1})
+                starts = sorted({round(c[1], 1) for c in table if c[0] <= c0 <= c[2] and c[1] > head_bottom - 1})
                 spread = _merged_cells(table, starts, [w for w in words if col(w) not in (0, ID)])
                 inner = []
                 for a, b in zip(starts, starts[1:] + [float("inf")]):
