@@ -3,12 +3,30 @@ removed, page breaks inserted, the annex retitled)."""
 
 from __future__ import annotations
 
+import csv
 import re
+import unicodedata
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 REPORT = REPO / "tests" / "fixtures" / "reports" / "2021_roc110_report.txt"
 RAW = REPO / "data" / "raw" / "2021"
+# a draft's fields and tables compared with the hand transcription (tests/test_extract_layouts.py, layout_probe.py)
+TEXT_FIELDS = ("name_zh", "expected_benefits_zh", "results_zh", "reduction_note_zh")
+STRUCT = ("measure_id", "lead_agency_zh", "co_agency_zh", "period_roc", "is_new", "reduction_kind_zh")
+TABLES = ("published_table2_by_pillar", "published_table3_by_ministry", "published_table5_budget",
+          "published_table6_emissions", "pillars")
+
+
+def rows(path):
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def content(text: str) -> str:
+    """A text's content: NFKC, without whitespace and punctuation."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text or "")
+                   if not ch.isspace() and not unicodedata.category(ch).startswith("P"))
 
 
 def report_text() -> str:

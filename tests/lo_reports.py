@@ -59,6 +59,9 @@ class Layout:
     annex_landscape: bool = False  # the annex on landscape pages after the report's portrait pages
     header_valign: str = "top"  # where a column title sits in the header row (middle: mid-way, and centred)
     repeat_header: bool = True  # the header row at every page's top (off: on the annex's first page only)
+    header_fill: str = ""  # the header row's background colour (#d9d9d9), none by default
+    rule_pt: float = 0.5  # the ruling lines' width in points
+    font: str = "Noto Sans CJK TC"  # the document's font (Noto Serif CJK TC: a serif one)
 
 
 OTHER_FORM_TITLES = [["措施名稱"], ["主辦機關", "(協辦機關)"], ["執行", "期程"], ["預期", "效益"], ["執行", "成果"],
@@ -150,7 +153,6 @@ NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
       'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
       'xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" '
       'xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"')
-FONT = "Noto Sans CJK TC"
 
 
 def _p(text: str, style: str = "P", subscript: bool = False) -> str:
@@ -172,7 +174,7 @@ def fodt(head_text: str, annex_title: str | None, rows: list[list[str]], layout:
         layout = replace(layout, id_column=False, titles=(("項次",), *layout.titles), widths=(1.0, *layout.widths),
                          order=(0, *(i + 1 for i in layout.order)))
     w, h = ("29.7cm", "21cm") if layout.landscape else ("21cm", "29.7cm")
-    line = "0.5pt solid #000000"
+    line = f"{layout.rule_pt}pt solid #000000"
     border = line if layout.ruled else "none"
     body_border = (f'fo:border-left="{line}" fo:border-right="{line}" fo:border-top="none" fo:border-bottom="none"'
                    if layout.vertical_rules_only else f'fo:border="{border}"')
@@ -194,11 +196,13 @@ def fodt(head_text: str, annex_title: str | None, rows: list[list[str]], layout:
         footer += f'<style:footer><text:p text:style-name="Footer">{inner}{num}</text:p></style:footer>'
     parts = [f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document {NS} office:version="1.3" '
              'office:mimetype="application/vnd.oasis.opendocument.text">',
-             f'<office:font-face-decls><style:font-face style:name="{FONT}" svg:font-family="&apos;{FONT}&apos;"/>'
+             f'<office:font-face-decls><style:font-face style:name="{layout.font}" '
+             f'svg:font-family="&apos;{layout.font}&apos;"/>'
              '</office:font-face-decls>',
              '<office:styles><style:default-style style:family="paragraph"><style:paragraph-properties '
              'fo:margin-top="0cm" fo:margin-bottom="0cm"/>'
-             f'<style:text-properties style:font-name="{FONT}" fo:font-size="{fs}" style:font-name-asian="{FONT}" '
+             f'<style:text-properties style:font-name="{layout.font}" fo:font-size="{fs}" '
+             f'style:font-name-asian="{layout.font}" '
              f'style:font-size-asian="{fs}" fo:language="zh" fo:country="TW" style:language-asian="zh" '
              'style:country-asian="TW"/></style:default-style>'
              '<style:style style:name="Footer" style:family="paragraph"><style:paragraph-properties '
@@ -239,7 +243,8 @@ def fodt(head_text: str, annex_title: str | None, rows: list[list[str]], layout:
              '<style:style style:name="Cell" style:family="table-cell"><style:table-cell-properties '
              f'fo:padding="0.08cm" {body_border} style:vertical-align="{layout.valign}"/></style:style>',
              '<style:style style:name="HCell" style:family="table-cell"><style:table-cell-properties '
-             f'fo:padding="0.08cm" fo:border="{border}" style:vertical-align="{layout.header_valign}"/></style:style>',
+             f'fo:padding="0.08cm" fo:border="{border}" style:vertical-align="{layout.header_valign}"'
+             + (f' fo:background-color="{layout.header_fill}"' if layout.header_fill else "") + "/></style:style>",
              '</office:automatic-styles>',
              '<office:master-styles><style:master-page style:name="Standard" style:page-layout-name="pm1">'
              f'{footer}</style:master-page><style:master-page style:name="Land" style:page-layout-name="pm2">'

@@ -10,29 +10,15 @@ from __future__ import annotations
 
 import csv
 import shutil
-import unicodedata
 
 import pytest
 
 from mfgghg.runner.cli import main
 
 import lo_reports as lo
-from extract_helpers import RAW, REPORT
+from extract_helpers import RAW, REPORT, STRUCT, TABLES, TEXT_FIELDS, content, rows
 from lo_session import ABOVE_ID, LAYOUT_DOCUMENTS, LAYOUTS_2021, session_pdfs
 
-TEXT_FIELDS = ("name_zh", "expected_benefits_zh", "results_zh", "reduction_note_zh")
-STRUCT = ("measure_id", "lead_agency_zh", "co_agency_zh", "period_roc", "is_new", "reduction_kind_zh")
-TABLES = ("published_table2_by_pillar", "published_table3_by_ministry", "published_table5_budget",
-          "published_table6_emissions", "pillars")
-def rows(path):
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
-def content(text: str) -> str:
-    """A text's content: NFKC, without whitespace and punctuation."""
-    return "".join(ch for ch in unicodedata.normalize("NFKC", text or "")
-                   if not ch.isspace() and not unicodedata.category(ch).startswith("P"))
 
 
 @pytest.fixture(scope="session")
