@@ -397,3 +397,31 @@ def test_a_strategys_number_in_the_id_column_is_a_heading_row_and_no_id_joins_a_
     assert [r.cells[0] for r in rows] == [["1.1.4 廢熱回收"], ["1.2.1 協助使用天然氣"]]
     assert [r.cells[2] for r in rows] == [["110-114"], ["110-114"]]
     assert [(page, text.replace(" ", "")) for page, text, _ in spanning] == [(1, "1.2加強產業能源管理")]
+
+
+def test_a_page_without_the_header_row_keeps_the_columns_of_the_header_page():
+    """Unruled, the header row on the first page only: a later page holding one row whose money cell is a dash close
+    after its results text cannot show its columns by itself (a boundary is where no word crosses, and the widest
+    such band there lies right of the dash, under the money's title set mid-column); they are found with the words
+    of the header's page too (the dash was read into the results' column)."""
+    from mfgghg.data.extract.layout import annex_rows
+    from mfgghg.data.extract.read import Page, Word
+
+    def line(top, items):
+        return [Word(t, x, x + 8 * len(t), top, top + 8) for t, x in items]
+
+    titles = [("措施名稱", 10), ("主辦機關", 110), ("推動期程", 180), ("預期效益", 250), ("執行成果", 340),
+              ("經費", 455), ("減碳量", 530)]
+
+    def measure(top, mid, results, money):
+        return (line(top, [(f"{mid} 措施", 10), ("經濟部工業局", 110), ("110-114", 180), ("輔導廠商", 250),
+                           (results, 340), (money, 412), ("0.5", 530)])
+                + ([] if money == "-" else line(top + 10, [("(公務預算)", 412)])))
+
+    first = (line(40, titles) + measure(100, "1.1.1", "完成輔導", "3,677")
+             + measure(130, "1.1.2", "完成", "240") + measure(160, "1.1.3", "完成輔導廠商", "12"))
+    later = measure(40, "1.1.4", "本年度尚未執行", "-")
+    pages = [Page(1, 700, 500, "", first, []), Page(2, 700, 500, "", later, [])]
+    rows, how, skipped, spanning, titles_read = annex_rows(pages, 0)
+    assert [r.cells[0][0].split()[0] for r in rows] == ["1.1.1", "1.1.2", "1.1.3", "1.1.4"]
+    assert rows[-1].cells[4] == ["本年度尚未執行"] and rows[-1].cells[5] == ["-"]

@@ -465,6 +465,7 @@ def annex_rows(pages, first: int):
             if h is not None:
                 header, found = h, True
                 first_header = first_header or h
+                header_words: list = []  # (the body words of the header's page, once read)
                 body_lines = [ln for ln in ls if ln.top > h.bottom + 0.5]
             elif header is not None:  # no header row on this page: the last one's columns
                 body_lines = ls[_running_head(ls, heads):]
@@ -494,7 +495,11 @@ def annex_rows(pages, first: int):
                 words = inside
             else:
                 ruled_all = False
-            bounds = _boundaries(header, words, xs)
+            if h is not None:
+                header_words = words
+            # a page the header row is not repeated on may hold a row or two: its columns are found with the words of
+            # the header's page as well (a boundary is where the fewest words cross, which a few cannot show)
+            bounds = _boundaries(header, words if h is not None else header_words + words, xs)
 
             # a line across the columns (a pillar's heading row, a note), or a numbered heading alone in the first
             # column (「一、輔導產業…」, 「策略1.2」, narrow enough to fit it) or opening with a strategy's number in
